@@ -1,0 +1,163 @@
+/*
+ * The kernel monitor: a prompt where a kernel booted without tests waits,
+ * so that `make qemu` gives a class something to type at before user space
+ * exists. JOS's monitor is the model. Lines come from console_readline(),
+ * so the serial line and the PS/2 keyboard both work and both get its
+ * line editing (Backspace, ^U). Each command is one row of `commands`: its
+ * name, one line of help, and the function that runs it with the rest of
+ * the line. docs/console.md lists the commands.
+ */
+#include "monitor.h"
+#include "arch/x86_64/arch.h"
+#include "drivers/drivers.h"
+#include "mm/mm.h"
+
+#define MONITOR_LINE_MAX 128
+#define NS_PER_SEC 1000000000UL
+#define NS_PER_MS 1000000UL
+#define KIB 1024UL
+#define MIB (1024UL * 1024UL)
+
+struct monitor_command {
+	const char *name;
+	const char *help;
+	void (*run)(const char *args);
+};
+
+static void cmd_echo(const char *args)
+{
+	kprintf("%s\n", args);
+}
+
+static void print_size(const char *what, uint64_t bytes)
+{
+	kprintf("  %-14s %10lu KiB %8lu MiB\n", what, bytes / KIB, bytes / MIB);
+}
+
+static void cmd_mem(const char *args)
+{
+	struct frame_stats frames;
+	struct kmalloc_stats heap;
+
+	frames_get_stats(&frames);
+	kmalloc_get_stats(&heap);
+	kprintf("physical frames (%d bytes each):\n", PAGE_SIZE);
+	print_size("total", frames.managed * PAGE_SIZE);
+	print_size("free", frames.free * PAGE_SIZE);
+	print_size("in use", (frames.managed - frames.free) * PAGE_SIZE);
+	kprintf("kernel heap: %lu bytes in %lu objects, %lu KiB of slab "
+		"frames\n",
+		heap.bytes_in_use, heap.allocs - heap.frees,
+		heap.slab_frames * PAGE_SIZE / KIB);
+}
+
+/* Two clocks: the TSC (time_ns) and the count of timer interrupts. */
+static void cmd_uptime(const char *args)
+{
+	uint64_t ns = time_ns(), ticks = ticks_now();
+
+	kprintf("up %lu.%03lu s by the TSC", ns / NS_PER_SEC,
+		ns % NS_PER_SEC / NS_PER_MS);
+	if (timer_hz)
+		kprintf(", %lu.%02lu s by %lu timer ticks at %u Hz",
+			ticks / timer_hz, ticks % timer_hz * 100 / timer_hz,
+			ticks, timer_hz);
+	kprintf("\n");
+}
+
+static void cmd_cmdline(const char *args)
+{
+	kprintf("%s\n", cmdline_get());
+}
+
+/* The trace starts here: this instruction, then our own frame. */
+static void cmd_backtrace(const char *args)
+{
+	uint64_t rip;
+
+	asm volatile("leaq (%%rip), %0" : "=r"(rip));
+	backtrace_print(rip, (uint64_t)__builtin_frame_address(0));
+}
+
+/* The trap handler reports an int3 in the kernel and returns past it. */
+static void cmd_breakpoint(const char *args)
+{
+	asm volatile("int3");
+}
+
+static void cmd_poweroff(const char *args)
+{
+	kprintf("monitor: powering off\n");
+	poweroff(POWEROFF_OK);
+}
+
+static void cmd_help(const char *args);
+
+static const struct monitor_command commands[] = {
+	{ "help", "list the commands", cmd_help },
+	{ "echo", "print the rest of the line", cmd_echo },
+	{ "mem", "physical memory and kernel heap in use", cmd_mem },
+	{ "uptime", "time since boot", cmd_uptime },
+	{ "cmdline", "the kernel command line", cmd_cmdline },
+	{ "backtrace", "the call stack from here", cmd_backtrace },
+	{ "breakpoint", "execute int3: the kernel reports and continues",
+	  cmd_breakpoint },
+	{ "poweroff", "power the machine off", cmd_poweroff },
+};
+
+static void cmd_help(const char *args)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		kprintf("  %-12s %s\n", commands[i].name, commands[i].help);
+}
+
+static const struct monitor_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static char *skip_spaces(char *s)
+{
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* Split line into the command's name and the rest, and run it. */
+static void run_line(char *line)
+{
+	char *name = skip_spaces(line), *args = name;
+	const struct monitor_command *cmd;
+
+	while (*args && *args != ' ')
+		args++;
+	if (*args)
+		*args++ = '\0';
+	args = skip_spaces(args);
+	if (!*name)
+		return;
+	cmd = find_command(name);
+	if (cmd)
+		cmd->run(args);
+	else
+		kprintf("unknown command '%s'; try help\n", name);
+}
+
+void monitor_run(void)
+{
+	char line[MONITOR_LINE_MAX];
+
+	kprintf("Kestrel kernel monitor: type 'help' for the commands.\n");
+	for (;;) {
+		kprintf("K> ");
+		if (console_readline(line, sizeof(line)) < 0) {
+			kprintf("\n^D: there is nothing to exit to here; "
+				"'poweroff' stops the machine\n");
+			continue;
+		}
+		run_line(line);
+	}
+}
