@@ -1,0 +1,183 @@
+# Kestrel: the only entry points for building, running, grading and
+# benchmarking. `make help` lists the targets; docs/building.md explains them.
+
+BUILD   ?= build
+HZ      ?= 100
+# HZ reaches the kernel as the hz= option; its compiled-in default is 100.
+MEM     ?= 512M
+SMP     ?= 1
+CPU     ?= qemu64
+ACCEL   ?= tcg
+CMDLINE ?=
+QEMUEXTRA ?=
+
+# Like xv6's TOOLPREFIX: use a cross compiler when there is one, else the
+# host gcc with freestanding flags (the host gcc targets x86-64 already).
+ifndef TOOLPREFIX
+TOOLPREFIX := $(shell if command -v x86_64-elf-gcc >/dev/null 2>&1; \
+	then echo x86_64-elf-; fi)
+endif
+
+CC      := $(TOOLPREFIX)gcc
+LD      := $(TOOLPREFIX)ld
+NM      := $(TOOLPREFIX)nm
+OBJCOPY := $(TOOLPREFIX)objcopy
+HOSTCC  ?= cc
+QEMU    ?= qemu-system-x86_64
+
+VERSION := 0.1.0
+
+WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+
+# No red zone (interrupts push onto the kernel stack), no SSE/x87 (we never
+# save FPU state in the kernel), frame pointers kept for backtraces.
+# Frame pointers everywhere (no shrink-wrapping either) for backtraces.
+KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fno-omit-frame-pointer \
+	-mno-omit-leaf-frame-pointer -fno-shrink-wrap -fno-asynchronous-unwind-tables \
+	-fno-common -fcf-protection=none -fno-strict-aliasing \
+	-Ikernel -Iinclude -DKESTREL_VERSION='"$(VERSION)"' \
+	-MMD -MP
+KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
+	--no-warn-rwx-segments -T kernel/kernel.ld
+
+KSRCS := $(sort $(wildcard kernel/*.c kernel/*/*.c kernel/*/*/*.c \
+	kernel/*/*.S kernel/*/*/*.S))
+KOBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
+
+KERNEL := $(BUILD)/kestrel.elf
+ISO    := $(BUILD)/kestrel.iso
+
+.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test bench hosttest \
+	screenshot setup lint clean help
+.DELETE_ON_ERROR:
+
+all: $(ISO)
+iso: $(ISO)
+
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @echo
+endif
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(quiet) "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(@D)
+	$(quiet) "  AS      $<"
+	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
+
+# The symbol table for backtraces is built from the kernel itself: link once
+# with an empty table, list its functions, link again with the full table.
+# The table sits after every other section, so nothing else moves; the cmp
+# proves it.
+$(BUILD)/ksyms0.S: tools/mksyms.sh
+	@mkdir -p $(@D)
+	sh tools/mksyms.sh < /dev/null > $@
+
+$(BUILD)/kestrel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o kernel/kernel.ld
+	$(quiet) "  LD      $@"
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms0.o
+
+$(BUILD)/ksyms.S: $(BUILD)/kestrel.pass1.elf tools/mksyms.sh
+	$(Q)$(NM) -n -S $< | sh tools/mksyms.sh > $@
+
+$(KERNEL): $(KOBJS) $(BUILD)/ksyms.o kernel/kernel.ld
+	$(quiet) "  LD      $@"
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	@$(NM) -n $(BUILD)/kestrel.pass1.elf | grep -v ' ksym\| _kernel_end' > $(BUILD)/syms1
+	@$(NM) -n $@ | grep -v ' ksym\| _kernel_end' > $(BUILD)/syms2
+	@cmp -s $(BUILD)/syms1 $(BUILD)/syms2 || \
+		{ echo "symbol table moved kernel symbols"; rm -f $@; exit 1; }
+
+$(BUILD)/ksyms0.o $(BUILD)/ksyms.o: %.o: %.S
+	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
+
+$(ISO): $(KERNEL) tools/grub.cfg
+	@mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(KERNEL) $(BUILD)/isodir/boot/kestrel.elf
+	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# ---- running ------------------------------------------------------------
+# The kernel command line is GRUB's plus CMDLINE, which QEMU hands over in
+# the fw_cfg file opt/kestrel/cmdline, so it changes without a new ISO.
+QEMUOPTS = -machine pc -cpu $(CPU) -m $(MEM) -smp $(SMP) -accel $(ACCEL) \
+	-no-reboot -cdrom $(ISO) -boot d \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-fw_cfg name=opt/kestrel/cmdline,string="hz=$(HZ) $(CMDLINE)" \
+	$(QEMUEXTRA)
+
+GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+
+# QEMU's isa-debug-exit makes QEMU exit with 2*status+1; a kernel that
+# powers off cleanly (status 0) makes it exit 1. Both targets end there.
+qemu: setup $(ISO)
+	$(QEMU) $(QEMUOPTS) -serial mon:stdio; \
+		s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ]
+
+qemu-nox: setup $(ISO)
+	$(QEMU) $(QEMUOPTS) -display none -serial mon:stdio; \
+		s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ]
+
+.gdbinit: tools/gdbinit.tmpl
+	sed -e "s/@PORT@/$(GDBPORT)/" -e "s|@KERNEL@|$(KERNEL)|" $< > $@
+
+qemu-gdb: setup $(ISO) .gdbinit
+	@echo "*** Now run 'make gdb' in another terminal (port $(GDBPORT))."
+	$(QEMU) $(QEMUOPTS) -display none -serial mon:stdio -S \
+		-gdb tcp::$(GDBPORT)
+
+gdb: .gdbinit
+	gdb -q -x .gdbinit
+
+# ---- testing ------------------------------------------------------------
+setup:
+	@sh tools/setup.sh
+
+hosttest: setup
+	@sh tools/hosttest.sh $(BUILD)
+
+grade: setup $(ISO)
+	@BUILD=$(BUILD) sh grade/grade.sh $(LAB)
+
+test: setup
+	@$(MAKE) --no-print-directory $(ISO)
+	@BUILD=$(BUILD) sh tools/test.sh
+
+bench: setup $(ISO)
+	@BUILD=$(BUILD) sh tools/bench.sh
+
+screenshot: setup $(ISO)
+	@BUILD=$(BUILD) sh tools/screenshot.sh docs/images/console.png
+
+lint:
+	@sh tools/lint.sh
+
+clean:
+	rm -rf $(BUILD) .gdbinit
+
+help:
+	@echo "make            build $(ISO)"
+	@echo "make qemu       boot it in a window (serial on this terminal)"
+	@echo "make qemu-nox   boot it with serial only"
+	@echo "make qemu-gdb   boot halted, waiting for 'make gdb'"
+	@echo "make test       host tests + every graded lab"
+	@echo "make grade LAB=name   one lab (boot, mm, trap)"
+	@echo "make bench      boot-time figures"
+	@echo "make screenshot docs/images/console.png from a real boot"
+	@echo "variables: CMDLINE= MEM= SMP= CPU= HZ= ACCEL= QEMUEXTRA= BUILD="
+
+-include $(KOBJS:.o=.d)

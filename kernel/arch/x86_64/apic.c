@@ -1,0 +1,171 @@
+/*
+ * Interrupt controllers. The legacy 8259 PICs are remapped out of the way
+ * and masked; interrupts come through the local APIC (one per CPU: its
+ * timer, end-of-interrupt, spurious vector) and the I/O APIC (device
+ * lines, routed to a CPU and vector). Addresses and ISA wiring come from
+ * the ACPI MADT (acpi.c). Registers: Intel SDM vol. 3A chapter 11 (local
+ * APIC) and the 82093AA I/O APIC data sheet.
+ */
+#include "arch/x86_64/acpi.h"
+#include "arch/x86_64/cpu.h"
+#include "mm/mm.h"
+
+/* 8259A ports and initialization words. */
+#define PIC1_COMMAND 0x20
+#define PIC1_DATA 0x21
+#define PIC2_COMMAND 0xa0
+#define PIC2_DATA 0xa1
+#define ICW1_INIT_ICW4 0x11
+#define ICW4_8086 0x01
+#define PIC_CASCADE_IRQ 2
+
+/* Local APIC registers (SDM vol. 3A, table 11-1). */
+#define LAPIC_ID 0x020
+#define LAPIC_TPR 0x080
+#define LAPIC_EOI 0x0b0
+#define LAPIC_SVR 0x0f0
+#define LAPIC_ESR 0x280
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+#define LAPIC_LVT_ERROR 0x370
+#define LAPIC_TIMER_INITIAL 0x380
+#define LAPIC_TIMER_CURRENT 0x390
+#define LAPIC_TIMER_DIVIDE 0x3e0
+
+#define SVR_ENABLE 0x100
+#define LVT_MASKED 0x10000
+#define LVT_TIMER_PERIODIC 0x20000
+#define LVT_DELIVERY_NMI 0x400
+#define TIMER_DIVIDE_BY_16 0x3
+
+/* I/O APIC registers (82093AA data sheet, 3.0). */
+#define IOAPIC_REGSEL 0x00
+#define IOAPIC_WINDOW 0x10
+#define IOAPIC_VERSION 0x01
+#define IOAPIC_REDIRECTION(n) (0x10 + 2 * (n))
+#define REDIR_ACTIVE_LOW (1 << 13)
+#define REDIR_LEVEL (1 << 15)
+#define REDIR_MASKED (1 << 16)
+
+static volatile uint32_t *lapic;
+static volatile uint32_t *ioapic;
+static unsigned int ioapic_entries;
+/* Local APIC timer counts per second at divide-by-16 (time.c measures). */
+uint64_t lapic_timer_hz;
+
+static uint32_t lapic_read(unsigned int reg)
+{
+	return lapic[reg / 4];
+}
+
+static void lapic_write(unsigned int reg, uint32_t v)
+{
+	lapic[reg / 4] = v;
+	(void)lapic[LAPIC_ID / 4]; /* wait for the write to land */
+}
+
+static uint32_t ioapic_read(unsigned int reg)
+{
+	ioapic[IOAPIC_REGSEL / 4] = reg;
+	return ioapic[IOAPIC_WINDOW / 4];
+}
+
+static void ioapic_write(unsigned int reg, uint32_t v)
+{
+	ioapic[IOAPIC_REGSEL / 4] = reg;
+	ioapic[IOAPIC_WINDOW / 4] = v;
+}
+
+/* Remap the PICs to VEC_PIC_BASE (so a spurious PIC interrupt cannot be
+ * mistaken for an exception or an I/O APIC vector), then mask them. */
+void pic_disable(void)
+{
+	outb(PIC1_COMMAND, ICW1_INIT_ICW4);
+	outb(PIC2_COMMAND, ICW1_INIT_ICW4);
+	outb(PIC1_DATA, VEC_PIC_BASE);
+	outb(PIC2_DATA, VEC_PIC_BASE + 8);
+	outb(PIC1_DATA, 1 << PIC_CASCADE_IRQ);
+	outb(PIC2_DATA, PIC_CASCADE_IRQ);
+	outb(PIC1_DATA, ICW4_8086);
+	outb(PIC2_DATA, ICW4_8086);
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
+}
+
+void lapic_init(void)
+{
+	lapic = vm_map_mmio(acpi.lapic_phys, PAGE_SIZE);
+	if (!lapic)
+		panic("apic: cannot map the local APIC");
+	this_cpu()->apic_id = lapic_read(LAPIC_ID) >> 24;
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+	/* LINT1 carries NMI on PCs. */
+	lapic_write(LAPIC_LVT_LINT1, LVT_DELIVERY_NMI);
+	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_EOI, 0);
+	lapic_write(LAPIC_TPR, 0);
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+/* Start the timer counting down from the largest count, for calibration. */
+void lapic_timer_calibration_start(void)
+{
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_TIMER_INITIAL, 0xffffffff);
+}
+
+uint32_t lapic_timer_elapsed(void)
+{
+	return 0xffffffff - lapic_read(LAPIC_TIMER_CURRENT);
+}
+
+void lapic_timer_start(unsigned int hz)
+{
+	uint64_t count = lapic_timer_hz / hz;
+
+	if (count == 0 || count > 0xffffffff)
+		panic("apic: timer rate %u Hz is out of range", hz);
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | LVT_TIMER_PERIODIC);
+	lapic_write(LAPIC_TIMER_INITIAL, count);
+}
+
+void ioapic_init(void)
+{
+	ioapic = vm_map_mmio(acpi.ioapic_phys, PAGE_SIZE);
+	if (!ioapic)
+		panic("apic: cannot map the I/O APIC");
+	ioapic_entries = ((ioapic_read(IOAPIC_VERSION) >> 16) & 0xff) + 1;
+	for (unsigned int i = 0; i < ioapic_entries; i++) {
+		ioapic_write(IOAPIC_REDIRECTION(i) + 1, 0);
+		ioapic_write(IOAPIC_REDIRECTION(i), REDIR_MASKED);
+	}
+}
+
+/* Deliver ISA interrupt irq as vector to this (the boot) CPU. */
+void ioapic_route_isa(unsigned int irq, unsigned int vector)
+{
+	const struct isa_route *r = &acpi.isa[irq];
+	unsigned int pin = r->gsi - acpi.ioapic_gsi_base;
+	uint32_t low = vector;
+
+	if (r->gsi < acpi.ioapic_gsi_base || pin >= ioapic_entries)
+		panic("apic: ISA IRQ %u (GSI %u) is not on the I/O APIC", irq,
+		      r->gsi);
+	if (r->active_low)
+		low |= REDIR_ACTIVE_LOW;
+	if (r->level_triggered)
+		low |= REDIR_LEVEL;
+	ioapic_write(IOAPIC_REDIRECTION(pin) + 1, this_cpu()->apic_id << 24);
+	ioapic_write(IOAPIC_REDIRECTION(pin), low);
+}

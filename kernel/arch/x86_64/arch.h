@@ -1,0 +1,303 @@
+/*
+ * The x86-64 architecture layer's public face: what the rest of the kernel
+ * may use of the CPU, the interrupt controllers, the clock and the boot
+ * information. Nothing outside kernel/arch/x86_64 includes anything else
+ * from this folder, except memlayout.h for the address-space constants.
+ */
+#ifndef KESTREL_ARCH_H
+#define KESTREL_ARCH_H
+
+#include "lib/lib.h"
+#include "arch/x86_64/memlayout.h"
+
+/* ---- port I/O and single instructions -------------------------------- */
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+	asm volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	asm volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void cpu_relax(void)
+{
+	asm volatile("pause");
+}
+
+#define RFLAGS_IF (1UL << 9)
+
+static inline uint64_t read_rflags(void)
+{
+	uint64_t f;
+
+	asm volatile("pushfq; popq %0" : "=r"(f));
+	return f;
+}
+static inline bool irq_enabled(void)
+{
+	return read_rflags() & RFLAGS_IF;
+}
+static inline void irq_disable(void)
+{
+	asm volatile("cli" ::: "memory");
+}
+static inline void irq_enable(void)
+{
+	asm volatile("sti" ::: "memory");
+}
+/* Enable interrupts and halt until one arrives, with no window between the
+ * two in which a wakeup could be missed (sti delays interrupts by one
+ * instruction). */
+static inline void irq_enable_and_halt(void)
+{
+	asm volatile("sti; hlt" ::: "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+
+	asm volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+
+	asm volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+static inline void write_cr3(uint64_t v)
+{
+	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+static inline void invlpg(uintptr_t va)
+{
+	asm volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
+		     "d"((uint32_t)(v >> 32)));
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	asm volatile("cpuid"
+		     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+		     : "a"(leaf), "c"(sub));
+}
+
+/* ---- physical <-> virtual -------------------------------------------- */
+
+static inline void *phys_to_virt(physaddr_t p)
+{
+	return (void *)(p + DIRECT_MAP_BASE);
+}
+/* Only for direct-map and kernel-image addresses. */
+static inline physaddr_t virt_to_phys(const void *v)
+{
+	uintptr_t a = (uintptr_t)v;
+
+	if (a >= KERNEL_VMA)
+		return a - KERNEL_VMA;
+	return a - DIRECT_MAP_BASE;
+}
+
+/* ---- per-CPU data ---------------------------------------------------- */
+
+/* Task-state segment (Intel SDM vol. 3A, 8.7): the stacks the CPU
+ * switches to on a privilege change (rsp0) and on IST interrupts. */
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __packed;
+
+#define GDT_ENTRIES 7 /* null, kcode, kdata, udata, ucode, tss (2 slots) */
+
+/* One per CPU, reached through %gs. Every field is touched only by its own
+ * CPU (with interrupts off where an interrupt handler also touches it), so
+ * none needs a lock. */
+struct cpu {
+	struct cpu *self; /* at %gs:0, so this_cpu() is a single load */
+	unsigned int id;  /* index into cpus[] */
+	unsigned int apic_id;
+	int irq_off_depth;     /* nesting of irq_push_off() */
+	bool irq_were_enabled; /* IF before the outermost irq_push_off() */
+	uint64_t ticks;        /* timer interrupts taken on this CPU */
+	uint64_t gdt[GDT_ENTRIES];
+	struct tss tss;
+};
+
+#define MAX_CPUS 8
+
+extern struct cpu cpus[MAX_CPUS];
+extern unsigned int ncpus_found; /* from the ACPI MADT */
+
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+
+	asm volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* Interrupt-disable nesting, as xv6's push_off/pop_off: the spinlock
+ * code uses these so that a lock is never held with interrupts on. */
+void irq_push_off(void);
+void irq_pop_off(void);
+
+/* ---- traps and interrupts -------------------------------------------- */
+
+/* What trap entry (vectors.S) saves: the general registers, the vector
+ * and error code, and the frame the CPU pushed. */
+struct trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* Interrupt vectors. */
+#define VEC_IRQ_BASE 32 /* ISA IRQ n arrives at VEC_IRQ_BASE + n */
+#define VEC_TIMER 48    /* local APIC timer */
+#define VEC_PIC_BASE 0xe0 /* the masked 8259s, spurious only */
+#define VEC_SPURIOUS 0xff /* local APIC spurious vector */
+
+#define ISA_IRQ_KEYBOARD 1
+#define ISA_IRQ_COM1 4
+
+/* Route ISA interrupt irq through the I/O APIC to this CPU and call
+ * handler for each one. Called once per irq, at boot. */
+void irq_register_isa(unsigned int irq, void (*handler)(void));
+
+/* ---- time ------------------------------------------------------------ */
+
+/* Nanoseconds since boot from the calibrated TSC; monotonic. */
+uint64_t time_ns(void);
+/* Timer interrupts since boot on the boot CPU, and their rate. */
+uint64_t ticks_now(void);
+extern unsigned int timer_hz;
+/* Busy-wait, for drivers that must wait microseconds for hardware. */
+void delay_us(uint64_t us);
+
+/* ---- boot information ------------------------------------------------ */
+
+enum mem_type {
+	MEM_AVAILABLE = 1, /* Multiboot2 memory map types (spec 3.6.8) */
+	MEM_RESERVED = 2,
+	MEM_ACPI_RECLAIMABLE = 3,
+	MEM_ACPI_NVS = 4,
+	MEM_BAD = 5,
+};
+
+struct mem_region {
+	physaddr_t base;
+	uint64_t length;
+	enum mem_type type;
+};
+
+struct boot_module {
+	physaddr_t start, end;
+	const char *cmdline;
+};
+
+#define BOOT_MAX_REGIONS 64
+#define BOOT_MAX_MODULES 8
+
+/* Everything the kernel keeps from the Multiboot2 tags. */
+struct bootinfo {
+	physaddr_t info_start, info_end; /* the tags themselves */
+	const char *cmdline;
+	const char *loader_name;
+	struct mem_region regions[BOOT_MAX_REGIONS];
+	unsigned int nregions;
+	struct boot_module modules[BOOT_MAX_MODULES];
+	unsigned int nmodules;
+	physaddr_t rsdp; /* ACPI RSDP copy inside the tags, 0 if none */
+	struct {
+		physaddr_t addr;
+		uint32_t pitch, width, height;
+		uint8_t bpp, type; /* type 2 = EGA text */
+	} framebuffer;
+};
+
+extern struct bootinfo bootinfo;
+
+/* Physical range of the loaded kernel image (from the linker script). */
+physaddr_t kernel_phys_start(void);
+physaddr_t kernel_phys_end(void);
+
+/* ---- faults, panics and power ---------------------------------------- */
+
+/* Copy n bytes, returning 0, or -EFAULT if any byte could not be read or
+ * written (page fault or general protection fault) instead of crashing.
+ * The trap handler finds the faulting instruction in the exception table
+ * (__extable) and resumes at its fixup. */
+int copy_nofault(void *dst, const void *src, size_t n);
+
+/* Print "  [<addr>] function+0xoff/0xsize" for rip, then for each frame on
+ * the rbp chain; stops at a bad frame pointer or after a limit. */
+void backtrace_print(uint64_t rip, uint64_t rbp);
+/* The function containing addr, or NULL; *offset and *size if not NULL. */
+const char *ksym_lookup(uint64_t addr, uint64_t *offset, uint64_t *size);
+
+/* Power the machine off. Under QEMU with isa-debug-exit QEMU exits with
+ * 2*status+1; otherwise ACPI S5 is used. Status 0 means success. */
+#define POWEROFF_OK 0
+#define POWEROFF_FAILED 1
+#define POWEROFF_PANIC 2
+__noreturn void poweroff(int status);
+
+/* Stop this CPU for good (interrupts off). */
+__noreturn void halt_forever(void);
+
+#endif

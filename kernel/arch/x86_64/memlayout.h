@@ -1,0 +1,41 @@
+/*
+ * The x86-64 address space as Kestrel lays it out. Included by C and by
+ * assembly, so only plain #defines here. docs/boot.md has the picture.
+ *
+ *   0x0000000000000000 .. 0x00007fffffffffff   user space (later issues)
+ *   0xffff800000000000 ..                      direct map of physical memory
+ *   0xffffc00000000000 ..                      device registers (uncached)
+ *   0xffffffff80000000 ..                      kernel image (-mcmodel=kernel)
+ */
+#ifndef KESTREL_ARCH_MEMLAYOUT_H
+#define KESTREL_ARCH_MEMLAYOUT_H
+
+#define PAGE_SIZE 4096
+#define PAGE_SHIFT 12
+#define LARGE_PAGE_SIZE 0x200000 /* 2 MiB */
+
+/* Physical address the kernel image is loaded at by GRUB. */
+#define KERNEL_PHYS_BASE 0x100000
+
+/* Every byte of physical memory p is also at DIRECT_MAP_BASE + p. */
+#define DIRECT_MAP_BASE 0xffff800000000000
+/* Window where MMIO registers are mapped with caching disabled. */
+#define MMIO_BASE 0xffffc00000000000
+#define MMIO_SIZE 0x0000004000000000 /* 256 GiB */
+/* The kernel image: virtual = KERNEL_VMA + physical. */
+#define KERNEL_VMA 0xffffffff80000000
+
+/* The boot page tables direct-map this much before the memory map is read. */
+#define BOOT_DIRECT_MAP_SIZE 0x100000000 /* 4 GiB */
+
+#define KSTACK_SIZE 16384
+
+/* GDT selectors (kernel/arch/x86_64/gdt.c). The user pair is ordered as
+ * sysret needs it: user data at STAR base + 8, user code at base + 16. */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UDATA (0x18 | 3)
+#define SEL_UCODE (0x20 | 3)
+#define SEL_TSS 0x28
+
+#endif

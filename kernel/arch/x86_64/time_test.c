@@ -1,0 +1,60 @@
+/*
+ * Tests of the clocks: the TSC-based monotonic clock never goes backwards,
+ * and the timer interrupt arrives hz times per second of that clock (both
+ * are calibrated against the PIT at boot, so this checks the calibration
+ * and the local APIC timer setup, measured inside the guest).
+ */
+#include "arch/x86_64/cpu.h"
+#include "lib/ktest.h"
+
+#define NS_PER_SEC 1000000000UL
+
+KTEST(time, monotonic)
+{
+	uint64_t prev = time_ns(), start = prev;
+
+	for (int i = 0; i < 100000; i++) {
+		uint64_t now = time_ns();
+
+		KT_ASSERT(now >= prev, "time went back from %lu to %lu ns",
+			  prev, now);
+		prev = now;
+	}
+	KT_ASSERT(prev > start, "the clock did not advance");
+}
+
+/* Count timer ticks over half a second of the monotonic clock; expect
+ * hz/2 of them within 10%. */
+KTEST(time, tick_rate)
+{
+	uint64_t window = NS_PER_SEC / 2;
+	uint64_t expected = timer_hz / 2, t0, t1, start, end, got;
+
+	KT_ASSERT(irq_enabled(), "interrupts are off");
+	/* Start on a tick boundary. */
+	t0 = ticks_now();
+	while (ticks_now() == t0)
+		cpu_relax();
+	start = ticks_now();
+	t0 = time_ns();
+	do {
+		t1 = time_ns();
+	} while (t1 - t0 < window);
+	end = ticks_now();
+	got = end - start;
+	kprintf("time: %lu ticks in %lu ms at hz=%u (expected %lu)\n", got,
+		(t1 - t0) / 1000000, timer_hz, expected);
+	KT_ASSERT(got * 10 >= expected * 9 && got * 10 <= expected * 11,
+		  "%lu ticks, expected %lu +- 10%%", got, expected);
+}
+
+/* delay_us waits at least as long as asked, and not absurdly longer. */
+KTEST(time, delay)
+{
+	uint64_t t0 = time_ns(), took;
+
+	delay_us(20000);
+	took = time_ns() - t0;
+	KT_ASSERT(took >= 20000000, "delay_us(20000) took %lu ns", took);
+	KT_ASSERT(took < 200000000, "delay_us(20000) took %lu ns", took);
+}

@@ -1,0 +1,192 @@
+/*
+ * trap(): where every interrupt and exception lands (from vectors.S).
+ * Device interrupts go to their handlers; an exception in the kernel is a
+ * kernel bug, reported with the vector, the error code, CR2, all the
+ * registers and a symbolized backtrace, except for two cases it survives:
+ * a fault on an instruction listed in the exception table (copy_nofault)
+ * resumes at its fixup, and int3 reports and continues, so a
+ * breakpoint() dropped into the code shows where it is and how it got
+ * there. docs/traps.md walks through the paths.
+ */
+#include "arch/x86_64/cpu.h"
+#include "drivers/drivers.h"
+
+struct extable_entry {
+	uint64_t fault_rip;
+	uint64_t fixup_rip;
+};
+
+extern const struct extable_entry __extable_start[], __extable_end[];
+
+/* ISA IRQ handlers; written at boot before interrupts are enabled, read
+ * only afterwards, so no lock. */
+static void (*isa_handlers[16])(void);
+
+/* Counts of interrupts that meant nothing, shown by the monitor. Each CPU
+ * only adds to them, with atomics. */
+uint64_t spurious_count;
+
+static const char *const exception_names[32] = {
+	[EXC_DIVIDE_ERROR] = "divide error (#DE)",
+	[EXC_DEBUG] = "debug (#DB)",
+	[EXC_NMI] = "non-maskable interrupt (NMI)",
+	[EXC_BREAKPOINT] = "breakpoint (#BP)",
+	[EXC_OVERFLOW] = "overflow (#OF)",
+	[EXC_BOUND] = "bound range exceeded (#BR)",
+	[EXC_INVALID_OPCODE] = "invalid opcode (#UD)",
+	[EXC_DEVICE_NOT_AVAILABLE] = "device not available (#NM)",
+	[EXC_DOUBLE_FAULT] = "double fault (#DF)",
+	[9] = "coprocessor segment overrun",
+	[EXC_INVALID_TSS] = "invalid TSS (#TS)",
+	[EXC_SEGMENT_NOT_PRESENT] = "segment not present (#NP)",
+	[EXC_STACK_FAULT] = "stack-segment fault (#SS)",
+	[EXC_GENERAL_PROTECTION] = "general protection fault (#GP)",
+	[EXC_PAGE_FAULT] = "page fault (#PF)",
+	[EXC_X87] = "x87 floating-point error (#MF)",
+	[EXC_ALIGNMENT_CHECK] = "alignment check (#AC)",
+	[EXC_MACHINE_CHECK] = "machine check (#MC)",
+	[EXC_SIMD] = "SIMD floating-point exception (#XM)",
+	[EXC_VIRTUALIZATION] = "virtualization exception (#VE)",
+	[EXC_CONTROL_PROTECTION] = "control protection exception (#CP)",
+};
+
+const char *exception_name(unsigned int vector)
+{
+	if (vector < 32 && exception_names[vector])
+		return exception_names[vector];
+	return vector < 32 ? "reserved exception" : "interrupt";
+}
+
+void irq_register_isa(unsigned int irq, void (*handler)(void))
+{
+	assert(irq < ARRAY_SIZE(isa_handlers));
+	isa_handlers[irq] = handler;
+	ioapic_route_isa(irq, VEC_IRQ_BASE + irq);
+}
+
+static void print_symbol(uint64_t addr)
+{
+	uint64_t off, size;
+	const char *name = ksym_lookup(addr, &off, &size);
+
+	if (name)
+		kprintf(" <%s+0x%lx>", name, off);
+}
+
+static void print_page_fault(const struct trapframe *tf)
+{
+	uint64_t e = tf->error;
+
+	kprintf("  cr2 %016lx: %s of a %s page in %s mode%s%s\n", read_cr2(),
+		(e & 0x10) ? "instruction fetch" : (e & 2) ? "write" : "read",
+		(e & 1) ? "present (protection violation)" : "not-present",
+		(e & 4) ? "user" : "kernel", (e & 8) ? ", reserved bit set" : "",
+		(e & 0x20) ? ", protection key" : "");
+}
+
+/* Is the stack pointer in a guard page? Then the report says stack
+ * overflow instead of leaving the reader to work it out. */
+static bool in_stack_guard(uint64_t rsp)
+{
+	extern char boot_stack_guard[], boot_stack_bottom[];
+
+	return rsp >= (uint64_t)boot_stack_guard - 256 &&
+	       rsp < (uint64_t)boot_stack_bottom;
+}
+
+void trap_report(const struct trapframe *tf, const char *title)
+{
+	kprintf("\nKERNEL PANIC: %s\n", title);
+	if (tf->vector < 32)
+		kprintf("  %s, vector %lu, error code %#lx, on CPU %u\n",
+			exception_name(tf->vector), tf->vector, tf->error,
+			this_cpu()->id);
+	if (tf->vector == EXC_PAGE_FAULT)
+		print_page_fault(tf);
+	if (in_stack_guard(tf->rsp))
+		kprintf("  rsp %016lx is in the guard page below the boot "
+			"stack: kernel stack overflow\n",
+			tf->rsp);
+	kprintf("  rip %016lx", tf->rip);
+	print_symbol(tf->rip);
+	kprintf("\n  cs %04lx  ss %04lx  rflags %08lx  rsp %016lx\n", tf->cs,
+		tf->ss, tf->rflags, tf->rsp);
+	kprintf("  rax %016lx  rbx %016lx  rcx %016lx\n", tf->rax, tf->rbx,
+		tf->rcx);
+	kprintf("  rdx %016lx  rsi %016lx  rdi %016lx\n", tf->rdx, tf->rsi,
+		tf->rdi);
+	kprintf("  rbp %016lx  r8  %016lx  r9  %016lx\n", tf->rbp, tf->r8,
+		tf->r9);
+	kprintf("  r10 %016lx  r11 %016lx  r12 %016lx\n", tf->r10, tf->r11,
+		tf->r12);
+	kprintf("  r13 %016lx  r14 %016lx  r15 %016lx\n", tf->r13, tf->r14,
+		tf->r15);
+	kprintf("  cr2 %016lx  cr3 %016lx\n", read_cr2(), read_cr3());
+	kprintf("Backtrace:\n");
+	backtrace_print(tf->rip, tf->rbp);
+}
+
+static bool fixup_exception(struct trapframe *tf)
+{
+	for (const struct extable_entry *e = __extable_start;
+	     e < __extable_end; e++) {
+		if (e->fault_rip == tf->rip) {
+			tf->rip = e->fixup_rip;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void kernel_exception(struct trapframe *tf)
+{
+	char title[96];
+
+	if ((tf->vector == EXC_PAGE_FAULT ||
+	     tf->vector == EXC_GENERAL_PROTECTION) &&
+	    fixup_exception(tf))
+		return;
+	if (tf->vector == EXC_BREAKPOINT) {
+		console_break_lock();
+		kprintf("\nbreakpoint at %016lx", tf->rip - 1);
+		print_symbol(tf->rip - 1);
+		kprintf(", continuing\n");
+		backtrace_print(tf->rip - 1, tf->rbp);
+		return;
+	}
+	panic_begin();
+	ksnprintf(title, sizeof(title), "%s in kernel mode",
+		  exception_name(tf->vector));
+	trap_report(tf, title);
+	panic_finish();
+}
+
+void trap(struct trapframe *tf);
+
+void trap(struct trapframe *tf)
+{
+	uint64_t v = tf->vector;
+
+	if (v < 32) {
+		kernel_exception(tf);
+	} else if (v == VEC_TIMER) {
+		timer_interrupt();
+		lapic_eoi();
+	} else if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + 16) {
+		void (*handler)(void) = isa_handlers[v - VEC_IRQ_BASE];
+
+		if (handler)
+			handler();
+		else
+			__atomic_fetch_add(&spurious_count, 1,
+					   __ATOMIC_RELAXED);
+		lapic_eoi();
+	} else if (v == VEC_SPURIOUS ||
+		   (v >= VEC_PIC_BASE && v < VEC_PIC_BASE + 16)) {
+		/* No EOI for spurious interrupts (SDM vol. 3A, 11.9). */
+		__atomic_fetch_add(&spurious_count, 1, __ATOMIC_RELAXED);
+	} else {
+		kprintf("trap: unexpected vector %lu, ignored\n", v);
+		lapic_eoi();
+	}
+}

@@ -1,0 +1,136 @@
+/*
+ * Trap entry. One small stub per vector pushes a zero error code (when the
+ * CPU pushes none) and the vector number, then trap_common saves the
+ * general registers into a struct trapframe (arch.h) and calls trap().
+ * The CPU has already switched stacks if needed (TSS rsp0 or an IST).
+ */
+#include "arch/x86_64/memlayout.h"
+
+#define EFAULT 14
+
+	.altmacro
+.macro trap_stub n
+	.balign 16
+trap_vector_\n:
+	/* Vectors 8, 10-14, 17, 21, 29 and 30 come with an error code. */
+	.if !((\n == 8) || ((\n >= 10) && (\n <= 14)) || (\n == 17) || (\n == 21) || (\n == 29) || (\n == 30))
+	pushq $0
+	.endif
+	pushq $\n
+	jmp trap_common
+.endm
+
+.macro trap_stub_address n
+	.quad trap_vector_\n
+.endm
+
+	.text
+	.set i, 0
+	.rept 256
+	trap_stub %i
+	.set i, i + 1
+	.endr
+
+trap_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	call trap
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp		/* vector and error code */
+	iretq
+
+	.section .rodata
+	.balign 8
+	.globl trap_vectors
+trap_vectors:
+	.set i, 0
+	.rept 256
+	trap_stub_address %i
+	.set i, i + 1
+	.endr
+
+/*
+ * void capture_registers(struct trapframe *tf): fill tf with the caller's
+ * registers, rip being the return address, for panic's register dump.
+ */
+	.text
+	.globl capture_registers
+capture_registers:
+	movq %r15, 0(%rdi)
+	movq %r14, 8(%rdi)
+	movq %r13, 16(%rdi)
+	movq %r12, 24(%rdi)
+	movq %r11, 32(%rdi)
+	movq %r10, 40(%rdi)
+	movq %r9, 48(%rdi)
+	movq %r8, 56(%rdi)
+	movq %rbp, 64(%rdi)
+	movq %rdi, 72(%rdi)
+	movq %rsi, 80(%rdi)
+	movq %rdx, 88(%rdi)
+	movq %rcx, 96(%rdi)
+	movq %rbx, 104(%rdi)
+	movq %rax, 112(%rdi)
+	movq $0, 120(%rdi)	/* vector */
+	movq $0, 128(%rdi)	/* error */
+	movq (%rsp), %rax
+	movq %rax, 136(%rdi)	/* rip: our return address */
+	movq %cs, %rax
+	movq %rax, 144(%rdi)
+	pushfq
+	popq %rax
+	movq %rax, 152(%rdi)
+	leaq 8(%rsp), %rax
+	movq %rax, 160(%rdi)	/* rsp as the caller sees it */
+	movq %ss, %rax
+	movq %rax, 168(%rdi)
+	movq 112(%rdi), %rax
+	ret
+
+/*
+ * int copy_nofault(void *dst, const void *src, size_t n): 0, or -EFAULT if
+ * a byte faulted. The exception table entry tells trap() to resume at 2:
+ * instead of reporting a kernel fault. This is how every later access to
+ * memory the kernel does not trust (user buffers) stays safe.
+ */
+	.globl copy_nofault
+copy_nofault:
+	movq %rdx, %rcx
+1:	rep movsb
+	xorl %eax, %eax
+	ret
+2:	movl $-EFAULT, %eax
+	ret
+
+	.section .extable, "a"
+	.balign 8
+	.quad 1b, 2b

@@ -1,0 +1,43 @@
+/*
+ * The device drivers' public face: the console (serial + VGA screen +
+ * keyboard) and the init function of each driver kmain calls.
+ */
+#ifndef KESTREL_DRIVERS_H
+#define KESTREL_DRIVERS_H
+
+#include "lib/lib.h"
+
+/* ---- console: output ---- */
+
+/* Write len bytes to every console device, under the console lock. */
+void console_write(const char *buf, size_t len);
+/* After a panic starts: forget any holder of the console lock, so the
+ * report gets out even if the panicking CPU held it. */
+void console_break_lock(void);
+
+/* ---- console: input ---- */
+
+/* Called by the serial and keyboard interrupt handlers with each byte
+ * typed; bytes wait in the console input queue. */
+void console_input(char c);
+/* Next byte typed, or -EAGAIN if none is waiting. */
+int console_getc_nowait(void);
+/* Read a line with echo, backspace (^H, DEL) and kill-line (^U), ended by
+ * Enter (CR or LF) or ^D on an empty line (returns -1). The line is
+ * NUL-terminated without its newline; returns its length. Waits with hlt,
+ * so interrupts must be on. */
+int console_readline(char *buf, size_t size);
+
+/* ---- the devices ---- */
+
+void uart_init(void);      /* COM1 at 115200 8N1, output only */
+void uart_enable_irq(void); /* receive interrupts on, for input */
+void uart_putc(char c);
+bool uart_present(void);
+
+void vga_init(void);
+void vga_putc(char c);
+
+void keyboard_init(void);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * kmain: the boot CPU's path from the boot stub (boot.S) to a running
+ * kernel. Each step needs the ones before it; docs/boot.md explains the
+ * order. At the end the kernel either runs the tests named on the command
+ * line (ktest=...) and powers off, or starts the console monitor.
+ */
+#include "arch/x86_64/arch.h"
+#include "arch/x86_64/cpu.h"
+#include "drivers/drivers.h"
+#include "lib/ktest.h"
+#include "mm/mm.h"
+#include "monitor.h"
+
+#define FWCFG_CMDLINE "opt/kestrel/cmdline"
+
+static void read_cmdline(void)
+{
+	static char extra[512];
+
+	if (fwcfg_read_file(FWCFG_CMDLINE, extra, sizeof(extra)) < 0)
+		extra[0] = '\0';
+	cmdline_set(bootinfo.cmdline, extra);
+}
+
+static void banner(void)
+{
+	char model[64];
+	uint64_t kib = mem_available_bytes() / 1024;
+
+	cpu_model(model, sizeof(model));
+	kprintf("Kestrel %s (x86_64)\n", KESTREL_VERSION);
+	kprintf("cpu: %s, %u CPU%s found, 1 running\n", model, ncpus_found,
+		ncpus_found == 1 ? "" : "s");
+	kprintf("memory: %lu KiB available (%lu MiB)\n", kib, kib / 1024);
+	kprintf("cmdline: %s\n", cmdline_get());
+}
+
+void kmain(physaddr_t multiboot_info);
+
+void kmain(physaddr_t multiboot_info)
+{
+	uint64_t ready_ns;
+
+	uart_init();
+	vga_init();
+	cpu_init_boot();
+	multiboot2_parse(multiboot_info);
+	read_cmdline();
+
+	frames_init();
+	vm_init();
+	frames_init_high();
+	kmalloc_init();
+
+	acpi_init();
+	pic_disable();
+	lapic_init();
+	ioapic_init();
+	time_init();
+	uart_enable_irq();
+	keyboard_init();
+	irq_enable();
+
+	ready_ns = time_ns();
+	banner();
+	kprintf("kestrel: ready in %lu.%03lu ms\n", ready_ns / 1000000,
+		(ready_ns / 1000) % 1000);
+
+	ktest_main();
+	monitor_run();
+}
