@@ -141,7 +141,7 @@ qemu-gdb: setup $(ISO) .gdbinit
 		-gdb tcp::$(GDBPORT)
 
 gdb: .gdbinit
-	gdb -q -x .gdbinit
+	gdb -q -iex "set auto-load local-gdbinit off" -x .gdbinit
 
 # ---- testing ------------------------------------------------------------
 setup:
