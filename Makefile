@@ -84,7 +84,7 @@ $(BUILD)/%.o: %.S
 # proves it.
 $(BUILD)/ksyms0.S: tools/mksyms.sh
 	@mkdir -p $(@D)
-	sh tools/mksyms.sh < /dev/null > $@
+	$(Q)sh tools/mksyms.sh < /dev/null > $@
 
 $(BUILD)/kestrel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o kernel/kernel.ld
 	$(quiet) "  LD      $@"
@@ -106,9 +106,10 @@ $(BUILD)/ksyms0.o $(BUILD)/ksyms.o: %.o: %.S
 
 $(ISO): $(KERNEL) tools/grub.cfg
 	@mkdir -p $(BUILD)/isodir/boot/grub
-	cp $(KERNEL) $(BUILD)/isodir/boot/kestrel.elf
-	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
+	$(quiet) "  ISO     $@"
+	$(Q)cp $(KERNEL) $(BUILD)/isodir/boot/kestrel.elf
+	$(Q)cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # ---- running ------------------------------------------------------------
