@@ -57,12 +57,12 @@ void ktest_fail(struct ktest_ctx *t, const char *file, int line,
 		}                                                           \
 	} while (0)
 
-/* Fail unless a == b, printing both as unsigned 64-bit numbers. */
+/* Fail unless a == b, printing both in decimal (signed) and hex. */
 #define KT_ASSERT_EQ(a, b)                                                  \
 	do {                                                                \
 		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);            \
-		KT_ASSERT(a_ == b_, "%s == %s: %lu != %lu", #a, #b, a_,     \
-			  b_);                                              \
+		KT_ASSERT(a_ == b_, "%s == %s: %ld (%#lx) != %ld (%#lx)",   \
+			  #a, #b, (long)a_, a_, (long)b_, b_);              \
 	} while (0)
 
 /* Run the tests the command line names, then power off. Returns if the
