@@ -83,6 +83,7 @@ static void cmd_backtrace(const char *args)
 static void cmd_breakpoint(const char *args)
 {
 	asm volatile("int3");
+	kprintf("monitor: back from the breakpoint\n");
 }
 
 static void cmd_poweroff(const char *args)
