@@ -1,0 +1,84 @@
+# Lab boot: the kernel comes up, reports the machine it found, and talks
+# on both consoles. Sourced by grade/grade.sh; helpers in grade/lib.sh.
+
+# The banner, in order, then the boot suite's own check.
+boot banner mem=512M cmdline="ktest=boot"
+test_start banner 10
+ordered
+need_re '^Kestrel [0-9]+\.[0-9]+\.[0-9]+ \(x86_64\)$'
+need_re '^cpu: .+, [0-9]+ CPUs? found, 1 running$'
+need_re '^memory: [0-9]+ KiB available \([0-9]+ MiB\)$'
+need_re '^kestrel: ready in [0-9]+(\.[0-9]+)? ms$'
+unordered
+need_re '^ktest: boot\.ready: PASS( |$)'
+test_end
+
+# memory_test MIB: the "memory:" line of the last boot is within 2% of
+# the MIB MiB QEMU was given.
+memory_test()
+{
+	test_start "memory_$2" 5
+	if need_re '^memory: [0-9]+ KiB available'; then
+		_kib=$(sed -n 's/^memory: \([0-9][0-9]*\) KiB available.*/\1/p' \
+			"$b_log" | head -n 1)
+		_want=$(($1 * 1024))
+		_diff=$((_want - _kib))
+		[ "$_diff" -ge 0 ] || _diff=$((-_diff))
+		if [ $((_diff * 50)) -gt "$_want" ]; then
+			fail_because "wrong memory size" "expected about" \
+				"$_want KiB (within 2%), the kernel found $_kib KiB"
+		fi
+	fi
+	test_end
+}
+
+memory_test 512 512M
+for m in 128:128M 1024:1G 4096:4G; do
+	boot "memory_${m#*:}" mem="${m#*:}" cmdline="ktest=boot"
+	memory_test "${m%:*}" "${m#*:}"
+done
+
+# Every test the kernel has (but the crash tests), on the newest CPU model
+# TCG offers.
+boot cpu_max cpu=max mem=512M cmdline="ktest=all" timeout=120
+test_start cpu_max 10
+expect_exit 1
+need_re '^ktest: [1-9][0-9]* passed, 0 failed$'
+forbid_re '^ktest: [^ ]+: FAIL'
+test_end
+
+# The monitor reads the serial port.
+boot_start serial_input serial_input
+wait_for 'K> '
+serial_send 'echo hello from serial\r'
+wait_for -E '^hello from serial$'
+wait_for 'K> '
+serial_send 'poweroff\r'
+boot_wait
+test_start serial_input 10
+expect_exit 1
+need_re '^hello from serial$'
+test_end
+
+# ... and the PS/2 keyboard: shift, and ctrl-u erasing the line.
+boot_start keyboard_input monitor
+wait_for 'K> '
+type_keys 'echo Hi'
+key ret
+wait_for -E '^Hi$'
+wait_for 'K> '
+type_keys xyz
+key ctrl-u
+type_keys 'echo ok'
+key ret
+wait_for -E '^ok$'
+wait_for 'K> '
+type_keys poweroff
+key ret
+boot_wait
+test_start keyboard_input 10
+expect_exit 1
+need_re '^Hi$'
+need_re '^ok$'
+forbid xyzecho
+test_end

@@ -1,0 +1,25 @@
+# Lab mm: physical frames, the kernel heap and page tables. Sourced by
+# grade/grade.sh; helpers in grade/lib.sh.
+
+# One boot runs the whole mm suite; each test's line is graded alone.
+boot mm mem=512M cmdline="ktest=mm"
+for t in frames_all frames_contig heap_basic heap_stress vm_map_walk; do
+	ktest_pass "mm.$t" 10
+done
+
+# The frame allocator on the smallest and a large machine (4 GiB puts
+# RAM above the PCI hole, beyond 4 GiB physical).
+boot mm-4G mem=4G cmdline="ktest=mm.frames_all"
+ktest_pass mm.frames_all 5 mm.frames_all@4G
+boot mm-128M mem=128M cmdline="ktest=mm.frames_all"
+ktest_pass mm.frames_all 5 mm.frames_all@128M
+
+# The heap's checks catch misuse, with heapdebug=1, as a panic.
+crash_test mm.heap_use_after_free 5 cmdline=heapdebug=1 -- \
+	"use after free"
+crash_test mm.heap_double_free 5 cmdline=heapdebug=1 -- \
+	"double free"
+crash_test mm.heap_overrun 5 cmdline=heapdebug=1 -- \
+	"overrun"
+crash_test mm.vm_fault_after_unmap 5 -- \
+	"page fault (#PF), vector 14" frame:ktest_mm_vm_fault_after_unmap

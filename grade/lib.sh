@@ -1,0 +1,741 @@
+# grade/lib.sh: the grader's shared helpers. POSIX sh (runs under dash);
+# sourced by grade/grade.sh before the lab scripts, and by tools/bench.sh
+# and tools/screenshot.sh for their QEMU handling. docs/grading.md has the
+# whole story; in short, a lab boots the kernel and grades its serial log:
+#
+#	boot mm mem=512M cmdline="ktest=mm"	# one boot, runs to its end
+#	ktest_pass mm.frames_all 10		# one graded ktest line
+#
+#	test_start trap.divide_error 5		# a test with its own checks
+#	expect_crash trap.divide_error
+#	need "divide error (#DE), vector 0"
+#	need_frame ktest_trap_divide_error
+#	test_end
+#
+# While QEMU runs, the helpers watch for its end: the kernel's power-off,
+# a kernel panic (given a moment to finish its report), a triple fault, a
+# stall (no new serial output for a while) and the time limit. QEMU is
+# always stopped, also when the grader itself is interrupted.
+#
+# Shell variables: b_* describe the current boot, t_* the current test,
+# g_* the whole run; names starting with _ are scratch.
+
+: "${BUILD:=build}"
+: "${QEMU:=qemu-system-x86_64}"
+: "${GRADE_TIME_SCALE:=1}"
+
+g_iso=$BUILD/kestrel.iso
+g_dir=$BUILD/grade
+g_lab=
+g_passed=0
+g_failed=0
+g_points=0
+g_total=0
+g_labs_summary=
+
+b_running=
+b_name=
+b_end=
+
+die()
+{
+	echo "grade: $*" >&2
+	exit 2
+}
+
+# ---- time ---------------------------------------------------------------
+
+# Milliseconds since the epoch (GNU date's %N; dash arithmetic is 64-bit).
+now_ms()
+{
+	_ns=$(date +%s%N)
+	echo $((_ns / 1000000))
+}
+
+# scale_ms SECONDS: a time limit in milliseconds, times GRADE_TIME_SCALE.
+scale_ms()
+{
+	awk -v s="$1" -v f="$GRADE_TIME_SCALE" \
+		'BEGIN { printf "%d\n", s * f * 1000 }'
+}
+
+# "1.5 s" from milliseconds.
+fmt_s()
+{
+	echo "$(($1 / 1000)).$(($1 % 1000 / 100)) s"
+}
+
+check_time_scale()
+{
+	case $GRADE_TIME_SCALE in
+	'' | *[!0-9.]* | *.*.* | .* | *.)
+		die "GRADE_TIME_SCALE must be a positive number, not" \
+			"'$GRADE_TIME_SCALE'"
+		;;
+	esac
+	[ "$(scale_ms 1)" -gt 0 ] || die "GRADE_TIME_SCALE must be above 0"
+}
+
+# ---- booting --------------------------------------------------------------
+
+# boot_start NAME [option...]: start QEMU on the kernel image, in the
+# background, with its serial output going to $g_dir/NAME.log and QEMU's
+# own log (-d cpu_reset, where "Triple fault" shows) to NAME.qemu.log.
+# Options, each one word:
+#	mem=512M cpu=qemu64 smp=1	QEMU's -m, -cpu, -smp
+#	cmdline="ktest=mm hz=100"	kernel options; panic=poweroff is added
+#	timeout=60			seconds for the whole boot
+#	stall=15			seconds without new serial output
+#	serial_input			serial_send may type into COM1
+#	monitor				monitor_cmd/type_keys may use the
+#					QEMU monitor (sendkey, screendump)
+# Every time is multiplied by GRADE_TIME_SCALE.
+boot_start()
+{
+	[ -z "$b_running" ] || die "boot_start: boot $b_name still running"
+	[ -f "$g_iso" ] || die "no kernel image $g_iso: run make first"
+	b_name=$1
+	shift
+	_mem=512M _cpu=qemu64 _smp=1 _cmdline= _timeout=60 _stall=15
+	_serial_in=no _monitor=no
+	for _a in "$@"; do
+		case $_a in
+		mem=*) _mem=${_a#*=} ;;
+		cpu=*) _cpu=${_a#*=} ;;
+		smp=*) _smp=${_a#*=} ;;
+		cmdline=*) _cmdline=${_a#*=} ;;
+		timeout=*) _timeout=${_a#*=} ;;
+		stall=*) _stall=${_a#*=} ;;
+		serial_input) _serial_in=yes ;;
+		monitor) _monitor=yes ;;
+		*) die "boot $b_name: unknown option '$_a'" ;;
+		esac
+	done
+	b_cmdline="${_cmdline:+$_cmdline }panic=poweroff"
+	b_desc="-cpu $_cpu -m $_mem -smp $_smp, command line '$b_cmdline'"
+	b_timeout_ms=$(scale_ms "$_timeout")
+	b_stall_ms=$(scale_ms "$_stall")
+	# BIOS and GRUB print nothing on the serial port: allow them longer
+	# than a stall before the kernel's first line.
+	b_silence_ms=$(scale_ms 20)
+	b_grace_ms=$(scale_ms 2)
+
+	mkdir -p "$g_dir" || die "cannot create $g_dir"
+	b_log=$g_dir/$b_name.log
+	b_qlog=$g_dir/$b_name.qemu.log
+	b_err=$g_dir/$b_name.qemu.err
+	b_pid_file=$g_dir/.$b_name.pid
+	b_status_file=$g_dir/.$b_name.status
+	b_in=$g_dir/.$b_name.in
+	b_mon=$g_dir/$b_name.monitor
+	b_monlog=$b_mon.out
+	rm -f "$b_log" "$b_qlog" "$b_err" "$b_pid_file" "$b_status_file" \
+		"$b_status_file.tmp" "$b_in" "$b_mon.in" "$b_monlog"
+	: >"$b_log"
+
+	# In QEMU's option syntax a comma inside a value is written twice.
+	_esc=$(printf '%s\n' "$b_cmdline" | sed 's/,/,,/g')
+	set -- -machine pc -cpu "$_cpu" -m "$_mem" -smp "$_smp" -accel tcg \
+		-no-reboot -display none -cdrom "$g_iso" -boot d \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-fw_cfg "name=opt/kestrel/cmdline,string=$_esc" \
+		-d cpu_reset -D "$b_qlog"
+	if [ $_monitor = yes ]; then
+		# A pipe chardev reads PATH.in and writes PATH.out; .in is a
+		# FIFO we write commands into, .out a plain file.
+		mkfifo "$b_mon.in" || die "mkfifo $b_mon.in failed"
+		: >"$b_monlog"
+		set -- "$@" -chardev "pipe,id=mon0,path=$b_mon" \
+			-mon chardev=mon0,mode=readline
+	else
+		set -- "$@" -monitor none
+	fi
+	b_serial_in=$_serial_in
+	b_monitor=$_monitor
+	b_start=$(now_ms)
+	if [ $_serial_in = yes ]; then
+		# COM1 on QEMU's stdio: stdin is a FIFO, stdout the log. Both
+		# QEMU and we open the FIFO read-write, so no open blocks.
+		mkfifo "$b_in" || die "mkfifo $b_in failed"
+		set -- "$@" -serial stdio
+		(
+			"$QEMU" "$@" <>"$b_in" >"$b_log" 2>"$b_err" &
+			echo $! >"$b_pid_file"
+			wait $!
+			echo $? >"$b_status_file.tmp"
+			mv "$b_status_file.tmp" "$b_status_file"
+		) &
+		b_spid=$!
+		exec 7<>"$b_in"
+	else
+		set -- "$@" -serial "file:$b_log"
+		(
+			"$QEMU" "$@" </dev/null >/dev/null 2>"$b_err" &
+			echo $! >"$b_pid_file"
+			wait $!
+			echo $? >"$b_status_file.tmp"
+			mv "$b_status_file.tmp" "$b_status_file"
+		) &
+		b_spid=$!
+	fi
+	[ $_monitor = yes ] && exec 8<>"$b_mon.in"
+	b_running=yes
+	b_end=
+	b_end_desc=
+	b_exit=
+	b_kstatus=
+	b_size=0
+	b_last=$b_start
+	b_panic_at=
+	b_mark=0
+}
+
+# One look at the running boot. Returns 0 while it goes on; otherwise it
+# has ended (QEMU exited, or was stopped for a panic, stall or timeout):
+# b_end says how, and it returns 1.
+boot_poll()
+{
+	[ -n "$b_running" ] || return 1
+	_now=$(now_ms)
+	if [ -e "$b_status_file" ]; then
+		b_exit=$(cat "$b_status_file")
+		boot_classify
+		boot_finish
+		return 1
+	fi
+	_sz=$(wc -c 2>/dev/null <"$b_log") || _sz=0
+	_sz=$((_sz + 0))
+	if [ "$_sz" -ne "$b_size" ]; then
+		b_size=$_sz
+		b_last=$_now
+		if [ -z "$b_panic_at" ] &&
+			grep -q -a -F 'KERNEL PANIC' "$b_log"; then
+			b_panic_at=$_now
+		fi
+	fi
+	if [ -n "$b_panic_at" ] &&
+		[ $((_now - b_panic_at)) -ge "$b_grace_ms" ]; then
+		boot_stop panic "kernel panic: $(panic_line); the kernel did" \
+			"not power off within $(fmt_s "$b_grace_ms")," \
+			"QEMU stopped"
+		return 1
+	fi
+	if [ $((_now - b_start)) -ge "$b_timeout_ms" ]; then
+		boot_stop timeout "timeout: still running after" \
+			"$(fmt_s "$b_timeout_ms"), QEMU stopped"
+		return 1
+	fi
+	if [ "$b_size" -gt 0 ] &&
+		[ $((_now - b_last)) -ge "$b_stall_ms" ]; then
+		boot_stop stall "stall: no new serial output for" \
+			"$(fmt_s "$b_stall_ms"), QEMU stopped"
+		return 1
+	fi
+	if [ "$b_size" -eq 0 ] &&
+		[ $((_now - b_start)) -ge "$b_silence_ms" ]; then
+		boot_stop stall "stall: no serial output at all" \
+			"$(fmt_s "$b_silence_ms") after QEMU started, QEMU stopped"
+		return 1
+	fi
+	return 0
+}
+
+# The first panic line of the log, quoted.
+panic_line()
+{
+	_p=$(grep -a -m 1 -F 'KERNEL PANIC' "$b_log" | tr -d '\r')
+	echo "\"$_p\""
+}
+
+# QEMU exited by itself with status $b_exit: say why.
+boot_classify()
+{
+	_off=$(grep -a -o 'kestrel: power off (status [0-9]*)' "$b_log" |
+		tail -n 1)
+	b_kstatus=
+	if [ -n "$_off" ]; then
+		b_kstatus=${_off#*status }
+		b_kstatus=${b_kstatus%)}
+	fi
+	if grep -q -a -F 'Triple fault' "$b_qlog" 2>/dev/null; then
+		b_end=triple
+		b_end_desc="triple fault: QEMU logged \"Triple fault\" and exited"
+		b_end_desc="$b_end_desc $b_exit (a CPU reset; -no-reboot)"
+	elif grep -q -a -F 'KERNEL PANIC' "$b_log"; then
+		b_end=panic
+		b_end_desc="kernel panic: $(panic_line); QEMU exit $b_exit"
+		[ -n "$b_kstatus" ] &&
+			b_end_desc="$b_end_desc (power off status $b_kstatus)"
+	elif [ -n "$b_kstatus" ]; then
+		b_end=poweroff
+		b_end_desc="power off with status $b_kstatus (QEMU exit $b_exit)"
+	elif [ "$b_exit" = 0 ]; then
+		b_end=reset
+		b_end_desc="reset: QEMU exited 0 without the kernel's power-off"
+		b_end_desc="$b_end_desc line (a triple fault, a reset or an"
+		b_end_desc="$b_end_desc ACPI power-off)"
+	else
+		b_end=qemu
+		_e=$(head -n 3 "$b_err" 2>/dev/null | tr '\n' ' ')
+		b_end_desc="QEMU exited $b_exit without the kernel's power-off"
+		b_end_desc="$b_end_desc line${_e:+: $_e}"
+	fi
+}
+
+# boot_stop END DESCRIPTION...: stop QEMU now and record why.
+boot_stop()
+{
+	b_end=$1
+	shift
+	b_end_desc="$*"
+	qemu_kill
+	b_exit=killed
+	boot_finish
+}
+
+# Stop QEMU: SIGTERM, then SIGKILL if it is still there after two seconds.
+qemu_kill()
+{
+	_i=0
+	while [ ! -s "$b_pid_file" ] && [ $_i -lt 20 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	_pid=$(cat "$b_pid_file" 2>/dev/null)
+	if [ -n "$_pid" ] && [ ! -e "$b_status_file" ]; then
+		kill -TERM "$_pid" 2>/dev/null
+		_i=0
+		while [ ! -e "$b_status_file" ] && [ $_i -lt 40 ]; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		[ -e "$b_status_file" ] || kill -KILL "$_pid" 2>/dev/null
+	fi
+	[ -n "$_pid" ] || kill -KILL "$b_spid" 2>/dev/null
+	wait "$b_spid" 2>/dev/null
+}
+
+# After QEMU is gone: close our ends of the FIFOs, remove them, and drop
+# the serial line's \r so the log reads (and greps) as plain text.
+boot_finish()
+{
+	wait "$b_spid" 2>/dev/null
+	[ "$b_serial_in" = yes ] && exec 7>&-
+	[ "$b_monitor" = yes ] && exec 8>&-
+	rm -f "$b_in" "$b_mon.in" "$b_pid_file" "$b_status_file"
+	[ -s "$b_err" ] || rm -f "$b_err"
+	if [ -f "$b_log" ]; then
+		tr -d '\r' <"$b_log" >"$b_log.tmp" && mv "$b_log.tmp" "$b_log"
+	fi
+	b_elapsed=$(($(now_ms) - b_start))
+	b_running=
+}
+
+# boot_wait: wait for the running boot to end (see boot_poll).
+boot_wait()
+{
+	while boot_poll; do
+		sleep 0.1
+	done
+	return 0
+}
+
+# boot NAME [option...]: boot_start and boot_wait.
+boot()
+{
+	boot_start "$@"
+	boot_wait
+}
+
+# Stop any QEMU of ours; for the traps below.
+boot_cleanup()
+{
+	if [ -n "$b_running" ]; then
+		b_running=
+		qemu_kill
+		rm -f "$b_in" "$b_mon.in" "$b_pid_file" "$b_status_file"
+	fi
+}
+
+# ---- talking to a running boot ------------------------------------------
+
+# mark: output before this point is not searched by wait_for.
+mark()
+{
+	_sz=$(wc -c 2>/dev/null <"$b_log") || _sz=0
+	b_mark=$((_sz + 0))
+}
+
+# wait_for [-E] PATTERN [SECONDS]: wait until the serial output after the
+# mark has a line containing PATTERN (fixed string; with -E an extended
+# regular expression; \r dropped, so $ works). Returns 1 at once if the
+# boot has ended, and ends it (as a timeout) if the pattern does not come
+# within SECONDS (default 20, scaled).
+wait_for()
+{
+	_wmode=-F
+	if [ "$1" = -E ]; then
+		_wmode=-E
+		shift
+	fi
+	_wpat=$1
+	_wlim=$(scale_ms "${2:-20}")
+	_wt0=$(now_ms)
+	_wseen=-1
+	while boot_poll; do
+		if [ "$b_size" -ne "$_wseen" ]; then
+			_wseen=$b_size
+			if tail -c +$((b_mark + 1)) "$b_log" | tr -d '\r' |
+				grep -q -a $_wmode -e "$_wpat"; then
+				return 0
+			fi
+		fi
+		if [ $(($(now_ms) - _wt0)) -ge "$_wlim" ]; then
+			boot_stop timeout "timeout: waited $(fmt_s "$_wlim")" \
+				"for \"$_wpat\" on the console, QEMU stopped"
+			return 1
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# serial_send TEXT: type TEXT into COM1 (printf %b escapes: \r is Enter).
+# The boot needs the serial_input option. Sets the mark first.
+serial_send()
+{
+	[ -n "$b_running" ] || return 1
+	[ "$b_serial_in" = yes ] || die "serial_send: boot $b_name has no" \
+		"serial_input option"
+	mark
+	printf '%b' "$1" >&7
+}
+
+# monitor_cmd COMMAND: one QEMU monitor command (boot option monitor).
+monitor_cmd()
+{
+	[ -n "$b_running" ] || return 1
+	[ "$b_monitor" = yes ] || die "monitor_cmd: boot $b_name has no" \
+		"monitor option"
+	printf '%s\n' "$1" >&8
+}
+
+# key NAME...: press keys on the PS/2 keyboard with QEMU's sendkey (names
+# as QEMU spells them: ret, spc, shift-h, ctrl-u, ...). Sets the mark.
+key()
+{
+	[ -n "$b_running" ] || return 1
+	mark
+	for _k in "$@"; do
+		monitor_cmd "sendkey $_k"
+	done
+}
+
+# type_keys TEXT: type TEXT on the PS/2 keyboard, a key at a time.
+type_keys()
+{
+	_txt=$1
+	set --
+	while [ -n "$_txt" ]; do
+		_c=${_txt%"${_txt#?}"}
+		_txt=${_txt#?}
+		case $_c in
+		[a-z0-9]) set -- "$@" "$_c" ;;
+		[A-Z]) set -- "$@" "shift-$(printf '%s' "$_c" | tr A-Z a-z)" ;;
+		' ') set -- "$@" spc ;;
+		-) set -- "$@" minus ;;
+		=) set -- "$@" equal ;;
+		.) set -- "$@" dot ;;
+		,) set -- "$@" comma ;;
+		/) set -- "$@" slash ;;
+		\;) set -- "$@" semicolon ;;
+		*) die "type_keys: no key for '$_c'" ;;
+		esac
+	done
+	key "$@"
+}
+
+# ---- grading ------------------------------------------------------------
+
+# lab_begin NAME: the tests that follow belong to lab NAME; their logs go
+# to $BUILD/grade/NAME/.
+lab_begin()
+{
+	g_lab=$1
+	g_dir=$BUILD/grade/$1
+	case $g_dir in
+	*/grade/?*) rm -rf "$g_dir" ;;
+	esac
+	mkdir -p "$g_dir" || die "cannot create $g_dir"
+	g_lab_points=$g_points
+	g_lab_total=$g_total
+}
+
+lab_end()
+{
+	g_labs_summary="$g_labs_summary  $g_lab: $((g_points - g_lab_points))"
+	g_labs_summary="$g_labs_summary/$((g_total - g_lab_total))
+"
+}
+
+# test_start NAME POINTS: a test graded on the last boot's log. By default
+# the boot must have ended in a power-off (any status); the need/forbid
+# lines and expect_* calls that follow add to that.
+test_start()
+{
+	[ -z "$b_running" ] || die "test_start $1: boot $b_name still running"
+	t_name=$1
+	t_points=$2
+	t_end=poweroff
+	t_exit=
+	t_ordered=no
+	t_pos=1
+	t_missing=
+	t_forbidden=
+	t_reasons=
+	t_notes=
+}
+
+# ordered: the need lines that follow must appear in this order (each at
+# or after the line the one before matched). unordered: anywhere.
+ordered()
+{
+	t_ordered=yes
+}
+unordered()
+{
+	t_ordered=no
+}
+
+# expect_end poweroff|panic|triple|stall|any: how the boot must have ended.
+expect_end()
+{
+	t_end=$1
+}
+
+# expect_exit N: QEMU's exit status must be N (2*status+1 from the kernel's
+# poweroff(status): 1 all passed, 3 a test failed, 5 panic).
+expect_exit()
+{
+	t_exit=$1
+}
+
+# expect_crash SUITE.NAME: a crash test: it starts, then a kernel panic
+# report follows and the kernel powers off with status 2 (QEMU exit 5).
+expect_crash()
+{
+	expect_end panic
+	expect_exit 5
+	ordered
+	need "ktest: $1: RUN (expecting a fault report)"
+	need "KERNEL PANIC"
+}
+
+t_reason()
+{
+	case "  $t_reasons, " in
+	*" $1, "*) ;;
+	*) t_reasons="${t_reasons:+$t_reasons, }$1" ;;
+	esac
+}
+
+# note TEXT: a line of detail to show if the test fails.
+note()
+{
+	t_notes="$t_notes$1
+"
+}
+
+# fail_because REASON [DETAIL]: fail the test for a reason of its own.
+fail_because()
+{
+	t_reason "$1"
+	[ -z "${2:-}" ] || note "$2"
+}
+
+_need()
+{
+	_from=1
+	[ $t_ordered = yes ] && _from=$t_pos
+	_n=$(tail -n +"$_from" "$b_log" | grep -a -n -m 1 "$1" -e "$2" |
+		cut -d: -f1)
+	if [ -n "$_n" ]; then
+		[ $t_ordered = yes ] && t_pos=$((_from + _n - 1))
+		return 0
+	fi
+	_shown=$2
+	[ "$1" = -E ] && _shown="$2  (regular expression)"
+	if [ $t_ordered = yes ] && grep -q -a "$1" -e "$2" "$b_log"; then
+		_shown="$_shown  (it appears, but not after the line before)"
+	fi
+	t_missing="$t_missing$_shown
+"
+	t_reason "missing lines"
+	return 1
+}
+
+# need TEXT: a line containing TEXT must appear. need_re ERE: a line
+# matching ERE (grep -E) must appear.
+need()
+{
+	_need -F "$1"
+}
+need_re()
+{
+	_need -E "$1"
+}
+
+# need_frame FUNCTION: a backtrace frame "[<address>] FUNCTION+0x..".
+need_frame()
+{
+	_need -E "\[<[0-9a-fA-F]+>\] $1(\.[a-z]+\.[0-9]+)?\+0x[0-9a-fA-F]+"
+}
+
+_forbid()
+{
+	_lines=$(grep -a -n "$1" -e "$2" "$b_log" | head -n 5)
+	[ -z "$_lines" ] && return 0
+	t_forbidden="$t_forbidden$_lines
+"
+	t_reason "forbidden lines"
+	return 1
+}
+
+# forbid TEXT, forbid_re ERE: no line may contain TEXT or match ERE.
+forbid()
+{
+	_forbid -F "$1"
+}
+forbid_re()
+{
+	_forbid -E "$1"
+}
+
+# The reason word for how the boot ended.
+end_word()
+{
+	case $1 in
+	poweroff) echo "power off" ;;
+	panic) echo "kernel panic" ;;
+	triple) echo "triple fault" ;;
+	reset) echo "reset without power-off" ;;
+	stall) echo "stall" ;;
+	timeout) echo "timeout" ;;
+	*) echo "QEMU failed" ;;
+	esac
+}
+
+# test_end: judge the test, print its PASS or FAIL line (with the detail
+# on a failure) and count it.
+test_end()
+{
+	if [ "$t_end" != any ] && [ "$b_end" != "$t_end" ]; then
+		t_reason "$(end_word "$b_end")"
+		[ "$t_end" = poweroff ] ||
+			note "expected the boot to end in: $(end_word "$t_end")"
+	fi
+	if [ -n "$t_exit" ] && [ "$b_exit" != "$t_exit" ]; then
+		t_reason "exit status"
+		note "expected QEMU exit status $t_exit, got $b_exit"
+	fi
+	# A test that misses lines because the boot ended badly says so.
+	if [ -n "$t_missing" ] && [ "$b_end" != poweroff ]; then
+		t_reason "$(end_word "$b_end")"
+	fi
+
+	g_total=$((g_total + t_points))
+	if [ -z "$t_reasons" ]; then
+		echo "PASS  $g_lab: $t_name ($t_points pts)"
+		g_passed=$((g_passed + 1))
+		g_points=$((g_points + t_points))
+		return 0
+	fi
+	echo "FAIL  $g_lab: $t_name (0/$t_points pts)"
+	g_failed=$((g_failed + 1))
+	echo "      reason: $t_reasons"
+	if [ -n "$t_missing" ]; then
+		echo "      expected, but not in the log:"
+		printf '%s' "$t_missing" | sed 's/^/        /'
+	fi
+	if [ -n "$t_forbidden" ]; then
+		echo "      forbidden, but in the log (line: text):"
+		printf '%s' "$t_forbidden" | sed 's/^/        /'
+	fi
+	[ -z "$t_notes" ] || printf '%s' "$t_notes" | sed 's/^/      /'
+	echo "      boot: $b_desc"
+	echo "      ended: $b_end_desc, after $(fmt_s "$b_elapsed")"
+	echo "      log: $b_log (QEMU's: $b_qlog)"
+	echo "      last lines of the log:"
+	tail -n 15 "$b_log" | sed 's/^/        | /'
+	return 1
+}
+
+# ktest_pass SUITE.NAME POINTS [TEST]: the boot printed
+# "ktest: SUITE.NAME: PASS", graded as test TEST (default SUITE.NAME).
+# Other tests of the same boot may fail or crash after it; if the line is
+# missing, the failure shows the test's own FAIL lines or how the boot
+# ended before reaching it.
+ktest_pass()
+{
+	test_start "${3:-$1}" "$2"
+	expect_end any
+	if ! need "ktest: $1: PASS"; then
+		_why=$(K="ktest: $1: FAIL" awk '
+			index($0, "ktest: FAIL:") == 1 { buf = buf $0 "\n"; next }
+			/^ktest: [^ ]+: (PASS|FAIL|RUN)/ {
+				if (index($0, ENVIRON["K"]) == 1)
+					printf "%s%s\n", buf, $0
+				buf = ""
+			}' "$b_log")
+		if [ -n "$_why" ]; then
+			note "the test failed:"
+			note "$(printf '%s\n' "$_why" | sed 's/^/  /')"
+		else
+			note "no result line for $1 (the boot ended first," \
+				"or no such test)"
+		fi
+	fi
+	test_end
+}
+
+# crash_test SUITE.NAME POINTS [boot option...] -- TEXT...: boot with
+# ktest=SUITE.NAME and expect a crash report holding every TEXT, in order
+# after the panic line. A TEXT of the form frame:FUNCTION is a backtrace
+# frame (need_frame); re:ERE is a regular expression.
+crash_test()
+{
+	_ct=$1
+	_cp=$2
+	shift 2
+	_cmd="ktest=$_ct"
+	_opts=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		case $1 in
+		cmdline=*) _cmd="$_cmd ${1#*=}" ;;
+		*) _opts="$_opts $1" ;;
+		esac
+		shift
+	done
+	[ "${1:-}" = -- ] && shift
+	# The options are single words: split them.
+	boot "${_ct#*.}" cmdline="$_cmd" $_opts
+	test_start "$_ct" "$_cp"
+	expect_crash "$_ct"
+	for _x in "$@"; do
+		case $_x in
+		frame:*) need_frame "${_x#frame:}" ;;
+		re:*) need_re "${_x#re:}" ;;
+		*) need "$_x" ;;
+		esac
+	done
+	test_end
+}
+
+# The closing lines: per-lab scores, the total, and the count line.
+grade_summary()
+{
+	echo
+	printf '%s' "$g_labs_summary"
+	echo "Score: $g_points/$g_total"
+	echo "$g_passed passed, $g_failed failed"
+}
