@@ -51,10 +51,15 @@ void kmalloc_init(void);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *p);
+/* Give the size classes' cached empty slab pages back to the frame
+ * allocator, so that frame counts can be compared exactly (tests). */
+void kmalloc_trim(void);
 
 struct kmalloc_stats {
 	uint64_t allocs, frees;    /* calls that succeeded */
-	uint64_t bytes_in_use;     /* requested sizes of live objects */
+	uint64_t bytes_in_use;     /* live objects: requested sizes with
+				    * heapdebug, class or block sizes
+				    * without */
 	uint64_t slab_frames;      /* frames held by the size classes */
 };
 void kmalloc_get_stats(struct kmalloc_stats *st);
