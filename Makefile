@@ -32,12 +32,14 @@ WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 
 # No red zone (interrupts push onto the kernel stack), no SSE/x87 (we never
 # save FPU state in the kernel), frame pointers kept for backtraces.
-# Frame pointers everywhere (no shrink-wrapping either) for backtraces.
+# Frame pointers everywhere, and no shrink-wrapping or tail calls that
+# would leave a caller out of a backtrace.
 KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer \
-	-mno-omit-leaf-frame-pointer -fno-shrink-wrap -fno-asynchronous-unwind-tables \
+	-mno-omit-leaf-frame-pointer -fno-shrink-wrap \
+	-fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
 	-fno-common -fcf-protection=none -fno-strict-aliasing \
 	-Ikernel -Iinclude -DKESTREL_VERSION='"$(VERSION)"' \
 	-MMD -MP

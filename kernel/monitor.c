@@ -65,6 +65,15 @@ static void cmd_uptime(const char *args)
 	kprintf("\n");
 }
 
+static void cmd_cpu(const char *args)
+{
+	char model[64];
+
+	cpu_model(model, sizeof(model));
+	kprintf("%s; %u CPU%s found, 1 running\n", model, ncpus_found,
+		ncpus_found == 1 ? "" : "s");
+}
+
 static void cmd_cmdline(const char *args)
 {
 	kprintf("%s\n", cmdline_get());
@@ -99,6 +108,7 @@ static const struct monitor_command commands[] = {
 	{ "echo", "print the rest of the line", cmd_echo },
 	{ "mem", "physical memory and kernel heap in use", cmd_mem },
 	{ "uptime", "time since boot", cmd_uptime },
+	{ "cpu", "the processor model and CPU count", cmd_cpu },
 	{ "cmdline", "the kernel command line", cmd_cmdline },
 	{ "backtrace", "the call stack from here", cmd_backtrace },
 	{ "breakpoint", "execute int3: the kernel reports and continues",

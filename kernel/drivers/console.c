@@ -100,13 +100,40 @@ static char getc_wait(void)
 }
 
 #define CTRL(c) ((c)-'@')
+#define ESC 0x1b
+
+/* After an ESC: swallow a VT100 sequence (ESC [ params final, or ESC O x)
+ * such as a cursor key sends, since this line editor cannot move the
+ * cursor. Returns the byte that follows a lone ESC, or 0. */
+static char skip_escape_sequence(void)
+{
+	char c = getc_wait();
+
+	if (c == 'O') {
+		getc_wait();
+		return 0;
+	}
+	if (c != '[')
+		return c;
+	do {
+		c = getc_wait();
+	} while (c >= 0x30 && c <= 0x3f); /* parameter bytes: digits ; ? */
+	return 0;
+}
 
 int console_readline(char *buf, size_t size)
 {
 	size_t len = 0;
+	char pending = 0;
 
 	for (;;) {
-		char c = getc_wait();
+		char c = pending ? pending : getc_wait();
+
+		pending = 0;
+		if (c == ESC) {
+			pending = skip_escape_sequence();
+			continue;
+		}
 
 		if (c == '\r' || c == '\n') {
 			console_write("\n", 1);

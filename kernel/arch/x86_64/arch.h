@@ -182,6 +182,9 @@ struct cpu {
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned int ncpus_found; /* from the ACPI MADT */
 
+/* The CPU's brand string from CPUID (or its vendor if it has none). */
+void cpu_model(char *buf, size_t size);
+
 static inline struct cpu *this_cpu(void)
 {
 	struct cpu *c;

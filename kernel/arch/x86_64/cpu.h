@@ -35,7 +35,6 @@
 #define MSR_GS_BASE 0xc0000101
 
 void cpu_init_boot(void);
-void cpu_model(char *buf, size_t size);
 
 /* trap.c */
 const char *exception_name(unsigned int vector);
