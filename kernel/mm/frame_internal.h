@@ -27,7 +27,8 @@
  * whoever allocated it, and a slab page reuses the same links for its
  * size class's list of pages with free objects. The first four fields
  * are the frames lock's while the block is free and the owner's while it
- * is allocated.
+ * is allocated. kfree reads owner without a lock: it changes only while
+ * its owner holds the block, so a stale value means a bad pointer.
  */
 struct frame {
 	uint32_t next, prev;  /* list links: frame indices, FRAME_NONE ends */

@@ -75,10 +75,11 @@ static const char *symbolize(char *buf, size_t size, uintptr_t addr,
 			     const char *what)
 {
 	uint64_t off;
-	const char *name = addr ? ksym_lookup(addr, &off, NULL) : NULL;
+	const char *name;
 
 	if (!addr)
 		return what;
+	name = ksym_lookup(addr, &off, NULL);
 	if (name)
 		ksnprintf(buf, size, "%s+0x%lx", name, off);
 	else
@@ -323,6 +324,9 @@ static void small_free(struct frame *f, void *p, uintptr_t caller)
 		h->magic = HEAP_MAGIC_FREE;
 		h->free_caller = caller;
 	}
+	if (f->slab_in_use == 0)
+		report_bad_pointer(p, caller,
+				   "its page has no live objects (double free?)");
 	slab_put(c, f, slot);
 	c->stats.frees++;
 	c->stats.bytes_in_use -= size;

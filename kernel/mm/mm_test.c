@@ -389,6 +389,15 @@ KTEST_CRASH(mm, heap_overrun)
 	kprintf("kfree returned: the overrun went unnoticed\n");
 }
 
+KTEST_CRASH(mm, heap_bad_pointer)
+{
+	uint8_t *p = kmalloc(PAGE_SIZE);
+
+	kprintf("freeing %p, inside the large object at %p\n", p + 64, p);
+	kfree(p + 64);
+	kprintf("kfree returned: the bad pointer went unnoticed\n");
+}
+
 /* ---- page tables ----------------------------------------------------- */
 
 static const uint64_t rodata_word = PATTERN;
