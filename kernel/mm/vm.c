@@ -426,8 +426,11 @@ static void map_direct_range(physaddr_t start, physaddr_t end)
 	}
 }
 
-/* Every range the memory map lists, whatever its type (ACPI tables live
- * in reserved and ACPI ranges), and the first MiB. Returns the bytes
+/* Every range the memory map lists, and the first MiB. Reserved ranges
+ * are mapped only below 4 GiB: firmware keeps its tables there (SeaBIOS
+ * puts the ACPI tables in a reserved range), while a reserved range above
+ * 4 GiB is an address hole, such as the 12 GiB HyperTransport hole QEMU
+ * lists at 1012 GiB, and holds nothing to read. Returns the bytes
  * mapped. */
 static uint64_t map_direct(void)
 {
@@ -439,6 +442,9 @@ static uint64_t map_direct(void)
 	for (unsigned int i = 0; i < bootinfo.nregions; i++) {
 		const struct mem_region *m = &bootinfo.regions[i];
 
+		if (m->type == MEM_RESERVED &&
+		    m->base >= BOOT_DIRECT_MAP_SIZE)
+			continue;
 		if (m->length)
 			r[n++] = (struct phys_range){
 				ALIGN_DOWN(m->base, PAGE_SIZE),

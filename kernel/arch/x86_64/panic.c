@@ -60,8 +60,19 @@ static void print_frame(uint64_t rip)
 		kprintf("  [<%016lx>] ?\n", rip);
 }
 
+/* A run of identical frames (deep recursion) prints as one line and a
+ * count. */
+static void print_repeats(uint64_t rip, unsigned int repeats)
+{
+	if (repeats)
+		kprintf("  ... %u more frame%s of %016lx\n", repeats,
+			repeats == 1 ? "" : "s", rip);
+}
+
 void backtrace_print(uint64_t rip, uint64_t rbp)
 {
+	uint64_t last = rip;
+	unsigned int repeats = 0;
 	int n;
 
 	print_frame(rip);
@@ -82,14 +93,24 @@ void backtrace_print(uint64_t rip, uint64_t rbp)
 			break;
 		/* The return address points after the call; -1 keeps the
 		 * lookup inside the calling function. */
-		print_frame(frame[1] - 1);
+		if (frame[1] - 1 == last) {
+			repeats++;
+			n--; /* a repeat does not use up the frame limit */
+		} else {
+			print_repeats(last, repeats);
+			repeats = 0;
+			last = frame[1] - 1;
+			print_frame(last);
+		}
 		if (frame[0] && frame[0] <= rbp) {
+			print_repeats(last, repeats);
 			kprintf("  (frame pointer goes backwards; trace "
 				"ends)\n");
 			return;
 		}
 		rbp = frame[0];
 	}
+	print_repeats(last, repeats);
 	if (rbp && n == BACKTRACE_MAX_FRAMES)
 		kprintf("  ... (more frames not shown)\n");
 }
