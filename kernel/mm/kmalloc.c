@@ -290,12 +290,13 @@ static void *small_alloc(struct size_class *c, size_t size,
 			 uintptr_t caller)
 {
 	struct frame *f;
-	void *slot, *p = NULL;
+	void *p = NULL;
 
 	spin_lock(&c->lock);
 	f = slab_with_room(c);
 	if (f) {
-		slot = slab_take(c, f);
+		void *slot = slab_take(c, f);
+
 		p = (char *)slot + header_size();
 		if (heap_debug)
 			debug_hand_out(p, slot, c->size, size, caller);
