@@ -34,18 +34,18 @@ struct result {
 
 /* The kind of argument a conversion takes, after the length modifier. */
 enum arg_kind {
-	ARG_INT,       /* int, also for hh and h */
-	ARG_UINT,      /* unsigned int, also for hh and h */
-	ARG_LONG,      /* l */
-	ARG_ULONG,     /* l */
-	ARG_LLONG,     /* ll */
-	ARG_ULLONG,    /* ll */
-	ARG_SIZE,      /* z, unsigned */
-	ARG_SSIZE,     /* z, signed */
+	ARG_INT,    /* int, also for hh and h */
+	ARG_UINT,   /* unsigned int, also for hh and h */
+	ARG_LONG,   /* l */
+	ARG_ULONG,  /* l */
+	ARG_LLONG,  /* ll */
+	ARG_ULLONG, /* ll */
+	ARG_SIZE,   /* z, unsigned */
+	ARG_SSIZE,  /* z, signed */
 	ARG_STRING,
 	ARG_CHAR,
 	ARG_POINTER,
-	ARG_NONE,      /* %% */
+	ARG_NONE, /* %% */
 };
 
 union arg {
@@ -59,8 +59,8 @@ union arg {
 static int call(int kernel, char *buf, size_t size, const char *fmt,
 		enum arg_kind kind, union arg a)
 {
-#define CALL(...)                                                       \
-	(kernel ? ksnprintf(buf, size, fmt, __VA_ARGS__)                \
+#define CALL(...)                                        \
+	(kernel ? ksnprintf(buf, size, fmt, __VA_ARGS__) \
 		: snprintf(buf, size, fmt, __VA_ARGS__))
 	switch (kind) {
 	case ARG_INT:
@@ -96,8 +96,7 @@ static void run(struct result *r, int kernel, size_t size, const char *fmt,
 		enum arg_kind kind, union arg a)
 {
 	memset(r->buf, GUARD, sizeof(r->buf));
-	r->ret = call(kernel, size ? (char *)r->buf : NULL, size, fmt, kind,
-		      a);
+	r->ret = call(kernel, size ? (char *)r->buf : NULL, size, fmt, kind, a);
 }
 
 static void show(char *out, size_t outsize, const unsigned char *s, size_t n)
@@ -193,9 +192,9 @@ static void check(const char *fmt, enum arg_kind kind, const union arg *args,
 }
 
 static const long long signed_values[] = {
-	0,	  1,	      -1,	  7,	      -42,
-	127,	  -128,	      255,	  300,	      -300,
-	32767,	  -32768,     65535,	  123456789,  -987654321,
+	0,         1,         -1,           7,         -42,
+	127,       -128,      255,          300,       -300,
+	32767,     -32768,    65535,        123456789, -987654321,
 	INT32_MAX, INT32_MIN, 4294967295LL, 1LL << 40, -(1LL << 40),
 	INT64_MAX, INT64_MIN,
 };
@@ -205,8 +204,8 @@ static const struct {
 	const char *mod;
 	enum arg_kind sgn, uns;
 } lengths[] = {
-	{ "hh", ARG_INT, ARG_UINT },	 { "h", ARG_INT, ARG_UINT },
-	{ "", ARG_INT, ARG_UINT },	 { "l", ARG_LONG, ARG_ULONG },
+	{ "hh", ARG_INT, ARG_UINT },     { "h", ARG_INT, ARG_UINT },
+	{ "", ARG_INT, ARG_UINT },       { "l", ARG_LONG, ARG_ULONG },
 	{ "ll", ARG_LLONG, ARG_ULLONG }, { "z", ARG_SSIZE, ARG_SIZE },
 };
 
@@ -230,39 +229,37 @@ static void integer_format(const char *flags, const char *width,
 		else
 			args[i].u = (unsigned long long)signed_values[i];
 	}
-	check(fmt, is_signed ? lengths[length].sgn : lengths[length].uns,
-	      args, nargs);
+	check(fmt, is_signed ? lengths[length].sgn : lengths[length].uns, args,
+	      nargs);
 }
 
 /* The integer grid: flags x width x precision x length x conversion. */
 static void integer_grid(void)
 {
 	static const char *const flag_sets[] = {
-		"",   "-",  "0",  "+",	"-0", "+ ", "-+",  "0+",
-		"- ", "0 ", " ",  "#",	"-#", "0#", "#-0",
+		"",   "-",  "0", "+", "-0", "+ ", "-+",  "0+",
+		"- ", "0 ", " ", "#", "-#", "0#", "#-0",
 	};
 	static const char *const widths[] = { "", "1", "6", "24" };
-	static const char *const precisions[] = { "",	".",  ".0",
+	static const char *const precisions[] = { "",   ".",  ".0",
 						  ".1", ".5", ".20" };
 	static const char conversions[] = "diuxXo";
+	size_t nflags = sizeof(flag_sets) / sizeof(flag_sets[0]);
 
-	for (size_t f = 0; f < sizeof(flag_sets) / sizeof(flag_sets[0]); f++)
-		for (size_t w = 0; w < 4; w++)
-			for (size_t p = 0; p < 6; p++)
-				for (size_t l = 0; l < 6; l++)
-					for (size_t c = 0; c < 6; c++)
-						integer_format(
-							flag_sets[f], widths[w],
-							precisions[p], l,
-							conversions[c]);
+	/* One index over the whole grid, read as a mixed-radix number. */
+	for (size_t i = 0; i < nflags * 4 * 6 * 6 * 6; i++)
+		integer_format(flag_sets[i / (4 * 6 * 6 * 6)],
+			       widths[i / (6 * 6 * 6) % 4],
+			       precisions[i / (6 * 6) % 6], i / 6 % 6,
+			       conversions[i % 6]);
 }
 
 static void string_char_pointer(void)
 {
 	static const char *const str_formats[] = {
-		"%s",	    "[%s]",    "%10s",	 "%-10s",   "%.0s",   "%.3s",
-		"%.30s",    "%8.2s",   "%-8.2s", "%1s",	    "%s%%",   "a%sb",
-		"%5s|%-5s", "%%s",     "%.*s",	 "%*s",	    "%-*s",
+		"%s",       "[%s]",  "%10s",   "%-10s", "%.0s", "%.3s",
+		"%.30s",    "%8.2s", "%-8.2s", "%1s",   "%s%%", "a%sb",
+		"%5s|%-5s", "%%s",   "%.*s",   "%*s",   "%-*s",
 	};
 	static const char *const char_formats[] = {
 		"%c", "[%c]", "%3c", "%-3c", "%1c", "%c%c",
@@ -276,10 +273,12 @@ static void string_char_pointer(void)
 		{ .s = "hello" },
 		{ .s = "a rather longer string, past any width here" },
 	};
-	union arg chars[] = { { .i = 'a' }, { .i = ' ' }, { .i = '%' },
-			      { .i = '~' } };
+	union arg chars[] = {
+		{ .i = 'a' }, { .i = ' ' }, { .i = '%' }, { .i = '~' }
+	};
 	static int object;
-	union arg pointers[] = { { .p = &object }, { .p = (void *)1 },
+	union arg pointers[] = { { .p = &object },
+				 { .p = (void *)1 },
 				 { .p = (void *)0xffffffff80100000UL },
 				 { .p = (void *)UINTPTR_MAX } };
 	union arg none[] = { { .i = 0 } };
@@ -319,10 +318,10 @@ static void multi(void)
 		const char *fmt;
 		int w, p;
 	} star[] = {
-		{ "%*d", 6, 0 },     { "%*d", -6, 0 },	 { "%-*d", 6, 0 },
-		{ "%.*d", 0, 4 },    { "%.*d", 0, -1 },	 { "%*.*d", 8, 3 },
-		{ "%*.*x", -8, 3 },  { "%0*d", 7, 0 },	 { "%*s|", 9, 0 },
-		{ "%.*s|", 0, 2 },   { "%-*.*s|", 9, 2 },
+		{ "%*d", 6, 0 },    { "%*d", -6, 0 },    { "%-*d", 6, 0 },
+		{ "%.*d", 0, 4 },   { "%.*d", 0, -1 },   { "%*.*d", 8, 3 },
+		{ "%*.*x", -8, 3 }, { "%0*d", 7, 0 },    { "%*s|", 9, 0 },
+		{ "%.*s|", 0, 2 },  { "%-*.*s|", 9, 2 },
 	};
 	char want[BUF_SIZE], got[BUF_SIZE];
 
@@ -332,8 +331,8 @@ static void multi(void)
 
 		if (strchr(fmt, 's')) {
 			if (ns) {
-				wr = snprintf(want, sizeof(want), fmt, star[i].w,
-					      star[i].p, "hello");
+				wr = snprintf(want, sizeof(want), fmt,
+					      star[i].w, star[i].p, "hello");
 				gr = ksnprintf(got, sizeof(got), fmt, star[i].w,
 					       star[i].p, "hello");
 			} else {
@@ -366,22 +365,21 @@ static void multi(void)
 		       fmt, star[i].w, star[i].p, want, wr, got, gr);
 	}
 
-#define MULTI(...)                                                      \
-	do {                                                            \
-		int wr = snprintf(want, sizeof(want), __VA_ARGS__);     \
-		int gr = ksnprintf(got, sizeof(got), __VA_ARGS__);      \
-		if (wr == gr && strcmp(want, got) == 0) {               \
-			passed++;                                       \
-			break;                                          \
-		}                                                       \
-		failed++;                                               \
-		printf("FAIL printf: %s: libc \"%s\" (%d), kernel "     \
-		       "\"%s\" (%d)\n",                                 \
-		       #__VA_ARGS__, want, wr, got, gr);                \
+#define MULTI(...)                                                  \
+	do {                                                        \
+		int wr = snprintf(want, sizeof(want), __VA_ARGS__); \
+		int gr = ksnprintf(got, sizeof(got), __VA_ARGS__);  \
+		if (wr == gr && strcmp(want, got) == 0) {           \
+			passed++;                                   \
+			break;                                      \
+		}                                                   \
+		failed++;                                           \
+		printf("FAIL printf: %s: libc \"%s\" (%d), kernel " \
+		       "\"%s\" (%d)\n",                             \
+		       #__VA_ARGS__, want, wr, got, gr);            \
 	} while (0)
 	MULTI("%d %s %c %x %%", -5, "str", 'z', 255u);
-	MULTI("cpu: %s, %u CPUs found, %u running", "QEMU Virtual CPU", 4u,
-	      1u);
+	MULTI("cpu: %s, %u CPUs found, %u running", "QEMU Virtual CPU", 4u, 1u);
 	MULTI("memory: %lu KiB available (%lu MiB)", 523775ul, 511ul);
 	MULTI("  [<%016lx>] %s+0x%lx/0x%lx", 0xffffffff80101234ul, "kmain",
 	      0x1cul, 0x80ul);
