@@ -1,14 +1,20 @@
 #!/bin/sh
-# grade/grade.sh [LAB...]: grade the named labs (boot, mm, trap), or all of
-# them, against the kernel image $BUILD/kestrel.iso. `make grade` and
-# `make grade LAB=mm` call this. Prints a line per test, then "Score: X/Y"
-# and "N passed, M failed"; exits 1 if any test failed, 2 if the grader
-# itself could not run. POSIX sh; docs/grading.md explains it all.
+# grade/grade.sh [LAB...]: grade the named labs (boot, mm, trap, ...: one
+# grade/lab-NAME.sh each), or all of them, against the kernel image
+# $BUILD/kestrel.iso. `make grade` and `make grade LAB=mm` call this.
+# Prints a line per test, then "Score: X/Y" and "N passed, M failed";
+# exits 1 if any test failed, 2 if the grader itself could not run.
+# POSIX sh; docs/grading.md explains it all.
 
 cd "$(dirname "$0")/.." || exit 2
 . grade/lib.sh
 
-all_labs="boot mm trap"
+# Every grade/lab-NAME.sh is a lab.
+all_labs=$(for f in grade/lab-*.sh; do
+	f=${f#grade/lab-}
+	echo "${f%.sh}"
+done)
+all_labs=$(echo $all_labs)
 labs=$*
 [ -n "$labs" ] || labs=$all_labs
 for lab in $labs; do
