@@ -150,6 +150,13 @@ boot_start()
 	else
 		set -- "$@" -monitor none
 	fi
+	# A safety net: should the grader itself be killed outright (no trap
+	# runs on SIGKILL), QEMU still ends a minute after the time limit.
+	if command -v timeout >/dev/null 2>&1; then
+		set -- timeout -s KILL $((b_timeout_ms / 1000 + 60)) "$QEMU" "$@"
+	else
+		set -- "$QEMU" "$@"
+	fi
 	b_serial_in=$_serial_in
 	b_monitor=$_monitor
 	b_start=$(now_ms)
@@ -159,7 +166,7 @@ boot_start()
 		mkfifo "$b_in" || die "mkfifo $b_in failed"
 		set -- "$@" -serial stdio
 		(
-			"$QEMU" "$@" <>"$b_in" >"$b_log" 2>"$b_err" &
+			"$@" <>"$b_in" >"$b_log" 2>"$b_err" &
 			echo $! >"$b_pid_file"
 			wait $!
 			echo $? >"$b_status_file.tmp"
@@ -170,7 +177,7 @@ boot_start()
 	else
 		set -- "$@" -serial "file:$b_log"
 		(
-			"$QEMU" "$@" </dev/null >/dev/null 2>"$b_err" &
+			"$@" </dev/null >/dev/null 2>"$b_err" &
 			echo $! >"$b_pid_file"
 			wait $!
 			echo $? >"$b_status_file.tmp"
@@ -294,6 +301,8 @@ boot_stop()
 }
 
 # Stop QEMU: SIGTERM, then SIGKILL if it is still there after two seconds.
+# The pid is timeout(1)'s when QEMU runs under it: it passes SIGTERM on,
+# and for SIGKILL its child is named (pkill -P) as well.
 qemu_kill()
 {
 	_i=0
@@ -309,7 +318,10 @@ qemu_kill()
 			sleep 0.05
 			_i=$((_i + 1))
 		done
-		[ -e "$b_status_file" ] || kill -KILL "$_pid" 2>/dev/null
+		if [ ! -e "$b_status_file" ]; then
+			pkill -KILL -P "$_pid" 2>/dev/null
+			kill -KILL "$_pid" 2>/dev/null
+		fi
 	fi
 	[ -n "$_pid" ] || kill -KILL "$b_spid" 2>/dev/null
 	wait "$b_spid" 2>/dev/null
