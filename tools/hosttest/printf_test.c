@@ -22,7 +22,7 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...);
 
 #define BUF_SIZE 256
 #define GUARD 0x5a
-#define MAX_REPORTS 40
+#define MAX_REPORTS 20
 
 static unsigned int passed, failed, reported;
 
