@@ -551,18 +551,19 @@ t_reason()
 	esac
 }
 
-# note TEXT: a line of detail to show if the test fails.
+# note TEXT...: a line of detail to show if the test fails.
 note()
 {
-	t_notes="$t_notes$1
+	t_notes="$t_notes$*
 "
 }
 
-# fail_because REASON [DETAIL]: fail the test for a reason of its own.
+# fail_because REASON [DETAIL...]: fail the test for a reason of its own.
 fail_because()
 {
 	t_reason "$1"
-	[ -z "${2:-}" ] || note "$2"
+	shift
+	[ $# -eq 0 ] || note "$@"
 }
 
 _need()
