@@ -28,9 +28,10 @@ static void pad(struct outbuf *o, char c, int n)
 struct spec {
 	bool left;     /* '-': pad on the right */
 	bool zero;     /* '0': pad numbers with zeros */
-	bool alt;      /* '#': 0x prefix for %x */
-	bool plus;     /* '+': sign on positive numbers */
-	bool space;    /* ' ': space before positive numbers */
+	bool alt;      /* '#': 0x prefix for %x, leading 0 for %o */
+	bool plus;     /* '+': sign on positive numbers (%d, %i) */
+	bool space;    /* ' ': space before positive numbers (%d, %i) */
+	bool pointer;  /* %p: 0x prefix even for 0 */
 	int width;
 	int precision; /* -1 when not given */
 };
@@ -59,6 +60,7 @@ static void put_number(struct outbuf *o, const struct spec *sp,
 	char tmp[24];
 	int n = 0, prefix_len, zeros, total;
 	const char *prefix = "";
+	bool is_zero = v == 0;
 
 	do {
 		tmp[n++] = digits[v % base];
@@ -73,11 +75,14 @@ static void put_number(struct outbuf *o, const struct spec *sp,
 		prefix = "+";
 	else if (sp->space)
 		prefix = " ";
-	else if (sp->alt && base == 16 && n > 0)
+	else if (base == 16 && (sp->pointer || (sp->alt && !is_zero)))
 		prefix = upper ? "0X" : "0x";
 	prefix_len = strlen(prefix);
 
 	zeros = sp->precision > n ? sp->precision - n : 0;
+	/* %#o: the first digit printed must be a 0. */
+	if (sp->alt && base == 8 && zeros == 0 && (n == 0 || tmp[n - 1] != '0'))
+		zeros = 1;
 	total = prefix_len + zeros + n;
 	if (sp->zero && !sp->left && sp->precision < 0 && sp->width > total) {
 		zeros += sp->width - total;
@@ -210,20 +215,17 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				   sv < 0, 10, false);
 			break;
 		case 'u':
-			put_number(&o, &sp, arg_unsigned(&args, len), false,
-				   10, false);
-			break;
 		case 'x':
 		case 'X':
-			put_number(&o, &sp, arg_unsigned(&args, len), false,
-				   16, *f == 'X');
-			break;
 		case 'o':
+			/* '+' and ' ' apply to signed conversions only. */
+			sp.plus = sp.space = false;
 			put_number(&o, &sp, arg_unsigned(&args, len), false,
-				   8, false);
+				   *f == 'u' ? 10 : *f == 'o' ? 8 : 16,
+				   *f == 'X');
 			break;
 		case 'p':
-			sp.alt = true;
+			sp.pointer = true;
 			put_number(&o, &sp,
 				   (uintptr_t)va_arg(args, void *), false, 16,
 				   false);
