@@ -13,6 +13,11 @@ unordered
 need_re '^ktest: boot\.ready: PASS( |$)'
 test_end
 
+# What the boot read from the firmware: memory map, ACPI, command line.
+for t in memory_map acpi cmdline; do
+	ktest_pass "boot.$t" 5
+done
+
 # memory_test MIB: the "memory:" line of the last boot is within 2% of
 # the MIB MiB QEMU was given.
 memory_test()

@@ -6,6 +6,10 @@ boot mm mem=512M cmdline="ktest=mm"
 for t in frames_all frames_contig heap_basic heap_stress vm_map_walk; do
 	ktest_pass "mm.$t" 10
 done
+# W^X of the kernel image, the direct map, device mappings.
+for t in vm_kernel_image vm_direct_map vm_mmio; do
+	ktest_pass "mm.$t" 5
+done
 
 # The frame allocator on the smallest and a large machine (4 GiB puts
 # RAM above the PCI hole, beyond 4 GiB physical).
@@ -21,5 +25,7 @@ crash_test mm.heap_double_free 5 cmdline=heapdebug=1 -- \
 	"double free"
 crash_test mm.heap_overrun 5 cmdline=heapdebug=1 -- \
 	"overrun"
+crash_test mm.heap_bad_pointer 5 cmdline=heapdebug=1 -- \
+	"kfree: bad pointer" "inside a large object"
 crash_test mm.vm_fault_after_unmap 5 -- \
 	"page fault (#PF), vector 14" frame:ktest_mm_vm_fault_after_unmap

@@ -28,6 +28,13 @@ need_frame ktest_trap_breakpoint
 need_re '^ktest: trap\.breakpoint: PASS( |$)'
 test_end
 
+# Faults the kernel survives on purpose (the exception table), and the
+# symbol table behind every backtrace.
+for t in copy_nofault symbols; do
+	boot "trap-$t" cmdline="ktest=trap.$t"
+	ktest_pass "trap.$t" 5
+done
+
 # The grader's own checks: a deliberate triple fault must be seen as one,
 # and a CPU spinning with interrupts off as a stall, quickly.
 boot triple_fault cmdline="ktest=trap.triple_fault"
@@ -47,4 +54,5 @@ for hz in 100 1000; do
 	boot "time-hz$hz" cmdline="ktest=time hz=$hz"
 	ktest_pass time.monotonic 5 "time.monotonic@hz$hz"
 	ktest_pass time.tick_rate 5 "time.tick_rate@hz$hz"
+	ktest_pass time.delay 5 "time.delay@hz$hz"
 done

@@ -37,11 +37,15 @@ for src in tools/hosttest/*_test.c; do
 		failed=$((failed + 1))
 		continue
 	fi
-	passed=$((passed + ${counts% *}))
-	failed=$((failed + ${counts#* }))
-	if [ "$status" -ne 0 ] && [ "${counts#* }" -eq 0 ]; then
+	# Each program is one test: it passes when all its checks do.
+	if [ "${counts#* }" -ne 0 ]; then
+		echo "FAIL $name: ${counts#* } checks failed"
+		failed=$((failed + 1))
+	elif [ "$status" -ne 0 ]; then
 		echo "FAIL $name: exited $status"
 		failed=$((failed + 1))
+	else
+		passed=$((passed + 1))
 	fi
 done
 echo "hosttest: $passed passed, $failed failed"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tools/test.sh: `make test`, everything a change must pass: the host unit
-# tests, then every graded lab (BUILD in the environment). Ends with one
+# tests, lint (formatting and cppcheck, one test), then every graded lab
+# (BUILD in the environment). Ends with one
 # line adding both up, "N passed, M failed", which CI reads; exits 1 if
 # anything failed. POSIX sh.
 
@@ -33,15 +34,19 @@ counts()
 echo "== host tests"
 run hosttest sh tools/hosttest.sh "$BUILD"
 echo
+echo "== lint"
+run lint sh -c 'if sh tools/lint.sh; then echo "lint: 1 passed, 0 failed";
+	else echo "lint: 0 passed, 1 failed"; exit 1; fi'
+echo
 echo "== graded labs"
 run grade sh grade/grade.sh
 
-set -- $(counts hosttest) $(counts grade)
-passed=$(($1 + $3))
-failed=$(($2 + $4))
+set -- $(counts hosttest) $(counts lint) $(counts grade)
+passed=$(($1 + $3 + $5))
+failed=$(($2 + $4 + $6))
 # A part that failed without counting a failure (the grader could not
 # run, say) still fails the whole.
-for part in hosttest grade; do
+for part in hosttest lint grade; do
 	st=$(cat "$tmp/$part.status" 2>/dev/null)
 	if [ "${st:-1}" -ne 0 ] && [ "$failed" -eq 0 ]; then
 		echo "test: $part exited ${st:-?}"

@@ -99,7 +99,7 @@ static char getc_wait(void)
 	}
 }
 
-#define CTRL(c) ((c)-'@')
+#define CTRL(c) ((c) - '@')
 #define ESC 0x1b
 
 /* After an ESC: swallow a VT100 sequence (ESC [ params final, or ESC O x)

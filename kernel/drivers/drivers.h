@@ -30,7 +30,7 @@ int console_readline(char *buf, size_t size);
 
 /* ---- the devices ---- */
 
-void uart_init(void);      /* COM1 at 115200 8N1, output only */
+void uart_init(void);       /* COM1 at 115200 8N1, output only */
 void uart_enable_irq(void); /* receive interrupts on, for input */
 void uart_putc(char c);
 bool uart_present(void);

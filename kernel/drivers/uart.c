@@ -9,14 +9,14 @@
 
 #define COM1 0x3f8
 
-#define UART_DATA 0      /* receive buffer / transmit holding (DLAB 0) */
-#define UART_IER 1       /* interrupt enable (DLAB 0) */
+#define UART_DATA 0         /* receive buffer / transmit holding (DLAB 0) */
+#define UART_IER 1          /* interrupt enable (DLAB 0) */
 #define UART_DIVISOR_LOW 0  /* (DLAB 1) */
 #define UART_DIVISOR_HIGH 1 /* (DLAB 1) */
-#define UART_FCR 2       /* FIFO control */
-#define UART_LCR 3       /* line control */
-#define UART_MCR 4       /* modem control */
-#define UART_LSR 5       /* line status */
+#define UART_FCR 2          /* FIFO control */
+#define UART_LCR 3          /* line control */
+#define UART_MCR 4          /* modem control */
+#define UART_LSR 5          /* line status */
 #define UART_SCRATCH 7
 
 #define IER_RX_AVAILABLE 0x01

@@ -49,8 +49,7 @@ static bool run_one(const struct ktest *k)
 		return false;
 	}
 	kprintf("ktest: %s.%s: %s (%lu ms)\n", k->suite, k->name,
-		ctx.failed ? "FAIL" : "PASS",
-		(time_ns() - start) / 1000000);
+		ctx.failed ? "FAIL" : "PASS", (time_ns() - start) / 1000000);
 	return !ctx.failed;
 }
 

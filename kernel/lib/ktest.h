@@ -34,12 +34,12 @@ struct ktest {
 	bool crash;
 };
 
-#define KTEST_DEFINE(suite_, name_, crash_)                                 \
-	static void ktest_##suite_##_##name_(struct ktest_ctx *t);          \
-	static const struct ktest ktest_desc_##suite_##_##name_             \
-		__attribute__((used, section(".ktests"), aligned(8))) = {   \
-			#suite_, #name_, ktest_##suite_##_##name_, crash_   \
-		};                                                          \
+#define KTEST_DEFINE(suite_, name_, crash_)                               \
+	static void ktest_##suite_##_##name_(struct ktest_ctx *t);        \
+	static const struct ktest ktest_desc_##suite_##_##name_           \
+		__attribute__((used, section(".ktests"), aligned(8))) = { \
+			#suite_, #name_, ktest_##suite_##_##name_, crash_ \
+		};                                                        \
 	static void ktest_##suite_##_##name_(struct ktest_ctx *t)
 
 #define KTEST(suite, name) KTEST_DEFINE(suite, name, false)
@@ -49,20 +49,20 @@ void ktest_fail(struct ktest_ctx *t, const char *file, int line,
 		const char *fmt, ...) __printf(4, 5);
 
 /* Fail the test and return from it when cond is false. */
-#define KT_ASSERT(cond, ...)                                                \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			ktest_fail(t, __FILE__, __LINE__, __VA_ARGS__);     \
-			return;                                             \
-		}                                                           \
+#define KT_ASSERT(cond, ...)                                            \
+	do {                                                            \
+		if (!(cond)) {                                          \
+			ktest_fail(t, __FILE__, __LINE__, __VA_ARGS__); \
+			return;                                         \
+		}                                                       \
 	} while (0)
 
 /* Fail unless a == b, printing both in decimal (signed) and hex. */
-#define KT_ASSERT_EQ(a, b)                                                  \
-	do {                                                                \
-		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);            \
-		KT_ASSERT(a_ == b_, "%s == %s: %ld (%#lx) != %ld (%#lx)",   \
-			  #a, #b, (long)a_, a_, (long)b_, b_);              \
+#define KT_ASSERT_EQ(a, b)                                                    \
+	do {                                                                  \
+		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);              \
+		KT_ASSERT(a_ == b_, "%s == %s: %ld (%#lx) != %ld (%#lx)", #a, \
+			  #b, (long)a_, a_, (long)b_, b_);                    \
 	} while (0)
 
 /* Run the tests the command line names, then power off. Returns if the

@@ -59,11 +59,11 @@ int kvprintf(const char *fmt, va_list ap);
  * the message, the registers and a backtrace, then stops the machine. */
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
-#define assert(cond)                                                    \
-	do {                                                            \
-		if (unlikely(!(cond)))                                  \
-			panic("assertion failed: %s at %s:%d", #cond,   \
-			      __FILE__, __LINE__);                      \
+#define assert(cond)                                                  \
+	do {                                                          \
+		if (unlikely(!(cond)))                                \
+			panic("assertion failed: %s at %s:%d", #cond, \
+			      __FILE__, __LINE__);                    \
 	} while (0)
 
 /* cmdline.c: the kernel command line, "key=value key2 ..." */

@@ -26,12 +26,12 @@ static void pad(struct outbuf *o, char c, int n)
 }
 
 struct spec {
-	bool left;     /* '-': pad on the right */
-	bool zero;     /* '0': pad numbers with zeros */
-	bool alt;      /* '#': 0x prefix for %x, leading 0 for %o */
-	bool plus;     /* '+': sign on positive numbers (%d, %i) */
-	bool space;    /* ' ': space before positive numbers (%d, %i) */
-	bool pointer;  /* %p: 0x prefix even for 0 */
+	bool left;    /* '-': pad on the right */
+	bool zero;    /* '0': pad numbers with zeros */
+	bool alt;     /* '#': 0x prefix for %x, leading 0 for %o */
+	bool plus;    /* '+': sign on positive numbers (%d, %i) */
+	bool space;   /* ' ': space before positive numbers (%d, %i) */
+	bool pointer; /* %p: 0x prefix even for 0 */
 	int width;
 	int precision; /* -1 when not given */
 };
@@ -221,14 +221,15 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			/* '+' and ' ' apply to signed conversions only. */
 			sp.plus = sp.space = false;
 			put_number(&o, &sp, arg_unsigned(&args, len), false,
-				   *f == 'u' ? 10 : *f == 'o' ? 8 : 16,
+				   *f == 'u'   ? 10
+				   : *f == 'o' ? 8
+					       : 16,
 				   *f == 'X');
 			break;
 		case 'p':
 			sp.pointer = true;
-			put_number(&o, &sp,
-				   (uintptr_t)va_arg(args, void *), false, 16,
-				   false);
+			put_number(&o, &sp, (uintptr_t)va_arg(args, void *),
+				   false, 16, false);
 			break;
 		case 's':
 			put_string(&o, &sp, va_arg(args, const char *));

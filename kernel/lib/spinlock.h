@@ -19,7 +19,10 @@ struct spinlock {
 	uintptr_t taken_at; /* return address of the spin_lock() call */
 };
 
-#define SPINLOCK_INIT(n) { .locked = 0, .name = (n), .holder = NULL }
+#define SPINLOCK_INIT(n)                                 \
+	{                                                \
+		.locked = 0, .name = (n), .holder = NULL \
+	}
 
 void spin_init(struct spinlock *lk, const char *name);
 void spin_lock(struct spinlock *lk);

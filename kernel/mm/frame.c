@@ -21,8 +21,8 @@
 #define LOW_MEMORY_END 0x100000
 
 /* Written once by frames_init before any allocation, read-only after. */
-static struct frame *frames;       /* the frame array */
-static uint32_t frame_count;       /* entries in it */
+static struct frame *frames; /* the frame array */
+static uint32_t frame_count; /* entries in it */
 static struct phys_range reserved[4 + BOOT_MAX_MODULES];
 static unsigned int nreserved;
 static struct phys_range available[BOOT_MAX_REGIONS]; /* sorted, merged */
@@ -247,8 +247,8 @@ static void collect_available(void)
 		physaddr_t end = ALIGN_DOWN(m->base + m->length, PAGE_SIZE);
 
 		if (m->type == MEM_AVAILABLE && start < end)
-			available[navailable++] = (struct phys_range){ start,
-								       end };
+			available[navailable++] =
+				(struct phys_range){ start, end };
 	}
 	navailable = phys_ranges_merge(available, navailable);
 }

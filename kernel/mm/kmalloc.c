@@ -54,7 +54,10 @@ struct size_class {
 	struct kmalloc_stats stats;
 };
 
-#define SIZE_CLASS(n) { .lock = SPINLOCK_INIT("kmalloc-" #n), .size = (n) }
+#define SIZE_CLASS(n)                                             \
+	{                                                         \
+		.lock = SPINLOCK_INIT("kmalloc-" #n), .size = (n) \
+	}
 
 static struct size_class classes[] = {
 	SIZE_CLASS(16),  SIZE_CLASS(32),  SIZE_CLASS(64),   SIZE_CLASS(128),
@@ -286,8 +289,7 @@ static void slab_put(struct size_class *c, struct frame *f, void *slot)
 		slab_release(c, f);
 }
 
-static void *small_alloc(struct size_class *c, size_t size,
-			 uintptr_t caller)
+static void *small_alloc(struct size_class *c, size_t size, uintptr_t caller)
 {
 	struct frame *f;
 	void *p = NULL;
@@ -326,8 +328,9 @@ static void small_free(struct frame *f, void *p, uintptr_t caller)
 		h->free_caller = caller;
 	}
 	if (f->slab_in_use == 0)
-		report_bad_pointer(p, caller,
-				   "its page has no live objects (double free?)");
+		report_bad_pointer(
+			p, caller,
+			"its page has no live objects (double free?)");
 	slab_put(c, f, slot);
 	c->stats.frees++;
 	c->stats.bytes_in_use -= size;
@@ -385,8 +388,8 @@ static void *large_alloc(size_t size, uintptr_t caller)
 	}
 	spin_lock(&large_lock);
 	large_stats.allocs++;
-	large_stats.bytes_in_use +=
-		heap_debug ? size : (size_t)PAGE_SIZE << order;
+	large_stats.bytes_in_use += heap_debug ? size
+					       : (size_t)PAGE_SIZE << order;
 	spin_unlock(&large_lock);
 	return p;
 }

@@ -56,11 +56,11 @@ void kfree(void *p);
 void kmalloc_trim(void);
 
 struct kmalloc_stats {
-	uint64_t allocs, frees;    /* calls that succeeded */
-	uint64_t bytes_in_use;     /* live objects: requested sizes with
+	uint64_t allocs, frees; /* calls that succeeded */
+	uint64_t bytes_in_use;  /* live objects: requested sizes with
 				    * heapdebug, class or block sizes
 				    * without */
-	uint64_t slab_frames;      /* frames held by the size classes */
+	uint64_t slab_frames;   /* frames held by the size classes */
 };
 void kmalloc_get_stats(struct kmalloc_stats *st);
 

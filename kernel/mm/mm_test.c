@@ -173,9 +173,9 @@ static unsigned int heap_each_size(void)
 	return bad;
 }
 
-static const size_t odd_sizes[] = { 1,   3,    7,    15,   17,   31,
-				    33,  100,  127,  129,  255,  257,
-				    999, 1023, 1025, 2047, 2049, 3001,
+static const size_t odd_sizes[] = { 1,    3,    7,    15,   17,   31,
+				    33,   100,  127,  129,  255,  257,
+				    999,  1023, 1025, 2047, 2049, 3001,
 				    4095, 4097, 5000, 8191, 12289 };
 
 KTEST(mm, heap_basic)
@@ -362,8 +362,7 @@ KTEST_CRASH(mm, heap_use_after_free)
 
 	kfree(p);
 	p[42] = 0x42;
-	kprintf("wrote to %p after kfree; allocating until it comes back\n",
-		p);
+	kprintf("wrote to %p after kfree; allocating until it comes back\n", p);
 	for (int i = 0; i < 100000; i++)
 		if (kmalloc(100) == p)
 			break;
@@ -422,8 +421,7 @@ KTEST(mm, vm_map_walk)
 	KT_ASSERT_EQ(vm_walk(&kernel_space, TEST_VA + 8, &got, &prot), 0);
 	KT_ASSERT_EQ(got, pa + 8);
 	KT_ASSERT_EQ(prot, VM_WRITE);
-	KT_ASSERT_EQ(vm_map(&kernel_space, TEST_VA, pa, PAGE_SIZE, 0),
-		     -EEXIST);
+	KT_ASSERT_EQ(vm_map(&kernel_space, TEST_VA, pa, PAGE_SIZE, 0), -EEXIST);
 
 	KT_ASSERT_EQ(vm_protect(&kernel_space, TEST_VA, PAGE_SIZE, 0), 0);
 	KT_ASSERT_EQ(vm_walk(&kernel_space, TEST_VA, NULL, &prot), 0);
@@ -435,8 +433,7 @@ KTEST(mm, vm_map_walk)
 	KT_ASSERT_EQ(vm_unmap(&kernel_space, TEST_VA, PAGE_SIZE), 0);
 	KT_ASSERT_EQ(vm_walk(&kernel_space, TEST_VA, NULL, NULL), -ENOENT);
 	KT_ASSERT_EQ(copy_nofault(&y, (void *)TEST_VA, 8), -EFAULT);
-	KT_ASSERT_EQ(vm_protect(&kernel_space, TEST_VA, PAGE_SIZE, 0),
-		     -ENOENT);
+	KT_ASSERT_EQ(vm_protect(&kernel_space, TEST_VA, PAGE_SIZE, 0), -ENOENT);
 	frame_free(pa);
 
 	/* W^X in the kernel image: text is not writable, data not
@@ -445,8 +442,7 @@ KTEST(mm, vm_map_walk)
 	KT_ASSERT_EQ(vm_walk(&kernel_space, (uintptr_t)vm_walk, NULL, &prot),
 		     0);
 	KT_ASSERT_EQ(prot, VM_EXEC);
-	KT_ASSERT_EQ(vm_walk(&kernel_space, (uintptr_t)&data_word, NULL,
-			     &prot),
+	KT_ASSERT_EQ(vm_walk(&kernel_space, (uintptr_t)&data_word, NULL, &prot),
 		     0);
 	KT_ASSERT_EQ(prot, VM_WRITE);
 }

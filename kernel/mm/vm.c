@@ -20,12 +20,12 @@
 #define PTE_PRESENT (1UL << 0)
 #define PTE_WRITE (1UL << 1)
 #define PTE_USER (1UL << 2)
-#define PTE_PWT (1UL << 3)    /* page-level write-through */
-#define PTE_PCD (1UL << 4)    /* page-level cache disable */
-#define PTE_LARGE (1UL << 7)  /* PS: this PD entry maps a 2 MiB page */
-#define PTE_GLOBAL (1UL << 8) /* survives CR3 loads (CR4.PGE is on) */
-#define PTE_NX (1UL << 63)    /* execute-disable (EFER.NXE is on) */
-#define PTE_ADDR 0x000ffffffffff000UL       /* table or 4 KiB page */
+#define PTE_PWT (1UL << 3)            /* page-level write-through */
+#define PTE_PCD (1UL << 4)            /* page-level cache disable */
+#define PTE_LARGE (1UL << 7)          /* PS: this PD entry maps a 2 MiB page */
+#define PTE_GLOBAL (1UL << 8)         /* survives CR3 loads (CR4.PGE is on) */
+#define PTE_NX (1UL << 63)            /* execute-disable (EFER.NXE is on) */
+#define PTE_ADDR 0x000ffffffffff000UL /* table or 4 KiB page */
 #define PTE_LARGE_ADDR 0x000fffffffe00000UL /* 2 MiB page (bit 12 = PAT) */
 #define PHYS_LIMIT (1UL << 52) /* architectural MAXPHYADDR (4.1.4) */
 
@@ -326,8 +326,7 @@ int vm_unmap(struct vm_space *vs, uintptr_t va, size_t len)
 	return err;
 }
 
-int vm_protect(struct vm_space *vs, uintptr_t va, size_t len,
-	       unsigned int prot)
+int vm_protect(struct vm_space *vs, uintptr_t va, size_t len, unsigned int prot)
 {
 	int err;
 
@@ -416,8 +415,8 @@ static void map_direct_range(physaddr_t start, physaddr_t end)
 	while (start < end) {
 		bool large = IS_ALIGNED(start, LARGE_PAGE_SIZE) &&
 			     end - start >= LARGE_PAGE_SIZE;
-		int err = map_one(&kernel_space, DIRECT_MAP_BASE + start,
-				  start, large ? PD_SHIFT : PT_SHIFT, flags);
+		int err = map_one(&kernel_space, DIRECT_MAP_BASE + start, start,
+				  large ? PD_SHIFT : PT_SHIFT, flags);
 
 		if (err)
 			panic("vm_init: cannot direct-map %#lx (error %d)",
@@ -442,8 +441,7 @@ static uint64_t map_direct(void)
 	for (unsigned int i = 0; i < bootinfo.nregions; i++) {
 		const struct mem_region *m = &bootinfo.regions[i];
 
-		if (m->type == MEM_RESERVED &&
-		    m->base >= BOOT_DIRECT_MAP_SIZE)
+		if (m->type == MEM_RESERVED && m->base >= BOOT_DIRECT_MAP_SIZE)
 			continue;
 		if (m->length)
 			r[n++] = (struct phys_range){

@@ -133,7 +133,8 @@ static void parse_madt(const struct acpi_madt *madt)
 	while (p + 2 <= end && p[1] >= 2 && p + p[1] <= end) {
 		switch (p[0]) {
 		case MADT_LOCAL_APIC:
-			if ((p[4] & MADT_LAPIC_ENABLED) && acpi.ncpus < MAX_CPUS)
+			if ((p[4] & MADT_LAPIC_ENABLED) &&
+			    acpi.ncpus < MAX_CPUS)
 				acpi.cpu_apic_ids[acpi.ncpus++] = p[3];
 			break;
 		case MADT_IO_APIC:

@@ -120,8 +120,9 @@ static inline uint64_t rdmsr(uint32_t msr)
 }
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
-	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-		     "d"((uint32_t)(v >> 32)));
+	asm volatile("wrmsr"
+		     :
+		     : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
@@ -210,8 +211,8 @@ struct trapframe {
 };
 
 /* Interrupt vectors. */
-#define VEC_IRQ_BASE 32 /* ISA IRQ n arrives at VEC_IRQ_BASE + n */
-#define VEC_TIMER 48    /* local APIC timer */
+#define VEC_IRQ_BASE 32   /* ISA IRQ n arrives at VEC_IRQ_BASE + n */
+#define VEC_TIMER 48      /* local APIC timer */
 #define VEC_PIC_BASE 0xe0 /* the masked 8259s, spurious only */
 #define VEC_SPURIOUS 0xff /* local APIC spurious vector */
 

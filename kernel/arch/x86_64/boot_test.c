@@ -31,8 +31,7 @@ KTEST(boot, memory_map)
 			below_1m += MIN(r->length, 0x100000 - r->base);
 	}
 	/* Every PC has conventional memory below 640 KiB. */
-	KT_ASSERT(below_1m >= 0x80000, "only %lu bytes below 1 MiB",
-		  below_1m);
+	KT_ASSERT(below_1m >= 0x80000, "only %lu bytes below 1 MiB", below_1m);
 	KT_ASSERT(kernel_phys_start() >= 0x100000, "kernel below 1 MiB");
 	KT_ASSERT(kernel_phys_end() > kernel_phys_start(), "empty kernel");
 }

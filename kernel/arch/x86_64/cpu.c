@@ -36,7 +36,8 @@ struct descriptor_pointer {
 #define IST_STACK_SIZE 8192
 
 static struct idt_gate idt[256];
-static uint8_t ist_stacks[MAX_CPUS][3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t ist_stacks[MAX_CPUS][3][IST_STACK_SIZE]
+	__attribute__((aligned(16)));
 
 extern uint64_t trap_vectors[256]; /* vectors.S */
 

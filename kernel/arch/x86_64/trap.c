@@ -78,9 +78,12 @@ static void print_page_fault(const struct trapframe *tf)
 	uint64_t e = tf->error;
 
 	kprintf("  cr2 %016lx: %s of a %s page in %s mode%s%s\n", read_cr2(),
-		(e & 0x10) ? "instruction fetch" : (e & 2) ? "write" : "read",
+		(e & 0x10) ? "instruction fetch"
+		: (e & 2)  ? "write"
+			   : "read",
 		(e & 1) ? "present (protection violation)" : "not-present",
-		(e & 4) ? "user" : "kernel", (e & 8) ? ", reserved bit set" : "",
+		(e & 4) ? "user" : "kernel",
+		(e & 8) ? ", reserved bit set" : "",
 		(e & 0x20) ? ", protection key" : "");
 }
 
@@ -128,8 +131,8 @@ void trap_report(const struct trapframe *tf, const char *title)
 
 static bool fixup_exception(struct trapframe *tf)
 {
-	for (const struct extable_entry *e = __extable_start;
-	     e < __extable_end; e++) {
+	for (const struct extable_entry *e = __extable_start; e < __extable_end;
+	     e++) {
 		if (e->fault_rip == tf->rip) {
 			tf->rip = e->fixup_rip;
 			return true;
@@ -161,6 +164,19 @@ static void kernel_exception(struct trapframe *tf)
 	panic_finish();
 }
 
+/* irq is 0..15: trap() calls this only for vectors 32..47. */
+static void isa_interrupt(unsigned int irq)
+{
+	/* cppcheck-suppress arrayIndexOutOfBoundsCond ; see above */
+	void (*handler)(void) = isa_handlers[irq];
+
+	if (handler)
+		handler();
+	else
+		__atomic_fetch_add(&spurious_count, 1, __ATOMIC_RELAXED);
+	lapic_eoi();
+}
+
 void trap(struct trapframe *tf);
 
 void trap(struct trapframe *tf)
@@ -173,14 +189,7 @@ void trap(struct trapframe *tf)
 		timer_interrupt();
 		lapic_eoi();
 	} else if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + 16) {
-		void (*handler)(void) = isa_handlers[v - VEC_IRQ_BASE];
-
-		if (handler)
-			handler();
-		else
-			__atomic_fetch_add(&spurious_count, 1,
-					   __ATOMIC_RELAXED);
-		lapic_eoi();
+		isa_interrupt(v - VEC_IRQ_BASE);
 	} else if (v == VEC_SPURIOUS ||
 		   (v >= VEC_PIC_BASE && v < VEC_PIC_BASE + 16)) {
 		/* No EOI for spurious interrupts (SDM vol. 3A, 11.9). */

@@ -110,8 +110,8 @@ KTEST(trap, copy_nofault)
 KTEST(trap, symbols)
 {
 	uint64_t off, size;
-	const char *name = ksym_lookup((uint64_t)ktest_trap_symbols + 4, &off,
-				       &size);
+	const char *name =
+		ksym_lookup((uint64_t)ktest_trap_symbols + 4, &off, &size);
 
 	KT_ASSERT(name && strcmp(name, "ktest_trap_symbols") == 0,
 		  "ksym_lookup gave %s", name ? name : "nothing");
