@@ -87,3 +87,15 @@ need_re '^Hi$'
 need_re '^ok$'
 forbid xyzecho
 test_end
+
+# The kernel library: spinlocks keep interrupts off while held and catch
+# misuse (a recursive acquire, a release by a CPU that does not hold it)
+# with a panic; per-CPU data through %gs; the command-line parser.
+boot lib cmdline="ktest=lib"
+for t in spinlock_irq percpu cmdline; do
+	ktest_pass "lib.$t" 5
+done
+crash_test lib.spinlock_recursive 5 -- \
+	"spin_lock: test already held by this CPU" frame:ktest_lib_spinlock_recursive
+crash_test lib.spinlock_unlock_unheld 5 -- \
+	"spin_unlock: test not held by this CPU" frame:ktest_lib_spinlock_unlock_unheld
