@@ -78,6 +78,24 @@ check_time_scale()
 
 # ---- booting --------------------------------------------------------------
 
+# spawn_qemu IN OUT COMMAND...: run QEMU in the background with stdin IN
+# (opened read-write, so a FIFO does not block) and stdout OUT; record its
+# pid in b_pid_file and, when it ends, its exit status in b_status_file.
+spawn_qemu()
+{
+	_sq_in=$1
+	_sq_out=$2
+	shift 2
+	(
+		"$@" <>"$_sq_in" >"$_sq_out" 2>"$b_err" &
+		echo $! >"$b_pid_file"
+		wait $!
+		echo $? >"$b_status_file.tmp"
+		mv "$b_status_file.tmp" "$b_status_file"
+	) &
+	b_spid=$!
+}
+
 # boot_start NAME [option...]: start QEMU on the kernel image, in the
 # background, with its serial output going to $g_dir/NAME.log and QEMU's
 # own log (-d cpu_reset, where "Triple fault" shows) to NAME.qemu.log.
@@ -164,26 +182,10 @@ boot_start()
 		# COM1 on QEMU's stdio: stdin is a FIFO, stdout the log. Both
 		# QEMU and we open the FIFO read-write, so no open blocks.
 		mkfifo "$b_in" || die "mkfifo $b_in failed"
-		set -- "$@" -serial stdio
-		(
-			"$@" <>"$b_in" >"$b_log" 2>"$b_err" &
-			echo $! >"$b_pid_file"
-			wait $!
-			echo $? >"$b_status_file.tmp"
-			mv "$b_status_file.tmp" "$b_status_file"
-		) &
-		b_spid=$!
+		spawn_qemu "$b_in" "$b_log" "$@" -serial stdio
 		exec 7<>"$b_in"
 	else
-		set -- "$@" -serial "file:$b_log"
-		(
-			"$@" </dev/null >/dev/null 2>"$b_err" &
-			echo $! >"$b_pid_file"
-			wait $!
-			echo $? >"$b_status_file.tmp"
-			mv "$b_status_file.tmp" "$b_status_file"
-		) &
-		b_spid=$!
+		spawn_qemu /dev/null /dev/null "$@" -serial "file:$b_log"
 	fi
 	[ $_monitor = yes ] && exec 8<>"$b_mon.in"
 	b_running=yes
