@@ -104,6 +104,10 @@ spawn_qemu()
 #	cmdline="ktest=mm hz=100"	kernel options; panic=poweroff is added
 #	timeout=60			seconds for the whole boot
 #	stall=15			seconds without new serial output
+#	disk=PATH			attach PATH as a virtio disk (raw;
+#					repeat for more: vda, vdb, ... in
+#					order); QEMU writes to it
+#	iso=PATH			boot PATH instead of the kernel ISO
 #	serial_input			serial_send may type into COM1
 #	monitor				monitor_cmd/type_keys may use the
 #					QEMU monitor (sendkey, screendump)
@@ -111,13 +115,14 @@ spawn_qemu()
 boot_start()
 {
 	[ -z "$b_running" ] || die "boot_start: boot $b_name still running"
-	[ -f "$g_iso" ] || die "no kernel image $g_iso: run make first"
 	b_name=$1
 	shift
 	_mem=512M _cpu=qemu64 _smp=1 _cmdline= _timeout=60 _stall=15
-	_serial_in=no _monitor=no
+	_serial_in=no _monitor=no _disks= _iso=$g_iso
 	for _a in "$@"; do
 		case $_a in
+		disk=*) _disks="$_disks ${_a#*=}" ;;
+		iso=*) _iso=${_a#*=} ;;
 		mem=*) _mem=${_a#*=} ;;
 		cpu=*) _cpu=${_a#*=} ;;
 		smp=*) _smp=${_a#*=} ;;
@@ -129,8 +134,9 @@ boot_start()
 		*) die "boot $b_name: unknown option '$_a'" ;;
 		esac
 	done
+	[ -f "$_iso" ] || die "no kernel image $_iso: run make first"
 	b_cmdline="${_cmdline:+$_cmdline }panic=poweroff"
-	b_desc="-cpu $_cpu -m $_mem -smp $_smp, command line '$b_cmdline'"
+	b_desc="-cpu $_cpu -m $_mem -smp $_smp${_disks:+, disks$_disks}, command line '$b_cmdline'"
 	b_timeout_ms=$(scale_ms "$_timeout")
 	b_stall_ms=$(scale_ms "$_stall")
 	# BIOS and GRUB print nothing on the serial port: allow them longer
@@ -154,10 +160,17 @@ boot_start()
 	# In QEMU's option syntax a comma inside a value is written twice.
 	_esc=$(printf '%s\n' "$b_cmdline" | sed 's/,/,,/g')
 	set -- -machine pc -cpu "$_cpu" -m "$_mem" -smp "$_smp" -accel tcg \
-		-no-reboot -display none -cdrom "$g_iso" -boot d \
+		-no-reboot -display none -cdrom "$_iso" -boot d \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-fw_cfg "name=opt/kestrel/cmdline,string=$_esc" \
 		-d cpu_reset -D "$b_qlog"
+	_n=0
+	for _d in $_disks; do
+		[ -f "$_d" ] || die "boot $b_name: no disk image $_d"
+		set -- "$@" -drive "file=$_d,format=raw,if=none,id=disk$_n" \
+			-device "virtio-blk-pci,drive=disk$_n"
+		_n=$((_n + 1))
+	done
 	if [ $_monitor = yes ]; then
 		# A pipe chardev reads PATH.in and writes PATH.out; .in is a
 		# FIFO we write commands into, .out a plain file.

@@ -61,6 +61,9 @@ void kmain(physaddr_t multiboot_info)
 	keyboard_init();
 	irq_enable();
 
+	/* Storage (docs/block.md, docs/vfs.md): buses and disks, then the
+	 * buffer cache and the VFS with its file systems, then the root. */
+
 	ready_ns = time_ns();
 	banner();
 	kprintf("kestrel: ready in %lu.%03lu ms\n", ready_ns / 1000000,

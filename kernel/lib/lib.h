@@ -14,6 +14,7 @@
 #include <kestrel/errno.h>
 
 typedef uint64_t physaddr_t;
+typedef int64_t ssize_t;
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))

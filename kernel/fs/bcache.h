@@ -1,0 +1,66 @@
+/*
+ * The buffer cache: copies of disk blocks in memory, so that each block
+ * is read once and written back later. There is at most one buffer for a
+ * (device, block number) at a time, so everyone who uses a block sees the
+ * same bytes. A fixed number of buffers (bcache=N on the command line)
+ * are recycled least-recently-used first; a dirty buffer is written back
+ * before it is reused, on bsync, and when its file system is unmounted.
+ *
+ * A buffer returned by bread is locked (a sleep lock) and referenced
+ * until brelse: no one else can use the block meanwhile. docs/block.md.
+ */
+#ifndef KESTREL_BCACHE_H
+#define KESTREL_BCACHE_H
+
+#include "fs/block.h"
+#include "lib/sleeplock.h"
+
+struct buf {
+	/* Set while the buffer holds this block; under the bcache lock. */
+	struct block_device *dev;
+	uint64_t blockno; /* in units of size */
+	uint32_t size;    /* 512 .. 4096, a power of two */
+	unsigned int refcount;
+	struct buf *lru_prev, *lru_next;
+
+	/* Protected by lock (held from bread to brelse). */
+	struct sleeplock lock;
+	bool valid; /* data holds the block's contents */
+	bool dirty; /* data differs from the disk */
+	uint8_t *data;
+};
+
+/* Boot: allocate the buffers. */
+void bcache_init(void);
+
+/* The block, read from disk if not cached, locked: 0 and *out, or -EIO
+ * (the read failed; nothing is cached) or -EINVAL (past the device). */
+int bread(struct block_device *dev, uint64_t blockno, uint32_t size,
+	  struct buf **out);
+/* Like bread but without reading: for a block about to be overwritten
+ * whole. The data is zeroed unless it was cached. */
+int bget_zero(struct block_device *dev, uint64_t blockno, uint32_t size,
+	      struct buf **out);
+/* The caller changed b->data (b locked): write it back later. */
+void bdirty(struct buf *b);
+/* Write b now (b locked); 0 or -EIO (b stays dirty). */
+int bwrite(struct buf *b);
+/* Unlock b and drop the reference. */
+void brelse(struct buf *b);
+
+/* Write back every dirty buffer of dev (all devices if NULL): 0 or the
+ * first error. */
+int bsync(struct block_device *dev);
+/* Unmount: write back and forget every buffer of dev; -EBUSY if one is
+ * still referenced, or the first write error. */
+int binvalidate(struct block_device *dev);
+
+struct bcache_stats {
+	unsigned int buffers; /* fixed at boot */
+	unsigned int in_use;  /* referenced now */
+	unsigned int dirty;
+	uint64_t hits, misses, writebacks, evictions;
+};
+void bcache_get_stats(struct bcache_stats *st);
+
+#endif
