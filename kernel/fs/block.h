@@ -42,7 +42,7 @@ struct block_device_ops {
 };
 
 struct block_stats {
-	uint64_t reads, writes;             /* requests completed */
+	uint64_t reads, writes; /* requests completed */
 	uint64_t sectors_read, sectors_written;
 	uint64_t errors;
 };
@@ -63,8 +63,7 @@ void block_register(struct block_device *dev);
 /* The device called name, or NULL. */
 struct block_device *block_find(const char *name);
 /* Call fn for every registered device, in registration order. */
-void block_for_each(void (*fn)(struct block_device *dev, void *arg),
-		    void *arg);
+void block_for_each(void (*fn)(struct block_device *dev, void *arg), void *arg);
 
 /* Check and start req; 0 or -EINVAL (out of range, bad count), -EROFS
  * (write to a read-only device), or the driver's error. */

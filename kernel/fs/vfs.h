@@ -24,9 +24,9 @@
 #include <kestrel/fcntl.h>
 #include <kestrel/stat.h>
 
-#define VFS_NAME_MAX 255    /* one path component (ENAMETOOLONG) */
-#define VFS_PATH_MAX 4096   /* a whole path (ENAMETOOLONG) */
-#define VFS_SYMLINK_MAX 40  /* symlinks followed in one lookup (ELOOP) */
+#define VFS_NAME_MAX 255   /* one path component (ENAMETOOLONG) */
+#define VFS_PATH_MAX 4096  /* a whole path (ENAMETOOLONG) */
+#define VFS_SYMLINK_MAX 40 /* symlinks followed in one lookup (ELOOP) */
 
 struct timespec64 {
 	int64_t sec;
@@ -93,8 +93,7 @@ struct inode_operations {
 	int (*readlink)(struct inode *inode, char *buf, size_t size);
 	/* Bytes read (0 at or past the end) or written; holes read as
 	 * zeros; writing past the end extends the file. */
-	ssize_t (*read)(struct inode *inode, void *buf, size_t n,
-			uint64_t off);
+	ssize_t (*read)(struct inode *inode, void *buf, size_t n, uint64_t off);
 	ssize_t (*write)(struct inode *inode, const void *buf, size_t n,
 			 uint64_t off);
 	/* Set the size: growing leaves a hole, shrinking frees blocks. */
@@ -222,21 +221,18 @@ int vfs_lookup(struct inode *cwd, const char *path, int flags,
 	       struct inode **out);
 /* The directory that would hold path's last component, with a reference,
  * and that component (pointer into path, and length). -ENOENT for "/". */
-int vfs_lookup_parent(struct inode *cwd, const char *path,
-		      struct inode **dir, const char **name, size_t *len);
+int vfs_lookup_parent(struct inode *cwd, const char *path, struct inode **dir,
+		      const char **name, size_t *len);
 
 int vfs_mkdir(struct inode *cwd, const char *path, uint32_t mode);
 int vfs_rmdir(struct inode *cwd, const char *path);
 int vfs_unlink(struct inode *cwd, const char *path);
-int vfs_rename(struct inode *cwd, const char *old_path,
-	       const char *new_path);
+int vfs_rename(struct inode *cwd, const char *old_path, const char *new_path);
 int vfs_link(struct inode *cwd, const char *old_path, const char *new_path);
 int vfs_symlink(struct inode *cwd, const char *target, const char *path);
-int vfs_readlink(struct inode *cwd, const char *path, char *buf,
-		 size_t size);
+int vfs_readlink(struct inode *cwd, const char *path, char *buf, size_t size);
 int vfs_truncate(struct inode *cwd, const char *path, uint64_t size);
-int vfs_stat(struct inode *cwd, const char *path, int flags,
-	     struct kstat *st);
+int vfs_stat(struct inode *cwd, const char *path, int flags, struct kstat *st);
 int vfs_statfs(struct inode *cwd, const char *path, struct kstatfs *st);
 
 /* ---- open files ------------------------------------------------------ */

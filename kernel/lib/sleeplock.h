@@ -19,8 +19,11 @@ struct sleeplock {
 	const char *name;
 };
 
-#define SLEEPLOCK_INIT(n) \
-	{ .lock = SPINLOCK_INIT(n), .locked = false, .holder = NULL, .name = (n) }
+#define SLEEPLOCK_INIT(n)                                                  \
+	{                                                                  \
+		.lock = SPINLOCK_INIT(n), .locked = false, .holder = NULL, \
+		.name = (n)                                                \
+	}
 
 void sleep_lock_init(struct sleeplock *sl, const char *name);
 void sleep_lock(struct sleeplock *sl);
