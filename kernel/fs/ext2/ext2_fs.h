@@ -210,6 +210,31 @@ struct ext2_inode {
 _Static_assert(sizeof(struct ext2_inode) == EXT2_GOOD_OLD_INODE_SIZE,
 	       "ext2 inode is 128 bytes");
 
+/* Inodes larger than 128 bytes (s_inode_size 256, the default of
+ * mke2fs) continue with these fields; i_extra_isize says how many of the
+ * bytes after the first 128 they cover (0, or 4..s_inode_size - 128). The
+ * *_extra time fields hold nanoseconds << 2 and two epoch bits. */
+struct ext2_inode_extra {
+	uint16_t i_extra_isize;
+	uint16_t i_checksum_hi;
+	uint32_t i_ctime_extra;
+	uint32_t i_mtime_extra;
+	uint32_t i_atime_extra;
+	uint32_t i_crtime; /* creation time */
+	uint32_t i_crtime_extra;
+	uint32_t i_version_hi;
+	uint32_t i_projid;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct ext2_inode_extra) == 32,
+	       "ext2 inode extra fields are 32 bytes");
+
+#define EXT2_EXTRA_TIME_NSEC_SHIFT 2
+#define EXT2_EXTRA_TIME_EPOCH_MASK 0x3
+
+/* Linux's ext2 limit on i_links_count. */
+#define EXT2_LINK_MAX 32000
+
 /* Inodes with special meanings (inode numbers start at 1). */
 #define EXT2_BAD_INO 1
 #define EXT2_ROOT_INO 2
