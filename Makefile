@@ -114,6 +114,54 @@ $(ISO): $(KERNEL) tools/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
+# ---- the root disk ------------------------------------------------------
+# mkfs/ holds a host program that builds an ext2 image from a directory
+# tree (docs/mkfs.md). The root tree is mkfs/skel plus the empty
+# directories dev, proc, mnt and tmp, copied afresh with modes that do not
+# depend on the checkout's umask; the image is remade whenever the tree or
+# the tool changes, and only then. QEMU boots with it as the first virtio
+# disk, and the kernel writes to it: to keep a changed image, copy it
+# and boot the copy with FSIMG=path, which make never rebuilds.
+MKFS      := $(BUILD)/mkfs
+ROOTFS    := $(BUILD)/rootfs
+ROOTIMG   := $(BUILD)/root.img
+FSIMG     ?= $(ROOTIMG)
+# 64 MiB of 4 KiB blocks in 4 groups of 16 MiB: superblock copies in
+# groups 0, 1 and 3, so the kernel meets several groups from the start.
+ROOTMKFS  := -s 64M -b 4096 -I 256 -g 4096 -L kestrel-root
+MKFS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ikernel
+MKFS_SRCS := $(sort $(wildcard mkfs/*.c))
+# Every file and directory of the tree (names without spaces): a file
+# added or removed changes its directory.
+ROOT_SKEL := $(shell find mkfs/skel 2>/dev/null)
+
+all: $(ROOTIMG)
+
+$(MKFS): $(MKFS_SRCS) $(wildcard mkfs/*.h) kernel/fs/ext2/ext2_fs.h
+	@mkdir -p $(@D)
+	$(quiet) "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(MKFS_CFLAGS) -o $@ $(MKFS_SRCS)
+
+$(ROOTFS).stamp: $(ROOT_SKEL)
+	$(quiet) "  ROOTFS  $(ROOTFS)"
+	$(Q)rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)
+	$(Q)cp -R mkfs/skel/. $(ROOTFS)/
+	$(Q)mkdir -p $(ROOTFS)/dev $(ROOTFS)/proc $(ROOTFS)/mnt $(ROOTFS)/tmp
+	$(Q)chmod -R u=rwX,go=rX $(ROOTFS) && chmod 1777 $(ROOTFS)/tmp
+	@touch $@
+
+$(ROOTIMG): $(MKFS) $(ROOTFS).stamp
+	$(quiet) "  MKFS    $@"
+	$(Q)$(MKFS) $(ROOTMKFS) -d $(ROOTFS) $@
+
+# The qemu targets boot FSIMG: the root image, built as needed, or an
+# image of your own, used as it is.
+qemu qemu-nox qemu-gdb: $(FSIMG)
+ifneq ($(FSIMG),$(ROOTIMG))
+$(FSIMG):
+	@echo "make: FSIMG=$(FSIMG): no such disk image" >&2; exit 1
+endif
+
 # ---- running ------------------------------------------------------------
 # The kernel command line is GRUB's plus CMDLINE, which QEMU hands over in
 # the fw_cfg file opt/kestrel/cmdline, so it changes without a new ISO.
@@ -121,6 +169,8 @@ QEMUOPTS = -machine pc -cpu $(CPU) -m $(MEM) -smp $(SMP) -accel $(ACCEL) \
 	-no-reboot -cdrom $(ISO) -boot d \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-fw_cfg name=opt/kestrel/cmdline,string="hz=$(HZ) $(CMDLINE)" \
+	-drive file=$(FSIMG),format=raw,if=none,id=root \
+	-device virtio-blk-pci,drive=root \
 	$(QEMUEXTRA)
 
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
@@ -180,6 +230,7 @@ clean:
 
 help:
 	@echo "make            build $(ISO)"
+	@echo "                and the root disk $(ROOTIMG) (docs/mkfs.md)"
 	@echo "make qemu       boot it in a window (serial on this terminal)"
 	@echo "make qemu-nox   boot it with serial only"
 	@echo "make qemu-gdb   boot halted, waiting for 'make gdb'"
@@ -188,5 +239,6 @@ help:
 	@echo "make bench      boot-time figures"
 	@echo "make screenshot docs/images/console.png from a real boot"
 	@echo "variables: CMDLINE= MEM= SMP= CPU= HZ= ACCEL= QEMUEXTRA= BUILD="
+	@echo "           FSIMG=path (boot that disk image, kept as it is)"
 
 -include $(KOBJS:.o=.d)
