@@ -521,6 +521,17 @@ test_start()
 	t_forbidden=
 	t_reasons=
 	t_notes=
+	t_host=no
+}
+
+# host_test NAME POINTS: a test of work done on the host, without a boot
+# (lab-mkfs.sh). It is judged by its own fail_because and note calls
+# only, and a failure shows those, not a boot's log.
+host_test()
+{
+	test_start "$1" "$2"
+	expect_end any
+	t_host=yes
 }
 
 # ordered: the need lines that follow must appear in this order (each at
@@ -690,6 +701,7 @@ test_end()
 		printf '%s' "$t_forbidden" | sed 's/^/        /'
 	fi
 	[ -z "$t_notes" ] || printf '%s' "$t_notes" | sed 's/^/      /'
+	[ "$t_host" = yes ] && return 1
 	echo "      boot: $b_desc"
 	echo "      ended: $b_end_desc, after $(fmt_s "$b_elapsed")"
 	echo "      log: $b_log (QEMU's: $b_qlog)"
