@@ -1,8 +1,9 @@
 #!/bin/sh
 # tools/lint.sh: `make lint`. Checks the C sources against the project's
 # .clang-format (clang-format 14, --dry-run, nothing is changed) and runs
-# cppcheck over the kernel. Prints what is wrong and exits 1 if anything
-# is; `clang-format -i FILE` fixes the formatting of FILE. POSIX sh.
+# cppcheck over the kernel and the host mkfs. Prints what is wrong and
+# exits 1 if anything is; `clang-format -i FILE` fixes the formatting of
+# FILE. POSIX sh.
 
 cd "$(dirname "$0")/.." || exit 2
 status=0
@@ -21,7 +22,8 @@ version=$(clang-format --version | sed -n 's/.*version \([0-9]*\).*/\1/p')
 [ "$version" = 14 ] ||
 	echo "lint: clang-format $version here; the style is checked with 14," \
 		"so some lines may differ"
-files=$(find kernel include tools/hosttest -name '*.[ch]' 2>/dev/null | sort)
+files=$(find kernel include tools/hosttest mkfs -name '*.[ch]' 2>/dev/null |
+	sort)
 bad=
 for f in $files; do
 	if ! clang-format --dry-run -Werror "$f" >"$tmp" 2>&1; then
@@ -42,7 +44,8 @@ fi
 #  comparePointers: walking a linker section between its start and end
 #    symbols (__ktests_start .. __ktests_end) is the idiom for tables.
 #  nullPointer in *_test.c: crash tests dereference NULL on purpose.
-#  missingIncludeSystem: the compiler's freestanding headers.
+#  missingIncludeSystem: the compiler's freestanding headers (and the C
+#    library's, for mkfs).
 # One-off false positives get an inline "cppcheck-suppress ID" comment.
 if ! cppcheck -q --enable=warning,style,performance,portability \
 	--std=c11 --platform=unix64 -D__x86_64__ \
@@ -50,11 +53,11 @@ if ! cppcheck -q --enable=warning,style,performance,portability \
 	--suppress=missingIncludeSystem --suppress=comparePointers \
 	--suppress='nullPointer:*_test.c' --error-exitcode=1 \
 	--template='{file}:{line}: {severity} ({id}): {message}' \
-	kernel >"$tmp" 2>&1; then
+	kernel mkfs >"$tmp" 2>&1; then
 	cat "$tmp"
 	echo "lint: cppcheck found the problems above"
 	status=1
 else
-	echo "lint: cppcheck: kernel/ clean"
+	echo "lint: cppcheck: kernel/ and mkfs/ clean"
 fi
 exit $status
