@@ -29,7 +29,11 @@ for sub in "$@"; do
 		echo "$sub,0,0,0,0,build failed (see $out)"
 		continue
 	fi
-	BUILD=$dir/build-grade sh "$here/grade/grade.sh" $lab >"$out" 2>&1
+	# The submission's own mkfs, so the mkfs lab grades the student's
+	# code and not this checkout's (a failed build fails that lab).
+	make -C "$dir" BUILD=build-grade build-grade/mkfs >>"$out" 2>&1
+	MKFS=$dir/build-grade/mkfs BUILD=$dir/build-grade \
+		sh "$here/grade/grade.sh" $lab >>"$out" 2>&1
 	status=$?
 	score=$(sed -n 's/^Score: \([0-9]*\)\/\([0-9]*\)$/\1,\2/p' "$out" |
 		tail -n 1)
