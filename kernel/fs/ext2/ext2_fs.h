@@ -235,6 +235,19 @@ _Static_assert(sizeof(struct ext2_inode_extra) == 32,
 /* Linux's ext2 limit on i_links_count. */
 #define EXT2_LINK_MAX 32000
 
+/* An extended-attribute block (i_file_acl): a header, then the entries.
+ * Inodes with identical attributes share one block; h_refcount counts
+ * them, and the block is freed with the last. */
+#define EXT2_EXT_ATTR_MAGIC 0xea020000
+struct ext2_ext_attr_header {
+	uint32_t h_magic;
+	uint32_t h_refcount;
+	uint32_t h_blocks; /* always 1 */
+	uint32_t h_hash;
+	uint32_t h_checksum;
+	uint32_t h_reserved[3];
+} __attribute__((packed));
+
 /* Inodes with special meanings (inode numbers start at 1). */
 #define EXT2_BAD_INO 1
 #define EXT2_ROOT_INO 2
