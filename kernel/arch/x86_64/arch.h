@@ -222,6 +222,13 @@ struct trapframe {
 /* Route ISA interrupt irq through the I/O APIC to this CPU and call
  * handler for each one. Called once per irq, at boot. */
 void irq_register_isa(unsigned int irq, void (*handler)(void));
+/* Route the PCI interrupt line on ISA IRQ irq (the number the firmware
+ * wrote in the device's interrupt-line register) through the I/O APIC,
+ * level-triggered, to this CPU, and call handler(arg) for each interrupt.
+ * PCI lines are shared: every handler on the line is called each time,
+ * and each must ask its device whether it interrupted. 0, -EINVAL (no such
+ * line), -EBUSY (an ISA device's line) or -ENOMEM. */
+int irq_register_pci(unsigned int irq, void (*handler)(void *arg), void *arg);
 
 /* ---- time ------------------------------------------------------------ */
 

@@ -61,6 +61,7 @@ void lapic_timer_calibration_start(void);
 uint32_t lapic_timer_elapsed(void);
 extern uint64_t lapic_timer_hz; /* timer counts per second, divide by 16 */
 void ioapic_route_isa(unsigned int irq, unsigned int vector);
+int ioapic_route_pci(unsigned int irq, unsigned int vector);
 
 /* panic.c: the fatal path shared by panic() and fatal traps.
  * panic_begin stops a second panic and frees the console; panic_finish

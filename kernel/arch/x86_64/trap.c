@@ -10,6 +10,8 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "drivers/drivers.h"
+#include "lib/spinlock.h"
+#include "mm/mm.h"
 
 struct extable_entry {
 	uint64_t fault_rip;
@@ -21,6 +23,20 @@ extern const struct extable_entry __extable_start[], __extable_end[];
 /* ISA IRQ handlers; written at boot before interrupts are enabled, read
  * only afterwards, so no lock. */
 static void (*isa_handlers[16])(void);
+
+/* A handler on a shared PCI interrupt line. */
+struct irq_action {
+	void (*handler)(void *arg);
+	void *arg;
+	struct irq_action *next;
+};
+
+/* The PCI handlers on each ISA IRQ line, newest first. Entries are added
+ * under pci_actions_lock and never removed; trap() walks the lists
+ * without the lock, which is safe because an entry is complete before
+ * the release store that links it in. */
+static struct irq_action *pci_actions[16];
+static struct spinlock pci_actions_lock = SPINLOCK_INIT("pci irq handlers");
 
 /* Counts of interrupts that meant nothing, shown by the monitor. Each CPU
  * only adds to them, with atomics. */
@@ -62,6 +78,34 @@ void irq_register_isa(unsigned int irq, void (*handler)(void))
 	assert(irq < ARRAY_SIZE(isa_handlers));
 	isa_handlers[irq] = handler;
 	ioapic_route_isa(irq, VEC_IRQ_BASE + irq);
+}
+
+/* The handler is linked in before the line is routed: a level-triggered
+ * line that fired with no handler would fire again at every EOI. */
+int irq_register_pci(unsigned int irq, void (*handler)(void *arg), void *arg)
+{
+	struct irq_action *a;
+	int err;
+
+	if (irq >= ARRAY_SIZE(pci_actions))
+		return -EINVAL;
+	if (isa_handlers[irq])
+		return -EBUSY;
+	a = kmalloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->handler = handler;
+	a->arg = arg;
+	spin_lock(&pci_actions_lock);
+	a->next = pci_actions[irq];
+	__atomic_store_n(&pci_actions[irq], a, __ATOMIC_RELEASE);
+	err = ioapic_route_pci(irq, VEC_IRQ_BASE + irq);
+	if (err)
+		pci_actions[irq] = a->next; /* never routed: no one saw it */
+	spin_unlock(&pci_actions_lock);
+	if (err)
+		kfree(a);
+	return err;
 }
 
 static void print_symbol(uint64_t addr)
@@ -164,16 +208,23 @@ static void kernel_exception(struct trapframe *tf)
 	panic_finish();
 }
 
-/* irq is 0..15: trap() calls this only for vectors 32..47. */
+/* irq is 0..15: trap() calls this only for vectors 32..47. A PCI line
+ * calls every handler on it; the EOI comes after them, when the devices
+ * have let go of a level-triggered line. */
 static void isa_interrupt(unsigned int irq)
 {
 	/* cppcheck-suppress arrayIndexOutOfBoundsCond ; see above */
 	void (*handler)(void) = isa_handlers[irq];
+	struct irq_action *a;
 
+	/* cppcheck-suppress arrayIndexOutOfBoundsCond ; see above */
+	a = __atomic_load_n(&pci_actions[irq], __ATOMIC_ACQUIRE);
 	if (handler)
 		handler();
-	else
+	else if (!a)
 		__atomic_fetch_add(&spurious_count, 1, __ATOMIC_RELAXED);
+	for (; a; a = a->next)
+		a->handler(a->arg);
 	lapic_eoi();
 }
 
