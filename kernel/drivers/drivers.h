@@ -40,4 +40,11 @@ void vga_putc(char c);
 
 void keyboard_init(void);
 
+/* Storage (docs/block.md). pci_init enumerates the bus (drivers/pci.h is
+ * the API); the disk drivers find their devices and register them with
+ * the block layer (fs/block.h). */
+void pci_init(void);
+void ramdisk_init(void);    /* ram0, ram1...: one per boot module */
+void virtio_blk_init(void); /* vda, vdb...: virtio-blk PCI devices */
+
 #endif
