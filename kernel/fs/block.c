@@ -1,0 +1,201 @@
+/*
+ * The block layer (fs/block.h): the registry of disks, and the life of a
+ * request. block_submit checks a request and hands it to the disk's
+ * driver; the driver starts it and later, usually from its interrupt
+ * handler, calls block_complete; block_wait waits for that. The layer
+ * keeps no queue of its own: each driver queues requests the way its
+ * device wants (virtio-blk in its virtqueue, the RAM disk not at all).
+ * docs/block.md has the picture.
+ */
+#include "fs/block.h"
+#include "arch/x86_64/arch.h"
+
+#define MIB (1024 * 1024)
+#define NS_PER_SEC 1000000000UL
+/* A request not done after this long gets a message (it keeps waiting:
+ * see block_wait). */
+#define BLOCK_SLOW_NS (10 * NS_PER_SEC)
+
+/* Protects the list of devices (block_devices and each dev->next).
+ * Devices are added at the end and never removed. */
+static struct spinlock block_registry_lock = SPINLOCK_INIT("block registry");
+static struct block_device *block_devices;
+
+/* Device names say the driver, as in Linux. */
+static const struct {
+	const char *prefix;
+	const char *driver;
+} block_drivers[] = {
+	{ "vd", "virtio-blk" },
+	{ "ram", "RAM disk" },
+};
+
+static const char *driver_name(const struct block_device *dev)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(block_drivers); i++) {
+		const char *p = block_drivers[i].prefix;
+
+		if (strncmp(dev->name, p, strlen(p)) == 0)
+			return block_drivers[i].driver;
+	}
+	return "disk";
+}
+
+/* "block: vda: 131072 sectors (64 MiB), virtio-blk" */
+static void announce(const struct block_device *dev)
+{
+	uint64_t bytes = dev->sectors * SECTOR_SIZE;
+
+	kprintf("block: %s: %lu sectors (%lu %s), %s%s\n", dev->name,
+		dev->sectors, bytes >= MIB ? bytes / MIB : bytes / 1024,
+		bytes >= MIB ? "MiB" : "KiB", driver_name(dev),
+		dev->read_only ? ", read-only" : "");
+}
+
+/* The driver has filled in name, sectors, read_only, ops and
+ * driver_data, and has no request in flight: the statistics start here. */
+void block_register(struct block_device *dev)
+{
+	struct block_device **p;
+
+	spin_init(&dev->stats_lock, "block stats");
+	memset(&dev->stats, 0, sizeof(dev->stats));
+	dev->next = NULL;
+	spin_lock(&block_registry_lock);
+	for (p = &block_devices; *p; p = &(*p)->next)
+		if (strcmp((*p)->name, dev->name) == 0)
+			panic("block_register: two devices called %s",
+			      dev->name);
+	*p = dev;
+	spin_unlock(&block_registry_lock);
+	announce(dev);
+}
+
+struct block_device *block_find(const char *name)
+{
+	struct block_device *dev;
+
+	spin_lock(&block_registry_lock);
+	for (dev = block_devices; dev; dev = dev->next)
+		if (strcmp(dev->name, name) == 0)
+			break;
+	spin_unlock(&block_registry_lock);
+	return dev;
+}
+
+/* fn runs without the lock held, so it may do I/O: devices are never
+ * removed, so dev stays valid, and its next is read under the lock. */
+void block_for_each(void (*fn)(struct block_device *dev, void *arg), void *arg)
+{
+	struct block_device *dev;
+
+	spin_lock(&block_registry_lock);
+	dev = block_devices;
+	spin_unlock(&block_registry_lock);
+	while (dev) {
+		fn(dev, arg);
+		spin_lock(&block_registry_lock);
+		dev = dev->next;
+		spin_unlock(&block_registry_lock);
+	}
+}
+
+/* Drivers DMA straight into the buffer, so it must be memory whose
+ * physical address is its virtual address minus a constant: the direct
+ * map or the kernel image (arch.h, virt_to_phys). */
+static bool buffer_ok(const void *buf)
+{
+	uintptr_t a = (uintptr_t)buf;
+
+	return (a >= DIRECT_MAP_BASE && a < MMIO_BASE) || a >= KERNEL_VMA;
+}
+
+int block_submit(struct block_request *req)
+{
+	struct block_device *dev = req->dev;
+
+	if (!dev || !req->buf || !buffer_ok(req->buf) || req->count == 0)
+		return -EINVAL;
+	if (req->sector > dev->sectors ||
+	    req->count > dev->sectors - req->sector)
+		return -EINVAL;
+	if (req->write && dev->read_only)
+		return -EROFS;
+	req->done = false;
+	req->status = 0;
+	return dev->ops->submit(dev, req);
+}
+
+/* Until processes exist the CPU halts between checks. Interrupts are off
+ * from the check to the hlt (sti takes effect only after the instruction
+ * that follows it), so a completion interrupt cannot slip in between and
+ * leave us halted with the request done. With processes this becomes a
+ * sleep on req under a lock the completion also takes, and block_complete
+ * wakes the sleeper; callers do not change.
+ *
+ * A request handed to a device belongs to it until it answers: it may
+ * still DMA into the buffer, so giving up here would let the caller reuse
+ * memory the device writes. A request that takes too long is reported,
+ * and the wait goes on (docs/block.md, "When a disk does not answer"). */
+int block_wait(struct block_request *req)
+{
+	uint64_t slow_at = time_ns() + BLOCK_SLOW_NS;
+
+	if (!irq_enabled())
+		panic("block_wait: interrupts are off (a spinlock held?)");
+	for (;;) {
+		irq_disable();
+		if (__atomic_load_n(&req->done, __ATOMIC_ACQUIRE))
+			break;
+		if (slow_at && time_ns() >= slow_at) {
+			kprintf("block: %s: %s of %u sectors at %lu not done "
+				"after %lu s; still waiting (docs/block.md: "
+				"when a disk does not answer)\n",
+				req->dev->name, req->write ? "write" : "read",
+				req->count, req->sector,
+				BLOCK_SLOW_NS / NS_PER_SEC);
+			slow_at = 0;
+		}
+		irq_enable_and_halt();
+	}
+	irq_enable();
+	return req->status;
+}
+
+/* Counts req, then marks it done: the last store to req, since the
+ * waiter may reuse it at once. */
+void block_complete(struct block_request *req, int status)
+{
+	struct block_device *dev = req->dev;
+	struct block_stats *st = &dev->stats;
+
+	spin_lock(&dev->stats_lock);
+	if (req->write)
+		st->writes++;
+	else
+		st->reads++;
+	if (status)
+		st->errors++;
+	else if (req->write)
+		st->sectors_written += req->count;
+	else
+		st->sectors_read += req->count;
+	spin_unlock(&dev->stats_lock);
+	req->status = status;
+	__atomic_store_n(&req->done, true, __ATOMIC_RELEASE);
+}
+
+int block_rw(struct block_device *dev, uint64_t sector, void *buf,
+	     uint32_t count, bool write)
+{
+	struct block_request req = {
+		.dev = dev,
+		.sector = sector,
+		.count = count,
+		.write = write,
+		.buf = buf,
+	};
+	int err = block_submit(&req);
+
+	return err ? err : block_wait(&req);
+}
