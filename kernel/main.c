@@ -63,6 +63,9 @@ void kmain(physaddr_t multiboot_info)
 
 	/* Storage (docs/block.md, docs/vfs.md): buses and disks, then the
 	 * buffer cache and the VFS with its file systems, then the root. */
+	pci_init();
+	ramdisk_init();
+	virtio_blk_init();
 
 	ready_ns = time_ns();
 	banner();

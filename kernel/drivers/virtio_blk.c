@@ -1,0 +1,322 @@
+/*
+ * virtio-blk: the disk QEMU gives a guest, driven through the legacy
+ * virtio-PCI interface (virtio.h) with one virtqueue, interrupts and DMA.
+ *
+ * A request is a chain of three descriptors: a header the device reads
+ * (read or write, first sector), the caller's buffer (the device writes
+ * it for a read, reads it for a write), and a status byte the device
+ * writes last. Up to a third of the queue's descriptors can be in flight
+ * at once; requests that find the queue full wait in a list and start as
+ * the interrupt handler frees descriptors. The handler reads the
+ * interrupt status (which lowers the shared line), takes every finished
+ * chain off the used ring, and completes its request. docs/block.md.
+ */
+#include "arch/x86_64/arch.h"
+#include "drivers/drivers.h"
+#include "drivers/virtio.h"
+#include "fs/block.h"
+#include "mm/mm.h"
+
+/* PCI device IDs (virtio 1.0 section 4.1.2): 0x1001 is a transitional
+ * block device, which has the legacy interface; 0x1042 a modern-only
+ * one, which this driver does not speak. */
+#define VIRTIO_BLK_TRANSITIONAL_ID 0x1001
+#define VIRTIO_BLK_MODERN_ID 0x1042
+
+/* Feature bits (virtio 1.0 section 5.2.3): the only one we take. */
+#define VIRTIO_BLK_F_RO (1u << 5)
+
+/* Device configuration (5.2.4): the capacity in 512-byte sectors. */
+#define VIRTIO_BLK_CONFIG_CAPACITY 0
+
+/* Request types and status values (5.2.6). */
+#define VIRTIO_BLK_T_IN 0
+#define VIRTIO_BLK_T_OUT 1
+#define VIRTIO_BLK_S_OK 0
+#define VIRTIO_BLK_S_IOERR 1
+#define VIRTIO_BLK_S_UNSUPP 2
+#define VBLK_STATUS_UNSET 0xff /* ours: the device never wrote it */
+
+#define VBLK_MAX_DISKS 26 /* vda .. vdz */
+/* A data descriptor's length is 32 bits. */
+#define VBLK_MAX_SECTORS (UINT32_MAX / SECTOR_SIZE)
+/* How long the device gets to answer its first read at boot. */
+#define VBLK_PROBE_TIMEOUT_NS (2 * 1000000000UL)
+
+/* The header of every request (5.2.6). */
+struct virtio_blk_header {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+} __packed;
+
+/* One request on its way through the device: the memory the device reads
+ * before the data and writes after it (kmalloc'd, so direct-mapped and
+ * within one page), and the block request it carries. */
+struct vblk_request {
+	struct virtio_blk_header header;
+	uint8_t status;
+	struct block_request *req;
+	struct vblk_request *next; /* in the waiting list */
+};
+
+struct vblk {
+	struct block_device blk;
+	struct virtio_device vdev;
+	struct virtqueue vq;
+	char lock_name[24];
+	/* Protected by vq.lock: requests that found the queue full, in the
+	 * order they came. */
+	struct vblk_request *waiting_head, *waiting_tail;
+};
+
+static void print_device(const struct vblk *vb)
+{
+	const struct pci_device *pci = vb->vdev.pci;
+
+	kprintf("virtio-blk %02x:%02x.%x: %s: ", pci->bus, pci->slot,
+		pci->function, vb->blk.name);
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+/* Caller holds vq.lock. -ENOSPC if the queue has no room. */
+static int start(struct vblk *vb, struct vblk_request *r)
+{
+	const struct block_request *req = r->req;
+	struct virtq_buffer bufs[] = {
+		{ virt_to_phys(&r->header), sizeof(r->header) },
+		{ virt_to_phys(req->buf), req->count * SECTOR_SIZE },
+		{ virt_to_phys(&r->status), sizeof(r->status) },
+	};
+
+	/* A write's data is read by the device, a read's written. */
+	return virtqueue_add(&vb->vq, bufs, req->write ? 2 : 1,
+			     req->write ? 1 : 2, r);
+}
+
+/* Caller holds vq.lock: start waiting requests while there is room. */
+static void start_waiting(struct vblk *vb)
+{
+	bool started = false;
+
+	while (vb->waiting_head && start(vb, vb->waiting_head) == 0) {
+		vb->waiting_head = vb->waiting_head->next;
+		started = true;
+	}
+	if (started)
+		virtqueue_notify(&vb->vq);
+}
+
+/* block_submit has checked the range; the buffer is direct-mapped or in
+ * the kernel image, so physically contiguous: one descriptor holds it. */
+static int vblk_submit(struct block_device *dev, struct block_request *req)
+{
+	struct vblk *vb = dev->driver_data;
+	struct vblk_request *r;
+
+	if (req->count > VBLK_MAX_SECTORS)
+		return -EINVAL;
+	r = kmalloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->header.type = req->write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
+	r->header.reserved = 0;
+	r->header.sector = req->sector;
+	r->status = VBLK_STATUS_UNSET;
+	r->req = req;
+	r->next = NULL;
+
+	spin_lock(&vb->vq.lock);
+	if (!vb->waiting_head && start(vb, r) == 0) {
+		virtqueue_notify(&vb->vq);
+	} else {
+		if (vb->waiting_head)
+			vb->waiting_tail->next = r;
+		else
+			vb->waiting_head = r;
+		vb->waiting_tail = r;
+	}
+	spin_unlock(&vb->vq.lock);
+	return 0;
+}
+
+static const char *status_name(uint8_t status)
+{
+	switch (status) {
+	case VIRTIO_BLK_S_IOERR:
+		return "I/O error";
+	case VIRTIO_BLK_S_UNSUPP:
+		return "unsupported request";
+	case VBLK_STATUS_UNSET:
+		return "no status written";
+	default:
+		return "unknown status";
+	}
+}
+
+/* Caller holds vq.lock. */
+static void finish(struct vblk *vb, struct vblk_request *r)
+{
+	struct block_request *req = r->req;
+	int err = 0;
+
+	if (r->status != VIRTIO_BLK_S_OK) {
+		print_device(vb);
+		kprintf("%s of %u sectors at %lu: %s (status %u)\n",
+			req->write ? "write" : "read", req->count, req->sector,
+			status_name(r->status), r->status);
+		err = -EIO;
+	}
+	block_complete(req, err);
+}
+
+/* On a shared line: the interrupt status says whether it was ours.
+ * Finished requests are freed after the lock is dropped, since kfree
+ * takes the heap's locks. */
+static void vblk_interrupt(void *arg)
+{
+	struct vblk *vb = arg;
+	struct vblk_request *r, *done = NULL;
+	uint32_t len;
+
+	if (!(virtio_isr_read(&vb->vdev) & VIRTIO_ISR_QUEUE))
+		return;
+	spin_lock(&vb->vq.lock);
+	while ((r = virtqueue_get_used(&vb->vq, &len))) {
+		finish(vb, r);
+		r->next = done;
+		done = r;
+	}
+	start_waiting(vb);
+	spin_unlock(&vb->vq.lock);
+	while (done) {
+		r = done;
+		done = r->next;
+		kfree(r);
+	}
+}
+
+static const struct block_device_ops vblk_ops = {
+	.submit = vblk_submit,
+};
+
+/* ---- finding and starting devices -------------------------------------- */
+
+/* Read sector 0 by polling, with interrupts off, before the interrupt
+ * is taken: a device that does not answer is not used, so no request can
+ * wait for it forever. The line may already be routed for another device
+ * that shares it: reading the interrupt status lowers it again before
+ * interrupts come back on, or the other device's handler would be called
+ * over and over for an interrupt it cannot clear. */
+static const char *check_answers(struct vblk *vb)
+{
+	struct vblk_request *r = kzalloc(sizeof(*r));
+	struct block_request *req = kzalloc(sizeof(*req));
+	void *sector = kmalloc(SECTOR_SIZE);
+	uint64_t give_up = time_ns() + VBLK_PROBE_TIMEOUT_NS;
+	const char *why = "out of memory";
+	uint32_t len;
+
+	if (r && req && sector) {
+		req->buf = sector;
+		req->count = 1;
+		r->header.type = VIRTIO_BLK_T_IN;
+		r->status = VBLK_STATUS_UNSET;
+		r->req = req;
+		spin_lock(&vb->vq.lock);
+		start(vb, r);
+		virtqueue_notify(&vb->vq);
+		while (!virtqueue_get_used(&vb->vq, &len) &&
+		       time_ns() < give_up)
+			cpu_relax();
+		why = r->status == VBLK_STATUS_UNSET
+			      ? "no answer to a read within 2 s"
+			      : NULL;
+		virtio_isr_read(&vb->vdev);
+		spin_unlock(&vb->vq.lock);
+	}
+	if (why)
+		virtio_fail(&vb->vdev); /* before we free what it may write */
+	kfree(sector);
+	kfree(req);
+	kfree(r);
+	return why;
+}
+
+/* Bring the device up (virtio 1.0 section 3.1.1, as legacy devices do
+ * it); NULL, or why it cannot be used (the device is then reset and
+ * marked FAILED). A request takes 3 descriptors. */
+static const char *probe(struct vblk *vb, struct pci_device *pci)
+{
+	uint32_t features;
+	const char *why;
+
+	if (virtio_init(&vb->vdev, pci))
+		return "BAR 0 is not an I/O BAR";
+	features = virtio_negotiate(&vb->vdev, VIRTIO_BLK_F_RO);
+	if (virtqueue_init(&vb->vq, &vb->vdev, 0, vb->lock_name)) {
+		virtio_fail(&vb->vdev);
+		return "no usable queue 0 (missing, odd size, or no memory)";
+	}
+	virtio_driver_ok(&vb->vdev);
+	why = vb->vq.size < 3 ? "queue 0 is too small" : check_answers(vb);
+	if (!why && pci_irq_register(pci, vblk_interrupt, vb))
+		why = "its interrupt cannot be routed";
+	if (why) {
+		virtio_fail(&vb->vdev);
+		virtqueue_free(&vb->vq);
+		return why;
+	}
+	vb->blk.sectors =
+		virtio_config_read64(&vb->vdev, VIRTIO_BLK_CONFIG_CAPACITY);
+	vb->blk.read_only = features & VIRTIO_BLK_F_RO;
+	vb->blk.ops = &vblk_ops;
+	vb->blk.driver_data = vb;
+	return NULL;
+}
+
+/* Names follow PCI order whether or not each device works, so that vdb
+ * is always the second disk QEMU was given. */
+static void add_disk(struct pci_device *pci, unsigned int index)
+{
+	struct vblk *vb = kzalloc(sizeof(*vb));
+	const char *why;
+
+	if (!vb) {
+		kprintf("virtio-blk: out of memory\n");
+		return;
+	}
+	ksnprintf(vb->blk.name, sizeof(vb->blk.name), "vd%c", 'a' + index);
+	ksnprintf(vb->lock_name, sizeof(vb->lock_name), "virtio-blk %s",
+		  vb->blk.name);
+	why = probe(vb, pci);
+	if (why) {
+		print_device(vb);
+		kprintf("not used: %s\n", why);
+		kfree(vb);
+		return;
+	}
+	block_register(&vb->blk);
+}
+
+void virtio_blk_init(void)
+{
+	struct pci_device *pci = NULL;
+	unsigned int index = 0;
+
+	while ((pci = pci_find_id(VIRTIO_VENDOR_ID, VIRTIO_BLK_TRANSITIONAL_ID,
+				  pci))) {
+		if (index == VBLK_MAX_DISKS) {
+			kprintf("virtio-blk: more than %u disks; the rest "
+				"are not used\n",
+				VBLK_MAX_DISKS);
+			break;
+		}
+		add_disk(pci, index++);
+	}
+	while ((pci = pci_find_id(VIRTIO_VENDOR_ID, VIRTIO_BLK_MODERN_ID, pci)))
+		kprintf("virtio-blk %02x:%02x.%x: modern-only device (no "
+			"legacy interface): not used\n",
+			pci->bus, pci->slot, pci->function);
+}
