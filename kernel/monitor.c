@@ -10,6 +10,8 @@
 #include "monitor.h"
 #include "arch/x86_64/arch.h"
 #include "drivers/drivers.h"
+#include "drivers/pci.h"
+#include "fs/block.h"
 #include "mm/mm.h"
 
 #define MONITOR_LINE_MAX 128
@@ -101,6 +103,38 @@ static void cmd_poweroff(const char *args)
 	poweroff(POWEROFF_OK);
 }
 
+static void print_pci_device(struct pci_device *dev, void *arg)
+{
+	pci_print(dev);
+}
+
+static void cmd_lspci(const char *args)
+{
+	pci_for_each(print_pci_device, NULL);
+}
+
+/* One disk: its size, then what the block layer has counted. */
+static void print_block_device(struct block_device *dev, void *arg)
+{
+	struct block_stats st;
+
+	spin_lock(&dev->stats_lock);
+	st = dev->stats;
+	spin_unlock(&dev->stats_lock);
+	kprintf("  %-6s %10lu %8lu %-3s %8lu %8lu %10lu %10lu %6lu\n",
+		dev->name, dev->sectors, dev->sectors * SECTOR_SIZE / KIB,
+		dev->read_only ? "ro" : "rw", st.reads, st.writes,
+		st.sectors_read, st.sectors_written, st.errors);
+}
+
+static void cmd_lsblk(const char *args)
+{
+	kprintf("  %-6s %10s %8s %-3s %8s %8s %10s %10s %6s\n", "name",
+		"sectors", "KiB", "", "reads", "writes", "sect read",
+		"sect writ", "errors");
+	block_for_each(print_block_device, NULL);
+}
+
 static void cmd_help(const char *args);
 
 static const struct monitor_command commands[] = {
@@ -110,6 +144,8 @@ static const struct monitor_command commands[] = {
 	{ "uptime", "time since boot", cmd_uptime },
 	{ "cpu", "the processor model and CPU count", cmd_cpu },
 	{ "cmdline", "the kernel command line", cmd_cmdline },
+	{ "lspci", "the PCI devices found at boot", cmd_lspci },
+	{ "lsblk", "the disks, with their request counts", cmd_lsblk },
 	{ "backtrace", "the call stack from here", cmd_backtrace },
 	{ "breakpoint", "execute int3: the kernel reports and continues",
 	  cmd_breakpoint },
