@@ -65,9 +65,9 @@ int virtio_init(struct virtio_device *vd, struct pci_device *pci)
 {
 	const struct pci_bar *bar = &pci->bars[0];
 
+	vd->pci = pci;
 	if (!bar->io || bar->size < VIRTIO_PCI_CONFIG)
 		return -ENODEV;
-	vd->pci = pci;
 	vd->io = bar->base;
 	pci_enable(pci, PCI_COMMAND_IO | PCI_COMMAND_BUS_MASTER);
 	reset(vd);

@@ -57,7 +57,7 @@ struct vblk_request {
 	struct virtio_blk_header header;
 	uint8_t status;
 	struct block_request *req;
-	struct vblk_request *next; /* in the waiting list */
+	struct vblk_request *next; /* waiting list; the handler's done list */
 };
 
 struct vblk {
@@ -70,12 +70,18 @@ struct vblk {
 	struct vblk_request *waiting_head, *waiting_tail;
 };
 
-static void print_device(const struct vblk *vb)
+/* "virtio-blk 00:04.0: vda: " and the message, as one line. */
+static void __printf(2, 3) vblk_log(const struct vblk *vb, const char *fmt, ...)
 {
 	const struct pci_device *pci = vb->vdev.pci;
+	char msg[128];
+	va_list ap;
 
-	kprintf("virtio-blk %02x:%02x.%x: %s: ", pci->bus, pci->slot,
-		pci->function, vb->blk.name);
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kprintf("virtio-blk %02x:%02x.%x: %s: %s\n", pci->bus, pci->slot,
+		pci->function, vb->blk.name, msg);
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -162,10 +168,9 @@ static void finish(struct vblk *vb, struct vblk_request *r)
 	int err = 0;
 
 	if (r->status != VIRTIO_BLK_S_OK) {
-		print_device(vb);
-		kprintf("%s of %u sectors at %lu: %s (status %u)\n",
-			req->write ? "write" : "read", req->count, req->sector,
-			status_name(r->status), r->status);
+		vblk_log(vb, "%s of %u sectors at %lu: %s (status %u)",
+			 req->write ? "write" : "read", req->count, req->sector,
+			 status_name(r->status), r->status);
 		err = -EIO;
 	}
 	block_complete(req, err);
@@ -292,8 +297,7 @@ static void add_disk(struct pci_device *pci, unsigned int index)
 		  vb->blk.name);
 	why = probe(vb, pci);
 	if (why) {
-		print_device(vb);
-		kprintf("not used: %s\n", why);
+		vblk_log(vb, "not used: %s", why);
 		kfree(vb);
 		return;
 	}
