@@ -7,6 +7,7 @@
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "drivers/drivers.h"
+#include "fs/bcache.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"
 #include "monitor.h"
@@ -66,6 +67,7 @@ void kmain(physaddr_t multiboot_info)
 	pci_init();
 	ramdisk_init();
 	virtio_blk_init();
+	bcache_init();
 
 	ready_ns = time_ns();
 	banner();

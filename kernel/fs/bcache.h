@@ -7,7 +7,7 @@
  * before it is reused, on bsync, and when its file system is unmounted.
  *
  * A buffer returned by bread is locked (a sleep lock) and referenced
- * until brelse: no one else can use the block meanwhile. docs/block.md.
+ * until brelse: no one else can use the block meanwhile. docs/bcache.md.
  */
 #ifndef KESTREL_BCACHE_H
 #define KESTREL_BCACHE_H
@@ -16,34 +16,43 @@
 #include "lib/sleeplock.h"
 
 struct buf {
-	/* Set while the buffer holds this block; under the bcache lock. */
+	/* The block the buffer holds (dev NULL: none), its place in the
+	 * hash and LRU list, and its users: under the bcache lock. */
 	struct block_device *dev;
 	uint64_t blockno; /* in units of size */
 	uint32_t size;    /* 512 .. 4096, a power of two */
 	unsigned int refcount;
-	struct buf *lru_prev, *lru_next;
+	struct buf *hash_next;
+	struct buf *lru_prev, *lru_next; /* least recently released first */
 
-	/* Protected by lock (held from bread to brelse). */
+	/* Protected by lock (held from bread to brelse); while refcount is
+	 * 0 no one holds lock, and the cache changes them under its own. */
 	struct sleeplock lock;
-	bool valid; /* data holds the block's contents */
-	bool dirty; /* data differs from the disk */
-	uint8_t *data;
+	bool valid;    /* data holds the block's contents */
+	bool dirty;    /* data differs from the disk */
+	uint8_t *data; /* size bytes from kmalloc, or NULL */
 };
 
-/* Boot: allocate the buffers. */
+/* Boot: allocate the buffers (bcache=N on the command line, default
+ * 1024). */
 void bcache_init(void);
 
 /* The block, read from disk if not cached, locked: 0 and *out, or -EIO
- * (the read failed; nothing is cached) or -EINVAL (past the device). */
+ * (the read failed; nothing is cached), -EINVAL (past the device, or a
+ * bad size), -ENOMEM (every buffer is referenced, or no memory), or the
+ * error of writing back the dirty buffer it had to recycle. A caller
+ * never holds two buffers of one block, nor calls bsync holding one. */
 int bread(struct block_device *dev, uint64_t blockno, uint32_t size,
 	  struct buf **out);
 /* Like bread but without reading: for a block about to be overwritten
- * whole. The data is zeroed unless it was cached. */
+ * whole. The data is zeroed (and the buffer dirty, so the disk gets the
+ * zeros too) unless it was cached. */
 int bget_zero(struct block_device *dev, uint64_t blockno, uint32_t size,
 	      struct buf **out);
 /* The caller changed b->data (b locked): write it back later. */
 void bdirty(struct buf *b);
-/* Write b now (b locked); 0 or -EIO (b stays dirty). */
+/* Write b now (b locked); 0, or -EIO (-EROFS on a read-only device) and
+ * b is dirty. */
 int bwrite(struct buf *b);
 /* Unlock b and drop the reference. */
 void brelse(struct buf *b);
@@ -59,7 +68,9 @@ struct bcache_stats {
 	unsigned int buffers; /* fixed at boot */
 	unsigned int in_use;  /* referenced now */
 	unsigned int dirty;
-	uint64_t hits, misses, writebacks, evictions;
+	uint64_t hits, misses; /* bread and bget_zero found it cached, or not */
+	uint64_t writebacks;   /* blocks written to the disk */
+	uint64_t evictions;    /* buffers recycled from one block to another */
 };
 void bcache_get_stats(struct bcache_stats *st);
 

@@ -1,0 +1,484 @@
+/*
+ * The buffer cache (bcache.h): a fixed array of buffers, each a copy of
+ * one disk block, found by (device, block number, size) through a hash
+ * table. The ideas a reader needs:
+ *
+ *   - One copy of a block. A buffer gets its identity under the bcache
+ *     spinlock, and is in the hash from that moment, before its data is
+ *     read: a second bread of the block finds it, takes a reference, and
+ *     waits on the buffer's sleep lock until the first has read it.
+ *   - Two locks per buffer. The spinlock `bcache` guards identity, hash
+ *     and LRU links and the reference count; the buffer's sleep lock
+ *     guards its bytes and is held from bread to brelse, across disk I/O.
+ *     No spinlock is ever held across I/O.
+ *   - LRU. Every buffer is on one list in the order of its last brelse
+ *     (least recent first). A miss recycles the least recent buffer that
+ *     nobody references, writing it back first if it is dirty (while it
+ *     keeps its old identity, so no one can read a stale copy meanwhile).
+ *   - A buffer whose last reference goes while it is not valid (its read
+ *     failed) is forgotten at once: a failed read caches nothing.
+ *
+ * docs/bcache.md has the pictures and the lock order.
+ */
+#include "fs/bcache.h"
+#include "arch/x86_64/memlayout.h"
+#include "mm/mm.h"
+
+#define BCACHE_DEFAULT 1024
+#define BCACHE_MIN 16
+#define BCACHE_MAX 65536
+
+static struct {
+	struct spinlock lock;
+	struct buf *bufs; /* nbuf of them; constant after bcache_init */
+	unsigned int nbuf;
+
+	/* The rest under lock. */
+	struct buf **hash; /* nhash chains through hash_next */
+	unsigned int nhash;
+	struct buf *lru_oldest, *lru_newest; /* every buffer, by last use */
+	struct bcache_stats stats;
+	bool warned_full;
+} bcache = { .lock = SPINLOCK_INIT("bcache") };
+
+/* ---- identity, hash and LRU list: caller holds bcache.lock ------------ */
+
+static unsigned int hash_index(struct block_device *dev, uint64_t blockno)
+{
+	uint64_t h = blockno * 0x9e3779b97f4a7c15ULL ^ (uintptr_t)dev >> 4;
+
+	return (unsigned int)(h ^ h >> 32) & (bcache.nhash - 1);
+}
+
+static struct buf *hash_find(struct block_device *dev, uint64_t blockno,
+			     uint32_t size)
+{
+	struct buf *b = bcache.hash[hash_index(dev, blockno)];
+
+	for (; b; b = b->hash_next)
+		if (b->dev == dev && b->blockno == blockno && b->size == size)
+			return b;
+	return NULL;
+}
+
+static void hash_insert(struct buf *b)
+{
+	struct buf **head = &bcache.hash[hash_index(b->dev, b->blockno)];
+
+	b->hash_next = *head;
+	*head = b;
+}
+
+static void hash_remove(struct buf *b)
+{
+	struct buf **pp = &bcache.hash[hash_index(b->dev, b->blockno)];
+
+	while (*pp != b)
+		pp = &(*pp)->hash_next;
+	*pp = b->hash_next;
+	b->hash_next = NULL;
+}
+
+static void lru_unlink(struct buf *b)
+{
+	if (b->lru_prev)
+		b->lru_prev->lru_next = b->lru_next;
+	else
+		bcache.lru_oldest = b->lru_next;
+	if (b->lru_next)
+		b->lru_next->lru_prev = b->lru_prev;
+	else
+		bcache.lru_newest = b->lru_prev;
+	b->lru_prev = b->lru_next = NULL;
+}
+
+static void lru_push_newest(struct buf *b)
+{
+	b->lru_prev = bcache.lru_newest;
+	b->lru_next = NULL;
+	if (bcache.lru_newest)
+		bcache.lru_newest->lru_next = b;
+	else
+		bcache.lru_oldest = b;
+	bcache.lru_newest = b;
+}
+
+static void lru_push_oldest(struct buf *b)
+{
+	b->lru_next = bcache.lru_oldest;
+	b->lru_prev = NULL;
+	if (bcache.lru_oldest)
+		bcache.lru_oldest->lru_prev = b;
+	else
+		bcache.lru_newest = b;
+	bcache.lru_oldest = b;
+}
+
+static void take_ref(struct buf *b)
+{
+	if (b->refcount++ == 0)
+		bcache.stats.in_use++;
+}
+
+/* Drop the identity of an unreferenced buffer (no one holds its lock, so
+ * its data fields may be changed here) and make it the first to reuse. */
+static void forget(struct buf *b)
+{
+	hash_remove(b);
+	b->dev = NULL;
+	b->valid = false;
+	lru_unlink(b);
+	lru_push_oldest(b);
+}
+
+/* Drop a reference. The last one moves b to the newest end of the LRU
+ * list if touch, and forgets b if its data is not valid. */
+static void drop_ref(struct buf *b, bool touch)
+{
+	if (b->refcount == 0)
+		panic("bcache: brelse of an unreferenced buffer (block %lu)",
+		      b->blockno);
+	if (--b->refcount > 0)
+		return;
+	bcache.stats.in_use--;
+	if (!b->valid) {
+		forget(b);
+	} else if (touch) {
+		lru_unlink(b);
+		lru_push_newest(b);
+	}
+}
+
+/* The least recently used buffer nobody references, or NULL. */
+static struct buf *lru_victim(void)
+{
+	struct buf *b;
+
+	for (b = bcache.lru_oldest; b; b = b->lru_next)
+		if (b->refcount == 0)
+			return b;
+	return NULL;
+}
+
+/* ---- data and I/O: caller holds b->lock ------------------------------- */
+
+static int transfer(struct buf *b, bool write)
+{
+	uint32_t sectors = b->size / SECTOR_SIZE;
+
+	return block_rw(b->dev, b->blockno * sectors, b->data, sectors, write);
+}
+
+/* Make sure b has its data buffer (dropped when b changed size). */
+static int alloc_data(struct buf *b)
+{
+	if (!b->data)
+		b->data = kmalloc(b->size);
+	return b->data ? 0 : -ENOMEM;
+}
+
+int bwrite(struct buf *b)
+{
+	int err;
+
+	assert(sleep_held(&b->lock) && b->valid);
+	err = transfer(b, true);
+	spin_lock(&bcache.lock);
+	if (err == 0) {
+		bcache.stats.writebacks++;
+		if (b->dirty)
+			bcache.stats.dirty--;
+		b->dirty = false;
+	} else if (!b->dirty) {
+		bcache.stats.dirty++;
+		b->dirty = true;
+	}
+	spin_unlock(&bcache.lock);
+	return err;
+}
+
+void bdirty(struct buf *b)
+{
+	assert(sleep_held(&b->lock) && b->valid);
+	if (b->dirty)
+		return;
+	b->dirty = true;
+	spin_lock(&bcache.lock);
+	bcache.stats.dirty++;
+	spin_unlock(&bcache.lock);
+}
+
+/* Write back b, which the caller references but has not locked; dropping
+ * the reference does not make b recent. */
+static int writeback_unlocked(struct buf *b)
+{
+	int err = 0;
+
+	sleep_lock(&b->lock);
+	if (b->dirty && b->valid)
+		err = bwrite(b);
+	sleep_unlock(&b->lock);
+	spin_lock(&bcache.lock);
+	drop_ref(b, false);
+	spin_unlock(&bcache.lock);
+	return err;
+}
+
+/* ---- bread, bget_zero, brelse ----------------------------------------- */
+
+static int check_args(struct block_device *dev, uint64_t blockno, uint32_t size)
+{
+	uint64_t sectors = size / SECTOR_SIZE;
+
+	if (!dev || size < SECTOR_SIZE || size > PAGE_SIZE ||
+	    (size & (size - 1)) != 0)
+		return -EINVAL;
+	if (blockno >= dev->sectors / sectors)
+		return -EINVAL;
+	return 0;
+}
+
+/* A clean unreferenced buffer for a miss, spinlock held on return; the
+ * least recent is written back first when dirty. 0, or -ENOMEM when every
+ * buffer is referenced, or the write-back's error. */
+static int get_victim(struct buf **out)
+{
+	for (;;) {
+		struct buf *b = lru_victim();
+		int err;
+
+		if (!b) {
+			if (!bcache.warned_full)
+				kprintf("bcache: all %u buffers are in use; "
+					"bread fails with -ENOMEM (bcache=N "
+					"sets the count)\n",
+					bcache.nbuf);
+			bcache.warned_full = true;
+			return -ENOMEM;
+		}
+		if (!b->dirty) {
+			*out = b;
+			return 0;
+		}
+		/* Keep its identity while writing, so a bread of that
+		 * block waits for the write instead of reading old data. */
+		take_ref(b);
+		spin_unlock(&bcache.lock);
+		err = writeback_unlocked(b);
+		spin_lock(&bcache.lock);
+		if (err) {
+			/* Still dirty: move it out of the way. */
+			if (b->refcount == 0) {
+				lru_unlink(b);
+				lru_push_newest(b);
+			}
+			return err;
+		}
+	}
+}
+
+/* The buffer for the block, referenced and locked; its data may not be
+ * valid yet (and may be NULL, see alloc_data). */
+static int bget(struct block_device *dev, uint64_t blockno, uint32_t size,
+		struct buf **out)
+{
+	struct buf *b, *victim;
+	void *stale = NULL;
+	int err;
+
+	err = check_args(dev, blockno, size);
+	if (err)
+		return err;
+	spin_lock(&bcache.lock);
+	b = hash_find(dev, blockno, size);
+	if (b) {
+		bcache.stats.hits++;
+		goto out_found;
+	}
+	err = get_victim(&victim);
+	if (err)
+		goto out_unlock;
+	/* get_victim may have dropped the lock: look again. */
+	b = hash_find(dev, blockno, size);
+	if (b) {
+		bcache.stats.hits++;
+		goto out_found;
+	}
+	b = victim;
+	if (b->dev) {
+		hash_remove(b);
+		bcache.stats.evictions++;
+	}
+	if (b->data && b->size != size) {
+		stale = b->data;
+		b->data = NULL;
+	}
+	b->dev = dev;
+	b->blockno = blockno;
+	b->size = size;
+	b->valid = false;
+	hash_insert(b);
+	bcache.stats.misses++;
+out_found:
+	take_ref(b);
+	spin_unlock(&bcache.lock);
+	kfree(stale);
+	sleep_lock(&b->lock);
+	*out = b;
+	return 0;
+out_unlock:
+	spin_unlock(&bcache.lock);
+	return err;
+}
+
+int bread(struct block_device *dev, uint64_t blockno, uint32_t size,
+	  struct buf **out)
+{
+	struct buf *b;
+	int err;
+
+	err = bget(dev, blockno, size, &b);
+	if (err)
+		return err;
+	if (!b->valid) {
+		err = alloc_data(b);
+		if (!err)
+			err = transfer(b, false);
+		if (err) {
+			brelse(b);
+			return err;
+		}
+		b->valid = true;
+	}
+	*out = b;
+	return 0;
+}
+
+int bget_zero(struct block_device *dev, uint64_t blockno, uint32_t size,
+	      struct buf **out)
+{
+	struct buf *b;
+	int err;
+
+	err = bget(dev, blockno, size, &b);
+	if (err)
+		return err;
+	if (!b->valid) {
+		err = alloc_data(b);
+		if (err) {
+			brelse(b);
+			return err;
+		}
+		memset(b->data, 0, size);
+		b->valid = true;
+		bdirty(b);
+	}
+	*out = b;
+	return 0;
+}
+
+void brelse(struct buf *b)
+{
+	sleep_unlock(&b->lock);
+	spin_lock(&bcache.lock);
+	drop_ref(b, true);
+	spin_unlock(&bcache.lock);
+}
+
+/* ---- sync and unmount -------------------------------------------------- */
+
+static bool belongs(const struct buf *b, const struct block_device *dev)
+{
+	return b->dev && (!dev || b->dev == dev);
+}
+
+int bsync(struct block_device *dev)
+{
+	int err, first = 0;
+
+	for (unsigned int i = 0; i < bcache.nbuf; i++) {
+		struct buf *b = &bcache.bufs[i];
+
+		spin_lock(&bcache.lock);
+		/* An unreferenced buffer's dirty flag can be read here: no
+		 * one holds its lock. A referenced one may be dirtied by its
+		 * holder any moment: wait for it. */
+		if (!belongs(b, dev) || (b->refcount == 0 && !b->dirty)) {
+			spin_unlock(&bcache.lock);
+			continue;
+		}
+		take_ref(b);
+		spin_unlock(&bcache.lock);
+		err = writeback_unlocked(b);
+		if (err && !first)
+			first = err;
+	}
+	return first;
+}
+
+/* Caller holds bcache.lock. */
+static bool dev_referenced(const struct block_device *dev)
+{
+	for (unsigned int i = 0; i < bcache.nbuf; i++)
+		if (bcache.bufs[i].dev == dev && bcache.bufs[i].refcount)
+			return true;
+	return false;
+}
+
+int binvalidate(struct block_device *dev)
+{
+	int err = 0;
+
+	spin_lock(&bcache.lock);
+	if (dev_referenced(dev))
+		err = -EBUSY;
+	spin_unlock(&bcache.lock);
+	if (!err)
+		err = bsync(dev);
+	if (err)
+		return err;
+	spin_lock(&bcache.lock);
+	for (unsigned int i = 0; i < bcache.nbuf; i++) {
+		struct buf *b = &bcache.bufs[i];
+
+		if (b->dev != dev)
+			continue;
+		if (b->refcount || b->dirty)
+			err = -EBUSY; /* used again since the check */
+		else
+			forget(b);
+	}
+	spin_unlock(&bcache.lock);
+	return err;
+}
+
+void bcache_get_stats(struct bcache_stats *st)
+{
+	spin_lock(&bcache.lock);
+	*st = bcache.stats;
+	spin_unlock(&bcache.lock);
+}
+
+void bcache_init(void)
+{
+	unsigned long n = cmdline_ulong("bcache", BCACHE_DEFAULT);
+
+	if (n < BCACHE_MIN || n > BCACHE_MAX) {
+		kprintf("bcache: bcache=%lu is not in %u..%u; using %u\n", n,
+			BCACHE_MIN, BCACHE_MAX, BCACHE_DEFAULT);
+		n = BCACHE_DEFAULT;
+	}
+	bcache.nbuf = (unsigned int)n;
+	for (bcache.nhash = 1; bcache.nhash < bcache.nbuf; bcache.nhash *= 2)
+		;
+	bcache.bufs = kzalloc(bcache.nbuf * sizeof(struct buf));
+	bcache.hash = kzalloc(bcache.nhash * sizeof(struct buf *));
+	if (!bcache.bufs || !bcache.hash)
+		panic("bcache: no memory for %u buffers", bcache.nbuf);
+	for (unsigned int i = 0; i < bcache.nbuf; i++) {
+		sleep_lock_init(&bcache.bufs[i].lock, "buf");
+		lru_push_newest(&bcache.bufs[i]);
+	}
+	bcache.stats.buffers = bcache.nbuf;
+	kprintf("bcache: %u buffers\n", bcache.nbuf);
+}
