@@ -8,6 +8,7 @@
 #include "arch/x86_64/cpu.h"
 #include "drivers/drivers.h"
 #include "fs/bcache.h"
+#include "fs/vfs.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"
 #include "monitor.h"
@@ -68,6 +69,7 @@ void kmain(physaddr_t multiboot_info)
 	ramdisk_init();
 	virtio_blk_init();
 	bcache_init();
+	vfs_init();
 
 	ready_ns = time_ns();
 	banner();

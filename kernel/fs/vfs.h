@@ -66,10 +66,22 @@ typedef int (*vfs_emit_fn)(void *ctx, const char *name, size_t namelen,
 
 /*
  * Inode operations. Names are (pointer, length), not NUL-terminated, and
- * already checked: 1..VFS_NAME_MAX bytes, no '/', not "." or "..".
+ * already checked: 1..VFS_NAME_MAX bytes, no '/', not "." or ".." (but
+ * lookup is also asked for "..": the parent, and the root's is itself).
  * The VFS holds dir->lock (and inode->lock where there is no dir) around
- * each call; rename is also serialized per super block. Inodes returned
- * through *out carry a reference for the caller (vfs_iput).
+ * each call; rename holds both directories' locks, and is serialized per
+ * super block. The file system locks the other inodes it changes (the
+ * child unlinked or removed, link's target, the inodes rename moves or
+ * replaces), always after the directories. Inodes returned through *out
+ * carry a reference for the caller (vfs_iput).
+ *
+ * The VFS has already checked what makes Linux's errno values the same
+ * on every file system: the name exists (EEXIST) or not (ENOENT), the
+ * types (ENOTDIR, EISDIR), read-only mounts (EROFS), a removed directory
+ * (nlink 0: ENOENT). Left to the file system: ENOTEMPTY, ENOSPC, EMLINK,
+ * EFBIG, EIO. The mode given to create and mkdir has the file type
+ * (S_IFREG, S_IFDIR) and the permission bits. File systems update the
+ * timestamps and link counts their operations change.
  */
 struct inode_operations {
 	int (*lookup)(struct inode *dir, const char *name, size_t len,
@@ -99,33 +111,44 @@ struct inode_operations {
 	/* Set the size: growing leaves a hole, shrinking frees blocks. */
 	int (*truncate)(struct inode *inode, uint64_t size);
 	/* Emit entries from the cookie *pos on ("." and ".." included),
-	 * advancing *pos past each one consumed. */
+	 * advancing *pos past each one consumed before emitting the next
+	 * (the VFS uses it as the previous entry's d_off). */
 	int (*readdir)(struct inode *dir, uint64_t *pos, vfs_emit_fn emit,
 		       void *ctx);
+	/* Optional: *st is filled from the inode's fields (blocks from the
+	 * size, blksize a page); correct what the file system knows better.
+	 * The VFS sets dev. */
 	int (*stat)(struct inode *inode, struct kstat *st);
-	/* Write the inode's data and metadata to the disk. */
+	/* Write the inode's data to the disk (the VFS has just had the
+	 * inode written back with write_inode if it was dirty). */
 	int (*fsync)(struct inode *inode);
 };
 
 struct super_operations {
 	/* Read inode ino into a new in-memory inode (the file system
-	 * allocates it, usually embedding struct inode in its own). */
+	 * allocates it, usually embedding struct inode in its own, and fills
+	 * ops and the attributes; the VFS sets sb, ino, refcount, lock and
+	 * dirty). Must not call vfs_iget. */
 	int (*read_inode)(struct super_block *sb, uint64_t ino,
 			  struct inode **out);
-	/* Write the inode's metadata back (it is dirty). */
+	/* Write the inode's metadata back (it is dirty); inode->lock held. */
 	int (*write_inode)(struct inode *inode);
 	/* The last reference is gone and nlink is 0: free its blocks and
-	 * the inode on disk. */
+	 * the inode on disk. inode->lock held; not on read-only mounts. */
 	void (*evict_inode)(struct inode *inode);
 	/* Free the in-memory inode. */
 	void (*free_inode)(struct inode *inode);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
-	/* Write everything back. */
+	/* Write everything back (the VFS has written the dirty inodes). */
 	int (*sync)(struct super_block *sb);
-	/* Clean unmount: mark the file system clean on disk, free it. */
+	/* Clean unmount: mark the file system clean on disk, free it (the
+	 * VFS then drops the device's buffers with binvalidate). Also
+	 * called when mount fails after the file system's mount worked. */
 	int (*unmount)(struct super_block *sb);
 };
 
+/* The file system's mount fills ops, root_ino and fs_private, and may set
+ * read_only; the VFS then sets type, dev, dev_id and rename_lock. */
 struct super_block {
 	struct block_device *dev; /* NULL for memory file systems */
 	const struct super_operations *ops;
@@ -145,12 +168,14 @@ struct inode {
 	uint64_t ino;
 	const struct inode_operations *ops;
 
-	/* The inode cache's lock (vfs.c) protects these. */
+	/* The inode cache's lock ("icache", vfs.c) protects these. */
 	unsigned int refcount;
 	struct inode *cache_next;
 
 	/* Protected by lock; the file system's operations read and update
-	 * them, and mark the inode dirty with vfs_inode_dirty. */
+	 * them, and mark the inode dirty with vfs_inode_dirty. The type
+	 * bits of mode never change, and may be read without the lock. A
+	 * directory with nlink 0 has been removed. */
 	struct sleeplock lock;
 	uint32_t mode;
 	uint32_t nlink;
@@ -174,7 +199,8 @@ struct file_system_type {
 /* An open file. */
 struct file {
 	struct inode *inode; /* referenced */
-	int flags;           /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
+	int flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK ...: the open flags
+		    * but O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC */
 	/* Protected by lock (reads and writes through one file are
 	 * serialized, so the offset moves atomically). */
 	struct sleeplock lock;
@@ -183,21 +209,44 @@ struct file {
 	unsigned int refcount;
 };
 
+/* One getdents64 record, Linux's layout: d_name (NUL-terminated) at
+ * byte 19, each record padded to a multiple of 8 bytes. d_off is the
+ * cookie of the next entry (for lseek). */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type; /* DT_* */
+	char d_name[];
+};
+
 /* ---- set-up ---------------------------------------------------------- */
 
+/* Boot: register the file systems built into the VFS (ramfs). */
 void vfs_init(void);
 void vfs_register_fs(struct file_system_type *type);
 
 /* Mount type on the device called source ("vda"; NULL for memory file
- * systems) at the directory target ("/" for the first mount). */
+ * systems) at the directory target ("/" for the first mount; mounting
+ * over a mount point stacks, over the root is -EBUSY): -ENODEV (no such
+ * type), -ENOENT (no such device or target), -ENOTDIR, -EBUSY (the
+ * device is mounted), -EROFS (read-write on a read-only device), or the
+ * file system's error. */
 int vfs_mount(const char *source, const char *target, const char *type,
 	      bool read_only);
-/* Sync and unmount the file system mounted at target: -EBUSY while any
- * of its inodes are referenced (other than its root) or something is
- * mounted below it. */
+/* Sync and unmount the file system mounted at target: -EINVAL if none
+ * is, -EBUSY while any of its inodes are referenced (other than its
+ * root) or something is mounted below it. */
 int vfs_unmount(const char *target);
 /* Write back every mounted file system. */
 int vfs_sync(void);
+
+struct vfs_stats {
+	unsigned int inodes; /* in the inode cache: all referenced */
+	unsigned int files;  /* open */
+	unsigned int mounts;
+};
+void vfs_get_stats(struct vfs_stats *st);
 
 /* ---- inodes ---------------------------------------------------------- */
 
@@ -205,11 +254,12 @@ int vfs_sync(void);
 int vfs_iget(struct super_block *sb, uint64_t ino, struct inode **out);
 void vfs_iref(struct inode *inode);
 /* Drop a reference; the last one writes a dirty inode back, evicts an
- * unlinked one, and frees it. */
+ * unlinked one, and frees it. The caller must not hold inode->lock. */
 void vfs_iput(struct inode *inode);
 /* Caller holds inode->lock and changed its fields. */
 void vfs_inode_dirty(struct inode *inode);
-/* The current time, for timestamps. */
+/* The current time, for timestamps: time since boot until Kestrel has a
+ * real-time clock. */
 struct timespec64 vfs_now(void);
 
 /* ---- path names -------------------------------------------------------
@@ -220,7 +270,9 @@ struct timespec64 vfs_now(void);
 int vfs_lookup(struct inode *cwd, const char *path, int flags,
 	       struct inode **out);
 /* The directory that would hold path's last component, with a reference,
- * and that component (pointer into path, and length). -ENOENT for "/". */
+ * and that component (pointer into path, and length; name[len] is '/'
+ * when the path had a trailing slash). The component may be "." or "..".
+ * -ENOENT for "/". */
 int vfs_lookup_parent(struct inode *cwd, const char *path, struct inode **dir,
 		      const char **name, size_t *len);
 
@@ -238,18 +290,26 @@ int vfs_statfs(struct inode *cwd, const char *path, struct kstatfs *st);
 /* ---- open files ------------------------------------------------------ */
 
 /* O_RDONLY/O_WRONLY/O_RDWR, O_CREAT (with mode), O_EXCL, O_TRUNC,
- * O_APPEND, O_DIRECTORY, O_NOFOLLOW. */
+ * O_APPEND, O_DIRECTORY, O_NOFOLLOW, with Linux's errno values. No
+ * permission checks: everything runs as root. */
 int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
 	     struct file **out);
 void vfs_file_ref(struct file *f);
 /* Drop a reference; the last closes the file. */
 void vfs_close(struct file *f);
+/* Bytes read (0 at the end), or -EBADF (not open for reading), -EISDIR,
+ * the file system's error. */
 ssize_t vfs_read(struct file *f, void *buf, size_t n);
+/* Bytes written at the offset, or at the end with O_APPEND; -EBADF if
+ * not open for writing. Writing past the end leaves a hole. */
 ssize_t vfs_write(struct file *f, const void *buf, size_t n);
+/* The same at off, leaving the offset alone (pwrite appends with
+ * O_APPEND, as on Linux). */
 ssize_t vfs_pread(struct file *f, void *buf, size_t n, uint64_t off);
 ssize_t vfs_pwrite(struct file *f, const void *buf, size_t n, uint64_t off);
 /* The new offset, or -EINVAL. */
 int64_t vfs_lseek(struct file *f, int64_t off, int whence);
+/* -EINVAL unless open for writing (Linux's errno for that). */
 int vfs_ftruncate(struct file *f, uint64_t size);
 int vfs_fstat(struct file *f, struct kstat *st);
 int vfs_fsync(struct file *f);

@@ -1,0 +1,423 @@
+/*
+ * Open files (vfs.h): a struct file is an inode, the flags it was opened
+ * with and an offset. Several file descriptors (and, later, processes
+ * after fork) may share one, so it is reference counted, and its sleep
+ * lock serializes reads and writes through it: each moves the offset by
+ * exactly what it transferred. The inode's own lock is taken inside the
+ * file's, around each call into the file system.
+ *
+ * Also here: open with Linux's checks in Linux's order, truncate, and
+ * getdents64, which turns a file system's readdir into struct
+ * linux_dirent64 records. docs/vfs.md.
+ */
+#include "fs/vfs_internal.h"
+#include "mm/mm.h"
+
+/* Flags that matter only while opening: not kept in struct file. */
+#define OPEN_ONLY_FLAGS (O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)
+
+static unsigned int open_files; /* atomic */
+
+unsigned int vfs_open_files(void)
+{
+	return __atomic_load_n(&open_files, __ATOMIC_RELAXED);
+}
+
+static bool may_write(int flags)
+{
+	return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+}
+
+/* Linux's checks, in its order, of opening inode with flags. */
+static int may_open(struct inode *inode, int flags)
+{
+	if ((flags & O_CREAT) && S_ISDIR(inode->mode))
+		return -EISDIR;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
+		return -ENOTDIR;
+	if (S_ISLNK(inode->mode))
+		return -ELOOP; /* O_NOFOLLOW, and the last name a symlink */
+	if (S_ISDIR(inode->mode) && may_write(flags))
+		return -EISDIR;
+	if (may_write(flags))
+		return sb_writable(inode->sb);
+	return 0;
+}
+
+/* The inode called name in dir (locked), or else a new regular file:
+ * then *created is set. */
+static int create_locked(struct inode *dir, const char *name, size_t len,
+			 uint32_t mode, struct inode **out, bool *created)
+{
+	int err = lookup_locked(dir, name, len, out);
+
+	*created = false;
+	if (err != -ENOENT)
+		return err;
+	if (dir->nlink == 0)
+		return -ENOENT;
+	err = sb_writable(dir->sb);
+	if (!err)
+		err = dir->ops->create
+			      ? dir->ops->create(dir, name, len,
+						 S_IFREG | (mode & 07777), out)
+			      : -EPERM;
+	*created = err == 0;
+	return err;
+}
+
+/* Open with O_CREAT: the last name is created if missing; if it is a
+ * symlink, its target is (unless O_EXCL or O_NOFOLLOW). One round per
+ * symlink, starting from the directory that held it. */
+static int open_create(struct inode *cwd, const char *path, int flags,
+		       uint32_t mode, struct inode **out)
+{
+	struct inode *start = NULL, *dir;
+	char *buf = NULL;
+	unsigned int links = 0;
+	const char *name;
+	bool created;
+	size_t len;
+	int err;
+
+	for (;;) {
+		err = namei_parent(start ? start : cwd, path, &dir, &name,
+				   &len);
+		if (err)
+			break;
+		if (name_is_dot(name, len) || name_is_dotdot(name, len))
+			err = flags & O_EXCL ? -EEXIST : -EISDIR;
+		else if (name[len] == '/')
+			err = -EISDIR;
+		else
+			err = 0;
+		if (!err) {
+			sleep_lock(&dir->lock);
+			err = create_locked(dir, name, len, mode, out,
+					    &created);
+			sleep_unlock(&dir->lock);
+		}
+		if (err)
+			goto out_dir;
+		if (!created && (flags & O_EXCL)) {
+			vfs_iput(*out);
+			err = -EEXIST;
+			goto out_dir;
+		}
+		mount_cross_down(out);
+		if (!S_ISLNK((*out)->mode) || (flags & (O_EXCL | O_NOFOLLOW)))
+			goto out_dir;
+		/* A symlink: create or open its target instead. */
+		err = ++links > VFS_SYMLINK_MAX ? -ELOOP : 0;
+		if (!err && !buf)
+			buf = kmalloc(VFS_PATH_MAX);
+		if (!err)
+			err = buf ? read_link_target(*out, buf) : -ENOMEM;
+		vfs_iput(*out);
+		if (err < 0)
+			goto out_dir;
+		if (start)
+			vfs_iput(start);
+		start = dir;
+		path = buf;
+	}
+	goto out;
+out_dir:
+	vfs_iput(dir);
+out:
+	if (start)
+		vfs_iput(start);
+	kfree(buf);
+	return err;
+}
+
+/* Truncate under the inode's lock. */
+static int truncate_inode(struct inode *inode, uint64_t size)
+{
+	int err;
+
+	if (size > INT64_MAX)
+		return -EINVAL;
+	if (!inode->ops->truncate)
+		return -EPERM;
+	sleep_lock(&inode->lock);
+	err = inode->ops->truncate(inode, size);
+	sleep_unlock(&inode->lock);
+	return err;
+}
+
+int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
+	     struct file **out)
+{
+	struct inode *ip;
+	struct file *f;
+	int err;
+
+	if ((flags & O_ACCMODE) == O_ACCMODE)
+		return -EINVAL;
+	if (flags & O_CREAT)
+		err = open_create(cwd, path, flags, mode, &ip);
+	else
+		err = vfs_lookup(cwd, path,
+				 flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &ip);
+	if (err)
+		return err;
+	err = may_open(ip, flags);
+	if (!err && (flags & O_TRUNC) && S_ISREG(ip->mode))
+		err = truncate_inode(ip, 0);
+	f = err ? NULL : kzalloc(sizeof(*f));
+	if (!err && !f)
+		err = -ENOMEM;
+	if (err) {
+		vfs_iput(ip);
+		return err;
+	}
+	f->inode = ip;
+	f->flags = flags & ~OPEN_ONLY_FLAGS;
+	sleep_lock_init(&f->lock, "file");
+	f->refcount = 1;
+	__atomic_add_fetch(&open_files, 1, __ATOMIC_RELAXED);
+	*out = f;
+	return 0;
+}
+
+void vfs_file_ref(struct file *f)
+{
+	__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void vfs_close(struct file *f)
+{
+	if (__atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	vfs_iput(f->inode);
+	kfree(f);
+	__atomic_sub_fetch(&open_files, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- reading and writing -------------------------------------------------- */
+
+static ssize_t read_at(struct file *f, void *buf, size_t n, uint64_t off)
+{
+	struct inode *ip = f->inode;
+	ssize_t r;
+
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if (S_ISDIR(ip->mode))
+		return -EISDIR;
+	if (off > INT64_MAX)
+		return -EINVAL;
+	if (n == 0)
+		return 0;
+	if (!ip->ops->read)
+		return -EINVAL;
+	sleep_lock(&ip->lock);
+	r = ip->ops->read(ip, buf, MIN(n, INT64_MAX - off), off);
+	sleep_unlock(&ip->lock);
+	return r;
+}
+
+/* Write at off, or at the end with O_APPEND (pwrite too, as Linux does);
+ * *end is where the write ended. */
+static ssize_t write_at(struct file *f, const void *buf, size_t n, uint64_t off,
+			uint64_t *end)
+{
+	struct inode *ip = f->inode;
+	ssize_t w;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (off > INT64_MAX)
+		return -EINVAL;
+	if (!ip->ops->write)
+		return -EINVAL;
+	sleep_lock(&ip->lock);
+	if (f->flags & O_APPEND)
+		off = ip->size;
+	if (n == 0)
+		w = 0;
+	else if (off >= INT64_MAX)
+		w = -EFBIG;
+	else
+		w = ip->ops->write(ip, buf, MIN(n, INT64_MAX - off), off);
+	sleep_unlock(&ip->lock);
+	if (w >= 0)
+		*end = off + (uint64_t)w;
+	return w;
+}
+
+ssize_t vfs_read(struct file *f, void *buf, size_t n)
+{
+	ssize_t r;
+
+	sleep_lock(&f->lock);
+	r = read_at(f, buf, n, f->pos);
+	if (r > 0)
+		f->pos += (uint64_t)r;
+	sleep_unlock(&f->lock);
+	return r;
+}
+
+ssize_t vfs_write(struct file *f, const void *buf, size_t n)
+{
+	uint64_t end;
+	ssize_t w;
+
+	sleep_lock(&f->lock);
+	w = write_at(f, buf, n, f->pos, &end);
+	if (w >= 0)
+		f->pos = end;
+	sleep_unlock(&f->lock);
+	return w;
+}
+
+ssize_t vfs_pread(struct file *f, void *buf, size_t n, uint64_t off)
+{
+	return read_at(f, buf, n, off);
+}
+
+ssize_t vfs_pwrite(struct file *f, const void *buf, size_t n, uint64_t off)
+{
+	uint64_t end;
+
+	return write_at(f, buf, n, off, &end);
+}
+
+int64_t vfs_lseek(struct file *f, int64_t off, int whence)
+{
+	int64_t base;
+
+	sleep_lock(&f->lock);
+	if (whence == SEEK_SET) {
+		base = 0;
+	} else if (whence == SEEK_CUR) {
+		base = (int64_t)f->pos;
+	} else if (whence == SEEK_END) {
+		sleep_lock(&f->inode->lock);
+		base = (int64_t)f->inode->size;
+		sleep_unlock(&f->inode->lock);
+	} else {
+		base = -1;
+	}
+	if (base < 0 || (off > 0 && base > INT64_MAX - off) || base + off < 0)
+		base = -EINVAL;
+	else
+		f->pos = (uint64_t)(base += off);
+	sleep_unlock(&f->lock);
+	return base;
+}
+
+/* ---- truncate, stat, fsync -------------------------------------------------- */
+
+static int may_truncate(struct inode *inode)
+{
+	if (S_ISDIR(inode->mode))
+		return -EISDIR;
+	if (!S_ISREG(inode->mode))
+		return -EINVAL;
+	return sb_writable(inode->sb);
+}
+
+int vfs_truncate(struct inode *cwd, const char *path, uint64_t size)
+{
+	struct inode *ip;
+	int err;
+
+	err = vfs_lookup(cwd, path, LOOKUP_FOLLOW, &ip);
+	if (err)
+		return err;
+	err = may_truncate(ip);
+	if (!err)
+		err = truncate_inode(ip, size);
+	vfs_iput(ip);
+	return err;
+}
+
+int vfs_ftruncate(struct file *f, uint64_t size)
+{
+	int err;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL; /* Linux's answer for a file not open to write */
+	err = may_truncate(f->inode);
+	return err ? err : truncate_inode(f->inode, size);
+}
+
+int vfs_fstat(struct file *f, struct kstat *st)
+{
+	return vfs_inode_stat(f->inode, st);
+}
+
+int vfs_fsync(struct file *f)
+{
+	struct inode *ip = f->inode;
+	int err;
+
+	sleep_lock(&ip->lock);
+	err = vfs_inode_write(ip);
+	if (!err && ip->ops->fsync)
+		err = ip->ops->fsync(ip);
+	sleep_unlock(&ip->lock);
+	return err;
+}
+
+/* ---- getdents64 -------------------------------------------------------------- */
+
+struct dirents {
+	uint8_t *buf;
+	size_t size, used;
+	uint64_t *pos;               /* the readdir cookie */
+	struct linux_dirent64 *last; /* its d_off is the next cookie */
+	bool full;
+};
+
+static int emit_dirent(void *ctx, const char *name, size_t namelen,
+		       uint64_t ino, unsigned int type)
+{
+	struct dirents *d = ctx;
+	size_t reclen = ALIGN_UP(
+		offsetof(struct linux_dirent64, d_name) + namelen + 1, 8);
+	struct linux_dirent64 *rec = (void *)(d->buf + d->used);
+
+	if (d->used + reclen > d->size) {
+		d->full = true;
+		return 1;
+	}
+	if (d->last)
+		d->last->d_off = (int64_t)*d->pos;
+	memset(rec, 0, reclen);
+	rec->d_ino = ino;
+	rec->d_reclen = (uint16_t)reclen;
+	rec->d_type = (uint8_t)type;
+	memcpy(rec->d_name, name, namelen);
+	d->used += reclen;
+	d->last = rec;
+	return 0;
+}
+
+ssize_t vfs_getdents64(struct file *f, void *buf, size_t size)
+{
+	struct inode *ip = f->inode;
+	struct dirents d = { .buf = buf, .size = size };
+	uint64_t pos;
+	int err;
+
+	if (!S_ISDIR(ip->mode))
+		return -ENOTDIR;
+	sleep_lock(&f->lock);
+	pos = f->pos;
+	d.pos = &pos;
+	sleep_lock(&ip->lock);
+	err = ip->nlink ? ip->ops->readdir(ip, &pos, emit_dirent, &d) : 0;
+	sleep_unlock(&ip->lock);
+	if (d.last)
+		d.last->d_off = (int64_t)pos;
+	f->pos = pos;
+	sleep_unlock(&f->lock);
+	if (d.used)
+		return (ssize_t)d.used;
+	if (err)
+		return err;
+	return d.full ? -EINVAL : 0;
+}
