@@ -12,6 +12,7 @@
 #include "drivers/drivers.h"
 #include "drivers/pci.h"
 #include "fs/block.h"
+#include "fs/vfs.h"
 #include "mm/mm.h"
 
 #define MONITOR_LINE_MAX 128
@@ -135,6 +136,158 @@ static void cmd_lsblk(const char *args)
 	block_for_each(print_block_device, NULL);
 }
 
+/* ---- files, through the VFS (docs/vfs.md) ------------------------------- */
+
+static void fs_error(const char *cmd, const char *path, int err)
+{
+	kprintf("%s: %s: error %d\n", cmd, path, err);
+}
+
+static const char *type_name(uint32_t mode)
+{
+	return S_ISDIR(mode)   ? "directory"
+	       : S_ISLNK(mode) ? "symlink"
+	       : S_ISREG(mode) ? "regular file"
+			       : "special file";
+}
+
+static char type_char(uint32_t mode)
+{
+	return S_ISDIR(mode)   ? 'd'
+	       : S_ISLNK(mode) ? 'l'
+	       : S_ISREG(mode) ? '-'
+			       : '?';
+}
+
+/* One line of ls: type and mode, links, size, name (-> target). */
+static void ls_line(struct inode *dir, const char *name)
+{
+	char target[64];
+	struct kstat st;
+	int n;
+
+	if (vfs_stat(dir, name, 0, &st) < 0) {
+		kprintf("  ?????? %s\n", name);
+		return;
+	}
+	kprintf("  %c%04o %3u %9lu %s", type_char(st.mode), st.mode & 07777,
+		st.nlink, st.size, name);
+	n = S_ISLNK(st.mode) ? vfs_readlink(dir, name, target, sizeof(target))
+			     : -EINVAL;
+	if (n >= 0)
+		kprintf(" -> %.*s", n, target);
+	kprintf("\n");
+}
+
+static void cmd_ls(const char *args)
+{
+	const char *path = *args ? args : "/";
+	uint8_t buf[512];
+	struct file *f;
+	ssize_t n;
+	int err;
+
+	err = vfs_open(NULL, path, O_RDONLY | O_DIRECTORY, 0, &f);
+	if (err == -ENOTDIR)
+		ls_line(NULL, path);
+	if (err) {
+		if (err != -ENOTDIR)
+			fs_error("ls", path, err);
+		return;
+	}
+	while ((n = vfs_getdents64(f, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off < n;) {
+			struct linux_dirent64 *d = (void *)(buf + off);
+
+			ls_line(f->inode, d->d_name);
+			off += d->d_reclen;
+		}
+	if (n < 0)
+		fs_error("ls", path, (int)n);
+	vfs_close(f);
+}
+
+static void cmd_cat(const char *args)
+{
+	char buf[128];
+	struct file *f;
+	ssize_t n;
+	int err;
+
+	err = vfs_open(NULL, args, O_RDONLY, 0, &f);
+	if (err) {
+		fs_error("cat", args, err);
+		return;
+	}
+	while ((n = vfs_read(f, buf, sizeof(buf))) > 0)
+		kprintf("%.*s", (int)n, buf);
+	if (n < 0)
+		fs_error("cat", args, (int)n);
+	vfs_close(f);
+}
+
+static void cmd_stat(const char *args)
+{
+	struct kstat st;
+	int err = vfs_stat(NULL, args, 0, &st);
+
+	if (err) {
+		fs_error("stat", args, err);
+		return;
+	}
+	kprintf("  %s: %s, mode %04o, %u link%s, %lu bytes in %lu blocks\n",
+		args, type_name(st.mode), st.mode & 07777, st.nlink,
+		st.nlink == 1 ? "" : "s", st.size, st.blocks);
+	kprintf("  device %lu, inode %lu, uid %u, gid %u\n", st.dev, st.ino,
+		st.uid, st.gid);
+	kprintf("  modified %ld.%09ld, changed %ld.%09ld (s since boot)\n",
+		st.mtime.sec, st.mtime.nsec, st.ctime.sec, st.ctime.nsec);
+}
+
+static void cmd_mkdir(const char *args)
+{
+	int err = vfs_mkdir(NULL, args, 0755);
+
+	if (err)
+		fs_error("mkdir", args, err);
+}
+
+/* A file, or an empty directory. */
+static void cmd_rm(const char *args)
+{
+	int err = vfs_unlink(NULL, args);
+
+	if (err == -EISDIR)
+		err = vfs_rmdir(NULL, args);
+	if (err)
+		fs_error("rm", args, err);
+}
+
+/* "write FILE TEXT": the file holds TEXT and a newline. */
+static void cmd_write(const char *args)
+{
+	char path[MONITOR_LINE_MAX];
+	const char *text = strchr(args, ' ');
+	size_t len = text ? (size_t)(text - args) : strlen(args);
+	struct file *f;
+	ssize_t n;
+	int err;
+
+	strlcpy(path, args, MIN(len + 1, sizeof(path)));
+	text = text ? text + 1 : "";
+	err = vfs_open(NULL, path, O_WRONLY | O_CREAT | O_TRUNC, 0644, &f);
+	if (err) {
+		fs_error("write", path, err);
+		return;
+	}
+	n = vfs_write(f, text, strlen(text));
+	if (n >= 0)
+		n = vfs_write(f, "\n", 1);
+	if (n < 0)
+		fs_error("write", path, (int)n);
+	vfs_close(f);
+}
+
 static void cmd_help(const char *args);
 
 static const struct monitor_command commands[] = {
@@ -146,6 +299,12 @@ static const struct monitor_command commands[] = {
 	{ "cmdline", "the kernel command line", cmd_cmdline },
 	{ "lspci", "the PCI devices found at boot", cmd_lspci },
 	{ "lsblk", "the disks, with their request counts", cmd_lsblk },
+	{ "ls", "ls [DIR]: list a directory (/ by default)", cmd_ls },
+	{ "cat", "cat FILE: print a file", cmd_cat },
+	{ "stat", "stat PATH: a file's attributes", cmd_stat },
+	{ "mkdir", "mkdir DIR: make a directory", cmd_mkdir },
+	{ "rm", "rm PATH: remove a file or an empty directory", cmd_rm },
+	{ "write", "write FILE TEXT: make FILE hold TEXT", cmd_write },
 	{ "backtrace", "the call stack from here", cmd_backtrace },
 	{ "breakpoint", "execute int3: the kernel reports and continues",
 	  cmd_breakpoint },
