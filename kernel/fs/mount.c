@@ -153,21 +153,20 @@ static int mount_target(const char *target, struct inode **out)
 	struct inode *root = vfs_root();
 	int err;
 
+	*out = NULL;
 	if (!root)
 		return strcmp(target, "/") == 0 ? 0 : -ENOENT;
-	if (strcmp(target, "/") == 0) {
-		vfs_iput(root);
-		return -EBUSY; /* mounting over the root is not supported */
+	err = vfs_lookup(NULL, target, LOOKUP_FOLLOW, out);
+	if (!err && *out == root)
+		err = -EBUSY; /* mounting over the root is not supported */
+	else if (!err && !S_ISDIR((*out)->mode))
+		err = -ENOTDIR;
+	if (err && *out) {
+		vfs_iput(*out);
+		*out = NULL;
 	}
 	vfs_iput(root);
-	err = vfs_lookup(NULL, target, LOOKUP_FOLLOW, out);
-	if (err)
-		return err;
-	if (!S_ISDIR((*out)->mode)) {
-		vfs_iput(*out);
-		return -ENOTDIR;
-	}
-	return 0;
+	return err;
 }
 
 /* Fill in what the VFS owns in a new super block, and get its root. */

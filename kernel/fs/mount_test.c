@@ -170,6 +170,7 @@ KTEST(vfs, mount_errors)
 	KT_ASSERT_EQ(vfs_mount(NULL, mt.m, "nofs", false), -ENODEV);
 	KT_ASSERT_EQ(vfs_mount("nodisk", mt.m, "ramfs", false), -ENOENT);
 	KT_ASSERT_EQ(vfs_mount(NULL, "/", "ramfs", false), -EBUSY);
+	KT_ASSERT_EQ(vfs_mount(NULL, "//.", "ramfs", false), -EBUSY);
 	KT_ASSERT_EQ(vfs_unmount(mt.m), -EINVAL);
 	KT_ASSERT_EQ(vfs_unlink(mt.p, "file"), 0);
 	KT_ASSERT_EQ(mt_end(&mt), 0);
