@@ -82,6 +82,11 @@ typedef int (*vfs_emit_fn)(void *ctx, const char *name, size_t namelen,
  * EFBIG, EIO. The mode given to create and mkdir has the file type
  * (S_IFREG, S_IFDIR) and the permission bits. File systems update the
  * timestamps and link counts their operations change.
+ *
+ * A directory needs lookup and readdir; an operation left NULL makes the
+ * call fail with Linux's answer for a file system without it (-EPERM to
+ * change names or truncate, -EINVAL to read or write); stat and fsync
+ * are optional.
  */
 struct inode_operations {
 	int (*lookup)(struct inode *dir, const char *name, size_t len,
@@ -101,7 +106,8 @@ struct inode_operations {
 		    size_t len);
 	int (*symlink)(struct inode *dir, const char *name, size_t len,
 		       const char *target);
-	/* Copy the target (not NUL-terminated) into buf; its length. */
+	/* Copy the target (not NUL-terminated, at most size bytes) into
+	 * buf; the bytes copied. */
 	int (*readlink)(struct inode *inode, char *buf, size_t size);
 	/* Bytes read (0 at or past the end) or written; holes read as
 	 * zeros; writing past the end extends the file. */
