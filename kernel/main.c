@@ -59,6 +59,7 @@ void kmain(physaddr_t multiboot_info)
 	lapic_init();
 	ioapic_init();
 	time_init();
+	rtc_init();
 	uart_enable_irq();
 	keyboard_init();
 	irq_enable();

@@ -38,7 +38,7 @@ static struct {
 
 struct timespec64 vfs_now(void)
 {
-	uint64_t ns = time_ns();
+	uint64_t ns = time_realtime_ns();
 
 	return (struct timespec64){ .sec = (int64_t)(ns / 1000000000),
 				    .nsec = (int64_t)(ns % 1000000000) };

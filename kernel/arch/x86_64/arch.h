@@ -234,6 +234,9 @@ int irq_register_pci(unsigned int irq, void (*handler)(void *arg), void *arg);
 
 /* Nanoseconds since boot from the calibrated TSC; monotonic. */
 uint64_t time_ns(void);
+/* Nanoseconds since 1970-01-01 00:00 UTC: the CMOS clock read at boot
+ * plus time_ns(), so it never jumps. */
+uint64_t time_realtime_ns(void);
 /* Timer interrupts since boot on the boot CPU, and their rate. */
 uint64_t ticks_now(void);
 extern unsigned int timer_hz;

@@ -77,6 +77,7 @@ void acpi_poweroff(void);
 extern uint64_t boot_tsc; /* boot.S: the TSC at kernel entry */
 extern uint64_t tsc_hz;
 void time_init(void);
+void rtc_init(void);
 void timer_interrupt(void);
 
 #endif

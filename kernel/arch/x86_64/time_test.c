@@ -62,3 +62,18 @@ KTEST(time, delay)
 	KT_ASSERT(took >= 20000000, "delay_us(20000) took %lu ns", took);
 	KT_ASSERT(took < 200000000, "delay_us(20000) took %lu ns", took);
 }
+
+/* The wall clock comes from the CMOS clock, which QEMU sets to the host's
+ * time: some year after this code was written, and moving with time_ns. */
+KTEST(time, realtime)
+{
+	uint64_t t0 = time_realtime_ns(), m0 = time_ns();
+	uint64_t year_2025 = 1735689600ULL * NS_PER_SEC;
+	uint64_t year_2200 = 7258118400ULL * NS_PER_SEC;
+
+	KT_ASSERT(t0 > year_2025 && t0 < year_2200,
+		  "wall clock %lu s is not between 2025 and 2200",
+		  t0 / NS_PER_SEC);
+	delay_us(1000);
+	KT_ASSERT_EQ(time_realtime_ns() - t0 >= time_ns() - m0, 1);
+}
