@@ -94,7 +94,7 @@ test_end
 # in the boot lab): nothing to test is said, and nothing fails.
 boot no_disk cmdline="ktest=block"
 test_start block.no_disk 5
-need 'block.rw: no virtio-blk disk here; nothing to test'
+need 'block.rw: no scratch disk vdb; nothing to test'
 need 'block.ramdisk: no boot module, so no RAM disk'
 need_re '^ktest: [1-9][0-9]* passed, 0 failed$'
 expect_exit 1
