@@ -140,6 +140,7 @@ static int memdisk_submit(struct block_device *dev, struct block_request *req)
 }
 
 static const struct block_device_ops memdisk_ops = {
+	.driver = "test memory disk",
 	.submit = memdisk_submit,
 };
 

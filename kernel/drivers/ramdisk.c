@@ -27,6 +27,7 @@ static int ramdisk_submit(struct block_device *dev, struct block_request *req)
 }
 
 static const struct block_device_ops ramdisk_ops = {
+	.driver = "RAM disk",
 	.submit = ramdisk_submit,
 };
 

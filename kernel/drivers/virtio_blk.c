@@ -203,6 +203,7 @@ static void vblk_interrupt(void *arg)
 }
 
 static const struct block_device_ops vblk_ops = {
+	.driver = "virtio-blk",
 	.submit = vblk_submit,
 };
 

@@ -62,7 +62,10 @@ static int md_submit(struct block_device *dev, struct block_request *req)
 	return 0;
 }
 
-static const struct block_device_ops md_ops = { .submit = md_submit };
+static const struct block_device_ops md_ops = {
+	.driver = "test memory disk",
+	.submit = md_submit,
+};
 
 static void md_free(struct memdisk *md)
 {

@@ -21,26 +21,6 @@
 static struct spinlock block_registry_lock = SPINLOCK_INIT("block registry");
 static struct block_device *block_devices;
 
-/* Device names say the driver, as in Linux. */
-static const struct {
-	const char *prefix;
-	const char *driver;
-} block_drivers[] = {
-	{ "vd", "virtio-blk" },
-	{ "ram", "RAM disk" },
-};
-
-static const char *driver_name(const struct block_device *dev)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(block_drivers); i++) {
-		const char *p = block_drivers[i].prefix;
-
-		if (strncmp(dev->name, p, strlen(p)) == 0)
-			return block_drivers[i].driver;
-	}
-	return "disk";
-}
-
 /* "block: vda: 131072 sectors (64 MiB), virtio-blk" */
 static void announce(const struct block_device *dev)
 {
@@ -48,7 +28,7 @@ static void announce(const struct block_device *dev)
 
 	kprintf("block: %s: %lu sectors (%lu %s), %s%s\n", dev->name,
 		dev->sectors, bytes >= MIB ? bytes / MIB : bytes / 1024,
-		bytes >= MIB ? "MiB" : "KiB", driver_name(dev),
+		bytes >= MIB ? "MiB" : "KiB", dev->ops->driver,
 		dev->read_only ? ", read-only" : "");
 }
 

@@ -34,6 +34,7 @@ struct block_request {
 };
 
 struct block_device_ops {
+	const char *driver; /* "virtio-blk": for the kernel log */
 	/* Start req (checked by block_submit: in range, not read-only).
 	 * Must not sleep; may complete it at once. Returns 0, or a negative
 	 * errno if it could not be started (the request is then not
