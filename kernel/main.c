@@ -8,6 +8,7 @@
 #include "arch/x86_64/cpu.h"
 #include "drivers/drivers.h"
 #include "fs/bcache.h"
+#include "fs/ext2/ext2.h"
 #include "fs/vfs.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"
@@ -71,6 +72,7 @@ void kmain(physaddr_t multiboot_info)
 	virtio_blk_init();
 	bcache_init();
 	vfs_init();
+	ext2_init();
 
 	ready_ns = time_ns();
 	banner();
