@@ -65,6 +65,42 @@ expect_exit 1
 need_re '^hello from serial$'
 test_end
 
+# The root file system: make's root image (a copy) mounted at / from
+# vda, read and written at the monitor; the monitor's poweroff syncs and
+# unmounts, so e2fsck on the host finds the disk clean and the file there.
+rd_dir=$BUILD/grade/boot
+rd_img=$rd_dir/root.img
+mkdir -p "$rd_dir" && cp "$BUILD/root.img" "$rd_img" ||
+	die "no $BUILD/root.img: run make first"
+boot_start root_disk serial_input disk="$rd_img" cmdline="root=vda"
+wait_for 'K> '
+serial_send 'cat /etc/motd\r'
+wait_for 'K> '
+serial_send 'write /tmp/graded.txt written by the grader\r'
+wait_for 'K> '
+serial_send 'cat /tmp/graded.txt\r'
+wait_for -E '^written by the grader$'
+wait_for 'K> '
+serial_send 'poweroff\r'
+boot_wait
+test_start root_disk 10
+expect_exit 1
+ordered
+need 'root: ext2 on vda'
+need_re '^Welcome to Kestrel'
+need_re '^written by the grader$'
+need 'ext2: vda: unmounted'
+unordered
+if ! e2fsck -fn "$rd_img" >"$rd_dir/root.e2fsck" 2>&1; then
+	fail_because "e2fsck -fn finds the root disk damaged:" \
+		"$(tail -n 15 "$rd_dir/root.e2fsck")"
+elif [ "$(debugfs -R 'cat /tmp/graded.txt' "$rd_img" 2>/dev/null)" != \
+	"written by the grader" ]; then
+	fail_because "the file written in the guest is not on the disk" \
+		"(debugfs -R 'cat /tmp/graded.txt' $rd_img)"
+fi
+test_end
+
 # ... and the PS/2 keyboard: shift, and ctrl-u erasing the line.
 boot_start keyboard_input monitor
 wait_for 'K> '

@@ -101,7 +101,8 @@ spawn_qemu()
 # own log (-d cpu_reset, where "Triple fault" shows) to NAME.qemu.log.
 # Options, each one word:
 #	mem=512M cpu=qemu64 smp=1	QEMU's -m, -cpu, -smp
-#	cmdline="ktest=mm hz=100"	kernel options; panic=poweroff is added
+#	cmdline="ktest=mm hz=100"	kernel options; panic=poweroff is added,
+#					and root=none unless a root= is given
 #	timeout=60			seconds for the whole boot
 #	stall=15			seconds without new serial output
 #	disk=PATH			attach PATH as a virtio disk (raw;
@@ -135,6 +136,12 @@ boot_start()
 		esac
 	done
 	[ -f "$_iso" ] || die "no kernel image $_iso: run make first"
+	# Disks a test attaches are the test's: no root mount unless the test
+	# names one (root=vda).
+	case " $_cmdline " in
+	*" root="*) ;;
+	*) _cmdline="${_cmdline:+$_cmdline }root=none" ;;
+	esac
 	b_cmdline="${_cmdline:+$_cmdline }panic=poweroff"
 	b_desc="-cpu $_cpu -m $_mem -smp $_smp${_disks:+, disks$_disks}, command line '$b_cmdline'"
 	b_timeout_ms=$(scale_ms "$_timeout")

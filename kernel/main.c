@@ -8,7 +8,6 @@
 #include "arch/x86_64/cpu.h"
 #include "drivers/drivers.h"
 #include "fs/bcache.h"
-#include "fs/ext2/ext2.h"
 #include "fs/vfs.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"
@@ -36,6 +35,36 @@ static void banner(void)
 		ncpus_found == 1 ? "" : "s");
 	kprintf("memory: %lu KiB available (%lu MiB)\n", kib, kib / 1024);
 	kprintf("cmdline: %s\n", cmdline_get());
+}
+
+/* The root file system: the ext2 disk named by root= (vda unless told;
+ * root=none for none), read-only with ro. Without it the kernel still has
+ * a / : an empty ramfs, and the log says why. */
+static void mount_root(void)
+{
+	char dev[16] = "vda";
+	bool read_only = cmdline_flag("ro");
+	int err;
+
+	cmdline_option("root", dev, sizeof(dev));
+	if (strcmp(dev, "none") == 0) {
+		kprintf("root: none asked for (root=none); an empty ramfs\n");
+	} else if (!block_find(dev)) {
+		kprintf("root: no disk %s; an empty ramfs\n", dev);
+	} else {
+		err = vfs_mount(dev, "/", "ext2", read_only);
+		if (err == 0) {
+			kprintf("root: ext2 on %s%s\n", dev,
+				read_only ? ", read-only" : "");
+			return;
+		}
+		kprintf("root: %s does not mount as ext2 (error %d); an "
+			"empty ramfs\n",
+			dev, err);
+	}
+	err = vfs_mount(NULL, "/", "ramfs", false);
+	if (err < 0)
+		panic("root: cannot mount a ramfs at / (error %d)", err);
 }
 
 void kmain(physaddr_t multiboot_info);
@@ -73,6 +102,8 @@ void kmain(physaddr_t multiboot_info)
 	bcache_init();
 	vfs_init();
 	ext2_init();
+
+	mount_root();
 
 	ready_ns = time_ns();
 	banner();

@@ -98,8 +98,19 @@ static void cmd_breakpoint(const char *args)
 	kprintf("monitor: back from the breakpoint\n");
 }
 
+/* Write everything back and unmount the root, so its disk is left clean
+ * (ext2's mount state flag set), then power off. */
 static void cmd_poweroff(const char *args)
 {
+	int err;
+
+	kprintf("monitor: syncing and unmounting /\n");
+	err = vfs_sync();
+	if (err < 0)
+		kprintf("monitor: sync failed (error %d)\n", err);
+	err = vfs_unmount("/");
+	if (err < 0)
+		kprintf("monitor: unmounting / failed (error %d)\n", err);
 	kprintf("monitor: powering off\n");
 	poweroff(POWEROFF_OK);
 }

@@ -231,6 +231,8 @@ struct linux_dirent64 {
 /* Boot: register the file systems built into the VFS (ramfs). */
 void vfs_init(void);
 void vfs_register_fs(struct file_system_type *type);
+/* Built-in file systems: vfs_init registers ramfs; kmain calls these. */
+void ext2_init(void);
 
 /* Mount type on the device called source ("vda"; NULL for memory file
  * systems) at the directory target ("/" for the first mount; mounting
