@@ -169,8 +169,6 @@ int ext2_bmap(struct ext2_inode_info *ei, uint64_t lblk, bool create,
 /* Free every block of the file from logical block first on, indirect
  * blocks included. Caller holds the inode's lock. */
 int ext2_free_blocks_from(struct ext2_inode_info *ei, uint64_t first);
-/* Blocks of the file's data (size rounded up). */
-uint64_t ext2_size_blocks(struct ext2_inode_info *ei);
 /* Is this a symlink with its target inside the inode? */
 bool ext2_fast_symlink(struct ext2_inode_info *ei);
 

@@ -222,10 +222,7 @@ int ext2_read_inode(struct super_block *sb, uint64_t ino, struct inode **out)
 		err = -ENOMEM;
 		goto out;
 	}
-	ei->vfs.sb = sb;
-	ei->vfs.ino = ino;
 	ei->vfs.ops = ops_for(raw->i_mode);
-	sleep_lock_init(&ei->vfs.lock, "ext2 inode");
 	ei->group = (ino - 1) / fs->inodes_per_group;
 	inode_from_disk(fs, ei, raw);
 	*out = &ei->vfs;
@@ -569,13 +566,6 @@ int ext2_free_blocks_from(struct ext2_inode_info *ei, uint64_t first)
 		span <<= fs->addr_log;
 	}
 	return 0;
-}
-
-uint64_t ext2_size_blocks(struct ext2_inode_info *ei)
-{
-	struct ext2_fs *fs = ext2_fs_of(ei);
-
-	return (ei->vfs.size + fs->block_size - 1) >> fs->block_log;
 }
 
 /* As Linux's ext2: a symlink without blocks of its own (an attribute

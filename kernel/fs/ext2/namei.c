@@ -153,6 +153,21 @@ out:
 	return err;
 }
 
+/* One name fewer for inode (locked by the caller). */
+static int drop_link(struct ext2_fs *fs, struct inode *inode)
+{
+	if (inode->nlink == 0) {
+		ext2_error(fs,
+			   "inode %lu is named in a directory but has no "
+			   "links",
+			   inode->ino);
+		return -EIO;
+	}
+	inode->nlink--;
+	inode->ctime = ext2_now(fs);
+	return 0;
+}
+
 /* The inode a directory entry names, with a reference. */
 static int entry_inode(struct inode *dir, const struct ext2_dir_slot *slot,
 		       struct inode **out)
@@ -187,11 +202,10 @@ static int ext2_unlink(struct inode *dir, const char *name, size_t len)
 		goto out;
 	}
 	err = ext2_dir_remove(d, &slot);
-	if (err < 0)
-		goto out;
-	inode->nlink--;
-	inode->ctime = ext2_now(ext2_fs_of(d));
-	err = ext2_write_inode(inode);
+	if (err == 0)
+		err = drop_link(ext2_fs_of(d), inode);
+	if (err == 0)
+		err = ext2_write_inode(inode);
 out:
 	sleep_unlock(&inode->lock);
 	vfs_iput(inode);
@@ -278,12 +292,14 @@ static int replace_victim(struct rename_plan *p)
 		return err;
 	if (S_ISDIR(victim->mode)) {
 		victim->nlink = 0;
+		victim->ctime = ext2_now(ext2_fs_of(p->new_dir));
 		if (p->new_dir->vfs.nlink > 2)
 			p->new_dir->vfs.nlink--;
 	} else {
-		victim->nlink--;
+		err = drop_link(ext2_fs_of(p->new_dir), victim);
+		if (err < 0)
+			return err;
 	}
-	victim->ctime = ext2_now(ext2_fs_of(p->new_dir));
 	return ext2_write_inode(victim);
 }
 

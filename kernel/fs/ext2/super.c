@@ -310,7 +310,9 @@ static int read_geometry(struct ext2_fs *fs)
 	fs->filetype = s->s_rev_level != EXT2_GOOD_OLD_REV &&
 		       (s->s_feature_incompat & EXT2_FEATURE_INCOMPAT_FILETYPE);
 	fs->max_file_size = max_file_size(fs->block_log);
-	if (!(s->s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_LARGE_FILE))
+	/* Revision 1 sets large_file when a file first passes 2 GiB
+	 * (file.c); revision 0 has no feature fields to say so. */
+	if (s->s_rev_level == EXT2_GOOD_OLD_REV)
 		fs->max_file_size = MIN(fs->max_file_size, 0x7fffffffULL);
 	return 0;
 }
