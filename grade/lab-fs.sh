@@ -9,6 +9,10 @@
 #               indexed by e2fsck -D), listed by the kernel with a cksum
 #               per file; the listing must equal the host's, and the
 #               read-only mount must leave the image as it was
+#   indexed_dir names added to and removed from the indexed directory:
+#               e2fsck clean, the index flag cleared
+#   attr_blocks attribute blocks kept, shared ones counted down, the last
+#               reference freeing the block
 #   write-*     a workload (ext2.write); e2fsck -fn must be clean, the
 #               files debugfs dumps must be what the kernel listed, link
 #               counts and block placement as expected
@@ -20,7 +24,7 @@
 #               panics or hangs
 #   fuzz        random bytes flipped in the metadata of a small image
 #               (fixed seeds): the kernel ends every boot cleanly
-#   conformance the VFS conformance suite on ext2 (1 and 4 KiB blocks,
+#   conformance the VFS conformance suite on ext2 (1 and 2 KiB blocks,
 #               256- and 128-byte inodes); e2fsck clean afterwards
 
 PATH=$PATH:/sbin:/usr/sbin
@@ -115,6 +119,22 @@ fs_expect_field()
 	_v=$(fs_stat_field "$1" "$2" "$3")
 	[ "$_v" = "$4" ] || fail_because "debugfs" \
 		"debugfs stat $2: $3 is '$_v', expected '$4'"
+}
+
+# fs_poke IMAGE OFFSET VALUE BYTES: write VALUE as BYTES (1, 2 or 4)
+# little-endian bytes at byte OFFSET.
+fs_poke()
+{
+	_v=$3
+	_s=
+	_k=0
+	while [ $_k -lt "$4" ]; do
+		_s="$_s$(printf '\\%03o' $((_v & 255)))"
+		_v=$((_v >> 8))
+		_k=$((_k + 1))
+	done
+	# shellcheck disable=SC2059
+	printf "$_s" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
 
 # ---- tree-*: reading ---------------------------------------------------
@@ -217,6 +237,52 @@ fs_read_test tree-1k -b 1024 -I 256 -g 2048
 fs_read_test tree-2k -b 2048 -I 128
 fs_read_test tree-4k -b 4096 -I 256
 
+# Names added to and removed from the hashed directory: its index flag
+# must go, leaving a linear directory e2fsck accepts.
+fs_img=$g_dir/indexed.img
+cp "$g_dir/tree-1k.img" "$fs_img"
+boot indexed disk="$fs_img" cmdline="ktest=ext2.indexed_dir ext2.disk=vda"
+test_start indexed_dir 10
+need "ktest: ext2.indexed_dir: PASS"
+fs_clean "$fs_img"
+fs_expect_field "$fs_img" /many Flags 0x0
+test_end
+
+# ---- attributes: blocks kept, shared ones counted down ----------------------
+
+# /a and /b share an attribute block (reference count 2: made with
+# debugfs, then the count and /b's i_blocks set by hand), /c has its own.
+fs_img=$g_dir/attr.img
+rm -rf "$g_dir/attr"
+mkdir -p "$g_dir/attr"
+for _f in a b c; do
+	echo "file $_f" >"$g_dir/attr/$_f"
+done
+fs_mke2fs -b 1024 -I 128 -d "$g_dir/attr" "$fs_img" 4M
+debugfs -w -R "ea_set /a user.kestrel shared-value" "$fs_img" >/dev/null 2>&1
+debugfs -w -R "ea_set /c user.kestrel own-value" "$fs_img" >/dev/null 2>&1
+fs_ea=$(fs_stat_field "$fs_img" /a "File ACL")
+fs_ea_c=$(fs_stat_field "$fs_img" /c "File ACL")
+fs_bc=$(fs_stat_field "$fs_img" /b Blockcount)
+debugfs -w -R "sif /b file_acl $fs_ea" "$fs_img" >/dev/null 2>&1
+debugfs -w -R "sif /b blocks $((fs_bc + 2))" "$fs_img" >/dev/null 2>&1
+fs_poke "$fs_img" $((fs_ea * 1024 + 4)) 2 4
+e2fsck -fn "$fs_img" >"$fs_img.setup" 2>&1
+fs_setup=$?
+boot attr disk="$fs_img" cmdline="ktest=ext2.attr_blocks ext2.disk=vda"
+test_start attr_blocks 10
+need "ktest: ext2.attr_blocks: PASS"
+[ $fs_setup -eq 0 ] && [ "$fs_ea" -gt 0 ] && [ "$fs_ea_c" -gt 0 ] ||
+	fail_because "setup" "the shared attribute block was not made" 		"(e2fsck $fs_setup, blocks '$fs_ea' '$fs_ea_c')"
+fs_clean "$fs_img"
+fs_debugfs "$fs_img" "ea_get /a user.kestrel" | grep -q shared-value ||
+	fail_because "attribute" "/a lost its attribute"
+fs_debugfs "$fs_img" "testb $fs_ea" | grep -q "marked in use" ||
+	fail_because "attribute" "the shared block $fs_ea was freed"
+fs_debugfs "$fs_img" "testb $fs_ea_c" | grep -q "not in use" ||
+	fail_because "attribute" "/c's block $fs_ea_c was not freed"
+test_end
+
 # ---- write-*: the workload ----------------------------------------------
 
 # fs_write_test NAME MKE2FS-OPTIONS...: ext2.write on an empty image,
@@ -279,6 +345,8 @@ fs_write_test()
 		fail_because "debugfs" "/w/big.bin has no double indirect block"
 	fs_near_inode "$_img" /w/log.txt
 	fs_near_inode "$_img" /w/mid.bin
+	dumpe2fs -h "$_img" 2>/dev/null | grep -q '^Filesystem features:.*large_file' ||
+		fail_because "features" "large_file not set after a file of 4 GiB"
 	test_end
 }
 
@@ -298,11 +366,12 @@ fs_near_inode()
 }
 
 fs_write_test write-1k -b 1024 -I 256 -g 4096
-fs_write_test write-4k -b 4096 -I 128 -g 8192
+# Without large_file: the sparse file past 4 GiB makes ext2 set it.
+fs_write_test write-4k -b 4096 -I 128 -g 8192 -O ^large_file
 
 # ---- conformance: the VFS's suite on ext2 ----------------------------------
 
-for fs_cfg in 1k:1024:256 4k:4096:128; do
+for fs_cfg in 1k:1024:256 2k:2048:128; do
 	fs_img=$g_dir/conformance-${fs_cfg%%:*}.img
 	fs_opts=${fs_cfg#*:}
 	fs_mke2fs -b "${fs_opts%:*}" -I "${fs_opts#*:}" "$fs_img" 32M
@@ -389,22 +458,6 @@ fs_block()
 	itable) fs_debugfs "$1" "imap $2" |
 		sed -n 's/.*located at block \([0-9]*\),.*/\1/p' ;;
 	esac
-}
-
-# fs_poke IMAGE OFFSET VALUE BYTES: write VALUE as BYTES (1, 2 or 4)
-# little-endian bytes at byte OFFSET.
-fs_poke()
-{
-	_v=$3
-	_s=
-	_k=0
-	while [ $_k -lt "$4" ]; do
-		_s="$_s$(printf '\\%03o' $((_v & 255)))"
-		_v=$((_v >> 8))
-		_k=$((_k + 1))
-	done
-	# shellcheck disable=SC2059
-	printf "$_s" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
 
 # fs_damage IMAGE CASE: make the damage CASE names.

@@ -1,8 +1,9 @@
 /*
- * ext2's header: the in-memory forms of a mounted file system and of an
- * inode, and the functions the files of kernel/fs/ext2 call in each
- * other. The rest of the kernel sees ext2 only through the VFS: kmain
- * calls ext2_init, which registers the type "ext2", and nothing else.
+ * ext2's private header: the in-memory forms of a mounted file system
+ * and of an inode, and the functions the files of kernel/fs/ext2 call in
+ * each other. Nothing outside this folder includes it: the rest of the
+ * kernel sees ext2 only through the VFS (ext2_init, declared in vfs.h,
+ * registers the type "ext2").
  *
  *   super.c   mount, unmount, statfs, sync; the superblock and the group
  *             descriptors; corruption reports (ext2_error)
@@ -27,9 +28,6 @@
 #include "fs/bcache.h"
 #include "fs/ext2/ext2_fs.h"
 #include "fs/vfs.h"
-
-/* Boot, after vfs_init: register the file system type "ext2". */
-void ext2_init(void);
 
 /* One mounted ext2 file system. */
 struct ext2_fs {

@@ -1217,6 +1217,59 @@ KTEST(ext2, walk)
 		y.eio ? "; EIO seen" : "");
 }
 
+/* ---- ext2.indexed_dir and ext2.attr_blocks ----------------------------- */
+
+#define MANY MNT "/many"
+
+/* On the lab's tree, whose /many e2fsck -D turned into a hashed
+ * (dir_index) directory: add and remove names. ext2 does not keep the
+ * index, so it must clear EXT2_INDEX_FL; the grader runs e2fsck. */
+KTEST(ext2, indexed_dir)
+{
+	char disk[DISK_NAME_MAX], path[64];
+
+	if (!test_disk("indexed_dir", disk))
+		return;
+	KT_ASSERT_EQ(mount_disk(disk, false), 0);
+	for (int i = 0; i < 100; i++) {
+		ksnprintf(path, sizeof(path), MANY "/added-%03d", i);
+		KT_ASSERT_EQ(put_file(path, O_EXCL, path, 8), 0);
+	}
+	for (int i = 0; i < 400; i += 3) {
+		ksnprintf(path, sizeof(path), MANY "/entry-number-%d", i);
+		KT_ASSERT_EQ(vfs_unlink(NULL, path), 0);
+	}
+	for (int i = 0; i < 400; i++) {
+		ksnprintf(path, sizeof(path), MANY "/entry-number-%d", i);
+		KT_ASSERT_EQ(size_of(path) >= 0, i % 3 != 0);
+	}
+	KT_ASSERT_EQ(size_of(MANY "/added-099"), 8);
+	KT_ASSERT_EQ(unmount_disk(), 0);
+}
+
+/* On an image where /a has an attribute block of its own that /b shares
+ * (reference count 2) and /c has one of its own: /a is rewritten, /b
+ * and /c deleted. /a keeps its block (counted in its i_blocks), /b's
+ * share is counted down, /c's block freed; the grader runs e2fsck. */
+KTEST(ext2, attr_blocks)
+{
+	char disk[DISK_NAME_MAX], buf[8];
+	struct kstat st;
+
+	if (!test_disk("attr_blocks", disk))
+		return;
+	KT_ASSERT_EQ(mount_disk(disk, false), 0);
+	KT_ASSERT_EQ(vfs_truncate(NULL, MNT "/a", 0), 0);
+	KT_ASSERT_EQ(vfs_stat(NULL, MNT "/a", 0, &st), 0);
+	KT_ASSERT_EQ(st.blocks * 512, block_size());
+	KT_ASSERT_EQ(put_file(MNT "/a", 0, "rewritten", 9), 0);
+	KT_ASSERT_EQ(get_file(MNT "/a", buf, sizeof(buf), 0), 8);
+	KT_ASSERT(memcmp(buf, "rewritte", 8) == 0, "/a reads back wrong");
+	KT_ASSERT_EQ(vfs_unlink(NULL, MNT "/b"), 0);
+	KT_ASSERT_EQ(vfs_unlink(NULL, MNT "/c"), 0);
+	KT_ASSERT_EQ(unmount_disk(), 0);
+}
+
 /* ---- ext2.conformance -------------------------------------------------- */
 
 #define CONFORMANCE_DIR MNT "/conformance"
