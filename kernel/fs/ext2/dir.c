@@ -140,7 +140,7 @@ static unsigned int dirent_type(struct ext2_fs *fs, uint8_t file_type)
 /* The directory changed: new times, and an index no longer valid. */
 static int dir_changed(struct ext2_inode_info *dir)
 {
-	dir->vfs.mtime = dir->vfs.ctime = ext2_now(ext2_fs_of(dir));
+	dir->vfs.mtime = dir->vfs.ctime = vfs_now();
 	dir->flags &= ~EXT2_INDEX_FL;
 	return ext2_write_inode(&dir->vfs);
 }

@@ -56,7 +56,6 @@ struct ext2_fs {
 	uint64_t max_file_size;
 	bool filetype;        /* directory entries carry the file type */
 	uint16_t mount_state; /* s_state when mounted, restored at unmount */
-	int64_t clock_offset; /* seconds added to vfs_now (ext2_now) */
 
 	/* Set (never cleared) when corruption was found; sync records it as
 	 * EXT2_ERROR_FS. Written without a lock: it only goes to true. */
@@ -71,9 +70,9 @@ struct ext2_fs {
 };
 
 /* An inode in memory: the VFS's part, and the rest of the disk inode
- * that ext2 needs. Fields the code does not use (osd2, the extra fields
- * of 256-byte inodes) stay on disk: writing an inode changes only the
- * fields below in the inode-table block. */
+ * that ext2 needs. Fields the code does not use (osd2, in-inode
+ * attributes, the extra fields of 256-byte inodes but the times) stay on
+ * disk: writing an inode changes only these in the inode-table block. */
 struct ext2_inode_info {
 	struct inode vfs;
 	uint32_t group; /* the block group holding the inode; constant */
@@ -112,9 +111,6 @@ void ext2_error(struct ext2_fs *fs, const char *fmt, ...) __printf(2, 3);
 bool ext2_group_has_super(struct ext2_fs *fs, uint32_t g);
 uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g);
 uint32_t ext2_group_blocks(struct ext2_fs *fs, uint32_t g);
-/* The time for timestamps: vfs_now, carried on from the disk's last
- * write when the kernel's clock is behind it (no real-time clock). */
-struct timespec64 ext2_now(struct ext2_fs *fs);
 /* -EROFS on a read-only mount, else 0. */
 int ext2_check_writable(struct ext2_fs *fs);
 

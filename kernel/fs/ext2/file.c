@@ -150,7 +150,7 @@ ssize_t ext2_write(struct inode *inode, const void *buf, size_t n, uint64_t off)
 		note_large_file(fs, inode->size);
 	}
 	if (done)
-		inode->mtime = inode->ctime = ext2_now(fs);
+		inode->mtime = inode->ctime = vfs_now();
 	/* Even a failed write may have added blocks: record them. */
 	if (ext2_write_inode(inode) < 0 && err == 0)
 		err = -EIO;
@@ -183,7 +183,7 @@ int ext2_truncate(struct inode *inode, uint64_t size)
 		inode->size = size;
 		note_large_file(fs, size);
 	}
-	inode->mtime = inode->ctime = ext2_now(fs);
+	inode->mtime = inode->ctime = vfs_now();
 	if (ext2_write_inode(inode) < 0 && err == 0)
 		err = -EIO;
 	return err;

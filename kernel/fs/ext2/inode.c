@@ -252,7 +252,7 @@ int ext2_write_inode(struct inode *inode)
 int ext2_make_inode(struct ext2_fs *fs, uint32_t ino, uint32_t mode,
 		    struct inode **out)
 {
-	struct timespec64 now = ext2_now(fs);
+	struct timespec64 now = vfs_now();
 	struct ext2_inode_extra *x;
 	struct ext2_inode *raw;
 	struct buf *b;
@@ -637,7 +637,7 @@ void ext2_evict_inode(struct inode *inode)
 		ext2_free_blocks_from(ei, 0);
 	release_xattr_block(ei);
 	inode->size = 0;
-	ei->dtime = (uint32_t)ext2_now(fs).sec;
+	ei->dtime = (uint32_t)vfs_now().sec;
 	ext2_write_inode(inode);
 	ext2_free_inode_number(fs, inode->ino, S_ISDIR(inode->mode));
 }

@@ -146,7 +146,7 @@ static int ext2_link(struct inode *target, struct inode *dir, const char *name,
 	if (err < 0)
 		goto out;
 	target->nlink++;
-	target->ctime = ext2_now(ext2_fs_of(d));
+	target->ctime = vfs_now();
 	err = ext2_write_inode(target);
 out:
 	sleep_unlock(&target->lock);
@@ -164,7 +164,7 @@ static int drop_link(struct ext2_fs *fs, struct inode *inode)
 		return -EIO;
 	}
 	inode->nlink--;
-	inode->ctime = ext2_now(fs);
+	inode->ctime = vfs_now();
 	return 0;
 }
 
@@ -240,7 +240,7 @@ static int ext2_rmdir(struct inode *dir, const char *name, size_t len)
 		goto out;
 	/* Its entry in dir and its own "." go; dir loses its "..". */
 	inode->nlink = 0;
-	inode->ctime = ext2_now(ext2_fs_of(d));
+	inode->ctime = vfs_now();
 	err = ext2_write_inode(inode);
 	if (dir->nlink > 2)
 		dir->nlink--;
@@ -292,7 +292,7 @@ static int replace_victim(struct rename_plan *p)
 		return err;
 	if (S_ISDIR(victim->mode)) {
 		victim->nlink = 0;
-		victim->ctime = ext2_now(ext2_fs_of(p->new_dir));
+		victim->ctime = vfs_now();
 		if (p->new_dir->vfs.nlink > 2)
 			p->new_dir->vfs.nlink--;
 	} else {
@@ -343,7 +343,7 @@ static int do_rename(struct rename_plan *p, const char *old_name,
 		err = ext2_dir_remove(p->old_dir, &p->old_slot);
 	if (err == 0 && moving_dir)
 		err = move_dotdot(p);
-	p->src->ctime = ext2_now(ext2_fs_of(p->old_dir));
+	p->src->ctime = vfs_now();
 	if (ext2_write_inode(p->src) < 0 && err == 0)
 		err = -EIO;
 	if (ext2_write_inode(&p->old_dir->vfs) < 0 && err == 0)

@@ -107,31 +107,9 @@ uint32_t ext2_group_blocks(struct ext2_fs *fs, uint32_t g)
 	return fs->blocks_per_group;
 }
 
-struct timespec64 ext2_now(struct ext2_fs *fs)
+static uint32_t now_seconds(void)
 {
-	struct timespec64 t = vfs_now();
-
-	t.sec += fs->clock_offset;
-	return t;
-}
-
-static uint32_t now_seconds(struct ext2_fs *fs)
-{
-	return (uint32_t)ext2_now(fs).sec;
-}
-
-/* Without a real-time clock, vfs_now counts from boot: times on the disk
- * would go backwards, and a deletion time of a few seconds reads to
- * e2fsck as a link in the orphan list. So the clock starts where the
- * disk's last write, mount or check left it. */
-static void set_clock(struct ext2_fs *fs)
-{
-	const struct ext2_superblock *s = &fs->sb;
-	int64_t last = MAX(MAX(s->s_wtime, s->s_mtime),
-			   MAX(s->s_mkfs_time, s->s_lastcheck));
-	int64_t now = vfs_now().sec;
-
-	fs->clock_offset = now < last ? last - now : 0;
+	return (uint32_t)vfs_now().sec;
 }
 
 /* "extent 64bit 0x20000": the names of the bits of set. */
@@ -413,7 +391,7 @@ static int write_super(struct ext2_fs *fs, bool now)
 	sum_free_counts(fs);
 	if (fs->errors)
 		fs->sb.s_state |= EXT2_ERROR_FS;
-	fs->sb.s_wtime = now_seconds(fs);
+	fs->sb.s_wtime = now_seconds();
 	err = bread(fs->dev, blk, fs->block_size, &b);
 	if (err < 0)
 		return err;
@@ -481,7 +459,7 @@ static int mark_mounted(struct ext2_fs *fs)
 	sleep_lock(&fs->lock);
 	fs->sb.s_state &= ~EXT2_VALID_FS;
 	fs->sb.s_mnt_count++;
-	fs->sb.s_mtime = now_seconds(fs);
+	fs->sb.s_mtime = now_seconds();
 	err = write_super(fs, true);
 	sleep_unlock(&fs->lock);
 	return err;
@@ -543,7 +521,6 @@ static int ext2_mount(struct block_device *dev, bool read_only,
 	err = read_superblock(fs);
 	if (err < 0)
 		goto out_free;
-	set_clock(fs);
 	err = check_features(fs, &read_only);
 	if (err < 0)
 		goto out_free;
