@@ -183,32 +183,47 @@ static int entry_inode(struct inode *dir, const struct ext2_dir_slot *slot,
 	return err;
 }
 
+/* The inode name in dir names, referenced and locked, and where its
+ * entry is: for unlink and rmdir. */
+static int lock_child(struct inode *dir, const char *name, size_t len,
+		      struct ext2_dir_slot *slot, struct inode **out)
+{
+	struct ext2_inode_info *d = to_ext2_inode(dir);
+	int err = ext2_check_writable(ext2_fs_of(d));
+
+	if (err == 0)
+		err = ext2_dir_find(d, name, len, slot);
+	if (err == 0)
+		err = entry_inode(dir, slot, out);
+	if (err == 0)
+		sleep_lock(&(*out)->lock);
+	return err;
+}
+
+static void unlock_child(struct inode *inode)
+{
+	sleep_unlock(&inode->lock);
+	vfs_iput(inode);
+}
+
 static int ext2_unlink(struct inode *dir, const char *name, size_t len)
 {
 	struct ext2_inode_info *d = to_ext2_inode(dir);
 	struct ext2_dir_slot slot;
 	struct inode *inode;
-	int err = ext2_check_writable(ext2_fs_of(d));
+	int err = lock_child(dir, name, len, &slot, &inode);
 
-	if (err == 0)
-		err = ext2_dir_find(d, name, len, &slot);
-	if (err == 0)
-		err = entry_inode(dir, &slot, &inode);
 	if (err < 0)
 		return err;
-	sleep_lock(&inode->lock);
-	if (S_ISDIR(inode->mode)) {
+	if (S_ISDIR(inode->mode))
 		err = -EISDIR;
-		goto out;
-	}
-	err = ext2_dir_remove(d, &slot);
+	if (err == 0)
+		err = ext2_dir_remove(d, &slot);
 	if (err == 0)
 		err = drop_link(ext2_fs_of(d), inode);
 	if (err == 0)
 		err = ext2_write_inode(inode);
-out:
-	sleep_unlock(&inode->lock);
-	vfs_iput(inode);
+	unlock_child(inode);
 	return err;
 }
 
@@ -217,15 +232,10 @@ static int ext2_rmdir(struct inode *dir, const char *name, size_t len)
 	struct ext2_inode_info *d = to_ext2_inode(dir);
 	struct ext2_dir_slot slot;
 	struct inode *inode;
-	int err = ext2_check_writable(ext2_fs_of(d));
+	int err = lock_child(dir, name, len, &slot, &inode);
 
-	if (err == 0)
-		err = ext2_dir_find(d, name, len, &slot);
-	if (err == 0)
-		err = entry_inode(dir, &slot, &inode);
 	if (err < 0)
 		return err;
-	sleep_lock(&inode->lock);
 	if (!S_ISDIR(inode->mode)) {
 		err = -ENOTDIR;
 		goto out;
@@ -247,8 +257,7 @@ static int ext2_rmdir(struct inode *dir, const char *name, size_t len)
 	if (ext2_write_inode(dir) < 0 && err == 0)
 		err = -EIO;
 out:
-	sleep_unlock(&inode->lock);
-	vfs_iput(inode);
+	unlock_child(inode);
 	return err;
 }
 
