@@ -29,3 +29,13 @@ for t in mount_cross mount_busy mount_errors mount_stacked read_only \
 	dirent_layout; do
 	ktest_pass "vfs.$t" 5
 done
+
+# bcache= past what memory allows is not a panic: the cache halves until
+# its buffer headers fit, says so, and the kernel boots.
+boot bcache-huge mem=128M cmdline="bcache=65536 ktest=boot.ready"
+test_start bcache_too_many 5
+expect_exit 1
+need_re '^bcache: no memory for 65536 buffer headers; trying [0-9]+$'
+need_re '^bcache: [0-9]+ buffers'
+need 'ktest: boot.ready: PASS'
+test_end

@@ -132,27 +132,6 @@ static void write_file(struct fs *fs, const struct node *node,
 	free(buf);
 }
 
-static uint8_t file_type(uint16_t mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFREG:
-		return EXT2_FT_REG_FILE;
-	case S_IFDIR:
-		return EXT2_FT_DIR;
-	case S_IFCHR:
-		return EXT2_FT_CHRDEV;
-	case S_IFBLK:
-		return EXT2_FT_BLKDEV;
-	case S_IFIFO:
-		return EXT2_FT_FIFO;
-	case S_IFSOCK:
-		return EXT2_FT_SOCK;
-	case S_IFLNK:
-		return EXT2_FT_SYMLINK;
-	}
-	return EXT2_FT_UNKNOWN;
-}
-
 /* A directory's blocks being filled, one at a time. */
 struct dir_writer {
 	struct blockmap *map;
@@ -214,7 +193,8 @@ static uint64_t write_dir(struct fs *fs, const struct node *dir,
 	for (i = 0; i < dir->nentries; i++) {
 		const struct dentry *e = &dir->entries[i];
 
-		dir_add(&w, e->name, e->node->ino, file_type(e->node->mode));
+		dir_add(&w, e->name, e->node->ino,
+			ext2_file_type(e->node->mode));
 	}
 	dir_flush(&w);
 	while (w.blocks < min_blocks)

@@ -468,13 +468,22 @@ void bcache_init(void)
 			BCACHE_MIN, BCACHE_MAX, BCACHE_DEFAULT);
 		n = BCACHE_DEFAULT;
 	}
+	/* The headers are one array: when it cannot be had (its size is
+	 * past kmalloc's largest block, or memory is short), take half as
+	 * many buffers, and say so. */
+	while (!(bcache.bufs = kzalloc(n * sizeof(struct buf))) &&
+	       n / 2 >= BCACHE_MIN) {
+		kprintf("bcache: no memory for %lu buffer headers; trying "
+			"%lu\n",
+			n, n / 2);
+		n /= 2;
+	}
 	bcache.nbuf = (unsigned int)n;
 	for (bcache.nhash = 1; bcache.nhash < bcache.nbuf; bcache.nhash *= 2)
 		;
-	bcache.bufs = kzalloc(bcache.nbuf * sizeof(struct buf));
 	bcache.hash = kzalloc(bcache.nhash * sizeof(struct buf *));
 	if (!bcache.bufs || !bcache.hash)
-		panic("bcache: no memory for %u buffers", bcache.nbuf);
+		panic("bcache: no memory for %u buffers at boot", bcache.nbuf);
 	for (unsigned int i = 0; i < bcache.nbuf; i++) {
 		sleep_lock_init(&bcache.bufs[i].lock, "buf");
 		lru_push_newest(&bcache.bufs[i]);

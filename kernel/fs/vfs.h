@@ -266,8 +266,8 @@ void vfs_iref(struct inode *inode);
 void vfs_iput(struct inode *inode);
 /* Caller holds inode->lock and changed its fields. */
 void vfs_inode_dirty(struct inode *inode);
-/* The current time, for timestamps: time since boot until Kestrel has a
- * real-time clock. */
+/* The time of day (time_realtime_ns: the CMOS clock read at boot plus
+ * the TSC clock), for timestamps. */
 struct timespec64 vfs_now(void);
 
 /* ---- path names -------------------------------------------------------

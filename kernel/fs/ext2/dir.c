@@ -101,26 +101,7 @@ static int read_dir_block(struct ext2_inode_info *dir, uint64_t lblk,
 
 static uint8_t file_type_of(struct ext2_fs *fs, uint32_t mode)
 {
-	if (!fs->filetype)
-		return EXT2_FT_UNKNOWN;
-	switch (mode & S_IFMT) {
-	case S_IFREG:
-		return EXT2_FT_REG_FILE;
-	case S_IFDIR:
-		return EXT2_FT_DIR;
-	case S_IFCHR:
-		return EXT2_FT_CHRDEV;
-	case S_IFBLK:
-		return EXT2_FT_BLKDEV;
-	case S_IFIFO:
-		return EXT2_FT_FIFO;
-	case S_IFSOCK:
-		return EXT2_FT_SOCK;
-	case S_IFLNK:
-		return EXT2_FT_SYMLINK;
-	default:
-		return EXT2_FT_UNKNOWN;
-	}
+	return fs->filetype ? ext2_file_type(mode) : EXT2_FT_UNKNOWN;
 }
 
 static unsigned int dirent_type(struct ext2_fs *fs, uint8_t file_type)

@@ -281,4 +281,36 @@ struct ext2_dir_entry {
 #define EXT2_FT_SOCK 6
 #define EXT2_FT_SYMLINK 7
 
+/* i_mode's file-type bits (the same values as Linux's S_IF*). */
+#define EXT2_S_IFMT 0170000
+#define EXT2_S_IFSOCK 0140000
+#define EXT2_S_IFLNK 0120000
+#define EXT2_S_IFREG 0100000
+#define EXT2_S_IFBLK 0060000
+#define EXT2_S_IFDIR 0040000
+#define EXT2_S_IFCHR 0020000
+#define EXT2_S_IFIFO 0010000
+
+/* The directory-entry file_type for an inode of mode i_mode. */
+static inline uint8_t ext2_file_type(uint16_t mode)
+{
+	switch (mode & EXT2_S_IFMT) {
+	case EXT2_S_IFREG:
+		return EXT2_FT_REG_FILE;
+	case EXT2_S_IFDIR:
+		return EXT2_FT_DIR;
+	case EXT2_S_IFCHR:
+		return EXT2_FT_CHRDEV;
+	case EXT2_S_IFBLK:
+		return EXT2_FT_BLKDEV;
+	case EXT2_S_IFIFO:
+		return EXT2_FT_FIFO;
+	case EXT2_S_IFSOCK:
+		return EXT2_FT_SOCK;
+	case EXT2_S_IFLNK:
+		return EXT2_FT_SYMLINK;
+	}
+	return EXT2_FT_UNKNOWN;
+}
+
 #endif
