@@ -162,6 +162,33 @@ $(FSIMG):
 	@echo "make: FSIMG=$(FSIMG): no such disk image" >&2; exit 1
 endif
 
+# ---- user test programs -------------------------------------------------
+# user/tests: one static musl program per area of the user ABI, plus
+# run-all, which runs them (docs/usertests.md). They are built into
+# $(BUILD)/user/tests and installed in the root tree under /tests;
+# `make usertests` builds them alone, and tools/hosttest/usertests.sh
+# runs them on the host, the reference.
+UT_CC     := musl-gcc
+UT_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11
+UT_SRCS   := $(sort $(wildcard user/tests/*.c))
+UT_BINS   := $(patsubst user/tests/%.c,$(BUILD)/user/tests/%,$(UT_SRCS))
+
+.PHONY: usertests
+usertests: $(UT_BINS)
+
+$(BUILD)/user/tests/%: user/tests/%.c user/tests/t.h
+	@mkdir -p $(@D)
+	$(quiet) "  MUSLCC  $@"
+	$(Q)$(UT_CC) $(UT_CFLAGS) -o $@ $<
+
+$(BUILD)/usertests.stamp: $(UT_BINS) $(ROOTFS).stamp
+	$(Q)mkdir -p $(ROOTFS)/tests
+	$(Q)install -m 755 $(UT_BINS) $(ROOTFS)/tests/
+	@touch $@
+
+$(ROOTIMG): $(BUILD)/usertests.stamp
+# ---- end of user test programs ------------------------------------------
+
 # ---- running ------------------------------------------------------------
 # The kernel command line is GRUB's plus CMDLINE, which QEMU hands over in
 # the fw_cfg file opt/kestrel/cmdline, so it changes without a new ISO.

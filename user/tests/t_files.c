@@ -1,0 +1,289 @@
+/*
+ * t_files: reading and writing regular files. read, write, readv, writev,
+ * pread64 and pwrite64 move the bytes they say and keep (or, for the p*
+ * calls, leave alone) the file offset; lseek with each whence; open and
+ * openat with O_CREAT, O_EXCL, O_TRUNC, O_APPEND and O_DIRECTORY; stat,
+ * fstat, lstat and newfstatat agree; umask shapes new modes; access and
+ * faccessat; truncate and ftruncate shrink and extend with zeros; fsync and
+ * sync. Each usual error gives Linux's errno.
+ */
+#include "t.h"
+#include <sys/uio.h>
+
+static int make_file(const char *name, const char *text)
+{
+	int fd = open(name, O_CREAT | O_RDWR | O_TRUNC, 0644);
+
+	if (fd >= 0 && text)
+		CHECK_EQ(write(fd, text, strlen(text)), strlen(text));
+	return fd;
+}
+
+static void write_then_read_back(void)
+{
+	char buf[64];
+	int fd = make_file("f", "hello world");
+
+	CHECK(fd >= 0);
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 11);
+	CHECK(memcmp(buf, "hello world", 11) == 0);
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 0);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("f"));
+}
+
+static void readv_writev_gather_and_scatter(void)
+{
+	char a[4], b[10];
+	struct iovec out[3] = { { "ab", 2 }, { "cde", 3 }, { "f", 1 } };
+	struct iovec in[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	int fd = make_file("f", NULL);
+
+	CHECK_EQ(writev(fd, out, 3), 6);
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	CHECK_EQ(readv(fd, in, 2), 6);
+	CHECK(memcmp(a, "abcd", 4) == 0 && memcmp(b, "ef", 2) == 0);
+	CHECK_ERR(writev(fd, out, -1), EINVAL);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("f"));
+}
+
+static void pread_pwrite_leave_the_offset(void)
+{
+	char buf[8] = "";
+	struct stat st;
+	int fd = make_file("f", "0123");
+
+	CHECK_EQ(pwrite(fd, "xyz", 3, 100), 3);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 4);
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 103);
+	CHECK_EQ(pread(fd, buf, 3, 100), 3);
+	CHECK(memcmp(buf, "xyz", 3) == 0);
+	CHECK_EQ(pread(fd, buf, 2, 50), 2);
+	CHECK(buf[0] == 0 && buf[1] == 0);
+	CHECK_EQ(pread(fd, buf, 8, 200), 0);
+	CHECK_ERR(pread(fd, buf, 1, -1), EINVAL);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 4);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("f"));
+}
+
+static void lseek_each_whence_and_errors(void)
+{
+	int p[2];
+	int fd = make_file("f", "0123456789");
+
+	CHECK_EQ(lseek(fd, -3, SEEK_END), 7);
+	CHECK_EQ(lseek(fd, 2, SEEK_CUR), 9);
+	CHECK_EQ(lseek(fd, 1000, SEEK_SET), 1000);
+	CHECK_ERR(lseek(fd, -1, SEEK_SET), EINVAL);
+	CHECK_ERR(lseek(fd, 0, 99), EINVAL);
+	CHECK_ERR(lseek(-1, 0, SEEK_SET), EBADF);
+	CHECK_OK(pipe(p));
+	CHECK_ERR(lseek(p[0], 0, SEEK_SET), ESPIPE);
+	close(p[0]);
+	close(p[1]);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("f"));
+}
+
+static void open_errors(void)
+{
+	char longname[300];
+	char c;
+	int fd = make_file("f", "x");
+
+	CHECK_ERR(open("missing", O_RDONLY), ENOENT);
+	CHECK_ERR(open("f", O_CREAT | O_EXCL | O_RDWR, 0644), EEXIST);
+	CHECK_ERR(open(".", O_WRONLY), EISDIR);
+	CHECK_ERR(open("f/x", O_RDONLY), ENOTDIR);
+	CHECK_ERR(open("f", O_RDONLY | O_DIRECTORY), ENOTDIR);
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+	CHECK_ERR(open(longname, O_RDONLY), ENAMETOOLONG);
+	CHECK_OK(close(fd));
+	fd = open("f", O_WRONLY);
+	CHECK_ERR(read(fd, &c, 1), EBADF);
+	CHECK_OK(close(fd));
+	fd = open("f", O_RDONLY);
+	CHECK_ERR(write(fd, "x", 1), EBADF);
+	CHECK_OK(close(fd));
+	CHECK_ERR(close(fd), EBADF);
+	CHECK_ERR(close(-1), EBADF);
+	CHECK_OK(unlink("f"));
+}
+
+static void o_trunc_and_o_append(void)
+{
+	struct stat st;
+	int fd = make_file("f", "abcdef");
+
+	CHECK_OK(close(fd));
+	fd = open("f", O_WRONLY | O_APPEND);
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	CHECK_EQ(write(fd, "gh", 2), 2);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 8);
+	CHECK_OK(close(fd));
+	fd = open("f", O_WRONLY | O_TRUNC);
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 0);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("f"));
+}
+
+static void openat_relative_to_a_directory(void)
+{
+	struct stat st;
+	int dfd, fd, ffd;
+
+	CHECK_OK(mkdir("d", 0755));
+	dfd = open("d", O_RDONLY | O_DIRECTORY);
+	CHECK(dfd >= 0);
+	fd = openat(dfd, "g", O_CREAT | O_WRONLY, 0600);
+	CHECK(fd >= 0);
+	CHECK_OK(stat("d/g", &st));
+	CHECK_EQ(st.st_mode & 07777, 0600);
+	ffd = openat(AT_FDCWD, "d/g", O_RDONLY);
+	CHECK(ffd >= 0);
+	CHECK_ERR(openat(ffd, "x", O_RDONLY), ENOTDIR);
+	CHECK_ERR(openat(-1, "x", O_RDONLY), EBADF);
+	CHECK_ERR(openat(dfd, "missing", O_RDONLY), ENOENT);
+	close(ffd);
+	close(fd);
+	CHECK_OK(unlinkat(dfd, "g", 0));
+	close(dfd);
+	CHECK_OK(rmdir("d"));
+}
+
+static void stat_family_agrees(void)
+{
+	struct stat s1, s2, s3, s4;
+	int fd = make_file("f", "12345");
+
+	CHECK_OK(symlink("f", "l"));
+	CHECK_OK(stat("f", &s1));
+	CHECK_OK(fstat(fd, &s2));
+	CHECK_OK(lstat("l", &s3));
+	CHECK_OK(fstatat(AT_FDCWD, "l", &s4, 0));
+	CHECK(S_ISREG(s1.st_mode));
+	CHECK_EQ(s1.st_mode & 07777, 0644);
+	CHECK_EQ(s1.st_size, 5);
+	CHECK_EQ(s1.st_nlink, 1);
+	CHECK_EQ(s1.st_ino, s2.st_ino);
+	CHECK_EQ(s1.st_dev, s2.st_dev);
+	CHECK(S_ISLNK(s3.st_mode));
+	CHECK_EQ(s3.st_size, 1);
+	CHECK(s3.st_ino != s1.st_ino);
+	CHECK_EQ(s4.st_ino, s1.st_ino);
+	CHECK_OK(fstatat(AT_FDCWD, "l", &s4, AT_SYMLINK_NOFOLLOW));
+	CHECK(S_ISLNK(s4.st_mode));
+	CHECK_ERR(fstatat(AT_FDCWD, "l", &s4, 0x12345), EINVAL);
+	CHECK_ERR(stat("missing", &s1), ENOENT);
+	CHECK_ERR(fstat(-1, &s1), EBADF);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("l"));
+	CHECK_OK(unlink("f"));
+}
+
+static void umask_shapes_new_modes(void)
+{
+	struct stat st;
+	mode_t old = umask(077);
+	int fd;
+
+	CHECK_EQ(old, 022);
+	fd = open("f", O_CREAT | O_WRONLY, 0666);
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_mode & 07777, 0600);
+	CHECK_EQ(umask(old), 077);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("f"));
+}
+
+static void access_and_faccessat(void)
+{
+	int fd = make_file("f", "x");
+
+	CHECK_OK(access("f", F_OK));
+	CHECK_OK(access("f", R_OK | W_OK));
+	CHECK_ERR(access("f", X_OK), EACCES);
+	CHECK_ERR(access("missing", F_OK), ENOENT);
+	CHECK_ERR(access("f", 0100), EINVAL);
+	CHECK_OK(faccessat(AT_FDCWD, "f", R_OK, 0));
+	CHECK_ERR(faccessat(AT_FDCWD, "missing", R_OK, 0), ENOENT);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("f"));
+}
+
+static void truncate_shrinks_and_extends(void)
+{
+	char buf[16];
+	struct stat st;
+	int fd = make_file("f", "0123456789"), rfd;
+
+	CHECK_OK(ftruncate(fd, 4));
+	CHECK_EQ(pread(fd, buf, sizeof(buf), 0), 4);
+	CHECK_OK(ftruncate(fd, 8192));
+	CHECK_EQ(pread(fd, buf, 4, 8000), 4);
+	CHECK(buf[0] == 0 && buf[3] == 0);
+	CHECK_OK(truncate("f", 0));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 0);
+	CHECK_ERR(ftruncate(fd, -1), EINVAL);
+	rfd = open("f", O_RDONLY);
+	CHECK_ERR(ftruncate(rfd, 0), EINVAL);
+	CHECK_ERR(truncate(".", 0), EISDIR);
+	CHECK_ERR(truncate("missing", 0), ENOENT);
+	close(rfd);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("f"));
+}
+
+static void fsync_and_sync(void)
+{
+	int fd = make_file("f", "data");
+
+	CHECK_OK(fsync(fd));
+	CHECK_ERR(fsync(-1), EBADF);
+	sync();
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("f"));
+}
+
+static void big_file_round_trip(void)
+{
+	static unsigned char out[256 * 1024], in[256 * 1024];
+	size_t i;
+	int fd = make_file("f", NULL);
+
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (unsigned char)(i * 7 + i / 4096);
+	CHECK_EQ(write(fd, out, sizeof(out)), sizeof(out));
+	CHECK_EQ(pread(fd, in, sizeof(in), 0), sizeof(in));
+	CHECK(memcmp(in, out, sizeof(in)) == 0);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("f"));
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	t_begin(argv[0], 60);
+	umask(022);
+	RUN(write_then_read_back);
+	RUN(readv_writev_gather_and_scatter);
+	RUN(pread_pwrite_leave_the_offset);
+	RUN(lseek_each_whence_and_errors);
+	RUN(open_errors);
+	RUN(o_trunc_and_o_append);
+	RUN(openat_relative_to_a_directory);
+	RUN(stat_family_agrees);
+	RUN(umask_shapes_new_modes);
+	RUN(access_and_faccessat);
+	RUN(truncate_shrinks_and_extends);
+	RUN(fsync_and_sync);
+	RUN(big_file_round_trip);
+	return t_end();
+}
