@@ -27,6 +27,7 @@
 static int t_passed, t_failed;
 static const char *t_prog;
 static char t_dir[64];
+static char t_self[512]; /* this program's absolute path, to re-exec */
 
 static void t_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -113,12 +114,19 @@ static inline void t_kestrel_only(const char *what)
 
 /*
  * Start a program: line-buffered output (so a fork never copies unwritten
- * lines), a time limit so a hang ends as a failure, and a fresh scratch
- * directory under /tmp that becomes the working directory.
+ * lines), a time limit so a hang ends as a failure, the program's own
+ * absolute path in t_self (for tests that re-execute themselves), and a
+ * fresh scratch directory under /tmp that becomes the working directory.
  */
 static inline void t_begin(const char *prog, unsigned seconds)
 {
+	char cwd[256];
+
 	t_prog = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+	if (prog[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		snprintf(t_self, sizeof(t_self), "%s", prog);
+	else
+		snprintf(t_self, sizeof(t_self), "%s/%s", cwd, prog);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	alarm(seconds);
 	snprintf(t_dir, sizeof(t_dir), "/tmp/%s.XXXXXX", t_prog);
