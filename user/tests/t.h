@@ -12,6 +12,8 @@
 #ifndef KESTREL_USER_TESTS_T_H
 #define KESTREL_USER_TESTS_T_H
 
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

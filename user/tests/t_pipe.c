@@ -1,0 +1,158 @@
+/*
+ * t_pipe: pipes. A read blocks until a writer writes; read gives 0 (end of
+ * file) once every write end is closed; a write with no reader raises
+ * SIGPIPE, which by default kills the writer, and gives EPIPE when SIGPIPE
+ * is ignored; O_NONBLOCK gives EAGAIN on an empty or full pipe; pipe2 takes
+ * O_CLOEXEC and O_NONBLOCK and refuses other flags; and 1 MiB goes from a
+ * child to its parent in odd-sized pieces with its checksum intact.
+ */
+#include "t.h"
+#include <time.h>
+
+#define BIG (1024 * 1024)
+
+static void read_blocks_until_a_write(void)
+{
+	struct timespec t0, t1;
+	char c = 0;
+	int p[2];
+	pid_t pid;
+
+	CHECK_OK(pipe(p));
+	pid = fork();
+	if (pid == 0) {
+		struct timespec d = { 0, 50 * 1000 * 1000 };
+
+		nanosleep(&d, NULL);
+		_exit(write(p[1], "x", 1) == 1 ? 0 : 1);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK_EQ(c, 'x');
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000L + t1.tv_nsec - t0.tv_nsec >=
+	      40 * 1000 * 1000);
+	CHECK_EQ(t_wait(pid), 0);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void eof_when_every_writer_is_closed(void)
+{
+	char buf[8];
+	int p[2];
+	pid_t pid;
+
+	CHECK_OK(pipe(p));
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		_exit(write(p[1], "abc", 3) == 3 ? 0 : 1);
+	}
+	close(p[1]);
+	CHECK_EQ(read(p[0], buf, sizeof(buf)), 3);
+	CHECK_EQ(read(p[0], buf, sizeof(buf)), 0);
+	CHECK_EQ(t_wait(pid), 0);
+	close(p[0]);
+}
+
+static void write_without_reader_raises_sigpipe(void)
+{
+	int p[2], status;
+	pid_t pid;
+
+	CHECK_OK(pipe(p));
+	close(p[0]);
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	status = t_wait(pid);
+	CHECK(WIFSIGNALED(status));
+	CHECK_EQ(WTERMSIG(status), SIGPIPE);
+	signal(SIGPIPE, SIG_IGN);
+	CHECK_ERR(write(p[1], "x", 1), EPIPE);
+	signal(SIGPIPE, SIG_DFL);
+	close(p[1]);
+}
+
+static void nonblocking_empty_and_full(void)
+{
+	char buf[4096] = { 0 };
+	long total = 0, n;
+	int p[2];
+
+	CHECK_OK(pipe2(p, O_NONBLOCK | O_CLOEXEC));
+	CHECK(fcntl(p[0], F_GETFL) & O_NONBLOCK);
+	CHECK_EQ(fcntl(p[1], F_GETFD), FD_CLOEXEC);
+	CHECK_ERR(read(p[0], buf, 1), EAGAIN);
+	while ((n = write(p[1], buf, sizeof(buf))) > 0)
+		total += n;
+	CHECK_EQ(n, -1);
+	CHECK_EQ(errno, EAGAIN);
+	CHECK(total >= 4096);
+	CHECK_ERR(pipe2(p, 0x1), EINVAL);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* The byte at position I of the transfer. */
+static unsigned char pattern(long i)
+{
+	return (unsigned char)(i * 131 + (i >> 12));
+}
+
+static void one_mebibyte_with_checksum(void)
+{
+	static unsigned char buf[BIG];
+	unsigned long want = 0, got = 0;
+	long i, total = 0, n;
+	int p[2];
+	pid_t pid;
+
+	for (i = 0; i < BIG; i++) {
+		buf[i] = pattern(i);
+		want = want * 31 + buf[i];
+	}
+	CHECK_OK(pipe(p));
+	pid = fork();
+	if (pid == 0) {
+		long off = 0, chunk = 1;
+
+		close(p[0]);
+		while (off < BIG) {
+			chunk = chunk * 3 % 9001 + 1;
+			n = write(p[1], buf + off,
+				  chunk < BIG - off ? chunk : BIG - off);
+			if (n <= 0)
+				_exit(1);
+			off += n;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	memset(buf, 0, sizeof(buf));
+	while (total < BIG && (n = read(p[0], buf + total, 7919)) > 0)
+		total += n;
+	CHECK_EQ(total, BIG);
+	CHECK_EQ(read(p[0], buf, 1), 0);
+	for (i = 0; i < BIG; i++)
+		got = got * 31 + buf[i];
+	CHECK_EQ(got, want);
+	CHECK_EQ(t_wait(pid), 0);
+	close(p[0]);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	t_begin(argv[0], 60);
+	RUN(read_blocks_until_a_write);
+	RUN(eof_when_every_writer_is_closed);
+	RUN(write_without_reader_raises_sigpipe);
+	RUN(nonblocking_empty_and_full);
+	RUN(one_mebibyte_with_checksum);
+	return t_end();
+}
