@@ -146,6 +146,7 @@ $(ROOTFS).stamp: $(ROOT_SKEL)
 	$(quiet) "  ROOTFS  $(ROOTFS)"
 	$(Q)rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)
 	$(Q)cp -R mkfs/skel/. $(ROOTFS)/
+	$(Q)mkdir -p $(ROOTFS)/bin && cp $(UPROGS) $(ROOTFS)/bin/
 	$(Q)mkdir -p $(ROOTFS)/dev $(ROOTFS)/proc $(ROOTFS)/mnt $(ROOTFS)/tmp
 	$(Q)chmod -R u=rwX,go=rX $(ROOTFS) && chmod 1777 $(ROOTFS)/tmp
 	@touch $@
@@ -188,6 +189,33 @@ $(BUILD)/usertests.stamp: $(UT_BINS) $(ROOTFS).stamp
 
 $(ROOTIMG): $(BUILD)/usertests.stamp
 # ---- end of user test programs ------------------------------------------
+
+# ---- the userland (docs/userland.md) -----------------------------------
+# Every program is a static musl binary, the same file that runs on Linux:
+# user/bin/NAME.c is one program, user/sh/ is the shell, and each links
+# user/lib/. They go into the root tree's /bin (the rootfs rule above).
+UCC      := musl-gcc
+UCFLAGS  := -static -Os -Wall -Wextra -Werror -std=gnu11 -Iuser/lib
+ULIB     := $(sort $(wildcard user/lib/*.c))
+UHDRS    := $(wildcard user/lib/*.h)
+SH_SRCS  := $(sort $(wildcard user/sh/*.c))
+UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/user/bin/%, \
+	$(sort $(wildcard user/bin/*.c))) $(BUILD)/user/bin/sh
+
+.PHONY: user
+user: $(UPROGS)
+all: user
+$(ROOTFS).stamp: $(UPROGS)
+
+$(BUILD)/user/bin/%: user/bin/%.c $(ULIB) $(UHDRS)
+	@mkdir -p $(@D)
+	$(quiet) "  MUSLCC  $@"
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $< $(ULIB)
+
+$(BUILD)/user/bin/sh: $(SH_SRCS) $(wildcard user/sh/*.h) $(ULIB) $(UHDRS)
+	@mkdir -p $(@D)
+	$(quiet) "  MUSLCC  $@"
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $(SH_SRCS) $(ULIB)
 
 # ---- running ------------------------------------------------------------
 # The kernel command line is GRUB's plus CMDLINE, which QEMU hands over in
