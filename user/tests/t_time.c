@@ -1,0 +1,124 @@
+/*
+ * t_time: clocks and sleeping. CLOCK_REALTIME agrees with gettimeofday and
+ * time; CLOCK_MONOTONIC never goes back; nanosleep and clock_nanosleep
+ * (relative and TIMER_ABSTIME) sleep at least as long as asked; a signal
+ * interrupts nanosleep with EINTR and the time left; bad clocks and bad
+ * timespecs give EINVAL; sched_yield returns 0.
+ */
+#include "t.h"
+#include <sched.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+
+static long long ns(const struct timespec *t)
+{
+	return t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+static long long now_ns(clockid_t clock)
+{
+	struct timespec t;
+
+	clock_gettime(clock, &t);
+	return ns(&t);
+}
+
+static void realtime_agrees_with_gettimeofday_and_time(void)
+{
+	struct timespec ts;
+	struct timeval tv;
+	long t;
+
+	CHECK_OK(clock_gettime(CLOCK_REALTIME, &ts));
+	CHECK_OK(gettimeofday(&tv, NULL));
+	t = syscall(SYS_time, NULL);
+	CHECK(ts.tv_sec > 1600000000);
+	CHECK(ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000);
+	CHECK(tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+	CHECK(tv.tv_sec - ts.tv_sec <= 1 && tv.tv_sec >= ts.tv_sec);
+	CHECK(t - ts.tv_sec <= 1 && t >= ts.tv_sec);
+	CHECK_ERR(clock_gettime((clockid_t)12345, &ts), EINVAL);
+}
+
+static void monotonic_never_goes_back(void)
+{
+	long long last = now_ns(CLOCK_MONOTONIC), t;
+	int i, back = 0;
+
+	for (i = 0; i < 10000; i++) {
+		t = now_ns(CLOCK_MONOTONIC);
+		back += t < last;
+		last = t;
+	}
+	CHECK_EQ(back, 0);
+}
+
+static void sleeps_last_long_enough(void)
+{
+	struct timespec d = { 0, 20 * 1000 * 1000 }, abs;
+	long long t0 = now_ns(CLOCK_MONOTONIC), t1;
+
+	CHECK_OK(nanosleep(&d, NULL));
+	t1 = now_ns(CLOCK_MONOTONIC);
+	CHECK(t1 - t0 >= 20 * 1000 * 1000);
+	CHECK(t1 - t0 < 2000LL * 1000 * 1000);
+	CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &d, NULL), 0);
+	CHECK(now_ns(CLOCK_MONOTONIC) - t1 >= 20 * 1000 * 1000);
+	clock_gettime(CLOCK_MONOTONIC, &abs);
+	abs.tv_nsec += 20 * 1000 * 1000;
+	if (abs.tv_nsec >= 1000000000) {
+		abs.tv_sec++;
+		abs.tv_nsec -= 1000000000;
+	}
+	CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL),
+		 0);
+	CHECK(now_ns(CLOCK_MONOTONIC) >= ns(&abs));
+	d.tv_nsec = 1000000000;
+	CHECK_ERR(nanosleep(&d, NULL), EINVAL);
+	d.tv_nsec = -1;
+	CHECK_ERR(nanosleep(&d, NULL), EINVAL);
+	CHECK_EQ(clock_nanosleep((clockid_t)12345, 0, &d, NULL), EINVAL);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void signal_interrupts_nanosleep(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct timespec d = { 5, 0 }, left = { 0, 0 };
+	pid_t parent = getpid(), pid;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct timespec w = { 0, 30 * 1000 * 1000 };
+
+		nanosleep(&w, NULL);
+		kill(parent, SIGUSR1);
+		_exit(0);
+	}
+	CHECK_ERR(nanosleep(&d, &left), EINTR);
+	CHECK(left.tv_sec >= 3 && left.tv_sec <= 5);
+	CHECK_EQ(t_wait(pid), 0);
+	signal(SIGUSR1, SIG_DFL);
+}
+
+static void sched_yield_returns(void)
+{
+	CHECK_EQ(sched_yield(), 0);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	t_begin(argv[0], 60);
+	RUN(realtime_agrees_with_gettimeofday_and_time);
+	RUN(monotonic_never_goes_back);
+	RUN(sleeps_last_long_enough);
+	RUN(signal_interrupts_nanosleep);
+	RUN(sched_yield_returns);
+	return t_end();
+}
