@@ -48,5 +48,24 @@ for src in tools/hosttest/*_test.c; do
 		passed=$((passed + 1))
 	fi
 done
+# Each tools/hosttest/NAME.sh runs a whole suite (usertests.sh: the user
+# test programs, built with musl-gcc and run on this host) and ends with
+# "NAME: N passed, M failed"; a suite is one test, passing when it exits 0
+# with nothing failed.
+for script in tools/hosttest/*.sh; do
+	[ -f "$script" ] || continue
+	name=$(basename "$script" .sh)
+	sh "$script" "$build" >"$out/$name.log" 2>&1
+	status=$?
+	cat "$out/$name.log"
+	counts=$(sed -n "s/^$name: \([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed\$/\1 \2/p" \
+		"$out/$name.log" | tail -n 1)
+	if [ -z "$counts" ] || [ "$status" -ne 0 ] || [ "${counts#* }" -ne 0 ]; then
+		echo "FAIL $name: exited $status, ${counts#* } failed"
+		failed=$((failed + 1))
+	else
+		passed=$((passed + 1))
+	fi
+done
 echo "hosttest: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
