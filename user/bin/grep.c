@@ -1,9 +1,9 @@
 /*
- * grep [-i] [-v] [-c] [-n] [-E] PATTERN [FILE...]: prints the lines that
+ * grep [-i] [-v] [-c] [-n] [-q] [-E] PATTERN [FILE...]: prints the lines that
  * match PATTERN, a POSIX regular expression (basic, or extended with -E)
  * compiled by the C library's regcomp(3). -i ignores case, -v selects the
  * lines that do not match, -c prints only how many lines were selected,
- * -n puts each line's number before it. With several files each line
+ * -n puts each line's number before it, -q prints nothing. With several files each line
  * starts with its file's name. Exit status: 0 if a line was selected, 1
  * if none, 2 on an error.
  */
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 static regex_t regex;
-static int invert, count_only, numbers, show_names;
+static int invert, count_only, numbers, quiet, show_names;
 
 /* Returns how many lines of FP were selected. */
 static long search(FILE *fp, const char *name)
@@ -34,7 +34,7 @@ static long search(FILE *fp, const char *name)
 		if ((regexec(&regex, line, 0, NULL, 0) == 0) == invert)
 			continue;
 		selected++;
-		if (count_only)
+		if (count_only || quiet)
 			continue;
 		if (show_names)
 			printf("%s:", name);
@@ -43,7 +43,7 @@ static long search(FILE *fp, const char *name)
 		puts(line);
 	}
 	free(line);
-	if (count_only) {
+	if (count_only && !quiet) {
 		if (show_names)
 			printf("%s:", name);
 		printf("%ld\n", selected);
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	int opt, flags = REG_NOSUB, error = 0;
 	long selected = 0;
 
-	while ((opt = getopt(argc, argv, "ivcnE")) != -1) {
+	while ((opt = getopt(argc, argv, "ivcnqE")) != -1) {
 		switch (opt) {
 		case 'i':
 			flags |= REG_ICASE;
@@ -70,15 +70,18 @@ int main(int argc, char **argv)
 		case 'n':
 			numbers = 1;
 			break;
+		case 'q':
+			quiet = 1;
+			break;
 		case 'E':
 			flags |= REG_EXTENDED;
 			break;
 		default:
-			usage("[-i] [-v] [-c] [-n] [-E] PATTERN [FILE...]");
+			usage("[-i] [-v] [-c] [-n] [-q] [-E] PATTERN [FILE...]");
 		}
 	}
 	if (optind == argc)
-		usage("[-i] [-v] [-c] [-n] [-E] PATTERN [FILE...]");
+		usage("[-i] [-v] [-c] [-n] [-q] [-E] PATTERN [FILE...]");
 	int r = regcomp(&regex, argv[optind++], flags);
 	if (r != 0) {
 		char msg[256];
