@@ -42,7 +42,7 @@ static void mode_string(mode_t mode, char *buf)
 
 	buf[0] = type_char(mode);
 	for (int i = 0; i < 9; i++)
-		buf[i + 1] = mode & (0400 >> i) ? rwx[i] : '-';
+		buf[i + 1] = (mode & (0400 >> i)) ? rwx[i] : '-';
 	buf[10] = '\0';
 }
 

@@ -129,7 +129,6 @@ static int run_builtin_here(struct command *c, char **argv)
 void exec_program(char **argv)
 {
 	const char *path = var_get("PATH");
-	char file[4096];
 	int err = ENOENT;
 
 	if (strchr(argv[0], '/')) {
@@ -140,6 +139,7 @@ void exec_program(char **argv)
 			path = "/bin";
 		for (const char *p = path;; p++) {
 			size_t len = strcspn(p, ":");
+			char file[4096];
 
 			snprintf(file, sizeof(file), "%.*s%s%s", (int)len, p,
 				 len ? "/" : "", argv[0]);

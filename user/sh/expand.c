@@ -179,6 +179,12 @@ static const char *double_quoted(struct fields *f, const char *p)
 	f->started = f->quoted = true;
 	while (*p && *p != '"') {
 		if (*p == '\\' && p[1] && strchr("$`\"\\\n", p[1])) {
+			/* A backslash-newline inside a word (a continued
+			 * line) stands for nothing. */
+			/* cppcheck-suppress knownConditionTrueFalse */
+			/* Backslash-newline inside a word (a continued line)
+			 * stands for nothing. */
+			/* cppcheck-suppress knownConditionTrueFalse */
 			if (p[1] != '\n')
 				add_char(f, p[1]);
 			p += 2;
@@ -196,6 +202,9 @@ static void expand_word(struct fields *f, const char *p)
 	while (*p) {
 		if (*p == '\\' && p[1]) {
 			f->quoted = true;
+			/* Backslash-newline inside a word (a continued line)
+			 * stands for nothing. */
+			/* cppcheck-suppress knownConditionTrueFalse */
 			if (p[1] != '\n')
 				add_char(f, p[1]);
 			p += 2;

@@ -74,9 +74,10 @@ static char *read_command(struct job **jobs)
 static int run(void)
 {
 	struct job *jobs;
-	char *text;
 
 	for (;;) {
+		char *text;
+
 		jobs_reap(shell.interactive);
 		interrupted = 0;
 		text = read_command(&jobs);

@@ -102,10 +102,10 @@ static enum sh_result parse_pipeline(struct parser *p, struct pipeline **out)
 {
 	struct pipeline *pl = arena_alloc(sizeof(*pl));
 	struct command **tail = &pl->commands;
-	enum sh_result r;
 
 	for (;;) {
-		r = parse_command(p, tail);
+		enum sh_result r = parse_command(p, tail);
+
 		if (r != SH_OK)
 			return r;
 		tail = &(*tail)->next;
@@ -123,10 +123,10 @@ static enum sh_result parse_job(struct parser *p, struct job **out)
 {
 	struct job *j = arena_alloc(sizeof(*j));
 	struct pipeline **tail = &j->pipelines;
-	enum sh_result r;
 
 	for (;;) {
-		r = parse_pipeline(p, tail);
+		enum sh_result r = parse_pipeline(p, tail);
+
 		if (r != SH_OK)
 			return r;
 		if (p->t->kind != TOK_AND && p->t->kind != TOK_OR)
@@ -143,10 +143,11 @@ static enum sh_result parse_job(struct parser *p, struct job **out)
 enum sh_result parse(struct token *tokens, struct job **jobs)
 {
 	struct parser p = { tokens };
-	enum sh_result r;
 
 	*jobs = NULL;
 	for (;;) {
+		enum sh_result r;
+
 		skip_newlines(&p);
 		if (p.t->kind == TOK_END)
 			return SH_OK;
