@@ -1,7 +1,7 @@
 #!/bin/sh
 # tools/lint.sh: `make lint`. Checks the C sources against the project's
 # .clang-format (clang-format 14, --dry-run, nothing is changed) and runs
-# cppcheck over the kernel and the host mkfs. Prints what is wrong and
+# cppcheck over the kernel, the host mkfs and the userland. Prints what is wrong and
 # exits 1 if anything is; `clang-format -i FILE` fixes the formatting of
 # FILE. POSIX sh.
 
@@ -22,7 +22,7 @@ version=$(clang-format --version | sed -n 's/.*version \([0-9]*\).*/\1/p')
 [ "$version" = 14 ] ||
 	echo "lint: clang-format $version here; the style is checked with 14," \
 		"so some lines may differ"
-files=$(find kernel include tools/hosttest mkfs -name '*.[ch]' 2>/dev/null |
+files=$(find kernel include tools/hosttest mkfs user -name '*.[ch]' 2>/dev/null |
 	sort)
 bad=
 for f in $files; do
@@ -53,11 +53,11 @@ if ! cppcheck -q --enable=warning,style,performance,portability \
 	--suppress=missingIncludeSystem --suppress=comparePointers \
 	--suppress='nullPointer:*_test.c' --error-exitcode=1 \
 	--template='{file}:{line}: {severity} ({id}): {message}' \
-	kernel mkfs >"$tmp" 2>&1; then
+	kernel mkfs user >"$tmp" 2>&1; then
 	cat "$tmp"
 	echo "lint: cppcheck found the problems above"
 	status=1
 else
-	echo "lint: cppcheck: kernel/ and mkfs/ clean"
+	echo "lint: cppcheck: kernel/, mkfs/ and user/ clean"
 fi
 exit $status

@@ -65,7 +65,6 @@ int main(int argc, char **argv)
 {
 	const char *dir = "/tests";
 	int passed = 0, failed = 0, i = 1;
-	size_t j;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 2 && strcmp(argv[1], "-d") == 0) {
@@ -76,7 +75,8 @@ int main(int argc, char **argv)
 		for (; i < argc; i++)
 			run_one(dir, argv[i]) ? passed++ : failed++;
 	} else {
-		for (j = 0; j < sizeof(all_tests) / sizeof(all_tests[0]); j++)
+		for (size_t j = 0; j < sizeof(all_tests) / sizeof(all_tests[0]);
+		     j++)
 			run_one(dir, all_tests[j]) ? passed++ : failed++;
 	}
 	printf("run-all: %d passed, %d failed\n", passed, failed);

@@ -10,8 +10,11 @@
 #include <dirent.h>
 #include <sys/syscall.h>
 
+/* Linux's record layout: every field is part of it, used or not. */
 struct linux_dirent64 {
+	/* cppcheck-suppress unusedStructMember */
 	unsigned long long d_ino;
+	/* cppcheck-suppress unusedStructMember */
 	long long d_off;
 	unsigned short d_reclen;
 	unsigned char d_type;

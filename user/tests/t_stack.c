@@ -29,7 +29,7 @@ static void stack_grows_on_demand(void)
 }
 
 /* Recurse until the stack runs out (the depth bound is never reached). */
-static long recurse_forever(volatile char *prev, long depth)
+static long recurse_forever(const volatile char *prev, long depth)
 {
 	volatile char frame[1024];
 

@@ -42,11 +42,12 @@ static void realtime_agrees_with_gettimeofday_and_time(void)
 
 static void monotonic_never_goes_back(void)
 {
-	long long last = now_ns(CLOCK_MONOTONIC), t;
+	long long last = now_ns(CLOCK_MONOTONIC);
 	int i, back = 0;
 
 	for (i = 0; i < 10000; i++) {
-		t = now_ns(CLOCK_MONOTONIC);
+		long long t = now_ns(CLOCK_MONOTONIC);
+
 		back += t < last;
 		last = t;
 	}
