@@ -11,6 +11,7 @@
 #include "fs/vfs.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"
+#include "sched/sched.h"
 #include "monitor.h"
 
 #define FWCFG_CMDLINE "opt/kestrel/cmdline"
@@ -93,6 +94,7 @@ void kmain(physaddr_t multiboot_info)
 	uart_enable_irq();
 	keyboard_init();
 	irq_enable();
+	sched_init();
 
 	/* Storage (docs/block.md, docs/vfs.md): buses and disks, then the
 	 * buffer cache and the VFS with its file systems, then the root. */

@@ -9,6 +9,7 @@
  */
 #include "fs/block.h"
 #include "arch/x86_64/arch.h"
+#include "sched/sched.h"
 
 #define MIB (1024 * 1024)
 #define NS_PER_SEC 1000000000UL
@@ -20,6 +21,11 @@
  * Devices are added at the end and never removed. */
 static struct spinlock block_registry_lock = SPINLOCK_INIT("block registry");
 static struct block_device *block_devices;
+
+/* Waiters for requests: block_complete sets req->done under this lock and
+ * wakes them all; each checks its own request. */
+static struct spinlock completion_lock = SPINLOCK_INIT("block completion");
+static struct waitqueue completion_wait = WAITQUEUE_INIT;
 
 /* "block: vda: 131072 sectors (64 MiB), virtio-blk" */
 static void announce(const struct block_device *dev)
@@ -106,12 +112,10 @@ int block_submit(struct block_request *req)
 	return dev->ops->submit(dev, req);
 }
 
-/* Until processes exist the CPU halts between checks. Interrupts are off
- * from the check to the hlt (sti takes effect only after the instruction
- * that follows it), so a completion interrupt cannot slip in between and
- * leave us halted with the request done. With processes this becomes a
- * sleep on req under a lock the completion also takes, and block_complete
- * wakes the sleeper; callers do not change.
+/* Sleep until block_complete marks req done; the check and the sleep are
+ * under completion_lock, which block_complete takes too, so the wakeup
+ * cannot be lost (kernel/sched/sched.h). While the task sleeps, other
+ * tasks run, or the CPU halts in the idle task.
  *
  * A request handed to a device belongs to it until it answers: it may
  * still DMA into the buffer, so giving up here would let the caller reuse
@@ -121,12 +125,8 @@ int block_wait(struct block_request *req)
 {
 	uint64_t slow_at = time_ns() + BLOCK_SLOW_NS;
 
-	if (!irq_enabled())
-		panic("block_wait: interrupts are off (a spinlock held?)");
-	for (;;) {
-		irq_disable();
-		if (__atomic_load_n(&req->done, __ATOMIC_ACQUIRE))
-			break;
+	spin_lock(&completion_lock);
+	while (!req->done) {
 		if (slow_at && time_ns() >= slow_at) {
 			kprintf("block: %s: %s of %u sectors at %lu not done "
 				"after %lu s; still waiting (docs/block.md: "
@@ -136,9 +136,9 @@ int block_wait(struct block_request *req)
 				BLOCK_SLOW_NS / NS_PER_SEC);
 			slow_at = 0;
 		}
-		irq_enable_and_halt();
+		sleep_on_until(&completion_wait, &completion_lock, slow_at);
 	}
-	irq_enable();
+	spin_unlock(&completion_lock);
 	return req->status;
 }
 
@@ -161,8 +161,11 @@ void block_complete(struct block_request *req, int status)
 	else
 		st->sectors_read += req->count;
 	spin_unlock(&dev->stats_lock);
+	spin_lock(&completion_lock);
 	req->status = status;
-	__atomic_store_n(&req->done, true, __ATOMIC_RELEASE);
+	req->done = true;
+	wake_up(&completion_wait);
+	spin_unlock(&completion_lock);
 }
 
 int block_rw(struct block_device *dev, uint64_t sector, void *buf,

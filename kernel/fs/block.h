@@ -5,9 +5,8 @@
  * builds a struct block_request for several requests in flight.
  *
  * A request completes when the driver calls block_complete, usually from
- * its interrupt handler. block_wait waits for that: until processes exist
- * it halts the CPU between checks (interrupts on), afterwards it sleeps;
- * callers do not change. docs/block.md has the picture.
+ * its interrupt handler. block_wait sleeps until then (kernel/sched),
+ * and other tasks run meanwhile. docs/block.md has the picture.
  */
 #ifndef KESTREL_BLOCK_H
 #define KESTREL_BLOCK_H

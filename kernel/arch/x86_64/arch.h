@@ -167,6 +167,8 @@ struct tss {
 /* One per CPU, reached through %gs. Every field is touched only by its own
  * CPU (with interrupts off where an interrupt handler also touches it), so
  * none needs a lock. */
+struct task;
+
 struct cpu {
 	struct cpu *self; /* at %gs:0, so this_cpu() is a single load */
 	unsigned int id;  /* index into cpus[] */
@@ -174,6 +176,11 @@ struct cpu {
 	int irq_off_depth;     /* nesting of irq_push_off() */
 	bool irq_were_enabled; /* IF before the outermost irq_push_off() */
 	uint64_t ticks;        /* timer interrupts taken on this CPU */
+	/* The scheduler's (kernel/sched), changed only with interrupts off
+	 * or under the sched lock: */
+	struct task *task;      /* running now */
+	struct task *idle_task; /* runs when nothing else can */
+	struct task *dead_task; /* exited here; freed by the next task */
 	uint64_t gdt[GDT_ENTRIES];
 	struct tss tss;
 };

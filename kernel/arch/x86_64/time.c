@@ -7,6 +7,7 @@
  * command line, default 100).
  */
 #include "arch/x86_64/cpu.h"
+#include "sched/sched.h"
 
 /* The PIT (Intel 8254) and the PC's port 0x61 gate for its channel 2. */
 #define PIT_HZ 1193182
@@ -96,4 +97,5 @@ void time_init(void)
 void timer_interrupt(void)
 {
 	__atomic_fetch_add(&this_cpu()->ticks, 1, __ATOMIC_RELAXED);
+	sched_tick();
 }

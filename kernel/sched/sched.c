@@ -1,0 +1,400 @@
+/*
+ * The scheduler core: tasks, the run queue, sleeping and waking.
+ *
+ * Each task has its own kernel stack. A task that stops running (it
+ * sleeps, yields or exits) calls schedule_locked, which picks the next
+ * task from the run queue (first in, first out), or the CPU's idle task
+ * when the queue is empty, and context_switch()es to it (switch.S). The
+ * sched lock is held across the switch and released by the task that
+ * runs next, so no other CPU can see a task half switched. A task that
+ * exits cannot free the stack it is running on: the next task to run on
+ * that CPU frees it.
+ *
+ * Scheduling is cooperative for now (no preemption on the timer tick);
+ * the scheduler issue adds preemption, per-CPU run queues and policies.
+ * docs/sched.md has the pictures.
+ */
+#include "sched/sched.h"
+#include "arch/x86_64/arch.h"
+#include "mm/mm.h"
+
+enum task_state {
+	TASK_RUNNABLE, /* on the run queue */
+	TASK_RUNNING,  /* on a CPU */
+	TASK_SLEEPING, /* on a wait queue */
+	TASK_DEAD,     /* exited; its stack is freed by the next task */
+};
+
+struct task {
+	/* Set at creation, constant afterwards. */
+	unsigned int id;
+	char name[16];
+	void *stack; /* KSTACK_SIZE bytes; NULL for kmain (the boot stack) */
+	void (*fn)(void *);
+	void *arg;
+
+	/* The sched lock protects the rest. */
+	enum task_state state;
+	struct task *next;            /* run queue or wait queue link */
+	struct waitqueue *waiting_on; /* while TASK_SLEEPING */
+	uint64_t wake_at;             /* sleep_on_until deadline, or 0 */
+	struct task *timed_next;      /* list of sleepers with a deadline */
+	uint64_t rsp;                 /* saved stack pointer when not running */
+};
+
+void context_switch(uint64_t *old_rsp, uint64_t new_rsp); /* switch.S */
+
+/* The run queue, every wait queue, every task's state and the list of
+ * timed sleepers. Taken with interrupts off (it is a spinlock), also from
+ * the timer and device interrupts that wake tasks. */
+static struct spinlock sched_lock = SPINLOCK_INIT("sched");
+static struct waitqueue run_queue;
+static struct task *timed_sleepers;
+static struct sched_stats stats;
+static unsigned int next_id;
+static bool ready;
+
+static struct task boot_task; /* kmain, on the boot stack */
+
+/* ---- queues: caller holds sched_lock --------------------------------- */
+
+static void queue_push(struct waitqueue *q, struct task *t)
+{
+	t->next = NULL;
+	if (q->tail)
+		q->tail->next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+static struct task *queue_pop(struct waitqueue *q)
+{
+	struct task *t = q->head;
+
+	if (t) {
+		q->head = t->next;
+		if (!q->head)
+			q->tail = NULL;
+		t->next = NULL;
+	}
+	return t;
+}
+
+static void queue_remove(struct waitqueue *q, struct task *t)
+{
+	struct task **p = &q->head, *prev = NULL;
+
+	for (; *p; prev = *p, p = &(*p)->next) {
+		if (*p != t)
+			continue;
+		*p = t->next;
+		if (q->tail == t)
+			q->tail = prev;
+		t->next = NULL;
+		return;
+	}
+}
+
+static void timed_remove(struct task *t)
+{
+	struct task **p = &timed_sleepers;
+
+	for (; *p; p = &(*p)->timed_next) {
+		if (*p == t) {
+			*p = t->timed_next;
+			break;
+		}
+	}
+	t->timed_next = NULL;
+	t->wake_at = 0;
+}
+
+/* Make a sleeping task runnable. */
+static void make_runnable(struct task *t)
+{
+	if (t->wake_at)
+		timed_remove(t);
+	t->waiting_on = NULL;
+	t->state = TASK_RUNNABLE;
+	queue_push(&run_queue, t);
+	stats.runnable++;
+}
+
+/* ---- switching --------------------------------------------------------- */
+
+/* The running task has set its new state (and queued itself if it is
+ * runnable): run the next one. Caller holds sched_lock and no other
+ * spinlock; it still holds it when this returns, in the same task, once
+ * that task is chosen again. */
+static void schedule_locked(void)
+{
+	struct cpu *c = this_cpu();
+	struct task *prev = c->task, *next = queue_pop(&run_queue);
+	int depth;
+	bool were_enabled;
+
+	assert(spin_held(&sched_lock));
+	if (c->irq_off_depth != 1)
+		panic("schedule: %s switches with a spinlock held besides "
+		      "the sched lock",
+		      prev->name);
+	if (next)
+		stats.runnable--;
+	else
+		next = c->idle_task;
+	if (next == prev) {
+		prev->state = TASK_RUNNING;
+		return;
+	}
+	next->state = TASK_RUNNING;
+	c->task = next;
+	stats.switches++;
+	/* Interrupt nesting belongs to the task, not the CPU (xv6's
+	 * intena): each task gets its own back after the switch. */
+	depth = c->irq_off_depth;
+	were_enabled = c->irq_were_enabled;
+	context_switch(&prev->rsp, next->rsp);
+	c = this_cpu();
+	c->irq_off_depth = depth;
+	c->irq_were_enabled = were_enabled;
+}
+
+/* Free the task that exited last on this CPU. Caller holds no lock: the
+ * memory allocator's locks come before the sched lock. */
+static void reap_dead(void)
+{
+	struct task *dead;
+
+	irq_push_off();
+	dead = this_cpu()->dead_task;
+	this_cpu()->dead_task = NULL;
+	irq_pop_off();
+	if (dead) {
+		kfree(dead->stack);
+		kfree(dead);
+	}
+}
+
+/* Where a new task starts, on its own stack, entered from
+ * context_switch's ret with the sched lock held. */
+static __noreturn void task_start(void)
+{
+	struct task *t = this_cpu()->task;
+
+	spin_unlock(&sched_lock);
+	reap_dead();
+	irq_enable();
+	t->fn(t->arg);
+	task_exit();
+}
+
+/* ---- tasks ------------------------------------------------------------- */
+
+static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
+{
+	struct task *t = kzalloc(sizeof(*t));
+	uint64_t *sp;
+
+	if (!t)
+		return NULL;
+	t->stack = kmalloc(KSTACK_SIZE);
+	if (!t->stack) {
+		kfree(t);
+		return NULL;
+	}
+	strlcpy(t->name, name, sizeof(t->name));
+	t->fn = fn;
+	t->arg = arg;
+	/* The first context_switch into t pops six registers and returns
+	 * into task_start; above that a zero "return address" keeps the
+	 * stack aligned as for a call and ends backtraces. */
+	sp = (uint64_t *)((uint8_t *)t->stack + KSTACK_SIZE);
+	*--sp = 0;
+	*--sp = (uint64_t)task_start;
+	for (int i = 0; i < 6; i++) /* rbp rbx r12 r13 r14 r15 */
+		*--sp = 0;
+	t->rsp = (uint64_t)sp;
+	spin_lock(&sched_lock);
+	t->id = next_id++;
+	stats.tasks++;
+	spin_unlock(&sched_lock);
+	return t;
+}
+
+struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
+{
+	struct task *t = task_new(name, fn, arg);
+
+	if (!t)
+		return NULL;
+	spin_lock(&sched_lock);
+	make_runnable(t);
+	spin_unlock(&sched_lock);
+	return t;
+}
+
+__noreturn void task_exit(void)
+{
+	struct task *t = current_task();
+
+	if (!t->stack)
+		panic("task_exit: %s runs on the boot stack and cannot exit",
+		      t->name);
+	spin_lock(&sched_lock);
+	t->state = TASK_DEAD;
+	stats.tasks--;
+	this_cpu()->dead_task = t;
+	schedule_locked();
+	panic("task_exit: a dead task ran again");
+}
+
+struct task *current_task(void)
+{
+	struct task *t;
+
+	irq_push_off();
+	t = this_cpu()->task;
+	irq_pop_off();
+	return t;
+}
+
+const char *task_name(const struct task *t)
+{
+	return t->name;
+}
+
+unsigned int task_id(const struct task *t)
+{
+	return t->id;
+}
+
+void sched_yield(void)
+{
+	struct task *t = current_task();
+
+	spin_lock(&sched_lock);
+	if (t != this_cpu()->idle_task) {
+		t->state = TASK_RUNNABLE;
+		queue_push(&run_queue, t);
+		stats.runnable++;
+	}
+	schedule_locked();
+	spin_unlock(&sched_lock);
+	reap_dead();
+}
+
+/* ---- sleeping and waking ------------------------------------------------ */
+
+void sleep_on_until(struct waitqueue *wq, struct spinlock *lk,
+		    uint64_t deadline_ns)
+{
+	struct task *t = current_task();
+
+	if (!ready)
+		panic("sleep_on: called before sched_init");
+	if (t == this_cpu()->idle_task)
+		panic("sleep_on: the idle task must not sleep");
+	/* Take the sched lock before letting go of lk: a waker needs both
+	 * (it holds lk when it calls wake_up), so it cannot slip in between
+	 * our check of the condition and our going to sleep. */
+	spin_lock(&sched_lock);
+	spin_unlock(lk);
+	t->state = TASK_SLEEPING;
+	t->waiting_on = wq;
+	queue_push(wq, t);
+	if (deadline_ns) {
+		t->wake_at = deadline_ns;
+		t->timed_next = timed_sleepers;
+		timed_sleepers = t;
+	}
+	schedule_locked();
+	spin_unlock(&sched_lock);
+	reap_dead();
+	spin_lock(lk);
+}
+
+void sleep_on(struct waitqueue *wq, struct spinlock *lk)
+{
+	sleep_on_until(wq, lk, 0);
+}
+
+void wake_up(struct waitqueue *wq)
+{
+	struct task *t;
+
+	spin_lock(&sched_lock);
+	while ((t = queue_pop(wq)))
+		make_runnable(t);
+	spin_unlock(&sched_lock);
+}
+
+void sched_tick(void)
+{
+	uint64_t now;
+	struct task *t, *next;
+
+	if (!ready)
+		return;
+	now = time_ns();
+	spin_lock(&sched_lock);
+	for (t = timed_sleepers; t; t = next) {
+		next = t->timed_next;
+		if (t->wake_at > now)
+			continue;
+		queue_remove(t->waiting_on, t);
+		make_runnable(t);
+	}
+	spin_unlock(&sched_lock);
+}
+
+/* ---- the idle task and start-up ----------------------------------------- */
+
+/* Runs when nothing else can: halts until an interrupt, which may have
+ * woken a task, then lets it run. The check and the halt happen with
+ * interrupts off until `sti; hlt`, so a wakeup is never missed. */
+static void idle_loop(void *arg)
+{
+	for (;;) {
+		bool empty;
+
+		irq_disable();
+		spin_lock(&sched_lock);
+		empty = run_queue.head == NULL;
+		spin_unlock(&sched_lock);
+		if (empty) {
+			irq_enable_and_halt();
+			continue;
+		}
+		irq_enable();
+		sched_yield();
+	}
+}
+
+void sched_init(void)
+{
+	struct cpu *c = this_cpu();
+
+	strlcpy(boot_task.name, "kmain", sizeof(boot_task.name));
+	boot_task.state = TASK_RUNNING;
+	boot_task.id = next_id++;
+	stats.tasks = 1;
+	c->task = &boot_task;
+	c->idle_task = task_new("idle", idle_loop, NULL);
+	if (!c->idle_task)
+		panic("sched_init: no memory for the idle task");
+	c->idle_task->state = TASK_RUNNABLE;
+	ready = true;
+}
+
+bool sched_ready(void)
+{
+	return ready;
+}
+
+void sched_get_stats(struct sched_stats *st)
+{
+	spin_lock(&sched_lock);
+	*st = stats;
+	spin_unlock(&sched_lock);
+}

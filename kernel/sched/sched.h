@@ -1,0 +1,76 @@
+/*
+ * Tasks and the scheduler's public face. A task is a thread of control
+ * in the kernel with its own stack: kmain is the first, the idle task
+ * runs when nothing else can, and task_spawn makes more. Processes (a
+ * later issue) will be tasks with a user address space.
+ *
+ * Waiting is sleeping: a task that must wait for something (a disk
+ * request, a lock, another task) sleeps on a wait queue and is woken by
+ * whoever makes the condition true, often an interrupt handler. The
+ * pattern, with the lock lk that protects cond:
+ *
+ *	spin_lock(&lk);
+ *	while (!cond)
+ *		sleep_on(&wq, &lk);
+ *	spin_unlock(&lk);
+ *
+ * and on the other side spin_lock(&lk); make cond true; wake_up(&wq);
+ * spin_unlock(&lk). sleep_on releases lk only once the task is on wq, so
+ * no wakeup is lost. Scheduling is cooperative for now: a task runs until
+ * it sleeps, yields or exits (timer preemption comes with the scheduler
+ * issue). docs/sched.md has the picture.
+ */
+#ifndef KESTREL_SCHED_H
+#define KESTREL_SCHED_H
+
+#include "lib/spinlock.h"
+
+struct task;
+
+struct waitqueue {
+	struct task *head, *tail; /* sleepers, in arrival order (sched lock) */
+};
+
+#define WAITQUEUE_INIT     \
+	{                  \
+		NULL, NULL \
+	}
+
+/* Boot: make the running flow (kmain) a task and start the idle task.
+ * Before this, sleep_on must not be called. */
+void sched_init(void);
+bool sched_ready(void);
+
+/* A new kernel task running fn(arg), runnable at once; NULL when out of
+ * memory. When fn returns the task exits. */
+struct task *task_spawn(const char *name, void (*fn)(void *), void *arg);
+/* End the running task; its stack is freed by the next one to run. */
+__noreturn void task_exit(void);
+struct task *current_task(void);
+const char *task_name(const struct task *t);
+unsigned int task_id(const struct task *t);
+
+/* Let every other runnable task run once. */
+void sched_yield(void);
+
+/* Sleep on wq; the caller holds lk, which is released while asleep and
+ * taken again before returning. Spurious wakeups happen: always recheck
+ * the condition. Must not be called from an interrupt handler. */
+void sleep_on(struct waitqueue *wq, struct spinlock *lk);
+/* As sleep_on, but also woken once time_ns() reaches deadline_ns. */
+void sleep_on_until(struct waitqueue *wq, struct spinlock *lk,
+		    uint64_t deadline_ns);
+/* Wake every task sleeping on wq; callable from interrupt handlers. */
+void wake_up(struct waitqueue *wq);
+
+/* Called by the timer interrupt: wakes tasks whose deadline passed. */
+void sched_tick(void);
+
+struct sched_stats {
+	uint64_t switches;  /* context switches */
+	unsigned int tasks; /* alive, idle tasks included */
+	unsigned int runnable;
+};
+void sched_get_stats(struct sched_stats *st);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * Tests of tasks and sleeping (suite sched): tasks run and exit and their
+ * memory comes back; two tasks hand a turn back and forth through wait
+ * queues; a sleep lock keeps four tasks out of each other's critical
+ * section even when its holder yields inside it; a timed sleep wakes at
+ * its deadline; sleeping with a spinlock held is caught.
+ */
+#include "arch/x86_64/arch.h"
+#include "lib/ktest.h"
+#include "lib/sleeplock.h"
+#include "mm/mm.h"
+#include "sched/sched.h"
+
+#define NS_PER_MS 1000000UL
+
+/* Shared by the tests below; each test sets it up before spawning. */
+static struct spinlock test_lock = SPINLOCK_INIT("sched test");
+static struct waitqueue test_wait = WAITQUEUE_INIT;
+static unsigned int finished; /* test_lock */
+
+/* Wait (sleeping) until n tasks have said they finished, then yield once
+ * so the last one to exit is reaped. */
+static void wait_finished(unsigned int n)
+{
+	spin_lock(&test_lock);
+	while (finished < n)
+		sleep_on(&test_wait, &test_lock);
+	spin_unlock(&test_lock);
+	sched_yield();
+}
+
+static void say_finished(void)
+{
+	spin_lock(&test_lock);
+	finished++;
+	wake_up(&test_wait);
+	spin_unlock(&test_lock);
+}
+
+/* ---- spawn and exit ---------------------------------------------------- */
+
+static unsigned int ran[8];
+
+static void record_run(void *arg)
+{
+	ran[(uintptr_t)arg]++;
+	say_finished();
+}
+
+KTEST(sched, spawn_exit)
+{
+	struct frame_stats before, after;
+	struct sched_stats s0, s1;
+
+	finished = 0;
+	memset(ran, 0, sizeof(ran));
+	kmalloc_trim();
+	frames_get_stats(&before);
+	sched_get_stats(&s0);
+	for (uintptr_t i = 0; i < ARRAY_SIZE(ran); i++)
+		KT_ASSERT(task_spawn("spawn", record_run, (void *)i),
+			  "task_spawn %lu failed", i);
+	wait_finished(ARRAY_SIZE(ran));
+	for (unsigned int i = 0; i < ARRAY_SIZE(ran); i++)
+		KT_ASSERT_EQ(ran[i], 1);
+	sched_get_stats(&s1);
+	KT_ASSERT_EQ(s1.tasks, s0.tasks);
+	KT_ASSERT(s1.switches > s0.switches, "no context switch counted");
+	kmalloc_trim();
+	frames_get_stats(&after);
+	KT_ASSERT_EQ(after.free, before.free);
+}
+
+/* ---- ping-pong ------------------------------------------------------------ */
+
+#define TURNS 1000
+
+static struct waitqueue ping_wait = WAITQUEUE_INIT;
+static unsigned int turn; /* test_lock: even for ping, odd for pong */
+static unsigned int out_of_turn;
+
+/* Player p takes turns p, p + 2, p + 4 ... */
+static void player(void *arg)
+{
+	unsigned int p = (uintptr_t)arg;
+
+	for (unsigned int i = 0; i < TURNS; i++) {
+		spin_lock(&test_lock);
+		while (turn % 2 != p)
+			sleep_on(&ping_wait, &test_lock);
+		if (turn != 2 * i + p)
+			out_of_turn++;
+		turn++;
+		wake_up(&ping_wait);
+		spin_unlock(&test_lock);
+	}
+	say_finished();
+}
+
+KTEST(sched, ping_pong)
+{
+	finished = turn = out_of_turn = 0;
+	KT_ASSERT(task_spawn("ping", player, (void *)0), "spawn ping");
+	KT_ASSERT(task_spawn("pong", player, (void *)1), "spawn pong");
+	wait_finished(2);
+	KT_ASSERT_EQ(turn, 2 * TURNS);
+	KT_ASSERT_EQ(out_of_turn, 0);
+}
+
+/* ---- a sleep lock held across a yield ------------------------------------ */
+
+#define LOCKERS 4
+#define ROUNDS 100
+
+static struct sleeplock counter_lock = SLEEPLOCK_INIT("sched test counter");
+static unsigned int counter; /* counter_lock */
+
+static void locker(void *arg)
+{
+	for (unsigned int i = 0; i < ROUNDS; i++) {
+		unsigned int seen;
+
+		sleep_lock(&counter_lock);
+		seen = counter;
+		sched_yield(); /* every other locker runs now */
+		counter = seen + 1;
+		sleep_unlock(&counter_lock);
+	}
+	say_finished();
+}
+
+KTEST(sched, sleeplock_exclusion)
+{
+	finished = counter = 0;
+	for (uintptr_t i = 0; i < LOCKERS; i++)
+		KT_ASSERT(task_spawn("locker", locker, (void *)i), "spawn");
+	wait_finished(LOCKERS);
+	KT_ASSERT_EQ(counter, LOCKERS * ROUNDS);
+}
+
+/* ---- a timed sleep ---------------------------------------------------------- */
+
+KTEST(sched, timed_sleep)
+{
+	struct waitqueue nobody = WAITQUEUE_INIT;
+	uint64_t start = time_ns(), deadline = start + 50 * NS_PER_MS, woke;
+
+	spin_lock(&test_lock);
+	while (time_ns() < deadline)
+		sleep_on_until(&nobody, &test_lock, deadline);
+	spin_unlock(&test_lock);
+	woke = time_ns();
+	/* The tick checks deadlines: late by at most a few ticks. */
+	KT_ASSERT(woke - deadline < 4 * 1000000000UL / timer_hz + NS_PER_MS,
+		  "woke %lu ms after the deadline",
+		  (woke - deadline) / NS_PER_MS);
+}
+
+/* Sleeping on a wait queue while holding a second spinlock would let
+ * another task spin on it forever: the scheduler refuses. */
+KTEST_CRASH(sched, sleep_holding_spinlock)
+{
+	static struct spinlock held = SPINLOCK_INIT("held across sleep");
+	struct waitqueue nobody = WAITQUEUE_INIT;
+
+	spin_lock(&held);
+	spin_lock(&test_lock);
+	sleep_on_until(&nobody, &test_lock, time_ns() + NS_PER_MS);
+}
