@@ -9,6 +9,7 @@
 #include "arch/x86_64/arch.h"
 #include "drivers/drivers.h"
 #include "lib/spinlock.h"
+#include "sched/sched.h"
 
 #define KPRINTF_MAX 512
 #define INPUT_SIZE 256
@@ -16,6 +17,7 @@
 static struct spinlock console_lock = SPINLOCK_INIT("console");
 
 static struct spinlock input_lock = SPINLOCK_INIT("console input");
+static struct waitqueue input_wait = WAITQUEUE_INIT; /* readers */
 /* Protected by input_lock. read == write means empty. */
 static char input[INPUT_SIZE];
 static unsigned int input_read, input_write;
@@ -68,6 +70,7 @@ void console_input(char c)
 	/* When full, the newest byte is dropped, as a UART would. */
 	if (input_write - input_read < INPUT_SIZE)
 		input[input_write++ % INPUT_SIZE] = c;
+	wake_up(&input_wait);
 	spin_unlock(&input_lock);
 }
 
@@ -82,21 +85,18 @@ int console_getc_nowait(void)
 	return c;
 }
 
-/* Wait for a byte. Interrupts are off between the check and the hlt
- * (sti takes effect after hlt starts), so no byte is missed. */
+/* Sleep until a byte is typed; console_input wakes us under the same
+ * lock, so no byte is missed (kernel/sched/sched.h). */
 static char getc_wait(void)
 {
-	for (;;) {
-		int c;
+	char c;
 
-		irq_disable();
-		c = console_getc_nowait();
-		if (c >= 0) {
-			irq_enable();
-			return c;
-		}
-		irq_enable_and_halt();
-	}
+	spin_lock(&input_lock);
+	while (input_read == input_write)
+		sleep_on(&input_wait, &input_lock);
+	c = input[input_read++ % INPUT_SIZE];
+	spin_unlock(&input_lock);
+	return c;
 }
 
 #define CTRL(c) ((c) - '@')

@@ -24,8 +24,8 @@ void console_input(char c);
 int console_getc_nowait(void);
 /* Read a line with echo, backspace (^H, DEL) and kill-line (^U), ended by
  * Enter (CR or LF) or ^D on an empty line (returns -1). The line is
- * NUL-terminated without its newline; returns its length. Waits with hlt,
- * so interrupts must be on. */
+ * NUL-terminated without its newline; returns its length. Sleeps until
+ * keys arrive (a task, after sched_init). */
 int console_readline(char *buf, size_t size);
 
 /* ---- the devices ---- */
