@@ -13,3 +13,9 @@ ktest_pass sched.timed_sleep 5
 crash_test sched.sleep_holding_spinlock 5 -- \
 	"switches with a spinlock held besides the sched lock" \
 	frame:ktest_sched_sleep_holding_spinlock
+
+# A task's stack has an unmapped guard page below it, like the boot
+# stack: running off it is reported, not a silent heap overwrite.
+crash_test sched.task_stack_overflow 10 -- \
+	"double fault (#DF), vector 8" "kernel stack overflow" \
+	frame:task_stack_recurse

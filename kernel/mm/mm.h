@@ -108,4 +108,13 @@ int vm_walk(struct vm_space *vs, uintptr_t va, physaddr_t *pa,
  * virtual address of pa (any offset within the page kept), or NULL. */
 void *vm_map_mmio(physaddr_t pa, size_t len);
 
+/* A kernel stack of KSTACK_SIZE bytes in the stack area, with an unmapped
+ * guard page below it, so running off its end faults at once (and is
+ * reported as a stack overflow) instead of overwriting other memory.
+ * Returns its lowest address, or NULL when memory runs out. */
+void *kstack_alloc(void);
+void kstack_free(void *stack);
+/* Is va in the guard page of a stack (the boot stack's or a task's)? */
+bool kstack_in_guard(uintptr_t va);
+
 #endif

@@ -171,7 +171,7 @@ static void reap_dead(void)
 	this_cpu()->dead_task = NULL;
 	irq_pop_off();
 	if (dead) {
-		kfree(dead->stack);
+		kstack_free(dead->stack);
 		kfree(dead);
 	}
 }
@@ -198,7 +198,7 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 
 	if (!t)
 		return NULL;
-	t->stack = kmalloc(KSTACK_SIZE);
+	t->stack = kstack_alloc();
 	if (!t->stack) {
 		kfree(t);
 		return NULL;

@@ -167,3 +167,33 @@ KTEST_CRASH(sched, sleep_holding_spinlock)
 	spin_lock(&test_lock);
 	sleep_on_until(&nobody, &test_lock, time_ns() + NS_PER_MS);
 }
+
+/* ---- a task's stack overflow ------------------------------------------------- */
+
+static volatile uint64_t recursion_limit = 1UL << 40;
+
+/* 512 bytes a call, used after the next call: no loop, no tail call. */
+static __noinline uint64_t task_stack_recurse(uint64_t depth)
+{
+	volatile uint8_t frame[512];
+
+	if (depth >= recursion_limit)
+		return 0;
+	frame[depth % sizeof(frame)] = depth;
+	return task_stack_recurse(depth + 1) + frame[0];
+}
+
+static void overflow_task(void *arg)
+{
+	kprintf("task %s: recursing until its stack overflows\n",
+		task_name(current_task()));
+	task_stack_recurse(0);
+}
+
+/* A task running off its stack hits the guard page below it: a double
+ * fault reported as a kernel stack overflow, naming the function. */
+KTEST_CRASH(sched, task_stack_overflow)
+{
+	KT_ASSERT(task_spawn("overflow", overflow_task, NULL), "spawn");
+	wait_finished(1); /* never: the task does not finish */
+}

@@ -5,6 +5,7 @@
  *   0x0000000000000000 .. 0x00007fffffffffff   user space (later issues)
  *   0xffff800000000000 ..                      direct map of physical memory
  *   0xffffc00000000000 ..                      device registers (uncached)
+ *   0xffffc04000000000 ..                      task stacks, each above a guard page
  *   0xffffffff80000000 ..                      kernel image (-mcmodel=kernel)
  */
 #ifndef KESTREL_ARCH_MEMLAYOUT_H
@@ -22,6 +23,10 @@
 /* Window where MMIO registers are mapped with caching disabled. */
 #define MMIO_BASE 0xffffc00000000000
 #define MMIO_SIZE 0x0000004000000000 /* 256 GiB */
+/* Kernel stacks of tasks: slots of a guard page (never mapped) and then
+ * KSTACK_SIZE bytes of stack. */
+#define KSTACK_AREA_BASE 0xffffc04000000000
+#define KSTACK_AREA_SIZE 0x0000001000000000 /* 64 GiB */
 /* The kernel image: virtual = KERNEL_VMA + physical. */
 #define KERNEL_VMA 0xffffffff80000000
 

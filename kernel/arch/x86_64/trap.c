@@ -131,16 +131,6 @@ static void print_page_fault(const struct trapframe *tf)
 		(e & 0x20) ? ", protection key" : "");
 }
 
-/* Is the stack pointer in a guard page? Then the report says stack
- * overflow instead of leaving the reader to work it out. */
-static bool in_stack_guard(uint64_t rsp)
-{
-	extern char boot_stack_guard[], boot_stack_bottom[];
-
-	return rsp >= (uint64_t)boot_stack_guard - 256 &&
-	       rsp < (uint64_t)boot_stack_bottom;
-}
-
 void trap_report(const struct trapframe *tf, const char *title)
 {
 	kprintf("\nKERNEL PANIC: %s\n", title);
@@ -150,8 +140,8 @@ void trap_report(const struct trapframe *tf, const char *title)
 			this_cpu()->id);
 	if (tf->vector == EXC_PAGE_FAULT)
 		print_page_fault(tf);
-	if (in_stack_guard(tf->rsp))
-		kprintf("  rsp %016lx is in the guard page below the boot "
+	if (kstack_in_guard(tf->rsp))
+		kprintf("  rsp %016lx is in the guard page below a kernel "
 			"stack: kernel stack overflow\n",
 			tf->rsp);
 	kprintf("  rip %016lx", tf->rip);
