@@ -1,5 +1,5 @@
 /*
- * Trap entry. One small stub per vector pushes a zero error code (when the
+ * Trap entry. One small entry routine per vector pushes a zero error code (when the
  * CPU pushes none) and the vector number, then trap_common saves the
  * general registers into a struct trapframe (arch.h) and calls trap().
  * The CPU has already switched stacks if needed (TSS rsp0 or an IST).
@@ -9,7 +9,7 @@
 #define EFAULT 14
 
 	.altmacro
-.macro trap_stub n
+.macro trap_entry_for n
 	.balign 16
 trap_vector_\n:
 	/* Vectors 8, 10-14, 17, 21, 29 and 30 come with an error code. */
@@ -20,14 +20,14 @@ trap_vector_\n:
 	jmp trap_common
 .endm
 
-.macro trap_stub_address n
+.macro trap_entry_address n
 	.quad trap_vector_\n
 .endm
 
 	.text
 	.set i, 0
 	.rept 256
-	trap_stub %i
+	trap_entry_for %i
 	.set i, i + 1
 	.endr
 
@@ -74,7 +74,7 @@ trap_common:
 trap_vectors:
 	.set i, 0
 	.rept 256
-	trap_stub_address %i
+	trap_entry_address %i
 	.set i, i + 1
 	.endr
 
