@@ -81,6 +81,15 @@ struct vm_space {
 
 extern struct vm_space kernel_space;
 
+/* A new address space for a process: an empty user half, and the kernel
+ * half shared with kernel_space (its PML4 entries copied; vm_init gave
+ * each a PDPT, so they never change). 0 or -ENOMEM. */
+int vm_space_create(struct vm_space *vs);
+/* Free the user half's page tables and every frame mapped there (an
+ * address space owns its user frames), then the PML4. vs must not be
+ * loaded in any CPU's CR3. */
+void vm_space_destroy(struct vm_space *vs);
+
 /* Boot: build the kernel's page tables (direct map of all memory, the
  * kernel image with W^X, an unmapped guard page below the boot stack)
  * and switch to them. */

@@ -482,6 +482,58 @@ static void map_kernel_image(void)
 	map_image((uintptr_t)_kernel_edata, (uintptr_t)_kernel_end, 0);
 }
 
+int vm_space_create(struct vm_space *vs)
+{
+	physaddr_t pml4 = frame_alloc();
+	uint64_t *new, *kernel;
+
+	if (!pml4)
+		return -ENOMEM;
+	new = phys_to_virt(pml4);
+	kernel = phys_to_virt(kernel_space.pml4);
+	memset(new, 0, PML4_KERNEL_FIRST * sizeof(uint64_t));
+	memcpy(new + PML4_KERNEL_FIRST, kernel + PML4_KERNEL_FIRST,
+	       (PT_ENTRIES - PML4_KERNEL_FIRST) * sizeof(uint64_t));
+	vs->pml4 = pml4;
+	spin_init(&vs->lock, "vm_space");
+	return 0;
+}
+
+/* Free what the table at level (3: PDPT, 2: PD, 1: PT) maps, then the
+ * tables below it. */
+static void free_user_table(const uint64_t *table, int level)
+{
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		uint64_t e = table[i];
+
+		if (!(e & PTE_PRESENT))
+			continue;
+		if (level == 1) {
+			frame_free(e & PTE_ADDR);
+		} else if (e & PTE_LARGE) {
+			frames_free(e & PTE_LARGE_ADDR, PD_SHIFT - PT_SHIFT);
+		} else {
+			free_user_table(table_of(e), level - 1);
+			frame_free(e & PTE_ADDR);
+		}
+	}
+}
+
+void vm_space_destroy(struct vm_space *vs)
+{
+	uint64_t *pml4 = phys_to_virt(vs->pml4);
+
+	assert(read_cr3() != vs->pml4);
+	for (unsigned int i = 0; i < PML4_KERNEL_FIRST; i++) {
+		if (!(pml4[i] & PTE_PRESENT))
+			continue;
+		free_user_table(table_of(pml4[i]), 3);
+		frame_free(pml4[i] & PTE_ADDR);
+	}
+	frame_free(vs->pml4);
+	vs->pml4 = 0;
+}
+
 /* Give every upper-half PML4 entry its PDPT now (see the top). */
 static void share_kernel_half(void)
 {
