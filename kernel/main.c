@@ -77,6 +77,7 @@ void kmain(physaddr_t multiboot_info)
 	uart_init();
 	vga_init();
 	cpu_init_boot();
+	syscall_init();
 	multiboot2_parse(multiboot_info);
 	read_cmdline();
 

@@ -32,6 +32,9 @@ struct task {
 	void *stack; /* KSTACK_SIZE bytes; NULL for kmain (the boot stack) */
 	void (*fn)(void *);
 	void *arg;
+	struct vm_space *vs; /* user address space, or NULL (kernel only) */
+	void *owner;         /* its process, for task_owner */
+	uint64_t fs_base;    /* user TLS base (arch_prctl); only it changes */
 
 	/* The sched lock protects the rest. */
 	enum task_state state;
@@ -123,6 +126,14 @@ static void make_runnable(struct task *t)
 
 /* ---- switching --------------------------------------------------------- */
 
+static uint64_t stack_top(const struct task *t)
+{
+	extern char boot_stack_top[];
+
+	return t->stack ? (uint64_t)t->stack + KSTACK_SIZE
+			: (uint64_t)boot_stack_top;
+}
+
 /* The running task has set its new state (and queued itself if it is
  * runnable): run the next one. Caller holds sched_lock and no other
  * spinlock; it still holds it when this returns, in the same task, once
@@ -154,6 +165,9 @@ static void schedule_locked(void)
 	 * intena): each task gets its own back after the switch. */
 	depth = c->irq_off_depth;
 	were_enabled = c->irq_were_enabled;
+	arch_switch_to(stack_top(next),
+		       next->vs ? next->vs->pml4 : kernel_space.pml4,
+		       next->fs_base);
 	context_switch(&prev->rsp, next->rsp);
 	c = this_cpu();
 	c->irq_off_depth = depth;
@@ -224,10 +238,18 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 
 struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
 {
+	return task_spawn_in(name, NULL, NULL, fn, arg);
+}
+
+struct task *task_spawn_in(const char *name, struct vm_space *vs, void *owner,
+			   void (*fn)(void *), void *arg)
+{
 	struct task *t = task_new(name, fn, arg);
 
 	if (!t)
 		return NULL;
+	t->vs = vs;
+	t->owner = owner;
 	spin_lock(&sched_lock);
 	make_runnable(t);
 	spin_unlock(&sched_lock);
@@ -257,6 +279,27 @@ struct task *current_task(void)
 	t = this_cpu()->task;
 	irq_pop_off();
 	return t;
+}
+
+void *task_owner(const struct task *t)
+{
+	return t->owner;
+}
+
+uint64_t task_stack_top(const struct task *t)
+{
+	return stack_top(t);
+}
+
+void task_set_fs_base(uint64_t base)
+{
+	struct task *t = current_task();
+
+	irq_push_off();
+	t->fs_base = base;
+	arch_switch_to(stack_top(t), t->vs ? t->vs->pml4 : kernel_space.pml4,
+		       base);
+	irq_pop_off();
 }
 
 const char *task_name(const struct task *t)

@@ -44,6 +44,16 @@ bool sched_ready(void);
 /* A new kernel task running fn(arg), runnable at once; NULL when out of
  * memory. When fn returns the task exits. */
 struct task *task_spawn(const char *name, void (*fn)(void *), void *arg);
+struct vm_space;
+/* A task that runs in the address space vs (NULL: the kernel's only);
+ * owner is what task_owner returns (its process). */
+struct task *task_spawn_in(const char *name, struct vm_space *vs, void *owner,
+			   void (*fn)(void *), void *arg);
+void *task_owner(const struct task *t);
+/* The top of t's kernel stack (where a trap from user mode lands). */
+uint64_t task_stack_top(const struct task *t);
+/* Set the running task's FS base (user TLS; arch_prctl). */
+void task_set_fs_base(uint64_t base);
 /* End the running task; its stack is freed by the next one to run. */
 __noreturn void task_exit(void);
 struct task *current_task(void);

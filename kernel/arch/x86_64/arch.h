@@ -171,7 +171,10 @@ struct task;
 
 struct cpu {
 	struct cpu *self; /* at %gs:0, so this_cpu() is a single load */
-	unsigned int id;  /* index into cpus[] */
+	/* For the syscall entry (syscall.S), at fixed offsets: */
+	uint64_t syscall_stack; /* CPU_SYSCALL_STACK: the task's stack top */
+	uint64_t user_rsp;      /* CPU_USER_RSP: user rsp during entry */
+	unsigned int id;        /* index into cpus[] */
 	unsigned int apic_id;
 	int irq_off_depth;     /* nesting of irq_push_off() */
 	bool irq_were_enabled; /* IF before the outermost irq_push_off() */
@@ -201,6 +204,15 @@ static inline struct cpu *this_cpu(void)
 	return c;
 }
 
+struct trapframe;
+
+/* Before running a task: its kernel stack top (for interrupts and system
+ * calls from user mode), its page tables, its FS base (user TLS). */
+void arch_switch_to(uint64_t stack_top, physaddr_t cr3, uint64_t fs_base);
+/* Leave for user mode with the registers in tf, which lies at the top of
+ * the running task's kernel stack (vectors.S). */
+__noreturn void user_enter(struct trapframe *tf);
+
 /* Interrupt-disable nesting, as xv6's push_off/pop_off: the spinlock
  * code uses these so that a lock is never held with interrupts on. */
 void irq_push_off(void);
@@ -225,6 +237,9 @@ struct trapframe {
 
 #define ISA_IRQ_KEYBOARD 1
 #define ISA_IRQ_COM1 4
+
+/* "page fault (#PF)" and so on, for reports. */
+const char *exception_name(unsigned int vector);
 
 /* Route ISA interrupt irq through the I/O APIC to this CPU and call
  * handler for each one. Called once per irq, at boot. */

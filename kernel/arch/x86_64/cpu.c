@@ -6,6 +6,11 @@
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
 
+_Static_assert(offsetof(struct cpu, syscall_stack) == CPU_SYSCALL_STACK,
+	       "syscall.S finds the kernel stack at CPU_SYSCALL_STACK");
+_Static_assert(offsetof(struct cpu, user_rsp) == CPU_USER_RSP,
+	       "syscall.S saves the user stack at CPU_USER_RSP");
+
 struct cpu cpus[MAX_CPUS];
 unsigned int ncpus_found = 1;
 
@@ -127,6 +132,36 @@ void cpu_init_boot(void)
 	gdt_load(c);
 	asm volatile("movw %w0, %%fs; movw %w0, %%gs" : : "r"(0));
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
+}
+
+/* Flags cleared on syscall entry: interrupts, direction, single-step,
+ * alignment checks (the entry turns interrupts back on itself). */
+#define SYSCALL_FMASK ((1UL << 9) | (1UL << 10) | (1UL << 8) | (1UL << 18))
+
+/* syscall enters at syscall_entry with the kernel's code segment; sysret
+ * returns with the user's (SDM vol. 3A, 5.8.8: STAR[63:48] + 16 is the
+ * user CS, + 8 the user SS, so the user pair sits above kernel data). */
+void syscall_init(void)
+{
+	extern char syscall_entry[];
+
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	wrmsr(MSR_STAR,
+	      ((uint64_t)SEL_KDATA << 48) | ((uint64_t)SEL_KCODE << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_FMASK, SYSCALL_FMASK);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void arch_switch_to(uint64_t stack_top, physaddr_t cr3, uint64_t fs_base)
+{
+	struct cpu *c = this_cpu();
+
+	c->tss.rsp[0] = stack_top;
+	c->syscall_stack = stack_top;
+	if (read_cr3() != cr3)
+		write_cr3(cr3);
+	wrmsr(MSR_FS_BASE, fs_base);
 }
 
 void irq_push_off(void)

@@ -33,11 +33,16 @@
 #define MSR_EFER 0xc0000080
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_FMASK 0xc0000084
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define EFER_SCE (1 << 0) /* syscall/sysret enabled */
 
 void cpu_init_boot(void);
+void syscall_init(void);
 
 /* trap.c */
-const char *exception_name(unsigned int vector);
 /* Print the report every fatal trap and every panic shows. */
 void trap_report(const struct trapframe *tf, const char *title);
 

@@ -35,6 +35,15 @@
 
 #define KSTACK_SIZE 16384
 
+/* Offsets in struct cpu that the syscall entry reads through %gs
+ * (checked by static asserts in cpu.c). */
+#define CPU_SYSCALL_STACK 8
+#define CPU_USER_RSP 16
+
+/* The highest user address + 1, and where the user stack starts. */
+#define USER_TOP 0x0000800000000000
+#define USER_STACK_TOP 0x00007ffffffff000
+
 /* GDT selectors (kernel/arch/x86_64/gdt.c). The user pair is ordered as
  * sysret needs it: user data at STAR base + 8, user code at base + 16. */
 #define SEL_KCODE 0x08

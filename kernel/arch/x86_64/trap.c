@@ -12,6 +12,7 @@
 #include "drivers/drivers.h"
 #include "lib/spinlock.h"
 #include "mm/mm.h"
+#include "proc/proc.h"
 
 struct extable_entry {
 	uint64_t fault_rip;
@@ -224,7 +225,9 @@ void trap(struct trapframe *tf)
 {
 	uint64_t v = tf->vector;
 
-	if (v < 32) {
+	if (v < 32 && (tf->cs & 3)) {
+		proc_user_fault(tf);
+	} else if (v < 32) {
 		kernel_exception(tf);
 	} else if (v == VEC_TIMER) {
 		timer_interrupt();

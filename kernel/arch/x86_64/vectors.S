@@ -32,7 +32,13 @@ trap_vector_\n:
 	.endr
 
 trap_common:
-	pushq %rax
+	/* From user mode (CS's low bits are 3): switch GS to the kernel's
+	 * per-CPU data. The CPU frame's cs is 24 bytes up (vector, error,
+	 * rip, cs). */
+	testb $3, 24(%rsp)
+	jz 1f
+	swapgs
+1:	pushq %rax
 	pushq %rbx
 	pushq %rcx
 	pushq %rdx
@@ -50,6 +56,7 @@ trap_common:
 	cld
 	movq %rsp, %rdi
 	call trap
+trap_return:
 	popq %r15
 	popq %r14
 	popq %r13
@@ -66,7 +73,21 @@ trap_common:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp		/* vector and error code */
-	iretq
+	/* Back to user mode: give GS back to the user (cs is 8 bytes up). */
+	testb $3, 8(%rsp)
+	jz 1f
+	swapgs
+1:	iretq
+
+/*
+ * void user_enter(struct trapframe *tf): leave the kernel for user mode
+ * with the registers in tf (on the task's kernel stack, below its top),
+ * through the same exit path as every trap.
+ */
+	.globl user_enter
+user_enter:
+	movq %rdi, %rsp
+	jmp trap_return
 
 	.section .rodata
 	.balign 8
