@@ -44,8 +44,12 @@ for m in 128:128M 1024:1G 4096:4G; do
 done
 
 # Every test the kernel has (but the crash tests), on the newest CPU model
-# TCG offers.
-boot cpu_max cpu=max mem=512M cmdline="ktest=all" timeout=120
+# TCG offers, with (a copy of) the root image, whose programs the proc
+# tests run.
+mkdir -p "$BUILD/grade/boot" && cp "$BUILD/root.img" "$BUILD/grade/boot/all.img" ||
+	die "no $BUILD/root.img: run make first"
+boot cpu_max cpu=max mem=512M disk="$BUILD/grade/boot/all.img" \
+	cmdline="ktest=all root=vda" timeout=120
 test_start cpu_max 10
 expect_exit 1
 need_re '^ktest: [1-9][0-9]* passed, 0 failed$'

@@ -107,6 +107,18 @@ char *strchr(const char *s, int c)
 	}
 }
 
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			last = s;
+		if (!*s)
+			return (char *)last;
+	}
+}
+
 /* Copies at most size-1 bytes and always terminates; returns strlen(src),
  * so a result >= size means the copy was cut short (as in OpenBSD). */
 size_t strlcpy(char *dst, const char *src, size_t size)

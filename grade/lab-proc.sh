@@ -1,0 +1,22 @@
+# Lab proc: user mode, system calls, loading programs, processes exiting
+# and faulting. Sourced by grade/grade.sh; helpers in grade/lib.sh.
+# Boots a copy of the root image as / (the tests run /bin/true and
+# /bin/false, and write small programs of their own to /tmp).
+
+pr_img=$BUILD/grade/proc/root.img
+mkdir -p "$BUILD/grade/proc" && cp "$BUILD/root.img" "$pr_img" ||
+	die "no $BUILD/root.img: run make first"
+
+boot proc disk="$pr_img" cmdline="ktest=proc root=vda"
+ktest_pass proc.true_and_false 10
+ktest_pass proc.faults_kill_only_the_process 10
+ktest_pass proc.syscalls 10
+ktest_pass proc.not_programs 5
+
+# The fault reports name the process, the fault and the address.
+test_start fault_reports 5
+need_re '^pid [0-9]+ \(null\): page fault \(#PF\) at rip 0x[0-9a-f]+, rsp 0x[0-9a-f]+, address 0: killed \(signal 11\)$'
+need_re '^pid [0-9]+ \(ud2\): invalid opcode \(#UD\) at rip'
+need_re '^pid [0-9]+ \(kwrite\): page fault .* address 0xffffffff80000000: killed \(signal 11\)$'
+forbid 'KERNEL PANIC'
+test_end
