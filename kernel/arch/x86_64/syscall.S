@@ -10,6 +10,7 @@
  * from rcx and rflags from r11. docs/syscalls.md walks through it.
  */
 #include "arch/x86_64/memlayout.h"
+#include "arch/x86_64/trapframe.inc"
 
 #define VEC_SYSCALL 256 /* not a CPU vector: marks a syscall frame */
 
@@ -26,41 +27,13 @@ syscall_entry:
 	pushq %rcx		/* rip */
 	pushq $0		/* error */
 	pushq $VEC_SYSCALL	/* vector */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_trapframe_regs
 	cld
 	movq %rsp, %rdi
 	sti			/* FMASK cleared IF on entry */
 	call syscall_dispatch
 	cli
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_trapframe_regs
 	addq $16, %rsp		/* vector and error */
 	/* sysret takes rip from rcx and rflags from r11; the frame's values
 	 * win (a handler may change them). syscall_dispatch made sure rip is

@@ -5,6 +5,7 @@
  * The CPU has already switched stacks if needed (TSS rsp0 or an IST).
  */
 #include "arch/x86_64/memlayout.h"
+#include "arch/x86_64/trapframe.inc"
 
 #define EFAULT 14
 
@@ -38,40 +39,12 @@ trap_common:
 	testb $3, 24(%rsp)
 	jz 1f
 	swapgs
-1:	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	push_trapframe_regs
 	cld
 	movq %rsp, %rdi
 	call trap
 trap_return:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_trapframe_regs
 	addq $16, %rsp		/* vector and error code */
 	/* Back to user mode: give GS back to the user (cs is 8 bytes up). */
 	testb $3, 8(%rsp)
