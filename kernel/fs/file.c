@@ -181,6 +181,23 @@ int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
 	return 0;
 }
 
+struct file *vfs_file_alloc(const struct file_operations *fops, void *private,
+			    struct inode *inode, int flags)
+{
+	struct file *f = kzalloc(sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->fops = fops;
+	f->private = private;
+	f->inode = inode;
+	f->flags = flags & ~OPEN_ONLY_FLAGS;
+	sleep_lock_init(&f->lock, "file");
+	f->refcount = 1;
+	__atomic_add_fetch(&open_files, 1, __ATOMIC_RELAXED);
+	return f;
+}
+
 void vfs_file_ref(struct file *f)
 {
 	__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
@@ -190,7 +207,10 @@ void vfs_close(struct file *f)
 {
 	if (__atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	vfs_iput(f->inode);
+	if (f->fops && f->fops->release)
+		f->fops->release(f);
+	if (f->inode)
+		vfs_iput(f->inode);
 	kfree(f);
 	__atomic_sub_fetch(&open_files, 1, __ATOMIC_RELAXED);
 }

@@ -202,9 +202,45 @@ struct file_system_type {
 		     struct super_block **out);
 };
 
+/*
+ * What a file that is not a plain file of a file system does when used:
+ * a device (kernel/fs/chardev.h registers these by number), a pipe, a
+ * terminal. The buffers are user addresses: the driver copies with
+ * copy_to_user/copy_from_user (kernel/syscall.h), as a Linux driver does.
+ * Every operation is optional: a missing read or write is -EINVAL, poll
+ * reports readable and writable, ioctl is -ENOTTY, llseek is -ESPIPE.
+ * Blocking operations sleep interruptibly and return -ERESTARTSYS when a
+ * signal is pending (signal_pending(), kernel/proc/proc.h); with
+ * O_NONBLOCK in f->flags they return -EAGAIN instead of sleeping.
+ */
+struct file;
+struct file_operations {
+	/* The file was just opened (f->inode is the device's inode, f->flags
+	 * set); may set f->private. An error fails the open. */
+	int (*open)(struct inode *inode, struct file *f);
+	/* The last reference to the open file is gone. */
+	void (*release)(struct file *f);
+	ssize_t (*read)(struct file *f, uint64_t ubuf, size_t n,
+			uint64_t *pos);
+	ssize_t (*write)(struct file *f, uint64_t ubuf, size_t n,
+			 uint64_t *pos);
+	/* POLLIN/POLLOUT/POLLHUP/POLLERR (fs/poll.h) ready now; never sleeps.
+	 * Whoever makes the answer change calls poll_notify(). */
+	unsigned int (*poll)(struct file *f);
+	/* arg is a number or a user address, as the command says. */
+	long (*ioctl)(struct file *f, unsigned int cmd, uint64_t arg);
+	int64_t (*llseek)(struct file *f, int64_t off, int whence);
+};
+
 /* An open file. */
 struct file {
-	struct inode *inode; /* referenced */
+	/* Constant after the open. fops is NULL for a file of a file system
+	 * (read and write go through its inode_operations); otherwise it
+	 * says what the file does, and inode is the device node, or NULL
+	 * for a pipe. private is the driver's. */
+	const struct file_operations *fops;
+	void *private;
+	struct inode *inode; /* referenced, or NULL */
 	int flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK ...: the open flags
 		    * but O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC */
 	/* Protected by lock (reads and writes through one file are
@@ -302,6 +338,10 @@ int vfs_statfs(struct inode *cwd, const char *path, struct kstatfs *st);
  * permission checks: everything runs as root. */
 int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
 	     struct file **out);
+/* A new open file (refcount 1) that is not a plain file: a pipe, a
+ * device; inode's reference (if any) passes to it. NULL without memory. */
+struct file *vfs_file_alloc(const struct file_operations *fops, void *private,
+			    struct inode *inode, int flags);
 void vfs_file_ref(struct file *f);
 /* Drop a reference; the last closes the file. */
 void vfs_close(struct file *f);

@@ -1,64 +1,153 @@
 /*
- * Processes: a task (kernel/sched) that runs a program in user mode, in
- * an address space of its own. This is the first step of the processes
- * work: a process is made by loading a static ELF executable
- * (proc_spawn), runs until it exits or faults, and its exit status is
- * collected with proc_wait. fork, file descriptors, signals and the rest
- * come next. docs/processes.md has the picture.
+ * Processes. A process is a task (kernel/sched) that runs a program in
+ * user mode, with what Unix gives it: an address space (struct mm), open
+ * files (struct fdtable), a working directory, a parent and children, a
+ * process group and session, signals, limits and accounting. The first
+ * one (init) is made from a file by proc_spawn; every other by fork.
+ * docs/processes.md has the pictures and the locking.
+ *
+ * Lifetime: alive, then a zombie once it exits (its memory and files are
+ * freed at once; the struct stays for the parent's wait), then gone when
+ * the parent reaps it. Children of a process that exits go to init.
  */
 #ifndef KESTREL_PROC_H
 #define KESTREL_PROC_H
 
 #include "arch/x86_64/arch.h"
-#include "mm/mm.h"
+#include "mm/uvm.h"
+#include "proc/signal.h"
 #include "sched/sched.h"
+#include "syscall.h"
 
-/* Linux's wait status: exit code << 8, or the signal that killed it. */
+/* Linux's wait status: exit code << 8, the signal that killed it (with
+ * 0x80 for a core dump), or 0x7f | sig << 8 for a stop, 0xffff for a
+ * continue. */
 #define WAIT_EXITED(code) (((code)&0xff) << 8)
 #define WAIT_SIGNALED(sig) ((sig)&0x7f)
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGSEGV 11
+#define WAIT_STOPPED(sig) ((((sig)&0xff) << 8) | 0x7f)
+#define WAIT_CONTINUED 0xffff
+
+#define PROC_NAME_MAX 16
+#define PROC_CMDLINE_MAX 4096
+#define PROC_MAX_DEFAULT 256 /* processes alive at once (proc.max=) */
+
+/* Resource limits (getrlimit): Linux's numbers. */
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_RSS 5
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0ULL)
+
+struct rlimit64 {
+	uint64_t cur, max;
+};
+
+enum proc_state {
+	PROC_ALIVE,
+	PROC_ZOMBIE, /* exited, waiting to be reaped */
+};
+
+struct fdtable;
+struct inode;
 
 struct proc {
 	/* Set at creation, constant afterwards. */
-	unsigned int pid;
-	char name[16];
-	struct vm_space vs;
+	int pid;
 	struct task *task;
-	uint64_t entry;    /* where the program starts */
-	uint64_t user_rsp; /* its initial stack pointer */
+	uint64_t start_ns; /* time_ns() at fork */
 
-	/* Protected by proc_lock (proc.c). */
-	bool exited;
-	int wait_status;
-	struct waitqueue exit_wait;
+	/* proc_lock (proc.c) protects the family, the state and the ids. */
+	struct proc *parent;
+	struct proc *children; /* newest first, linked by sibling */
+	struct proc *sibling;
+	struct proc *hash_next; /* pid hash chain */
+	int pgid, sid;
+	enum proc_state state;
+	int exit_status;     /* wait status, once a zombie */
+	int stop_report;     /* a stop or continue not yet seen by wait */
+	bool stopped;        /* SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU */
+	unsigned int refcount; /* the table's, the parent's, lookers' */
+	struct waitqueue child_wait; /* the process sleeps here in wait4 */
+	bool vfork_done;       /* a vfork parent sleeps until this */
+	struct waitqueue vfork_wait;
+
+	/* Changed only by the process itself (others may read them, racily,
+	 * for /proc): */
+	char name[PROC_NAME_MAX]; /* the program's base name, as comm */
+	char *cmdline;            /* argv, NUL-separated (kmalloc) */
+	size_t cmdline_len;
+	struct mm *mm;
+	struct fdtable *files;
+	struct inode *cwd; /* referenced */
+	unsigned int umask;
+	struct rlimit64 rlim[RLIM_NLIMITS];
+	int exit_signal; /* sent to the parent on exit: SIGCHLD, or 0 */
+	uint64_t syscall_nr; /* the call in progress, for restarts */
+
+	/* CPU time, in ns (atomic adds, by the process and the tick). */
+	uint64_t utime_ns, stime_ns;
+	uint64_t cutime_ns, cstime_ns; /* reaped children's (proc_lock) */
+
+	/* Signals: lock sig_lock. */
+	struct signal_state sig;
 };
 
-/* Load the static executable at path (ELF64, x86-64, ET_EXEC) with argv
- * and envp (NULL-terminated) into a new process and start it. 0 and *out,
- * or -ENOENT/-EACCES/-ENOEXEC (not a static x86-64 executable: a message
- * says why)/-ENOMEM. */
+/* Boot: the process table, the first process (init), set-up. */
+void proc_init(void);
+/* Load the static executable at path with argv and envp into a new
+ * process with no parent, started at once: 0 with *out (referenced), or
+ * a negative errno (-ENOENT, -ENOEXEC, ...). init and kernel tests use it. */
 int proc_spawn(const char *path, char *const argv[], char *const envp[],
 	       struct proc **out);
-/* Sleep until p exits; its wait status. p is freed. */
+/* Kernel callers of proc_spawn: sleep until p exits and reap it; its wait
+ * status. */
 int proc_wait(struct proc *p);
 
 /* The running process, or NULL in a kernel task. */
 struct proc *proc_current(void);
+/* The process with this pid, referenced (proc_put), or NULL. Zombies
+ * included. */
+struct proc *proc_get(int pid);
+void proc_put(struct proc *p);
+/* Call fn for each process (zombies included), under proc_lock: fn must
+ * not sleep. */
+void proc_for_each(void (*fn)(struct proc *p, void *arg), void *arg);
+/* Snapshot of the pids alive now, ascending, into pids (at most max);
+ * how many there are. For /proc and ps. */
+int proc_list_pids(int *pids, int max);
+/* The parent's pid (0 for init). */
+int proc_ppid(struct proc *p);
+
 /* End the running process with a wait status (never returns). */
 __noreturn void proc_exit(int wait_status);
 
-/* exec.c: load the program into p->vs; set p->entry and p->user_rsp. */
-int exec_load(struct proc *p, const char *path, char *const argv[],
-	      char *const envp[]);
+struct proc_counts {
+	unsigned int alive, zombies, max;
+	uint64_t forks; /* since boot */
+};
+void proc_get_counts(struct proc_counts *c);
+
+/* exec.c: load the program at path into mm (fresh, empty); on success
+ * *entry and *user_rsp say where it starts. A message on the console
+ * says why a file is not runnable. */
+int exec_load(struct mm *mm, const char *path, char *const argv[],
+	      char *const envp[], uint64_t *entry, uint64_t *user_rsp);
 
 /* syscall.c, from syscall.S */
 void syscall_dispatch(struct trapframe *tf);
 
-/* A fault in user mode: report it and end the process (trap.c). */
-__noreturn void proc_user_fault(struct trapframe *tf);
+/* A fault in user mode (trap.c): resolved by the page fault handler, or
+ * turned into a signal. */
+void proc_user_fault(struct trapframe *tf);
+/* On every way back to user mode (syscall, trap, interrupt): deliver
+ * pending signals, stop if stopped, preempt if asked. */
+void proc_return_to_user(struct trapframe *tf);
 
 #endif

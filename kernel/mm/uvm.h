@@ -1,0 +1,64 @@
+/*
+ * User memory: a process's address space as a list of areas (VMAs), each
+ * a range with its protection and what backs it (zero-fill anonymous
+ * memory, or a file through the page cache), filled in on demand by page
+ * faults. fork copies an address space copy-on-write: both sides map the
+ * same frames read-only, and a frame is copied when one side writes while
+ * others still use it (frames are reference counted). docs/memory.md,
+ * "User memory", has the pictures.
+ */
+#ifndef KESTREL_MM_UVM_H
+#define KESTREL_MM_UVM_H
+
+#include "lib/sleeplock.h"
+#include "mm/mm.h"
+
+struct file;
+struct vma;
+
+/* One address space. */
+struct mm {
+	struct vm_space vs; /* its page tables */
+	/* Protects the areas, brk and the page tables' user half against
+	 * concurrent changes (page faults take it too). */
+	struct sleeplock lock;
+	struct vma *vmas; /* sorted by address, disjoint */
+	uint64_t brk_start, brk; /* the heap: [brk_start, brk) */
+	uint64_t stack_top;      /* the main stack's top (it grows down) */
+	uint64_t stack_limit;    /* how far it may grow (RLIMIT_STACK) */
+	/* Atomic. */
+	unsigned int refcount;  /* processes sharing it (vfork, CLONE_VM) */
+	uint64_t minflt, majflt; /* faults without and with disk reads */
+};
+
+/* A new empty address space (refcount 1), or NULL. */
+struct mm *mm_create(void);
+/* fork: a copy-on-write copy of src (refcount 1), or NULL. */
+struct mm *mm_fork(struct mm *src);
+void mm_get(struct mm *mm);
+/* Drop a reference; the last frees every area, frame and page table, and
+ * writes back MAP_SHARED file pages. mm must not be loaded in any CPU's
+ * CR3 (the caller has switched away from it). */
+void mm_put(struct mm *mm);
+
+/* A page fault at addr with the CPU's error code (bit 0 present, 1
+ * write, 2 user, 4 instruction fetch), in the running process's mm:
+ * 0 when it is resolved (retry the access), -EFAULT (SIGSEGV: no area, or
+ * the access is not allowed), -EIO (SIGBUS: beyond the end of a mapped
+ * file, or a read error), -ENOMEM (out of memory). May sleep; called with
+ * interrupts on and no spinlock held. */
+int mm_fault(struct mm *mm, uint64_t addr, uint64_t error);
+
+/* exec: set up an area (used by the ELF loader). prot is PROT_* (Linux's:
+ * 1 read, 2 write, 4 exec). A file area maps f's bytes [off, off + filesz)
+ * at addr and zeros the rest up to len (bss); f may be NULL for anonymous
+ * memory. addr and off page aligned. */
+int mm_map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int prot,
+		 struct file *f, uint64_t off, uint64_t filesz);
+/* Describe the areas as Linux's /proc/PID/maps does, into buf (at most
+ * size bytes, NUL-terminated); the length it would have taken. */
+size_t mm_format_maps(struct mm *mm, char *buf, size_t size);
+/* Resident pages (frames mapped) and the sum of the areas' sizes. */
+void mm_usage(struct mm *mm, uint64_t *resident_pages, uint64_t *virt_bytes);
+
+#endif

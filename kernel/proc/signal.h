@@ -1,0 +1,168 @@
+/*
+ * Signals, with Linux's numbers, structures and semantics: each process
+ * has an action per signal (default, ignore, or a handler), a mask of
+ * blocked signals and a set of pending ones. A signal is sent by kill,
+ * by the terminal (^C, ^Z), by the kernel (SIGCHLD, SIGPIPE, faults);
+ * it is delivered when the process next returns to user mode, by running
+ * its handler on a frame built on the user stack (rt_sigreturn undoes it)
+ * or by the default action. docs/signals.md.
+ *
+ * A task that sleeps in the kernel on behalf of a process (a pipe read,
+ * wait4, nanosleep) must come back when a signal arrives: it loops on
+ *
+ *	while (!cond) {
+ *		if (signal_pending())
+ *			return -ERESTARTSYS;
+ *		sleep_on(&wq, &lk);
+ *	}
+ *
+ * signal_send wakes the task from any wait queue (task_interrupt). On the
+ * way out, -ERESTARTSYS becomes -EINTR, or restarts the call when the
+ * handler has SA_RESTART (or there is no handler).
+ */
+#ifndef KESTREL_SIGNAL_H
+#define KESTREL_SIGNAL_H
+
+#include "lib/lib.h"
+#include "lib/spinlock.h"
+
+#define NSIG 64 /* signals 1..64 */
+
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGSTKFLT 16
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGVTALRM 26
+#define SIGPROF 27
+#define SIGWINCH 28
+#define SIGIO 29
+#define SIGPWR 30
+#define SIGSYS 31
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+
+#define SA_NOCLDSTOP 0x00000001
+#define SA_NOCLDWAIT 0x00000002
+#define SA_SIGINFO 0x00000004
+#define SA_RESTORER 0x04000000
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define MINSIGSTKSZ 2048
+
+/* si_code values. */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRERR 2
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define TRAP_BRKPT 1
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
+
+/* The return value a blocking call gives when a signal interrupts it
+ * (never seen by user space). */
+#define ERESTARTSYS 512
+
+#define SIGBIT(sig) (1ULL << ((sig)-1))
+
+/* struct sigaction as the rt_sigaction system call passes it (the
+ * kernel's layout, not libc's). */
+struct k_sigaction {
+	uint64_t handler; /* SIG_DFL, SIG_IGN or a user address */
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+/* Linux's siginfo_t, 128 bytes; the fields Kestrel fills. */
+struct ksiginfo {
+	int32_t si_signo;
+	int32_t si_errno;
+	int32_t si_code;
+	int32_t pad0;
+	union {
+		struct {
+			int32_t pid;
+			uint32_t uid;
+			int32_t status; /* SIGCHLD */
+			int32_t pad1;
+			int64_t utime, stime;
+		} kill;
+		struct {
+			uint64_t addr; /* faults */
+		} fault;
+		uint8_t pad[112];
+	};
+};
+
+struct signal_state {
+	struct spinlock lock; /* protects everything here */
+	struct k_sigaction action[NSIG];
+	uint64_t blocked;
+	uint64_t pending;
+	struct ksiginfo info[NSIG]; /* for each pending signal */
+	uint64_t saved_mask; /* rt_sigsuspend's, restored after delivery */
+	bool restore_mask;
+	uint64_t altstack_sp, altstack_size;
+	int altstack_flags;
+};
+
+struct proc;
+struct trapframe;
+
+/* Initial state: every action SIG_DFL, nothing blocked or pending. */
+void signal_state_init(struct signal_state *s);
+/* fork: the child inherits actions, mask and alternate stack. */
+void signal_state_fork(struct signal_state *child,
+		       struct signal_state *parent);
+/* exec: handlers go back to SIG_DFL (ignored stay ignored). */
+void signal_state_exec(struct signal_state *s);
+
+/* Send sig to p (0 tests only). info may be NULL (SI_USER from the
+ * kernel). SIGKILL and SIGCONT wake a stopped process; a stop signal
+ * discards a pending SIGCONT and the reverse. */
+void signal_send(struct proc *p, int sig, const struct ksiginfo *info);
+/* Send to every process in group pgid; -ESRCH if there is none. */
+int signal_send_pgrp(int pgid, int sig);
+/* Has the running process an unblocked pending signal? */
+bool signal_pending(void);
+/* Deliver what is pending (proc_return_to_user). */
+void signal_deliver(struct trapframe *tf);
+
+#endif
