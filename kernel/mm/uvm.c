@@ -81,14 +81,6 @@ struct vma *vma_find(struct mm *mm, uint64_t addr)
 	return NULL;
 }
 
-struct vma *vma_heap(struct mm *mm)
-{
-	for (struct vma *v = mm->vmas; v; v = v->next)
-		if (v->start == mm->brk_start && !v->file)
-			return v;
-	return NULL;
-}
-
 bool mm_range_used(struct mm *mm, uint64_t start, uint64_t end)
 {
 	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
@@ -627,7 +619,7 @@ static const char *area_name(struct mm *mm, const struct vma *v)
 		return "";
 	if (v->end == mm->stack_top)
 		return "[stack]";
-	if (v->start == mm->brk_start && v->start < v->end)
+	if (v->start >= mm->brk_start && v->end <= ALIGN_UP(mm->brk, PAGE_SIZE))
 		return "[heap]";
 	return "";
 }

@@ -43,8 +43,6 @@ struct vma {
 
 /* The area containing addr, or NULL. */
 struct vma *vma_find(struct mm *mm, uint64_t addr);
-/* The heap (the area that starts at brk_start), or NULL. */
-struct vma *vma_heap(struct mm *mm);
 /* Is any of [start, end) mapped? */
 bool mm_range_used(struct mm *mm, uint64_t start, uint64_t end);
 /* Is all of [start, end) mapped? */
