@@ -84,6 +84,11 @@ static void start_init(void)
 	int err;
 
 	cmdline_option("init", path, sizeof(path));
+	if (strcmp(path, "none") == 0) {
+		kprintf("init: none asked for (init=none); the kernel "
+			"monitor\n");
+		return;
+	}
 	err = proc_spawn_init(path, argv, envp);
 	if (err) {
 		kprintf("init: cannot run %s (error %d); the kernel monitor "

@@ -666,6 +666,7 @@ __noreturn void proc_exit(int wait_status)
 		panic("init (pid 1) exited with wait status %#x: there is no "
 		      "one left to reap orphans",
 		      wait_status);
+	itimer_exit(p);
 	signal_exit(p);
 	fdtable_put(p->files);
 	p->files = NULL;

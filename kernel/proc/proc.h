@@ -97,6 +97,10 @@ struct proc {
 	uint64_t utime_ns, stime_ns;
 	uint64_t cutime_ns, cstime_ns; /* reaped children's (proc_lock) */
 
+	/* The real-time timer (itimer.c; its alarm lock). */
+	uint64_t alarm_at, alarm_every; /* time_ns() deadline, interval */
+	struct proc *alarm_next;
+
 	/* Signals: lock sig_lock. */
 	struct signal_state sig;
 };
@@ -135,6 +139,10 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info);
 /* Signal delivery stopped or continued p: tell its parent. */
 void proc_notify_stop(struct proc *p, int sig);
 void proc_notify_continue(struct proc *p);
+/* itimer.c: send SIGALRM to those due (timer interrupt); disarm at
+ * exit. */
+void itimer_tick(void);
+void itimer_exit(struct proc *p);
 /* The timer's accounting: ns of CPU time to the running process. */
 void proc_tick(bool user, uint64_t ns);
 
