@@ -157,7 +157,7 @@ static long sys_alarm(uint64_t seconds)
 		  &old_every);
 	if (!old_ns)
 		return 0;
-	return old_ns < 1000000000 ? 1 : (long)((old_ns + 500000000) /
-						1000000000);
+	return old_ns < 1000000000 ? 1
+				   : (long)((old_ns + 500000000) / 1000000000);
 }
 SYSCALL(alarm, sys_alarm);
