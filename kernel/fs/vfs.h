@@ -220,8 +220,7 @@ struct file_operations {
 	int (*open)(struct inode *inode, struct file *f);
 	/* The last reference to the open file is gone. */
 	void (*release)(struct file *f);
-	ssize_t (*read)(struct file *f, uint64_t ubuf, size_t n,
-			uint64_t *pos);
+	ssize_t (*read)(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos);
 	ssize_t (*write)(struct file *f, uint64_t ubuf, size_t n,
 			 uint64_t *pos);
 	/* POLLIN/POLLOUT/POLLHUP/POLLERR (fs/poll.h) ready now; never sleeps.

@@ -22,12 +22,12 @@ struct mm {
 	/* Protects the areas, brk and the page tables' user half against
 	 * concurrent changes (page faults take it too). */
 	struct sleeplock lock;
-	struct vma *vmas; /* sorted by address, disjoint */
+	struct vma *vmas;        /* sorted by address, disjoint */
 	uint64_t brk_start, brk; /* the heap: [brk_start, brk) */
 	uint64_t stack_top;      /* the main stack's top (it grows down) */
 	uint64_t stack_limit;    /* how far it may grow (RLIMIT_STACK) */
 	/* Atomic. */
-	unsigned int refcount;  /* processes sharing it (vfork, CLONE_VM) */
+	unsigned int refcount;   /* processes sharing it (vfork, CLONE_VM) */
 	uint64_t minflt, majflt; /* faults without and with disk reads */
 };
 
