@@ -158,7 +158,6 @@ static ssize_t blockdev_write(struct file *f, uint64_t ubuf, size_t n,
 	return blockdev_transfer(f, ubuf, n, pos, true);
 }
 
-/* Caller holds f->lock (the offset's). */
 static int64_t blockdev_llseek(struct file *f, int64_t off, int whence)
 {
 	int64_t base;
