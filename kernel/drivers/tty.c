@@ -610,8 +610,12 @@ static int tty_open(struct inode *inode, struct file *f)
 	struct proc *p = proc_current();
 
 	/* The first terminal a session leader opens becomes its controlling
-	 * terminal, unless it says O_NOCTTY. Not being able to is fine. */
-	if (p && !(f->flags & O_NOCTTY))
+	 * terminal, unless it says O_NOCTTY. Not being able to is fine.
+	 * Never init's (process 1): ^C must not reach it, and the shells
+	 * it starts in sessions of their own must be able to take the
+	 * console. (Linux never makes /dev/console anyone's controlling
+	 * terminal; Kestrel's shells run on it, so it does for them.) */
+	if (p && p->pid != 1 && !(f->flags & O_NOCTTY))
 		acquire(f->private, p, false);
 	return 0;
 }
