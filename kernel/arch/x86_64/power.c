@@ -37,9 +37,9 @@ __noreturn void machine_reset(void)
 
 	kprintf("kestrel: restarting\n");
 	irq_disable();
-	for (int i = 0; i < 100000 && (inb(KBC_STATUS_PORT) &
-				       KBC_STATUS_INPUT_FULL); i++)
-		cpu_relax();
+	for (int i = 0; i < 100000; i++)
+		if (!(inb(KBC_STATUS_PORT) & KBC_STATUS_INPUT_FULL))
+			break;
 	outb(KBC_COMMAND_PORT, KBC_PULSE_RESET);
 	delay_us(100000);
 	asm volatile("lidt %0; int3" : : "m"(no_idt));
