@@ -2,7 +2,9 @@
  * kmain: the boot CPU's path from the boot stub (boot.S) to a running
  * kernel. Each step needs the ones before it; docs/boot.md explains the
  * order. At the end the kernel either runs the tests named on the command
- * line (ktest=...) and powers off, or starts the console monitor.
+ * line (ktest=...) and powers off, or starts init (/bin/init, or init=)
+ * as process 1; without a root file system holding it, the console
+ * monitor runs instead.
  */
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
@@ -11,6 +13,7 @@
 #include "fs/vfs.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"
+#include "proc/proc.h"
 #include "sched/sched.h"
 #include "monitor.h"
 
@@ -68,6 +71,31 @@ static void mount_root(void)
 		panic("root: cannot mount a ramfs at / (error %d)", err);
 }
 
+/* Process 1: init= names it (default /bin/init). Once it runs, kmain
+ * has nothing left to do but sleep: init never exits (its exit panics).
+ * Returns only if there is no init to run. */
+static void start_init(void)
+{
+	static struct waitqueue forever = WAITQUEUE_INIT;
+	static struct spinlock lk = SPINLOCK_INIT("kmain");
+	char path[128] = "/bin/init";
+	char *argv[] = { path, NULL };
+	char *envp[] = { "HOME=/", "PATH=/bin", "TERM=vt100", NULL };
+	int err;
+
+	cmdline_option("init", path, sizeof(path));
+	err = proc_spawn_init(path, argv, envp);
+	if (err) {
+		kprintf("init: cannot run %s (error %d); the kernel monitor "
+			"instead\n",
+			path, err);
+		return;
+	}
+	spin_lock(&lk);
+	for (;;)
+		sleep_on(&forever, &lk);
+}
+
 void kmain(physaddr_t multiboot_info);
 
 void kmain(physaddr_t multiboot_info)
@@ -78,6 +106,7 @@ void kmain(physaddr_t multiboot_info)
 	vga_init();
 	cpu_init_boot();
 	syscall_init();
+	syscall_table_init();
 	multiboot2_parse(multiboot_info);
 	read_cmdline();
 
@@ -107,6 +136,7 @@ void kmain(physaddr_t multiboot_info)
 	ext2_init();
 
 	mount_root();
+	proc_init();
 
 	ready_ns = time_ns();
 	banner();
@@ -114,5 +144,6 @@ void kmain(physaddr_t multiboot_info)
 		(ready_ns / 1000) % 1000);
 
 	ktest_main();
+	start_init();
 	monitor_run();
 }

@@ -5,6 +5,7 @@
  * another reference so a file cannot be closed under a call using it.
  */
 #include "fs/fdtable.h"
+#include "mm/mm.h"
 
 struct fdtable *fdtable_create(void)
 {

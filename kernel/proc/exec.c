@@ -158,7 +158,7 @@ static int check_header(const char *path, const struct elf64_ehdr *eh)
 }
 
 /* Map one PT_LOAD segment and copy its file bytes in. */
-static int load_segment(struct proc *p, struct file *f, const char *path,
+static int load_segment(struct mm *mm, struct file *f, const char *path,
 			const struct elf64_phdr *ph, uint8_t *page)
 {
 	unsigned int prot = VM_USER;
@@ -172,7 +172,7 @@ static int load_segment(struct proc *p, struct file *f, const char *path,
 		prot |= VM_WRITE;
 	if (ph->p_flags & PF_X)
 		prot |= VM_EXEC;
-	err = map_zeroed(&p->vs, ph->p_vaddr, ph->p_vaddr + ph->p_memsz, prot);
+	err = map_zeroed(&mm->vs, ph->p_vaddr, ph->p_vaddr + ph->p_memsz, prot);
 	if (err)
 		return err;
 	while (done < ph->p_filesz) {
@@ -184,7 +184,7 @@ static int load_segment(struct proc *p, struct file *f, const char *path,
 		if ((size_t)got != n)
 			return not_executable(path, "a segment past the end "
 						    "of the file");
-		err = copy_to_space(&p->vs, ph->p_vaddr + done, page, n);
+		err = copy_to_space(&mm->vs, ph->p_vaddr + done, page, n);
 		if (err)
 			return err;
 		done += n;
@@ -230,8 +230,9 @@ static int push_strings(struct vm_space *vs, uint64_t *sp, char *const v[],
 	return 0;
 }
 
-static int build_stack(struct proc *p, const struct elf64_ehdr *eh,
-		       uint64_t phdr, char *const argv[], char *const envp[])
+static int build_stack(struct mm *mm, const struct elf64_ehdr *eh,
+		       uint64_t phdr, char *const argv[], char *const envp[],
+		       uint64_t *user_rsp)
 {
 	size_t bytes = 0, argc = count_strings(argv, &bytes);
 	size_t envc = count_strings(envp, &bytes);
@@ -242,22 +243,22 @@ static int build_stack(struct proc *p, const struct elf64_ehdr *eh,
 
 	if (argc + envc > ARG_MAX_COUNT || bytes > ARG_MAX_BYTES)
 		return -E2BIG;
-	err = map_zeroed(&p->vs, USER_STACK_TOP - USER_STACK_SIZE,
+	err = map_zeroed(&mm->vs, USER_STACK_TOP - USER_STACK_SIZE,
 			 USER_STACK_TOP, VM_USER | VM_WRITE);
 	if (err)
 		return err;
 	/* The random bytes seed musl's stack protector and pointer guard. */
 	for (size_t i = 0; i < sizeof(random_bytes); i += 8) {
-		uint64_t r = rdtsc() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)p;
+		uint64_t r = rdtsc() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)mm;
 
 		memcpy(random_bytes + i, &r, 8);
 	}
 	sp -= sizeof(random_bytes);
 	random = sp;
-	copy_to_space(&p->vs, sp, random_bytes, sizeof(random_bytes));
+	copy_to_space(&mm->vs, sp, random_bytes, sizeof(random_bytes));
 	sp -= sizeof("x86_64");
 	platform = sp;
-	copy_to_space(&p->vs, sp, "x86_64", sizeof("x86_64"));
+	copy_to_space(&mm->vs, sp, "x86_64", sizeof("x86_64"));
 
 	/* argc, argv + NULL, envp + NULL, 16 auxv words: laid out in a
 	 * kernel array, then copied below the strings. */
@@ -266,10 +267,10 @@ static int build_stack(struct proc *p, const struct elf64_ehdr *eh,
 	if (!words)
 		return -ENOMEM;
 	words[w++] = argc;
-	err = push_strings(&p->vs, &sp, argv, argc, words + w);
+	err = push_strings(&mm->vs, &sp, argv, argc, words + w);
 	w += argc + 1;
 	if (!err)
-		err = push_strings(&p->vs, &sp, envp, envc, words + w);
+		err = push_strings(&mm->vs, &sp, envp, envc, words + w);
 	w += envc + 1;
 	if (err)
 		goto out;
@@ -296,15 +297,15 @@ static int build_stack(struct proc *p, const struct elf64_ehdr *eh,
 		words[w++] = auxv[i][1];
 	}
 	sp = ALIGN_DOWN(sp - w * sizeof(uint64_t), 16);
-	err = copy_to_space(&p->vs, sp, words, w * sizeof(uint64_t));
-	p->user_rsp = sp;
+	err = copy_to_space(&mm->vs, sp, words, w * sizeof(uint64_t));
+	*user_rsp = sp;
 out:
 	kfree(words);
 	return err;
 }
 
-int exec_load(struct proc *p, const char *path, char *const argv[],
-	      char *const envp[])
+int exec_load(struct mm *mm, const char *path, char *const argv[],
+	      char *const envp[], uint64_t *entry, uint64_t *user_rsp)
 {
 	struct elf64_ehdr eh;
 	struct elf64_phdr *ph = NULL;
@@ -313,7 +314,9 @@ int exec_load(struct proc *p, const char *path, char *const argv[],
 	ssize_t got;
 	int err;
 
-	err = vfs_open(NULL, path, O_RDONLY, 0, &f);
+	struct proc *cur = proc_current();
+
+	err = vfs_open(cur ? cur->cwd : NULL, path, O_RDONLY, 0, &f);
 	if (err)
 		return err;
 	if (!S_ISREG(f->inode->mode)) {
@@ -340,11 +343,12 @@ int exec_load(struct proc *p, const char *path, char *const argv[],
 		if (ph[i].p_type == PT_INTERP)
 			err = not_executable(path, "dynamically linked");
 		else if (ph[i].p_type == PT_LOAD)
-			err = load_segment(p, f, path, &ph[i], page);
+			err = load_segment(mm, f, path, &ph[i], page);
 	}
 	if (!err)
-		err = build_stack(p, &eh, phdr_address(&eh, ph), argv, envp);
-	p->entry = eh.e_entry;
+		err = build_stack(mm, &eh, phdr_address(&eh, ph), argv, envp,
+				  user_rsp);
+	*entry = eh.e_entry;
 out:
 	kfree(page);
 	kfree(ph);

@@ -72,10 +72,11 @@ struct proc {
 	enum proc_state state;
 	int exit_status;     /* wait status, once a zombie */
 	int stop_report;     /* a stop or continue not yet seen by wait */
-	bool stopped;        /* SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU */
+	                     /* (whether it is stopped now: sig.stopped) */
 	unsigned int refcount; /* the table's, the parent's, lookers' */
 	struct waitqueue child_wait; /* the process sleeps here in wait4 */
 	bool vfork_done;       /* a vfork parent sleeps until this */
+	bool kernel_child;     /* made by proc_spawn: proc_wait reaps it */
 	struct waitqueue vfork_wait;
 
 	/* Changed only by the process itself (others may read them, racily,
@@ -90,6 +91,7 @@ struct proc {
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	int exit_signal; /* sent to the parent on exit: SIGCHLD, or 0 */
 	uint64_t syscall_nr; /* the call in progress, for restarts */
+	bool frame_rewritten; /* return by iretq (see syscall_dispatch) */
 
 	/* CPU time, in ns (atomic adds, by the process and the tick). */
 	uint64_t utime_ns, stime_ns;
@@ -106,6 +108,8 @@ void proc_init(void);
  * a negative errno (-ENOENT, -ENOEXEC, ...). init and kernel tests use it. */
 int proc_spawn(const char *path, char *const argv[], char *const envp[],
 	       struct proc **out);
+/* Start init (pid 1) from path: 0 or a negative errno. */
+int proc_spawn_init(const char *path, char *const argv[], char *const envp[]);
 /* Kernel callers of proc_spawn: sleep until p exits and reap it; its wait
  * status. */
 int proc_wait(struct proc *p);
@@ -125,6 +129,15 @@ int proc_list_pids(int *pids, int max);
 /* The parent's pid (0 for init). */
 int proc_ppid(struct proc *p);
 
+/* kill(2): pid > 0 one process, 0 the caller's group, -1 everyone but
+ * init and the caller, < -1 the group -pid. 0, -ESRCH or -EINVAL. */
+int proc_kill(int pid, int sig, const struct ksiginfo *info);
+/* Signal delivery stopped or continued p: tell its parent. */
+void proc_notify_stop(struct proc *p, int sig);
+void proc_notify_continue(struct proc *p);
+/* The timer's accounting: ns of CPU time to the running process. */
+void proc_tick(bool user, uint64_t ns);
+
 /* End the running process with a wait status (never returns). */
 __noreturn void proc_exit(int wait_status);
 
@@ -141,7 +154,7 @@ int exec_load(struct mm *mm, const char *path, char *const argv[],
 	      char *const envp[], uint64_t *entry, uint64_t *user_rsp);
 
 /* syscall.c, from syscall.S */
-void syscall_dispatch(struct trapframe *tf);
+int syscall_dispatch(struct trapframe *tf);
 
 /* A fault in user mode (trap.c): resolved by the page fault handler, or
  * turned into a signal. */

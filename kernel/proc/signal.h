@@ -25,6 +25,7 @@
 
 #include "lib/lib.h"
 #include "lib/spinlock.h"
+#include "sched/sched.h"
 
 #define NSIG 64 /* signals 1..64 */
 
@@ -141,6 +142,9 @@ struct signal_state {
 	bool restore_mask;
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
+	bool stopped; /* by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU, until SIGCONT */
+	bool dead;    /* exiting: its task may be gone, send nothing */
+	struct waitqueue wait; /* sigsuspend, pause and a stopped process */
 };
 
 struct proc;
@@ -160,8 +164,15 @@ void signal_state_exec(struct signal_state *s);
 void signal_send(struct proc *p, int sig, const struct ksiginfo *info);
 /* Send to every process in group pgid; -ESRCH if there is none. */
 int signal_send_pgrp(int pgid, int sig);
+/* exit: no more signals to p (its task is about to go). */
+void signal_exit(struct proc *p);
 /* Has the running process an unblocked pending signal? */
 bool signal_pending(void);
+/* Does parent (its SIGCHLD action) ask for children to be reaped
+ * without a zombie (SIG_IGN or SA_NOCLDWAIT), or for no SIGCHLD on stop
+ * (SA_NOCLDSTOP)? */
+bool signal_child_autoreap(struct proc *parent);
+bool signal_nocldstop(struct proc *parent);
 /* Deliver what is pending (proc_return_to_user). */
 void signal_deliver(struct trapframe *tf);
 

@@ -35,6 +35,8 @@ struct task {
 	struct vm_space *vs; /* user address space, or NULL (kernel only) */
 	void *owner;         /* its process, for task_owner */
 	uint64_t fs_base;    /* user TLS base (arch_prctl); only it changes */
+	/* A user task's SSE/x87 registers while it is not running. */
+	struct fpu_state fpu;
 
 	/* The sched lock protects the rest. */
 	enum task_state state;
@@ -43,6 +45,7 @@ struct task {
 	uint64_t wake_at;             /* sleep_on_until deadline, or 0 */
 	struct task *timed_next;      /* list of sleepers with a deadline */
 	uint64_t rsp;                 /* saved stack pointer when not running */
+	bool interrupted; /* task_interrupt came while it was not asleep */
 };
 
 void context_switch(uint64_t *old_rsp, uint64_t new_rsp); /* switch.S */
@@ -165,6 +168,10 @@ static void schedule_locked(void)
 	 * intena): each task gets its own back after the switch. */
 	depth = c->irq_off_depth;
 	were_enabled = c->irq_were_enabled;
+	if (prev->vs)
+		fpu_save(&prev->fpu);
+	if (next->vs)
+		fpu_restore(&next->fpu);
 	arch_switch_to(stack_top(next),
 		       next->vs ? next->vs->pml4 : kernel_space.pml4,
 		       next->fs_base);
@@ -192,7 +199,7 @@ static void reap_dead(void)
 
 /* Where a new task starts, on its own stack, entered from
  * context_switch's ret with the sched lock held. */
-static __noreturn void task_start(void)
+static __noreturn void task_first_run(void)
 {
 	struct task *t = this_cpu()->task;
 
@@ -225,7 +232,7 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 	 * stack aligned as for a call and ends backtraces. */
 	sp = (uint64_t *)((uint8_t *)t->stack + KSTACK_SIZE);
 	*--sp = 0;
-	*--sp = (uint64_t)task_start;
+	*--sp = (uint64_t)task_first_run;
 	for (int i = 0; i < 6; i++) /* rbp rbx r12 r13 r14 r15 */
 		*--sp = 0;
 	t->rsp = (uint64_t)sp;
@@ -241,8 +248,8 @@ struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
 	return task_spawn_in(name, NULL, NULL, fn, arg);
 }
 
-struct task *task_spawn_in(const char *name, struct vm_space *vs, void *owner,
-			   void (*fn)(void *), void *arg)
+struct task *task_create_in(const char *name, struct vm_space *vs, void *owner,
+			    void (*fn)(void *), void *arg)
 {
 	struct task *t = task_new(name, fn, arg);
 
@@ -250,10 +257,110 @@ struct task *task_spawn_in(const char *name, struct vm_space *vs, void *owner,
 		return NULL;
 	t->vs = vs;
 	t->owner = owner;
+	fpu_init_state(&t->fpu);
+	return t;
+}
+
+void task_discard(struct task *t)
+{
+	spin_lock(&sched_lock);
+	stats.tasks--;
+	spin_unlock(&sched_lock);
+	kstack_free(t->stack);
+	kfree(t);
+}
+
+void task_start(struct task *t)
+{
 	spin_lock(&sched_lock);
 	make_runnable(t);
 	spin_unlock(&sched_lock);
+}
+
+struct task *task_spawn_in(const char *name, struct vm_space *vs, void *owner,
+			   void (*fn)(void *), void *arg)
+{
+	struct task *t = task_create_in(name, vs, owner, fn, arg);
+
+	if (t)
+		task_start(t);
 	return t;
+}
+
+void task_copy_user_state(struct task *t)
+{
+	struct task *cur = current_task();
+
+	irq_push_off();
+	fpu_save(&t->fpu);
+	t->fs_base = cur->fs_base;
+	irq_pop_off();
+}
+
+void task_reset_user_state(void)
+{
+	struct task *t = current_task();
+
+	irq_push_off();
+	fpu_init_state(&t->fpu);
+	fpu_restore(&t->fpu);
+	t->fs_base = 0;
+	arch_switch_to(stack_top(t), t->vs ? t->vs->pml4 : kernel_space.pml4,
+		       0);
+	irq_pop_off();
+}
+
+void task_set_vs(struct vm_space *vs)
+{
+	struct task *t = current_task();
+
+	irq_push_off();
+	t->vs = vs;
+	arch_switch_to(stack_top(t), vs ? vs->pml4 : kernel_space.pml4,
+		       t->fs_base);
+	irq_pop_off();
+}
+
+void task_init_fs_base(struct task *t, uint64_t base)
+{
+	t->fs_base = base;
+}
+
+void task_interrupt(struct task *t)
+{
+	spin_lock(&sched_lock);
+	if (t->state == TASK_SLEEPING) {
+		queue_remove(t->waiting_on, t);
+		make_runnable(t);
+	} else if (t->state != TASK_DEAD) {
+		t->interrupted = true;
+	}
+	spin_unlock(&sched_lock);
+}
+
+bool sched_should_yield(void)
+{
+	bool r;
+
+	irq_push_off();
+	r = this_cpu()->need_resched;
+	this_cpu()->need_resched = false;
+	irq_pop_off();
+	return r;
+}
+
+char task_state_char(const struct task *t)
+{
+	switch (__atomic_load_n(&t->state, __ATOMIC_RELAXED)) {
+	case TASK_RUNNABLE:
+	case TASK_RUNNING:
+		return 'R';
+	case TASK_SLEEPING:
+		return 'S';
+	case TASK_DEAD:
+		return 'X';
+	}
+	return '?';
 }
 
 __noreturn void task_exit(void)
@@ -359,6 +466,14 @@ void sleep_on_until(struct waitqueue *wq, struct spinlock *lk,
 	 * our check of the condition and our going to sleep. */
 	spin_lock(&sched_lock);
 	spin_unlock(lk);
+	if (t->interrupted) {
+		/* A signal came between the caller's check and now: do not
+		 * sleep, let the caller see it. */
+		t->interrupted = false;
+		spin_unlock(&sched_lock);
+		spin_lock(lk);
+		return;
+	}
 	t->state = TASK_SLEEPING;
 	t->waiting_on = wq;
 	queue_push(wq, t);
@@ -397,6 +512,10 @@ void sched_tick(void)
 		return;
 	now = time_ns();
 	spin_lock(&sched_lock);
+	/* Round robin between user tasks: one that was interrupted in user
+	 * mode gives way at the end of the tick (proc_return_to_user). */
+	if (run_queue.head)
+		this_cpu()->need_resched = true;
 	for (t = timed_sleepers; t; t = next) {
 		next = t->timed_next;
 		if (t->wake_at > now)

@@ -49,6 +49,27 @@ struct vm_space;
  * owner is what task_owner returns (its process). */
 struct task *task_spawn_in(const char *name, struct vm_space *vs, void *owner,
 			   void (*fn)(void *), void *arg);
+/* As task_spawn_in, but not yet runnable: the caller finishes setting it
+ * up (task_copy_user_state, task_init_fs_base), then task_start(t). */
+struct task *task_create_in(const char *name, struct vm_space *vs, void *owner,
+			    void (*fn)(void *), void *arg);
+void task_start(struct task *t);
+/* Free a task made by task_create_in that never started. */
+void task_discard(struct task *t);
+/* fork: give t the running task's SSE registers and FS base. */
+void task_copy_user_state(struct task *t);
+void task_init_fs_base(struct task *t, uint64_t base);
+/* exec: a clean SSE state and FS base 0 for the running task. */
+void task_reset_user_state(void);
+/* Switch the running task to another address space (exec, exit). */
+void task_set_vs(struct vm_space *vs);
+/* Wake t from whatever wait queue it sleeps on (a signal came); if it is
+ * not asleep, its next sleep_on returns at once. */
+void task_interrupt(struct task *t);
+/* Has a tick asked this CPU to let another task run? (Clears it.) */
+bool sched_should_yield(void);
+/* 'R' running or runnable, 'S' sleeping, 'X' dead: for /proc. */
+char task_state_char(const struct task *t);
 void *task_owner(const struct task *t);
 /* The top of t's kernel stack (where a trap from user mode lands). */
 uint64_t task_stack_top(const struct task *t);

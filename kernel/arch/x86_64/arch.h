@@ -51,7 +51,9 @@ static inline void cpu_relax(void)
 	asm volatile("pause");
 }
 
+#define RFLAGS_TF (1UL << 8)
 #define RFLAGS_IF (1UL << 9)
+#define RFLAGS_DF (1UL << 10)
 
 static inline uint64_t read_rflags(void)
 {
@@ -110,6 +112,37 @@ static inline void invlpg(uintptr_t va)
 {
 	asm volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
+
+/* SMAP: user pages are touchable from kernel mode only between stac
+ * and clac (only on CPUs that have it: cpu_has_smap). */
+extern bool cpu_has_smap;
+void cpu_protection_init(void);
+static inline void user_access_begin(void)
+{
+	if (cpu_has_smap)
+		asm volatile("stac" ::: "memory");
+}
+static inline void user_access_end(void)
+{
+	if (cpu_has_smap)
+		asm volatile("clac" ::: "memory");
+}
+
+/* The SSE/x87 state of a task (fxsave's 512 bytes, 16-byte aligned). */
+struct fpu_state {
+	uint8_t bytes[512];
+} __attribute__((aligned(16)));
+static inline void fpu_save(struct fpu_state *s)
+{
+	asm volatile("fxsave64 %0" : "=m"(*s));
+}
+static inline void fpu_restore(const struct fpu_state *s)
+{
+	asm volatile("fxrstor64 %0" : : "m"(*s));
+}
+/* The state a new program starts with: x87 and SSE reset, every SSE
+ * exception masked (MXCSR 0x1f80), as Linux gives it. */
+void fpu_init_state(struct fpu_state *s);
 
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -178,6 +211,7 @@ struct cpu {
 	unsigned int apic_id;
 	int irq_off_depth;     /* nesting of irq_push_off() */
 	bool irq_were_enabled; /* IF before the outermost irq_push_off() */
+	bool need_resched;     /* the tick asks the running task to yield */
 	uint64_t ticks;        /* timer interrupts taken on this CPU */
 	/* The scheduler's (kernel/sched), changed only with interrupts off
 	 * or under the sched lock: */

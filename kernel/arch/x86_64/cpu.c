@@ -151,6 +151,39 @@ void syscall_init(void)
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	wrmsr(MSR_FMASK, SYSCALL_FMASK);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	cpu_protection_init();
+}
+
+bool cpu_has_smap;
+
+/* User programs use SSE (any musl memcpy does): CR0.EM off and CR0.MP on
+ * (so fwait traps with TS), CR4.OSFXSR for fxsave/fxrstor and the SSE
+ * instructions, OSXMMEXCPT so SIMD exceptions come as #XM. The kernel
+ * itself never touches those registers (-mgeneral-regs-only); the
+ * scheduler saves them per task. Then SMEP (the kernel never executes
+ * user pages) and SMAP (it touches user pages only between stac and clac,
+ * in the user-copy routines), where the CPU has them: -cpu max. */
+void cpu_protection_init(void)
+{
+	uint64_t cr0, cr4;
+	uint32_t r[4];
+
+	asm volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 = (cr0 & ~(1UL << 2)) | (1UL << 1); /* EM off, MP on */
+	asm volatile("mov %0, %%cr0" : : "r"(cr0));
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= (1UL << 9) | (1UL << 10); /* OSFXSR, OSXMMEXCPT */
+	cpuid(0, 0, r);
+	if (r[0] >= 7) {
+		cpuid(7, 0, r);
+		if (r[1] & (1U << 7))
+			cr4 |= 1UL << 20; /* SMEP */
+		if (r[1] & (1U << 20)) {
+			cr4 |= 1UL << 21; /* SMAP */
+			cpu_has_smap = true;
+		}
+	}
+	asm volatile("mov %0, %%cr4" : : "r"(cr4));
 }
 
 void arch_switch_to(uint64_t stack_top, physaddr_t cr3, uint64_t fs_base)
@@ -215,4 +248,15 @@ __noreturn void halt_forever(void)
 {
 	for (;;)
 		asm volatile("cli; hlt");
+}
+
+void fpu_init_state(struct fpu_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->bytes[0] = 0x7f; /* FCW 0x037f: x87 exceptions masked */
+	s->bytes[1] = 0x03;
+	s->bytes[24] = 0x80; /* MXCSR 0x1f80 */
+	s->bytes[25] = 0x1f;
+	s->bytes[28] = 0xff; /* MXCSR_MASK: fxrstor ignores it */
+	s->bytes[29] = 0xff;
 }

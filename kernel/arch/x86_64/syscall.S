@@ -33,7 +33,14 @@ syscall_entry:
 	sti			/* FMASK cleared IF on entry */
 	call syscall_dispatch
 	cli
-	pop_trapframe_regs
+	/* A call that rewrote the registers (execve, rt_sigreturn, a signal
+	 * handler about to run) returns through iretq, which restores all
+	 * of them; sysret would lose rcx and r11. */
+	testl %eax, %eax
+	jz 1f
+	movq %rsp, %rdi
+	jmp user_enter
+1:	pop_trapframe_regs
 	addq $16, %rsp		/* vector and error */
 	/* sysret takes rip from rcx and rflags from r11; the frame's values
 	 * win (a handler may change them). syscall_dispatch made sure rip is

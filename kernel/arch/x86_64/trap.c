@@ -164,6 +164,15 @@ void trap_report(const struct trapframe *tf, const char *title)
 	backtrace_print(tf->rip, tf->rbp);
 }
 
+static bool in_exception_table(const struct trapframe *tf)
+{
+	for (const struct extable_entry *e = __extable_start; e < __extable_end;
+	     e++)
+		if (e->fault_rip == tf->rip)
+			return true;
+	return false;
+}
+
 static bool fixup_exception(struct trapframe *tf)
 {
 	for (const struct extable_entry *e = __extable_start; e < __extable_end;
@@ -180,6 +189,19 @@ static void kernel_exception(struct trapframe *tf)
 {
 	char title[96];
 
+	/* A user copy (uaccess.c) touching a user page that is only not
+	 * there yet: the page fault handler brings it in, and the copy goes
+	 * on. Only sanctioned copies (those in the exception table) get
+	 * this; any other kernel fault on a user address is a bug. */
+	if (tf->vector == EXC_PAGE_FAULT && read_cr2() < USER_TOP &&
+	    proc_current() && proc_current()->mm && in_exception_table(tf)) {
+		uint64_t addr = read_cr2();
+
+		if (tf->rflags & RFLAGS_IF)
+			irq_enable();
+		if (mm_fault(proc_current()->mm, addr, tf->error & ~4UL) == 0)
+			return;
+	}
 	if ((tf->vector == EXC_PAGE_FAULT ||
 	     tf->vector == EXC_GENERAL_PROTECTION) &&
 	    fixup_exception(tf))
@@ -224,13 +246,18 @@ void trap(struct trapframe *tf);
 void trap(struct trapframe *tf)
 {
 	uint64_t v = tf->vector;
+	bool from_user = tf->cs & 3;
 
-	if (v < 32 && (tf->cs & 3)) {
+	/* SMAP: whatever was interrupted, the handler starts with user
+	 * pages out of reach (the frame keeps the interrupted AC). */
+	user_access_end();
+	if (v < 32 && from_user) {
 		proc_user_fault(tf);
 	} else if (v < 32) {
 		kernel_exception(tf);
 	} else if (v == VEC_TIMER) {
 		timer_interrupt();
+		proc_tick(from_user, 1000000000ULL / timer_hz);
 		lapic_eoi();
 	} else if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + 16) {
 		isa_interrupt(v - VEC_IRQ_BASE);
@@ -242,4 +269,7 @@ void trap(struct trapframe *tf)
 		kprintf("trap: unexpected vector %lu, ignored\n", v);
 		lapic_eoi();
 	}
+	/* Back to user mode: signals to deliver, a time slice used up. */
+	if (from_user)
+		proc_return_to_user(tf);
 }

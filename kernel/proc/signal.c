@@ -1,0 +1,709 @@
+/*
+ * Signals (signal.h): sending, the system calls that set actions and
+ * masks, and delivery on the way back to user mode.
+ *
+ * Delivery runs a handler by building Linux's rt_sigframe on the user
+ * stack (or the alternate stack) and pointing the registers at the
+ * handler; the frame's return address is the restorer the C library gave
+ * (SA_RESTORER), which calls rt_sigreturn, which puts every register
+ * back from the frame:
+ *
+ *   higher addresses   the interrupted code's stack
+ *                      (128-byte red zone, left alone)
+ *                      fxsave area (512 bytes): SSE/x87 registers
+ *                      siginfo (128 bytes)            <- rsi
+ *                      ucontext: flags, link, stack,
+ *                        sigcontext (registers), mask <- rdx
+ *   rsp ->             return address = sa_restorer
+ *
+ * The lock order is proc_lock, then a process's sig.lock, then the sched
+ * lock. docs/signals.md.
+ */
+#include "proc/proc.h"
+#include "arch/x86_64/cpu.h"
+
+enum sig_default { DEF_TERM, DEF_IGNORE, DEF_CORE, DEF_STOP, DEF_CONT };
+
+#define STOP_SIGNALS \
+	(SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define VEC_SYSCALL 256
+#define RFLAGS_USER_CHANGEABLE 0x40dd5UL /* CF PF AF ZF SF TF DF OF AC */
+
+static enum sig_default default_action(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
+		return DEF_IGNORE;
+	case SIGCONT:
+		return DEF_CONT;
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return DEF_STOP;
+	case SIGQUIT:
+	case SIGILL:
+	case SIGTRAP:
+	case SIGABRT:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGSEGV:
+	case SIGXCPU:
+	case SIGXFSZ:
+	case SIGSYS:
+		return DEF_CORE;
+	}
+	return DEF_TERM;
+}
+
+/* Would sig be thrown away on arrival? Caller holds s->lock. */
+static bool is_ignored(struct signal_state *s, int sig)
+{
+	uint64_t h = s->action[sig - 1].handler;
+
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return false;
+	return h == SIG_IGN ||
+	       (h == SIG_DFL && (default_action(sig) == DEF_IGNORE ||
+				 default_action(sig) == DEF_CONT));
+}
+
+void signal_state_init(struct signal_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->lock = (struct spinlock)SPINLOCK_INIT("signal");
+	s->wait = (struct waitqueue)WAITQUEUE_INIT;
+	s->altstack_flags = SS_DISABLE;
+}
+
+void signal_state_fork(struct signal_state *child,
+		       struct signal_state *parent)
+{
+	spin_lock(&parent->lock);
+	memcpy(child->action, parent->action, sizeof(child->action));
+	child->blocked = parent->blocked;
+	child->altstack_sp = parent->altstack_sp;
+	child->altstack_size = parent->altstack_size;
+	child->altstack_flags = parent->altstack_flags;
+	spin_unlock(&parent->lock);
+}
+
+void signal_state_exec(struct signal_state *s)
+{
+	spin_lock(&s->lock);
+	for (int i = 0; i < NSIG; i++) {
+		if (s->action[i].handler != SIG_IGN)
+			s->action[i].handler = SIG_DFL;
+		s->action[i].flags = 0;
+		s->action[i].mask = 0;
+		s->action[i].restorer = 0;
+	}
+	s->altstack_sp = s->altstack_size = 0;
+	s->altstack_flags = SS_DISABLE;
+	spin_unlock(&s->lock);
+}
+
+/* ---- sending ----------------------------------------------------------- */
+
+static void send(struct proc *p, int sig, const struct ksiginfo *info,
+		 bool force)
+{
+	struct signal_state *s = &p->sig;
+	uint64_t bit = SIGBIT(sig);
+	bool continued = false;
+
+	if (sig <= 0 || sig > NSIG)
+		return;
+	spin_lock(&s->lock);
+	if (s->dead) {
+		spin_unlock(&s->lock);
+		return;
+	}
+	if (force && ((s->blocked & bit) ||
+		      s->action[sig - 1].handler == SIG_IGN)) {
+		/* A fault the process cannot take: it dies of it. */
+		s->blocked &= ~bit;
+		s->action[sig - 1].handler = SIG_DFL;
+	}
+	if (sig == SIGCONT || sig == SIGKILL) {
+		s->pending &= ~STOP_SIGNALS;
+		continued = s->stopped && sig == SIGCONT;
+		s->stopped = false;
+	}
+	if (bit & STOP_SIGNALS)
+		s->pending &= ~SIGBIT(SIGCONT);
+	if (!((s->blocked & bit) == 0 && is_ignored(s, sig)) &&
+	    !(s->pending & bit)) {
+		s->pending |= bit;
+		if (info) {
+			s->info[sig - 1] = *info;
+		} else {
+			memset(&s->info[sig - 1], 0, sizeof(struct ksiginfo));
+			s->info[sig - 1].si_signo = sig;
+			s->info[sig - 1].si_code = SI_KERNEL;
+		}
+	}
+	/* Wake it if it sleeps, so a blocking call sees the signal (or a
+	 * stopped process sees SIGCONT/SIGKILL). The task is alive: dead is
+	 * set under this lock before it goes. */
+	if (p->task && ((s->pending & ~s->blocked) || continued))
+		task_interrupt(p->task);
+	spin_unlock(&s->lock);
+	if (continued)
+		proc_notify_continue(p);
+}
+
+void signal_send(struct proc *p, int sig, const struct ksiginfo *info)
+{
+	send(p, sig, info, false);
+}
+
+bool signal_pending(void)
+{
+	struct proc *p = proc_current();
+
+	if (!p)
+		return false;
+	return (__atomic_load_n(&p->sig.pending, __ATOMIC_RELAXED) &
+		~__atomic_load_n(&p->sig.blocked, __ATOMIC_RELAXED)) != 0;
+}
+
+bool signal_child_autoreap(struct proc *parent)
+{
+	struct k_sigaction *a = &parent->sig.action[SIGCHLD - 1];
+	bool r;
+
+	spin_lock(&parent->sig.lock);
+	r = a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT);
+	spin_unlock(&parent->sig.lock);
+	return r;
+}
+
+bool signal_nocldstop(struct proc *parent)
+{
+	bool r;
+
+	if (!parent)
+		return true;
+	spin_lock(&parent->sig.lock);
+	r = parent->sig.action[SIGCHLD - 1].flags & SA_NOCLDSTOP;
+	spin_unlock(&parent->sig.lock);
+	return r;
+}
+
+void signal_exit(struct proc *p)
+{
+	spin_lock(&p->sig.lock);
+	p->sig.dead = true;
+	spin_unlock(&p->sig.lock);
+}
+
+/* ---- faults ------------------------------------------------------------ */
+
+/* The signal Linux sends for an exception, and its si_code. */
+static int fault_signal(uint64_t vector, int *code)
+{
+	switch (vector) {
+	case 0: /* #DE */
+		*code = FPE_INTDIV;
+		return SIGFPE;
+	case 16: /* #MF */
+	case 19: /* #XM */
+		*code = 0;
+		return SIGFPE;
+	case 6: /* #UD */
+		*code = ILL_ILLOPN;
+		return SIGILL;
+	case 3: /* #BP */
+	case 1: /* #DB */
+		*code = TRAP_BRKPT;
+		return SIGTRAP;
+	case 17: /* #AC */
+		*code = BUS_ADRERR;
+		return SIGBUS;
+	}
+	*code = SI_KERNEL;
+	return SIGSEGV;
+}
+
+/* Will sig, forced, end the process (no handler to catch it)? */
+static bool fatal(struct proc *p, int sig)
+{
+	bool r;
+
+	spin_lock(&p->sig.lock);
+	r = p->sig.action[sig - 1].handler == SIG_DFL ||
+	    p->sig.action[sig - 1].handler == SIG_IGN ||
+	    (p->sig.blocked & SIGBIT(sig));
+	spin_unlock(&p->sig.lock);
+	return r;
+}
+
+void proc_user_fault(struct trapframe *tf)
+{
+	struct proc *p = proc_current();
+	struct ksiginfo info = { 0 };
+	uint64_t addr = tf->rip;
+	int sig, code;
+
+	if (tf->vector == EXC_PAGE_FAULT) {
+		int err;
+
+		addr = read_cr2();
+		irq_enable();
+		err = mm_fault(p->mm, addr, tf->error);
+		if (err == 0)
+			return;
+		if (err == -ENOMEM) {
+			kprintf("pid %d (%s): out of memory at address %#lx: "
+				"killed\n",
+				p->pid, p->name, addr);
+			send(p, SIGKILL, NULL, true);
+			return;
+		}
+		sig = err == -EIO ? SIGBUS : SIGSEGV;
+		code = err == -EIO ? BUS_ADRERR
+		       : (tf->error & 1) ? SEGV_ACCERR
+					 : SEGV_MAPERR;
+	} else {
+		irq_enable();
+		sig = fault_signal(tf->vector, &code);
+	}
+	if (fatal(p, sig)) {
+		kprintf("pid %d (%s): %s at rip %#lx, rsp %#lx", p->pid,
+			p->name,
+			tf->vector < 32 ? exception_name(tf->vector)
+					: "return to a kernel address",
+			tf->rip, tf->rsp);
+		if (tf->vector == EXC_PAGE_FAULT)
+			kprintf(", address %#lx", addr);
+		kprintf(": killed (signal %d)\n", sig);
+	}
+	info.si_signo = sig;
+	info.si_code = code;
+	info.fault.addr = addr;
+	send(p, sig, &info, true);
+}
+
+/* ---- delivery ------------------------------------------------------------ */
+
+struct k_sigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	uint64_t fpstate; /* user address of the fxsave area, or 0 */
+	uint64_t reserved1[8];
+};
+
+struct k_stack {
+	uint64_t ss_sp;
+	int32_t ss_flags;
+	int32_t pad;
+	uint64_t ss_size;
+};
+
+struct k_ucontext {
+	uint64_t uc_flags;
+	uint64_t uc_link;
+	struct k_stack uc_stack;
+	struct k_sigcontext mc;
+	uint64_t uc_sigmask;
+};
+
+struct rt_sigframe {
+	uint64_t pretcode;
+	struct k_ucontext uc;
+	struct ksiginfo info;
+};
+
+_Static_assert(sizeof(struct k_sigcontext) == 256, "Linux's sigcontext");
+_Static_assert(sizeof(struct ksiginfo) == 128, "Linux's siginfo_t");
+
+static bool on_altstack(struct signal_state *s, uint64_t sp)
+{
+	return s->altstack_flags != SS_DISABLE && sp > s->altstack_sp &&
+	       sp - s->altstack_sp <= s->altstack_size;
+}
+
+/* Build the frame and point tf at the handler: 0 or -EFAULT. */
+static int setup_frame(struct proc *p, struct trapframe *tf, int sig,
+		       const struct k_sigaction *act,
+		       const struct ksiginfo *info, uint64_t old_mask)
+{
+	struct signal_state *s = &p->sig;
+	struct rt_sigframe f;
+	struct fpu_state fpu;
+	uint64_t sp = tf->rsp, fp_addr, frame_addr;
+
+	if ((act->flags & SA_ONSTACK) && s->altstack_flags != SS_DISABLE &&
+	    !on_altstack(s, sp))
+		sp = s->altstack_sp + s->altstack_size;
+	else
+		sp -= 128; /* the red zone */
+	fp_addr = (sp - sizeof(fpu)) & ~63UL;
+	frame_addr = ((fp_addr - sizeof(f)) & ~15UL) - 8;
+
+	memset(&f, 0, sizeof(f));
+	f.pretcode = act->restorer;
+	f.info = *info;
+	f.uc.uc_stack.ss_sp = s->altstack_sp;
+	f.uc.uc_stack.ss_size = s->altstack_size;
+	f.uc.uc_stack.ss_flags = s->altstack_flags == SS_DISABLE ? SS_DISABLE
+				 : on_altstack(s, tf->rsp)	   ? SS_ONSTACK
+								   : 0;
+	f.uc.mc = (struct k_sigcontext){
+		.r8 = tf->r8, .r9 = tf->r9, .r10 = tf->r10, .r11 = tf->r11,
+		.r12 = tf->r12, .r13 = tf->r13, .r14 = tf->r14,
+		.r15 = tf->r15, .rdi = tf->rdi, .rsi = tf->rsi,
+		.rbp = tf->rbp, .rbx = tf->rbx, .rdx = tf->rdx,
+		.rax = tf->rax, .rcx = tf->rcx, .rsp = tf->rsp,
+		.rip = tf->rip, .eflags = tf->rflags, .cs = SEL_UCODE,
+		.ss = SEL_UDATA, .err = tf->error,
+		.trapno = tf->vector < 32 ? tf->vector : 0,
+		.oldmask = old_mask,
+		.cr2 = tf->vector == EXC_PAGE_FAULT ? info->fault.addr : 0,
+		.fpstate = fp_addr,
+	};
+	f.uc.uc_sigmask = old_mask;
+	irq_push_off();
+	fpu_save(&fpu); /* the user's registers: the kernel never uses them */
+	irq_pop_off();
+	if (copy_to_user(fp_addr, &fpu, sizeof(fpu)) ||
+	    copy_to_user(frame_addr, &f, sizeof(f)))
+		return -EFAULT;
+	if (act->handler >= USER_TOP)
+		return -EFAULT;
+	tf->rip = act->handler;
+	tf->rsp = frame_addr;
+	tf->rdi = (uint64_t)sig;
+	tf->rsi = frame_addr + offsetof(struct rt_sigframe, info);
+	tf->rdx = frame_addr + offsetof(struct rt_sigframe, uc);
+	tf->rax = 0;
+	tf->rflags &= ~(RFLAGS_TF | RFLAGS_DF);
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
+	return 0;
+}
+
+/* A system call interrupted by a signal (-ERESTARTSYS) either returns
+ * -EINTR or is made again: rax back to its number, rip back over the
+ * two-byte syscall instruction. */
+static void fix_restart(struct proc *p, struct trapframe *tf, bool handler,
+			uint64_t flags)
+{
+	if (tf->vector != VEC_SYSCALL || (int64_t)tf->rax != -ERESTARTSYS)
+		return;
+	if (handler && !(flags & SA_RESTART)) {
+		tf->rax = (uint64_t)-EINTR;
+	} else {
+		tf->rax = p->syscall_nr;
+		tf->rip -= 2;
+	}
+}
+
+/* Default action "stop": tell the parent, sleep until SIGCONT or SIGKILL
+ * (both clear stopped and wake us). */
+static void do_stop(struct proc *p, int sig)
+{
+	struct signal_state *s = &p->sig;
+
+	spin_lock(&s->lock);
+	s->stopped = true;
+	spin_unlock(&s->lock);
+	proc_notify_stop(p, sig);
+	spin_lock(&s->lock);
+	while (s->stopped && !(s->pending & SIGBIT(SIGKILL)))
+		sleep_on(&s->wait, &s->lock);
+	spin_unlock(&s->lock);
+}
+
+void signal_deliver(struct trapframe *tf)
+{
+	struct proc *p = proc_current();
+	struct signal_state *s = &p->sig;
+
+	for (;;) {
+		struct k_sigaction act;
+		struct ksiginfo info;
+		uint64_t pend, old_mask;
+		int sig;
+
+		spin_lock(&s->lock);
+		pend = s->pending & ~s->blocked;
+		if (!pend) {
+			if (s->restore_mask) {
+				s->blocked = s->saved_mask;
+				s->restore_mask = false;
+			}
+			spin_unlock(&s->lock);
+			break;
+		}
+		sig = __builtin_ctzll(pend) + 1;
+		if (pend & SIGBIT(SIGKILL))
+			sig = SIGKILL;
+		s->pending &= ~SIGBIT(sig);
+		info = s->info[sig - 1];
+		act = s->action[sig - 1];
+		if (act.handler == SIG_IGN) {
+			spin_unlock(&s->lock);
+			continue;
+		}
+		if (act.handler == SIG_DFL) {
+			spin_unlock(&s->lock);
+			switch (default_action(sig)) {
+			case DEF_IGNORE:
+			case DEF_CONT:
+				continue;
+			case DEF_STOP:
+				do_stop(p, sig);
+				continue;
+			case DEF_TERM:
+			case DEF_CORE:
+				proc_exit(WAIT_SIGNALED(sig));
+			}
+		}
+		if (act.flags & SA_RESETHAND)
+			s->action[sig - 1].handler = SIG_DFL;
+		old_mask = s->restore_mask ? s->saved_mask : s->blocked;
+		s->restore_mask = false;
+		s->blocked |= act.mask;
+		if (!(act.flags & SA_NODEFER))
+			s->blocked |= SIGBIT(sig);
+		s->blocked &= ~UNBLOCKABLE;
+		spin_unlock(&s->lock);
+		fix_restart(p, tf, true, act.flags);
+		if (setup_frame(p, tf, sig, &act, &info, old_mask)) {
+			kprintf("pid %d (%s): cannot build the frame for "
+				"signal %d (stack at %#lx): killed (signal "
+				"11)\n",
+				p->pid, p->name, sig, tf->rsp);
+			proc_exit(WAIT_SIGNALED(SIGSEGV));
+		}
+		p->frame_rewritten = true;
+		return; /* one handler at a time; the next on its return */
+	}
+	fix_restart(p, tf, false, 0);
+}
+
+void proc_return_to_user(struct trapframe *tf)
+{
+	irq_enable();
+	if (sched_should_yield())
+		sched_yield();
+	signal_deliver(tf);
+	irq_disable();
+}
+
+/* ---- system calls -------------------------------------------------------- */
+
+static long sys_rt_sigaction(uint64_t sig, uaddr_t uact, uaddr_t uold,
+			     uint64_t setsize)
+{
+	struct signal_state *s = &proc_current()->sig;
+	struct k_sigaction act, old;
+
+	if (setsize != sizeof(uint64_t) || sig == 0 || sig > NSIG)
+		return -EINVAL;
+	if (uact && copy_from_user(&act, uact, sizeof(act)))
+		return -EFAULT;
+	if (uact && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	spin_lock(&s->lock);
+	old = s->action[sig - 1];
+	if (uact) {
+		act.mask &= ~UNBLOCKABLE;
+		s->action[sig - 1] = act;
+		/* Setting a pending signal to be ignored discards it. */
+		if (is_ignored(s, (int)sig))
+			s->pending &= ~SIGBIT(sig);
+	}
+	spin_unlock(&s->lock);
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL(rt_sigaction, sys_rt_sigaction);
+
+static long sys_rt_sigprocmask(uint64_t how, uaddr_t uset, uaddr_t uold,
+			       uint64_t setsize)
+{
+	struct signal_state *s = &proc_current()->sig;
+	uint64_t set = 0, old;
+
+	if (setsize != sizeof(uint64_t))
+		return -EINVAL;
+	if (uset && copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	if (uset && how > SIG_SETMASK)
+		return -EINVAL;
+	spin_lock(&s->lock);
+	old = s->blocked;
+	if (uset) {
+		if (how == SIG_BLOCK)
+			s->blocked |= set;
+		else if (how == SIG_UNBLOCK)
+			s->blocked &= ~set;
+		else
+			s->blocked = set;
+		s->blocked &= ~UNBLOCKABLE;
+	}
+	spin_unlock(&s->lock);
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL(rt_sigprocmask, sys_rt_sigprocmask);
+
+static long sys_rt_sigpending(uaddr_t uset, uint64_t setsize)
+{
+	struct signal_state *s = &proc_current()->sig;
+	uint64_t set;
+
+	if (setsize > sizeof(uint64_t))
+		return -EINVAL;
+	spin_lock(&s->lock);
+	set = s->pending & s->blocked;
+	spin_unlock(&s->lock);
+	return copy_to_user(uset, &set, setsize);
+}
+SYSCALL(rt_sigpending, sys_rt_sigpending);
+
+/* Sleep with mask in place until a signal comes; the handler runs with
+ * it, and the old mask comes back after (restore_mask). */
+static long sys_rt_sigsuspend(uaddr_t umask, uint64_t setsize)
+{
+	struct signal_state *s = &proc_current()->sig;
+	uint64_t mask;
+
+	if (setsize != sizeof(uint64_t))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	spin_lock(&s->lock);
+	s->saved_mask = s->blocked;
+	s->restore_mask = true;
+	s->blocked = mask & ~UNBLOCKABLE;
+	while (!(s->pending & ~s->blocked))
+		sleep_on(&s->wait, &s->lock);
+	spin_unlock(&s->lock);
+	return -EINTR;
+}
+SYSCALL(rt_sigsuspend, sys_rt_sigsuspend);
+
+static long sys_pause(void)
+{
+	struct signal_state *s = &proc_current()->sig;
+
+	spin_lock(&s->lock);
+	while (!(s->pending & ~s->blocked))
+		sleep_on(&s->wait, &s->lock);
+	spin_unlock(&s->lock);
+	return -EINTR;
+}
+SYSCALL(pause, sys_pause);
+
+static long sys_sigaltstack(uaddr_t uss, uaddr_t uold)
+{
+	struct signal_state *s = &proc_current()->sig;
+	struct trapframe *tf = user_frame();
+	struct k_stack ss, old;
+	bool on;
+
+	if (uss && copy_from_user(&ss, uss, sizeof(ss)))
+		return -EFAULT;
+	spin_lock(&s->lock);
+	on = on_altstack(s, tf->rsp);
+	old = (struct k_stack){ .ss_sp = s->altstack_sp,
+				.ss_size = s->altstack_size,
+				.ss_flags = on ? SS_ONSTACK
+						: s->altstack_flags };
+	if (uss) {
+		long err = 0;
+
+		if (on)
+			err = -EPERM;
+		else if (ss.ss_flags != 0 && ss.ss_flags != SS_DISABLE &&
+			 ss.ss_flags != SS_ONSTACK)
+			err = -EINVAL;
+		else if (ss.ss_flags != SS_DISABLE &&
+			 ss.ss_size < MINSIGSTKSZ)
+			err = -ENOMEM;
+		if (err) {
+			spin_unlock(&s->lock);
+			return err;
+		}
+		if (ss.ss_flags == SS_DISABLE) {
+			s->altstack_flags = SS_DISABLE;
+			s->altstack_sp = s->altstack_size = 0;
+		} else {
+			s->altstack_flags = 0;
+			s->altstack_sp = ss.ss_sp;
+			s->altstack_size = ss.ss_size;
+		}
+	}
+	spin_unlock(&s->lock);
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL(sigaltstack, sys_sigaltstack);
+
+static long sys_rt_sigreturn(void)
+{
+	struct proc *p = proc_current();
+	struct trapframe *tf = user_frame();
+	uint64_t frame = tf->rsp - 8; /* the handler's ret popped pretcode */
+	struct rt_sigframe f;
+	struct k_sigcontext *mc = &f.uc.mc;
+
+	if (copy_from_user(&f, frame, sizeof(f)))
+		goto bad;
+	if (mc->fpstate) {
+		struct fpu_state fpu;
+
+		if (copy_from_user(&fpu, mc->fpstate, sizeof(fpu)))
+			goto bad;
+		/* MXCSR (bytes 24..27): reserved bits set would make fxrstor
+		 * fault in the kernel. */
+		fpu.bytes[26] = fpu.bytes[27] = 0;
+		irq_push_off();
+		fpu_restore(&fpu);
+		irq_pop_off();
+	}
+	tf->r8 = mc->r8;
+	tf->r9 = mc->r9;
+	tf->r10 = mc->r10;
+	tf->r11 = mc->r11;
+	tf->r12 = mc->r12;
+	tf->r13 = mc->r13;
+	tf->r14 = mc->r14;
+	tf->r15 = mc->r15;
+	tf->rdi = mc->rdi;
+	tf->rsi = mc->rsi;
+	tf->rbp = mc->rbp;
+	tf->rbx = mc->rbx;
+	tf->rdx = mc->rdx;
+	tf->rcx = mc->rcx;
+	tf->rsp = mc->rsp;
+	tf->rip = mc->rip;
+	tf->rflags = (tf->rflags & ~RFLAGS_USER_CHANGEABLE) |
+		     (mc->eflags & RFLAGS_USER_CHANGEABLE) | RFLAGS_IF;
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
+	tf->vector = 0; /* not a syscall to restart any more */
+	spin_lock(&p->sig.lock);
+	p->sig.blocked = f.uc.uc_sigmask & ~UNBLOCKABLE;
+	spin_unlock(&p->sig.lock);
+	p->frame_rewritten = true;
+	return (long)mc->rax;
+bad:
+	kprintf("pid %d (%s): rt_sigreturn with a bad frame at %#lx: killed "
+		"(signal 11)\n",
+		p->pid, p->name, frame);
+	proc_exit(WAIT_SIGNALED(SIGSEGV));
+}
+SYSCALL(rt_sigreturn, sys_rt_sigreturn);
