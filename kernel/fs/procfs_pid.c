@@ -20,17 +20,6 @@
 #define NORMAL_PRIORITY 20
 #define NO_TTY_PGRP (-1)
 
-/* A reference to p's address space (mm_put it), or NULL once p has
- * exited. */
-static struct mm *proc_mm_get(struct proc *p)
-{
-	struct mm *mm = p->mm;
-
-	if (mm)
-		mm_get(mm);
-	return mm;
-}
-
 /* Pending, blocked, ignored and caught signals, as bit masks (bit
  * sig - 1), read together under the process's signal lock. */
 struct sig_masks {
@@ -54,15 +43,35 @@ static void sig_masks(struct proc *p, struct sig_masks *m)
 	spin_unlock(&p->sig.lock);
 }
 
+struct state_query {
+	struct proc *p;
+	char letter;
+};
+
+/* Under proc_lock, which a process holds to become a zombie before its
+ * task goes: so a live process's task is there to be asked. */
+static void find_state(struct proc *p, void *arg)
+{
+	struct state_query *q = arg;
+
+	if (p != q->p)
+		return;
+	if (p->state == PROC_ZOMBIE)
+		q->letter = 'Z';
+	else if (p->sig.stopped)
+		q->letter = 'T';
+	else
+		q->letter = task_state_char(p->task);
+}
+
 /* Linux's one-letter state: R running or runnable, S asleep, T stopped,
- * Z a zombie. */
+ * Z a zombie (also once reaped, while we still hold it). */
 static char state_letter(struct proc *p)
 {
-	if (p->state == PROC_ZOMBIE)
-		return 'Z';
-	if (p->stopped)
-		return 'T';
-	return task_state_letter(p->task);
+	struct state_query q = { p, 'Z' };
+
+	proc_for_each(find_state, &q);
+	return q.letter;
 }
 
 static const char *state_name(char letter)
@@ -205,8 +214,11 @@ int procfs_pid_statm(struct proc *p, struct pbuf *b)
 /* The arguments, each ended by a NUL; nothing for a zombie. */
 int procfs_pid_cmdline(struct proc *p, struct pbuf *b)
 {
-	if (p->state == PROC_ALIVE && p->cmdline)
-		pbuf_write(b, p->cmdline, p->cmdline_len);
+	size_t room = b->len < b->size ? b->size - b->len : 0;
+
+	if (p->state == PROC_ALIVE)
+		b->len += proc_cmdline_copy(p, b->buf + MIN(b->len, b->size),
+					    room);
 	return 0;
 }
 

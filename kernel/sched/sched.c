@@ -388,22 +388,6 @@ struct task *current_task(void)
 	return t;
 }
 
-char task_state_letter(const struct task *t)
-{
-	static const char letters[] = {
-		[TASK_RUNNABLE] = 'R',
-		[TASK_RUNNING] = 'R',
-		[TASK_SLEEPING] = 'S',
-		[TASK_DEAD] = 'X',
-	};
-	char c;
-
-	spin_lock(&sched_lock);
-	c = letters[t->state];
-	spin_unlock(&sched_lock);
-	return c;
-}
-
 void *task_owner(const struct task *t)
 {
 	return t->owner;

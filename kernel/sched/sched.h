@@ -80,9 +80,6 @@ __noreturn void task_exit(void);
 struct task *current_task(void);
 const char *task_name(const struct task *t);
 unsigned int task_id(const struct task *t);
-/* What t is doing, as Linux's /proc shows it: 'R' running or runnable,
- * 'S' sleeping, 'X' dead. */
-char task_state_letter(const struct task *t);
 
 /* Let every other runnable task run once. */
 void sched_yield(void);
