@@ -10,6 +10,7 @@
 #include "arch/x86_64/cpu.h"
 #include "drivers/drivers.h"
 #include "fs/bcache.h"
+#include "fs/procfs.h"
 #include "fs/vfs.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"
@@ -134,6 +135,7 @@ void kmain(physaddr_t multiboot_info)
 	bcache_init();
 	vfs_init();
 	ext2_init();
+	procfs_init();
 
 	mount_root();
 	proc_init();
