@@ -95,19 +95,21 @@ struct mem_figures {
 	uint64_t stack_top, brk_start;
 };
 
-static void mem_figures(struct proc *p, struct mem_figures *f)
+/* false for a process without memory (a zombie) */
+static bool mem_figures(struct proc *p, struct mem_figures *f)
 {
 	struct mm *mm = proc_mm_get(p);
 
 	memset(f, 0, sizeof(*f));
 	if (!mm)
-		return;
+		return false;
 	mm_usage(mm, &f->resident_pages, &f->virt_bytes);
 	f->minflt = __atomic_load_n(&mm->minflt, __ATOMIC_RELAXED);
 	f->majflt = __atomic_load_n(&mm->majflt, __ATOMIC_RELAXED);
 	f->stack_top = mm->stack_top;
 	f->brk_start = mm->brk_start;
 	mm_put(mm);
+	return true;
 }
 
 /* The process's name; it may change (exec) while we copy it. */
@@ -171,9 +173,10 @@ int procfs_pid_status(struct proc *p, struct pbuf *b)
 	struct sig_masks sig;
 	char name[PROC_NAME_MAX];
 	int ppid = proc_ppid(p);
+	bool has_mm;
 
 	copy_name(p, name);
-	mem_figures(p, &mem);
+	has_mm = mem_figures(p, &mem);
 	sig_masks(p, &sig);
 	pbuf_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", name, p->umask,
 		    state_name(state_letter(p)));
@@ -183,7 +186,7 @@ int procfs_pid_status(struct proc *p, struct pbuf *b)
 	pbuf_printf(b, "FDSize:\t%d\nGroups:\t\n", p->files ? FD_MAX : 0);
 	pbuf_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    p->pid, p->pid, p->pgid, p->sid);
-	if (p->state != PROC_ZOMBIE && mem.virt_bytes)
+	if (has_mm)
 		pbuf_printf(b, "VmSize:\t%8llu kB\nVmRSS:\t%8llu kB\n",
 			    (unsigned long long)mem.virt_bytes / 1024,
 			    (unsigned long long)mem.resident_pages *
