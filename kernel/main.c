@@ -12,6 +12,7 @@
 #include "drivers/tty.h"
 #include "fs/bcache.h"
 #include "fs/chardev.h"
+#include "fs/procfs.h"
 #include "fs/vfs.h"
 #include "lib/ktest.h"
 #include "lib/random.h"
@@ -149,6 +150,7 @@ void kmain(physaddr_t multiboot_info)
 	 * random, kmsg. devfs shows them at /dev once it is mounted there. */
 	tty_init();
 	memdev_init();
+	procfs_init();
 
 	mount_root();
 	proc_init();

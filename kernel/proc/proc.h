@@ -80,7 +80,8 @@ struct proc {
 	struct waitqueue vfork_wait;
 
 	/* Changed only by the process itself (others may read them, racily,
-	 * for /proc): */
+	 * for /proc); cmdline and mm are replaced under proc_lock, so that
+	 * others use them through proc_cmdline_copy and proc_mm_get: */
 	char name[PROC_NAME_MAX]; /* the program's base name, as comm */
 	char *cmdline;            /* argv, NUL-separated (kmalloc) */
 	size_t cmdline_len;
@@ -132,6 +133,11 @@ void proc_for_each(void (*fn)(struct proc *p, void *arg), void *arg);
 int proc_list_pids(int *pids, int max);
 /* The parent's pid (0 for init). */
 int proc_ppid(struct proc *p);
+/* For /proc, about another process: a reference to p's address space
+ * (mm_put it), or NULL once p has exited; p's command line copied into
+ * buf (at most size bytes), returning its whole length. */
+struct mm *proc_mm_get(struct proc *p);
+size_t proc_cmdline_copy(struct proc *p, char *buf, size_t size);
 
 /* kill(2): pid > 0 one process, 0 the caller's group, -1 everyone but
  * init and the caller, < -1 the group -pid. 0, -ESRCH or -EINVAL. */
