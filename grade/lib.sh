@@ -745,6 +745,66 @@ ktest_pass()
 	test_end
 }
 
+# root_copy NAME: a fresh copy of make's root image for one boot, in the
+# lab's directory; prints its path.
+root_copy()
+{
+	_rc=$g_dir/$1.img
+	cp "$BUILD/root.img" "$_rc" || die "no $BUILD/root.img: run make first"
+	printf '%s\n' "$_rc"
+}
+
+# shell_boot NAME [boot option...]: boot a copy of the root image to the
+# shell on the serial console (init, then sh) and wait for its prompt.
+# Returns 1 if the prompt never came (the boot has ended then).
+shell_boot()
+{
+	_sb=$1
+	shift
+	boot_start "$_sb" serial_input disk="$(root_copy "$_sb")" \
+		cmdline="root=vda" stall=60 "$@"
+	wait_for '$ ' 30
+}
+
+# run_usertests NAME SECONDS PROG...: boot to the shell, run
+# /tests/run-all PROG... (user/tests, docs/usertests.md), then poweroff,
+# all within SECONDS. usertest_pass grades each program.
+run_usertests()
+{
+	_un=$1
+	_us=$2
+	shift 2
+	shell_boot "$_un" timeout="$_us" stall=60 &&
+		serial_send "/tests/run-all $*; poweroff\r"
+	boot_wait
+}
+
+# usertest_pass PROG POINTS: the last run_usertests printed "run-all: PASS
+# PROG"; if not, the failure shows the program's FAIL lines and how it
+# ended.
+usertest_pass()
+{
+	test_start "$1" "$2"
+	expect_end any
+	if ! need "run-all: PASS $1"; then
+		_why=$(P="$1" awk '
+			/^FAIL / { buf = buf $0 "\n"; next }
+			/^run-all: (PASS|FAIL) / {
+				if ($3 == ENVIRON["P"] || $3 == ENVIRON["P"] ":")
+					printf "%s%s\n", buf, $0
+				buf = ""
+			}' "$b_log" | tail -n 20)
+		if [ -n "$_why" ]; then
+			note "the program failed:"
+			note "$(printf '%s\n' "$_why" | sed 's/^/  /')"
+		else
+			note "no result line for $1 (the boot ended first)"
+		fi
+	fi
+	forbid 'KERNEL PANIC'
+	test_end
+}
+
 # crash_test SUITE.NAME POINTS [boot option...] -- TEXT...: boot with
 # ktest=SUITE.NAME and expect a crash report holding every TEXT, in order
 # after the panic line. A TEXT of the form frame:FUNCTION is a backtrace
