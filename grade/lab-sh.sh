@@ -118,3 +118,25 @@ else
 		"$(cat "$g_dir/outside.cc" "$g_dir/outside.debugfs" 2>/dev/null)"
 	test_end
 fi
+
+# ---- the VGA screen and the keyboard -------------------------------------
+# The console is both COM1 and VGA + keyboard: the banner and the prompt
+# are on the screen, and a command typed on the PS/2 keyboard runs and
+# shows there (the screen is read from guest memory, 0xb8000).
+boot_start vga monitor disk="$(root_copy vga)" cmdline="root=vda" \
+	timeout=90 stall=60 && wait_for '$ ' 30 &&
+	type_keys 'echo typed on the keyboard' && key ret &&
+	wait_for -E '^typed on the keyboard$' && sleep 1 &&
+	vga_screen >"$g_dir/vga.screen" &&
+	type_keys poweroff && key ret
+boot_wait
+test_start vga_keyboard 10
+expect_exit 1
+need_re '^typed on the keyboard$'
+for want in 'Kestrel [0-9]' 'Welcome to Kestrel' '^\$ echo typed on the keyboard$' \
+	'^typed on the keyboard$'; do
+	grep -q -E "$want" "$g_dir/vga.screen" ||
+		fail_because "the VGA screen lacks /$want/; it shows:" \
+			"$(sed 's/^/  | /' "$g_dir/vga.screen")"
+done
+test_end

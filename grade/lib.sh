@@ -489,6 +489,47 @@ type_keys()
 	key "$@"
 }
 
+# vga_screen: the VGA text screen of the running boot (option monitor),
+# 25 lines of 80 characters (trailing blanks dropped), read from guest
+# memory at 0xb8000 through the QEMU monitor; printed on stdout.
+vga_screen()
+{
+	_vs0=$(wc -c <"$b_monlog")
+	monitor_cmd 'xp /2000hx 0xb8000'
+	_vst=0
+	while [ "$_vst" -lt 50 ] &&
+		[ "$(tail -c +$((_vs0 + 1)) "$b_monlog" | grep -c '^0*b8f[89a-f]')" -eq 0 ]; do
+		sleep 0.1
+		_vst=$((_vst + 1))
+	done
+	tail -c +$((_vs0 + 1)) "$b_monlog" | tr -d '\r' | awk '
+		function hex(s, v, i) {
+			s = tolower(s)
+			sub(/^0x/, "", s)
+			v = 0
+			for (i = 1; i <= length(s); i++)
+				v = v * 16 + index("0123456789abcdef",
+						   substr(s, i, 1)) - 1
+			return v
+		}
+		/^[0-9a-f]+: / {
+			for (i = 2; i <= NF; i++)
+				cell[n++] = hex($i) % 256
+		}
+		END {
+			for (r = 0; r < 25; r++) {
+				line = ""
+				for (c = 0; c < 80; c++) {
+					ch = cell[r * 80 + c]
+					line = line sprintf("%c",
+					    ch >= 32 && ch < 127 ? ch : 32)
+				}
+				sub(/ +$/, "", line)
+				print line
+			}
+		}'
+}
+
 # ---- grading ------------------------------------------------------------
 
 # lab_begin NAME: the tests that follow belong to lab NAME; their logs go
