@@ -151,6 +151,9 @@ struct super_operations {
 	 * VFS then drops the device's buffers with binvalidate). Also
 	 * called when mount fails after the file system's mount worked. */
 	int (*unmount)(struct super_block *sb);
+	/* Optional: switch between read-only and read-write (the VFS has
+	 * written the inodes back) and set sb->read_only. */
+	int (*remount)(struct super_block *sb, bool read_only);
 };
 
 /* The file system's mount fills ops, root_ino and fs_private, and may set
@@ -193,6 +196,9 @@ struct inode {
 
 struct file_system_type {
 	const char *name; /* "ext2", "ramfs" */
+	/* Mounts a block device (ext2): vfs_mount refuses a NULL source
+	 * with -ENOTBLK. Memory file systems leave it false. */
+	bool requires_device;
 	/* Mount the file system on dev (NULL for memory file systems) and
 	 * fill a new super block: -EINVAL if dev does not hold this file
 	 * system or needs a feature this code lacks, -EIO if it is damaged;
@@ -272,7 +278,8 @@ void ext2_init(void);
 /* Mount type on the device called source ("vda"; NULL for memory file
  * systems) at the directory target ("/" for the first mount; mounting
  * over a mount point stacks, over the root is -EBUSY): -ENODEV (no such
- * type), -ENOENT (no such device or target), -ENOTDIR, -EBUSY (the
+ * type), -ENOTBLK (no source for a type that needs a device), -ENOENT
+ * (no such device or target), -ENOTDIR, -EBUSY (the
  * device is mounted), -EROFS (read-write on a read-only device), or the
  * file system's error. */
 int vfs_mount(const char *source, const char *target, const char *type,
@@ -281,8 +288,29 @@ int vfs_mount(const char *source, const char *target, const char *type,
  * is, -EBUSY while any of its inodes are referenced (other than its
  * root) or something is mounted below it. */
 int vfs_unmount(const char *target);
+/* Make the file system mounted at target read-only (its data written
+ * back and, for ext2, marked clean on the disk, as a clean unmount does)
+ * or read-write again: -EINVAL if nothing is mounted there or the file
+ * system cannot, -EROFS for read-write on a read-only device. Files open
+ * for writing are not looked for (Linux refuses with -EBUSY); writes
+ * through them fail with -EROFS from then on. */
+int vfs_remount(const char *target, bool read_only);
 /* Write back every mounted file system. */
 int vfs_sync(void);
+
+/* One mounted file system, as /proc/mounts lists it. */
+struct vfs_mount_info {
+	const char *source; /* the device ("vda"), or the type's name for a
+			     * memory file system */
+	const char *target; /* the path it was mounted on, absolute */
+	const char *type;
+	bool read_only;
+};
+/* Call fn for each mount, the oldest first, under the mount table's
+ * spinlock: fn must not sleep, and the strings last only during the
+ * call. */
+void vfs_for_each_mount(void (*fn)(const struct vfs_mount_info *m, void *arg),
+			void *arg);
 
 struct vfs_stats {
 	unsigned int inodes; /* in the inode cache: all referenced */
