@@ -266,7 +266,8 @@ static long sys_msync(uint64_t addr, uint64_t len, uint64_t flags)
 	uint64_t end;
 	long err;
 
-	if ((addr & PAGE_MASK) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	if ((addr & PAGE_MASK) ||
+	    (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
 	if (!user_range(addr, len, &end))

@@ -113,15 +113,18 @@ static void vma_insert(struct mm *mm, struct vma *v)
 }
 
 int mm_map_locked(struct mm *mm, uint64_t start, uint64_t end, int prot,
-		  int flags, struct file *f, uint64_t offset,
-		  uint64_t file_end)
+		  int flags, struct file *f, uint64_t offset, uint64_t file_end)
 {
 	struct vma *v = kzalloc(sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
-	*v = (struct vma){ .start = start, .end = end, .prot = prot,
-			   .flags = flags, .file = f, .offset = offset,
+	*v = (struct vma){ .start = start,
+			   .end = end,
+			   .prot = prot,
+			   .flags = flags,
+			   .file = f,
+			   .offset = offset,
 			   .file_end = file_end };
 	if (f)
 		vfs_file_ref(f);
@@ -184,8 +187,7 @@ static void mark_dirty(void *arg, uintptr_t va)
 
 /* Write back the pages of the shared file area v in [start, end) that
  * this address space wrote. */
-static int vma_sync(struct mm *mm, struct vma *v, uint64_t start,
-		    uint64_t end)
+static int vma_sync(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 {
 	struct inode *ip = v->file->inode;
 	int err;
@@ -359,8 +361,7 @@ static bool access_ok(const struct vma *v, uint64_t error)
 }
 
 /* Map the page pa (its reference passes on) at va. */
-static int install(struct mm *mm, uint64_t va, physaddr_t pa,
-		   unsigned int prot)
+static int install(struct mm *mm, uint64_t va, physaddr_t pa, unsigned int prot)
 {
 	physaddr_t old;
 	int err = vm_user_set(&mm->vs, va, pa, prot, &old);
@@ -392,8 +393,7 @@ static physaddr_t new_page(physaddr_t src, size_t len)
 }
 
 /* Fill the unmapped page va of file area v. */
-static int fill_from_file(struct mm *mm, struct vma *v, uint64_t va,
-			  bool write)
+static int fill_from_file(struct mm *mm, struct vma *v, uint64_t va, bool write)
 {
 	unsigned int prot = vma_pte_prot(v);
 	physaddr_t cached, pa;
@@ -640,8 +640,8 @@ static int format_area(char *buf, size_t size, struct mm *mm,
 		      v->prot & PROT_WRITE ? 'w' : '-',
 		      v->prot & PROT_EXEC ? 'x' : '-',
 		      v->flags & VMA_SHARED ? 's' : 'p', ip ? v->offset : 0,
-		      (dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00),
-		      ip ? ip->ino : 0);
+		      (dev >> 8) & 0xfff,
+		      (dev & 0xff) | ((dev >> 12) & 0xfff00), ip ? ip->ino : 0);
 	if (*name)
 		n += ksnprintf(buf + MIN((size_t)n, size),
 			       size - MIN((size_t)n, size), "%*s%s",

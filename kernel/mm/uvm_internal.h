@@ -9,8 +9,9 @@
 #include "mm/uvm.h"
 #include <kestrel/mman.h>
 
-#define VMA_SHARED 0x1 /* MAP_SHARED: writes go to the file, or to every
-			* process sharing the memory after fork */
+/* vma.flags: MAP_SHARED, so writes go to the file, or to every process
+ * sharing the memory after fork. */
+#define VMA_SHARED 0x1
 
 /* Nothing is mapped below this (Linux's default vm.mmap_min_addr), so a
  * NULL pointer with a small offset always faults. */
