@@ -396,7 +396,7 @@ static physaddr_t new_page(physaddr_t src, size_t len)
 static int fill_from_file(struct mm *mm, struct vma *v, uint64_t va, bool write)
 {
 	unsigned int prot = vma_pte_prot(v);
-	physaddr_t cached, pa;
+	physaddr_t cached;
 	bool major;
 	int err;
 
@@ -412,7 +412,9 @@ static int fill_from_file(struct mm *mm, struct vma *v, uint64_t va, bool write)
 	if (va + PAGE_SIZE > v->file_end || (write && (prot & VM_WRITE))) {
 		/* A private copy: written to, or the file's bytes end in
 		 * this page (exec: the rest is bss). */
-		pa = new_page(cached, MIN(PAGE_SIZE, v->file_end - va));
+		physaddr_t pa =
+			new_page(cached, MIN(PAGE_SIZE, v->file_end - va));
+
 		frame_unref(cached);
 		return pa ? install(mm, va, pa, prot) : -ENOMEM;
 	}
