@@ -43,8 +43,8 @@ struct cached_file {
 
 static struct {
 	/* "pagecache": the hash chains, the lists, every dirty flag and the
-	 * count. Taken under vm_space locks (pagecache_mark_dirty); takes
-	 * nothing itself. */
+	 * count. Taken under vm_space locks (pagecache_mark_dirty) and
+	 * icache (pagecache_dirty); takes no other lock. */
 	struct spinlock lock;
 	struct cached_page *pages[PAGECACHE_BUCKETS];
 	struct cached_file *files[PAGECACHE_BUCKETS];

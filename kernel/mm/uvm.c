@@ -19,7 +19,7 @@
  * mm->lock (a sleep lock: faults read files) serializes everything that
  * reads or changes the areas or the user half of the page table. Lock
  * order: mm->lock, then an inode's lock (page cache reads and write
- * backs), then the vm_space and pagecache spinlocks, then frames.
+ * backs), then the vm_space spinlock, then pagecache (docs/locking.md).
  * docs/memory.md, "User memory", has the pictures.
  */
 #include "mm/uvm_internal.h"
