@@ -132,6 +132,30 @@ int mm_map_locked(struct mm *mm, uint64_t start, uint64_t end, int prot,
 	return 0;
 }
 
+/* A copy of name for another area (NULL if there is none, or no memory:
+ * the area is then shown without a name). */
+static char *copy_name(const char *name)
+{
+	size_t len = name ? strlen(name) + 1 : 0;
+	char *copy = len ? kmalloc(len) : NULL;
+
+	if (copy)
+		memcpy(copy, name, len);
+	return copy;
+}
+
+void mm_name_file(struct mm *mm, struct file *f, const char *path)
+{
+	sleep_lock(&mm->lock);
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		if (v->file != f)
+			continue;
+		kfree(v->name);
+		v->name = copy_name(path);
+	}
+	sleep_unlock(&mm->lock);
+}
+
 /* Cut v in two at addr (v->start < addr < v->end): v keeps the lower
  * part. 0 or -ENOMEM. */
 static int vma_split(struct vma *v, uint64_t addr)
@@ -142,6 +166,7 @@ static int vma_split(struct vma *v, uint64_t addr)
 		return -ENOMEM;
 	*upper = *v;
 	upper->start = addr;
+	upper->name = copy_name(v->name);
 	if (v->file) {
 		upper->offset += addr - v->start;
 		vfs_file_ref(v->file);
@@ -209,6 +234,7 @@ static void vma_release(struct mm *mm, struct vma *v)
 	mm_tlb_flush(mm, v->start, v->end);
 	if (v->file)
 		vfs_close(v->file);
+	kfree(v->name);
 	kfree(v);
 }
 
@@ -561,6 +587,7 @@ static int fork_areas(struct mm *dst, struct mm *src)
 			return -ENOMEM;
 		*copy = *v;
 		copy->next = NULL;
+		copy->name = copy_name(v->name);
 		if (copy->file)
 			vfs_file_ref(copy->file);
 		*tail = copy;
@@ -614,11 +641,11 @@ void mm_put(struct mm *mm)
 
 /* ---- for /proc ------------------------------------------------------------ */
 
-/* The name /proc/PID/maps gives an area with no file. */
+/* The name /proc/PID/maps gives an area. */
 static const char *area_name(struct mm *mm, const struct vma *v)
 {
 	if (v->file)
-		return "";
+		return v->name ? v->name : "";
 	if (v->end == mm->stack_top)
 		return "[stack]";
 	if (v->start >= mm->brk_start && v->end <= ALIGN_UP(mm->brk, PAGE_SIZE))
@@ -627,8 +654,8 @@ static const char *area_name(struct mm *mm, const struct vma *v)
 }
 
 /* Linux's format: start-end perms offset major:minor inode, then the
- * name padded to column 73. File names are not kept, so a file area
- * shows only its device and inode. */
+ * name padded to column 73: a file's path if exec named it, [heap] or
+ * [stack]. */
 static int format_area(char *buf, size_t size, struct mm *mm,
 		       const struct vma *v)
 {

@@ -37,6 +37,8 @@ struct vma {
 	 * size); from there on the area reads as zeros (bss). UINT64_MAX
 	 * for mmap, where the file's own end gives SIGBUS instead. */
 	uint64_t file_end;
+	char *name; /* the file's path for /proc/PID/maps (mm_name_file), a
+		     * copy of its own (kmalloc), or NULL */
 	struct vma *next;
 };
 
