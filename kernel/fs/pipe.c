@@ -21,18 +21,18 @@
 #include "mm/mm.h"
 
 #define PIPE_SIZE 65536 /* Linux's default capacity */
-#define PIPE_BUF 4096	/* writes up to this size are atomic (POSIX) */
+#define PIPE_BUF 4096   /* writes up to this size are atomic (POSIX) */
 #define PIPEFS_MAGIC 0x50495045
 #define FIONREAD 0x541B
 
 struct pipe {
-	struct spinlock lock; /* protects everything below but buf's bytes */
-	uint64_t nread;	      /* bytes read since creation */
-	uint64_t nwrite;      /* bytes written since creation */
-	unsigned int readers; /* open read ends */
-	unsigned int writers; /* open write ends */
-	bool reading;	      /* a reader is copying out of the ring */
-	bool writing;	      /* a writer is copying into the ring */
+	struct spinlock lock;  /* protects everything below but buf's bytes */
+	uint64_t nread;        /* bytes read since creation */
+	uint64_t nwrite;       /* bytes written since creation */
+	unsigned int readers;  /* open read ends */
+	unsigned int writers;  /* open write ends */
+	bool reading;          /* a reader is copying out of the ring */
+	bool writing;          /* a writer is copying into the ring */
 	struct waitqueue wait; /* readers and writers waiting for a change */
 	/* Set at creation: for fstat. */
 	uint64_t ino;
@@ -99,8 +99,7 @@ static int wait_for_data(struct pipe *p, struct file *f)
 }
 
 /* Read what is there, up to n bytes; sleep only while there is nothing. */
-static ssize_t pipe_read(struct file *f, uint64_t ubuf, size_t n,
-			 uint64_t *pos)
+static ssize_t pipe_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	struct pipe *p = f->private;
 	uint64_t at;

@@ -32,7 +32,7 @@
 #define MS_MGC_VAL 0xc0ed0000
 /* What mount(2) cannot do here: remount, bind and move mounts, changes
  * of propagation. */
-#define MS_UNSUPPORTED                                                    \
+#define MS_UNSUPPORTED                                                 \
 	(MS_REMOUNT | MS_BIND | MS_MOVE | MS_UNBINDABLE | MS_PRIVATE | \
 	 MS_SLAVE | MS_SHARED)
 #define UTIME_NOW ((1L << 30) - 1)
@@ -130,7 +130,8 @@ static int name_in_dir(struct inode *parent, struct inode *child, char *name)
 			if (crossing && d->d_type != DT_DIR &&
 			    d->d_type != DT_UNKNOWN)
 				continue;
-			if (crossing && vfs_lookup(parent, d->d_name, 0, &ip) == 0) {
+			if (crossing &&
+			    vfs_lookup(parent, d->d_name, 0, &ip) == 0) {
 				bool found = ip == child;
 
 				vfs_iput(ip);
@@ -796,7 +797,8 @@ _Static_assert(sizeof(struct linux_statfs) == 120, "Linux's struct statfs");
 /* statfs of the file system holding ip, copied out. ip NULL: a pipe. */
 static long statfs_to_user(struct inode *ip, uaddr_t ubuf)
 {
-	struct kstatfs st = { .type = PIPEFS_MAGIC, .block_size = PAGE_SIZE,
+	struct kstatfs st = { .type = PIPEFS_MAGIC,
+			      .block_size = PAGE_SIZE,
 			      .name_max = VFS_NAME_MAX };
 	struct linux_statfs ls;
 	int err;
