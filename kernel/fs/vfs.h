@@ -223,8 +223,7 @@ struct file_operations {
 	int (*open)(struct inode *inode, struct file *f);
 	/* The last reference to the open file is gone. */
 	void (*release)(struct file *f);
-	ssize_t (*read)(struct file *f, uint64_t ubuf, size_t n,
-			uint64_t *pos);
+	ssize_t (*read)(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos);
 	ssize_t (*write)(struct file *f, uint64_t ubuf, size_t n,
 			 uint64_t *pos);
 	/* POLLIN/POLLOUT/POLLHUP/POLLERR (fs/poll.h) ready now; never sleeps.
@@ -288,6 +287,20 @@ int vfs_mount(const char *source, const char *target, const char *type,
 int vfs_unmount(const char *target);
 /* Write back every mounted file system. */
 int vfs_sync(void);
+
+/* One mounted file system, as /proc/mounts lists it. */
+struct vfs_mount_info {
+	const char *source; /* the device ("vda"), or the type's name for a
+			     * memory file system */
+	const char *target; /* the path it was mounted on, absolute */
+	const char *type;
+	bool read_only;
+};
+/* Call fn for each mount, the oldest first, under the mount table's
+ * spinlock: fn must not sleep, and the strings last only during the
+ * call. */
+void vfs_for_each_mount(void (*fn)(const struct vfs_mount_info *m, void *arg),
+			void *arg);
 
 struct vfs_stats {
 	unsigned int inodes; /* in the inode cache: all referenced */
