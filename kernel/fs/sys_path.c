@@ -249,6 +249,8 @@ static long open_at(int dirfd, uaddr_t upath, int flags, uint32_t mode)
 
 	if ((flags & O_TMPFILE) == O_TMPFILE)
 		return -EOPNOTSUPP;
+	if (!fd_available(proc_current()->files, fd_limit()))
+		return -EMFILE; /* before O_CREAT makes a file */
 	err = path_get(dirfd, upath, &up);
 	if (err)
 		return err;
@@ -797,16 +799,17 @@ _Static_assert(sizeof(struct linux_statfs) == 120, "Linux's struct statfs");
 /* statfs of the file system holding ip, copied out. ip NULL: a pipe. */
 static long statfs_to_user(struct inode *ip, uaddr_t ubuf)
 {
-	struct kstatfs st = { .type = PIPEFS_MAGIC,
+	struct kstatfs st = { .type = ip ? 0 : PIPEFS_MAGIC,
 			      .block_size = PAGE_SIZE,
 			      .name_max = VFS_NAME_MAX };
 	struct linux_statfs ls;
 	int err;
 
-	if (ip) {
+	/* A file system without statfs (devtmpfs, proc) reports no blocks
+	 * and no files, as Linux's memory file systems do. */
+	if (ip && ip->sb->ops->statfs) {
 		memset(&st, 0, sizeof(st));
-		err = ip->sb->ops->statfs ? ip->sb->ops->statfs(ip->sb, &st)
-					  : -ENOSYS;
+		err = ip->sb->ops->statfs(ip->sb, &st);
 		if (err)
 			return err;
 	}

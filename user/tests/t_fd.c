@@ -204,6 +204,8 @@ static void descriptor_limit_gives_emfile(void)
 		fds[n++] = fd;
 	CHECK(n < 16);
 	CHECK_ERR(open("/", O_RDONLY), EMFILE);
+	CHECK_ERR(open("new", O_CREAT | O_WRONLY, 0644), EMFILE);
+	CHECK_ERR(access("new", F_OK), ENOENT); /* nothing was created */
 	CHECK_ERR(dup(0), EMFILE);
 	CHECK_ERR(fcntl(0, F_DUPFD, 16), EINVAL);
 	for (i = 0; i < n; i++)

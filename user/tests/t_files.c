@@ -8,10 +8,13 @@
  * sync; fstatat with AT_EMPTY_PATH and statx agree with fstat; chmod,
  * fchmod and utimensat change what stat shows (UTIME_OMIT leaves a time
  * alone); O_APPEND writes at the end even after a seek, and pwrite on an
- * O_APPEND file appends too (Linux's documented behaviour). Each usual
+ * O_APPEND file appends too (Linux's documented behaviour); a write
+ * crossing RLIMIT_FSIZE is cut short there, and one starting at it is
+ * EFBIG with SIGXFSZ. Each usual
  * error gives Linux's errno.
  */
 #include "t.h"
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
@@ -371,6 +374,35 @@ static void append_ignores_the_offset(void)
 	CHECK_OK(unlink("f"));
 }
 
+static volatile sig_atomic_t got_xfsz;
+
+static void on_xfsz(int sig)
+{
+	(void)sig;
+	got_xfsz = 1;
+}
+
+static void fsize_limit_cuts_writes(void)
+{
+	struct rlimit old, rl;
+	int fd = make_file("f", NULL);
+
+	signal(SIGXFSZ, on_xfsz);
+	CHECK_OK(getrlimit(RLIMIT_FSIZE, &old));
+	rl = old;
+	rl.rlim_cur = 10;
+	CHECK_OK(setrlimit(RLIMIT_FSIZE, &rl));
+	CHECK_EQ(write(fd, "0123456789abcdef", 16), 10);
+	CHECK_EQ(got_xfsz, 0);
+	CHECK_ERR(write(fd, "x", 1), EFBIG);
+	CHECK_EQ(got_xfsz, 1);
+	CHECK_EQ(pwrite(fd, "y", 1, 9), 1);
+	CHECK_OK(setrlimit(RLIMIT_FSIZE, &old));
+	signal(SIGXFSZ, SIG_DFL);
+	close(fd);
+	CHECK_OK(unlink("f"));
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -392,5 +424,6 @@ int main(int argc, char **argv)
 	RUN(fstatat_empty_path_and_statx);
 	RUN(chmod_and_utimensat);
 	RUN(append_ignores_the_offset);
+	RUN(fsize_limit_cuts_writes);
 	return t_end();
 }
