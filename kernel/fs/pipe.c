@@ -161,13 +161,15 @@ static ssize_t pipe_write(struct file *f, uint64_t ubuf, size_t n,
 			  uint64_t *pos)
 {
 	struct pipe *p = f->private;
-	size_t done = 0, chunk;
-	uint64_t at;
-	int r = 1, err = 0;
+	size_t done = 0;
+	int r = 1;
 
 	(void)pos;
 	spin_lock(&p->lock);
 	while (done < n) {
+		uint64_t at;
+		size_t chunk;
+
 		r = wait_for_room(p, f, n <= PIPE_BUF ? n : 1);
 		if (r <= 0)
 			break;
@@ -175,19 +177,18 @@ static ssize_t pipe_write(struct file *f, uint64_t ubuf, size_t n,
 		chunk = MIN(n - done, PIPE_SIZE - pipe_used(p));
 		spin_unlock(&p->lock);
 
-		err = ring_from_user(p, at, ubuf + done, chunk);
+		r = ring_from_user(p, at, ubuf + done, chunk);
 
 		spin_lock(&p->lock);
 		p->writing = false;
-		if (!err) {
+		if (!r) {
 			p->nwrite += chunk;
 			done += chunk;
 		}
 		pipe_changed(p);
-		if (err) {
-			r = err;
+		if (r)
 			break;
-		}
+		r = 1;
 	}
 	spin_unlock(&p->lock);
 	if (r == 0) {

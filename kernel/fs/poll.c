@@ -414,10 +414,11 @@ static long sys_select(int64_t n, uaddr_t uin, uaddr_t uout, uaddr_t uex,
 		       uaddr_t utv)
 {
 	struct timeout t = { 0 };
-	struct timeval64 tv;
 	long r;
 
 	if (utv) {
+		struct timeval64 tv;
+
 		if (get_user(tv, utv))
 			return -EFAULT;
 		if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)

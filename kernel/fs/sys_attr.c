@@ -75,12 +75,12 @@ static int fd_inode(int fd, struct inode **out)
 static int target_inode(int dirfd, uaddr_t upath, int flags, struct inode **out)
 {
 	struct upath up;
-	int err;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (upath || dirfd == AT_FDCWD) {
-		err = path_get(dirfd, upath, &up);
+		int err = path_get(dirfd, upath, &up);
+
 		if (!err) {
 			err = vfs_lookup(
 				up.dir, up.path,

@@ -353,11 +353,10 @@ static long dup_to(int oldfd, int newfd, bool cloexec)
 
 static long sys_dup2(uint64_t oldfd, uint64_t newfd)
 {
-	struct file *f;
-
 	if ((int)oldfd == (int)newfd) {
 		/* Nothing to do, but oldfd must be open. */
-		f = file_get((int)oldfd);
+		struct file *f = file_get((int)oldfd);
+
 		if (!f)
 			return -EBADF;
 		vfs_close(f);

@@ -32,9 +32,8 @@
 #define MS_MGC_VAL 0xc0ed0000
 /* What mount(2) cannot do here: bind and move mounts, changes of
  * propagation. */
-#define MS_UNSUPPORTED                                                    \
-	(MS_BIND | MS_MOVE | MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | \
-	 MS_SHARED)
+#define MS_UNSUPPORTED \
+	(MS_BIND | MS_MOVE | MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | MS_SHARED)
 #define UTIME_NOW ((1L << 30) - 1)
 #define UTIME_OMIT ((1L << 30) - 2)
 #define FS_TYPE_MAX 32
@@ -296,14 +295,14 @@ static int stat_at(int dirfd, uaddr_t upath, int flags, struct kstat *st)
 	const int allowed = AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH |
 			    AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE;
 	struct upath up;
-	struct file *f;
 	int err;
 
 	if (flags & ~allowed)
 		return -EINVAL;
 	err = path_get(dirfd, upath, &up);
 	if (err == -ENOENT && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD) {
-		f = file_get(dirfd);
+		struct file *f = file_get(dirfd);
+
 		if (!f)
 			return -EBADF;
 		err = file_stat(f, st);
@@ -803,11 +802,12 @@ static long statfs_to_user(struct inode *ip, uaddr_t ubuf)
 			      .block_size = PAGE_SIZE,
 			      .name_max = VFS_NAME_MAX };
 	struct linux_statfs ls;
-	int err;
 
 	/* A file system without statfs (devtmpfs, proc) reports no blocks
 	 * and no files, as Linux's memory file systems do. */
 	if (ip && ip->sb->ops->statfs) {
+		int err;
+
 		memset(&st, 0, sizeof(st));
 		err = ip->sb->ops->statfs(ip->sb, &st);
 		if (err)
