@@ -96,3 +96,39 @@ KTEST(files, poll_generation)
 	KT_ASSERT(time_ns() - t0 >= 20 * 1000 * 1000, "woke after %lu ns",
 		  time_ns() - t0);
 }
+
+/* A pipe's states as poll and fstat see them, and its errors, through its
+ * file operations. (Moving bytes needs user memory: user/tests/t_pipe.) */
+KTEST(files, pipe_states)
+{
+	struct vfs_stats before, after;
+	struct file *rf, *wf;
+	struct kstat st;
+	uint64_t pos = 0;
+
+	vfs_get_stats(&before);
+	KT_ASSERT_EQ(pipe_create(O_NONBLOCK, &rf, &wf), 0);
+	KT_ASSERT_EQ(file_poll(rf), 0);
+	KT_ASSERT_EQ(file_poll(wf), POLLOUT | POLLWRNORM);
+	KT_ASSERT_EQ(rf->fops->read(rf, 0x1000, 1, &pos), -EAGAIN);
+	/* A kernel address is no user buffer: nothing moves. */
+	KT_ASSERT_EQ(wf->fops->write(wf, (uint64_t)&st, 1, &pos), -EFAULT);
+	KT_ASSERT_EQ(file_poll(rf), 0);
+	KT_ASSERT_EQ(rf->fops->write, NULL);
+	KT_ASSERT_EQ(wf->fops->read, NULL);
+	KT_ASSERT_EQ(pipe_stat(rf, &st), true);
+	KT_ASSERT_EQ(st.mode, S_IFIFO | 0600);
+	KT_ASSERT_EQ(pipe_stat(wf, &st), true);
+	KT_ASSERT_EQ(st.size, 0);
+	vfs_close(wf);
+	KT_ASSERT_EQ(file_poll(rf), POLLHUP);
+	KT_ASSERT_EQ(rf->fops->read(rf, 0x1000, 1, &pos), 0); /* end of file */
+	vfs_close(rf);
+
+	KT_ASSERT_EQ(pipe_create(0, &rf, &wf), 0);
+	vfs_close(rf);
+	KT_ASSERT_EQ(file_poll(wf), POLLOUT | POLLWRNORM | POLLERR);
+	vfs_close(wf);
+	vfs_get_stats(&after);
+	KT_ASSERT_EQ(after.files, before.files);
+}

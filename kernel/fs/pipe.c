@@ -292,7 +292,7 @@ bool pipe_stat(struct file *f, struct kstat *st)
 }
 
 /* A new pipe and its two open files (each holding one count). */
-static int pipe_create(int flags, struct file **rf, struct file **wf)
+int pipe_create(int flags, struct file **rf, struct file **wf)
 {
 	struct pipe *p = kzalloc(sizeof(*p));
 
