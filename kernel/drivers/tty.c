@@ -222,16 +222,19 @@ static void reprint(struct tty *tty)
 		echo_char(tty, tty->buf[AT(p)]);
 }
 
-/* Canonical mode: editing characters and line ends. True if c was one. */
+/* Canonical mode: editing characters and line ends. True if c was one.
+ * Backspace (^H) erases too, whatever VERASE is: terminals send either it
+ * or DEL for the Backspace key (Linux erases only with VERASE). */
 static bool canonical_special(struct tty *tty, char c)
 {
 	bool iexten = lflag(tty, IEXTEN);
 
-	if (is_cc(tty, VERASE, c) || is_cc(tty, VKILL, c) ||
-	    (iexten && is_cc(tty, VWERASE, c))) {
-		erase(tty, is_cc(tty, VERASE, c)  ? VERASE
-			   : is_cc(tty, VKILL, c) ? VKILL
-						  : VWERASE);
+	if (is_cc(tty, VERASE, c) || c == '\b') {
+		erase(tty, VERASE);
+	} else if (is_cc(tty, VKILL, c)) {
+		erase(tty, VKILL);
+	} else if (iexten && is_cc(tty, VWERASE, c)) {
+		erase(tty, VWERASE);
 	} else if (iexten && is_cc(tty, VLNEXT, c)) {
 		tty->literal_next = true;
 		if (lflag(tty, ECHO) && lflag(tty, ECHOCTL))
@@ -297,9 +300,7 @@ static int receive_locked(struct tty *tty, char c)
 		c &= 0x7f;
 	if (tty->literal_next) {
 		tty->literal_next = false;
-		if (lflag(tty, ECHO) && lflag(tty, ECHOCTL))
-			output(tty, "\b", 1);
-		receive_plain(tty, c);
+		receive_plain(tty, c); /* its echo covers the "^" */
 		return 0;
 	}
 	sig = signal_char(tty, c);
@@ -485,14 +486,16 @@ struct tty *tty_alloc(const char *name,
 
 /* ---- termios ------------------------------------------------------------------ */
 
-/* TCSETS: switching canonical mode on makes the unread bytes the start
- * of the line being edited; switching it off makes the line being edited
- * readable. Caller holds tty->lock. */
-static void set_termios(struct tty *tty, const struct termios *t)
+void tty_set_termios(struct tty *tty, const struct termios *t, bool flush)
 {
-	bool was_canonical = lflag(tty, ICANON);
+	bool was_canonical;
+	struct termios new = *t; /* t may be &tty->termios */
 
-	tty->termios = *t;
+	spin_lock(&tty->lock);
+	if (flush)
+		flush_input(tty);
+	was_canonical = lflag(tty, ICANON);
+	tty->termios = new;
 	if (was_canonical && !lflag(tty, ICANON)) {
 		tty->canon_pos = tty->write_pos;
 	} else if (!was_canonical && lflag(tty, ICANON)) {
@@ -500,6 +503,8 @@ static void set_termios(struct tty *tty, const struct termios *t)
 		tty->canon_column = tty->column;
 	}
 	wake_up(&tty->readers); /* readers look again, in the new mode */
+	spin_unlock(&tty->lock);
+	poll_notify();
 }
 
 /* ---- sessions and the foreground process group ---------------------------------- */
@@ -677,12 +682,7 @@ static long ioctl_termios(struct tty *tty, unsigned int cmd, uint64_t arg)
 	if (copy_from_user(&t, arg, sizeof(t)))
 		return -EFAULT;
 	/* TCSETSW waits for output to drain: it is written synchronously. */
-	spin_lock(&tty->lock);
-	if (cmd == TCSETSF)
-		flush_input(tty);
-	set_termios(tty, &t);
-	spin_unlock(&tty->lock);
-	poll_notify();
+	tty_set_termios(tty, &t, cmd == TCSETSF);
 	return 0;
 }
 
@@ -732,6 +732,19 @@ static long ioctl_job_control(struct tty *tty, unsigned int cmd, uint64_t arg)
 	return put_user(pgrp, arg) ? -EFAULT : 0;
 }
 
+/* TIOCSTI: as if the byte at arg had been typed (tests use it to type).
+ * Linux allows it on one's controlling terminal, or to root: everyone is
+ * root here. */
+static long simulate_input(struct tty *tty, uint64_t arg)
+{
+	char c;
+
+	if (get_user(c, arg))
+		return -EFAULT;
+	tty_receive(tty, c);
+	return 0;
+}
+
 static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 {
 	struct tty *tty = f->private;
@@ -752,6 +765,8 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		return ioctl_job_control(tty, cmd, arg);
 	case FIONREAD:
 		return put_user((int)tty_readable(tty), arg) ? -EFAULT : 0;
+	case TIOCSTI:
+		return simulate_input(tty, arg);
 	case TIOCOUTQ: /* output is written synchronously: nothing queued */
 		return put_user((int)0, arg) ? -EFAULT : 0;
 	case TCFLSH:

@@ -100,6 +100,7 @@ struct winsize {
 #define TIOCGPGRP 0x540F
 #define TIOCSPGRP 0x5410
 #define TIOCOUTQ 0x5411
+#define TIOCSTI 0x5412
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD 0x541B
@@ -184,6 +185,10 @@ void tty_receive(struct tty *tty, char c);
 ssize_t tty_read(struct tty *tty, char *buf, size_t n, bool nonblock);
 /* Write from kernel memory with output processing: bytes written. */
 ssize_t tty_write(struct tty *tty, const char *buf, size_t n);
+/* TCSETS (TCSETSF with flush: the unread input is thrown away first).
+ * Turning ICANON on makes the unread bytes the start of the line being
+ * edited; turning it off makes the line being edited readable. */
+void tty_set_termios(struct tty *tty, const struct termios *t, bool flush);
 /* The bytes a read would find now (FIONREAD). */
 unsigned int tty_readable(struct tty *tty);
 
