@@ -101,12 +101,13 @@ static void output(struct tty *tty, const char *s, size_t n)
  * ^?), except tab and newline. Caller holds tty->lock. */
 static void echo_char(struct tty *tty, char c)
 {
-	char caret[2] = { '^', (char)(c ^ 0x40) };
+	if (lflag(tty, ECHOCTL) && is_control(c) && c != '\t' && c != '\n') {
+		char caret[2] = { '^', (char)(c ^ 0x40) };
 
-	if (lflag(tty, ECHOCTL) && is_control(c) && c != '\t' && c != '\n')
 		output(tty, caret, 2);
-	else
+	} else {
 		output(tty, &c, 1);
+	}
 }
 
 /* ---- input ------------------------------------------------------------------ */
@@ -199,8 +200,8 @@ static void erase(struct tty *tty, int which)
 		while (edit_len(tty) &&
 		       is_blank(tty->buf[AT(tty->write_pos - 1)]))
 			erase_one(tty);
-	while (edit_len(tty) && (which == VKILL ||
-				 !is_blank(tty->buf[AT(tty->write_pos - 1)])))
+	while (edit_len(tty) &&
+	       (which == VKILL || !is_blank(tty->buf[AT(tty->write_pos - 1)])))
 		erase_one(tty);
 }
 
@@ -374,9 +375,10 @@ static ssize_t read_canonical(struct tty *tty, char *buf, size_t n,
 			      bool nonblock)
 {
 	size_t done = 0;
-	int err;
 
 	while (tty->canon_pos == tty->read_pos) {
+		int err;
+
 		if (nonblock)
 			return -EAGAIN;
 		err = wait_input(tty, 0);
@@ -413,10 +415,10 @@ static ssize_t read_raw(struct tty *tty, char *buf, size_t n, bool nonblock)
 	uint64_t timer = tty->termios.c_cc[VTIME] * DECISECOND_NS;
 	uint64_t deadline = min == 0 && timer ? time_ns() + timer : 0;
 	size_t done = 0;
-	int err;
 
 	for (;;) {
 		size_t before = done;
+		int err;
 
 		while (done < n && tty->read_pos != tty->write_pos)
 			buf[done++] = tty->buf[AT(tty->read_pos++)];
@@ -510,8 +512,8 @@ void tty_set_termios(struct tty *tty, const struct termios *t, bool flush)
 /* ---- sessions and the foreground process group ---------------------------------- */
 
 struct group_query {
-	int pgid, sid;    /* in: the group or session looked for */
-	bool found;       /* out: a live process is in it */
+	int pgid, sid;      /* in: the group or session looked for */
+	bool found;         /* out: a live process is in it */
 	bool other_session; /* out: the group has one outside sid */
 };
 

@@ -110,17 +110,18 @@ struct winsize {
 #define TCOFLUSH 1
 #define TCIOFLUSH 2
 
+/* Linux's default control characters (INIT_C_CC): ^C ^\ DEL ^U ^D, TIME 0,
+ * MIN 1, -, ^Q ^S ^Z, -, ^R ^O ^W ^V. */
+#define TTY_STD_CC "\003\034\177\025\004\0\1\0\021\023\032\0\022\017\027\026"
+
 /* Linux's defaults (tty_std_termios): cooked, echoing, signals on. */
-#define TTY_STD_TERMIOS                                                      \
-	{                                                                    \
-		.c_iflag = ICRNL, .c_oflag = OPOST | ONLCR,                  \
-		.c_cflag = B38400 | CS8 | CREAD | HUPCL,                     \
-		.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL |   \
-			   ECHOKE | IEXTEN,                                  \
-		/* ^C ^\ DEL ^U ^D, time 0, min 1, -, ^Q ^S ^Z, -, ^R ^O ^W  \
-		 * ^V */                                                     \
-		.c_cc = "\003\034\177\025\004\0\1\0\021\023\032\0\022\017\027" \
-			"\026",                                              \
+#define TTY_STD_TERMIOS                                                     \
+	{                                                                   \
+		.c_iflag = ICRNL, .c_oflag = OPOST | ONLCR,                 \
+		.c_cflag = B38400 | CS8 | CREAD | HUPCL,                    \
+		.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | \
+			   ECHOKE | IEXTEN,                                 \
+		.c_cc = TTY_STD_CC,                                         \
 	}
 
 #define TTY_BUF_SIZE 4096 /* bytes of input waiting to be read */

@@ -42,7 +42,8 @@ static void type_bytes(struct tty *tty, const char *s, size_t n)
 
 static bool screen_is(const char *want)
 {
-	return screen_len == strlen(want) && memcmp(screen, want, screen_len) == 0;
+	return screen_len == strlen(want) &&
+	       memcmp(screen, want, screen_len) == 0;
 }
 
 /* Read (without sleeping) and compare with want. */
@@ -115,8 +116,10 @@ KTEST(tty, kill_and_word_erase)
 	struct tty *tty = start();
 
 	KT_ASSERT(tty, "no memory");
-	type(tty, "foo bar  \x17" "baz\n");
-	KT_ASSERT(reads(tty, 64, "foo baz\n"), "^W takes the blanks and a word");
+	type(tty, "foo bar  \x17"
+		  "baz\n");
+	KT_ASSERT(reads(tty, 64, "foo baz\n"),
+		  "^W takes the blanks and a word");
 	type(tty, "junk\x15ok\n");
 	KT_ASSERT(reads(tty, 64, "ok\n"), "^U kills the line");
 	tty->termios.c_lflag &= ~(uint32_t)ECHOKE; /* show the kill, newline */

@@ -148,10 +148,16 @@ KTEST(devfs, duplicate_registration)
 {
 	static const struct file_operations none;
 	static struct chardev same_number = {
-		.name = "ktest-dup", .major = 1, .minor = 3, .fops = &none,
+		.name = "ktest-dup",
+		.major = 1,
+		.minor = 3,
+		.fops = &none,
 	};
 	static struct chardev same_name = {
-		.name = "null", .major = 240, .minor = 0, .fops = &none,
+		.name = "null",
+		.major = 240,
+		.minor = 0,
+		.fops = &none,
 	};
 
 	KT_ASSERT_EQ(chardev_register(&same_number), -EBUSY);

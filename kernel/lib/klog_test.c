@@ -7,7 +7,8 @@
 
 static bool text_is(const struct klog_record *rec, const char *want)
 {
-	return rec->len == strlen(want) && memcmp(rec->text, want, rec->len) == 0;
+	return rec->len == strlen(want) &&
+	       memcmp(rec->text, want, rec->len) == 0;
 }
 
 KTEST(klog, records)
