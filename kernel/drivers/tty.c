@@ -550,15 +550,23 @@ static bool controls(struct tty *tty, const struct proc *p)
 	return yes;
 }
 
-/* The controlling terminal of session sid, or NULL. */
+/* The controlling terminal of session sid, or NULL. Takes ttys_lock,
+ * then each tty's lock. */
 static struct tty *tty_of_session(int sid)
 {
 	struct tty *t;
+	bool match = false;
 
+	if (sid <= 0)
+		return NULL;
 	spin_lock(&ttys_lock);
-	for (t = ttys; t; t = t->next)
-		if (t->session == sid)
+	for (t = ttys; t; t = t->next) {
+		spin_lock(&t->lock);
+		match = t->session == sid;
+		spin_unlock(&t->lock);
+		if (match)
 			break;
+	}
 	spin_unlock(&ttys_lock);
 	return t;
 }
