@@ -512,30 +512,36 @@ void tty_set_termios(struct tty *tty, const struct termios *t, bool flush)
 /* ---- sessions and the foreground process group ---------------------------------- */
 
 struct group_query {
-	int pgid, sid;      /* in: the group or session looked for */
-	bool found;         /* out: a live process is in it */
-	bool other_session; /* out: the group has one outside sid */
+	int pgid, sid;      /* in: the group, and the session */
+	bool found;         /* out: a live member (a live leader) */
+	bool other_session; /* out: a member of pgid outside sid */
 };
 
 static void match_group(struct proc *p, void *arg)
 {
 	struct group_query *q = arg;
 
-	if (p->state != PROC_ALIVE)
-		return;
-	if (q->pgid && p->pgid == q->pgid) {
+	if (p->state == PROC_ALIVE && p->pgid == q->pgid) {
 		q->found = true;
 		q->other_session |= p->sid != q->sid;
-	} else if (!q->pgid && p->sid == q->sid) {
-		q->found = true;
 	}
 }
 
-static bool session_alive(int sid)
+static void match_leader(struct proc *p, void *arg)
+{
+	struct group_query *q = arg;
+
+	if (p->state == PROC_ALIVE && p->pid == q->sid && p->sid == q->sid)
+		q->found = true;
+}
+
+/* A session keeps its terminal while its leader lives (Linux releases the
+ * terminal when the leader exits). */
+static bool session_leader_alive(int sid)
 {
 	struct group_query q = { .sid = sid };
 
-	proc_for_each(match_group, &q);
+	proc_for_each(match_leader, &q);
 	return q.found;
 }
 
@@ -555,12 +561,13 @@ static bool controls(struct tty *tty, const struct proc *p)
 static struct tty *tty_of_session(int sid)
 {
 	struct tty *t;
-	bool match = false;
 
 	if (sid <= 0)
 		return NULL;
 	spin_lock(&ttys_lock);
 	for (t = ttys; t; t = t->next) {
+		bool match;
+
 		spin_lock(&t->lock);
 		match = t->session == sid;
 		spin_unlock(&t->lock);
@@ -589,8 +596,8 @@ static int acquire(struct tty *tty, struct proc *p, bool steal)
 		return 0;
 	if (tty_of_session(p->sid))
 		return -EPERM;
-	/* A session whose processes have all gone holds nothing. */
-	if (holder && !steal && session_alive(holder))
+	/* A session whose leader has gone holds nothing. */
+	if (holder && !steal && session_leader_alive(holder))
 		return -EPERM;
 	spin_lock(&tty->lock);
 	tty->session = p->sid;
