@@ -12,6 +12,7 @@
 #include "drivers/tty.h"
 #include "fs/bcache.h"
 #include "fs/chardev.h"
+#include "fs/procfs.h"
 #include "fs/vfs.h"
 #include "lib/ktest.h"
 #include "lib/random.h"
@@ -87,6 +88,11 @@ static void start_init(void)
 	int err;
 
 	cmdline_option("init", path, sizeof(path));
+	if (strcmp(path, "none") == 0) {
+		kprintf("init: none asked for (init=none); the kernel "
+			"monitor\n");
+		return;
+	}
 	err = proc_spawn_init(path, argv, envp);
 	if (err) {
 		kprintf("init: cannot run %s (error %d); the kernel monitor "
@@ -144,6 +150,7 @@ void kmain(physaddr_t multiboot_info)
 	 * random, kmsg. devfs shows them at /dev once it is mounted there. */
 	tty_init();
 	memdev_init();
+	procfs_init();
 
 	mount_root();
 	proc_init();

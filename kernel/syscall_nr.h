@@ -119,6 +119,8 @@
 #define SYS_mount 165
 #define SYS_umount2 166
 #define SYS_reboot 169
+#define SYS_sethostname 170
+#define SYS_setdomainname 171
 #define SYS_gettid 186
 #define SYS_tkill 200
 #define SYS_time 201

@@ -456,6 +456,10 @@ void bcache_get_stats(struct bcache_stats *st)
 {
 	spin_lock(&bcache.lock);
 	*st = bcache.stats;
+	st->bytes = 0;
+	for (unsigned int i = 0; i < bcache.nbuf; i++)
+		if (bcache.bufs[i].dev)
+			st->bytes += bcache.bufs[i].size;
 	spin_unlock(&bcache.lock);
 }
 

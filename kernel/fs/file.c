@@ -13,6 +13,7 @@
 #include "fs/chardev.h"
 #include "fs/vfs_internal.h"
 #include "mm/mm.h"
+#include "mm/pagecache.h"
 
 /* Flags that matter only while opening: not kept in struct file. */
 #define OPEN_ONLY_FLAGS (O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)
@@ -145,6 +146,8 @@ static int truncate_inode(struct inode *inode, uint64_t size)
 		return -EPERM;
 	sleep_lock(&inode->lock);
 	err = inode->ops->truncate(inode, size);
+	if (!err)
+		pagecache_truncate(inode, size);
 	sleep_unlock(&inode->lock);
 	return err;
 }
@@ -239,6 +242,8 @@ static ssize_t read_at(struct file *f, void *buf, size_t n, uint64_t off)
 		return -EINVAL;
 	sleep_lock(&ip->lock);
 	r = ip->ops->read(ip, buf, MIN(n, INT64_MAX - off), off);
+	if (r > 0) /* pages written through a mapping are newer */
+		pagecache_read(ip, buf, (size_t)r, off);
 	sleep_unlock(&ip->lock);
 	return r;
 }
@@ -266,6 +271,8 @@ static ssize_t write_at(struct file *f, const void *buf, size_t n, uint64_t off,
 		w = -EFBIG;
 	else
 		w = ip->ops->write(ip, buf, MIN(n, INT64_MAX - off), off);
+	if (w > 0) /* mappings of the file see the write */
+		pagecache_write(ip, buf, (size_t)w, off);
 	sleep_unlock(&ip->lock);
 	if (w >= 0)
 		*end = off + (uint64_t)w;
@@ -380,7 +387,9 @@ int vfs_fsync(struct file *f)
 	int err;
 
 	sleep_lock(&ip->lock);
-	err = vfs_inode_write(ip);
+	err = pagecache_writeback(ip);
+	if (!err)
+		err = vfs_inode_write(ip);
 	if (!err && ip->ops->fsync)
 		err = ip->ops->fsync(ip);
 	sleep_unlock(&ip->lock);

@@ -32,6 +32,7 @@ struct mount {
 	struct inode *mountpoint; /* the directory covered; NULL for "/" */
 	struct mount *parent;     /* the mount holding mountpoint */
 	struct mount *next;
+	char *target; /* the path it was mounted on, for /proc/mounts */
 };
 
 static struct {
@@ -216,6 +217,25 @@ static bool dev_mounted(const struct block_device *dev)
 	return found;
 }
 
+/* A copy of target as an absolute path without trailing slashes (lookups
+ * with no working directory start at the root), or NULL. */
+static char *target_copy(const char *target)
+{
+	bool relative = target[0] != '/';
+	size_t len = strlen(target);
+	char *copy;
+
+	while (len > 1 && target[len - 1] == '/')
+		len--;
+	copy = kmalloc(relative + len + 1);
+	if (!copy)
+		return NULL;
+	copy[0] = '/';
+	memcpy(copy + relative, target, len);
+	copy[relative + len] = '\0';
+	return copy;
+}
+
 int vfs_mount(const char *source, const char *target, const char *type,
 	      bool read_only)
 {
@@ -226,6 +246,8 @@ int vfs_mount(const char *source, const char *target, const char *type,
 
 	if (!fs)
 		return -ENODEV;
+	if (!source && fs->requires_device)
+		return -ENOTBLK;
 	if (source) {
 		dev = block_find(source);
 		if (!dev)
@@ -236,6 +258,11 @@ int vfs_mount(const char *source, const char *target, const char *type,
 	m = kzalloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
+	m->target = target_copy(target);
+	if (!m->target) {
+		kfree(m);
+		return -ENOMEM;
+	}
 	sleep_lock(&mounts.mutex);
 	err = dev_mounted(dev) ? -EBUSY : mount_target(target, &m->mountpoint);
 	if (err)
@@ -258,6 +285,7 @@ out_put:
 		vfs_iput(m->mountpoint);
 out_free:
 	sleep_unlock(&mounts.mutex);
+	kfree(m->target);
 	kfree(m);
 	return err;
 }
@@ -305,6 +333,7 @@ static int release(struct mount *m)
 		err = binvalidate(dev);
 		first = first ? first : err;
 	}
+	kfree(m->target);
 	kfree(m);
 	return first;
 }
@@ -349,6 +378,31 @@ int vfs_sync(void)
 	}
 	sleep_unlock(&mounts.mutex);
 	return first;
+}
+
+/* Oldest first: the list is newest first. Caller holds mounts.lock. */
+static void for_each_from(struct mount *m,
+			  void (*fn)(const struct vfs_mount_info *m, void *arg),
+			  void *arg)
+{
+	struct vfs_mount_info info;
+
+	if (!m)
+		return;
+	for_each_from(m->next, fn, arg);
+	info.source = m->sb->dev ? m->sb->dev->name : m->sb->type->name;
+	info.target = m->target;
+	info.type = m->sb->type->name;
+	info.read_only = m->sb->read_only;
+	fn(&info, arg);
+}
+
+void vfs_for_each_mount(void (*fn)(const struct vfs_mount_info *m, void *arg),
+			void *arg)
+{
+	spin_lock(&mounts.lock);
+	for_each_from(mounts.list, fn, arg);
+	spin_unlock(&mounts.lock);
 }
 
 void vfs_mount_stats(struct vfs_stats *st)

@@ -193,6 +193,9 @@ struct inode {
 
 struct file_system_type {
 	const char *name; /* "ext2", "ramfs" */
+	/* Mounts a block device (ext2): vfs_mount refuses a NULL source
+	 * with -ENOTBLK. Memory file systems leave it false. */
+	bool requires_device;
 	/* Mount the file system on dev (NULL for memory file systems) and
 	 * fill a new super block: -EINVAL if dev does not hold this file
 	 * system or needs a feature this code lacks, -EIO if it is damaged;
@@ -272,7 +275,8 @@ void ext2_init(void);
 /* Mount type on the device called source ("vda"; NULL for memory file
  * systems) at the directory target ("/" for the first mount; mounting
  * over a mount point stacks, over the root is -EBUSY): -ENODEV (no such
- * type), -ENOENT (no such device or target), -ENOTDIR, -EBUSY (the
+ * type), -ENOTBLK (no source for a type that needs a device), -ENOENT
+ * (no such device or target), -ENOTDIR, -EBUSY (the
  * device is mounted), -EROFS (read-write on a read-only device), or the
  * file system's error. */
 int vfs_mount(const char *source, const char *target, const char *type,
@@ -283,6 +287,20 @@ int vfs_mount(const char *source, const char *target, const char *type,
 int vfs_unmount(const char *target);
 /* Write back every mounted file system. */
 int vfs_sync(void);
+
+/* One mounted file system, as /proc/mounts lists it. */
+struct vfs_mount_info {
+	const char *source; /* the device ("vda"), or the type's name for a
+			     * memory file system */
+	const char *target; /* the path it was mounted on, absolute */
+	const char *type;
+	bool read_only;
+};
+/* Call fn for each mount, the oldest first, under the mount table's
+ * spinlock: fn must not sleep, and the strings last only during the
+ * call. */
+void vfs_for_each_mount(void (*fn)(const struct vfs_mount_info *m, void *arg),
+			void *arg);
 
 struct vfs_stats {
 	unsigned int inodes; /* in the inode cache: all referenced */

@@ -203,6 +203,29 @@ int proc_ppid(struct proc *p)
 	return ppid;
 }
 
+struct mm *proc_mm_get(struct proc *p)
+{
+	struct mm *mm;
+
+	spin_lock(&proc_lock);
+	mm = p->mm;
+	if (mm)
+		mm_get(mm);
+	spin_unlock(&proc_lock);
+	return mm;
+}
+
+size_t proc_cmdline_copy(struct proc *p, char *buf, size_t size)
+{
+	size_t len;
+
+	spin_lock(&proc_lock);
+	len = p->cmdline_len;
+	memcpy(buf, p->cmdline, MIN(len, size));
+	spin_unlock(&proc_lock);
+	return len;
+}
+
 void proc_get_counts(struct proc_counts *c)
 {
 	spin_lock(&proc_lock);
@@ -215,7 +238,7 @@ void proc_get_counts(struct proc_counts *c)
 static void set_cmdline(struct proc *p, char *const argv[])
 {
 	size_t len = 0;
-	char *buf;
+	char *buf, *old;
 
 	for (int i = 0; argv && argv[i]; i++)
 		len += strlen(argv[i]) + 1;
@@ -234,9 +257,12 @@ static void set_cmdline(struct proc *p, char *const argv[])
 			off += n;
 		}
 	}
-	kfree(p->cmdline);
+	spin_lock(&proc_lock);
+	old = p->cmdline;
 	p->cmdline = buf;
 	p->cmdline_len = buf ? len : 0;
+	spin_unlock(&proc_lock);
+	kfree(old);
 }
 
 static void set_name(struct proc *p, const char *path)
@@ -598,8 +624,10 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 		goto out;
 	}
 	/* No way back from here: the old program is gone. */
+	spin_lock(&proc_lock);
 	old = p->mm;
 	p->mm = mm;
+	spin_unlock(&proc_lock);
 	task_set_vs(&mm->vs);
 	mm_put(old);
 	vfork_release(p);
@@ -659,6 +687,7 @@ __noreturn void proc_exit(int wait_status)
 {
 	struct proc *p = proc_current();
 	struct proc *c, *next;
+	struct mm *mm;
 	int code, status;
 
 	assert(p);
@@ -666,13 +695,17 @@ __noreturn void proc_exit(int wait_status)
 		panic("init (pid 1) exited with wait status %#x: there is no "
 		      "one left to reap orphans",
 		      wait_status);
+	itimer_exit(p);
 	signal_exit(p);
 	fdtable_put(p->files);
 	p->files = NULL;
 	vfork_release(p);
 	task_set_vs(NULL);
-	mm_put(p->mm);
+	spin_lock(&proc_lock);
+	mm = p->mm;
 	p->mm = NULL;
+	spin_unlock(&proc_lock);
+	mm_put(mm);
 	vfs_iput(p->cwd);
 	p->cwd = NULL;
 

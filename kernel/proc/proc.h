@@ -80,7 +80,8 @@ struct proc {
 	struct waitqueue vfork_wait;
 
 	/* Changed only by the process itself (others may read them, racily,
-	 * for /proc): */
+	 * for /proc); cmdline and mm are replaced under proc_lock, so that
+	 * others use them through proc_cmdline_copy and proc_mm_get: */
 	char name[PROC_NAME_MAX]; /* the program's base name, as comm */
 	char *cmdline;            /* argv, NUL-separated (kmalloc) */
 	size_t cmdline_len;
@@ -96,6 +97,10 @@ struct proc {
 	/* CPU time, in ns (atomic adds, by the process and the tick). */
 	uint64_t utime_ns, stime_ns;
 	uint64_t cutime_ns, cstime_ns; /* reaped children's (proc_lock) */
+
+	/* The real-time timer (itimer.c; its alarm lock). */
+	uint64_t alarm_at, alarm_every; /* time_ns() deadline, interval */
+	struct proc *alarm_next;
 
 	/* Signals: lock sig_lock. */
 	struct signal_state sig;
@@ -128,6 +133,11 @@ void proc_for_each(void (*fn)(struct proc *p, void *arg), void *arg);
 int proc_list_pids(int *pids, int max);
 /* The parent's pid (0 for init). */
 int proc_ppid(struct proc *p);
+/* For /proc, about another process: a reference to p's address space
+ * (mm_put it), or NULL once p has exited; p's command line copied into
+ * buf (at most size bytes), returning its whole length. */
+struct mm *proc_mm_get(struct proc *p);
+size_t proc_cmdline_copy(struct proc *p, char *buf, size_t size);
 
 /* kill(2): pid > 0 one process, 0 the caller's group, -1 everyone but
  * init and the caller, < -1 the group -pid. 0, -ESRCH or -EINVAL. */
@@ -135,6 +145,10 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info);
 /* Signal delivery stopped or continued p: tell its parent. */
 void proc_notify_stop(struct proc *p, int sig);
 void proc_notify_continue(struct proc *p);
+/* itimer.c: send SIGALRM to those due (timer interrupt); disarm at
+ * exit. */
+void itimer_tick(void);
+void itimer_exit(struct proc *p);
 /* The timer's accounting: ns of CPU time to the running process. */
 void proc_tick(bool user, uint64_t ns);
 

@@ -1,16 +1,22 @@
 /*
- * t_misc: the remaining calls. uname names an x86_64 machine; getrandom
+ * t_misc: the remaining calls. uname names an x86_64 machine (on Kestrel:
+ * sysname Kestrel, and sethostname changes its nodename); getrandom
  * fills a buffer (two draws differ) and refuses unknown flags; getrlimit,
- * setrlimit and prlimit64 agree; sysinfo's figures are sane; arch_prctl
- * sets and reads the FS base; set_tid_address returns the thread id; the
- * user and group ids agree; terminal ioctls on a pipe or a file give
- * ENOTTY (and work on a terminal, when standard input is one); reboot with
- * a wrong magic number gives EINVAL (it is never called for real).
+ * setrlimit and prlimit64 agree, also on another process; getrusage and
+ * times count the CPU time of the process and of its reaped children;
+ * sysinfo's figures are sane (and on Kestrel agree with /proc/meminfo);
+ * arch_prctl sets and reads the FS base; set_tid_address returns the
+ * thread id; the user and group ids agree, and setting them to themselves
+ * works; getpriority and setpriority check their arguments; terminal
+ * ioctls on a pipe or a file give ENOTTY (and work on a terminal, when
+ * standard input is one); reboot with a wrong magic number or command
+ * gives EINVAL (it is never called to power off; on Kestrel CAD_OFF is).
  */
 #include "t.h"
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/times.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <termios.h>
@@ -26,6 +32,17 @@ static void uname_fields(void)
 	CHECK_OK(uname(&u));
 	CHECK(strcmp(u.machine, "x86_64") == 0);
 	CHECK(u.sysname[0] && u.release[0] && u.version[0]);
+	CHECK(u.nodename[0]);
+	if (t_on_linux()) {
+		t_kestrel_only("sysname Kestrel, sethostname");
+		return;
+	}
+	CHECK(strcmp(u.sysname, "Kestrel") == 0);
+	CHECK_OK(sethostname("t-misc-host", 11));
+	CHECK_OK(uname(&u));
+	CHECK(strcmp(u.nodename, "t-misc-host") == 0);
+	CHECK_OK(sethostname("kestrel", 7));
+	CHECK_ERR(sethostname("x", 65), EINVAL);
 }
 
 static void getrandom_fills(void)
@@ -59,11 +76,100 @@ static void rlimits_agree(void)
 		CHECK_ERR(setrlimit(RLIMIT_NOFILE, &n), EINVAL);
 	CHECK_ERR(getrlimit(999, &r), EINVAL);
 	CHECK_ERR(prlimit(0x7ffffff0, RLIMIT_NOFILE, NULL, &r), ESRCH);
+	CHECK_OK(getrlimit(RLIMIT_CORE, &r));
+	n.rlim_cur = 2;
+	n.rlim_max = 1;
+	CHECK_ERR(setrlimit(RLIMIT_CORE, &n), EINVAL);
+}
+
+/* prlimit64 on a child: its limit changes, ours does not. */
+static void rlimits_of_another_process(void)
+{
+	struct rlimit mine, theirs, n;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	CHECK_OK(getrlimit(RLIMIT_NOFILE, &mine));
+	n = mine;
+	n.rlim_cur = 17;
+	CHECK_OK(prlimit(pid, RLIMIT_NOFILE, &n, &theirs));
+	CHECK_EQ(theirs.rlim_cur, mine.rlim_cur);
+	CHECK_OK(prlimit(pid, RLIMIT_NOFILE, NULL, &theirs));
+	CHECK_EQ(theirs.rlim_cur, 17);
+	CHECK_OK(getrlimit(RLIMIT_NOFILE, &n));
+	CHECK_EQ(n.rlim_cur, mine.rlim_cur);
+	kill(pid, SIGKILL);
+	CHECK_EQ(t_wait(pid), SIGKILL);
+}
+
+static long long tv_us(struct timeval tv)
+{
+	return tv.tv_sec * 1000000LL + tv.tv_usec;
+}
+
+/* Compute for ms milliseconds of the monotonic clock. */
+static void spin_ms(int ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000LL +
+		       (t.tv_nsec - t0.tv_nsec) / 1000000 <
+	       ms);
+}
+
+static void rusage_and_times(void)
+{
+	struct rusage self, kids;
+	struct tms tms;
+	long hz = sysconf(_SC_CLK_TCK);
+	pid_t pid;
+
+	spin_ms(150);
+	CHECK_OK(getrusage(RUSAGE_SELF, &self));
+	CHECK(tv_us(self.ru_utime) + tv_us(self.ru_stime) >= 50000);
+	CHECK(self.ru_utime.tv_usec >= 0 && self.ru_utime.tv_usec < 1000000);
+	CHECK(self.ru_minflt >= 0 && self.ru_majflt >= 0);
+	pid = fork();
+	if (pid == 0) {
+		spin_ms(150);
+		_exit(0);
+	}
+	CHECK_EQ(t_wait(pid), 0);
+	CHECK_OK(getrusage(RUSAGE_CHILDREN, &kids));
+	CHECK(tv_us(kids.ru_utime) + tv_us(kids.ru_stime) >= 50000);
+	CHECK_ERR(getrusage(99, &self), EINVAL);
+	CHECK(times(&tms) != (clock_t)-1);
+	CHECK(hz == 100);
+	CHECK(tms.tms_utime + tms.tms_stime >= 5);
+	CHECK(tms.tms_cutime + tms.tms_cstime >= 5);
+}
+
+static void priorities(void)
+{
+	int prio;
+
+	errno = 0;
+	prio = getpriority(PRIO_PROCESS, 0);
+	CHECK_EQ(errno, 0);
+	CHECK(prio >= -20 && prio <= 19);
+	CHECK_OK(setpriority(PRIO_PROCESS, 0, prio));
+	CHECK_OK(setpriority(PRIO_PROCESS, getpid(), prio));
+	CHECK_ERR(getpriority(99, 0), EINVAL);
+	CHECK_ERR(setpriority(99, 0, 0), EINVAL);
+	CHECK_ERR(getpriority(PRIO_PROCESS, 0x7ffffff0), ESRCH);
 }
 
 static void sysinfo_is_sane(void)
 {
 	struct sysinfo si;
+	long total_kb = -1;
+	FILE *f;
 
 	CHECK_OK(sysinfo(&si));
 	CHECK(si.mem_unit >= 1);
@@ -71,6 +177,17 @@ static void sysinfo_is_sane(void)
 	CHECK(si.freeram <= si.totalram);
 	CHECK(si.procs >= 1);
 	CHECK(si.uptime < 100L * 365 * 24 * 3600);
+	if (t_on_linux()) {
+		t_kestrel_only("sysinfo's totalram equals MemTotal");
+		return;
+	}
+	f = fopen("/proc/meminfo", "r");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK_EQ(fscanf(f, "MemTotal: %ld kB", &total_kb), 1);
+		fclose(f);
+	}
+	CHECK_EQ((long long)si.totalram * si.mem_unit / 1024, total_kb);
 }
 
 /*
@@ -119,6 +236,21 @@ static void tid_address_and_ids(void)
 	CHECK_EQ(getgid(), getegid());
 }
 
+static void ids_agree(void)
+{
+	uid_t r = 1, e = 1, s = 1;
+	gid_t gr = 1, ge = 1, gs = 1;
+
+	CHECK_OK(getresuid(&r, &e, &s));
+	CHECK(r == getuid() && e == geteuid() && s == geteuid());
+	CHECK_OK(getresgid(&gr, &ge, &gs));
+	CHECK(gr == getgid() && ge == getegid() && gs == getegid());
+	CHECK(getgroups(0, NULL) >= 0);
+	CHECK_ERR(getgroups(-1, NULL), EINVAL);
+	CHECK_OK(setuid(getuid()));
+	CHECK_OK(setgid(getgid()));
+}
+
 static void terminal_ioctls(void)
 {
 	struct termios t;
@@ -146,6 +278,15 @@ static void reboot_with_wrong_magic(void)
 {
 	CHECK_ERR(syscall(SYS_reboot, 0x12345678, 0x9abcdef, 0x4321fedc, NULL),
 		  EINVAL);
+	CHECK_ERR(syscall(SYS_reboot, 0xfee1dead, 12345, 0x4321fedc, NULL),
+		  EINVAL);
+	if (t_on_linux()) {
+		t_kestrel_only("reboot CAD_OFF and an unknown command");
+		return;
+	}
+	CHECK_OK(syscall(SYS_reboot, 0xfee1dead, 672274793, 0, NULL));
+	CHECK_ERR(syscall(SYS_reboot, 0xfee1dead, 672274793, 0x1111, NULL),
+		  EINVAL);
 }
 
 int main(int argc, char **argv)
@@ -155,9 +296,13 @@ int main(int argc, char **argv)
 	RUN(uname_fields);
 	RUN(getrandom_fills);
 	RUN(rlimits_agree);
+	RUN(rlimits_of_another_process);
+	RUN(rusage_and_times);
 	RUN(sysinfo_is_sane);
 	RUN(arch_prctl_fs_base);
 	RUN(tid_address_and_ids);
+	RUN(ids_agree);
+	RUN(priorities);
 	RUN(terminal_ioctls);
 	RUN(reboot_with_wrong_magic);
 	return t_end();

@@ -1,9 +1,13 @@
 /*
  * t_time: clocks and sleeping. CLOCK_REALTIME agrees with gettimeofday and
- * time; CLOCK_MONOTONIC never goes back; nanosleep and clock_nanosleep
- * (relative and TIMER_ABSTIME) sleep at least as long as asked; a signal
- * interrupts nanosleep with EINTR and the time left; bad clocks and bad
- * timespecs give EINVAL; sched_yield returns 0.
+ * time; CLOCK_MONOTONIC never goes back, and CLOCK_BOOTTIME is not behind
+ * it; clock_getres gives a resolution of at most a tick; the process's
+ * CPU clock moves while it computes and not while it sleeps; nanosleep
+ * and clock_nanosleep (relative, TIMER_ABSTIME on CLOCK_MONOTONIC and
+ * CLOCK_REALTIME, a deadline already past) sleep at least as long as
+ * asked; a signal interrupts nanosleep and clock_nanosleep with EINTR and
+ * the time left; bad clocks and bad timespecs give EINVAL; sched_yield
+ * returns 0.
  */
 #include "t.h"
 #include <sched.h>
@@ -54,6 +58,44 @@ static void monotonic_never_goes_back(void)
 	CHECK_EQ(back, 0);
 }
 
+static void boottime_and_resolution(void)
+{
+	struct timespec r = { -1, -1 };
+	long long mono = now_ns(CLOCK_MONOTONIC);
+
+	CHECK(now_ns(CLOCK_BOOTTIME) >= mono);
+	CHECK_OK(clock_getres(CLOCK_MONOTONIC, &r));
+	CHECK(r.tv_sec == 0 && r.tv_nsec > 0 && r.tv_nsec <= 10000000);
+	CHECK_OK(clock_getres(CLOCK_REALTIME, &r));
+	CHECK(r.tv_sec == 0 && r.tv_nsec > 0 && r.tv_nsec <= 10000000);
+	CHECK_OK(clock_getres(CLOCK_PROCESS_CPUTIME_ID, NULL));
+	CHECK_ERR(clock_getres((clockid_t)12345, &r), EINVAL);
+}
+
+/* Spin until the monotonic clock has moved by ms milliseconds. */
+static void spin_ms(int ms)
+{
+	long long end = now_ns(CLOCK_MONOTONIC) + ms * 1000000LL;
+
+	while (now_ns(CLOCK_MONOTONIC) < end)
+		;
+}
+
+static void cpu_clock_counts_work_not_sleep(void)
+{
+	struct timespec d = { 0, 100 * 1000 * 1000 };
+	long long c0 = now_ns(CLOCK_PROCESS_CPUTIME_ID), c1, c2;
+
+	spin_ms(200);
+	c1 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+	CHECK(c1 - c0 >= 100 * 1000000LL);
+	CHECK(c1 - c0 <= 400 * 1000000LL);
+	CHECK(now_ns(CLOCK_THREAD_CPUTIME_ID) > 0);
+	nanosleep(&d, NULL);
+	c2 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+	CHECK(c2 - c1 < 50 * 1000000LL);
+}
+
 static void sleeps_last_long_enough(void)
 {
 	struct timespec d = { 0, 20 * 1000 * 1000 }, abs;
@@ -74,6 +116,17 @@ static void sleeps_last_long_enough(void)
 	CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL),
 		 0);
 	CHECK(now_ns(CLOCK_MONOTONIC) >= ns(&abs));
+	clock_gettime(CLOCK_REALTIME, &abs);
+	abs.tv_sec += abs.tv_nsec >= 970000000;
+	abs.tv_nsec = (abs.tv_nsec + 30 * 1000 * 1000) % 1000000000;
+	CHECK_EQ(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &abs, NULL), 0);
+	CHECK(now_ns(CLOCK_REALTIME) >= ns(&abs));
+	abs.tv_sec = 1;
+	abs.tv_nsec = 0;
+	t1 = now_ns(CLOCK_MONOTONIC);
+	CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL),
+		 0);
+	CHECK(now_ns(CLOCK_MONOTONIC) - t1 < 500 * 1000 * 1000);
 	d.tv_nsec = 1000000000;
 	CHECK_ERR(nanosleep(&d, NULL), EINVAL);
 	d.tv_nsec = -1;
@@ -104,6 +157,18 @@ static void signal_interrupts_nanosleep(void)
 	CHECK_ERR(nanosleep(&d, &left), EINTR);
 	CHECK(left.tv_sec >= 3 && left.tv_sec <= 5);
 	CHECK_EQ(t_wait(pid), 0);
+	pid = fork();
+	if (pid == 0) {
+		struct timespec w = { 0, 30 * 1000 * 1000 };
+
+		nanosleep(&w, NULL);
+		kill(parent, SIGUSR1);
+		_exit(0);
+	}
+	left.tv_sec = -1;
+	CHECK_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &d, &left), EINTR);
+	CHECK(left.tv_sec >= 3 && left.tv_sec <= 5);
+	CHECK_EQ(t_wait(pid), 0);
 	signal(SIGUSR1, SIG_DFL);
 }
 
@@ -118,6 +183,8 @@ int main(int argc, char **argv)
 	t_begin(argv[0], 60);
 	RUN(realtime_agrees_with_gettimeofday_and_time);
 	RUN(monotonic_never_goes_back);
+	RUN(boottime_and_resolution);
+	RUN(cpu_clock_counts_work_not_sleep);
 	RUN(sleeps_last_long_enough);
 	RUN(signal_interrupts_nanosleep);
 	RUN(sched_yield_returns);

@@ -366,6 +366,8 @@ const char *ksym_lookup(uint64_t addr, uint64_t *offset, uint64_t *size);
 #define POWEROFF_FAILED 1
 #define POWEROFF_PANIC 2
 __noreturn void poweroff(int status);
+/* Reset the machine (QEMU with -no-reboot exits instead). */
+__noreturn void machine_reset(void);
 
 /* Stop this CPU for good (interrupts off). */
 __noreturn void halt_forever(void);

@@ -1,0 +1,515 @@
+/*
+ * procfs (procfs.h): the file system at /proc. Nothing is stored: every
+ * inode is made from its number, and every file's text is generated
+ * afresh, whole, on each read, from which the slice asked for is copied.
+ *
+ *   /proc                  directory: the entries below, then one
+ *                          directory per process, in pid order
+ *   /proc/self             symlink: the reader's own pid
+ *   /proc/meminfo ...      text about the whole system (procfs_sys.c)
+ *   /proc/PID/             directory: the files of one process
+ *   /proc/PID/stat ...     text about that process (procfs_pid.c)
+ *
+ * An inode number says what a file is: 1 is /proc, 2 + i is /proc's
+ * entry i, and a process's files have the pid, a generation made from
+ * the process's start time, and which of its files (0: its directory):
+ *
+ *   63        40 39           8 7      0
+ *   [generation][     pid      ][ kind ]
+ *
+ * The generation makes a reused pid give new inode numbers, so an old
+ * inode still open (cached by the VFS) is never mistaken for the new
+ * process's: each read looks the process up again (proc_get) and checks
+ * its start time, and answers -ESRCH once it is gone. Processes come and
+ * go at any time; procfs holds a reference (proc_get/proc_put) only
+ * while it generates a file, and never a lock of its own.
+ * docs/procfs.md.
+ */
+#include "fs/procfs_internal.h"
+#include "arch/x86_64/memlayout.h"
+#include "mm/mm.h"
+
+#define PROCFS_ROOT_INO 1
+#define PROCFS_FIRST_ENTRY_INO 2
+#define INO_PID_SHIFT 8
+#define INO_GEN_SHIFT 40
+#define INO_KIND_MASK 0xffULL
+#define INO_PID_MASK 0xffffffffULL
+#define INO_GEN_MASK 0xffffffULL
+
+#define TEXT_FIRST_SIZE PAGE_SIZE
+#define TEXT_MAX_SIZE (4ULL << 20) /* no file of ours grows beyond this */
+
+/* Directory positions (readdir cookies) in /proc: 0 ".", 1 "..", then
+ * 2 + i for entry i, then PID_POS + pid for each process. */
+#define FIRST_ENTRY_POS 2
+#define PID_POS (FIRST_ENTRY_POS + ARRAY_SIZE(root_entries))
+
+struct root_entry {
+	const char *name;
+	int (*show)(struct pbuf *b); /* NULL for the symlink "self" */
+};
+
+static const struct root_entry root_entries[] = {
+	{ "self", NULL },
+	{ "cpuinfo", procfs_cpuinfo },
+	{ "loadavg", procfs_loadavg },
+	{ "meminfo", procfs_meminfo },
+	{ "mounts", procfs_mounts },
+	{ "stat", procfs_stat },
+	{ "uptime", procfs_uptime },
+	{ "version", procfs_version },
+};
+
+struct pid_entry {
+	const char *name;
+	int (*show)(struct proc *p, struct pbuf *b);
+};
+
+/* Kind k of a process's inode is pid_entries[k - 1]. */
+static const struct pid_entry pid_entries[] = {
+	{ "cmdline", procfs_pid_cmdline }, { "comm", procfs_pid_comm },
+	{ "maps", procfs_pid_maps },       { "stat", procfs_pid_stat },
+	{ "statm", procfs_pid_statm },     { "status", procfs_pid_status },
+};
+
+struct procfs_inode {
+	struct inode vfs;
+	/* What it is: one of these, or neither for /proc and its
+	 * process directories. */
+	const struct root_entry *root_entry;
+	const struct pid_entry *pid_entry;
+	int pid;           /* 0 outside /proc/PID */
+	uint64_t start_ns; /* the process's start, to tell a reused pid */
+};
+
+static const struct inode_operations procfs_root_ops, procfs_pid_dir_ops,
+	procfs_file_ops, procfs_self_ops;
+static const struct super_operations procfs_super_ops;
+
+static struct procfs_inode *pinode(struct inode *inode)
+{
+	return container_of(inode, struct procfs_inode, vfs);
+}
+
+static uint64_t generation(uint64_t start_ns)
+{
+	return (start_ns >> 10) & INO_GEN_MASK; /* microseconds, about */
+}
+
+static uint64_t pid_ino(int pid, uint64_t start_ns, unsigned int kind)
+{
+	return generation(start_ns) << INO_GEN_SHIFT |
+	       (uint64_t)pid << INO_PID_SHIFT | kind;
+}
+
+/* The process an inode of /proc/PID is about, referenced, or NULL once
+ * it is gone (reaped, or its pid reused). */
+static struct proc *inode_proc(const struct procfs_inode *pi)
+{
+	struct proc *p = proc_get(pi->pid);
+
+	if (p && p->start_ns != pi->start_ns) {
+		proc_put(p);
+		p = NULL;
+	}
+	return p;
+}
+
+/* ---- text buffers -------------------------------------------------------- */
+
+void pbuf_printf(struct pbuf *b, const char *fmt, ...)
+{
+	size_t room = b->len < b->size ? b->size - b->len : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	b->len += kvsnprintf(room ? b->buf + b->len : b->buf, room, fmt, ap);
+	va_end(ap);
+}
+
+void pbuf_write(struct pbuf *b, const void *data, size_t n)
+{
+	if (b->len + n < b->size)
+		memcpy(b->buf + b->len, data, n);
+	b->len += n;
+}
+
+/* ---- inodes -------------------------------------------------------------- */
+
+static void fill_inode(struct procfs_inode *pi, uint32_t mode, uint32_t nlink,
+		       const struct inode_operations *ops)
+{
+	pi->vfs.mode = mode;
+	pi->vfs.nlink = nlink;
+	pi->vfs.ops = ops;
+	pi->vfs.atime = pi->vfs.mtime = pi->vfs.ctime = vfs_now();
+}
+
+/* An inode of /proc/PID: the process must still be there. */
+static int read_pid_inode(struct procfs_inode *pi, uint64_t ino)
+{
+	unsigned int kind = ino & INO_KIND_MASK;
+	struct proc *p;
+
+	pi->pid = (int)(ino >> INO_PID_SHIFT & INO_PID_MASK);
+	if (kind > ARRAY_SIZE(pid_entries) || pi->pid <= 0)
+		return -ENOENT;
+	p = proc_get(pi->pid);
+	if (!p)
+		return -ENOENT;
+	pi->start_ns = p->start_ns;
+	proc_put(p);
+	if (generation(pi->start_ns) != (ino >> INO_GEN_SHIFT & INO_GEN_MASK))
+		return -ENOENT;
+	if (kind == 0) {
+		fill_inode(pi, S_IFDIR | 0555, 2, &procfs_pid_dir_ops);
+	} else {
+		pi->pid_entry = &pid_entries[kind - 1];
+		fill_inode(pi, S_IFREG | 0444, 1, &procfs_file_ops);
+	}
+	return 0;
+}
+
+static int procfs_read_inode(struct super_block *sb, uint64_t ino,
+			     struct inode **out)
+{
+	struct procfs_inode *pi = kzalloc(sizeof(*pi));
+	const struct root_entry *e;
+	int err = 0;
+
+	if (!pi)
+		return -ENOMEM;
+	if (ino == PROCFS_ROOT_INO) {
+		fill_inode(pi, S_IFDIR | 0555, 2, &procfs_root_ops);
+	} else if (ino - PROCFS_FIRST_ENTRY_INO < ARRAY_SIZE(root_entries)) {
+		e = &root_entries[ino - PROCFS_FIRST_ENTRY_INO];
+		pi->root_entry = e;
+		if (e->show)
+			fill_inode(pi, S_IFREG | 0444, 1, &procfs_file_ops);
+		else
+			fill_inode(pi, S_IFLNK | 0777, 1, &procfs_self_ops);
+	} else {
+		err = read_pid_inode(pi, ino);
+	}
+	if (err) {
+		kfree(pi);
+		return err;
+	}
+	*out = &pi->vfs;
+	return 0;
+}
+
+/* Nothing is ever written: inodes are never dirty, never unlinked. */
+static int procfs_write_inode(struct inode *inode)
+{
+	return 0;
+}
+
+static void procfs_evict_inode(struct inode *inode)
+{
+}
+
+static void procfs_free_inode(struct inode *inode)
+{
+	kfree(pinode(inode));
+}
+
+static int procfs_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	st->type = PROC_SUPER_MAGIC;
+	st->block_size = PAGE_SIZE;
+	st->blocks = st->blocks_free = 0;
+	st->files = st->files_free = 0;
+	st->name_max = VFS_NAME_MAX;
+	return 0;
+}
+
+static int procfs_sync(struct super_block *sb)
+{
+	return 0;
+}
+
+static int procfs_unmount(struct super_block *sb)
+{
+	kfree(sb);
+	return 0;
+}
+
+static const struct super_operations procfs_super_ops = {
+	.read_inode = procfs_read_inode,
+	.write_inode = procfs_write_inode,
+	.evict_inode = procfs_evict_inode,
+	.free_inode = procfs_free_inode,
+	.statfs = procfs_statfs,
+	.sync = procfs_sync,
+	.unmount = procfs_unmount,
+};
+
+/* ---- /proc --------------------------------------------------------------- */
+
+static bool name_is(const char *name, size_t len, const char *s)
+{
+	return strlen(s) == len && memcmp(name, s, len) == 0;
+}
+
+/* A decimal pid with no sign or leading zero, or -1. */
+static int parse_pid(const char *name, size_t len)
+{
+	long pid = 0;
+
+	if (len == 0 || len > 9 || name[0] == '0')
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -1;
+		pid = pid * 10 + (name[i] - '0');
+	}
+	return (int)pid;
+}
+
+static int procfs_root_lookup(struct inode *dir, const char *name, size_t len,
+			      struct inode **out)
+{
+	struct proc *p;
+	uint64_t ino;
+	int pid;
+
+	if (name_is(name, len, ".."))
+		return vfs_iget(dir->sb, PROCFS_ROOT_INO, out);
+	for (size_t i = 0; i < ARRAY_SIZE(root_entries); i++)
+		if (name_is(name, len, root_entries[i].name))
+			return vfs_iget(dir->sb, PROCFS_FIRST_ENTRY_INO + i,
+					out);
+	pid = parse_pid(name, len);
+	p = pid > 0 ? proc_get(pid) : NULL;
+	if (!p)
+		return -ENOENT;
+	ino = pid_ino(pid, p->start_ns, 0);
+	proc_put(p);
+	return vfs_iget(dir->sb, ino, out);
+}
+
+/* The pids alive now, ascending, in a new array: how many, or -ENOMEM. */
+static int snapshot_pids(int **out)
+{
+	struct proc_counts c;
+	int n;
+
+	proc_get_counts(&c);
+	*out = kmalloc((c.max + 1) * sizeof(int));
+	if (!*out)
+		return -ENOMEM;
+	n = proc_list_pids(*out, (int)c.max + 1);
+	return MIN(n, (int)c.max + 1);
+}
+
+static int emit_pid(int pid, vfs_emit_fn emit, void *ctx)
+{
+	struct proc *p = proc_get(pid);
+	char name[16];
+	uint64_t ino;
+
+	if (!p)
+		return 0; /* gone since the snapshot: skip it */
+	ino = pid_ino(pid, p->start_ns, 0);
+	proc_put(p);
+	ksnprintf(name, sizeof(name), "%d", pid);
+	return emit(ctx, name, strlen(name), ino, DT_DIR);
+}
+
+static int procfs_root_readdir(struct inode *dir, uint64_t *pos,
+			       vfs_emit_fn emit, void *ctx)
+{
+	int *pids, n;
+
+	if (*pos == 0) {
+		if (emit(ctx, ".", 1, PROCFS_ROOT_INO, DT_DIR))
+			return 0;
+		*pos = 1;
+	}
+	if (*pos == 1) {
+		if (emit(ctx, "..", 2, PROCFS_ROOT_INO, DT_DIR))
+			return 0;
+		*pos = 2;
+	}
+	for (; *pos < PID_POS; (*pos)++) {
+		const struct root_entry *e =
+			&root_entries[*pos - FIRST_ENTRY_POS];
+
+		if (emit(ctx, e->name, strlen(e->name),
+			 PROCFS_FIRST_ENTRY_INO + *pos - FIRST_ENTRY_POS,
+			 e->show ? DT_REG : DT_LNK))
+			return 0;
+	}
+	/* The pids are a snapshot; the position is the next pid, so
+	 * processes that come and go between calls shift nothing. */
+	n = snapshot_pids(&pids);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		if (PID_POS + (uint64_t)pids[i] < *pos)
+			continue;
+		if (emit_pid(pids[i], emit, ctx))
+			break;
+		*pos = PID_POS + (uint64_t)pids[i] + 1;
+	}
+	kfree(pids);
+	return 0;
+}
+
+static const struct inode_operations procfs_root_ops = {
+	.lookup = procfs_root_lookup,
+	.readdir = procfs_root_readdir,
+};
+
+/* ---- /proc/PID ----------------------------------------------------------- */
+
+static int procfs_pid_lookup(struct inode *dir, const char *name, size_t len,
+			     struct inode **out)
+{
+	struct procfs_inode *pi = pinode(dir);
+
+	if (name_is(name, len, ".."))
+		return vfs_iget(dir->sb, PROCFS_ROOT_INO, out);
+	for (size_t i = 0; i < ARRAY_SIZE(pid_entries); i++)
+		if (name_is(name, len, pid_entries[i].name))
+			return vfs_iget(dir->sb,
+					pid_ino(pi->pid, pi->start_ns, i + 1),
+					out);
+	return -ENOENT;
+}
+
+/* A process that is gone has an empty directory (not even "."). */
+static int procfs_pid_readdir(struct inode *dir, uint64_t *pos,
+			      vfs_emit_fn emit, void *ctx)
+{
+	struct procfs_inode *pi = pinode(dir);
+	struct proc *p = inode_proc(pi);
+
+	if (!p)
+		return 0;
+	proc_put(p);
+	if (*pos == 0) {
+		if (emit(ctx, ".", 1, dir->ino, DT_DIR))
+			return 0;
+		*pos = 1;
+	}
+	if (*pos == 1) {
+		if (emit(ctx, "..", 2, PROCFS_ROOT_INO, DT_DIR))
+			return 0;
+		*pos = 2;
+	}
+	for (; *pos < 2 + ARRAY_SIZE(pid_entries); (*pos)++) {
+		const struct pid_entry *e = &pid_entries[*pos - 2];
+
+		if (emit(ctx, e->name, strlen(e->name),
+			 pid_ino(pi->pid, pi->start_ns, *pos - 1), DT_REG))
+			return 0;
+	}
+	return 0;
+}
+
+static const struct inode_operations procfs_pid_dir_ops = {
+	.lookup = procfs_pid_lookup,
+	.readdir = procfs_pid_readdir,
+};
+
+/* ---- files --------------------------------------------------------------- */
+
+/* Generate the file's whole text into b: 0, or -ESRCH when the process
+ * it is about is gone. */
+static int generate(struct procfs_inode *pi, struct pbuf *b)
+{
+	struct proc *p;
+	int err;
+
+	if (pi->root_entry)
+		return pi->root_entry->show(b);
+	p = inode_proc(pi);
+	if (!p)
+		return -ESRCH;
+	err = pi->pid_entry->show(p, b);
+	proc_put(p);
+	return err;
+}
+
+/* Caller (the VFS) holds inode->lock. */
+static ssize_t procfs_read(struct inode *inode, void *buf, size_t n,
+			   uint64_t off)
+{
+	struct pbuf b = { .size = TEXT_FIRST_SIZE };
+	ssize_t r;
+
+	for (;;) {
+		b.buf = kmalloc(b.size);
+		if (!b.buf)
+			return -ENOMEM;
+		b.len = 0;
+		r = generate(pinode(inode), &b);
+		if (r < 0 || b.len < b.size)
+			break;
+		/* It did not fit: again, with room for what it said. */
+		kfree(b.buf);
+		if (b.len >= TEXT_MAX_SIZE)
+			return -EFBIG;
+		b.size = ALIGN_UP(b.len + 1, PAGE_SIZE);
+	}
+	if (r == 0) {
+		r = off < b.len ? (ssize_t)MIN(n, b.len - off) : 0;
+		memcpy(buf, b.buf + off, r);
+	}
+	kfree(b.buf);
+	return r;
+}
+
+static const struct inode_operations procfs_file_ops = {
+	.read = procfs_read,
+};
+
+/* /proc/self: the pid of whoever reads the link; a kernel task has none. */
+static int procfs_self_readlink(struct inode *inode, char *buf, size_t size)
+{
+	struct proc *p = proc_current();
+	char pid[16];
+	int len;
+
+	if (!p)
+		return -ENOENT;
+	len = ksnprintf(pid, sizeof(pid), "%d", p->pid);
+	len = MIN(len, (int)size);
+	memcpy(buf, pid, len);
+	return len;
+}
+
+static const struct inode_operations procfs_self_ops = {
+	.readlink = procfs_self_readlink,
+};
+
+/* ---- mounting ------------------------------------------------------------ */
+
+static int procfs_mount(struct block_device *dev, bool read_only,
+			struct super_block **out)
+{
+	struct super_block *sb;
+
+	if (dev)
+		return -EINVAL;
+	sb = kzalloc(sizeof(*sb));
+	if (!sb)
+		return -ENOMEM;
+	sb->ops = &procfs_super_ops;
+	sb->root_ino = PROCFS_ROOT_INO;
+	*out = sb;
+	return 0;
+}
+
+static struct file_system_type procfs_type = {
+	.name = "proc",
+	.mount = procfs_mount,
+};
+
+void procfs_init(void)
+{
+	vfs_register_fs(&procfs_type);
+}

@@ -1,0 +1,57 @@
+/*
+ * What procfs's files (procfs.c, procfs_pid.c, procfs_sys.c) share: the
+ * text buffer every file is generated into, and the generators. Nothing
+ * outside procfs includes it. docs/procfs.md.
+ */
+#ifndef KESTREL_PROCFS_INTERNAL_H
+#define KESTREL_PROCFS_INTERNAL_H
+
+#include "fs/procfs.h"
+#include "proc/proc.h"
+
+/*
+ * A file's text is generated into a buffer of fixed size. A generator
+ * that runs out of room keeps counting (len goes past size) and the
+ * reader calls it again with a buffer as large as len said: so a
+ * generator may run under a spinlock (it never allocates), and is run
+ * whole each time, which gives every read a consistent snapshot.
+ */
+struct pbuf {
+	char *buf;
+	size_t size; /* bytes in buf */
+	size_t len;  /* bytes generated: the text is complete if len < size */
+};
+
+void pbuf_printf(struct pbuf *b, const char *fmt, ...) __printf(2, 3);
+/* Append n raw bytes (they may hold NULs). */
+void pbuf_write(struct pbuf *b, const void *data, size_t n);
+
+/* Clock ticks per second in /proc's files (Linux's USER_HZ). */
+#define PROCFS_HZ 100
+static inline uint64_t ns_to_ticks(uint64_t ns)
+{
+	return ns / (1000000000ULL / PROCFS_HZ);
+}
+
+/* ---- procfs_pid.c: the files in /proc/PID ------------------------------ */
+
+/* Each generates the file for p (referenced by the caller; it may be a
+ * zombie, or exit meanwhile): 0 or a negative errno. */
+int procfs_pid_stat(struct proc *p, struct pbuf *b);
+int procfs_pid_status(struct proc *p, struct pbuf *b);
+int procfs_pid_statm(struct proc *p, struct pbuf *b);
+int procfs_pid_cmdline(struct proc *p, struct pbuf *b);
+int procfs_pid_comm(struct proc *p, struct pbuf *b);
+int procfs_pid_maps(struct proc *p, struct pbuf *b);
+
+/* ---- procfs_sys.c: the files in /proc itself --------------------------- */
+
+int procfs_meminfo(struct pbuf *b);
+int procfs_uptime(struct pbuf *b);
+int procfs_mounts(struct pbuf *b);
+int procfs_version(struct pbuf *b);
+int procfs_cpuinfo(struct pbuf *b);
+int procfs_loadavg(struct pbuf *b);
+int procfs_stat(struct pbuf *b);
+
+#endif

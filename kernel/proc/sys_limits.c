@@ -1,0 +1,251 @@
+/*
+ * A process's limits, usage and identity: getrlimit, setrlimit,
+ * prlimit64, getrusage, the user and group ids, and the nice value.
+ * Linux's structures and errno values.
+ *
+ * Everything runs as root (uid and gid 0), so every permission check
+ * passes: raising a hard limit is allowed, and the only id a process can
+ * change to is 0. Limits are p->rlim[]; they are changed by the process
+ * itself or by prlimit64 from another, so rlimit_lock serializes the
+ * changes (readers elsewhere read one 64-bit word at a time).
+ * docs/syscalls.md.
+ */
+#include "fs/fdtable.h"
+#include "proc/proc.h"
+
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+
+#define PRIO_PROCESS 0
+#define PRIO_PGRP 1
+#define PRIO_USER 2
+#define NICE_DEFAULT 0
+#define NICE_TO_PRIO_OFFSET 20 /* getpriority returns 20 - nice */
+
+#define NS_PER_USEC 1000ULL
+#define USEC_PER_SEC 1000000ULL
+
+static struct spinlock rlimit_lock = SPINLOCK_INIT("rlimit");
+
+/* ---- limits -------------------------------------------------------------- */
+
+/* Set p's limit (if new is not NULL) and give the old one (if old is not
+ * NULL): 0, -EINVAL (cur above max), -EPERM (more files than FD_MAX). */
+static int rlimit_exchange(struct proc *p, unsigned int resource,
+			   const struct rlimit64 *new, struct rlimit64 *old)
+{
+	if (new &&new->cur > new->max)
+		return -EINVAL;
+	if (new &&resource == RLIMIT_NOFILE &&new->max > FD_MAX)
+		return -EPERM;
+	spin_lock(&rlimit_lock);
+	if (old)
+		*old = p->rlim[resource];
+	if (new)
+		p->rlim[resource] = *new;
+	spin_unlock(&rlimit_lock);
+	return 0;
+}
+
+static long sys_prlimit64(int64_t pid, uint64_t resource, uaddr_t unew,
+			  uaddr_t uold)
+{
+	struct rlimit64 new, old;
+	struct proc *p;
+	int err;
+
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (unew && copy_from_user(&new, unew, sizeof(new)))
+		return -EFAULT;
+	pid = (int)pid;
+	p = pid == 0 ? proc_current() : proc_get((int)pid);
+	if (!p)
+		return -ESRCH;
+	err = rlimit_exchange(p, (unsigned int)resource, unew ? &new : NULL,
+			      uold ? &old : NULL);
+	if (pid != 0)
+		proc_put(p);
+	if (!err && uold && copy_to_user(uold, &old, sizeof(old)))
+		err = -EFAULT;
+	return err;
+}
+SYSCALL(prlimit64, sys_prlimit64);
+
+static long sys_getrlimit(uint64_t resource, uaddr_t rlim)
+{
+	return sys_prlimit64(0, resource, 0, rlim);
+}
+SYSCALL(getrlimit, sys_getrlimit);
+
+static long sys_setrlimit(uint64_t resource, uaddr_t rlim)
+{
+	if (!rlim)
+		return -EFAULT;
+	return sys_prlimit64(0, resource, rlim, 0);
+}
+SYSCALL(setrlimit, sys_setrlimit);
+
+/* ---- usage --------------------------------------------------------------- */
+
+struct linux_timeval {
+	int64_t sec;
+	int64_t usec;
+};
+
+/* Linux's struct rusage: two timevals and fourteen longs. */
+struct linux_rusage {
+	struct linux_timeval utime, stime;
+	int64_t maxrss; /* kB */
+	int64_t ixrss, idrss, isrss;
+	int64_t minflt, majflt;
+	int64_t nswap, inblock, oublock, msgsnd, msgrcv, nsignals;
+	int64_t nvcsw, nivcsw;
+};
+
+static struct linux_timeval to_timeval(uint64_t ns)
+{
+	uint64_t us = ns / NS_PER_USEC;
+
+	return (struct linux_timeval){ (int64_t)(us / USEC_PER_SEC),
+				       (int64_t)(us % USEC_PER_SEC) };
+}
+
+/* The process's own: CPU time, faults, and its resident size now (the
+ * peak is not kept, so maxrss is at least right as a lower bound). */
+static void usage_self(struct proc *p, struct linux_rusage *ru)
+{
+	uint64_t resident = 0, virt;
+
+	ru->utime = to_timeval(__atomic_load_n(&p->utime_ns, __ATOMIC_RELAXED));
+	ru->stime = to_timeval(__atomic_load_n(&p->stime_ns, __ATOMIC_RELAXED));
+	ru->minflt = (int64_t)__atomic_load_n(&p->mm->minflt, __ATOMIC_RELAXED);
+	ru->majflt = (int64_t)__atomic_load_n(&p->mm->majflt, __ATOMIC_RELAXED);
+	mm_usage(p->mm, &resident, &virt);
+	ru->maxrss = (int64_t)(resident * (PAGE_SIZE / 1024));
+}
+
+/* Reaped children: only their CPU time is kept. */
+static long sys_getrusage(int64_t who, uaddr_t usage)
+{
+	struct proc *p = proc_current();
+	struct linux_rusage ru;
+
+	memset(&ru, 0, sizeof(ru));
+	switch ((int)who) {
+	case RUSAGE_SELF:
+	case RUSAGE_THREAD:
+		usage_self(p, &ru);
+		break;
+	case RUSAGE_CHILDREN:
+		ru.utime = to_timeval(p->cutime_ns);
+		ru.stime = to_timeval(p->cstime_ns);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return copy_to_user(usage, &ru, sizeof(ru));
+}
+SYSCALL(getrusage, sys_getrusage);
+
+/* ---- ids: everyone is root ----------------------------------------------- */
+
+static long sys_getuid(void)
+{
+	return 0;
+}
+SYSCALL(getuid, sys_getuid);
+SYSCALL(geteuid, sys_getuid);
+SYSCALL(getgid, sys_getuid);
+SYSCALL(getegid, sys_getuid);
+
+/* The real, effective and saved ids: all 0. */
+static long sys_getresuid(uaddr_t r, uaddr_t e, uaddr_t s)
+{
+	uint32_t root = 0;
+
+	if (put_user(root, r) || put_user(root, e) || put_user(root, s))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL(getresuid, sys_getresuid);
+SYSCALL(getresgid, sys_getresuid);
+
+/* No supplementary groups. */
+static long sys_getgroups(int64_t size, uaddr_t list)
+{
+	return (int)size < 0 ? -EINVAL : 0;
+}
+SYSCALL(getgroups, sys_getgroups);
+
+/* Becoming root again is all there is to do. */
+static long sys_setuid(uint64_t id)
+{
+	return (uint32_t)id == 0 ? 0 : -EPERM;
+}
+SYSCALL(setuid, sys_setuid);
+SYSCALL(setgid, sys_setuid);
+
+/* ---- nice ---------------------------------------------------------------- */
+
+struct pgrp_search {
+	int pgid;
+	bool found;
+};
+
+static void find_pgrp(struct proc *p, void *arg)
+{
+	struct pgrp_search *s = arg;
+
+	if (p->pgid == s->pgid && p->state == PROC_ALIVE)
+		s->found = true;
+}
+
+/* Does anyone match (which, who)? 0, -ESRCH, or -EINVAL for which. */
+static int prio_target(int which, int who)
+{
+	struct pgrp_search s = { who, false };
+	struct proc *p;
+
+	switch (which) {
+	case PRIO_PROCESS:
+		if (who == 0)
+			return 0;
+		p = proc_get(who);
+		if (!p)
+			return -ESRCH;
+		proc_put(p);
+		return 0;
+	case PRIO_PGRP:
+		if (who == 0)
+			return 0;
+		proc_for_each(find_pgrp, &s);
+		return s.found ? 0 : -ESRCH;
+	case PRIO_USER:
+		return who == 0 ? 0 : -ESRCH; /* every process is root's */
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * The scheduler has no nice values yet: every process runs at nice 0,
+ * which getpriority reports (as Linux's system call does, as 20 - nice,
+ * so the result is never negative), and setpriority checks its arguments
+ * as Linux does and accepts any value without effect.
+ */
+static long sys_getpriority(int64_t which, int64_t who)
+{
+	int err = prio_target((int)which, (int)who);
+
+	return err ? err : NICE_TO_PRIO_OFFSET - NICE_DEFAULT;
+}
+SYSCALL(getpriority, sys_getpriority);
+
+static long sys_setpriority(int64_t which, int64_t who, int64_t nice)
+{
+	(void)nice; /* clamped to -20..19 by Linux; nothing to clamp into */
+	return prio_target((int)which, (int)who);
+}
+SYSCALL(setpriority, sys_setpriority);

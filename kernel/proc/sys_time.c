@@ -1,0 +1,253 @@
+/*
+ * Time system calls: the clocks (clock_gettime, clock_getres,
+ * gettimeofday, time), sleeping (nanosleep, clock_nanosleep) and the
+ * process's CPU times (times). Linux's structures, clock ids and errno
+ * values.
+ *
+ * Every clock is read from the TSC clock (time_ns, kernel/arch/x86_64/
+ * time.c): CLOCK_MONOTONIC and CLOCK_BOOTTIME are time since boot (there
+ * is no suspend, so they are equal); CLOCK_REALTIME is the CMOS clock read
+ * at boot plus that (time_realtime_ns, rtc.c). CPU-time clocks are the
+ * process's utime + stime. A sleep is a sleep_on_until on a wait queue of
+ * its own, that only the deadline or a signal ends. docs/syscalls.md.
+ */
+#include "fs/vfs.h"
+#include "proc/proc.h"
+
+#define NS_PER_SEC 1000000000ULL
+#define NS_PER_USEC 1000ULL
+#define USER_HZ 100 /* clock_t ticks (times) */
+
+/* Linux's clock ids (include/uapi/linux/time.h). */
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+
+#define TIMER_ABSTIME 1
+
+struct linux_timeval {
+	int64_t sec;
+	int64_t usec;
+};
+
+struct linux_timezone {
+	int32_t minuteswest;
+	int32_t dsttime;
+};
+
+struct linux_tms {
+	int64_t utime, stime, cutime, cstime; /* clock_t */
+};
+
+static struct timespec64 to_timespec(uint64_t ns)
+{
+	return (struct timespec64){ (int64_t)(ns / NS_PER_SEC),
+				    (int64_t)(ns % NS_PER_SEC) };
+}
+
+static uint64_t process_cpu_ns(void)
+{
+	struct proc *p = proc_current();
+
+	return __atomic_load_n(&p->utime_ns, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&p->stime_ns, __ATOMIC_RELAXED);
+}
+
+/* Clock clk's time now in *ns: 0, or -EINVAL for a clock Kestrel does
+ * not have (Linux's negative ids name other processes' CPU clocks). */
+static int clock_read(int64_t clk, uint64_t *ns)
+{
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		*ns = time_realtime_ns();
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		*ns = time_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID: /* one thread per process */
+		*ns = process_cpu_ns();
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static long sys_clock_gettime(int64_t clk, uaddr_t tp)
+{
+	struct timespec64 ts;
+	uint64_t ns;
+	int err = clock_read((int)clk, &ns);
+
+	if (err)
+		return err;
+	ts = to_timespec(ns);
+	return copy_to_user(tp, &ts, sizeof(ts));
+}
+SYSCALL(clock_gettime, sys_clock_gettime);
+
+/* The TSC clocks count nanoseconds; the coarse ones, as Linux's, are
+ * said to move once a timer tick. */
+static long sys_clock_getres(int64_t clk, uaddr_t res)
+{
+	struct timespec64 ts = { 0, 1 };
+	uint64_t ns;
+	int err = clock_read((int)clk, &ns);
+
+	if (err)
+		return err;
+	if (clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE)
+		ts.nsec = (int64_t)(NS_PER_SEC / timer_hz);
+	return res ? copy_to_user(res, &ts, sizeof(ts)) : 0;
+}
+SYSCALL(clock_getres, sys_clock_getres);
+
+/* The time zone is always UTC. */
+static long sys_gettimeofday(uaddr_t tv, uaddr_t tz)
+{
+	uint64_t ns = time_realtime_ns();
+	struct linux_timeval t = { (int64_t)(ns / NS_PER_SEC),
+				   (int64_t)(ns % NS_PER_SEC / NS_PER_USEC) };
+	struct linux_timezone zone = { 0, 0 };
+
+	if (tv && copy_to_user(tv, &t, sizeof(t)))
+		return -EFAULT;
+	if (tz && copy_to_user(tz, &zone, sizeof(zone)))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL(gettimeofday, sys_gettimeofday);
+
+static long sys_time(uaddr_t tloc)
+{
+	int64_t now = (int64_t)(time_realtime_ns() / NS_PER_SEC);
+
+	if (tloc && put_user(now, tloc))
+		return -EFAULT;
+	return now;
+}
+SYSCALL(time, sys_time);
+
+/* ---- sleeping ------------------------------------------------------------ */
+
+/* A timespec from user space as a duration or time in ns: 0, -EFAULT, or
+ * -EINVAL for a negative time or nanoseconds outside 0..999999999. */
+static int read_timespec(uaddr_t uts, uint64_t *ns)
+{
+	struct timespec64 ts;
+
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS_PER_SEC)
+		return -EINVAL;
+	if ((uint64_t)ts.sec >= UINT64_MAX / NS_PER_SEC - 1)
+		*ns = UINT64_MAX / 2; /* centuries: as good as forever */
+	else
+		*ns = (uint64_t)ts.sec * NS_PER_SEC + (uint64_t)ts.nsec;
+	return 0;
+}
+
+/* Sleep until time_ns() reaches deadline, or a signal comes: 0, or
+ * -EINTR with *left the time that was still to go. */
+static int sleep_until(uint64_t deadline, uint64_t *left)
+{
+	struct waitqueue wq = WAITQUEUE_INIT;
+	struct spinlock lk;
+	uint64_t now;
+	int err = 0;
+
+	spin_init(&lk, "nanosleep");
+	spin_lock(&lk);
+	while ((now = time_ns()) < deadline) {
+		if (signal_pending()) {
+			*left = deadline - now;
+			err = -EINTR;
+			break;
+		}
+		sleep_on_until(&wq, &lk, deadline);
+	}
+	spin_unlock(&lk);
+	return err;
+}
+
+/* Sleep for ns, writing what is left to rem (if any) when a signal cuts
+ * the sleep short. Linux restarts the call if the signal ran no handler
+ * (a stop and continue); Kestrel returns -EINTR in every case. */
+static long sleep_relative(uint64_t ns, uaddr_t rem)
+{
+	uint64_t left = 0;
+	struct timespec64 ts;
+	int err = sleep_until(time_ns() + ns, &left);
+
+	if (err == -EINTR && rem) {
+		ts = to_timespec(left);
+		if (copy_to_user(rem, &ts, sizeof(ts)))
+			return -EFAULT;
+	}
+	return err;
+}
+
+static long sys_nanosleep(uaddr_t req, uaddr_t rem)
+{
+	uint64_t ns;
+	int err = read_timespec(req, &ns);
+
+	return err ? err : sleep_relative(ns, rem);
+}
+SYSCALL(nanosleep, sys_nanosleep);
+
+/* Sleeping on CLOCK_REALTIME until a time of day: the wall clock moves
+ * with the monotonic one (nothing sets it), so the deadline converts. */
+static long sys_clock_nanosleep(int64_t clk, uint64_t flags, uaddr_t req,
+				uaddr_t rem)
+{
+	uint64_t ns, offset, left;
+	int err;
+
+	clk = (int)clk;
+	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC &&
+	    clk != CLOCK_BOOTTIME)
+		return -EINVAL;
+	err = read_timespec(req, &ns);
+	if (err)
+		return err;
+	if (!((int)flags & TIMER_ABSTIME))
+		return sleep_relative(ns, rem);
+	offset = clk == CLOCK_REALTIME ? time_realtime_ns() - time_ns() : 0;
+	return sleep_until(ns > offset ? ns - offset : 0, &left);
+}
+SYSCALL(clock_nanosleep, sys_clock_nanosleep);
+
+/* ---- CPU times ----------------------------------------------------------- */
+
+static int64_t ns_to_clock_t(uint64_t ns)
+{
+	return (int64_t)(ns / (NS_PER_SEC / USER_HZ));
+}
+
+/* The process's and its reaped children's CPU times, and the clock
+ * ticks since boot (Linux's origin is arbitrary too). */
+static long sys_times(uaddr_t buf)
+{
+	struct proc *p = proc_current();
+	struct linux_tms t = {
+		ns_to_clock_t(__atomic_load_n(&p->utime_ns, __ATOMIC_RELAXED)),
+		ns_to_clock_t(__atomic_load_n(&p->stime_ns, __ATOMIC_RELAXED)),
+		ns_to_clock_t(p->cutime_ns),
+		ns_to_clock_t(p->cstime_ns),
+	};
+
+	if (buf && copy_to_user(buf, &t, sizeof(t)))
+		return -EFAULT;
+	return ns_to_clock_t(time_ns());
+}
+SYSCALL(times, sys_times);
