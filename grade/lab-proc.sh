@@ -20,3 +20,9 @@ need_re '^pid [0-9]+ \(ud2\): invalid opcode \(#UD\) at rip'
 need_re '^pid [0-9]+ \(kwrite\): page fault .* address 0xffffffff80000000: killed \(signal 11\)$'
 forbid 'KERNEL PANIC'
 test_end
+
+# Processes from user space: fork, exec, wait, orphans, groups and
+# sessions, and the process limit, by the user test programs in /tests.
+run_usertests user 180 t_proc t_forkbomb
+usertest_pass t_proc 20
+usertest_pass t_forkbomb 10
