@@ -276,37 +276,49 @@ static void echo(void)
 /*
  * In a new process group, made the terminal's foreground group, wait for
  * what typing c does to it: the signal that killed it, 100 + the signal
- * that stopped it, or 1..3 when something else went wrong. fd is this
+ * that stopped it, or 1 to 3 when something else went wrong. fd is this
  * process's controlling terminal.
  */
 static int foreground_victim(int fd, const char *c)
 {
-	pid_t v = fork();
-	int status = 0;
+	int ready[2], status, r;
+	char byte = 0;
+	pid_t v;
 
+	if (pipe(ready) < 0)
+		return 1;
+	v = fork();
 	if (v == 0) {
+		/* The default actions, even if a shell ignored some of them
+		 * (Kestrel's sh ignores SIGTSTP, and so its children do). */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGTSTP, SIG_DFL);
 		setpgid(0, 0);
+		write(ready[1], "r", 1);
 		for (;;)
 			pause();
 	}
+	close(ready[1]);
+	read(ready[0], &byte, 1); /* the victim is ready */
+	close(ready[0]);
 	setpgid(v, v);
 	signal(SIGTTOU, SIG_IGN); /* tcsetpgrp from the background, later */
-	if (tcsetpgrp(fd, v) < 0) {
+	if (byte != 'r' || tcsetpgrp(fd, v) < 0 || tcgetpgrp(fd) != v) {
 		kill(v, SIGKILL);
 		waitpid(v, NULL, 0);
-		return 1;
+		return 2;
 	}
-	if (tcgetpgrp(fd) != v)
-		status = 2;
 	type_on(fd, c);
 	if (waitpid(v, &status, WUNTRACED) != v)
 		return 3;
+	r = WIFSIGNALED(status) ? WTERMSIG(status) : 3;
 	if (WIFSTOPPED(status)) {
 		kill(v, SIGKILL);
 		waitpid(v, NULL, 0);
-		return 100 + WSTOPSIG(status);
+		r = 100 + WSTOPSIG(status);
 	}
-	return WIFSIGNALED(status) ? WTERMSIG(status) : 3;
+	return r;
 }
 
 /* Linux: a child in a session of its own, on the pty as its controlling
