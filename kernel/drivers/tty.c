@@ -205,9 +205,12 @@ static void erase(struct tty *tty, int which)
 		erase_one(tty);
 }
 
-/* A line is complete: readers may have it. */
+/* A line is complete: readers may have it. (Ordinary bytes leave the
+ * last slot free for this; only a full ring of lines drops it.) */
 static void end_line(struct tty *tty, char c, uint8_t mark)
 {
+	if (tty->write_pos - tty->read_pos >= TTY_BUF_SIZE)
+		return;
 	store(tty, c, MARK_DELIM | mark);
 	tty->canon_pos = tty->write_pos;
 	wake_up(&tty->readers);

@@ -259,6 +259,9 @@ KTEST(tty, full_buffer)
 	KT_ASSERT_EQ(tty_readable(tty), TTY_BUF_SIZE);
 	KT_ASSERT_EQ(tty_read(tty, buf, TTY_BUF_SIZE, true), TTY_BUF_SIZE);
 	KT_ASSERT_EQ(buf[TTY_BUF_SIZE - 1], '\n');
+	for (int i = 0; i < TTY_BUF_SIZE + 100; i++)
+		tty_receive(tty, '\n'); /* a ring full of empty lines */
+	KT_ASSERT_EQ(tty_readable(tty), TTY_BUF_SIZE);
 	kfree(buf);
 	kfree(tty);
 }
