@@ -603,10 +603,13 @@ static int acquire(struct tty *tty, struct proc *p, bool steal)
 	if (holder && !steal && session_leader_alive(holder))
 		return -EPERM;
 	spin_lock(&tty->lock);
-	tty->session = p->sid;
-	tty->pgrp = p->pgid;
+	if (tty->session == holder) { /* nobody took it meanwhile */
+		tty->session = p->sid;
+		tty->pgrp = p->pgid;
+	}
+	holder = tty->session;
 	spin_unlock(&tty->lock);
-	return 0;
+	return holder == p->sid ? 0 : -EPERM;
 }
 
 /* TIOCSPGRP: the new foreground group must be alive and in the caller's
