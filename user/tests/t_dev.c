@@ -3,7 +3,8 @@
  * behave as on Linux; the nodes of the memory devices and /dev/tty are
  * character devices with Linux's numbers; getrandom fills and checks its
  * flags; /dev/tty without a controlling terminal is ENXIO; /dev/kmsg
- * reads as records "priority,seq,usec,flags;text\n" and ends with EAGAIN;
+ * reads as records "priority,seq,usec,flags;text\n" and ends with EAGAIN,
+ * and syslog(2) reads it whole as "<6>[time] text" lines;
  * /dev/stdin is a symlink to /proc/self/fd/0. On Kestrel also: the
  * listing of /dev, the kernel's own lines in /dev/kmsg, and the root disk
  * /dev/vda read at byte offsets (its ext2 superblock).
@@ -11,6 +12,7 @@
 #include "t.h"
 
 #include <dirent.h>
+#include <sys/klog.h>
 #include <sys/random.h>
 #include <sys/sysmacros.h>
 
@@ -183,6 +185,30 @@ static void kmsg_records(void)
 	CHECK_OK(close(fd));
 }
 
+/* syslog(2)'s READ_ALL: the newest records that fit, "<6>[   1.234] text"
+ * lines, left in the log. Linux may refuse it to a container (EPERM). */
+static void syslog_read_all(void)
+{
+	static char buf[8192];
+	int size = klogctl(10, NULL, 0); /* SYSLOG_ACTION_SIZE_BUFFER */
+	int n;
+
+	if (size < 0 && errno == EPERM && t_on_linux()) {
+		printf("note: syslog(2): EPERM here; not checked\n");
+		return;
+	}
+	CHECK(size > 0);
+	n = klogctl(3, buf, sizeof(buf) - 1); /* SYSLOG_ACTION_READ_ALL */
+	CHECK(n > 0 && n < (int)sizeof(buf));
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	CHECK(buf[0] == '<' && strchr(buf, ']') != NULL);
+	CHECK_EQ(buf[n - 1], '\n');
+	CHECK(klogctl(3, buf, 10) <= 10);
+	CHECK_ERR(klogctl(3, buf, -1), EINVAL);
+}
+
 /* Kestrel: /dev lists its devices, and /dev/vda is the root disk. */
 static void kestrel_devices(void)
 {
@@ -231,6 +257,7 @@ int main(int argc, char **argv)
 	RUN(node_numbers);
 	RUN(tty_without_terminal);
 	RUN(kmsg_records);
+	RUN(syslog_read_all);
 	RUN(kestrel_devices);
 	return t_end();
 }
