@@ -70,13 +70,15 @@ need_re '^hello from serial$'
 test_end
 
 # The root file system: make's root image (a copy) mounted at / from
-# vda, read and written at the monitor; the monitor's poweroff syncs and
-# unmounts, so e2fsck on the host finds the disk clean and the file there.
+# vda, read and written at the kernel monitor (init=none keeps /bin/init
+# from starting; the shell's own tests are in the sh lab); the monitor's
+# poweroff syncs and unmounts, so e2fsck on the host finds the disk clean
+# and the file there.
 rd_dir=$BUILD/grade/boot
 rd_img=$rd_dir/root.img
 mkdir -p "$rd_dir" && cp "$BUILD/root.img" "$rd_img" ||
 	die "no $BUILD/root.img: run make first"
-boot_start root_disk serial_input disk="$rd_img" cmdline="root=vda"
+boot_start root_disk serial_input disk="$rd_img" cmdline="root=vda init=none"
 wait_for 'K> '
 serial_send 'cat /etc/motd\r'
 wait_for 'K> '

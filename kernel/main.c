@@ -9,10 +9,13 @@
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "drivers/drivers.h"
+#include "drivers/tty.h"
 #include "fs/bcache.h"
+#include "fs/chardev.h"
 #include "fs/procfs.h"
 #include "fs/vfs.h"
 #include "lib/ktest.h"
+#include "lib/random.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
@@ -85,6 +88,11 @@ static void start_init(void)
 	int err;
 
 	cmdline_option("init", path, sizeof(path));
+	if (strcmp(path, "none") == 0) {
+		kprintf("init: none asked for (init=none); the kernel "
+			"monitor\n");
+		return;
+	}
 	err = proc_spawn_init(path, argv, envp);
 	if (err) {
 		kprintf("init: cannot run %s (error %d); the kernel monitor "
@@ -122,6 +130,7 @@ void kmain(physaddr_t multiboot_info)
 	ioapic_init();
 	time_init();
 	rtc_init();
+	random_init();
 	uart_enable_irq();
 	keyboard_init();
 	irq_enable();
@@ -135,6 +144,12 @@ void kmain(physaddr_t multiboot_info)
 	bcache_init();
 	vfs_init();
 	ext2_init();
+	devfs_init();
+
+	/* Character devices (docs/devices.md): the terminals, null, zero,
+	 * random, kmsg. devfs shows them at /dev once it is mounted there. */
+	tty_init();
+	memdev_init();
 	procfs_init();
 
 	mount_root();

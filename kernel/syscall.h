@@ -44,9 +44,9 @@ struct syscall_def {
 
 /* A handler takes up to six register-sized arguments; calling it through
  * a six-argument pointer is what the x86-64 calling convention allows. */
-#define SYSCALL(name, fn)                                                     \
-	static const struct syscall_def syscall_def_##name                    \
-		__attribute__((used, section(".syscalls"), aligned(8))) = {   \
+#define SYSCALL(name, fn)                                                   \
+	static const struct syscall_def syscall_def_##name                  \
+		__attribute__((used, section(".syscalls"), aligned(8))) = { \
 			SYS_##name, #name, (syscall_fn)(void (*)(void))(fn) \
 		}
 
@@ -77,9 +77,9 @@ long strncpy_from_user(char *dst, uaddr_t src, size_t size);
 int user_path(uaddr_t src, char **out);
 /* Typed helpers. */
 #define get_user(kvar, uaddr) copy_from_user(&(kvar), (uaddr), sizeof(kvar))
-#define put_user(kval, uaddr)                                   \
-	({                                                      \
-		__typeof__(kval) put_user_v_ = (kval);          \
+#define put_user(kval, uaddr)                                             \
+	({                                                                \
+		__typeof__(kval) put_user_v_ = (kval);                    \
 		copy_to_user((uaddr), &put_user_v_, sizeof(put_user_v_)); \
 	})
 

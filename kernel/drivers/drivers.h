@@ -18,14 +18,13 @@ void console_break_lock(void);
 /* ---- console: input ---- */
 
 /* Called by the serial and keyboard interrupt handlers with each byte
- * typed; bytes wait in the console input queue. */
+ * typed: it goes to the console's terminal (drivers/tty.h). */
 void console_input(char c);
-/* Next byte typed, or -EAGAIN if none is waiting. */
-int console_getc_nowait(void);
-/* Read a line with echo, backspace (^H, DEL) and kill-line (^U), ended by
- * Enter (CR or LF) or ^D on an empty line (returns -1). The line is
- * NUL-terminated without its newline; returns its length. Sleeps until
- * keys arrive (a task, after sched_init). */
+/* For the monitor: read a line from the console terminal, which echoes
+ * and edits it (erase ^H DEL, kill ^U, word erase ^W). NUL-terminated
+ * without its newline; returns its length, or -1 for ^D on an empty line.
+ * A longer line than fits comes in pieces. Sleeps until a line is typed
+ * (a task, after sched_init). */
 int console_readline(char *buf, size_t size);
 
 /* ---- the devices ---- */
@@ -39,6 +38,9 @@ void vga_init(void);
 void vga_putc(char c);
 
 void keyboard_init(void);
+
+/* The memory devices: null, zero, full, random, urandom, kmsg (mem.c). */
+void memdev_init(void);
 
 /* Storage (docs/block.md). pci_init enumerates the bus (drivers/pci.h is
  * the API); the disk drivers find their devices and register them with

@@ -5,7 +5,7 @@
  * its one-byte output buffer and raises IRQ 1. The interrupt handler turns
  * scancodes into the bytes a terminal would send (US layout, Shift, Caps
  * Lock, Ctrl, VT100 escape sequences for the cursor keys) and hands them to
- * console_input(), the same queue the serial line feeds.
+ * console_input(), the same terminal the serial line feeds.
  *
  *   key -> keyboard -> i8042 (set 2 -> set 1) -> IRQ 1 -> keyboard_interrupt
  *       -> scancode() -> key_event() -> console_input()

@@ -9,7 +9,7 @@
 
 #include "fs/vfs.h"
 
-#define FD_MAX 1024 /* the hard limit of RLIMIT_NOFILE */
+#define FD_MAX 1024          /* the hard limit of RLIMIT_NOFILE */
 #define FD_DEFAULT_LIMIT 256 /* its soft limit */
 
 struct fdtable {

@@ -10,8 +10,10 @@
  * getdents64, which turns a file system's readdir into struct
  * linux_dirent64 records. docs/vfs.md.
  */
+#include "fs/chardev.h"
 #include "fs/vfs_internal.h"
 #include "mm/mm.h"
+#include "mm/pagecache.h"
 
 /* Flags that matter only while opening: not kept in struct file. */
 #define OPEN_ONLY_FLAGS (O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)
@@ -39,6 +41,8 @@ static int may_open(struct inode *inode, int flags)
 		return -ELOOP; /* O_NOFOLLOW, and the last name a symlink */
 	if (S_ISDIR(inode->mode) && may_write(flags))
 		return -EISDIR;
+	if (S_ISCHR(inode->mode) || S_ISBLK(inode->mode))
+		return 0; /* a device is writable on a read-only mount */
 	if (may_write(flags))
 		return sb_writable(inode->sb);
 	return 0;
@@ -142,6 +146,8 @@ static int truncate_inode(struct inode *inode, uint64_t size)
 		return -EPERM;
 	sleep_lock(&inode->lock);
 	err = inode->ops->truncate(inode, size);
+	if (!err)
+		pagecache_truncate(inode, size);
 	sleep_unlock(&inode->lock);
 	return err;
 }
@@ -163,6 +169,8 @@ int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
 	if (err)
 		return err;
 	err = may_open(ip, flags);
+	if (!err && (S_ISCHR(ip->mode) || S_ISBLK(ip->mode)))
+		return device_open(ip, flags, out); /* the driver's file */
 	if (!err && (flags & O_TRUNC) && S_ISREG(ip->mode))
 		err = truncate_inode(ip, 0);
 	f = err ? NULL : kzalloc(sizeof(*f));
@@ -234,6 +242,8 @@ static ssize_t read_at(struct file *f, void *buf, size_t n, uint64_t off)
 		return -EINVAL;
 	sleep_lock(&ip->lock);
 	r = ip->ops->read(ip, buf, MIN(n, INT64_MAX - off), off);
+	if (r > 0) /* pages written through a mapping are newer */
+		pagecache_read(ip, buf, (size_t)r, off);
 	sleep_unlock(&ip->lock);
 	return r;
 }
@@ -261,6 +271,8 @@ static ssize_t write_at(struct file *f, const void *buf, size_t n, uint64_t off,
 		w = -EFBIG;
 	else
 		w = ip->ops->write(ip, buf, MIN(n, INT64_MAX - off), off);
+	if (w > 0) /* mappings of the file see the write */
+		pagecache_write(ip, buf, (size_t)w, off);
 	sleep_unlock(&ip->lock);
 	if (w >= 0)
 		*end = off + (uint64_t)w;
@@ -375,7 +387,9 @@ int vfs_fsync(struct file *f)
 	int err;
 
 	sleep_lock(&ip->lock);
-	err = vfs_inode_write(ip);
+	err = pagecache_writeback(ip);
+	if (!err)
+		err = vfs_inode_write(ip);
 	if (!err && ip->ops->fsync)
 		err = ip->ops->fsync(ip);
 	sleep_unlock(&ip->lock);

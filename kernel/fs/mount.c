@@ -246,6 +246,8 @@ int vfs_mount(const char *source, const char *target, const char *type,
 
 	if (!fs)
 		return -ENODEV;
+	if (!source && fs->requires_device)
+		return -ENOTBLK;
 	if (source) {
 		dev = block_find(source);
 		if (!dev)

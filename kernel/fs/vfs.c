@@ -17,6 +17,7 @@
 #include "arch/x86_64/arch.h"
 #include "fs/ramfs.h"
 #include "mm/mm.h"
+#include "mm/pagecache.h"
 
 #define ICACHE_BUCKETS 256
 #define VFS_FS_TYPES_MAX 8
@@ -145,13 +146,16 @@ int vfs_inode_write(struct inode *inode)
 }
 
 /* Drop a reference; 0 if others remain. The last one leaves the inode
- * in the cache until it is written back, in case someone takes it again
- * meanwhile (and dirties it: then write it again). */
+ * in the cache until its page-cache pages and then the inode itself are
+ * written back, in case someone takes it again meanwhile (and dirties
+ * it: then write it again). Once it is out of the cache its pages go. */
 void vfs_iput(struct inode *inode)
 {
 	bool unlinked;
 
 	for (;;) {
+		bool pages_dirty;
+
 		spin_lock(&icache.lock);
 		assert(inode->refcount > 0);
 		if (inode->refcount > 1) {
@@ -161,10 +165,13 @@ void vfs_iput(struct inode *inode)
 		}
 		/* Ours is the only reference: no one holds inode->lock, and
 		 * its fields can be read here. */
-		if (!inode->dirty || inode->nlink == 0)
+		pages_dirty = inode->nlink > 0 && pagecache_dirty(inode);
+		if (!pages_dirty && (!inode->dirty || inode->nlink == 0))
 			break;
 		spin_unlock(&icache.lock);
 		sleep_lock(&inode->lock);
+		if (pages_dirty)
+			pagecache_writeback(inode);
 		vfs_inode_write(inode);
 		sleep_unlock(&inode->lock);
 	}
@@ -172,6 +179,7 @@ void vfs_iput(struct inode *inode)
 	cache_remove(inode);
 	unlinked = inode->nlink == 0 && !inode->sb->read_only;
 	spin_unlock(&icache.lock);
+	pagecache_forget(inode);
 	if (unlinked) {
 		sleep_lock(&inode->lock);
 		inode->sb->ops->evict_inode(inode);

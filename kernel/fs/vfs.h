@@ -193,6 +193,9 @@ struct inode {
 
 struct file_system_type {
 	const char *name; /* "ext2", "ramfs" */
+	/* Mounts a block device (ext2): vfs_mount refuses a NULL source
+	 * with -ENOTBLK. Memory file systems leave it false. */
+	bool requires_device;
 	/* Mount the file system on dev (NULL for memory file systems) and
 	 * fill a new super block: -EINVAL if dev does not hold this file
 	 * system or needs a feature this code lacks, -EIO if it is damaged;
@@ -220,8 +223,7 @@ struct file_operations {
 	int (*open)(struct inode *inode, struct file *f);
 	/* The last reference to the open file is gone. */
 	void (*release)(struct file *f);
-	ssize_t (*read)(struct file *f, uint64_t ubuf, size_t n,
-			uint64_t *pos);
+	ssize_t (*read)(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos);
 	ssize_t (*write)(struct file *f, uint64_t ubuf, size_t n,
 			 uint64_t *pos);
 	/* POLLIN/POLLOUT/POLLHUP/POLLERR (fs/poll.h) ready now; never sleeps.
@@ -273,7 +275,8 @@ void ext2_init(void);
 /* Mount type on the device called source ("vda"; NULL for memory file
  * systems) at the directory target ("/" for the first mount; mounting
  * over a mount point stacks, over the root is -EBUSY): -ENODEV (no such
- * type), -ENOENT (no such device or target), -ENOTDIR, -EBUSY (the
+ * type), -ENOTBLK (no source for a type that needs a device), -ENOENT
+ * (no such device or target), -ENOTDIR, -EBUSY (the
  * device is mounted), -EROFS (read-write on a read-only device), or the
  * file system's error. */
 int vfs_mount(const char *source, const char *target, const char *type,

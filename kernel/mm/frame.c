@@ -177,6 +177,55 @@ void frames_free(physaddr_t pa, unsigned int order)
 	spin_unlock(&frames_lock);
 }
 
+/* ---- user pages: reference counted ------------------------------------ */
+
+physaddr_t frame_alloc_user(void)
+{
+	physaddr_t pa = frame_alloc();
+
+	if (pa) {
+		struct frame *f = frame_of(pa);
+
+		f->owner = FRAME_OWNER_USER;
+		__atomic_store_n(&f->refcount, 1, __ATOMIC_RELAXED);
+	}
+	return pa;
+}
+
+/* The entry of the user page at pa; anything else is a kernel bug. */
+static struct frame *user_frame(physaddr_t pa, const char *who)
+{
+	struct frame *f = frame_of(pa);
+
+	if (!f || f->owner != FRAME_OWNER_USER || f->flags != FRAME_ALLOCATED)
+		panic("%s: %#lx is not a user page", who, pa);
+	return f;
+}
+
+void frame_ref(physaddr_t pa)
+{
+	struct frame *f = user_frame(pa, "frame_ref");
+
+	__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void frame_unref(physaddr_t pa)
+{
+	struct frame *f = user_frame(pa, "frame_unref");
+	uint32_t left = __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL);
+
+	if (left == 0) {
+		f->owner = FRAME_OWNER_NONE;
+		frame_free(ALIGN_DOWN(pa, PAGE_SIZE));
+	}
+}
+
+unsigned int frame_refcount(physaddr_t pa)
+{
+	return __atomic_load_n(&user_frame(pa, "frame_refcount")->refcount,
+			       __ATOMIC_ACQUIRE);
+}
+
 void frames_get_stats(struct frame_stats *st)
 {
 	spin_lock(&frames_lock);

@@ -20,6 +20,9 @@
 #define FRAME_OWNER_NONE 0
 #define FRAME_OWNER_SLAB 1 /* a single frame carved into kmalloc objects */
 #define FRAME_OWNER_HEAP 2 /* one large kmalloc object (2^order frames) */
+/* frame.owner of a user page (frame_alloc_user): mapped into address
+ * spaces and held by the page cache, freed by the last frame_unref. */
+#define FRAME_OWNER_USER 3
 
 /*
  * One physical frame. A free block is linked into its order's free list
@@ -28,12 +31,20 @@
  * size class's list of pages with free objects. The first four fields
  * are the frames lock's while the block is free and the owner's while it
  * is allocated. kfree reads owner without a lock: it changes only while
- * its owner holds the block, so a stale value means a bad pointer.
+ * its owner holds the block, so a stale value means a bad pointer. A user
+ * page (FRAME_OWNER_USER) uses the slab fields' bytes as its reference
+ * count, changed only with atomic operations (frame.c).
  */
 struct frame {
-	uint32_t next, prev;  /* list links: frame indices, FRAME_NONE ends */
-	uint16_t slab_free;   /* slab page: offset of first free object */
-	uint16_t slab_in_use; /* slab page: objects handed out */
+	uint32_t next, prev; /* list links: frame indices, FRAME_NONE ends */
+	union {
+		struct {
+			uint16_t slab_free;   /* slab page: offset of first
+					       * free object */
+			uint16_t slab_in_use; /* slab page: objects handed out */
+		};
+		uint32_t refcount; /* user page: mappings + page cache */
+	};
 	uint8_t order;        /* of the block this frame heads */
 	uint8_t flags;        /* FRAME_FREE, FRAME_ALLOCATED (frames lock) */
 	uint8_t owner;        /* FRAME_OWNER_* (the owner's) */

@@ -34,6 +34,19 @@ static inline void frame_free(physaddr_t pa)
 	frames_free(pa, 0);
 }
 
+/*
+ * User pages: single frames with a reference count, since after fork or
+ * through the page cache one frame can be mapped in many address spaces.
+ * frame_alloc_user gives a frame with count 1 (contents not cleared);
+ * frame_ref adds one; frame_unref drops one and frees the frame with the
+ * last. The counts are atomic: no lock is needed to change them.
+ */
+physaddr_t frame_alloc_user(void);
+void frame_ref(physaddr_t pa);
+void frame_unref(physaddr_t pa);
+/* The count now (it may change at once unless the caller knows better). */
+unsigned int frame_refcount(physaddr_t pa);
+
 struct frame_stats {
 	uint64_t managed; /* frames the allocator owns (free or handed out) */
 	uint64_t free;
@@ -85,9 +98,9 @@ extern struct vm_space kernel_space;
  * half shared with kernel_space (its PML4 entries copied; vm_init gave
  * each a PDPT, so they never change). 0 or -ENOMEM. */
 int vm_space_create(struct vm_space *vs);
-/* Free the user half's page tables and every frame mapped there (an
- * address space owns its user frames), then the PML4. vs must not be
- * loaded in any CPU's CR3. */
+/* Free the user half's page tables, drop the reference each of its
+ * pages holds (frame_unref: they are user pages), then free the PML4.
+ * vs must not be loaded in any CPU's CR3. */
 void vm_space_destroy(struct vm_space *vs);
 
 /* Boot: build the kernel's page tables (direct map of all memory, the
@@ -112,6 +125,41 @@ int vm_protect(struct vm_space *vs, uintptr_t va, size_t len,
  * -ENOENT if not mapped. Works for 4 KiB and 2 MiB pages. */
 int vm_walk(struct vm_space *vs, uintptr_t va, physaddr_t *pa,
 	    unsigned int *prot);
+
+/*
+ * The user half, for kernel/mm/uvm.c: 4 KiB leaf entries, each holding
+ * one reference to a user page (frame_alloc_user). prot is VM_WRITE and
+ * VM_EXEC, with VM_USER unless the page must be out of the user's reach
+ * (PROT_NONE). None of these flushes the TLB (the caller does, with
+ * mm_tlb_flush), and the caller keeps them from racing each other on one
+ * address space (the mm's lock).
+ */
+/* Point va at pa, whose reference passes to vs; the page that was there,
+ * whose reference passes to the caller, in *old (0 if none). -ENOMEM if
+ * a page table cannot be allocated. */
+int vm_user_set(struct vm_space *vs, uintptr_t va, physaddr_t pa,
+		unsigned int prot, physaddr_t *old);
+/* Make the page at va writable: 0, or -ENOENT if none is mapped. */
+int vm_user_allow_write(struct vm_space *vs, uintptr_t va);
+/* Unmap [start, end), dropping each page's reference. */
+void vm_user_unmap(struct vm_space *vs, uintptr_t start, uintptr_t end);
+/* Give the pages of [start, end) protection prot, except that write
+ * permission is kept where it is, never given (a read-only page may be
+ * shared copy-on-write: the write fault decides). */
+void vm_user_protect(struct vm_space *vs, uintptr_t start, uintptr_t end,
+		     unsigned int prot);
+/* fork: map into dst each page src maps in [start, end), with a new
+ * reference; with cow, both lose write permission. -ENOMEM if dst's page
+ * tables cannot grow (the pages copied so far stay in dst). */
+int vm_user_copy(struct vm_space *dst, struct vm_space *src, uintptr_t start,
+		 uintptr_t end, bool cow);
+/* Call fn(arg, va) for each page of [start, end) written since the last
+ * call (the CPU's dirty bit), clearing the bit. fn runs under vs->lock:
+ * it must not sleep. */
+void vm_user_clean(struct vm_space *vs, uintptr_t start, uintptr_t end,
+		   void (*fn)(void *arg, uintptr_t va), void *arg);
+/* How many pages of [start, end) are mapped. */
+uint64_t vm_user_count(struct vm_space *vs, uintptr_t start, uintptr_t end);
 
 /* Map device registers at pa uncached into the MMIO window; returns the
  * virtual address of pa (any offset within the page kept), or NULL. */

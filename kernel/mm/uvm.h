@@ -22,12 +22,12 @@ struct mm {
 	/* Protects the areas, brk and the page tables' user half against
 	 * concurrent changes (page faults take it too). */
 	struct sleeplock lock;
-	struct vma *vmas; /* sorted by address, disjoint */
+	struct vma *vmas;        /* sorted by address, disjoint */
 	uint64_t brk_start, brk; /* the heap: [brk_start, brk) */
 	uint64_t stack_top;      /* the main stack's top (it grows down) */
 	uint64_t stack_limit;    /* how far it may grow (RLIMIT_STACK) */
 	/* Atomic. */
-	unsigned int refcount;  /* processes sharing it (vfork, CLONE_VM) */
+	unsigned int refcount;   /* processes sharing it (vfork, CLONE_VM) */
 	uint64_t minflt, majflt; /* faults without and with disk reads */
 };
 
@@ -43,11 +43,15 @@ void mm_put(struct mm *mm);
 
 /* A page fault at addr with the CPU's error code (bit 0 present, 1
  * write, 2 user, 4 instruction fetch), in the running process's mm:
- * 0 when it is resolved (retry the access), -EFAULT (SIGSEGV: no area, or
- * the access is not allowed), -EIO (SIGBUS: beyond the end of a mapped
- * file, or a read error), -ENOMEM (out of memory). May sleep; called with
- * interrupts on and no spinlock held. */
+ * 0 when it is resolved (retry the access), -EFAULT (SIGSEGV, SEGV_MAPERR:
+ * no area), -EACCES (SIGSEGV, SEGV_ACCERR: the area does not allow the
+ * access), -EIO (SIGBUS: beyond the end of a mapped file, or a read
+ * error), -ENOMEM (out of memory). May sleep; called with interrupts on
+ * and no spinlock held. Works on any mm, loaded or not. */
 int mm_fault(struct mm *mm, uint64_t addr, uint64_t error);
+/* Write len bytes at addr of mm, faulting pages in as a user write would
+ * (exec builds the new stack with it, mm not loaded): 0 or -EFAULT. */
+int mm_write(struct mm *mm, uint64_t addr, const void *src, size_t len);
 
 /* exec: set up an area (used by the ELF loader). prot is PROT_* (Linux's:
  * 1 read, 2 write, 4 exec). A file area maps f's bytes [off, off + filesz)

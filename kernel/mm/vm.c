@@ -22,6 +22,8 @@
 #define PTE_USER (1UL << 2)
 #define PTE_PWT (1UL << 3)            /* page-level write-through */
 #define PTE_PCD (1UL << 4)            /* page-level cache disable */
+#define PTE_ACCESSED (1UL << 5)       /* set by the CPU on any access */
+#define PTE_DIRTY (1UL << 6)          /* set by the CPU on a write */
 #define PTE_LARGE (1UL << 7)          /* PS: this PD entry maps a 2 MiB page */
 #define PTE_GLOBAL (1UL << 8)         /* survives CR3 loads (CR4.PGE is on) */
 #define PTE_NX (1UL << 63)            /* execute-disable (EFER.NXE is on) */
@@ -359,6 +361,196 @@ int vm_walk(struct vm_space *vs, uintptr_t va, physaddr_t *pa,
 	return e ? 0 : -ENOENT;
 }
 
+/* ---- the user half (for uvm.c) ---------------------------------------- */
+
+typedef int (*leaf_fn)(uint64_t *e, uintptr_t va, void *arg);
+
+/*
+ * Call fn for each present leaf entry of [start, end) in the user half,
+ * going down from the PML4 for each page but stepping over a whole
+ * missing table at once, so a sparse 1 GiB area costs a few steps. Stops
+ * at the first error fn returns. Caller holds vs->lock.
+ */
+static int user_leaves(struct vm_space *vs, uintptr_t start, uintptr_t end,
+		       leaf_fn fn, void *arg)
+{
+	uintptr_t va = start;
+
+	assert(end <= USER_END);
+	while (va < end) {
+		uint64_t *table = phys_to_virt(vs->pml4), *e;
+		unsigned int s;
+		int err;
+
+		for (s = PML4_SHIFT; s > PT_SHIFT; s -= PT_INDEX_BITS) {
+			uint64_t up = table[pt_index(va, s)];
+
+			if (!(up & PTE_PRESENT))
+				break;
+			table = table_of(up);
+		}
+		if (s > PT_SHIFT) { /* no table: skip what it would map */
+			va = ALIGN_DOWN(va, 1UL << s) + (1UL << s);
+			continue;
+		}
+		e = &table[pt_index(va, PT_SHIFT)];
+		if (*e & PTE_PRESENT) {
+			err = fn(e, va, arg);
+			if (err)
+				return err;
+		}
+		va += PAGE_SIZE;
+	}
+	return 0;
+}
+
+int vm_user_set(struct vm_space *vs, uintptr_t va, physaddr_t pa,
+		unsigned int prot, physaddr_t *old)
+{
+	unsigned int shift = PT_SHIFT;
+	uint64_t *e;
+
+	assert(va < USER_END && IS_ALIGNED(va, PAGE_SIZE));
+	spin_lock(&vs->lock);
+	e = entry_walk(vs, va, &shift, true);
+	if (e) {
+		*old = *e & PTE_PRESENT ? *e & PTE_ADDR : 0;
+		*e = pa | leaf_flags(va, prot);
+	}
+	spin_unlock(&vs->lock);
+	return e ? 0 : -ENOMEM;
+}
+
+int vm_user_allow_write(struct vm_space *vs, uintptr_t va)
+{
+	unsigned int shift;
+	uint64_t *e;
+
+	spin_lock(&vs->lock);
+	e = leaf_lookup(vs, va, &shift);
+	if (e)
+		*e |= PTE_WRITE;
+	spin_unlock(&vs->lock);
+	return e ? 0 : -ENOENT;
+}
+
+static int unmap_leaf(uint64_t *e, uintptr_t va, void *arg)
+{
+	physaddr_t pa = *e & PTE_ADDR;
+
+	(void)va;
+	(void)arg;
+	*e = 0;
+	frame_unref(pa);
+	return 0;
+}
+
+void vm_user_unmap(struct vm_space *vs, uintptr_t start, uintptr_t end)
+{
+	spin_lock(&vs->lock);
+	user_leaves(vs, start, end, unmap_leaf, NULL);
+	spin_unlock(&vs->lock);
+}
+
+static int protect_leaf(uint64_t *e, uintptr_t va, void *arg)
+{
+	unsigned int prot = *(unsigned int *)arg;
+	uint64_t keep = *e & (PTE_ADDR | PTE_ACCESSED | PTE_DIRTY);
+
+	if (!(*e & PTE_WRITE))
+		prot &= ~VM_WRITE;
+	*e = keep | leaf_flags(va, prot);
+	return 0;
+}
+
+void vm_user_protect(struct vm_space *vs, uintptr_t start, uintptr_t end,
+		     unsigned int prot)
+{
+	spin_lock(&vs->lock);
+	user_leaves(vs, start, end, protect_leaf, &prot);
+	spin_unlock(&vs->lock);
+}
+
+struct copy_args {
+	struct vm_space *dst;
+	bool cow;
+};
+
+/* Caller holds the source's lock; takes the destination's. */
+static int copy_leaf(uint64_t *e, uintptr_t va, void *arg)
+{
+	struct copy_args *c = arg;
+	unsigned int shift = PT_SHIFT;
+	uint64_t *to;
+
+	spin_lock(&c->dst->lock);
+	to = entry_walk(c->dst, va, &shift, true);
+	if (to) {
+		if (c->cow)
+			*e &= ~PTE_WRITE;
+		frame_ref(*e & PTE_ADDR);
+		*to = *e & ~(PTE_ACCESSED | PTE_DIRTY);
+	}
+	spin_unlock(&c->dst->lock);
+	return to ? 0 : -ENOMEM;
+}
+
+int vm_user_copy(struct vm_space *dst, struct vm_space *src, uintptr_t start,
+		 uintptr_t end, bool cow)
+{
+	struct copy_args c = { dst, cow };
+	int err;
+
+	spin_lock(&src->lock);
+	err = user_leaves(src, start, end, copy_leaf, &c);
+	spin_unlock(&src->lock);
+	return err;
+}
+
+struct clean_args {
+	void (*fn)(void *arg, uintptr_t va);
+	void *arg;
+};
+
+static int clean_leaf(uint64_t *e, uintptr_t va, void *arg)
+{
+	struct clean_args *c = arg;
+
+	if (*e & PTE_DIRTY) {
+		*e &= ~PTE_DIRTY;
+		c->fn(c->arg, va);
+	}
+	return 0;
+}
+
+void vm_user_clean(struct vm_space *vs, uintptr_t start, uintptr_t end,
+		   void (*fn)(void *arg, uintptr_t va), void *arg)
+{
+	struct clean_args c = { fn, arg };
+
+	spin_lock(&vs->lock);
+	user_leaves(vs, start, end, clean_leaf, &c);
+	spin_unlock(&vs->lock);
+}
+
+static int count_leaf(uint64_t *e, uintptr_t va, void *arg)
+{
+	(void)e;
+	(void)va;
+	(*(uint64_t *)arg)++;
+	return 0;
+}
+
+uint64_t vm_user_count(struct vm_space *vs, uintptr_t start, uintptr_t end)
+{
+	uint64_t n = 0;
+
+	spin_lock(&vs->lock);
+	user_leaves(vs, start, end, count_leaf, &n);
+	spin_unlock(&vs->lock);
+	return n;
+}
+
 /* ---- device registers ------------------------------------------------ */
 
 /* Is [pa, pa+size) mapped page by page from va on? */
@@ -499,8 +691,8 @@ int vm_space_create(struct vm_space *vs)
 	return 0;
 }
 
-/* Free what the table at level (3: PDPT, 2: PD, 1: PT) maps, then the
- * tables below it. */
+/* Drop the user pages the table at level (3: PDPT, 2: PD, 1: PT) maps,
+ * and free the tables below it. The user half has 4 KiB pages only. */
 static void free_user_table(const uint64_t *table, int level)
 {
 	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
@@ -508,10 +700,9 @@ static void free_user_table(const uint64_t *table, int level)
 
 		if (!(e & PTE_PRESENT))
 			continue;
+		assert(!(e & PTE_LARGE));
 		if (level == 1) {
-			frame_free(e & PTE_ADDR);
-		} else if (e & PTE_LARGE) {
-			frames_free(e & PTE_LARGE_ADDR, PD_SHIFT - PT_SHIFT);
+			frame_unref(e & PTE_ADDR);
 		} else {
 			free_user_table(table_of(e), level - 1);
 			frame_free(e & PTE_ADDR);

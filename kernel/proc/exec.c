@@ -1,22 +1,31 @@
 /*
- * Loading a program: a static ELF64 executable for x86-64 (ET_EXEC), as
- * `musl-gcc -static` makes. Each PT_LOAD segment is mapped page by page
- * into the process's address space with its permissions (R, W, X), the
- * file's bytes are copied in and the rest (bss) is zero. Then the initial
- * stack, which is how a program learns its arguments (System V AMD64 ABI,
- * 3.4.1), from the top down:
+ * Loading a program into a fresh address space (struct mm): a static
+ * ELF64 executable for x86-64 (ET_EXEC), as `musl-gcc -static` makes,
+ * or a script starting with "#!", which runs its interpreter instead.
  *
- *   strings: "x86_64", argv[] and envp[] strings, 16 random bytes
+ * Nothing is read into memory here but the headers: each PT_LOAD segment
+ * becomes an area (mm_map_fixed) backed by the file, private, with its
+ * permissions, and its bss past the file's bytes reads as zeros; page
+ * faults load the pages when the program touches them. The stack is an
+ * area that ends at USER_STACK_TOP and grows down on faults. The heap
+ * (brk) starts at the page after the highest segment.
+ *
+ * Then the initial stack, which is how a program learns its arguments
+ * (System V AMD64 ABI, 3.4.1), from the top down, written through the
+ * new mm's own page tables (mm_write), since it is not loaded yet:
+ *
+ *   strings: the path, "x86_64", argv[] and envp[] strings, 16 random bytes
  *   auxv:    (AT_PHDR, ...) (AT_PHENT, 56) ... (AT_NULL, 0)
  *   envp[0] ... NULL
  *   argv[0] ... NULL
  *   argc                       <- rsp, 16-byte aligned
  *
- * The program's pages are new frames the address space owns; the file is
- * only read. ELF layouts: the System V gABI, chapter 4 and 5.
+ * ELF layouts: the System V gABI, chapters 4 and 5. docs/memory.md,
+ * "User memory", has the address-space picture.
  */
 #include "fs/vfs.h"
 #include "proc/proc.h"
+#include <kestrel/mman.h>
 
 #define ELF_MAGIC \
 	"\x7f"    \
@@ -31,6 +40,7 @@
 #define PT_PHDR 6
 #define PF_X 1
 #define PF_W 2
+#define PF_R 4
 #define ELF_MAX_PHDRS 64
 
 /* Auxiliary vector types (Linux's include/uapi/linux/auxvec.h). */
@@ -51,9 +61,17 @@
 #define AT_RANDOM 25
 #define AT_EXECFN 31
 
-#define USER_STACK_SIZE (128 * 1024)
-#define ARG_MAX_COUNT 1024
-#define ARG_MAX_BYTES (64 * 1024)
+/* The stack area exec makes; it grows on faults up to RLIMIT_STACK. */
+#define USER_STACK_INITIAL (128 * 1024)
+/* Linux's limits on the arguments: one string at most 32 pages
+ * (MAX_ARG_STRLEN); all strings and their pointers at most a quarter of
+ * the stack limit. */
+#define ARG_STRLEN_MAX (32 * PAGE_SIZE)
+/* "#!" lines: the bytes read (Linux's BINPRM_BUF_SIZE), and how many
+ * interpreters may be scripts in turn. */
+#define SCRIPT_LINE_MAX 256
+#define SCRIPT_DEPTH_MAX 4
+#define EXEC_MODE_BITS 0111 /* S_IXUSR | S_IXGRP | S_IXOTH */
 
 struct elf64_ehdr {
 	uint8_t e_ident[16];
@@ -83,54 +101,9 @@ struct elf64_phdr {
 	uint64_t p_align;
 } __packed;
 
-/* Copy len bytes to user address va of vs, whose pages are mapped. */
-static int copy_to_space(struct vm_space *vs, uint64_t va, const void *src,
-			 size_t len)
-{
-	while (len) {
-		size_t n = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-		physaddr_t pa;
-
-		if (vm_walk(vs, va & ~(uint64_t)(PAGE_SIZE - 1), &pa, NULL))
-			return -EFAULT;
-		memcpy((uint8_t *)phys_to_virt(pa) + (va & (PAGE_SIZE - 1)),
-		       src, n);
-		va += n;
-		src = (const uint8_t *)src + n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Make [start, end) mapped in vs with at least prot, with zeroed new
- * pages (two segments may share a page: it gets both's permissions). */
-static int map_zeroed(struct vm_space *vs, uint64_t start, uint64_t end,
-		      unsigned int prot)
-{
-	for (uint64_t va = ALIGN_DOWN(start, PAGE_SIZE); va < end;
-	     va += PAGE_SIZE) {
-		unsigned int old;
-		physaddr_t pa;
-		int err;
-
-		if (vm_walk(vs, va, NULL, &old) == 0) {
-			err = vm_protect(vs, va, PAGE_SIZE, old | prot);
-			if (err)
-				return err;
-			continue;
-		}
-		pa = frame_alloc();
-		if (!pa)
-			return -ENOMEM;
-		memset(phys_to_virt(pa), 0, PAGE_SIZE);
-		err = vm_map(vs, va, pa, PAGE_SIZE, prot);
-		if (err) {
-			frame_free(pa);
-			return err;
-		}
-	}
-	return 0;
-}
+static int load(struct mm *mm, const char *path, char *const argv[],
+		char *const envp[], uint64_t *entry, uint64_t *user_rsp,
+		int depth);
 
 static int not_executable(const char *path, const char *why)
 {
@@ -138,10 +111,10 @@ static int not_executable(const char *path, const char *why)
 	return -ENOEXEC;
 }
 
+/* ---- ELF ----------------------------------------------------------------- */
+
 static int check_header(const char *path, const struct elf64_ehdr *eh)
 {
-	if (memcmp(eh->e_ident, ELF_MAGIC, 4) != 0)
-		return not_executable(path, "not an ELF file");
 	if (eh->e_ident[4] != ELFCLASS64 || eh->e_ident[5] != ELFDATA2LSB ||
 	    eh->e_ident[6] != EV_CURRENT || eh->e_machine != EM_X86_64)
 		return not_executable(path, "not a 64-bit x86-64 ELF file");
@@ -157,39 +130,37 @@ static int check_header(const char *path, const struct elf64_ehdr *eh)
 	return 0;
 }
 
-/* Map one PT_LOAD segment and copy its file bytes in. */
+/* Make the PT_LOAD segment ph an area of mm, widened to whole pages (the
+ * file offset and the address agree modulo the page size). *end becomes
+ * the segment's end if that is higher. */
 static int load_segment(struct mm *mm, struct file *f, const char *path,
-			const struct elf64_phdr *ph, uint8_t *page)
+			const struct elf64_phdr *ph, uint64_t *end)
 {
-	unsigned int prot = VM_USER;
-	uint64_t done = 0;
-	int err;
+	uint64_t in_page = ph->p_vaddr % PAGE_SIZE;
+	uint64_t start = ph->p_vaddr - in_page;
+	int prot = 0;
 
 	if (ph->p_filesz > ph->p_memsz || ph->p_vaddr >= USER_TOP ||
 	    ph->p_memsz > USER_TOP - ph->p_vaddr)
 		return not_executable(path, "a segment outside user space");
+	if (ph->p_offset % PAGE_SIZE != in_page)
+		return not_executable(path, "a segment whose file offset and "
+					    "address disagree within a page");
+	if (ph->p_offset + ph->p_filesz < ph->p_offset ||
+	    ph->p_offset + ph->p_filesz > f->inode->size)
+		return not_executable(path, "a segment past the end of the "
+					    "file");
+	if (ph->p_memsz == 0)
+		return 0;
+	if (ph->p_flags & PF_R)
+		prot |= PROT_READ;
 	if (ph->p_flags & PF_W)
-		prot |= VM_WRITE;
+		prot |= PROT_WRITE;
 	if (ph->p_flags & PF_X)
-		prot |= VM_EXEC;
-	err = map_zeroed(&mm->vs, ph->p_vaddr, ph->p_vaddr + ph->p_memsz, prot);
-	if (err)
-		return err;
-	while (done < ph->p_filesz) {
-		size_t n = MIN(ph->p_filesz - done, PAGE_SIZE);
-		ssize_t got = vfs_pread(f, page, n, ph->p_offset + done);
-
-		if (got < 0)
-			return got;
-		if ((size_t)got != n)
-			return not_executable(path, "a segment past the end "
-						    "of the file");
-		err = copy_to_space(&mm->vs, ph->p_vaddr + done, page, n);
-		if (err)
-			return err;
-		done += n;
-	}
-	return 0;
+		prot |= PROT_EXEC;
+	*end = MAX(*end, ph->p_vaddr + ph->p_memsz);
+	return mm_map_fixed(mm, start, in_page + ph->p_memsz, prot, f,
+			    ph->p_offset - in_page, in_page + ph->p_filesz);
 }
 
 /* Where the program headers are in memory, for AT_PHDR. */
@@ -206,71 +177,89 @@ static uint64_t phdr_address(const struct elf64_ehdr *eh,
 	return 0;
 }
 
-static size_t count_strings(char *const v[], size_t *bytes)
-{
-	size_t n = 0;
+/* ---- the initial stack ------------------------------------------------- */
 
-	for (; v && v[n]; n++)
-		*bytes += strlen(v[n]) + 1;
+/* How many strings v has; adds their bytes and pointers to *bytes.
+ * -E2BIG for a string longer than Linux allows. */
+static long count_strings(char *const v[], size_t *bytes)
+{
+	long n = 0;
+
+	for (; v && v[n]; n++) {
+		size_t len = strnlen(v[n], ARG_STRLEN_MAX) + 1;
+
+		if (len > ARG_STRLEN_MAX)
+			return -E2BIG;
+		*bytes += len + sizeof(char *);
+	}
 	return n;
 }
 
-/* Push the strings of v below *sp, recording their user addresses. */
-static int push_strings(struct vm_space *vs, uint64_t *sp, char *const v[],
-			size_t n, uint64_t *addrs)
+/* Push len bytes below *sp; their address in *at. */
+static int push(struct mm *mm, uint64_t *sp, const void *src, size_t len,
+		uint64_t *at)
 {
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(v[i]) + 1;
-
-		*sp -= len;
-		addrs[i] = *sp;
-		if (copy_to_space(vs, *sp, v[i], len))
-			return -EFAULT;
-	}
-	return 0;
+	*sp -= len;
+	*at = *sp;
+	return mm_write(mm, *sp, src, len);
 }
 
-static int build_stack(struct mm *mm, const struct elf64_ehdr *eh,
-		       uint64_t phdr, char *const argv[], char *const envp[],
-		       uint64_t *user_rsp)
+/* Push the strings of v (n of them) below *sp, recording their user
+ * addresses in addrs. */
+static int push_strings(struct mm *mm, uint64_t *sp, char *const v[],
+			size_t n, uint64_t *addrs)
 {
-	size_t bytes = 0, argc = count_strings(argv, &bytes);
-	size_t envc = count_strings(envp, &bytes);
-	uint64_t sp = USER_STACK_TOP, platform, random, *words;
-	uint8_t random_bytes[16];
-	size_t nwords, w = 0;
-	int err;
+	int err = 0;
 
-	if (argc + envc > ARG_MAX_COUNT || bytes > ARG_MAX_BYTES)
-		return -E2BIG;
-	err = map_zeroed(&mm->vs, USER_STACK_TOP - USER_STACK_SIZE,
-			 USER_STACK_TOP, VM_USER | VM_WRITE);
-	if (err)
-		return err;
-	/* The random bytes seed musl's stack protector and pointer guard. */
-	for (size_t i = 0; i < sizeof(random_bytes); i += 8) {
+	for (size_t i = 0; i < n && !err; i++)
+		err = push(mm, sp, v[i], strlen(v[i]) + 1, &addrs[i]);
+	return err;
+}
+
+static void random_bytes(struct mm *mm, uint8_t buf[16])
+{
+	for (size_t i = 0; i < 16; i += 8) {
 		uint64_t r = rdtsc() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)mm;
 
-		memcpy(random_bytes + i, &r, 8);
+		memcpy(buf + i, &r, 8);
 	}
-	sp -= sizeof(random_bytes);
-	random = sp;
-	copy_to_space(&mm->vs, sp, random_bytes, sizeof(random_bytes));
-	sp -= sizeof("x86_64");
-	platform = sp;
-	copy_to_space(&mm->vs, sp, "x86_64", sizeof("x86_64"));
+}
 
-	/* argc, argv + NULL, envp + NULL, 16 auxv words: laid out in a
+static int build_stack(struct mm *mm, const char *path,
+		       const struct elf64_ehdr *eh, uint64_t phdr,
+		       char *const argv[], char *const envp[],
+		       uint64_t *user_rsp)
+{
+	size_t bytes = 0, nwords, w = 0;
+	long argc = count_strings(argv, &bytes);
+	long envc = count_strings(envp, &bytes);
+	uint64_t sp = mm->stack_top, execfn, platform, random, *words;
+	uint8_t rnd[16];
+	int err;
+
+	if (argc < 0 || envc < 0 || bytes > mm->stack_limit / 4)
+		return -E2BIG;
+	/* The random bytes seed musl's stack protector and pointer guard. */
+	random_bytes(mm, rnd);
+	err = push(mm, &sp, path, strlen(path) + 1, &execfn);
+	if (!err)
+		err = push(mm, &sp, "x86_64", sizeof("x86_64"), &platform);
+	if (!err)
+		err = push(mm, &sp, rnd, sizeof(rnd), &random);
+	if (err)
+		return err;
+
+	/* argc, argv + NULL, envp + NULL, 16 auxv pairs: laid out in a
 	 * kernel array, then copied below the strings. */
 	nwords = 1 + argc + 1 + envc + 1 + 2 * 16;
 	words = kzalloc(nwords * sizeof(uint64_t));
 	if (!words)
 		return -ENOMEM;
 	words[w++] = argc;
-	err = push_strings(&mm->vs, &sp, argv, argc, words + w);
+	err = push_strings(mm, &sp, argv, argc, words + w);
 	w += argc + 1;
 	if (!err)
-		err = push_strings(&mm->vs, &sp, envp, envc, words + w);
+		err = push_strings(mm, &sp, envp, envc, words + w);
 	w += envc + 1;
 	if (err)
 		goto out;
@@ -289,7 +278,7 @@ static int build_stack(struct mm *mm, const struct elf64_ehdr *eh,
 		{ AT_HWCAP, 0 },
 		{ AT_RANDOM, random },
 		{ AT_PLATFORM, platform },
-		{ AT_EXECFN, argc ? words[1] : platform },
+		{ AT_EXECFN, execfn },
 		{ AT_NULL, 0 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(auxv); i++) {
@@ -297,61 +286,168 @@ static int build_stack(struct mm *mm, const struct elf64_ehdr *eh,
 		words[w++] = auxv[i][1];
 	}
 	sp = ALIGN_DOWN(sp - w * sizeof(uint64_t), 16);
-	err = copy_to_space(&mm->vs, sp, words, w * sizeof(uint64_t));
+	err = mm_write(mm, sp, words, w * sizeof(uint64_t));
 	*user_rsp = sp;
 out:
 	kfree(words);
 	return err;
 }
 
-int exec_load(struct mm *mm, const char *path, char *const argv[],
-	      char *const envp[], uint64_t *entry, uint64_t *user_rsp)
+/* The stack's limit: the caller's RLIMIT_STACK (a process being made by
+ * the kernel has the default). */
+static void set_stack_limit(struct mm *mm)
 {
-	struct elf64_ehdr eh;
-	struct elf64_phdr *ph = NULL;
-	uint8_t *page = NULL;
+	struct proc *p = proc_current();
+	uint64_t limit = p ? p->rlim[RLIMIT_STACK].cur : 0;
+
+	if (limit >= PAGE_SIZE)
+		mm->stack_limit = MIN(ALIGN_DOWN(limit, PAGE_SIZE),
+				      mm->stack_top / 2);
+}
+
+/* Load the ELF executable f (its header eh already read) into mm. */
+static int load_elf(struct mm *mm, struct file *f, const char *path,
+		    const struct elf64_ehdr *eh, char *const argv[],
+		    char *const envp[], uint64_t *entry, uint64_t *user_rsp)
+{
+	size_t size = eh->e_phnum * sizeof(struct elf64_phdr);
+	struct elf64_phdr *ph;
+	uint64_t end = 0;
+	ssize_t got;
+	int err = check_header(path, eh);
+
+	if (err)
+		return err;
+	ph = kmalloc(size);
+	if (!ph)
+		return -ENOMEM;
+	got = vfs_pread(f, ph, size, eh->e_phoff);
+	if (got != (ssize_t)size)
+		err = got < 0 ? (int)got : not_executable(path, "truncated");
+	for (int i = 0; i < eh->e_phnum && !err; i++) {
+		if (ph[i].p_type == PT_INTERP)
+			err = not_executable(path, "dynamically linked");
+		else if (ph[i].p_type == PT_LOAD)
+			err = load_segment(mm, f, path, &ph[i], &end);
+	}
+	if (!err && end == 0)
+		err = not_executable(path, "no loadable segment");
+	if (!err) {
+		mm->brk_start = mm->brk = ALIGN_UP(end, PAGE_SIZE);
+		set_stack_limit(mm);
+		err = mm_map_fixed(mm, mm->stack_top - USER_STACK_INITIAL,
+				   USER_STACK_INITIAL, PROT_READ | PROT_WRITE,
+				   NULL, 0, 0);
+	}
+	if (!err)
+		err = build_stack(mm, path, eh, phdr_address(eh, ph), argv,
+				  envp, user_rsp);
+	*entry = eh->e_entry;
+	kfree(ph);
+	return err;
+}
+
+/* ---- scripts --------------------------------------------------------------- */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * A "#!" script: run "interpreter [arg] path argv[1...]", as Linux does
+ * (the rest of the line after the interpreter, trimmed, is one argument).
+ * line holds the first bytes of the file, NUL-terminated.
+ */
+static int load_script(struct mm *mm, const char *path, char *line,
+		       char *const argv[], char *const envp[],
+		       uint64_t *entry, uint64_t *user_rsp, int depth)
+{
+	char *interp, *arg, *nl = strchr(line, '\n'), *end;
+	char **args;
+	size_t argc = 0, n = 0;
+	int err;
+
+	if (depth >= SCRIPT_DEPTH_MAX)
+		return -ELOOP;
+	if (!nl)
+		return not_executable(path, "#! line too long");
+	*nl = 0;
+	for (interp = line + 2; is_blank(*interp); interp++)
+		;
+	for (arg = interp; *arg && !is_blank(*arg); arg++)
+		;
+	if (*arg)
+		*arg++ = 0;
+	while (is_blank(*arg))
+		arg++;
+	for (end = arg + strlen(arg); end > arg && is_blank(end[-1]); end--)
+		;
+	*end = 0;
+	if (!*interp)
+		return not_executable(path, "#! names no interpreter");
+	while (argv && argv[argc])
+		argc++;
+	args = kmalloc((argc + 3) * sizeof(char *));
+	if (!args)
+		return -ENOMEM;
+	args[n++] = interp;
+	if (*arg)
+		args[n++] = arg;
+	args[n++] = (char *)path;
+	for (size_t i = 1; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	err = load(mm, interp, args, envp, entry, user_rsp, depth + 1);
+	kfree(args);
+	return err;
+}
+
+/* ---- exec ---------------------------------------------------------------- */
+
+static int load(struct mm *mm, const char *path, char *const argv[],
+		char *const envp[], uint64_t *entry, uint64_t *user_rsp,
+		int depth)
+{
+	struct proc *p = proc_current();
+	union {
+		struct elf64_ehdr eh;
+		char line[SCRIPT_LINE_MAX + 1];
+	} *head;
 	struct file *f;
 	ssize_t got;
 	int err;
 
-	struct proc *cur = proc_current();
-
-	err = vfs_open(cur ? cur->cwd : NULL, path, O_RDONLY, 0, &f);
+	err = vfs_open(p ? p->cwd : NULL, path, O_RDONLY, 0, &f);
 	if (err)
 		return err;
-	if (!S_ISREG(f->inode->mode)) {
+	head = kzalloc(sizeof(*head));
+	if (!S_ISREG(f->inode->mode) || !(f->inode->mode & EXEC_MODE_BITS))
 		err = -EACCES;
-		goto out;
-	}
-	got = vfs_pread(f, &eh, sizeof(eh), 0);
-	err = got < 0             ? (int)got
-	      : got != sizeof(eh) ? not_executable(path, "too short")
-				  : check_header(path, &eh);
+	else if (!head)
+		err = -ENOMEM;
 	if (err)
 		goto out;
-	ph = kmalloc(eh.e_phnum * sizeof(*ph));
-	page = kmalloc(PAGE_SIZE);
-	err = ph && page ? 0 : -ENOMEM;
-	if (err)
-		goto out;
-	got = vfs_pread(f, ph, eh.e_phnum * sizeof(*ph), eh.e_phoff);
-	if (got != (ssize_t)(eh.e_phnum * sizeof(*ph))) {
-		err = got < 0 ? (int)got : not_executable(path, "truncated");
-		goto out;
-	}
-	for (int i = 0; i < eh.e_phnum && !err; i++) {
-		if (ph[i].p_type == PT_INTERP)
-			err = not_executable(path, "dynamically linked");
-		else if (ph[i].p_type == PT_LOAD)
-			err = load_segment(mm, f, path, &ph[i], page);
-	}
-	if (!err)
-		err = build_stack(mm, &eh, phdr_address(&eh, ph), argv, envp,
-				  user_rsp);
-	*entry = eh.e_entry;
+	got = vfs_pread(f, head, SCRIPT_LINE_MAX, 0);
+	if (got < 0)
+		err = (int)got;
+	else if (got >= 2 && head->line[0] == '#' && head->line[1] == '!')
+		err = load_script(mm, path, head->line, argv, envp, entry,
+				  user_rsp, depth);
+	else if (got < (ssize_t)sizeof(head->eh) ||
+		 memcmp(head->eh.e_ident, ELF_MAGIC, 4) != 0)
+		err = not_executable(path, "not an ELF file or a #! script");
+	else
+		err = load_elf(mm, f, path, &head->eh, argv, envp, entry,
+			       user_rsp);
 out:
-	kfree(page);
-	kfree(ph);
+	kfree(head);
 	vfs_close(f);
 	return err;
+}
+
+int exec_load(struct mm *mm, const char *path, char *const argv[],
+	      char *const envp[], uint64_t *entry, uint64_t *user_rsp)
+{
+	return load(mm, path, argv, envp, entry, user_rsp, 0);
 }

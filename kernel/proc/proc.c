@@ -277,11 +277,10 @@ static void default_limits(struct proc *p)
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		p->rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
 	p->rlim[RLIMIT_STACK] = (struct rlimit64){ 8 << 20, RLIM_INFINITY };
-	p->rlim[RLIMIT_NOFILE] =
-		(struct rlimit64){ FD_DEFAULT_LIMIT, FD_MAX };
+	p->rlim[RLIMIT_NOFILE] = (struct rlimit64){ FD_DEFAULT_LIMIT, FD_MAX };
 	p->rlim[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
-	p->rlim[RLIMIT_NPROC] = (struct rlimit64){ PROC_MAX_DEFAULT,
-						   PROC_MAX_DEFAULT };
+	p->rlim[RLIMIT_NPROC] =
+		(struct rlimit64){ PROC_MAX_DEFAULT, PROC_MAX_DEFAULT };
 }
 
 /* A new struct proc with its own pid, not yet in the table. */
@@ -696,6 +695,7 @@ __noreturn void proc_exit(int wait_status)
 		panic("init (pid 1) exited with wait status %#x: there is no "
 		      "one left to reap orphans",
 		      wait_status);
+	itimer_exit(p);
 	signal_exit(p);
 	fdtable_put(p->files);
 	p->files = NULL;
@@ -818,8 +818,8 @@ static bool wait_matches(struct proc *c, int idtype, int id)
 /* Find a child matching (idtype, id) with something to report under
  * options, and report it: 1 with *r, 0 if there are matching children
  * but none has anything yet, -ECHILD if there are none. */
-static int wait_scan_locked(struct proc *self, int idtype, int id,
-			    int options, struct wait_result *r)
+static int wait_scan_locked(struct proc *self, int idtype, int id, int options,
+			    struct wait_result *r)
 {
 	bool any = false;
 
@@ -833,7 +833,7 @@ static int wait_scan_locked(struct proc *self, int idtype, int id,
 		if (c->state == PROC_ZOMBIE && (options & WEXITED)) {
 			r->status = c->exit_status;
 			r->code = (c->exit_status & 0x7f) ? CLD_KILLED
-							   : CLD_EXITED;
+							  : CLD_EXITED;
 			if (!(options & WNOWAIT))
 				reap_locked(c);
 			return 1;
@@ -945,9 +945,10 @@ static long sys_waitid(uint64_t idtype, uint64_t id, uaddr_t uinfo,
 		info.si_code = r.code;
 		info.kill.pid = r.pid;
 		info.kill.status = r.code == CLD_EXITED ? (r.status >> 8) & 0xff
-			: r.code == CLD_CONTINUED	? SIGCONT
-			: r.code == CLD_STOPPED		? (r.status >> 8) & 0xff
-							: r.status & 0x7f;
+				   : r.code == CLD_CONTINUED ? SIGCONT
+				   : r.code == CLD_STOPPED
+					   ? (r.status >> 8) & 0xff
+					   : r.status & 0x7f;
 		info.kill.utime = (int64_t)(r.utime_ns / 10000000);
 		info.kill.stime = (int64_t)(r.stime_ns / 10000000);
 	}
@@ -1100,7 +1101,7 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info)
 {
 	struct proc *self = proc_current();
 	struct proc *targets[64];
-	int n = 0, found = 0, skip = 0;
+	int found = 0, skip = 0;
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
@@ -1117,9 +1118,8 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info)
 	/* A group or everyone: gather referenced targets in batches (the
 	 * sends happen without proc_lock). */
 	for (;;) {
-		int idx = 0;
+		int idx = 0, n = 0;
 
-		n = 0;
 		spin_lock(&proc_lock);
 		for (int i = 0; i < PID_HASH; i++) {
 			for (struct proc *q = pid_hash[i]; q;

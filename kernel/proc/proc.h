@@ -70,13 +70,13 @@ struct proc {
 	struct proc *hash_next; /* pid hash chain */
 	int pgid, sid;
 	enum proc_state state;
-	int exit_status;     /* wait status, once a zombie */
-	int stop_report;     /* a stop or continue not yet seen by wait */
-	                     /* (whether it is stopped now: sig.stopped) */
+	int exit_status;       /* wait status, once a zombie */
+	int stop_report;       /* a stop or continue not yet seen by wait */
+			       /* (whether it is stopped now: sig.stopped) */
 	unsigned int refcount; /* the table's, the parent's, lookers' */
 	struct waitqueue child_wait; /* the process sleeps here in wait4 */
-	bool vfork_done;       /* a vfork parent sleeps until this */
-	bool kernel_child;     /* made by proc_spawn: proc_wait reaps it */
+	bool vfork_done;             /* a vfork parent sleeps until this */
+	bool kernel_child; /* made by proc_spawn: proc_wait reaps it */
 	struct waitqueue vfork_wait;
 
 	/* Changed only by the process itself (others may read them, racily,
@@ -90,13 +90,17 @@ struct proc {
 	struct inode *cwd; /* referenced */
 	unsigned int umask;
 	struct rlimit64 rlim[RLIM_NLIMITS];
-	int exit_signal; /* sent to the parent on exit: SIGCHLD, or 0 */
-	uint64_t syscall_nr; /* the call in progress, for restarts */
+	int exit_signal;      /* sent to the parent on exit: SIGCHLD, or 0 */
+	uint64_t syscall_nr;  /* the call in progress, for restarts */
 	bool frame_rewritten; /* return by iretq (see syscall_dispatch) */
 
 	/* CPU time, in ns (atomic adds, by the process and the tick). */
 	uint64_t utime_ns, stime_ns;
 	uint64_t cutime_ns, cstime_ns; /* reaped children's (proc_lock) */
+
+	/* The real-time timer (itimer.c; its alarm lock). */
+	uint64_t alarm_at, alarm_every; /* time_ns() deadline, interval */
+	struct proc *alarm_next;
 
 	/* Signals: lock sig_lock. */
 	struct signal_state sig;
@@ -141,6 +145,10 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info);
 /* Signal delivery stopped or continued p: tell its parent. */
 void proc_notify_stop(struct proc *p, int sig);
 void proc_notify_continue(struct proc *p);
+/* itimer.c: send SIGALRM to those due (timer interrupt); disarm at
+ * exit. */
+void itimer_tick(void);
+void itimer_exit(struct proc *p);
 /* The timer's accounting: ns of CPU time to the running process. */
 void proc_tick(bool user, uint64_t ns);
 

@@ -79,8 +79,7 @@ void signal_state_init(struct signal_state *s)
 	s->altstack_flags = SS_DISABLE;
 }
 
-void signal_state_fork(struct signal_state *child,
-		       struct signal_state *parent)
+void signal_state_fork(struct signal_state *child, struct signal_state *parent)
 {
 	spin_lock(&parent->lock);
 	memcpy(child->action, parent->action, sizeof(child->action));
@@ -112,18 +111,19 @@ static void send(struct proc *p, int sig, const struct ksiginfo *info,
 		 bool force)
 {
 	struct signal_state *s = &p->sig;
-	uint64_t bit = SIGBIT(sig);
+	uint64_t bit;
 	bool continued = false;
 
 	if (sig <= 0 || sig > NSIG)
 		return;
+	bit = SIGBIT(sig);
 	spin_lock(&s->lock);
 	if (s->dead) {
 		spin_unlock(&s->lock);
 		return;
 	}
-	if (force && ((s->blocked & bit) ||
-		      s->action[sig - 1].handler == SIG_IGN)) {
+	if (force &&
+	    ((s->blocked & bit) || s->action[sig - 1].handler == SIG_IGN)) {
 		/* A fault the process cannot take: it dies of it. */
 		s->blocked &= ~bit;
 		s->action[sig - 1].handler = SIG_DFL;
@@ -265,7 +265,7 @@ void proc_user_fault(struct trapframe *tf)
 			return;
 		}
 		sig = err == -EIO ? SIGBUS : SIGSEGV;
-		code = err == -EIO ? BUS_ADRERR
+		code = err == -EIO       ? BUS_ADRERR
 		       : (tf->error & 1) ? SEGV_ACCERR
 					 : SEGV_MAPERR;
 	} else {
@@ -306,8 +306,11 @@ struct k_stack {
 	uint64_t ss_size;
 };
 
+/* uc_flags and uc_link stay 0; the C library reads them. */
 struct k_ucontext {
+	/* cppcheck-suppress unusedStructMember */
 	uint64_t uc_flags;
+	/* cppcheck-suppress unusedStructMember */
 	uint64_t uc_link;
 	struct k_stack uc_stack;
 	struct k_sigcontext mc;
@@ -353,16 +356,30 @@ static int setup_frame(struct proc *p, struct trapframe *tf, int sig,
 	f.uc.uc_stack.ss_sp = s->altstack_sp;
 	f.uc.uc_stack.ss_size = s->altstack_size;
 	f.uc.uc_stack.ss_flags = s->altstack_flags == SS_DISABLE ? SS_DISABLE
-				 : on_altstack(s, tf->rsp)	   ? SS_ONSTACK
-								   : 0;
+				 : on_altstack(s, tf->rsp)       ? SS_ONSTACK
+								 : 0;
 	f.uc.mc = (struct k_sigcontext){
-		.r8 = tf->r8, .r9 = tf->r9, .r10 = tf->r10, .r11 = tf->r11,
-		.r12 = tf->r12, .r13 = tf->r13, .r14 = tf->r14,
-		.r15 = tf->r15, .rdi = tf->rdi, .rsi = tf->rsi,
-		.rbp = tf->rbp, .rbx = tf->rbx, .rdx = tf->rdx,
-		.rax = tf->rax, .rcx = tf->rcx, .rsp = tf->rsp,
-		.rip = tf->rip, .eflags = tf->rflags, .cs = SEL_UCODE,
-		.ss = SEL_UDATA, .err = tf->error,
+		.r8 = tf->r8,
+		.r9 = tf->r9,
+		.r10 = tf->r10,
+		.r11 = tf->r11,
+		.r12 = tf->r12,
+		.r13 = tf->r13,
+		.r14 = tf->r14,
+		.r15 = tf->r15,
+		.rdi = tf->rdi,
+		.rsi = tf->rsi,
+		.rbp = tf->rbp,
+		.rbx = tf->rbx,
+		.rdx = tf->rdx,
+		.rax = tf->rax,
+		.rcx = tf->rcx,
+		.rsp = tf->rsp,
+		.rip = tf->rip,
+		.eflags = tf->rflags,
+		.cs = SEL_UCODE,
+		.ss = SEL_UDATA,
+		.err = tf->error,
 		.trapno = tf->vector < 32 ? tf->vector : 0,
 		.oldmask = old_mask,
 		.cr2 = tf->vector == EXC_PAGE_FAULT ? info->fault.addr : 0,
@@ -620,7 +637,7 @@ static long sys_sigaltstack(uaddr_t uss, uaddr_t uold)
 	old = (struct k_stack){ .ss_sp = s->altstack_sp,
 				.ss_size = s->altstack_size,
 				.ss_flags = on ? SS_ONSTACK
-						: s->altstack_flags };
+					       : s->altstack_flags };
 	if (uss) {
 		long err = 0;
 
@@ -629,8 +646,7 @@ static long sys_sigaltstack(uaddr_t uss, uaddr_t uold)
 		else if (ss.ss_flags != 0 && ss.ss_flags != SS_DISABLE &&
 			 ss.ss_flags != SS_ONSTACK)
 			err = -EINVAL;
-		else if (ss.ss_flags != SS_DISABLE &&
-			 ss.ss_size < MINSIGSTKSZ)
+		else if (ss.ss_flags != SS_DISABLE && ss.ss_size < MINSIGSTKSZ)
 			err = -ENOMEM;
 		if (err) {
 			spin_unlock(&s->lock);

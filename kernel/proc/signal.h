@@ -153,8 +153,7 @@ struct trapframe;
 /* Initial state: every action SIG_DFL, nothing blocked or pending. */
 void signal_state_init(struct signal_state *s);
 /* fork: the child inherits actions, mask and alternate stack. */
-void signal_state_fork(struct signal_state *child,
-		       struct signal_state *parent);
+void signal_state_fork(struct signal_state *child, struct signal_state *parent);
 /* exec: handlers go back to SIG_DFL (ignored stay ignored). */
 void signal_state_exec(struct signal_state *s);
 

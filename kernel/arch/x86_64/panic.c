@@ -82,7 +82,11 @@ void backtrace_print(uint64_t rip, uint64_t rbp)
 	for (n = 0; rbp && n < BACKTRACE_MAX_FRAMES; n++) {
 		uint64_t frame[2];
 
-		if (!IS_ALIGNED(rbp, 8) || rbp < KERNEL_VMA ||
+		bool on_stack = rbp >= KERNEL_VMA ||
+				(rbp >= KSTACK_AREA_BASE &&
+				 rbp < KSTACK_AREA_BASE + KSTACK_AREA_SIZE);
+
+		if (!IS_ALIGNED(rbp, 8) || !on_stack ||
 		    copy_nofault(frame, (void *)rbp, sizeof(frame)) < 0) {
 			kprintf("  (frame pointer %016lx is not on a kernel "
 				"stack; trace ends)\n",

@@ -29,6 +29,7 @@ syscall_entry:
 	pushq $VEC_SYSCALL	/* vector */
 	push_trapframe_regs
 	cld
+	xorl %ebp, %ebp		/* backtraces end here, not in user memory */
 	movq %rsp, %rdi
 	sti			/* FMASK cleared IF on entry */
 	call syscall_dispatch

@@ -43,7 +43,10 @@ uint64_t ticks_now(void)
 
 void delay_us(uint64_t us)
 {
-	uint64_t end = rdtsc() + us * (tsc_hz / 1000000);
+	/* Whole MHz plus the remainder, rounded up: tsc_hz / 1000000 alone
+	 * truncates, and the wait would come out a little short. */
+	uint64_t end = rdtsc() + us * (tsc_hz / 1000000) +
+		       (us * (tsc_hz % 1000000) + 999999) / 1000000;
 
 	while (rdtsc() < end)
 		cpu_relax();

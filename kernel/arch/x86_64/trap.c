@@ -258,6 +258,7 @@ void trap(struct trapframe *tf)
 	} else if (v == VEC_TIMER) {
 		timer_interrupt();
 		proc_tick(from_user, 1000000000ULL / timer_hz);
+		itimer_tick();
 		lapic_eoi();
 	} else if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + 16) {
 		isa_interrupt(v - VEC_IRQ_BASE);

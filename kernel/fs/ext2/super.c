@@ -640,6 +640,7 @@ static const struct super_operations ext2_super_ops = {
 
 static struct file_system_type ext2_type = {
 	.name = "ext2",
+	.requires_device = true,
 	.mount = ext2_mount,
 };
 

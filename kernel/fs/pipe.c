@@ -1,0 +1,364 @@
+/*
+ * Pipes: pipe(2) and pipe2(2). A pipe is a ring of PIPE_SIZE bytes with
+ * two open files, a read end and a write end, each a struct file whose
+ * operations are below. Two counters that only grow say where the data
+ * is: bytes [nread, nwrite) are in the ring, at index counter % PIPE_SIZE
+ * (as in xv6), so the pipe is empty when they are equal and full when
+ * they are PIPE_SIZE apart.
+ *
+ * Copying to and from user memory may fault pages in and sleep, so it
+ * cannot happen under the pipe's spinlock. A reader therefore claims the
+ * read side (the reading flag), drops the lock, copies the bytes it saw,
+ * and takes the lock again to move nread; writers do the same with
+ * writing and nwrite. The two sides touch disjoint parts of the ring, and
+ * the flags keep two readers (or two writers) from copying at once, which
+ * is also what makes a write of up to PIPE_BUF bytes atomic: it waits for
+ * room for all of it, then copies it in one go. Everyone who waits, for
+ * data, for room or for a side to be free, sleeps on the one wait queue
+ * and is woken by every change. docs/files.md has the picture.
+ */
+#include "fs/fs_syscalls.h"
+#include "mm/mm.h"
+
+#define PIPE_SIZE 65536 /* Linux's default capacity */
+#define PIPE_BUF 4096	/* writes up to this size are atomic (POSIX) */
+#define PIPEFS_MAGIC 0x50495045
+#define FIONREAD 0x541B
+
+struct pipe {
+	struct spinlock lock; /* protects everything below but buf's bytes */
+	uint64_t nread;	      /* bytes read since creation */
+	uint64_t nwrite;      /* bytes written since creation */
+	unsigned int readers; /* open read ends */
+	unsigned int writers; /* open write ends */
+	bool reading;	      /* a reader is copying out of the ring */
+	bool writing;	      /* a writer is copying into the ring */
+	struct waitqueue wait; /* readers and writers waiting for a change */
+	/* Set at creation: for fstat. */
+	uint64_t ino;
+	struct timespec64 created;
+	/* The ring: [nread, nwrite) belongs to the reader that claimed
+	 * reading, the rest to the writer that claimed writing. */
+	uint8_t *buf;
+};
+
+static const struct file_operations pipe_read_ops, pipe_write_ops;
+static uint64_t next_pipe_ino = 1; /* atomic */
+
+static uint64_t pipe_used(const struct pipe *p)
+{
+	return p->nwrite - p->nread;
+}
+
+/* Wake everyone waiting on p: sleepers in read or write, and pollers.
+ * Caller holds p->lock. */
+static void pipe_changed(struct pipe *p)
+{
+	wake_up(&p->wait);
+	poll_notify();
+}
+
+/* Copy n bytes of the ring from counter position at to user memory, in
+ * at most two pieces (the ring wraps): 0 or -EFAULT. */
+static int ring_to_user(struct pipe *p, uint64_t at, uaddr_t ubuf, size_t n)
+{
+	size_t idx = at % PIPE_SIZE, first = MIN(n, PIPE_SIZE - idx);
+
+	if (copy_to_user(ubuf, p->buf + idx, first))
+		return -EFAULT;
+	return copy_to_user(ubuf + first, p->buf, n - first);
+}
+
+static int ring_from_user(struct pipe *p, uint64_t at, uaddr_t ubuf, size_t n)
+{
+	size_t idx = at % PIPE_SIZE, first = MIN(n, PIPE_SIZE - idx);
+
+	if (copy_from_user(p->buf + idx, ubuf, first))
+		return -EFAULT;
+	return copy_from_user(p->buf, ubuf + first, n - first);
+}
+
+/* Wait until there is data to read (1), no writer is left and the pipe is
+ * empty (0, the end of file), or an error. On 1 the caller owns the read
+ * side. Caller holds p->lock. */
+static int wait_for_data(struct pipe *p, struct file *f)
+{
+	for (;;) {
+		if (!p->reading && pipe_used(p) > 0) {
+			p->reading = true;
+			return 1;
+		}
+		if (!p->reading && p->writers == 0)
+			return 0;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (signal_pending())
+			return -ERESTARTSYS;
+		sleep_on(&p->wait, &p->lock);
+	}
+}
+
+/* Read what is there, up to n bytes; sleep only while there is nothing. */
+static ssize_t pipe_read(struct file *f, uint64_t ubuf, size_t n,
+			 uint64_t *pos)
+{
+	struct pipe *p = f->private;
+	uint64_t at;
+	ssize_t r;
+	int err;
+
+	(void)pos;
+	if (n == 0)
+		return 0;
+	spin_lock(&p->lock);
+	r = wait_for_data(p, f);
+	if (r <= 0) {
+		spin_unlock(&p->lock);
+		return r;
+	}
+	at = p->nread;
+	n = MIN(n, pipe_used(p));
+	spin_unlock(&p->lock);
+
+	err = ring_to_user(p, at, ubuf, n);
+
+	spin_lock(&p->lock);
+	p->reading = false;
+	if (!err)
+		p->nread += n;
+	pipe_changed(p);
+	spin_unlock(&p->lock);
+	return err ? err : (ssize_t)n;
+}
+
+/* Wait until the write side is free with at least need bytes of room:
+ * 1 (the caller now owns the write side), 0 when no reader is left, or
+ * an error. Caller holds p->lock. */
+static int wait_for_room(struct pipe *p, struct file *f, size_t need)
+{
+	for (;;) {
+		if (p->readers == 0)
+			return 0;
+		if (!p->writing && PIPE_SIZE - pipe_used(p) >= need) {
+			p->writing = true;
+			return 1;
+		}
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (signal_pending())
+			return -ERESTARTSYS;
+		sleep_on(&p->wait, &p->lock);
+	}
+}
+
+/*
+ * Write all n bytes, sleeping for room as often as needed. Up to PIPE_BUF
+ * bytes go in at once or not at all; more may be split, with other
+ * writers' bytes between the pieces. With no reader: SIGPIPE and -EPIPE.
+ * Interrupted or non-blocking, a write that moved some bytes returns
+ * their count.
+ */
+static ssize_t pipe_write(struct file *f, uint64_t ubuf, size_t n,
+			  uint64_t *pos)
+{
+	struct pipe *p = f->private;
+	size_t done = 0, chunk;
+	uint64_t at;
+	int r = 1, err = 0;
+
+	(void)pos;
+	spin_lock(&p->lock);
+	while (done < n) {
+		r = wait_for_room(p, f, n <= PIPE_BUF ? n : 1);
+		if (r <= 0)
+			break;
+		at = p->nwrite;
+		chunk = MIN(n - done, PIPE_SIZE - pipe_used(p));
+		spin_unlock(&p->lock);
+
+		err = ring_from_user(p, at, ubuf + done, chunk);
+
+		spin_lock(&p->lock);
+		p->writing = false;
+		if (!err) {
+			p->nwrite += chunk;
+			done += chunk;
+		}
+		pipe_changed(p);
+		if (err) {
+			r = err;
+			break;
+		}
+	}
+	spin_unlock(&p->lock);
+	if (r == 0) {
+		signal_send(proc_current(), SIGPIPE, NULL);
+		r = -EPIPE;
+	}
+	return done ? (ssize_t)done : r < 0 ? r : 0;
+}
+
+static unsigned int pipe_read_poll(struct file *f)
+{
+	struct pipe *p = f->private;
+	unsigned int mask = 0;
+
+	spin_lock(&p->lock);
+	if (pipe_used(p) > 0)
+		mask |= POLLIN | POLLRDNORM;
+	if (p->writers == 0)
+		mask |= POLLHUP;
+	spin_unlock(&p->lock);
+	return mask;
+}
+
+/* Writable while a page's worth fits, as Linux's page-sized slots say. */
+static unsigned int pipe_write_poll(struct file *f)
+{
+	struct pipe *p = f->private;
+	unsigned int mask = 0;
+
+	spin_lock(&p->lock);
+	if (PIPE_SIZE - pipe_used(p) >= PIPE_BUF)
+		mask |= POLLOUT | POLLWRNORM;
+	if (p->readers == 0)
+		mask |= POLLERR;
+	spin_unlock(&p->lock);
+	return mask;
+}
+
+/* FIONREAD: the bytes waiting to be read, as an int. */
+static long pipe_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
+{
+	struct pipe *p = f->private;
+	int n;
+
+	if (cmd != FIONREAD)
+		return -ENOTTY;
+	spin_lock(&p->lock);
+	n = (int)pipe_used(p);
+	spin_unlock(&p->lock);
+	return put_user(n, arg);
+}
+
+/* One end closed; the last end frees the pipe. */
+static void pipe_release(struct file *f)
+{
+	struct pipe *p = f->private;
+	bool last;
+
+	spin_lock(&p->lock);
+	if (f->fops == &pipe_read_ops)
+		p->readers--;
+	else
+		p->writers--;
+	last = p->readers == 0 && p->writers == 0;
+	pipe_changed(p);
+	spin_unlock(&p->lock);
+	if (last) {
+		kfree(p->buf);
+		kfree(p);
+	}
+}
+
+static const struct file_operations pipe_read_ops = {
+	.release = pipe_release,
+	.read = pipe_read,
+	.poll = pipe_read_poll,
+	.ioctl = pipe_ioctl,
+};
+
+static const struct file_operations pipe_write_ops = {
+	.release = pipe_release,
+	.write = pipe_write,
+	.poll = pipe_write_poll,
+	.ioctl = pipe_ioctl,
+};
+
+bool pipe_stat(struct file *f, struct kstat *st)
+{
+	struct pipe *p = f->private;
+
+	if (f->fops != &pipe_read_ops && f->fops != &pipe_write_ops)
+		return false;
+	memset(st, 0, sizeof(*st));
+	st->dev = PIPEFS_MAGIC; /* a device number no mount uses */
+	st->ino = p->ino;
+	st->mode = S_IFIFO | 0600;
+	st->nlink = 1;
+	st->blksize = PAGE_SIZE;
+	st->atime = st->mtime = st->ctime = p->created;
+	return true;
+}
+
+/* A new pipe and its two open files (each holding one count). */
+static int pipe_create(int flags, struct file **rf, struct file **wf)
+{
+	struct pipe *p = kzalloc(sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->buf = kmalloc(PIPE_SIZE);
+	if (!p->buf) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	p->lock = (struct spinlock)SPINLOCK_INIT("pipe");
+	p->wait = (struct waitqueue)WAITQUEUE_INIT;
+	p->ino = __atomic_fetch_add(&next_pipe_ino, 1, __ATOMIC_RELAXED);
+	p->created = vfs_now();
+	*rf = vfs_file_alloc(&pipe_read_ops, p, NULL, O_RDONLY | flags);
+	*wf = vfs_file_alloc(&pipe_write_ops, p, NULL, O_WRONLY | flags);
+	p->readers = *rf != NULL;
+	p->writers = *wf != NULL;
+	if (*rf && *wf)
+		return 0;
+	/* Out of memory: closing the end that was made frees the pipe. */
+	if (*rf)
+		vfs_close(*rf);
+	else if (*wf)
+		vfs_close(*wf);
+	else {
+		kfree(p->buf);
+		kfree(p);
+	}
+	return -ENOMEM;
+}
+
+static long sys_pipe2(uaddr_t ufds, uint64_t flags)
+{
+	struct fdtable *t = proc_current()->files;
+	struct file *rf, *wf;
+	int fds[2], err;
+
+	if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	err = pipe_create((int)flags & O_NONBLOCK, &rf, &wf);
+	if (err)
+		return err;
+	fds[0] = file_install(rf, 0, flags & O_CLOEXEC);
+	if (fds[0] < 0) {
+		vfs_close(rf);
+		vfs_close(wf);
+		return fds[0];
+	}
+	fds[1] = file_install(wf, 0, flags & O_CLOEXEC);
+	if (fds[1] < 0) {
+		vfs_close(fd_remove(t, fds[0]));
+		vfs_close(wf);
+		return fds[1];
+	}
+	if (copy_to_user(ufds, fds, sizeof(fds))) {
+		vfs_close(fd_remove(t, fds[0]));
+		vfs_close(fd_remove(t, fds[1]));
+		return -EFAULT;
+	}
+	return 0;
+}
+SYSCALL(pipe2, sys_pipe2);
+
+static long sys_pipe(uaddr_t ufds)
+{
+	return sys_pipe2(ufds, 0);
+}
+SYSCALL(pipe, sys_pipe);

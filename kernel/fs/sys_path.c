@@ -1,0 +1,918 @@
+/*
+ * The system calls that take path names: open, the stat family, access,
+ * the calls that make and remove names, the working directory, mount.
+ *
+ * Each copies its path in with user_path and says where a relative path
+ * starts: the process's working directory (p->cwd; NULL is the root), or
+ * for the *at calls the directory open at dirfd (AT_FDCWD: the working
+ * directory). The VFS does the rest with Linux's errno values (vfs.h).
+ *
+ * The VFS takes one starting directory per call, so renameat and linkat
+ * with two different directories turn the new path into an absolute one
+ * (dir_path, below, which is also getcwd). docs/files.md.
+ */
+#include "fs/fs_syscalls.h"
+#include "mm/mm.h"
+
+#define R_OK 4
+#define W_OK 2
+#define X_OK 1
+#define UMOUNT_NOFOLLOW 8
+#define MNT_FORCE 1
+/* mount flags (include/uapi/linux/mount.h). */
+#define MS_RDONLY 1
+#define MS_REMOUNT 32
+#define MS_BIND 4096
+#define MS_MOVE 8192
+#define MS_UNBINDABLE (1 << 17)
+#define MS_PRIVATE (1 << 18)
+#define MS_SLAVE (1 << 19)
+#define MS_SHARED (1 << 20)
+#define MS_MGC_MSK 0xffff0000 /* a magic number old programs put here */
+#define MS_MGC_VAL 0xc0ed0000
+/* What mount(2) cannot do here: remount, bind and move mounts, changes
+ * of propagation. */
+#define MS_UNSUPPORTED                                                    \
+	(MS_REMOUNT | MS_BIND | MS_MOVE | MS_UNBINDABLE | MS_PRIVATE | \
+	 MS_SLAVE | MS_SHARED)
+#define UTIME_NOW ((1L << 30) - 1)
+#define UTIME_OMIT ((1L << 30) - 2)
+#define FS_TYPE_MAX 32
+
+/* ---- where a path starts ---------------------------------------------------- */
+
+int at_dir(int dirfd, const char *path, struct inode **out)
+{
+	struct proc *p = proc_current();
+	struct file *f;
+
+	*out = NULL;
+	if (path[0] == '/')
+		return 0;
+	if (dirfd == AT_FDCWD) {
+		if (p->cwd)
+			vfs_iref(p->cwd);
+		*out = p->cwd;
+		return 0;
+	}
+	f = file_get(dirfd);
+	if (!f)
+		return -EBADF;
+	if (!f->inode || !S_ISDIR(f->inode->mode)) {
+		vfs_close(f);
+		return -ENOTDIR;
+	}
+	vfs_iref(f->inode);
+	*out = f->inode;
+	vfs_close(f);
+	return 0;
+}
+
+void put_dir(struct inode *dir)
+{
+	if (dir)
+		vfs_iput(dir);
+}
+
+int path_get(int dirfd, uaddr_t upath, struct upath *up)
+{
+	int err = user_path(upath, &up->path);
+
+	up->dir = NULL;
+	if (err)
+		return err;
+	err = at_dir(dirfd, up->path, &up->dir);
+	if (err)
+		kfree(up->path);
+	return err;
+}
+
+void path_put(struct upath *up)
+{
+	put_dir(up->dir);
+	kfree(up->path);
+}
+
+/* ---- the path of a directory (getcwd) ------------------------------------- */
+
+/*
+ * The name under which parent holds child, into name (VFS_NAME_MAX + 1
+ * bytes): its length, or -ENOENT. Within one file system the entry with
+ * child's inode number is it; a child that is the root of a mounted file
+ * system is found by looking each directory entry up (which crosses into
+ * what is mounted there) until one gives child itself.
+ */
+static int name_in_dir(struct inode *parent, struct inode *child, char *name)
+{
+	bool crossing = child->sb != parent->sb;
+	struct file *f;
+	uint8_t *buf;
+	ssize_t n;
+	int err = -ENOENT;
+
+	buf = kmalloc(PAGE_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	err = vfs_open(parent, ".", O_RDONLY | O_DIRECTORY, 0, &f);
+	if (err)
+		goto out_free;
+	err = -ENOENT;
+	while (err == -ENOENT && (n = vfs_getdents64(f, buf, PAGE_SIZE)) > 0) {
+		for (ssize_t off = 0; off < n && err == -ENOENT;) {
+			struct linux_dirent64 *d = (void *)(buf + off);
+			struct inode *ip;
+
+			off += d->d_reclen;
+			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+				continue;
+			if (!crossing && d->d_ino != child->ino)
+				continue;
+			if (crossing && d->d_type != DT_DIR &&
+			    d->d_type != DT_UNKNOWN)
+				continue;
+			if (crossing && vfs_lookup(parent, d->d_name, 0, &ip) == 0) {
+				bool found = ip == child;
+
+				vfs_iput(ip);
+				if (!found)
+					continue;
+			}
+			err = (int)strlcpy(name, d->d_name, VFS_NAME_MAX + 1);
+		}
+	}
+	vfs_close(f);
+out_free:
+	kfree(buf);
+	return err;
+}
+
+/* Walk up from dir by "..", putting the names together from the end of
+ * buf; then move the path to buf's start. */
+int dir_path(struct inode *dir, char *buf)
+{
+	size_t pos = VFS_PATH_MAX - 1;
+	struct inode *root, *cur, *parent;
+	char *name = kmalloc(VFS_NAME_MAX + 1);
+	int err, len;
+
+	if (!name)
+		return -ENOMEM;
+	err = vfs_lookup(NULL, "/", 0, &root);
+	if (err)
+		goto out_free;
+	cur = dir ? dir : root;
+	vfs_iref(cur);
+	buf[pos] = '\0';
+	if (cur->nlink == 0)
+		err = -ENOENT; /* removed: Linux's getcwd says so too */
+	while (!err && cur != root) {
+		err = vfs_lookup(cur, "..", 0, &parent);
+		if (err)
+			break;
+		len = name_in_dir(parent, cur, name);
+		if (len >= 0 && (size_t)len + 1 > pos)
+			len = -ENAMETOOLONG;
+		if (len >= 0) {
+			pos -= (size_t)len;
+			memcpy(buf + pos, name, (size_t)len);
+			buf[--pos] = '/';
+		}
+		err = len < 0 ? len : 0;
+		vfs_iput(cur);
+		cur = parent;
+	}
+	vfs_iput(cur);
+	vfs_iput(root);
+	if (!err && pos == VFS_PATH_MAX - 1)
+		buf[--pos] = '/';
+	if (!err)
+		memmove(buf, buf + pos, VFS_PATH_MAX - pos);
+out_free:
+	kfree(name);
+	return err ? err : (int)(VFS_PATH_MAX - 1 - pos);
+}
+
+/* up's path, made absolute (its start directory dropped). */
+static int path_make_absolute(struct upath *up)
+{
+	char *abs;
+	int len;
+	size_t rest = strlen(up->path);
+
+	if (up->path[0] == '/')
+		return 0;
+	abs = kmalloc(VFS_PATH_MAX);
+	if (!abs)
+		return -ENOMEM;
+	len = dir_path(up->dir, abs);
+	if (len >= 0 && (size_t)len + 1 + rest >= VFS_PATH_MAX)
+		len = -ENAMETOOLONG;
+	if (len < 0) {
+		kfree(abs);
+		return len;
+	}
+	if (abs[len - 1] != '/')
+		abs[len++] = '/';
+	memcpy(abs + len, up->path, rest + 1);
+	kfree(up->path);
+	up->path = abs;
+	put_dir(up->dir);
+	up->dir = NULL;
+	return 0;
+}
+
+static long sys_getcwd(uaddr_t ubuf, uint64_t size)
+{
+	char *buf = kmalloc(VFS_PATH_MAX);
+	int len;
+
+	if (!buf)
+		return -ENOMEM;
+	len = dir_path(proc_current()->cwd, buf);
+	if (len >= 0 && (uint64_t)len + 1 > size)
+		len = -ERANGE;
+	if (len >= 0 && copy_to_user(ubuf, buf, (size_t)len + 1))
+		len = -EFAULT;
+	kfree(buf);
+	return len < 0 ? len : len + 1;
+}
+SYSCALL(getcwd, sys_getcwd);
+
+/* ---- open -------------------------------------------------------------------- */
+
+static long open_at(int dirfd, uaddr_t upath, int flags, uint32_t mode)
+{
+	struct upath up;
+	struct file *f;
+	int err, fd;
+
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	err = path_get(dirfd, upath, &up);
+	if (err)
+		return err;
+	mode = (mode & 07777) & ~proc_current()->umask;
+	/* 64-bit Linux opens every file with O_LARGEFILE. */
+	err = vfs_open(up.dir, up.path, (flags | O_LARGEFILE) & ~O_CLOEXEC,
+		       mode, &f);
+	path_put(&up);
+	if (err)
+		return err;
+	fd = file_install(f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		vfs_close(f);
+	return fd;
+}
+
+static long sys_openat(int64_t dirfd, uaddr_t upath, uint64_t flags,
+		       uint64_t mode)
+{
+	return open_at((int)dirfd, upath, (int)flags, (uint32_t)mode);
+}
+SYSCALL(openat, sys_openat);
+
+static long sys_open(uaddr_t upath, uint64_t flags, uint64_t mode)
+{
+	return open_at(AT_FDCWD, upath, (int)flags, (uint32_t)mode);
+}
+SYSCALL(open, sys_open);
+
+static long sys_creat(uaddr_t upath, uint64_t mode)
+{
+	return open_at(AT_FDCWD, upath, O_CREAT | O_WRONLY | O_TRUNC,
+		       (uint32_t)mode);
+}
+SYSCALL(creat, sys_creat);
+
+/* ---- stat -------------------------------------------------------------------- */
+
+/* What stat would say about (dirfd, path) with the AT_ flags; an empty
+ * path with AT_EMPTY_PATH is dirfd itself. */
+static int stat_at(int dirfd, uaddr_t upath, int flags, struct kstat *st)
+{
+	const int allowed = AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH |
+			    AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE;
+	struct upath up;
+	struct file *f;
+	int err;
+
+	if (flags & ~allowed)
+		return -EINVAL;
+	err = path_get(dirfd, upath, &up);
+	if (err == -ENOENT && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD) {
+		f = file_get(dirfd);
+		if (!f)
+			return -EBADF;
+		err = file_stat(f, st);
+		vfs_close(f);
+		return err;
+	}
+	if (err == -ENOENT && (flags & AT_EMPTY_PATH))
+		return vfs_stat(proc_current()->cwd, ".", 0, st);
+	if (err)
+		return err;
+	err = vfs_stat(up.dir, up.path,
+		       flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, st);
+	path_put(&up);
+	return err;
+}
+
+static long stat_call(int dirfd, uaddr_t upath, uaddr_t ubuf, int flags)
+{
+	struct kstat st;
+	int err = stat_at(dirfd, upath, flags, &st);
+
+	return err ? err : stat_to_user(&st, ubuf);
+}
+
+static long sys_stat(uaddr_t upath, uaddr_t ubuf)
+{
+	return stat_call(AT_FDCWD, upath, ubuf, 0);
+}
+SYSCALL(stat, sys_stat);
+
+static long sys_lstat(uaddr_t upath, uaddr_t ubuf)
+{
+	return stat_call(AT_FDCWD, upath, ubuf, AT_SYMLINK_NOFOLLOW);
+}
+SYSCALL(lstat, sys_lstat);
+
+static long sys_newfstatat(int64_t dirfd, uaddr_t upath, uaddr_t ubuf,
+			   uint64_t flags)
+{
+	return stat_call((int)dirfd, upath, ubuf, (int)flags);
+}
+SYSCALL(newfstatat, sys_newfstatat);
+
+/* struct statx (include/uapi/linux/stat.h). */
+struct statx_timestamp {
+	int64_t sec;
+	uint32_t nsec;
+	int32_t reserved;
+};
+
+struct statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct statx_timestamp atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t spare[14];
+};
+_Static_assert(sizeof(struct statx) == 256, "Linux's struct statx");
+
+#define STATX_BASIC_STATS 0x7ff
+#define STATX_RESERVED 0x80000000U
+
+static struct statx_timestamp statx_time(struct timespec64 t)
+{
+	return (struct statx_timestamp){ t.sec, (uint32_t)t.nsec, 0 };
+}
+
+/* Linux's dev_t encoding (include/linux/kdev_t.h, new_encode_dev). */
+static uint32_t dev_major(uint64_t dev)
+{
+	return (uint32_t)(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffULL));
+}
+
+static uint32_t dev_minor(uint64_t dev)
+{
+	return (uint32_t)((dev & 0xff) | ((dev >> 12) & ~0xffULL));
+}
+
+static long sys_statx(int64_t dirfd, uaddr_t upath, uint64_t flags,
+		      uint64_t mask, uaddr_t ubuf)
+{
+	struct kstat st;
+	struct statx sx;
+	int err;
+
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE ||
+	    (mask & STATX_RESERVED))
+		return -EINVAL;
+	err = stat_at((int)dirfd, upath, (int)flags, &st);
+	if (err)
+		return err;
+	sx = (struct statx){
+		.mask = STATX_BASIC_STATS,
+		.blksize = st.blksize,
+		.nlink = st.nlink,
+		.uid = st.uid,
+		.gid = st.gid,
+		.mode = (uint16_t)st.mode,
+		.ino = st.ino,
+		.size = st.size,
+		.blocks = st.blocks,
+		.atime = statx_time(st.atime),
+		.ctime = statx_time(st.ctime),
+		.mtime = statx_time(st.mtime),
+		.rdev_major = dev_major(st.rdev),
+		.rdev_minor = dev_minor(st.rdev),
+		.dev_major = dev_major(st.dev),
+		.dev_minor = dev_minor(st.dev),
+	};
+	return copy_to_user(ubuf, &sx, sizeof(sx));
+}
+SYSCALL(statx, sys_statx);
+
+/* ---- access ------------------------------------------------------------------ */
+
+/*
+ * Every process runs as root (Kestrel has no user ids yet), so reading
+ * and writing are allowed, except writing on a read-only mount; executing
+ * needs an execute bit somewhere, or a directory (Linux's rule for root).
+ */
+static long access_at(int dirfd, uaddr_t upath, uint64_t mode, uint64_t flags)
+{
+	struct upath up;
+	struct inode *ip;
+	int err;
+
+	if (mode & ~(uint64_t)(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	err = path_get(dirfd, upath, &up);
+	if (err)
+		return err;
+	err = vfs_lookup(up.dir, up.path,
+			 flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &ip);
+	path_put(&up);
+	if (err)
+		return err;
+	if ((mode & W_OK) && ip->sb->read_only && !S_ISCHR(ip->mode) &&
+	    !S_ISBLK(ip->mode) && !S_ISFIFO(ip->mode))
+		err = -EROFS;
+	else if ((mode & X_OK) && !S_ISDIR(ip->mode) && !(ip->mode & 0111))
+		err = -EACCES;
+	vfs_iput(ip);
+	return err;
+}
+
+static long sys_access(uaddr_t upath, uint64_t mode)
+{
+	return access_at(AT_FDCWD, upath, mode, 0);
+}
+SYSCALL(access, sys_access);
+
+static long sys_faccessat(int64_t dirfd, uaddr_t upath, uint64_t mode)
+{
+	return access_at((int)dirfd, upath, mode, 0);
+}
+SYSCALL(faccessat, sys_faccessat);
+
+static long sys_faccessat2(int64_t dirfd, uaddr_t upath, uint64_t mode,
+			   uint64_t flags)
+{
+	return access_at((int)dirfd, upath, mode, flags);
+}
+SYSCALL(faccessat2, sys_faccessat2);
+
+/* ---- making and removing names ----------------------------------------------- */
+
+static long mkdir_at(int dirfd, uaddr_t upath, uint64_t mode)
+{
+	struct upath up;
+	int err = path_get(dirfd, upath, &up);
+
+	if (err)
+		return err;
+	err = vfs_mkdir(up.dir, up.path,
+			(uint32_t)mode & 01777 & ~proc_current()->umask);
+	path_put(&up);
+	return err;
+}
+
+static long sys_mkdir(uaddr_t upath, uint64_t mode)
+{
+	return mkdir_at(AT_FDCWD, upath, mode);
+}
+SYSCALL(mkdir, sys_mkdir);
+
+static long sys_mkdirat(int64_t dirfd, uaddr_t upath, uint64_t mode)
+{
+	return mkdir_at((int)dirfd, upath, mode);
+}
+SYSCALL(mkdirat, sys_mkdirat);
+
+static long unlink_at(int dirfd, uaddr_t upath, uint64_t flags)
+{
+	struct upath up;
+	int err;
+
+	if (flags & ~(uint64_t)AT_REMOVEDIR)
+		return -EINVAL;
+	err = path_get(dirfd, upath, &up);
+	if (err)
+		return err;
+	if (flags & AT_REMOVEDIR)
+		err = vfs_rmdir(up.dir, up.path);
+	else
+		err = vfs_unlink(up.dir, up.path);
+	path_put(&up);
+	return err;
+}
+
+static long sys_unlinkat(int64_t dirfd, uaddr_t upath, uint64_t flags)
+{
+	return unlink_at((int)dirfd, upath, flags);
+}
+SYSCALL(unlinkat, sys_unlinkat);
+
+static long sys_unlink(uaddr_t upath)
+{
+	return unlink_at(AT_FDCWD, upath, 0);
+}
+SYSCALL(unlink, sys_unlink);
+
+static long sys_rmdir(uaddr_t upath)
+{
+	return unlink_at(AT_FDCWD, upath, AT_REMOVEDIR);
+}
+SYSCALL(rmdir, sys_rmdir);
+
+/*
+ * Two paths, each with its own start directory, for rename and link. The
+ * VFS takes one start directory: if the two differ and both paths are
+ * relative, the new path is made absolute.
+ */
+static int two_paths(int olddirfd, uaddr_t uold, int newdirfd, uaddr_t unew,
+		     struct upath *old, struct upath *new)
+{
+	int err = path_get(olddirfd, uold, old);
+
+	if (err)
+		return err;
+	err = path_get(newdirfd, unew, new);
+	if (err) {
+		path_put(old);
+		return err;
+	}
+	if (new->dir != old->dir && old->path[0] != '/')
+		err = path_make_absolute(new);
+	if (err) {
+		path_put(old);
+		path_put(new);
+		return err;
+	}
+	/* An absolute old path leaves the start directory to the new one. */
+	if (!old->dir) {
+		old->dir = new->dir;
+		new->dir = NULL;
+	}
+	return 0;
+}
+
+static long rename_at(int olddirfd, uaddr_t uold, int newdirfd, uaddr_t unew,
+		      uint64_t flags)
+{
+	struct upath old, new;
+	int err;
+
+	if (flags)
+		return -EINVAL; /* RENAME_NOREPLACE, RENAME_EXCHANGE: not here */
+	err = two_paths(olddirfd, uold, newdirfd, unew, &old, &new);
+	if (err)
+		return err;
+	err = vfs_rename(old.dir, old.path, new.path);
+	path_put(&old);
+	path_put(&new);
+	return err;
+}
+
+static long sys_rename(uaddr_t uold, uaddr_t unew)
+{
+	return rename_at(AT_FDCWD, uold, AT_FDCWD, unew, 0);
+}
+SYSCALL(rename, sys_rename);
+
+static long sys_renameat(int64_t olddirfd, uaddr_t uold, int64_t newdirfd,
+			 uaddr_t unew)
+{
+	return rename_at((int)olddirfd, uold, (int)newdirfd, unew, 0);
+}
+SYSCALL(renameat, sys_renameat);
+
+static long sys_renameat2(int64_t olddirfd, uaddr_t uold, int64_t newdirfd,
+			  uaddr_t unew, uint64_t flags)
+{
+	return rename_at((int)olddirfd, uold, (int)newdirfd, unew, flags);
+}
+SYSCALL(renameat2, sys_renameat2);
+
+/* link never follows a symlink at oldpath (Linux's link(2) does not);
+ * AT_SYMLINK_FOLLOW, which asks for that, is not supported: -EINVAL. */
+static long link_at(int olddirfd, uaddr_t uold, int newdirfd, uaddr_t unew,
+		    uint64_t flags)
+{
+	struct upath old, new;
+	int err;
+
+	if (flags)
+		return -EINVAL;
+	err = two_paths(olddirfd, uold, newdirfd, unew, &old, &new);
+	if (err)
+		return err;
+	err = vfs_link(old.dir, old.path, new.path);
+	path_put(&old);
+	path_put(&new);
+	return err;
+}
+
+static long sys_link(uaddr_t uold, uaddr_t unew)
+{
+	return link_at(AT_FDCWD, uold, AT_FDCWD, unew, 0);
+}
+SYSCALL(link, sys_link);
+
+static long sys_linkat(int64_t olddirfd, uaddr_t uold, int64_t newdirfd,
+		       uaddr_t unew, uint64_t flags)
+{
+	return link_at((int)olddirfd, uold, (int)newdirfd, unew, flags);
+}
+SYSCALL(linkat, sys_linkat);
+
+static long symlink_at(uaddr_t utarget, int dirfd, uaddr_t upath)
+{
+	struct upath up;
+	char *target;
+	int err = user_path(utarget, &target);
+
+	if (err)
+		return err;
+	err = path_get(dirfd, upath, &up);
+	if (!err) {
+		err = vfs_symlink(up.dir, target, up.path);
+		path_put(&up);
+	}
+	kfree(target);
+	return err;
+}
+
+static long sys_symlink(uaddr_t utarget, uaddr_t upath)
+{
+	return symlink_at(utarget, AT_FDCWD, upath);
+}
+SYSCALL(symlink, sys_symlink);
+
+static long sys_symlinkat(uaddr_t utarget, int64_t dirfd, uaddr_t upath)
+{
+	return symlink_at(utarget, (int)dirfd, upath);
+}
+SYSCALL(symlinkat, sys_symlinkat);
+
+static long readlink_at(int dirfd, uaddr_t upath, uaddr_t ubuf, int64_t size)
+{
+	struct upath up;
+	char *buf;
+	int n;
+
+	if ((int)size <= 0)
+		return -EINVAL;
+	n = path_get(dirfd, upath, &up);
+	if (n)
+		return n;
+	buf = kmalloc(VFS_PATH_MAX);
+	n = buf ? vfs_readlink(up.dir, up.path, buf,
+			       MIN((size_t)(int)size, VFS_PATH_MAX))
+		: -ENOMEM;
+	path_put(&up);
+	if (n > 0 && copy_to_user(ubuf, buf, (size_t)n))
+		n = -EFAULT;
+	kfree(buf);
+	return n;
+}
+
+static long sys_readlink(uaddr_t upath, uaddr_t ubuf, int64_t size)
+{
+	return readlink_at(AT_FDCWD, upath, ubuf, size);
+}
+SYSCALL(readlink, sys_readlink);
+
+static long sys_readlinkat(int64_t dirfd, uaddr_t upath, uaddr_t ubuf,
+			   int64_t size)
+{
+	return readlink_at((int)dirfd, upath, ubuf, size);
+}
+SYSCALL(readlinkat, sys_readlinkat);
+
+static long sys_truncate(uaddr_t upath, int64_t length)
+{
+	struct upath up;
+	int err;
+
+	if (length < 0)
+		return -EINVAL;
+	err = path_get(AT_FDCWD, upath, &up);
+	if (err)
+		return err;
+	err = vfs_truncate(up.dir, up.path, (uint64_t)length);
+	path_put(&up);
+	return err;
+}
+SYSCALL(truncate, sys_truncate);
+
+static long sys_sync(void)
+{
+	vfs_sync();
+	return 0; /* sync(2) cannot fail */
+}
+SYSCALL(sync, sys_sync);
+
+/* ---- the working directory and umask -------------------------------------- */
+
+/* Make dir (a reference the process takes over) the working directory. */
+static long set_cwd(struct inode *dir)
+{
+	struct proc *p = proc_current();
+	struct inode *old = p->cwd;
+
+	if (!S_ISDIR(dir->mode)) {
+		vfs_iput(dir);
+		return -ENOTDIR;
+	}
+	p->cwd = dir;
+	if (old)
+		vfs_iput(old);
+	return 0;
+}
+
+static long sys_chdir(uaddr_t upath)
+{
+	struct upath up;
+	struct inode *dir;
+	int err = path_get(AT_FDCWD, upath, &up);
+
+	if (err)
+		return err;
+	err = vfs_lookup(up.dir, up.path, LOOKUP_FOLLOW, &dir);
+	path_put(&up);
+	return err ? err : set_cwd(dir);
+}
+SYSCALL(chdir, sys_chdir);
+
+static long sys_fchdir(uint64_t fd)
+{
+	struct file *f = file_get((int)fd);
+	struct inode *dir;
+
+	if (!f)
+		return -EBADF;
+	dir = f->inode;
+	if (dir)
+		vfs_iref(dir);
+	vfs_close(f);
+	return dir ? set_cwd(dir) : -ENOTDIR;
+}
+SYSCALL(fchdir, sys_fchdir);
+
+static long sys_umask(uint64_t mask)
+{
+	struct proc *p = proc_current();
+	unsigned int old = p->umask;
+
+	p->umask = (unsigned int)mask & 0777;
+	return old;
+}
+SYSCALL(umask, sys_umask);
+
+/* ---- statfs ------------------------------------------------------------------ */
+
+/* Linux x86-64's struct statfs (include/uapi/asm-generic/statfs.h). */
+struct linux_statfs {
+	int64_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen, f_frsize, f_flags;
+	int64_t f_spare[4];
+};
+_Static_assert(sizeof(struct linux_statfs) == 120, "Linux's struct statfs");
+
+#define ST_RDONLY 1
+#define PIPEFS_MAGIC 0x50495045
+
+/* statfs of the file system holding ip, copied out. ip NULL: a pipe. */
+static long statfs_to_user(struct inode *ip, uaddr_t ubuf)
+{
+	struct kstatfs st = { .type = PIPEFS_MAGIC, .block_size = PAGE_SIZE,
+			      .name_max = VFS_NAME_MAX };
+	struct linux_statfs ls;
+	int err;
+
+	if (ip) {
+		memset(&st, 0, sizeof(st));
+		err = ip->sb->ops->statfs ? ip->sb->ops->statfs(ip->sb, &st)
+					  : -ENOSYS;
+		if (err)
+			return err;
+	}
+	ls = (struct linux_statfs){
+		.f_type = (int64_t)st.type,
+		.f_bsize = (int64_t)st.block_size,
+		.f_blocks = st.blocks,
+		.f_bfree = st.blocks_free,
+		.f_bavail = st.blocks_free,
+		.f_files = st.files,
+		.f_ffree = st.files_free,
+		.f_fsid = { ip ? (int32_t)ip->sb->dev_id : 0, 0 },
+		.f_namelen = (int64_t)st.name_max,
+		.f_frsize = (int64_t)st.block_size,
+		.f_flags = ip && ip->sb->read_only ? ST_RDONLY : 0,
+	};
+	return copy_to_user(ubuf, &ls, sizeof(ls));
+}
+
+static long sys_statfs(uaddr_t upath, uaddr_t ubuf)
+{
+	struct upath up;
+	struct inode *ip;
+	int err = path_get(AT_FDCWD, upath, &up);
+
+	if (err)
+		return err;
+	err = vfs_lookup(up.dir, up.path, LOOKUP_FOLLOW, &ip);
+	path_put(&up);
+	if (err)
+		return err;
+	err = (int)statfs_to_user(ip, ubuf);
+	vfs_iput(ip);
+	return err;
+}
+SYSCALL(statfs, sys_statfs);
+
+static long sys_fstatfs(uint64_t fd, uaddr_t ubuf)
+{
+	struct file *f = file_get((int)fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = statfs_to_user(f->inode, ubuf);
+	vfs_close(f);
+	return err;
+}
+SYSCALL(fstatfs, sys_fstatfs);
+
+/* ---- mount ------------------------------------------------------------------- */
+
+/*
+ * mount(source, target, type, flags, data). A source that names a block
+ * device ("vdb", or "/dev/vdb": its last component) is mounted from it;
+ * any other source ("proc", "none") is only a label, as for Linux's
+ * memory file systems. MS_RDONLY is honoured, the other per-mount flags
+ * (nosuid, noexec, ...) accepted and ignored; data is not read.
+ */
+static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
+		      uint64_t flags)
+{
+	char type[FS_TYPE_MAX], *source = NULL, *dev = NULL;
+	struct upath target;
+	long err;
+
+	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
+		flags &= ~(uint64_t)MS_MGC_MSK;
+	if (flags & MS_UNSUPPORTED)
+		return -EINVAL;
+	err = strncpy_from_user(type, utype, sizeof(type));
+	if (err < 0)
+		return err == -ENAMETOOLONG ? -ENODEV : err;
+	if (usource) {
+		err = user_path(usource, &source);
+		if (err)
+			return err;
+		dev = strrchr(source, '/') ? strrchr(source, '/') + 1 : source;
+		if (!block_find(dev))
+			dev = NULL;
+	}
+	err = path_get(AT_FDCWD, utarget, &target);
+	if (!err) {
+		err = path_make_absolute(&target);
+		if (!err)
+			err = vfs_mount(dev, target.path, type,
+					flags & MS_RDONLY);
+		path_put(&target);
+	}
+	kfree(source);
+	return err;
+}
+SYSCALL(mount, sys_mount);
+
+static long sys_umount2(uaddr_t utarget, uint64_t flags)
+{
+	struct upath target;
+	int err;
+
+	if (flags & ~(uint64_t)(UMOUNT_NOFOLLOW | MNT_FORCE))
+		return -EINVAL; /* MNT_DETACH, MNT_EXPIRE: not here */
+	err = path_get(AT_FDCWD, utarget, &target);
+	if (err)
+		return err;
+	err = path_make_absolute(&target);
+	if (!err)
+		err = vfs_unmount(target.path);
+	path_put(&target);
+	return err;
+}
+SYSCALL(umount2, sys_umount2);
