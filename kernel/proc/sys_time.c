@@ -13,6 +13,7 @@
  */
 #include "fs/vfs.h"
 #include "proc/proc.h"
+#include "proc/sys_abi.h"
 
 #define NS_PER_SEC 1000000000ULL
 #define NS_PER_USEC 1000ULL
@@ -29,20 +30,6 @@
 #define CLOCK_BOOTTIME 7
 
 #define TIMER_ABSTIME 1
-
-struct linux_timeval {
-	int64_t sec;
-	int64_t usec;
-};
-
-struct linux_timezone {
-	int32_t minuteswest;
-	int32_t dsttime;
-};
-
-struct linux_tms {
-	int64_t utime, stime, cutime, cstime; /* clock_t */
-};
 
 static struct timespec64 to_timespec(uint64_t ns)
 {
