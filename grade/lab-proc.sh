@@ -20,3 +20,9 @@ need_re '^pid [0-9]+ \(ud2\): invalid opcode \(#UD\) at rip'
 need_re '^pid [0-9]+ \(kwrite\): page fault .* address 0xffffffff80000000: killed \(signal 11\)$'
 forbid 'KERNEL PANIC'
 test_end
+
+# /proc (kernel/fs/procfs_test.c, docs/procfs.md): the system's files, a
+# process's while it runs, and ESRCH and ENOENT once it is reaped.
+boot procfs disk="$pr_img" cmdline="ktest=procfs root=vda"
+ktest_pass procfs.system_files 5
+ktest_pass procfs.process_files 5
