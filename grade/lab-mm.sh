@@ -29,3 +29,11 @@ crash_test mm.heap_bad_pointer 5 cmdline=heapdebug=1 -- \
 	"kfree: bad pointer" "inside a large object"
 crash_test mm.vm_fault_after_unmap 5 -- \
 	"page fault (#PF), vector 14" frame:ktest_mm_vm_fault_after_unmap
+
+# User memory from user space: copy on write, demand paging, mmap and the
+# page cache, stack growth, running out of memory (user/tests).
+run_usertests user 240 t_cow t_mmap t_stack t_oom
+usertest_pass t_cow 10
+usertest_pass t_mmap 15
+usertest_pass t_stack 5
+usertest_pass t_oom 10

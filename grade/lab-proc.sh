@@ -26,3 +26,9 @@ test_end
 boot procfs disk="$pr_img" cmdline="ktest=procfs root=vda"
 ktest_pass procfs.system_files 5
 ktest_pass procfs.process_files 5
+
+# Processes from user space: fork, exec, wait, orphans, groups and
+# sessions, and the process limit, by the user test programs in /tests.
+run_usertests user 180 t_proc t_forkbomb
+usertest_pass t_proc 20
+usertest_pass t_forkbomb 10

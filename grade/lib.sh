@@ -489,6 +489,47 @@ type_keys()
 	key "$@"
 }
 
+# vga_screen: the VGA text screen of the running boot (option monitor),
+# 25 lines of 80 characters (trailing blanks dropped), read from guest
+# memory at 0xb8000 through the QEMU monitor; printed on stdout.
+vga_screen()
+{
+	_vs0=$(wc -c <"$b_monlog")
+	monitor_cmd 'xp /2000hx 0xb8000'
+	_vst=0
+	while [ "$_vst" -lt 50 ] &&
+		[ "$(tail -c +$((_vs0 + 1)) "$b_monlog" | grep -c '^0*b8f[89a-f]')" -eq 0 ]; do
+		sleep 0.1
+		_vst=$((_vst + 1))
+	done
+	tail -c +$((_vs0 + 1)) "$b_monlog" | tr -d '\r' | awk '
+		function hex(s, v, i) {
+			s = tolower(s)
+			sub(/^0x/, "", s)
+			v = 0
+			for (i = 1; i <= length(s); i++)
+				v = v * 16 + index("0123456789abcdef",
+						   substr(s, i, 1)) - 1
+			return v
+		}
+		/^[0-9a-f]+: / {
+			for (i = 2; i <= NF; i++)
+				cell[n++] = hex($i) % 256
+		}
+		END {
+			for (r = 0; r < 25; r++) {
+				line = ""
+				for (c = 0; c < 80; c++) {
+					ch = cell[r * 80 + c]
+					line = line sprintf("%c",
+					    ch >= 32 && ch < 127 ? ch : 32)
+				}
+				sub(/ +$/, "", line)
+				print line
+			}
+		}'
+}
+
 # ---- grading ------------------------------------------------------------
 
 # lab_begin NAME: the tests that follow belong to lab NAME; their logs go
@@ -742,6 +783,66 @@ ktest_pass()
 				"or no such test)"
 		fi
 	fi
+	test_end
+}
+
+# root_copy NAME: a fresh copy of make's root image for one boot, in the
+# lab's directory; prints its path.
+root_copy()
+{
+	_rc=$g_dir/$1.img
+	cp "$BUILD/root.img" "$_rc" || die "no $BUILD/root.img: run make first"
+	printf '%s\n' "$_rc"
+}
+
+# shell_boot NAME [boot option...]: boot a copy of the root image to the
+# shell on the serial console (init, then sh) and wait for its prompt.
+# Returns 1 if the prompt never came (the boot has ended then).
+shell_boot()
+{
+	_sb=$1
+	shift
+	boot_start "$_sb" serial_input disk="$(root_copy "$_sb")" \
+		cmdline="root=vda" stall=60 "$@"
+	wait_for '$ ' 30
+}
+
+# run_usertests NAME SECONDS PROG...: boot to the shell, run
+# /tests/run-all PROG... (user/tests, docs/usertests.md), then poweroff,
+# all within SECONDS. usertest_pass grades each program.
+run_usertests()
+{
+	_un=$1
+	_us=$2
+	shift 2
+	shell_boot "$_un" timeout="$_us" stall=60 &&
+		serial_send "/tests/run-all $*; poweroff\r"
+	boot_wait
+}
+
+# usertest_pass PROG POINTS: the last run_usertests printed "run-all: PASS
+# PROG"; if not, the failure shows the program's FAIL lines and how it
+# ended.
+usertest_pass()
+{
+	test_start "$1" "$2"
+	expect_end any
+	if ! need "run-all: PASS $1"; then
+		_why=$(P="$1" awk '
+			/^FAIL / { buf = buf $0 "\n"; next }
+			/^run-all: (PASS|FAIL) / {
+				if ($3 == ENVIRON["P"] || $3 == ENVIRON["P"] ":")
+					printf "%s%s\n", buf, $0
+				buf = ""
+			}' "$b_log" | tail -n 20)
+		if [ -n "$_why" ]; then
+			note "the program failed:"
+			note "$(printf '%s\n' "$_why" | sed 's/^/  /')"
+		else
+			note "no result line for $1 (the boot ended first)"
+		fi
+	fi
+	forbid 'KERNEL PANIC'
 	test_end
 }
 

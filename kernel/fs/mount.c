@@ -362,6 +362,34 @@ int vfs_unmount(const char *target)
 	return err;
 }
 
+int vfs_remount(const char *target, bool read_only)
+{
+	struct inode *ip;
+	struct mount *m;
+	int err;
+
+	err = vfs_lookup(NULL, target, LOOKUP_FOLLOW, &ip);
+	if (err)
+		return err;
+	sleep_lock(&mounts.mutex);
+	spin_lock(&mounts.lock);
+	m = mount_of_sb(ip->sb);
+	if (!m || m->root != ip)
+		err = -EINVAL; /* not a mount point */
+	spin_unlock(&mounts.lock);
+	vfs_iput(ip);
+	if (!err && m->sb->read_only != read_only) {
+		if (!m->sb->ops->remount)
+			err = -EINVAL;
+		else if (read_only)
+			err = vfs_sync_inodes(m->sb);
+		if (!err)
+			err = m->sb->ops->remount(m->sb, read_only);
+	}
+	sleep_unlock(&mounts.mutex);
+	return err;
+}
+
 int vfs_sync(void)
 {
 	int first = 0;

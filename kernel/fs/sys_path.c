@@ -30,11 +30,11 @@
 #define MS_SHARED (1 << 20)
 #define MS_MGC_MSK 0xffff0000 /* a magic number old programs put here */
 #define MS_MGC_VAL 0xc0ed0000
-/* What mount(2) cannot do here: remount, bind and move mounts, changes
- * of propagation. */
+/* What mount(2) cannot do here: bind and move mounts, changes of
+ * propagation. */
 #define MS_UNSUPPORTED                                                    \
-	(MS_REMOUNT | MS_BIND | MS_MOVE | MS_UNBINDABLE | MS_PRIVATE | \
-	 MS_SLAVE | MS_SHARED)
+	(MS_BIND | MS_MOVE | MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | \
+	 MS_SHARED)
 #define UTIME_NOW ((1L << 30) - 1)
 #define UTIME_OMIT ((1L << 30) - 2)
 #define FS_TYPE_MAX 32
@@ -863,6 +863,8 @@ SYSCALL(fstatfs, sys_fstatfs);
  * any other source ("proc", "none") is only a label, as for Linux's
  * memory file systems. MS_RDONLY is honoured, the other per-mount flags
  * (nosuid, noexec, ...) accepted and ignored; data is not read.
+ * MS_REMOUNT changes only read-only against read-write (init remounts /
+ * read-only before powering off, so the disk is left clean).
  */
 static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
 		      uint64_t flags)
@@ -875,6 +877,16 @@ static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
 		flags &= ~(uint64_t)MS_MGC_MSK;
 	if (flags & MS_UNSUPPORTED)
 		return -EINVAL;
+	if (flags & MS_REMOUNT) {
+		err = path_get(AT_FDCWD, utarget, &target);
+		if (err)
+			return err;
+		err = path_make_absolute(&target);
+		if (!err)
+			err = vfs_remount(target.path, flags & MS_RDONLY);
+		path_put(&target);
+		return err;
+	}
 	err = strncpy_from_user(type, utype, sizeof(type));
 	if (err < 0)
 		return err == -ENAMETOOLONG ? -ENODEV : err;

@@ -151,6 +151,9 @@ struct super_operations {
 	 * VFS then drops the device's buffers with binvalidate). Also
 	 * called when mount fails after the file system's mount worked. */
 	int (*unmount)(struct super_block *sb);
+	/* Optional: switch between read-only and read-write (the VFS has
+	 * written the inodes back) and set sb->read_only. */
+	int (*remount)(struct super_block *sb, bool read_only);
 };
 
 /* The file system's mount fills ops, root_ino and fs_private, and may set
@@ -285,6 +288,13 @@ int vfs_mount(const char *source, const char *target, const char *type,
  * is, -EBUSY while any of its inodes are referenced (other than its
  * root) or something is mounted below it. */
 int vfs_unmount(const char *target);
+/* Make the file system mounted at target read-only (its data written
+ * back and, for ext2, marked clean on the disk, as a clean unmount does)
+ * or read-write again: -EINVAL if nothing is mounted there or the file
+ * system cannot, -EROFS for read-write on a read-only device. Files open
+ * for writing are not looked for (Linux refuses with -EBUSY); writes
+ * through them fail with -EROFS from then on. */
+int vfs_remount(const char *target, bool read_only);
 /* Write back every mounted file system. */
 int vfs_sync(void);
 

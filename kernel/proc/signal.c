@@ -265,9 +265,9 @@ void proc_user_fault(struct trapframe *tf)
 			return;
 		}
 		sig = err == -EIO ? SIGBUS : SIGSEGV;
-		code = err == -EIO       ? BUS_ADRERR
-		       : (tf->error & 1) ? SEGV_ACCERR
-					 : SEGV_MAPERR;
+		code = err == -EIO      ? BUS_ADRERR
+		       : err == -EACCES ? SEGV_ACCERR
+					: SEGV_MAPERR;
 	} else {
 		irq_enable();
 		sig = fault_signal(tf->vector, &code);

@@ -209,7 +209,7 @@ char *edit_line(int fd, const char *prompt, bool *editing)
 	raw.c_iflag &= ~(ICRNL | IXON);
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
-	tcsetattr(fd, TCSAFLUSH, &raw);
+	tcsetattr(fd, TCSADRAIN, &raw);
 	write_all(STDERR_FILENO, prompt, strlen(prompt));
 	while (!done) {
 		ssize_t n = read(fd, &c, 1);
@@ -219,7 +219,7 @@ char *edit_line(int fd, const char *prompt, bool *editing)
 		else if (n == 1)
 			done = key(&e, c);
 	}
-	tcsetattr(fd, TCSAFLUSH, &saved);
+	tcsetattr(fd, TCSADRAIN, &saved);
 	write_all(STDERR_FILENO, "\r\n", 2);
 	if (done < 0 && (e.len == 0 || interrupted))
 		return NULL;

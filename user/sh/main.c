@@ -30,7 +30,10 @@ static void on_interrupt(int sig)
 	interrupted = 1;
 }
 
-/* ^C interrupts reads and waits (no SA_RESTART) and only sets a flag. */
+/* ^C interrupts reads and waits (no SA_RESTART) and only sets a flag.
+ * ^Z is ignored: without job control the shell could only wait forever
+ * for a stopped command, so the shell and (since an ignored signal stays
+ * ignored across exec) the commands it runs take no notice of it. */
 static void catch_interrupt(void)
 {
 	struct sigaction sa = { .sa_handler = on_interrupt };
@@ -38,6 +41,7 @@ static void catch_interrupt(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
 }
 
 /* Reads one complete command line: NULL at end of input. On ^C, an

@@ -611,6 +611,33 @@ static int ext2_unmount(struct super_block *sb)
 	return err;
 }
 
+/* Read-only: everything written, and the disk marked as cleanly
+ * unmounted, so a power-off after this leaves it clean. Read-write
+ * again: marked in use, as at mount. */
+static int ext2_remount(struct super_block *sb, bool read_only)
+{
+	struct ext2_fs *fs = to_ext2_fs(sb);
+	int err;
+
+	if (!read_only && fs->dev->read_only)
+		return -EROFS;
+	sleep_lock(&fs->lock);
+	if (read_only) {
+		fs->sb.s_state = fs->mount_state;
+	} else {
+		fs->mount_state = fs->sb.s_state;
+		fs->sb.s_state &= ~EXT2_VALID_FS;
+	}
+	sleep_unlock(&fs->lock);
+	err = ext2_sync(sb);
+	if (err == 0) {
+		sb->read_only = read_only;
+		kprintf("ext2: %s: remounted %s\n", fs->name,
+			read_only ? "read-only" : "read-write");
+	}
+	return err;
+}
+
 static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 {
 	struct ext2_fs *fs = to_ext2_fs(sb);
@@ -636,6 +663,7 @@ static const struct super_operations ext2_super_ops = {
 	.statfs = ext2_statfs,
 	.sync = ext2_sync,
 	.unmount = ext2_unmount,
+	.remount = ext2_remount,
 };
 
 static struct file_system_type ext2_type = {

@@ -1,0 +1,142 @@
+# Lab sh: the first screen, the shell and the coreutils in Kestrel, typed
+# on the serial console as a student would; and a program built outside
+# Kestrel's tree with stock musl, whose output inside Kestrel must be the
+# host's. Sourced by grade/grade.sh; helpers in grade/lib.sh.
+
+# ---- the first screen and the shell -------------------------------------
+shell_boot shell timeout=120 &&
+	serial_send 'ls /bin\r' && wait_for -E '^uptime' &&
+	serial_send 'echo one two three | wc -w\r' && wait_for -E '^ *3$' &&
+	serial_send 'echo abc > /tmp/f; echo def >> /tmp/f; cat < /tmp/f\r' &&
+	wait_for -E '^def$' &&
+	serial_send 'ls /nonexistent 2> /tmp/err; cat /tmp/err\r' &&
+	wait_for -E '^ls: .*nonexistent' &&
+	serial_send 'ls /nonexistent > /tmp/both 2>&1; wc -l < /tmp/both\r' &&
+	wait_for -E '^ *1$' &&
+	serial_send 'false && echo no || echo or-works\r' &&
+	wait_for -E '^or-works$' &&
+	serial_send 'true; echo status $?; false; echo status $?\r' &&
+	wait_for -E '^status 1$' &&
+	serial_send 'X=42; export X; sh -c "echo x is \\$X"\r' &&
+	wait_for -E '^x is 42$' &&
+	serial_send 'sleep 1 & wait; echo waited\r' && wait_for -E '^waited$' &&
+	serial_send 'cd /tmp; pwd\r' && wait_for -E '^/tmp$' &&
+	serial_send "echo 'echo script-arg \$1 # a comment' > s.sh; sh s.sh A1\r" &&
+	wait_for -E '^script-arg A1$' &&
+	serial_send 'cat /etc/motd | grep Kestrel | wc -l\r' &&
+	wait_for -E '^ *1$' &&
+	serial_send 'nosuchcommand; echo missing $?\r' &&
+	wait_for -E '^missing 127$' &&
+	serial_send 'ps\r' && wait_for -E '^ +[0-9]+ +[0-9]+ R ps' &&
+	serial_send 'exit\r' && wait_for '$ ' &&
+	serial_send 'poweroff\r'
+boot_wait
+
+test_start first_screen 10
+expect_exit 1
+ordered
+need_re '^Kestrel [0-9]'
+need_re '^Welcome to Kestrel'
+need '$ '
+forbid 'KERNEL PANIC'
+test_end
+
+test_start ls_bin 5
+expect_exit 1
+for p in cat echo grep init ls mem ps sh sleep sort wc; do
+	need_re "^$p\$"
+done
+test_end
+
+test_start pipes_and_redirections 10
+expect_exit 1
+need_re '^ *3$'
+need_re '^abc$'
+need_re '^def$'
+need_re 'nonexistent'
+test_end
+
+test_start lists_and_status 10
+expect_exit 1
+need_re '^or-works$'
+need_re '^status 0$'
+need_re '^status 1$'
+need_re '^missing 127$'
+forbid_re '^no$'
+test_end
+
+test_start variables_scripts_cd 10
+expect_exit 1
+need_re '^x is 42$'
+need_re '^waited$'
+need_re '^/tmp$'
+need_re '^script-arg A1$'
+test_end
+
+# exit leaves the console's shell; init starts a new one, and poweroff
+# ends every process, remounts / read-only (written back, marked clean)
+# and powers off: e2fsck on the host finds the disk clean, with the
+# shell's file in it.
+test_start exit_respawn_poweroff 10
+expect_exit 1
+ordered
+need_re '^ +[0-9]+ +[0-9]+ R ps'
+need 'ext2: vda: remounted read-only'
+if ! e2fsck -fn "$g_dir/shell.img" >"$g_dir/shell.e2fsck" 2>&1; then
+	fail_because "e2fsck -fn finds the disk damaged:" \
+		"$(tail -n 15 "$g_dir/shell.e2fsck")"
+fi
+if [ "$(debugfs -R 'cat /tmp/f' "$g_dir/shell.img" 2>/dev/null)" != "abc
+def" ]; then
+	fail_because "/tmp/f on the disk is not the two lines the shell wrote"
+fi
+test_end
+
+# ---- a program from outside the tree -------------------------------------
+out_c=grade/progs/outside.c
+out_bin=$g_dir/outside
+out_img=$(root_copy outside)
+if musl-gcc -static -O2 -o "$out_bin" "$out_c" 2>"$g_dir/outside.cc" &&
+	OUTSIDE_VAR=from-the-grader "$out_bin" graded >"$g_dir/outside.host" &&
+	debugfs -w -R "write $out_bin /outside" "$out_img" \
+		>"$g_dir/outside.debugfs" 2>&1; then
+	boot_start outside serial_input disk="$out_img" cmdline="root=vda" \
+		timeout=60 && wait_for '$ ' 30 &&
+		serial_send 'OUTSIDE_VAR=from-the-grader /outside graded; poweroff\r'
+	boot_wait
+	test_start outside_program 15
+	expect_exit 1
+	ordered
+	while IFS= read -r line; do
+		need "$line"
+	done <"$g_dir/outside.host"
+	forbid 'KERNEL PANIC'
+	test_end
+else
+	host_test outside_program 15
+	fail_because "could not build or install grade/progs/outside.c:" \
+		"$(cat "$g_dir/outside.cc" "$g_dir/outside.debugfs" 2>/dev/null)"
+	test_end
+fi
+
+# ---- the VGA screen and the keyboard -------------------------------------
+# The console is both COM1 and VGA + keyboard: the banner and the prompt
+# are on the screen, and a command typed on the PS/2 keyboard runs and
+# shows there (the screen is read from guest memory, 0xb8000).
+boot_start vga monitor disk="$(root_copy vga)" cmdline="root=vda" \
+	timeout=90 stall=60 && wait_for '$ ' 30 &&
+	type_keys 'echo typed on the keyboard' && key ret &&
+	wait_for -E '^typed on the keyboard$' && sleep 1 &&
+	vga_screen >"$g_dir/vga.screen" &&
+	type_keys poweroff && key ret
+boot_wait
+test_start vga_keyboard 10
+expect_exit 1
+need_re '^typed on the keyboard$'
+for want in 'Kestrel [0-9]' 'Welcome to Kestrel' '^\$ echo typed on the keyboard$' \
+	'^typed on the keyboard$'; do
+	grep -q -E "$want" "$g_dir/vga.screen" ||
+		fail_because "the VGA screen lacks /$want/; it shows:" \
+			"$(sed 's/^/  | /' "$g_dir/vga.screen")"
+done
+test_end
