@@ -97,9 +97,13 @@ static void sync_and_unmount(void)
 			t->len--;
 		target = t->buf + t->len;
 		err = vfs_unmount(target);
-		if (err < 0)
-			kprintf("reboot: %s stays mounted (error %d)\n", target,
-				err);
+		if (err == -EBUSY)
+			kprintf("reboot: %s is in use: written back, left "
+				"mounted\n",
+				target);
+		else if (err < 0)
+			kprintf("reboot: unmounting %s failed (error %d)\n",
+				target, err);
 	}
 	kfree(t);
 }
