@@ -9,11 +9,13 @@
  * inode); meminfo has
  * MemTotal and MemFree in kB; uptime grows; mounts has "/" and /proc;
  * /proc/self is a link to the pid; readdir lists the pids; a file read
- * in pieces or after lseek is the same text.
+ * in pieces or after lseek is the same text; mmap of a /proc file is
+ * ENODEV.
  */
 #include "t.h"
 #include <ctype.h>
 #include <dirent.h>
+#include <sys/mman.h>
 
 static int g_argc;
 static char **g_argv;
@@ -355,6 +357,18 @@ static void pieces_and_seek(void)
 		  EEXIST);
 }
 
+/* Text made when read cannot be mapped (on Kestrel a fault on
+ * /proc/self/maps would otherwise wait for its own memory's lock). */
+static void no_mmap(void)
+{
+	int fd = open("/proc/self/maps", O_RDONLY);
+
+	CHECK(fd >= 0);
+	CHECK(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED &&
+	      errno == ENODEV);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	g_argc = argc;
@@ -372,5 +386,6 @@ int main(int argc, char **argv)
 	RUN(self_link);
 	RUN(readdir_lists_pids);
 	RUN(pieces_and_seek);
+	RUN(no_mmap);
 	return t_end();
 }
