@@ -21,6 +21,12 @@ need_re '^pid [0-9]+ \(kwrite\): page fault .* address 0xffffffff80000000: kille
 forbid 'KERNEL PANIC'
 test_end
 
+# /proc (kernel/fs/procfs_test.c, docs/procfs.md): the system's files, a
+# process's while it runs, and ESRCH and ENOENT once it is reaped.
+boot procfs disk="$pr_img" cmdline="ktest=procfs root=vda"
+ktest_pass procfs.system_files 5
+ktest_pass procfs.process_files 5
+
 # Processes from user space: fork, exec, wait, orphans, groups and
 # sessions, and the process limit, by the user test programs in /tests.
 run_usertests user 180 t_proc t_forkbomb

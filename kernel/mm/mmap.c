@@ -94,8 +94,9 @@ SYSCALL(brk, sys_brk);
 /* Linux's checks of mapping the open file f: -EACCES, -ENODEV. */
 static int may_map_file(struct file *f, int prot, int flags)
 {
-	if (f->fops || !f->inode || !S_ISREG(f->inode->mode))
-		return -ENODEV; /* devices, pipes, directories */
+	if (f->fops || !f->inode || !S_ISREG(f->inode->mode) ||
+	    f->inode->sb->no_mmap)
+		return -ENODEV; /* devices, pipes, directories, /proc */
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
