@@ -102,6 +102,17 @@ int fd_install(struct fdtable *t, struct file *f, int min, int limit,
 	return -EMFILE;
 }
 
+bool fd_available(struct fdtable *t, int limit)
+{
+	bool found = false;
+
+	spin_lock(&t->lock);
+	for (int i = 0; i < MIN(limit, FD_MAX) && !found; i++)
+		found = t->fd[i] == NULL;
+	spin_unlock(&t->lock);
+	return found;
+}
+
 struct file *fd_get(struct fdtable *t, int fd)
 {
 	struct file *f = NULL;

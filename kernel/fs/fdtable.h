@@ -32,6 +32,9 @@ void fdtable_exec(struct fdtable *t);
  * descriptor >= min below limit: the descriptor, or -EMFILE. */
 int fd_install(struct fdtable *t, struct file *f, int min, int limit,
 	       bool cloexec);
+/* Is a descriptor below limit free? (open checks before it creates a
+ * file, as Linux reserves the descriptor first.) */
+bool fd_available(struct fdtable *t, int limit);
 /* The file at fd, referenced (vfs_close when done), or NULL (-EBADF). */
 struct file *fd_get(struct fdtable *t, int fd);
 /* Put f at fd, closing what was there (dup2): 0 or -EBADF. */

@@ -48,6 +48,9 @@ int dir_path(struct inode *dir, char *buf);
 
 /* ---- pipe.c ---------------------------------------------------------- */
 
+/* A new pipe: its read end in *rf and its write end in *wf (flags:
+ * O_NONBLOCK or 0); 0 or -ENOMEM. */
+int pipe_create(int flags, struct file **rf, struct file **wf);
 /* Is f an end of a pipe? Then fill *st as fstat shows it (S_IFIFO). */
 bool pipe_stat(struct file *f, struct kstat *st);
 

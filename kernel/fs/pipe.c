@@ -21,18 +21,18 @@
 #include "mm/mm.h"
 
 #define PIPE_SIZE 65536 /* Linux's default capacity */
-#define PIPE_BUF 4096	/* writes up to this size are atomic (POSIX) */
+#define PIPE_BUF 4096   /* writes up to this size are atomic (POSIX) */
 #define PIPEFS_MAGIC 0x50495045
 #define FIONREAD 0x541B
 
 struct pipe {
-	struct spinlock lock; /* protects everything below but buf's bytes */
-	uint64_t nread;	      /* bytes read since creation */
-	uint64_t nwrite;      /* bytes written since creation */
-	unsigned int readers; /* open read ends */
-	unsigned int writers; /* open write ends */
-	bool reading;	      /* a reader is copying out of the ring */
-	bool writing;	      /* a writer is copying into the ring */
+	struct spinlock lock;  /* protects everything below but buf's bytes */
+	uint64_t nread;        /* bytes read since creation */
+	uint64_t nwrite;       /* bytes written since creation */
+	unsigned int readers;  /* open read ends */
+	unsigned int writers;  /* open write ends */
+	bool reading;          /* a reader is copying out of the ring */
+	bool writing;          /* a writer is copying into the ring */
 	struct waitqueue wait; /* readers and writers waiting for a change */
 	/* Set at creation: for fstat. */
 	uint64_t ino;
@@ -99,8 +99,7 @@ static int wait_for_data(struct pipe *p, struct file *f)
 }
 
 /* Read what is there, up to n bytes; sleep only while there is nothing. */
-static ssize_t pipe_read(struct file *f, uint64_t ubuf, size_t n,
-			 uint64_t *pos)
+static ssize_t pipe_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	struct pipe *p = f->private;
 	uint64_t at;
@@ -162,13 +161,15 @@ static ssize_t pipe_write(struct file *f, uint64_t ubuf, size_t n,
 			  uint64_t *pos)
 {
 	struct pipe *p = f->private;
-	size_t done = 0, chunk;
-	uint64_t at;
-	int r = 1, err = 0;
+	size_t done = 0;
+	int r = 1;
 
 	(void)pos;
 	spin_lock(&p->lock);
 	while (done < n) {
+		uint64_t at;
+		size_t chunk;
+
 		r = wait_for_room(p, f, n <= PIPE_BUF ? n : 1);
 		if (r <= 0)
 			break;
@@ -176,19 +177,18 @@ static ssize_t pipe_write(struct file *f, uint64_t ubuf, size_t n,
 		chunk = MIN(n - done, PIPE_SIZE - pipe_used(p));
 		spin_unlock(&p->lock);
 
-		err = ring_from_user(p, at, ubuf + done, chunk);
+		r = ring_from_user(p, at, ubuf + done, chunk);
 
 		spin_lock(&p->lock);
 		p->writing = false;
-		if (!err) {
+		if (!r) {
 			p->nwrite += chunk;
 			done += chunk;
 		}
 		pipe_changed(p);
-		if (err) {
-			r = err;
+		if (r)
 			break;
-		}
+		r = 1;
 	}
 	spin_unlock(&p->lock);
 	if (r == 0) {
@@ -292,7 +292,7 @@ bool pipe_stat(struct file *f, struct kstat *st)
 }
 
 /* A new pipe and its two open files (each holding one count). */
-static int pipe_create(int flags, struct file **rf, struct file **wf)
+int pipe_create(int flags, struct file **rf, struct file **wf)
 {
 	struct pipe *p = kzalloc(sizeof(*p));
 

@@ -20,7 +20,7 @@
 #define TIMEOUT_MAX_SEC 1000000000LL
 
 static struct spinlock poll_lock = SPINLOCK_INIT("poll");
-static uint64_t generation;			     /* poll_lock */
+static uint64_t generation;                       /* poll_lock */
 static struct waitqueue pollers = WAITQUEUE_INIT; /* poll_lock */
 
 void poll_notify(void)
@@ -211,8 +211,8 @@ static int poll_scan(struct pollfd *fds, size_t n)
 		if (!f) {
 			mask = POLLNVAL;
 		} else {
-			mask = file_poll(f) & ((uint16_t)fds[i].events |
-					       POLLERR | POLLHUP);
+			mask = file_poll(f) &
+			       ((uint16_t)fds[i].events | POLLERR | POLLHUP);
 			vfs_close(f);
 		}
 		fds[i].revents = (int16_t)mask;
@@ -264,7 +264,8 @@ static long sys_poll(uaddr_t ufds, uint64_t nfds, int64_t timeout_ms)
 	int ms = (int)timeout_ms;
 
 	if (ms >= 0)
-		timeout_set(&t, ms / 1000, (int64_t)(ms % 1000) * NSEC_PER_MSEC);
+		timeout_set(&t, ms / 1000,
+			    (int64_t)(ms % 1000) * NSEC_PER_MSEC);
 	return do_poll(ufds, nfds, &t);
 }
 SYSCALL(poll, sys_poll);
@@ -395,9 +396,9 @@ static long do_select(int n, uaddr_t uin, uaddr_t uout, uaddr_t uex,
 		if (r <= 0)
 			break;
 	}
-	if (r >= 0 && (set_to_user(uin, s->rin, n) ||
-		       set_to_user(uout, s->rout, n) ||
-		       set_to_user(uex, s->rex, n)))
+	if (r >= 0 &&
+	    (set_to_user(uin, s->rin, n) || set_to_user(uout, s->rout, n) ||
+	     set_to_user(uex, s->rex, n)))
 		r = -EFAULT;
 out:
 	kfree(s);
@@ -413,10 +414,11 @@ static long sys_select(int64_t n, uaddr_t uin, uaddr_t uout, uaddr_t uex,
 		       uaddr_t utv)
 {
 	struct timeout t = { 0 };
-	struct timeval64 tv;
 	long r;
 
 	if (utv) {
+		struct timeval64 tv;
+
 		if (get_user(tv, utv))
 			return -EFAULT;
 		if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)

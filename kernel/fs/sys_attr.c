@@ -19,7 +19,7 @@
 /* The attribute changes one call makes. */
 struct attr_change {
 	bool mode_set;
-	uint32_t mode; /* permission bits */
+	uint32_t mode;     /* permission bits */
 	uint32_t uid, gid; /* (uint32_t)-1: unchanged */
 	bool chown;
 	const struct timespec64 *atime, *mtime; /* NULL: unchanged */
@@ -72,22 +72,20 @@ static int fd_inode(int fd, struct inode **out)
 /* The file a call names: (dirfd, path) with the AT_ flags, or dirfd's
  * file itself for a NULL path (utimensat, with a dirfd) or an empty one
  * with AT_EMPTY_PATH. Referenced; NULL for a pipe. */
-static int target_inode(int dirfd, uaddr_t upath, int flags,
-			struct inode **out)
+static int target_inode(int dirfd, uaddr_t upath, int flags, struct inode **out)
 {
 	struct upath up;
-	int err;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (upath || dirfd == AT_FDCWD) {
-		err = path_get(dirfd, upath, &up);
+		int err = path_get(dirfd, upath, &up);
+
 		if (!err) {
-			err = vfs_lookup(up.dir, up.path,
-					 flags & AT_SYMLINK_NOFOLLOW
-						 ? 0
-						 : LOOKUP_FOLLOW,
-					 out);
+			err = vfs_lookup(
+				up.dir, up.path,
+				flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW,
+				out);
 			path_put(&up);
 			return err;
 		}

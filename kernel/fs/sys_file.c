@@ -86,15 +86,47 @@ static ssize_t plain_read(struct file *f, uaddr_t ubuf, size_t n, uint64_t *pos)
 	return done ? (ssize_t)done : r;
 }
 
+/*
+ * RLIMIT_FSIZE: a write to a regular file may not go past the limit.
+ * One that starts at or past it raises SIGXFSZ and fails with -EFBIG;
+ * one that would cross it is cut short there (Linux's
+ * generic_write_check_limits). The position is read without the file's
+ * lock: a racing write through the same file can move it, as on Linux
+ * without O_APPEND.
+ */
+static int fsize_limit(struct file *f, const uint64_t *pos, size_t *n)
+{
+	uint64_t limit = proc_current()->rlim[RLIMIT_FSIZE].cur, at;
+
+	if (limit == RLIM_INFINITY || !S_ISREG(f->inode->mode) || *n == 0)
+		return 0;
+	if (f->flags & O_APPEND) {
+		sleep_lock(&f->inode->lock);
+		at = f->inode->size;
+		sleep_unlock(&f->inode->lock);
+	} else {
+		at = pos ? *pos : f->pos;
+	}
+	if (at >= limit) {
+		signal_send(proc_current(), SIGXFSZ, NULL);
+		return -EFBIG;
+	}
+	*n = MIN(*n, limit - at);
+	return 0;
+}
+
 /* Write user memory to a plain file: at *pos, or (pos NULL) at the file's
  * offset, which O_APPEND moves to the end. Short as plain_read. */
 static ssize_t plain_write(struct file *f, uaddr_t ubuf, size_t n,
 			   uint64_t *pos)
 {
 	size_t done = 0, want;
-	ssize_t w;
-	char *kbuf = kmalloc(MAX(MIN(n, IO_CHUNK), 1));
+	ssize_t w = fsize_limit(f, pos, &n);
+	char *kbuf;
 
+	if (w < 0)
+		return w;
+	kbuf = kmalloc(MAX(MIN(n, IO_CHUNK), 1));
 	if (!kbuf)
 		return -ENOMEM;
 	do {
@@ -321,11 +353,10 @@ static long dup_to(int oldfd, int newfd, bool cloexec)
 
 static long sys_dup2(uint64_t oldfd, uint64_t newfd)
 {
-	struct file *f;
-
 	if ((int)oldfd == (int)newfd) {
 		/* Nothing to do, but oldfd must be open. */
-		f = file_get((int)oldfd);
+		struct file *f = file_get((int)oldfd);
+
 		if (!f)
 			return -EBADF;
 		vfs_close(f);

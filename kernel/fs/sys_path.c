@@ -32,9 +32,8 @@
 #define MS_MGC_VAL 0xc0ed0000
 /* What mount(2) cannot do here: bind and move mounts, changes of
  * propagation. */
-#define MS_UNSUPPORTED                                                    \
-	(MS_BIND | MS_MOVE | MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | \
-	 MS_SHARED)
+#define MS_UNSUPPORTED \
+	(MS_BIND | MS_MOVE | MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | MS_SHARED)
 #define UTIME_NOW ((1L << 30) - 1)
 #define UTIME_OMIT ((1L << 30) - 2)
 #define FS_TYPE_MAX 32
@@ -130,7 +129,8 @@ static int name_in_dir(struct inode *parent, struct inode *child, char *name)
 			if (crossing && d->d_type != DT_DIR &&
 			    d->d_type != DT_UNKNOWN)
 				continue;
-			if (crossing && vfs_lookup(parent, d->d_name, 0, &ip) == 0) {
+			if (crossing &&
+			    vfs_lookup(parent, d->d_name, 0, &ip) == 0) {
 				bool found = ip == child;
 
 				vfs_iput(ip);
@@ -248,6 +248,8 @@ static long open_at(int dirfd, uaddr_t upath, int flags, uint32_t mode)
 
 	if ((flags & O_TMPFILE) == O_TMPFILE)
 		return -EOPNOTSUPP;
+	if (!fd_available(proc_current()->files, fd_limit()))
+		return -EMFILE; /* before O_CREAT makes a file */
 	err = path_get(dirfd, upath, &up);
 	if (err)
 		return err;
@@ -293,14 +295,14 @@ static int stat_at(int dirfd, uaddr_t upath, int flags, struct kstat *st)
 	const int allowed = AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH |
 			    AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE;
 	struct upath up;
-	struct file *f;
 	int err;
 
 	if (flags & ~allowed)
 		return -EINVAL;
 	err = path_get(dirfd, upath, &up);
 	if (err == -ENOENT && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD) {
-		f = file_get(dirfd);
+		struct file *f = file_get(dirfd);
+
 		if (!f)
 			return -EBADF;
 		err = file_stat(f, st);
@@ -796,15 +798,18 @@ _Static_assert(sizeof(struct linux_statfs) == 120, "Linux's struct statfs");
 /* statfs of the file system holding ip, copied out. ip NULL: a pipe. */
 static long statfs_to_user(struct inode *ip, uaddr_t ubuf)
 {
-	struct kstatfs st = { .type = PIPEFS_MAGIC, .block_size = PAGE_SIZE,
+	struct kstatfs st = { .type = ip ? 0 : PIPEFS_MAGIC,
+			      .block_size = PAGE_SIZE,
 			      .name_max = VFS_NAME_MAX };
 	struct linux_statfs ls;
-	int err;
 
-	if (ip) {
+	/* A file system without statfs (devtmpfs, proc) reports no blocks
+	 * and no files, as Linux's memory file systems do. */
+	if (ip && ip->sb->ops->statfs) {
+		int err;
+
 		memset(&st, 0, sizeof(st));
-		err = ip->sb->ops->statfs ? ip->sb->ops->statfs(ip->sb, &st)
-					  : -ENOSYS;
+		err = ip->sb->ops->statfs(ip->sb, &st);
 		if (err)
 			return err;
 	}

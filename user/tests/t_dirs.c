@@ -7,6 +7,7 @@
  * ELOOP, ERANGE.
  */
 #include "t.h"
+#include <sys/mount.h>
 #include <dirent.h>
 #include <sys/syscall.h>
 
@@ -244,6 +245,44 @@ static void chdir_fchdir_getcwd(void)
 	CHECK_OK(rmdir("d"));
 }
 
+/* getcwd walks up across a mount point. Mounting needs privilege on Linux:
+ * without it the case says so and checks nothing. */
+static void getcwd_across_a_mount(void)
+{
+	char here[256], there[256], want[300];
+	struct stat top, inside;
+	int fd;
+
+	CHECK(getcwd(here, sizeof(here)) != NULL);
+	CHECK_OK(mkdir("m", 0755));
+	if (mount("none", "m", t_on_linux() ? "tmpfs" : "ramfs", 0, NULL) < 0) {
+		CHECK(t_on_linux() && errno == EPERM);
+		printf("skip (mount needs privilege here): %s\n", __func__);
+		CHECK_OK(rmdir("m"));
+		return;
+	}
+	CHECK_OK(mkdir("m/sub", 0755));
+	CHECK_OK(chdir("m/sub"));
+	CHECK(getcwd(there, sizeof(there)) != NULL);
+	snprintf(want, sizeof(want), "%s/m/sub", here);
+	CHECK(strcmp(there, want) == 0);
+	CHECK_OK(chdir(".."));
+	CHECK(getcwd(there, sizeof(there)) != NULL);
+	snprintf(want, sizeof(want), "%s/m", here);
+	CHECK(strcmp(there, want) == 0);
+	CHECK_OK(stat(".", &inside));
+	CHECK_OK(stat("..", &top));
+	CHECK(inside.st_dev != top.st_dev);
+	CHECK_OK(chdir(".."));
+	fd = open("m/sub", O_RDONLY | O_DIRECTORY);
+	CHECK_ERR(umount2("m", 0), EBUSY);
+	close(fd);
+	CHECK_OK(umount2("m", 0));
+	CHECK_ERR(umount2("m", 0), EINVAL);
+	CHECK_ERR(stat("m/sub", &inside), ENOENT);
+	CHECK_OK(rmdir("m"));
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -256,5 +295,6 @@ int main(int argc, char **argv)
 	RUN(symlinks_and_readlink);
 	RUN(getdents64_lists_every_entry_once);
 	RUN(chdir_fchdir_getcwd);
+	RUN(getcwd_across_a_mount);
 	return t_end();
 }

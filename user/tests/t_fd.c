@@ -6,10 +6,14 @@
  * give the lowest number at or above the argument; F_GETFD and F_SETFD
  * with FD_CLOEXEC; F_GETFL and F_SETFL with O_NONBLOCK and O_APPEND (and
  * the access mode unchanged); close-on-exec really closes across execve
- * (the program re-executes itself to look); and a new file gets the lowest
- * free descriptor.
+ * (the program re-executes itself to look); a new file gets the lowest
+ * free descriptor; and the generic ioctls: FIOCLEX and FIONCLEX set and
+ * clear close-on-exec, FIONBIO sets O_NONBLOCK, FIONREAD counts the bytes
+ * left to read in a pipe and in a regular file, and a terminal ioctl on a
+ * regular file is ENOTTY.
  */
 #include "t.h"
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
@@ -123,6 +127,40 @@ static void fcntl_getfl_setfl(void)
 	close(p[1]);
 }
 
+static void generic_ioctls(void)
+{
+	int fd = open("f", O_CREAT | O_RDWR | O_TRUNC, 0644), p[2], n = -1;
+	int on = 1;
+	char c, termios[64];
+
+	CHECK_OK(ioctl(fd, FIOCLEX));
+	CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	CHECK_OK(ioctl(fd, FIONCLEX));
+	CHECK_EQ(fcntl(fd, F_GETFD), 0);
+	CHECK_EQ(write(fd, "0123456789", 10), 10);
+	CHECK_EQ(lseek(fd, 3, SEEK_SET), 3);
+	CHECK_OK(ioctl(fd, FIONREAD, &n));
+	CHECK_EQ(n, 7);
+	CHECK_ERR(ioctl(fd, TCGETS, termios), ENOTTY);
+	CHECK_ERR(ioctl(-1, FIONREAD, &n), EBADF);
+	CHECK_OK(pipe(p));
+	CHECK_EQ(write(p[1], "abcde", 5), 5);
+	CHECK_OK(ioctl(p[0], FIONREAD, &n));
+	CHECK_EQ(n, 5);
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK_OK(ioctl(p[0], FIONREAD, &n));
+	CHECK_EQ(n, 4);
+	CHECK_OK(ioctl(p[0], FIONBIO, &on));
+	CHECK(fcntl(p[0], F_GETFL) & O_NONBLOCK);
+	on = 0;
+	CHECK_OK(ioctl(p[0], FIONBIO, &on));
+	CHECK_EQ(fcntl(p[0], F_GETFL) & O_NONBLOCK, 0);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+	CHECK_OK(unlink("f"));
+}
+
 /* Exec ourselves with "probe FD": exit 0 if FD is closed, 1 if open. */
 static int exec_probe(int fd)
 {
@@ -166,6 +204,8 @@ static void descriptor_limit_gives_emfile(void)
 		fds[n++] = fd;
 	CHECK(n < 16);
 	CHECK_ERR(open("/", O_RDONLY), EMFILE);
+	CHECK_ERR(open("new", O_CREAT | O_WRONLY, 0644), EMFILE);
+	CHECK_ERR(access("new", F_OK), ENOENT); /* nothing was created */
 	CHECK_ERR(dup(0), EMFILE);
 	CHECK_ERR(fcntl(0, F_DUPFD, 16), EINVAL);
 	for (i = 0; i < n; i++)
@@ -188,5 +228,6 @@ int main(int argc, char **argv)
 	RUN(fcntl_getfl_setfl);
 	RUN(cloexec_closes_across_execve);
 	RUN(descriptor_limit_gives_emfile);
+	RUN(generic_ioctls);
 	return t_end();
 }

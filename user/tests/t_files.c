@@ -5,9 +5,17 @@
  * openat with O_CREAT, O_EXCL, O_TRUNC, O_APPEND and O_DIRECTORY; stat,
  * fstat, lstat and newfstatat agree; umask shapes new modes; access and
  * faccessat; truncate and ftruncate shrink and extend with zeros; fsync and
- * sync. Each usual error gives Linux's errno.
+ * sync; fstatat with AT_EMPTY_PATH and statx agree with fstat; chmod,
+ * fchmod and utimensat change what stat shows (UTIME_OMIT leaves a time
+ * alone); O_APPEND writes at the end even after a seek, and pwrite on an
+ * O_APPEND file appends too (Linux's documented behaviour); a write
+ * crossing RLIMIT_FSIZE is cut short there, and one starting at it is
+ * EFBIG with SIGXFSZ. Each usual
+ * error gives Linux's errno.
  */
 #include "t.h"
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 
 static int make_file(const char *name, const char *text)
@@ -267,6 +275,136 @@ static void big_file_round_trip(void)
 	CHECK_OK(unlink("f"));
 }
 
+/* A field of struct statx (include/uapi/linux/stat.h) by its offset: the
+ * structure is not in every libc's headers. */
+static unsigned long long statx_field(const unsigned char *sx, int off,
+				      int size)
+{
+	unsigned long long v = 0;
+
+	memcpy(&v, sx + off, size);
+	return v;
+}
+
+static void fstatat_empty_path_and_statx(void)
+{
+	unsigned char sx[256];
+	struct stat a, b;
+	int fd = make_file("f", "hello");
+
+	CHECK_OK(fstat(fd, &a));
+	CHECK_OK(syscall(SYS_newfstatat, fd, "", &b, AT_EMPTY_PATH));
+	CHECK_EQ(a.st_ino, b.st_ino);
+	CHECK_EQ(a.st_size, 5);
+	CHECK_EQ(b.st_size, 5);
+	CHECK_ERR(syscall(SYS_newfstatat, fd, "", &b, 0), ENOENT);
+	CHECK_ERR(fstatat(AT_FDCWD, "f", &b, 0x4000000), EINVAL);
+	CHECK_OK(syscall(SYS_newfstatat, AT_FDCWD, "", &b, AT_EMPTY_PATH));
+	CHECK(S_ISDIR(b.st_mode));
+	memset(sx, 0xff, sizeof(sx));
+	CHECK_OK(syscall(SYS_statx, AT_FDCWD, "f", 0, 0x7ff, sx));
+	CHECK_EQ(statx_field(sx, 0, 4) & 0x7ff, 0x7ff); /* stx_mask */
+	CHECK_EQ(statx_field(sx, 4, 4), a.st_blksize);
+	CHECK_EQ(statx_field(sx, 16, 4), 1); /* stx_nlink */
+	CHECK_EQ(statx_field(sx, 20, 4), a.st_uid);
+	CHECK_EQ(statx_field(sx, 24, 4), a.st_gid);
+	CHECK_EQ(statx_field(sx, 28, 2), a.st_mode);
+	CHECK_EQ(statx_field(sx, 32, 8), a.st_ino);
+	CHECK_EQ(statx_field(sx, 40, 8), 5); /* stx_size */
+	CHECK_EQ(statx_field(sx, 48, 8), a.st_blocks);
+	CHECK_EQ(statx_field(sx, 112, 8), a.st_mtim.tv_sec);
+	CHECK_EQ(statx_field(sx, 120, 4), a.st_mtim.tv_nsec);
+	CHECK_EQ(statx_field(sx, 96, 8), a.st_ctim.tv_sec);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "missing", 0, 0x7ff, sx),
+		  ENOENT);
+	close(fd);
+	CHECK_OK(unlink("f"));
+}
+
+static void chmod_and_utimensat(void)
+{
+	struct timespec times[2] = { { 1000000, 5 }, { 2000000, 7 } };
+	struct stat st;
+	int fd = make_file("f", NULL);
+
+	CHECK_OK(chmod("f", 0600));
+	CHECK_OK(stat("f", &st));
+	CHECK_EQ(st.st_mode, S_IFREG | 0600);
+	CHECK_OK(fchmod(fd, 04751));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_mode, S_IFREG | 04751);
+	CHECK_OK(fchmodat(AT_FDCWD, "f", 0644, 0));
+	CHECK_OK(stat("f", &st));
+	CHECK_EQ(st.st_mode & 07777, 0644);
+	CHECK_ERR(chmod("missing", 0644), ENOENT);
+	CHECK_OK(utimensat(AT_FDCWD, "f", times, 0));
+	CHECK_OK(stat("f", &st));
+	CHECK_EQ(st.st_atim.tv_sec, 1000000);
+	CHECK_EQ(st.st_atim.tv_nsec, 5);
+	CHECK_EQ(st.st_mtim.tv_sec, 2000000);
+	CHECK_EQ(st.st_mtim.tv_nsec, 7);
+	times[0].tv_nsec = UTIME_OMIT;
+	times[1].tv_sec = 3000000;
+	CHECK_OK(futimens(fd, times));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_atim.tv_sec, 1000000);
+	CHECK_EQ(st.st_mtim.tv_sec, 3000000);
+	CHECK_OK(utimensat(AT_FDCWD, "f", NULL, 0));
+	CHECK_OK(stat("f", &st));
+	CHECK(st.st_mtim.tv_sec > 3000000);
+	times[1].tv_nsec = 1000000000;
+	CHECK_ERR(utimensat(AT_FDCWD, "f", times, 0), EINVAL);
+	close(fd);
+	CHECK_OK(unlink("f"));
+}
+
+static void append_ignores_the_offset(void)
+{
+	char buf[16] = { 0 };
+	int fd = make_file("f", "abc");
+
+	close(fd);
+	fd = open("f", O_RDWR | O_APPEND);
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	CHECK_EQ(write(fd, "de", 2), 2);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 5);
+	CHECK_EQ(pwrite(fd, "f", 1, 0), 1);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 5);
+	CHECK_EQ(pread(fd, buf, sizeof(buf), 0), 6);
+	CHECK(strcmp(buf, "abcdef") == 0);
+	close(fd);
+	CHECK_OK(unlink("f"));
+}
+
+static volatile sig_atomic_t got_xfsz;
+
+static void on_xfsz(int sig)
+{
+	(void)sig;
+	got_xfsz = 1;
+}
+
+static void fsize_limit_cuts_writes(void)
+{
+	struct rlimit old, rl;
+	int fd = make_file("f", NULL);
+
+	signal(SIGXFSZ, on_xfsz);
+	CHECK_OK(getrlimit(RLIMIT_FSIZE, &old));
+	rl = old;
+	rl.rlim_cur = 10;
+	CHECK_OK(setrlimit(RLIMIT_FSIZE, &rl));
+	CHECK_EQ(write(fd, "0123456789abcdef", 16), 10);
+	CHECK_EQ(got_xfsz, 0);
+	CHECK_ERR(write(fd, "x", 1), EFBIG);
+	CHECK_EQ(got_xfsz, 1);
+	CHECK_EQ(pwrite(fd, "y", 1, 9), 1);
+	CHECK_OK(setrlimit(RLIMIT_FSIZE, &old));
+	signal(SIGXFSZ, SIG_DFL);
+	close(fd);
+	CHECK_OK(unlink("f"));
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -285,5 +423,9 @@ int main(int argc, char **argv)
 	RUN(truncate_shrinks_and_extends);
 	RUN(fsync_and_sync);
 	RUN(big_file_round_trip);
+	RUN(fstatat_empty_path_and_statx);
+	RUN(chmod_and_utimensat);
+	RUN(append_ignores_the_offset);
+	RUN(fsize_limit_cuts_writes);
 	return t_end();
 }

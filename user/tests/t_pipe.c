@@ -3,10 +3,13 @@
  * file) once every write end is closed; a write with no reader raises
  * SIGPIPE, which by default kills the writer, and gives EPIPE when SIGPIPE
  * is ignored; O_NONBLOCK gives EAGAIN on an empty or full pipe; pipe2 takes
- * O_CLOEXEC and O_NONBLOCK and refuses other flags; and 1 MiB goes from a
- * child to its parent in odd-sized pieces with its checksum intact.
+ * O_CLOEXEC and O_NONBLOCK and refuses other flags; 1 MiB goes from a
+ * child to its parent in odd-sized pieces with its checksum intact; a pipe
+ * holds exactly 64 KiB; writes of PIPE_BUF bytes from two writers never
+ * interleave; fstat calls a pipe a FIFO and lseek and pread refuse it.
  */
 #include "t.h"
+#include <limits.h>
 #include <time.h>
 
 #define BIG (1024 * 1024)
@@ -145,6 +148,87 @@ static void one_mebibyte_with_checksum(void)
 	close(p[0]);
 }
 
+static void holds_64_kib(void)
+{
+	char buf[4096] = { 0 };
+	long total = 0, n;
+	int p[2];
+
+	CHECK_OK(pipe2(p, O_NONBLOCK));
+	while ((n = write(p[1], buf, sizeof(buf))) > 0)
+		total += n;
+	CHECK_EQ(total, 65536);
+	CHECK_ERR(write(p[1], buf, 1), EAGAIN);
+	CHECK_EQ(read(p[0], buf, 100), 100);
+	/* 100 bytes of room: too few for an atomic write of PIPE_BUF... */
+	CHECK_ERR(write(p[1], buf, PIPE_BUF), EAGAIN);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* Two children each write blocks of PIPE_BUF bytes of their own letter;
+ * every PIPE_BUF-aligned block the parent reads must be one letter. */
+static void pipe_buf_writes_are_atomic(void)
+{
+	enum { BLOCKS = 64 };
+	static char got[2 * BLOCKS * PIPE_BUF];
+	long total = 0, n, mixed = 0;
+	pid_t pid[2];
+	int p[2];
+
+	CHECK_OK(pipe(p));
+	for (int w = 0; w < 2; w++) {
+		pid[w] = fork();
+		if (pid[w] == 0) {
+			char block[PIPE_BUF];
+
+			close(p[0]);
+			memset(block, 'a' + w, sizeof(block));
+			for (int i = 0; i < BLOCKS; i++)
+				if (write(p[1], block, sizeof(block)) !=
+				    sizeof(block))
+					_exit(1);
+			_exit(0);
+		}
+	}
+	close(p[1]);
+	while (total < (long)sizeof(got) &&
+	       (n = read(p[0], got + total, sizeof(got) - total)) > 0)
+		total += n;
+	CHECK_EQ(total, sizeof(got));
+	for (long b = 0; b < total / PIPE_BUF; b++)
+		for (long i = 1; i < PIPE_BUF; i++)
+			if (got[b * PIPE_BUF + i] != got[b * PIPE_BUF]) {
+				mixed++;
+				break;
+			}
+	CHECK_EQ(mixed, 0);
+	CHECK_EQ(t_wait(pid[0]), 0);
+	CHECK_EQ(t_wait(pid[1]), 0);
+	close(p[0]);
+}
+
+static void fstat_says_fifo(void)
+{
+	struct stat a, b;
+	char c;
+	int p[2];
+
+	CHECK_OK(pipe(p));
+	CHECK_OK(fstat(p[0], &a));
+	CHECK_OK(fstat(p[1], &b));
+	CHECK(S_ISFIFO(a.st_mode));
+	CHECK(S_ISFIFO(b.st_mode));
+	CHECK_EQ(a.st_ino, b.st_ino);
+	CHECK_EQ(a.st_size, 0);
+	CHECK_ERR(lseek(p[0], 0, SEEK_SET), ESPIPE);
+	CHECK_ERR(pread(p[0], &c, 1, 0), ESPIPE);
+	CHECK_ERR(read(p[1], &c, 1), EBADF);
+	CHECK_ERR(write(p[0], "x", 1), EBADF);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -154,5 +238,8 @@ int main(int argc, char **argv)
 	RUN(write_without_reader_raises_sigpipe);
 	RUN(nonblocking_empty_and_full);
 	RUN(one_mebibyte_with_checksum);
+	RUN(holds_64_kib);
+	RUN(pipe_buf_writes_are_atomic);
+	RUN(fstat_says_fifo);
 	return t_end();
 }

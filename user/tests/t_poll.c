@@ -10,6 +10,7 @@
 #include "t.h"
 #include <poll.h>
 #include <sys/select.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 static long elapsed_ms(const struct timespec *t0)
@@ -161,6 +162,30 @@ static void select_read_write_sets(void)
 	close(p[1]);
 }
 
+/* select writes back the time left (Linux does; POSIX allows it): all
+ * of it was used up by a timeout, and part of it when a pipe was ready.
+ * The raw call: musl's select passes the kernel a copy of the timeval. */
+static void select_writes_back_the_time_left(void)
+{
+	struct timeval tv = { 0, 30000 };
+	fd_set r;
+	int p[2];
+
+	CHECK_OK(pipe(p));
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	CHECK_EQ(syscall(SYS_select, p[0] + 1, &r, NULL, NULL, &tv), 0);
+	CHECK(tv.tv_sec == 0 && tv.tv_usec == 0);
+	CHECK(!FD_ISSET(p[0], &r));
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	tv = (struct timeval){ 5, 0 };
+	FD_SET(p[0], &r);
+	CHECK_EQ(syscall(SYS_select, p[0] + 1, &r, NULL, NULL, &tv), 1);
+	CHECK(tv.tv_sec >= 4 && tv.tv_sec <= 5);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -171,5 +196,6 @@ int main(int argc, char **argv)
 	RUN(poll_wakes_on_a_child_write);
 	RUN(ppoll_mask_only_while_waiting);
 	RUN(select_read_write_sets);
+	RUN(select_writes_back_the_time_left);
 	return t_end();
 }
