@@ -317,7 +317,7 @@ static void self_link(void)
 static void readdir_lists_pids(void)
 {
 	char me[32];
-	int self = 0, mine = 0, numbers = 0;
+	int self = 0, mine = 0, numbers = 0, files = 0;
 	struct dirent *e;
 	DIR *d = opendir("/proc");
 
@@ -334,6 +334,17 @@ static void readdir_lists_pids(void)
 	CHECK_EQ(self, 1);
 	CHECK_EQ(mine, 1);
 	CHECK(numbers >= 2); /* init and us at least */
+	d = opendir("/proc/self");
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		files += strcmp(e->d_name, "stat") == 0 ||
+			 strcmp(e->d_name, "status") == 0 ||
+			 strcmp(e->d_name, "cmdline") == 0 ||
+			 strcmp(e->d_name, "maps") == 0;
+	closedir(d);
+	CHECK_EQ(files, 4);
 }
 
 /* /proc/version changes while nothing boots: the same text whole, in
