@@ -39,8 +39,8 @@ static void banner(void)
 
 	cpu_model(model, sizeof(model));
 	kprintf("Kestrel %s (x86_64)\n", KESTREL_VERSION);
-	kprintf("cpu: %s, %u CPU%s found, 1 running\n", model, ncpus_found,
-		ncpus_found == 1 ? "" : "s");
+	kprintf("cpu: %s, %u CPU%s found, %u running\n", model, ncpus_found,
+		ncpus_found == 1 ? "" : "s", ncpus_running);
 	kprintf("memory: %lu KiB available (%lu MiB)\n", kib, kib / 1024);
 	kprintf("cmdline: %s\n", cmdline_get());
 }
@@ -135,6 +135,7 @@ void kmain(physaddr_t multiboot_info)
 	keyboard_init();
 	irq_enable();
 	sched_init();
+	smp_init();
 
 	/* Storage (docs/block.md, docs/vfs.md): buses and disks, then the
 	 * buffer cache and the VFS with its file systems, then the root. */

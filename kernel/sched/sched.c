@@ -10,9 +10,14 @@
  * exits cannot free the stack it is running on: the next task to run on
  * that CPU frees it.
  *
- * Scheduling is cooperative for now (no preemption on the timer tick);
- * the scheduler issue adds preemption, per-CPU run queues and policies.
- * docs/sched.md has the pictures.
+ * Every CPU runs this code at once. The one run queue is reached only
+ * through runqueue_add, runqueue_pick and runqueue_empty, under the sched
+ * lock; a task is on a CPU (c->task), on the run queue, on a wait queue or
+ * dead, never two at once, so it runs on one CPU at a time. A CPU with
+ * nothing to run halts in its idle task; a wakeup that makes work sends
+ * one such CPU a reschedule IPI (kick_idle_cpu). A user task that used up
+ * its tick gives way on its way back to user mode.
+ * docs/sched.md and docs/smp.md have the pictures.
  */
 #include "sched/sched.h"
 #include "arch/x86_64/arch.h"
@@ -45,6 +50,7 @@ struct task {
 	uint64_t wake_at;             /* sleep_on_until deadline, or 0 */
 	struct task *timed_next;      /* list of sleepers with a deadline */
 	uint64_t rsp;                 /* saved stack pointer when not running */
+	unsigned int cpu;             /* where it runs or last ran */
 	bool interrupted; /* task_interrupt came while it was not asleep */
 };
 
@@ -55,6 +61,7 @@ void context_switch(uint64_t *old_rsp, uint64_t new_rsp); /* switch.S */
  * the timer and device interrupts that wake tasks. */
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static struct waitqueue run_queue;
+static uint32_t idle_cpus; /* bit i: CPU i is halted in its idle loop */
 static struct task *timed_sleepers;
 static struct sched_stats stats;
 static unsigned int next_id;
@@ -116,6 +123,52 @@ static void timed_remove(struct task *t)
 	t->wake_at = 0;
 }
 
+/* ---- the run queue: caller holds sched_lock ----------------------------- */
+
+/* t is runnable: queue it. */
+static void runqueue_add(struct task *t)
+{
+	queue_push(&run_queue, t);
+	stats.runnable++;
+}
+
+/* The task CPU c runs next, taken off the queue; NULL if none. */
+static struct task *runqueue_pick(struct cpu *c)
+{
+	struct task *t = queue_pop(&run_queue);
+
+	(void)c;
+	if (t)
+		stats.runnable--;
+	return t;
+}
+
+/* Has CPU c anything to run besides its idle task? */
+static bool runqueue_empty(struct cpu *c)
+{
+	(void)c;
+	return run_queue.head == NULL;
+}
+
+/* A task became runnable: if a CPU is halted with nothing to do, wake
+ * one. This CPU needs no IPI: if it is idle, this is an interrupt on its
+ * idle task, which looks at the run queue once the interrupt returns. */
+static void kick_idle_cpu(void)
+{
+	uint32_t me = 1U << this_cpu()->id;
+	unsigned int cpu;
+
+	if (idle_cpus & me) {
+		idle_cpus &= ~me;
+		return;
+	}
+	if (!idle_cpus)
+		return;
+	cpu = __builtin_ctz(idle_cpus);
+	idle_cpus &= ~(1U << cpu);
+	smp_send_resched(cpu);
+}
+
 /* Make a sleeping task runnable. */
 static void make_runnable(struct task *t)
 {
@@ -123,11 +176,16 @@ static void make_runnable(struct task *t)
 		timed_remove(t);
 	t->waiting_on = NULL;
 	t->state = TASK_RUNNABLE;
-	queue_push(&run_queue, t);
-	stats.runnable++;
+	runqueue_add(t);
+	kick_idle_cpu();
 }
 
 /* ---- switching --------------------------------------------------------- */
+
+static struct vm_space *task_space(const struct task *t)
+{
+	return t->vs ? t->vs : &kernel_space;
+}
 
 static uint64_t stack_top(const struct task *t)
 {
@@ -144,7 +202,7 @@ static uint64_t stack_top(const struct task *t)
 static void schedule_locked(void)
 {
 	struct cpu *c = this_cpu();
-	struct task *prev = c->task, *next = queue_pop(&run_queue);
+	struct task *prev = c->task, *next = runqueue_pick(c);
 	int depth;
 	bool were_enabled;
 
@@ -153,15 +211,14 @@ static void schedule_locked(void)
 		panic("schedule: %s switches with a spinlock held besides "
 		      "the sched lock",
 		      prev->name);
-	if (next)
-		stats.runnable--;
-	else
+	if (!next)
 		next = c->idle_task;
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
 		return;
 	}
 	next->state = TASK_RUNNING;
+	next->cpu = c->id;
 	c->task = next;
 	stats.switches++;
 	/* Interrupt nesting belongs to the task, not the CPU (xv6's
@@ -172,9 +229,7 @@ static void schedule_locked(void)
 		fpu_save(&prev->fpu);
 	if (next->vs)
 		fpu_restore(&next->fpu);
-	arch_switch_to(stack_top(next),
-		       next->vs ? next->vs->pml4 : kernel_space.pml4,
-		       next->fs_base);
+	arch_switch_to(stack_top(next), task_space(next), next->fs_base);
 	context_switch(&prev->rsp, next->rsp);
 	c = this_cpu();
 	c->irq_off_depth = depth;
@@ -305,8 +360,7 @@ void task_reset_user_state(void)
 	fpu_init_state(&t->fpu);
 	fpu_restore(&t->fpu);
 	t->fs_base = 0;
-	arch_switch_to(stack_top(t), t->vs ? t->vs->pml4 : kernel_space.pml4,
-		       0);
+	arch_switch_to(stack_top(t), task_space(t), 0);
 	irq_pop_off();
 }
 
@@ -316,8 +370,7 @@ void task_set_vs(struct vm_space *vs)
 
 	irq_push_off();
 	t->vs = vs;
-	arch_switch_to(stack_top(t), vs ? vs->pml4 : kernel_space.pml4,
-		       t->fs_base);
+	arch_switch_to(stack_top(t), task_space(t), t->fs_base);
 	irq_pop_off();
 }
 
@@ -334,6 +387,11 @@ void task_interrupt(struct task *t)
 		make_runnable(t);
 	} else if (t->state != TASK_DEAD) {
 		t->interrupted = true;
+		/* Running elsewhere, perhaps in user mode for a while: an
+		 * IPI makes it pass through the kernel's way back to user
+		 * mode, which looks at its signals. */
+		if (t->state == TASK_RUNNING && t->cpu != this_cpu()->id)
+			smp_send_resched(t->cpu);
 	}
 	spin_unlock(&sched_lock);
 }
@@ -404,8 +462,7 @@ void task_set_fs_base(uint64_t base)
 
 	irq_push_off();
 	t->fs_base = base;
-	arch_switch_to(stack_top(t), t->vs ? t->vs->pml4 : kernel_space.pml4,
-		       base);
+	arch_switch_to(stack_top(t), task_space(t), base);
 	irq_pop_off();
 }
 
@@ -426,8 +483,7 @@ void sched_yield(void)
 	spin_lock(&sched_lock);
 	if (t != this_cpu()->idle_task) {
 		t->state = TASK_RUNNABLE;
-		queue_push(&run_queue, t);
-		stats.runnable++;
+		runqueue_add(t);
 	}
 	schedule_locked();
 	spin_unlock(&sched_lock);
@@ -498,7 +554,7 @@ void sched_tick(void)
 	spin_lock(&sched_lock);
 	/* Round robin between user tasks: one that was interrupted in user
 	 * mode gives way at the end of the tick (proc_return_to_user). */
-	if (run_queue.head)
+	if (!runqueue_empty(this_cpu()))
 		this_cpu()->need_resched = true;
 	for (t = timed_sleepers; t; t = next) {
 		next = t->timed_next;
@@ -514,20 +570,26 @@ void sched_tick(void)
 
 /* Runs when nothing else can: halts until an interrupt, which may have
  * woken a task, then lets it run. The check and the halt happen with
- * interrupts off until `sti; hlt`, so a wakeup is never missed. */
+ * interrupts off until `sti; hlt`, so a wakeup is never missed: a wakeup
+ * on another CPU that sees this CPU's bit in idle_cpus sends an IPI,
+ * which is held pending until the sti and then ends the hlt. */
 static void idle_loop(void *arg)
 {
-	for (;;) {
-		bool empty;
+	struct cpu *c = this_cpu();
+	uint32_t me = 1U << c->id;
 
+	(void)arg;
+	for (;;) {
 		irq_disable();
 		spin_lock(&sched_lock);
-		empty = run_queue.head == NULL;
-		spin_unlock(&sched_lock);
-		if (empty) {
+		if (runqueue_empty(c)) {
+			idle_cpus |= me;
+			spin_unlock(&sched_lock);
 			irq_enable_and_halt();
 			continue;
 		}
+		idle_cpus &= ~me;
+		spin_unlock(&sched_lock);
 		irq_enable();
 		sched_yield();
 	}
@@ -547,6 +609,29 @@ void sched_init(void)
 		panic("sched_init: no memory for the idle task");
 	c->idle_task->state = TASK_RUNNABLE;
 	ready = true;
+}
+
+uint64_t sched_add_cpu(struct cpu *c)
+{
+	char name[16];
+
+	ksnprintf(name, sizeof(name), "idle%u", c->id);
+	c->idle_task = task_new(name, idle_loop, NULL);
+	if (!c->idle_task)
+		return 0;
+	c->idle_task->cpu = c->id;
+	return stack_top(c->idle_task);
+}
+
+__noreturn void sched_run_idle(void)
+{
+	struct cpu *c = this_cpu();
+
+	c->idle_task->state = TASK_RUNNING;
+	c->task = c->idle_task;
+	irq_enable();
+	idle_loop(NULL);
+	panic("sched_run_idle: the idle loop returned");
 }
 
 bool sched_ready(void)

@@ -40,6 +40,12 @@ struct waitqueue {
  * Before this, sleep_on must not be called. */
 void sched_init(void);
 bool sched_ready(void);
+struct cpu;
+/* SMP boot (smp.c): make CPU c's idle task; the top of its stack, on
+ * which the CPU starts, or 0 when out of memory. */
+uint64_t sched_add_cpu(struct cpu *c);
+/* The starting CPU becomes its idle task, interrupts on, for good. */
+__noreturn void sched_run_idle(void);
 
 /* A new kernel task running fn(arg), runnable at once; NULL when out of
  * memory. When fn returns the task exits. */
