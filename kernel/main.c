@@ -118,6 +118,7 @@ void kmain(physaddr_t multiboot_info)
 	syscall_table_init();
 	multiboot2_parse(multiboot_info);
 	read_cmdline();
+	lockdep_init();
 
 	frames_init();
 	vm_init();

@@ -52,6 +52,9 @@ struct task {
 	uint64_t rsp;                 /* saved stack pointer when not running */
 	unsigned int cpu;             /* where it runs or last ran */
 	bool interrupted; /* task_interrupt came while it was not asleep */
+	/* No one will task_release it: once dead, the CPU frees it. Set
+	 * for kernel tasks (no owner) and by task_release. */
+	bool released;
 };
 
 void context_switch(uint64_t *old_rsp, uint64_t new_rsp); /* switch.S */
@@ -195,6 +198,15 @@ static uint64_t stack_top(const struct task *t)
 			: (uint64_t)boot_stack_top;
 }
 
+/* Right after a switch, still under the sched lock: a task that exited
+ * on this CPU is off it now. Its owner frees it (task_release) unless it
+ * was released already; then reap_dead does. */
+static void finish_switch(struct cpu *c)
+{
+	if (c->dead_task && !c->dead_task->released)
+		c->dead_task = NULL;
+}
+
 /* The running task has set its new state (and queued itself if it is
  * runnable): run the next one. Caller holds sched_lock and no other
  * spinlock; it still holds it when this returns, in the same task, once
@@ -232,6 +244,7 @@ static void schedule_locked(void)
 	arch_switch_to(stack_top(next), task_space(next), next->fs_base);
 	context_switch(&prev->rsp, next->rsp);
 	c = this_cpu();
+	finish_switch(c);
 	c->irq_off_depth = depth;
 	c->irq_were_enabled = were_enabled;
 }
@@ -258,6 +271,7 @@ static __noreturn void task_first_run(void)
 {
 	struct task *t = this_cpu()->task;
 
+	finish_switch(this_cpu());
 	spin_unlock(&sched_lock);
 	reap_dead();
 	irq_enable();
@@ -282,6 +296,7 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 	strlcpy(t->name, name, sizeof(t->name));
 	t->fn = fn;
 	t->arg = arg;
+	t->released = true;
 	/* The first context_switch into t pops six registers and returns
 	 * into task_start; above that a zero "return address" keeps the
 	 * stack aligned as for a call and ends backtraces. */
@@ -312,6 +327,7 @@ struct task *task_create_in(const char *name, struct vm_space *vs, void *owner,
 		return NULL;
 	t->vs = vs;
 	t->owner = owner;
+	t->released = owner == NULL;
 	fpu_init_state(&t->fpu);
 	return t;
 }
@@ -323,6 +339,21 @@ void task_discard(struct task *t)
 	spin_unlock(&sched_lock);
 	kstack_free(t->stack);
 	kfree(t);
+}
+
+void task_release(struct task *t)
+{
+	bool dead;
+
+	spin_lock(&sched_lock);
+	dead = t->state == TASK_DEAD;
+	if (!dead)
+		t->released = true;
+	spin_unlock(&sched_lock);
+	if (dead) {
+		kstack_free(t->stack);
+		kfree(t);
+	}
 }
 
 void task_start(struct task *t)

@@ -62,6 +62,11 @@ struct task *task_create_in(const char *name, struct vm_space *vs, void *owner,
 void task_start(struct task *t);
 /* Free a task made by task_create_in that never started. */
 void task_discard(struct task *t);
+/* The owner of t (a task_create_in with an owner) is done with it: free
+ * it now if it has exited (it is then off every CPU), or else as soon as
+ * it has. Until then t stays valid, whichever CPU it exits on, so that
+ * its owner can look at it (task_interrupt, task_state_char). */
+void task_release(struct task *t);
 /* fork: give t the running task's SSE registers and FS base. */
 void task_copy_user_state(struct task *t);
 void task_init_fs_base(struct task *t, uint64_t base);
