@@ -30,6 +30,17 @@ crash_test mm.heap_bad_pointer 5 cmdline=heapdebug=1 -- \
 crash_test mm.vm_fault_after_unmap 5 -- \
 	"page fault (#PF), vector 14" frame:ktest_mm_vm_fault_after_unmap
 
+# User memory in the kernel (kernel/mm/uvm_test.c): areas, faults, copy
+# on write and the page cache, on mms that are never loaded.
+boot uvm cmdline="ktest=uvm"
+for t in areas_split_and_merge_nothing demand_zero access_checks \
+	stack_grows_to_its_limit find_space_top_down cow_fork_refcounts \
+	fork_and_exit_return_every_frame shared_anonymous_stays_shared \
+	shared_file_mapping_is_coherent private_file_mapping_copies_on_write \
+	past_the_end_of_a_file exec_segment_bss_is_zero; do
+	ktest_pass "uvm.$t" 2
+done
+
 # User memory from user space: copy on write, demand paging, mmap and the
 # page cache, stack growth, running out of memory (user/tests).
 run_usertests user 240 t_cow t_mmap t_stack t_oom

@@ -21,8 +21,31 @@ need_re '^pid [0-9]+ \(kwrite\): page fault .* address 0xffffffff80000000: kille
 forbid 'KERNEL PANIC'
 test_end
 
+# /proc (kernel/fs/procfs_test.c, docs/procfs.md): the system's files, a
+# process's while it runs, and ESRCH and ENOENT once it is reaped.
+boot procfs disk="$pr_img" cmdline="ktest=procfs root=vda"
+ktest_pass procfs.system_files 5
+ktest_pass procfs.process_files 5
+
 # Processes from user space: fork, exec, wait, orphans, groups and
 # sessions, and the process limit, by the user test programs in /tests.
 run_usertests user 180 t_proc t_forkbomb
 usertest_pass t_proc 20
 usertest_pass t_forkbomb 10
+
+# SMAP and SMEP, on a CPU that has them (-cpu max): the kernel reading a
+# user page outside the user-copy routines, or running one, is a kernel
+# page fault (a protection violation on a present page), not a success.
+crash_test proc.smap_kernel_reads_user 5 cpu=max -- \
+	"page fault (#PF), vector 14" "protection violation" \
+	frame:ktest_proc_smap_kernel_reads_user
+crash_test proc.smep_kernel_runs_user 5 cpu=max -- \
+	"page fault (#PF), vector 14" "instruction fetch"
+
+# The user tests that check pointers and processes again on -cpu max,
+# with SMAP and SMEP on: every user copy must still work.
+run_usertests user_cpu_max 180 cpu=max t_efault t_proc t_signal t_files
+usertest_pass t_efault 5 t_efault@cpu_max
+usertest_pass t_proc 5 t_proc@cpu_max
+usertest_pass t_signal 5 t_signal@cpu_max
+usertest_pass t_files 5 t_files@cpu_max

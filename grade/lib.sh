@@ -807,25 +807,35 @@ shell_boot()
 	wait_for '$ ' 30
 }
 
-# run_usertests NAME SECONDS PROG...: boot to the shell, run
-# /tests/run-all PROG... (user/tests, docs/usertests.md), then poweroff,
-# all within SECONDS. usertest_pass grades each program.
+# run_usertests NAME SECONDS [boot option...] PROG...: boot to the shell,
+# run /tests/run-all PROG... (user/tests, docs/usertests.md), then
+# poweroff, all within SECONDS. Words with a = are boot options (cpu=max).
+# usertest_pass grades each program.
 run_usertests()
 {
 	_un=$1
 	_us=$2
 	shift 2
-	shell_boot "$_un" timeout="$_us" stall=60 &&
-		serial_send "/tests/run-all $*; poweroff\r"
+	_uo=
+	_up=
+	for _ua in "$@"; do
+		case $_ua in
+		*=*) _uo="$_uo $_ua" ;;
+		*) _up="$_up $_ua" ;;
+		esac
+	done
+	# shellcheck disable=SC2086 # the options are single words
+	shell_boot "$_un" timeout="$_us" stall=60 $_uo &&
+		serial_send "/tests/run-all$_up; poweroff\r"
 	boot_wait
 }
 
-# usertest_pass PROG POINTS: the last run_usertests printed "run-all: PASS
-# PROG"; if not, the failure shows the program's FAIL lines and how it
-# ended.
+# usertest_pass PROG POINTS [TEST]: the last run_usertests printed
+# "run-all: PASS PROG", graded as test TEST (default PROG); if not, the
+# failure shows the program's FAIL lines and how it ended.
 usertest_pass()
 {
-	test_start "$1" "$2"
+	test_start "${3:-$1}" "$2"
 	expect_end any
 	if ! need "run-all: PASS $1"; then
 		_why=$(P="$1" awk '

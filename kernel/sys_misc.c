@@ -7,6 +7,7 @@
 #include "fs/vfs.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
+#include "proc/sys_abi.h"
 
 #define NS_PER_SEC 1000000000ULL
 
@@ -24,20 +25,6 @@
 #define LINUX_REBOOT_CMD_RESTART2 0xa1b2c3d4U
 
 #define MOUNT_TARGETS_SIZE 4096 /* the mount points, NUL-separated */
-
-/* Linux's struct sysinfo on x86-64 (112 bytes). */
-struct linux_sysinfo {
-	int64_t uptime; /* seconds */
-	uint64_t loads[3];
-	uint64_t totalram, freeram, sharedram, bufferram;
-	uint64_t totalswap, freeswap;
-	uint16_t procs;
-	uint16_t pad;
-	uint32_t pad2;
-	uint64_t totalhigh, freehigh;
-	uint32_t mem_unit; /* the unit of the memory sizes, in bytes */
-	uint32_t pad3;
-};
 
 /* Memory in bytes (mem_unit 1); no load averages are computed (0). */
 static long sys_sysinfo(uaddr_t info)
@@ -110,9 +97,13 @@ static void sync_and_unmount(void)
 			t->len--;
 		target = t->buf + t->len;
 		err = vfs_unmount(target);
-		if (err < 0)
-			kprintf("reboot: %s stays mounted (error %d)\n", target,
-				err);
+		if (err == -EBUSY)
+			kprintf("reboot: %s is in use: written back, left "
+				"mounted\n",
+				target);
+		else if (err < 0)
+			kprintf("reboot: unmounting %s failed (error %d)\n",
+				target, err);
 	}
 	kfree(t);
 }

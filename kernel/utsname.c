@@ -6,7 +6,8 @@
 #include "lib/spinlock.h"
 #include "syscall.h"
 
-#define KESTREL_BUILD "#1 SMP " __DATE__ " " __TIME__
+/* When this file was compiled, as Linux gives its build. */
+#define KESTREL_BUILD "#1 " __DATE__ " " __TIME__
 
 static struct {
 	struct spinlock lock; /* "utsname": names */

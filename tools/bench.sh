@@ -110,4 +110,24 @@ if command -v mke2fs >/dev/null 2>&1; then
 else
 	echo "(no mke2fs: install e2fsprogs for the ext2 figures)"
 fi
+# User space (docs/processes.md): /bin/ubench in Kestrel, from the shell
+# on a copy of the root image, beside the same binary on this host.
+echo
+echo "User space: /bin/ubench (user/bin/ubench.c) in Kestrel, -m 512M -smp 1"
+echo "under TCG, heapdebug=0; beside the same static binary on this host"
+ub_img=$g_dir/ubench.img
+cp "$BUILD/root.img" "$ub_img"
+boot_start ubench serial_input disk="$ub_img" timeout=300 stall=120 \
+	cmdline="root=vda heapdebug=0" && wait_for '$ ' 30 &&
+	serial_send 'ubench; poweroff\r'
+boot_wait
+"$BUILD/user/bin/ubench" >"$g_dir/ubench.host" 2>&1
+printf '  %-22s %-24s %s\n' test Kestrel "this host (Linux)"
+sed -n 's/^ubench: //p' "$b_log" | tr -d '\r' | while IFS= read -r line; do
+	name=${line%%:*}
+	host=$(sed -n "s/^ubench: $name: //p" "$g_dir/ubench.host")
+	printf '  %-22s %-24s %s\n' "$name" "${line#*: }" "$host"
+done
+[ "$b_end" = poweroff ] || echo "  (run: $b_end_desc; log $b_log)"
+rm -f "$ub_img"
 echo "(figures, not a test: they depend on the machine and its load)"

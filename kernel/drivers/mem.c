@@ -149,8 +149,8 @@ SYSCALL(getrandom, sys_getrandom);
 
 /* ---- kmsg ------------------------------------------------------------------- */
 
-#define KMSG_PRIORITY 6     /* LOG_KERN | LOG_INFO: every record */
-#define KMSG_LINE_MAX 1024  /* a record as read; also the longest write */
+#define KMSG_PRIORITY 6           /* LOG_KERN | LOG_INFO: every record */
+#define KMSG_LINE_MAX 1024        /* a record as read; also the longest write */
 #define KMSG_POLL_NS 100000000ULL /* a blocked reader looks every 100 ms */
 
 /* Each open /dev/kmsg reads on from its own place. */
@@ -213,21 +213,19 @@ static int kmsg_wait(void)
 /* One record per read: -EINVAL if it does not fit (it is skipped, as
  * Linux does), -EPIPE once if records were lost to the ring, -EAGAIN at
  * the end with O_NONBLOCK. */
-static ssize_t kmsg_read(struct file *f, uint64_t ubuf, size_t n,
-			 uint64_t *pos)
+static ssize_t kmsg_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 {
 	struct kmsg_reader *r = f->private;
 	struct klog_record *rec = kmalloc(sizeof(*rec));
 	char *line = kmalloc(KMSG_LINE_MAX);
-	ssize_t err;
-	size_t len;
+	ssize_t err = rec && line ? 0 : -ENOMEM;
 
-	err = rec && line ? 0 : -ENOMEM;
 	while (!err && (err = klog_read(&r->seq, rec)) == -EAGAIN &&
 	       !(f->flags & O_NONBLOCK))
 		err = kmsg_wait();
 	if (!err) {
-		len = kmsg_format(rec, line);
+		size_t len = kmsg_format(rec, line);
+
 		if (len > n)
 			err = -EINVAL;
 		else
@@ -257,8 +255,8 @@ static ssize_t kmsg_write(struct file *f, uint64_t ubuf, size_t n,
 		return -EFAULT;
 	}
 	if (n && text[0] == '<') {
-		for (skip = 1; skip < n && text[skip] >= '0' &&
-			       text[skip] <= '9'; skip++)
+		for (skip = 1;
+		     skip < n && text[skip] >= '0' && text[skip] <= '9'; skip++)
 			;
 		skip = skip < n && text[skip] == '>' ? skip + 1 : 0;
 	}
@@ -312,10 +310,10 @@ static const struct file_operations kmsg_fops = {
 /* "<6>[seconds.micros] text\n", as Linux's syslog(2) gives a record. */
 static size_t syslog_format(const struct klog_record *rec, char *out)
 {
-	return (size_t)ksnprintf(out, SYSLOG_LINE_MAX, "<%d>[%5lu.%06lu] %.*s\n",
-				 KMSG_PRIORITY, rec->usec / 1000000,
-				 rec->usec % 1000000, (int)rec->len,
-				 rec->text);
+	return (size_t)ksnprintf(out, SYSLOG_LINE_MAX,
+				 "<%d>[%5lu.%06lu] %.*s\n", KMSG_PRIORITY,
+				 rec->usec / 1000000, rec->usec % 1000000,
+				 (int)rec->len, rec->text);
 }
 
 /* The bytes the records from seq on take, as syslog_format makes them. */
@@ -338,11 +336,12 @@ static long syslog_read_all(uaddr_t ubuf, size_t len)
 	struct klog_record *rec = kmalloc(sizeof(*rec));
 	char *line = kmalloc(SYSLOG_LINE_MAX);
 	uint64_t seq = klog_first_seq();
-	size_t total, done = 0;
+	size_t done = 0;
 	long err = rec && line ? 0 : -ENOMEM;
 
 	if (!err) {
-		total = syslog_bytes(seq, rec, line);
+		size_t total = syslog_bytes(seq, rec, line);
+
 		while (total > len && klog_read(&seq, rec) == 0)
 			total -= syslog_format(rec, line);
 	}
@@ -383,8 +382,8 @@ SYSCALL(syslog, sys_syslog);
 
 /* ---- registration -------------------------------------------------------------- */
 
-#define MEM_DEVICE(name_, minor_, mode_, fops_)                       \
-	{                                                             \
+#define MEM_DEVICE(name_, minor_, mode_, fops_)                         \
+	{                                                               \
 		.name = (name_), .major = MEM_MAJOR, .minor = (minor_), \
 		.mode = (mode_), .fops = (fops_),                       \
 	}

@@ -101,12 +101,13 @@ static void output(struct tty *tty, const char *s, size_t n)
  * ^?), except tab and newline. Caller holds tty->lock. */
 static void echo_char(struct tty *tty, char c)
 {
-	char caret[2] = { '^', (char)(c ^ 0x40) };
+	if (lflag(tty, ECHOCTL) && is_control(c) && c != '\t' && c != '\n') {
+		char caret[2] = { '^', (char)(c ^ 0x40) };
 
-	if (lflag(tty, ECHOCTL) && is_control(c) && c != '\t' && c != '\n')
 		output(tty, caret, 2);
-	else
+	} else {
 		output(tty, &c, 1);
+	}
 }
 
 /* ---- input ------------------------------------------------------------------ */
@@ -199,14 +200,17 @@ static void erase(struct tty *tty, int which)
 		while (edit_len(tty) &&
 		       is_blank(tty->buf[AT(tty->write_pos - 1)]))
 			erase_one(tty);
-	while (edit_len(tty) && (which == VKILL ||
-				 !is_blank(tty->buf[AT(tty->write_pos - 1)])))
+	while (edit_len(tty) &&
+	       (which == VKILL || !is_blank(tty->buf[AT(tty->write_pos - 1)])))
 		erase_one(tty);
 }
 
-/* A line is complete: readers may have it. */
+/* A line is complete: readers may have it. (Ordinary bytes leave the
+ * last slot free for this; only a full ring of lines drops it.) */
 static void end_line(struct tty *tty, char c, uint8_t mark)
 {
+	if (tty->write_pos - tty->read_pos >= TTY_BUF_SIZE)
+		return;
 	store(tty, c, MARK_DELIM | mark);
 	tty->canon_pos = tty->write_pos;
 	wake_up(&tty->readers);
@@ -222,16 +226,19 @@ static void reprint(struct tty *tty)
 		echo_char(tty, tty->buf[AT(p)]);
 }
 
-/* Canonical mode: editing characters and line ends. True if c was one. */
+/* Canonical mode: editing characters and line ends. True if c was one.
+ * Backspace (^H) erases too, whatever VERASE is: terminals send either it
+ * or DEL for the Backspace key (Linux erases only with VERASE). */
 static bool canonical_special(struct tty *tty, char c)
 {
 	bool iexten = lflag(tty, IEXTEN);
 
-	if (is_cc(tty, VERASE, c) || is_cc(tty, VKILL, c) ||
-	    (iexten && is_cc(tty, VWERASE, c))) {
-		erase(tty, is_cc(tty, VERASE, c)  ? VERASE
-			   : is_cc(tty, VKILL, c) ? VKILL
-						  : VWERASE);
+	if (is_cc(tty, VERASE, c) || c == '\b') {
+		erase(tty, VERASE);
+	} else if (is_cc(tty, VKILL, c)) {
+		erase(tty, VKILL);
+	} else if (iexten && is_cc(tty, VWERASE, c)) {
+		erase(tty, VWERASE);
 	} else if (iexten && is_cc(tty, VLNEXT, c)) {
 		tty->literal_next = true;
 		if (lflag(tty, ECHO) && lflag(tty, ECHOCTL))
@@ -297,9 +304,7 @@ static int receive_locked(struct tty *tty, char c)
 		c &= 0x7f;
 	if (tty->literal_next) {
 		tty->literal_next = false;
-		if (lflag(tty, ECHO) && lflag(tty, ECHOCTL))
-			output(tty, "\b", 1);
-		receive_plain(tty, c);
+		receive_plain(tty, c); /* its echo covers the "^" */
 		return 0;
 	}
 	sig = signal_char(tty, c);
@@ -373,9 +378,10 @@ static ssize_t read_canonical(struct tty *tty, char *buf, size_t n,
 			      bool nonblock)
 {
 	size_t done = 0;
-	int err;
 
 	while (tty->canon_pos == tty->read_pos) {
+		int err;
+
 		if (nonblock)
 			return -EAGAIN;
 		err = wait_input(tty, 0);
@@ -412,10 +418,10 @@ static ssize_t read_raw(struct tty *tty, char *buf, size_t n, bool nonblock)
 	uint64_t timer = tty->termios.c_cc[VTIME] * DECISECOND_NS;
 	uint64_t deadline = min == 0 && timer ? time_ns() + timer : 0;
 	size_t done = 0;
-	int err;
 
 	for (;;) {
 		size_t before = done;
+		int err;
 
 		while (done < n && tty->read_pos != tty->write_pos)
 			buf[done++] = tty->buf[AT(tty->read_pos++)];
@@ -485,14 +491,16 @@ struct tty *tty_alloc(const char *name,
 
 /* ---- termios ------------------------------------------------------------------ */
 
-/* TCSETS: switching canonical mode on makes the unread bytes the start
- * of the line being edited; switching it off makes the line being edited
- * readable. Caller holds tty->lock. */
-static void set_termios(struct tty *tty, const struct termios *t)
+void tty_set_termios(struct tty *tty, const struct termios *t, bool flush)
 {
-	bool was_canonical = lflag(tty, ICANON);
+	bool was_canonical;
+	struct termios new = *t; /* t may be &tty->termios */
 
-	tty->termios = *t;
+	spin_lock(&tty->lock);
+	if (flush)
+		flush_input(tty);
+	was_canonical = lflag(tty, ICANON);
+	tty->termios = new;
 	if (was_canonical && !lflag(tty, ICANON)) {
 		tty->canon_pos = tty->write_pos;
 	} else if (!was_canonical && lflag(tty, ICANON)) {
@@ -500,35 +508,43 @@ static void set_termios(struct tty *tty, const struct termios *t)
 		tty->canon_column = tty->column;
 	}
 	wake_up(&tty->readers); /* readers look again, in the new mode */
+	spin_unlock(&tty->lock);
+	poll_notify();
 }
 
 /* ---- sessions and the foreground process group ---------------------------------- */
 
 struct group_query {
-	int pgid, sid;    /* in: the group or session looked for */
-	bool found;       /* out: a live process is in it */
-	bool other_session; /* out: the group has one outside sid */
+	int pgid, sid;      /* in: the group, and the session */
+	bool found;         /* out: a live member (a live leader) */
+	bool other_session; /* out: a member of pgid outside sid */
 };
 
 static void match_group(struct proc *p, void *arg)
 {
 	struct group_query *q = arg;
 
-	if (p->state != PROC_ALIVE)
-		return;
-	if (q->pgid && p->pgid == q->pgid) {
+	if (p->state == PROC_ALIVE && p->pgid == q->pgid) {
 		q->found = true;
 		q->other_session |= p->sid != q->sid;
-	} else if (!q->pgid && p->sid == q->sid) {
-		q->found = true;
 	}
 }
 
-static bool session_alive(int sid)
+static void match_leader(struct proc *p, void *arg)
+{
+	struct group_query *q = arg;
+
+	if (p->state == PROC_ALIVE && p->pid == q->sid && p->sid == q->sid)
+		q->found = true;
+}
+
+/* A session keeps its terminal while its leader lives (Linux releases the
+ * terminal when the leader exits). */
+static bool session_leader_alive(int sid)
 {
 	struct group_query q = { .sid = sid };
 
-	proc_for_each(match_group, &q);
+	proc_for_each(match_leader, &q);
 	return q.found;
 }
 
@@ -543,15 +559,24 @@ static bool controls(struct tty *tty, const struct proc *p)
 	return yes;
 }
 
-/* The controlling terminal of session sid, or NULL. */
+/* The controlling terminal of session sid, or NULL. Takes ttys_lock,
+ * then each tty's lock. */
 static struct tty *tty_of_session(int sid)
 {
 	struct tty *t;
 
+	if (sid <= 0)
+		return NULL;
 	spin_lock(&ttys_lock);
-	for (t = ttys; t; t = t->next)
-		if (t->session == sid)
+	for (t = ttys; t; t = t->next) {
+		bool match;
+
+		spin_lock(&t->lock);
+		match = t->session == sid;
+		spin_unlock(&t->lock);
+		if (match)
 			break;
+	}
 	spin_unlock(&ttys_lock);
 	return t;
 }
@@ -574,14 +599,17 @@ static int acquire(struct tty *tty, struct proc *p, bool steal)
 		return 0;
 	if (tty_of_session(p->sid))
 		return -EPERM;
-	/* A session whose processes have all gone holds nothing. */
-	if (holder && !steal && session_alive(holder))
+	/* A session whose leader has gone holds nothing. */
+	if (holder && !steal && session_leader_alive(holder))
 		return -EPERM;
 	spin_lock(&tty->lock);
-	tty->session = p->sid;
-	tty->pgrp = p->pgid;
+	if (tty->session == holder) { /* nobody took it meanwhile */
+		tty->session = p->sid;
+		tty->pgrp = p->pgid;
+	}
+	holder = tty->session;
 	spin_unlock(&tty->lock);
-	return 0;
+	return holder == p->sid ? 0 : -EPERM;
 }
 
 /* TIOCSPGRP: the new foreground group must be alive and in the caller's
@@ -677,12 +705,7 @@ static long ioctl_termios(struct tty *tty, unsigned int cmd, uint64_t arg)
 	if (copy_from_user(&t, arg, sizeof(t)))
 		return -EFAULT;
 	/* TCSETSW waits for output to drain: it is written synchronously. */
-	spin_lock(&tty->lock);
-	if (cmd == TCSETSF)
-		flush_input(tty);
-	set_termios(tty, &t);
-	spin_unlock(&tty->lock);
-	poll_notify();
+	tty_set_termios(tty, &t, cmd == TCSETSF);
 	return 0;
 }
 
@@ -732,6 +755,19 @@ static long ioctl_job_control(struct tty *tty, unsigned int cmd, uint64_t arg)
 	return put_user(pgrp, arg) ? -EFAULT : 0;
 }
 
+/* TIOCSTI: as if the byte at arg had been typed (tests use it to type).
+ * Linux allows it on one's controlling terminal, or to root: everyone is
+ * root here. */
+static long simulate_input(struct tty *tty, uint64_t arg)
+{
+	char c;
+
+	if (get_user(c, arg))
+		return -EFAULT;
+	tty_receive(tty, c);
+	return 0;
+}
+
 static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 {
 	struct tty *tty = f->private;
@@ -752,6 +788,8 @@ static long tty_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		return ioctl_job_control(tty, cmd, arg);
 	case FIONREAD:
 		return put_user((int)tty_readable(tty), arg) ? -EFAULT : 0;
+	case TIOCSTI:
+		return simulate_input(tty, arg);
 	case TIOCOUTQ: /* output is written synchronously: nothing queued */
 		return put_user((int)0, arg) ? -EFAULT : 0;
 	case TCFLSH:

@@ -100,6 +100,7 @@ struct winsize {
 #define TIOCGPGRP 0x540F
 #define TIOCSPGRP 0x5410
 #define TIOCOUTQ 0x5411
+#define TIOCSTI 0x5412
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD 0x541B
@@ -109,17 +110,18 @@ struct winsize {
 #define TCOFLUSH 1
 #define TCIOFLUSH 2
 
+/* Linux's default control characters (INIT_C_CC): ^C ^\ DEL ^U ^D, TIME 0,
+ * MIN 1, -, ^Q ^S ^Z, -, ^R ^O ^W ^V. */
+#define TTY_STD_CC "\003\034\177\025\004\0\1\0\021\023\032\0\022\017\027\026"
+
 /* Linux's defaults (tty_std_termios): cooked, echoing, signals on. */
-#define TTY_STD_TERMIOS                                                      \
-	{                                                                    \
-		.c_iflag = ICRNL, .c_oflag = OPOST | ONLCR,                  \
-		.c_cflag = B38400 | CS8 | CREAD | HUPCL,                     \
-		.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL |   \
-			   ECHOKE | IEXTEN,                                  \
-		/* ^C ^\ DEL ^U ^D, time 0, min 1, -, ^Q ^S ^Z, -, ^R ^O ^W  \
-		 * ^V */                                                     \
-		.c_cc = "\003\034\177\025\004\0\1\0\021\023\032\0\022\017\027" \
-			"\026",                                              \
+#define TTY_STD_TERMIOS                                                     \
+	{                                                                   \
+		.c_iflag = ICRNL, .c_oflag = OPOST | ONLCR,                 \
+		.c_cflag = B38400 | CS8 | CREAD | HUPCL,                    \
+		.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | \
+			   ECHOKE | IEXTEN,                                 \
+		.c_cc = TTY_STD_CC,                                         \
 	}
 
 #define TTY_BUF_SIZE 4096 /* bytes of input waiting to be read */
@@ -184,6 +186,10 @@ void tty_receive(struct tty *tty, char c);
 ssize_t tty_read(struct tty *tty, char *buf, size_t n, bool nonblock);
 /* Write from kernel memory with output processing: bytes written. */
 ssize_t tty_write(struct tty *tty, const char *buf, size_t n);
+/* TCSETS (TCSETSF with flush: the unread input is thrown away first).
+ * Turning ICANON on makes the unread bytes the start of the line being
+ * edited; turning it off makes the line being edited readable. */
+void tty_set_termios(struct tty *tty, const struct termios *t, bool flush);
 /* The bytes a read would find now (FIONREAD). */
 unsigned int tty_readable(struct tty *tty);
 

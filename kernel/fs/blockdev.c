@@ -22,13 +22,14 @@
 #define RAMDISK_MAJOR 1
 #define BLOCK_EXT_MAJOR 259
 
-
 struct numbering {
 	const struct block_device *dev; /* in */
 	unsigned int index;             /* out: dev's place in the registry */
 	bool found;
 };
 
+/* A block_for_each callback: dev cannot be const. */
+// cppcheck-suppress constParameter
 static void count_until(struct block_device *dev, void *arg)
 {
 	struct numbering *n = arg;
@@ -42,8 +43,6 @@ static void count_until(struct block_device *dev, void *arg)
 uint64_t blockdev_number(const struct block_device *dev)
 {
 	struct numbering n = { .dev = dev };
-	const char *end;
-	unsigned long num;
 
 	if (strncmp(dev->name, "vd", 2) == 0 && dev->name[2] >= 'a' &&
 	    dev->name[2] <= 'z' && dev->name[3] == '\0')
@@ -51,7 +50,8 @@ uint64_t blockdev_number(const struct block_device *dev)
 				(uint32_t)(dev->name[2] - 'a') *
 					VIRTIO_BLK_MINORS);
 	if (strncmp(dev->name, "ram", 3) == 0) {
-		num = kstrtoul(dev->name + 3, &end, 10);
+		const char *end;
+		unsigned long num = kstrtoul(dev->name + 3, &end, 10);
 		if (end != dev->name + 3 && *end == '\0')
 			return dev_make(RAMDISK_MAJOR, (uint32_t)num);
 	}

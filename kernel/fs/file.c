@@ -6,9 +6,10 @@
  * exactly what it transferred. The inode's own lock is taken inside the
  * file's, around each call into the file system.
  *
- * Also here: open with Linux's checks in Linux's order, truncate, and
+ * Also here: open with Linux's checks in Linux's order (a device node
+ * is handed to its driver by device_open, fs/chardev.h), truncate, and
  * getdents64, which turns a file system's readdir into struct
- * linux_dirent64 records. docs/vfs.md.
+ * linux_dirent64 records. docs/vfs.md, docs/devices.md.
  */
 #include "fs/chardev.h"
 #include "fs/vfs_internal.h"

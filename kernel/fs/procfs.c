@@ -488,6 +488,7 @@ static const struct inode_operations procfs_self_ops = {
 
 /* ---- mounting ------------------------------------------------------------ */
 
+// cppcheck-suppress constParameter
 static int procfs_mount(struct block_device *dev, bool read_only,
 			struct super_block **out)
 {
@@ -500,6 +501,7 @@ static int procfs_mount(struct block_device *dev, bool read_only,
 		return -ENOMEM;
 	sb->ops = &procfs_super_ops;
 	sb->root_ino = PROCFS_ROOT_INO;
+	sb->no_mmap = true;
 	*out = sb;
 	return 0;
 }

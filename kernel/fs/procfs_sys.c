@@ -99,6 +99,13 @@ int procfs_uptime(struct pbuf *b)
 	return 0;
 }
 
+/* Tasks running or waiting to: the queued ones, and the one running on
+ * the CPU (the reader; one CPU runs). */
+static unsigned int running(const struct sched_stats *st)
+{
+	return st->runnable + 1;
+}
+
 /* The last pid made is not kept; the largest pid alive stands in. */
 static void largest_pid(struct proc *p, void *arg)
 {
@@ -108,8 +115,8 @@ static void largest_pid(struct proc *p, void *arg)
 		*max = p->pid;
 }
 
-/* No load averages are computed: 0.00 each; then runnable/total
- * tasks and a recent pid, as Linux. */
+/* No load averages are computed: 0.00 each; then running or runnable /
+ * all tasks, and a recent pid, as Linux. */
 int procfs_loadavg(struct pbuf *b)
 {
 	struct sched_stats st;
@@ -148,7 +155,7 @@ int procfs_stat(struct pbuf *b)
 		(unsigned long long)st.switches,
 		(unsigned long long)((time_realtime_ns() - up) / NS_PER_SEC),
 		(unsigned long long)counts.forks);
-	pbuf_printf(b, "procs_running %u\nprocs_blocked 0\n", st.runnable);
+	pbuf_printf(b, "procs_running %u\nprocs_blocked 0\n", running(&st));
 	return 0;
 }
 

@@ -157,13 +157,18 @@ struct super_operations {
 };
 
 /* The file system's mount fills ops, root_ino and fs_private, and may set
- * read_only; the VFS then sets type, dev, dev_id and rename_lock. */
+ * read_only and no_mmap; the VFS then sets type, dev, dev_id and
+ * rename_lock. */
 struct super_block {
 	struct block_device *dev; /* NULL for memory file systems */
 	const struct super_operations *ops;
 	const struct file_system_type *type;
 	uint64_t root_ino;
 	bool read_only;
+	/* Its files' contents are made when read (procfs): mmap of one is
+	 * -ENODEV, as on Linux (a page cache copy would be stale, and a
+	 * fault on /proc/self/maps would wait on its own mm's lock). */
+	bool no_mmap;
 	uint64_t dev_id; /* st_dev of its files */
 	/* Held across a whole rename, so two cannot cross (as Linux's
 	 * s_vfs_rename_mutex). */

@@ -101,12 +101,13 @@ void random_mix(const void *buf, size_t n)
 /* At most CHUNK bytes of the stream, then a new key. */
 static void generate(uint8_t *out, size_t n)
 {
-	uint8_t block[CHACHA20_BLOCK];
-	uint64_t tsc = rdtsc();
+	uint8_t block[CHACHA20_BLOCK], tsc[sizeof(uint64_t)];
+	uint64_t now = rdtsc();
 	uint32_t counter = 0;
 
+	memcpy(tsc, &now, sizeof(tsc));
 	spin_lock(&random_lock);
-	absorb((const uint8_t *)&tsc, sizeof(tsc));
+	absorb(tsc, sizeof(tsc));
 	for (size_t done = 0; done < n; done += CHACHA20_BLOCK) {
 		chacha20_block(key, counter++, stream_nonce, block);
 		memcpy(out + done, block, MIN(n - done, sizeof(block)));
@@ -131,9 +132,11 @@ static bool rdrand64(uint64_t *v, bool seed)
 		bool ok;
 
 		if (seed)
-			asm volatile("rdseed %0; setc %1" : "=r"(*v), "=qm"(ok));
+			asm volatile("rdseed %0; setc %1"
+				     : "=r"(*v), "=qm"(ok));
 		else
-			asm volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
+			asm volatile("rdrand %0; setc %1"
+				     : "=r"(*v), "=qm"(ok));
 		if (ok)
 			return true;
 	}

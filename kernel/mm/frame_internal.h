@@ -45,10 +45,10 @@ struct frame {
 		};
 		uint32_t refcount; /* user page: mappings + page cache */
 	};
-	uint8_t order;        /* of the block this frame heads */
-	uint8_t flags;        /* FRAME_FREE, FRAME_ALLOCATED (frames lock) */
-	uint8_t owner;        /* FRAME_OWNER_* (the owner's) */
-	uint8_t slab_class;   /* slab page: index of its size class */
+	uint8_t order;      /* of the block this frame heads */
+	uint8_t flags;      /* FRAME_FREE, FRAME_ALLOCATED (frames lock) */
+	uint8_t owner;      /* FRAME_OWNER_* (the owner's) */
+	uint8_t slab_class; /* slab page: index of its size class */
 };
 
 /* Lists of blocks linked through their first frames' entries: head is

@@ -39,27 +39,42 @@ static bool user_range(uint64_t addr, uint64_t len, uint64_t *end)
 
 /* ---- brk ------------------------------------------------------------------ */
 
-/* Move the end of the heap to brk: the heap area grows (if nothing is
- * mapped in the way) or shrinks. Linux's rule: the new break, or the old
- * one if it cannot move. */
+/* The heap area that ends at end and can simply grow (anonymous,
+ * private, read-write), or NULL. Caller holds mm->lock. */
+static struct vma *heap_ending_at(struct mm *mm, uint64_t end)
+{
+	struct vma *v = end > mm->brk_start ? vma_find(mm, end - 1) : NULL;
+
+	if (v && v->end == end && !v->file && !(v->flags & VMA_SHARED) &&
+	    v->prot == (PROT_READ | PROT_WRITE))
+		return v;
+	return NULL;
+}
+
+/* Move the end of the heap to brk: [brk_start, brk) grows (if nothing
+ * is mapped in the way) or shrinks. The heap need not be one area: a
+ * program may map over part of it (musl's malloc puts a guard page
+ * there), so growing extends the area that ends at the old break, or
+ * adds one. Linux's rule: the new break, or the old one if it cannot
+ * move. */
 static long sys_brk(uint64_t brk)
 {
 	struct mm *mm = current_mm();
-	struct vma *heap;
 	uint64_t old_end, new_end;
+	struct vma *heap;
 
 	sleep_lock(&mm->lock);
 	old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
 	new_end = ALIGN_UP(brk, PAGE_SIZE);
-	if (brk < mm->brk_start || brk >= USER_TOP)
+	if (brk < mm->brk_start || brk >= USER_TOP - STACK_GUARD_GAP)
 		goto out;
-	heap = vma_heap(mm);
 	if (new_end > old_end) {
 		if (mm_range_used(mm, old_end, new_end + STACK_GUARD_GAP))
 			goto out;
+		heap = heap_ending_at(mm, old_end);
 		if (heap)
 			heap->end = new_end;
-		else if (mm_map_locked(mm, mm->brk_start, new_end,
+		else if (mm_map_locked(mm, old_end, new_end,
 				       PROT_READ | PROT_WRITE, 0, NULL, 0, 0))
 			goto out;
 	} else if (new_end < old_end) {
@@ -79,8 +94,9 @@ SYSCALL(brk, sys_brk);
 /* Linux's checks of mapping the open file f: -EACCES, -ENODEV. */
 static int may_map_file(struct file *f, int prot, int flags)
 {
-	if (f->fops || !f->inode || !S_ISREG(f->inode->mode))
-		return -ENODEV; /* devices, pipes, directories */
+	if (f->fops || !f->inode || !S_ISREG(f->inode->mode) ||
+	    f->inode->sb->no_mmap)
+		return -ENODEV; /* devices, pipes, directories, /proc */
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
@@ -251,7 +267,8 @@ static long sys_msync(uint64_t addr, uint64_t len, uint64_t flags)
 	uint64_t end;
 	long err;
 
-	if ((addr & PAGE_MASK) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	if ((addr & PAGE_MASK) ||
+	    (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
 	if (!user_range(addr, len, &end))

@@ -26,9 +26,9 @@
 /* One cached page. */
 struct cached_page {
 	struct inode *inode;
-	uint64_t index;            /* file offset / PAGE_SIZE */
-	physaddr_t pa;             /* a user page; the cache holds a reference */
-	bool dirty;                /* written through a mapping since the
+	uint64_t index; /* file offset / PAGE_SIZE */
+	physaddr_t pa;  /* a user page; the cache holds a reference */
+	bool dirty;     /* written through a mapping since the
 				    * last write back */
 	struct cached_page *hash_next; /* in cache.pages[] */
 	struct cached_page *file_next; /* in its cached_file's list */
@@ -43,8 +43,8 @@ struct cached_file {
 
 static struct {
 	/* "pagecache": the hash chains, the lists, every dirty flag and the
-	 * count. Taken under vm_space locks (pagecache_mark_dirty); takes
-	 * nothing itself. */
+	 * count. Taken under vm_space locks (pagecache_mark_dirty) and
+	 * icache (pagecache_dirty); takes no other lock. */
 	struct spinlock lock;
 	struct cached_page *pages[PAGECACHE_BUCKETS];
 	struct cached_file *files[PAGECACHE_BUCKETS];
@@ -160,8 +160,7 @@ static void insert_page(struct inode *ip, uint64_t index, physaddr_t pa,
 	spin_unlock(&cache.lock);
 }
 
-int pagecache_get(struct inode *ip, uint64_t index, physaddr_t *pa,
-		  bool *major)
+int pagecache_get(struct inode *ip, uint64_t index, physaddr_t *pa, bool *major)
 {
 	struct cached_page *page = NULL, *p;
 	struct cached_file *file = NULL;
@@ -261,8 +260,7 @@ void pagecache_read(struct inode *ip, void *buf, size_t n, uint64_t off)
 	for_each_overlap(ip, n, off, copy_from_page, buf);
 }
 
-void pagecache_write(struct inode *ip, const void *buf, size_t n,
-		     uint64_t off)
+void pagecache_write(struct inode *ip, const void *buf, size_t n, uint64_t off)
 {
 	assert(sleep_held(&ip->lock));
 	for_each_overlap(ip, n, off, copy_to_page, (void *)buf);

@@ -34,8 +34,7 @@ void pagecache_mark_dirty(struct inode *ip, uint64_t index);
 void pagecache_read(struct inode *ip, void *buf, size_t n, uint64_t off);
 /* buf was just written at off through the file system: the same bytes
  * into the cached pages. */
-void pagecache_write(struct inode *ip, const void *buf, size_t n,
-		     uint64_t off);
+void pagecache_write(struct inode *ip, const void *buf, size_t n, uint64_t off);
 /* The file was truncated to size: drop the pages wholly past it, zero
  * the tail of the page it ends in. */
 void pagecache_truncate(struct inode *ip, uint64_t size);

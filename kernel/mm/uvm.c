@@ -19,7 +19,7 @@
  * mm->lock (a sleep lock: faults read files) serializes everything that
  * reads or changes the areas or the user half of the page table. Lock
  * order: mm->lock, then an inode's lock (page cache reads and write
- * backs), then the vm_space and pagecache spinlocks, then frames.
+ * backs), then the vm_space spinlock, then pagecache (docs/locking.md).
  * docs/memory.md, "User memory", has the pictures.
  */
 #include "mm/uvm_internal.h"
@@ -81,14 +81,6 @@ struct vma *vma_find(struct mm *mm, uint64_t addr)
 	return NULL;
 }
 
-struct vma *vma_heap(struct mm *mm)
-{
-	for (struct vma *v = mm->vmas; v; v = v->next)
-		if (v->start == mm->brk_start && !v->file)
-			return v;
-	return NULL;
-}
-
 bool mm_range_used(struct mm *mm, uint64_t start, uint64_t end)
 {
 	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
@@ -121,20 +113,47 @@ static void vma_insert(struct mm *mm, struct vma *v)
 }
 
 int mm_map_locked(struct mm *mm, uint64_t start, uint64_t end, int prot,
-		  int flags, struct file *f, uint64_t offset,
-		  uint64_t file_end)
+		  int flags, struct file *f, uint64_t offset, uint64_t file_end)
 {
 	struct vma *v = kzalloc(sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
-	*v = (struct vma){ .start = start, .end = end, .prot = prot,
-			   .flags = flags, .file = f, .offset = offset,
+	*v = (struct vma){ .start = start,
+			   .end = end,
+			   .prot = prot,
+			   .flags = flags,
+			   .file = f,
+			   .offset = offset,
 			   .file_end = file_end };
 	if (f)
 		vfs_file_ref(f);
 	vma_insert(mm, v);
 	return 0;
+}
+
+/* A copy of name for another area (NULL if there is none, or no memory:
+ * the area is then shown without a name). */
+static char *copy_name(const char *name)
+{
+	size_t len = name ? strlen(name) + 1 : 0;
+	char *copy = len ? kmalloc(len) : NULL;
+
+	if (copy)
+		memcpy(copy, name, len);
+	return copy;
+}
+
+void mm_name_file(struct mm *mm, struct file *f, const char *path)
+{
+	sleep_lock(&mm->lock);
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		if (v->file != f)
+			continue;
+		kfree(v->name);
+		v->name = copy_name(path);
+	}
+	sleep_unlock(&mm->lock);
 }
 
 /* Cut v in two at addr (v->start < addr < v->end): v keeps the lower
@@ -147,6 +166,7 @@ static int vma_split(struct vma *v, uint64_t addr)
 		return -ENOMEM;
 	*upper = *v;
 	upper->start = addr;
+	upper->name = copy_name(v->name);
 	if (v->file) {
 		upper->offset += addr - v->start;
 		vfs_file_ref(v->file);
@@ -192,8 +212,7 @@ static void mark_dirty(void *arg, uintptr_t va)
 
 /* Write back the pages of the shared file area v in [start, end) that
  * this address space wrote. */
-static int vma_sync(struct mm *mm, struct vma *v, uint64_t start,
-		    uint64_t end)
+static int vma_sync(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 {
 	struct inode *ip = v->file->inode;
 	int err;
@@ -215,6 +234,7 @@ static void vma_release(struct mm *mm, struct vma *v)
 	mm_tlb_flush(mm, v->start, v->end);
 	if (v->file)
 		vfs_close(v->file);
+	kfree(v->name);
 	kfree(v);
 }
 
@@ -367,8 +387,7 @@ static bool access_ok(const struct vma *v, uint64_t error)
 }
 
 /* Map the page pa (its reference passes on) at va. */
-static int install(struct mm *mm, uint64_t va, physaddr_t pa,
-		   unsigned int prot)
+static int install(struct mm *mm, uint64_t va, physaddr_t pa, unsigned int prot)
 {
 	physaddr_t old;
 	int err = vm_user_set(&mm->vs, va, pa, prot, &old);
@@ -400,11 +419,10 @@ static physaddr_t new_page(physaddr_t src, size_t len)
 }
 
 /* Fill the unmapped page va of file area v. */
-static int fill_from_file(struct mm *mm, struct vma *v, uint64_t va,
-			  bool write)
+static int fill_from_file(struct mm *mm, struct vma *v, uint64_t va, bool write)
 {
 	unsigned int prot = vma_pte_prot(v);
-	physaddr_t cached, pa;
+	physaddr_t cached;
 	bool major;
 	int err;
 
@@ -420,7 +438,9 @@ static int fill_from_file(struct mm *mm, struct vma *v, uint64_t va,
 	if (va + PAGE_SIZE > v->file_end || (write && (prot & VM_WRITE))) {
 		/* A private copy: written to, or the file's bytes end in
 		 * this page (exec: the rest is bss). */
-		pa = new_page(cached, MIN(PAGE_SIZE, v->file_end - va));
+		physaddr_t pa =
+			new_page(cached, MIN(PAGE_SIZE, v->file_end - va));
+
 		frame_unref(cached);
 		return pa ? install(mm, va, pa, prot) : -ENOMEM;
 	}
@@ -567,6 +587,7 @@ static int fork_areas(struct mm *dst, struct mm *src)
 			return -ENOMEM;
 		*copy = *v;
 		copy->next = NULL;
+		copy->name = copy_name(v->name);
 		if (copy->file)
 			vfs_file_ref(copy->file);
 		*tail = copy;
@@ -620,21 +641,21 @@ void mm_put(struct mm *mm)
 
 /* ---- for /proc ------------------------------------------------------------ */
 
-/* The name /proc/PID/maps gives an area with no file. */
+/* The name /proc/PID/maps gives an area. */
 static const char *area_name(struct mm *mm, const struct vma *v)
 {
 	if (v->file)
-		return "";
+		return v->name ? v->name : "";
 	if (v->end == mm->stack_top)
 		return "[stack]";
-	if (v->start == mm->brk_start && v->start < v->end)
+	if (v->start >= mm->brk_start && v->end <= ALIGN_UP(mm->brk, PAGE_SIZE))
 		return "[heap]";
 	return "";
 }
 
 /* Linux's format: start-end perms offset major:minor inode, then the
- * name padded to column 73. File names are not kept, so a file area
- * shows only its device and inode. */
+ * name padded to column 73: a file's path if exec named it, [heap] or
+ * [stack]. */
 static int format_area(char *buf, size_t size, struct mm *mm,
 		       const struct vma *v)
 {
@@ -648,8 +669,8 @@ static int format_area(char *buf, size_t size, struct mm *mm,
 		      v->prot & PROT_WRITE ? 'w' : '-',
 		      v->prot & PROT_EXEC ? 'x' : '-',
 		      v->flags & VMA_SHARED ? 's' : 'p', ip ? v->offset : 0,
-		      (dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00),
-		      ip ? ip->ino : 0);
+		      (dev >> 8) & 0xfff,
+		      (dev & 0xff) | ((dev >> 12) & 0xfff00), ip ? ip->ino : 0);
 	if (*name)
 		n += ksnprintf(buf + MIN((size_t)n, size),
 			       size - MIN((size_t)n, size), "%*s%s",

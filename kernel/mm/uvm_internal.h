@@ -9,8 +9,9 @@
 #include "mm/uvm.h"
 #include <kestrel/mman.h>
 
-#define VMA_SHARED 0x1 /* MAP_SHARED: writes go to the file, or to every
-			* process sharing the memory after fork */
+/* vma.flags: MAP_SHARED, so writes go to the file, or to every process
+ * sharing the memory after fork. */
+#define VMA_SHARED 0x1
 
 /* Nothing is mapped below this (Linux's default vm.mmap_min_addr), so a
  * NULL pointer with a small offset always faults. */
@@ -36,6 +37,8 @@ struct vma {
 	 * size); from there on the area reads as zeros (bss). UINT64_MAX
 	 * for mmap, where the file's own end gives SIGBUS instead. */
 	uint64_t file_end;
+	char *name; /* the file's path for /proc/PID/maps (mm_name_file), a
+		     * copy of its own (kmalloc), or NULL */
 	struct vma *next;
 };
 
@@ -43,8 +46,6 @@ struct vma {
 
 /* The area containing addr, or NULL. */
 struct vma *vma_find(struct mm *mm, uint64_t addr);
-/* The heap (the area that starts at brk_start), or NULL. */
-struct vma *vma_heap(struct mm *mm);
 /* Is any of [start, end) mapped? */
 bool mm_range_used(struct mm *mm, uint64_t start, uint64_t end);
 /* Is all of [start, end) mapped? */

@@ -444,8 +444,8 @@ KTEST(uvm, exec_segment_bss_is_zero)
 
 	KT_ASSERT(f && mm, "set-up failed");
 	/* File bytes for 1.5 pages, then bss to the end of page 3. */
-	KT_ASSERT_EQ(mm_map_fixed(mm, BASE, PAGES(3), PROT_READ | PROT_WRITE,
-				  f, 0, PAGES(1) + 2048),
+	KT_ASSERT_EQ(mm_map_fixed(mm, BASE, PAGES(3), PROT_READ | PROT_WRITE, f,
+				  0, PAGES(1) + 2048),
 		     0);
 	KT_ASSERT_EQ(peek(mm, BASE + PAGES(1) + 2047), 'a');
 	KT_ASSERT_EQ(peek(mm, BASE + PAGES(1) + 2048), 0);

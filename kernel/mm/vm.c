@@ -380,7 +380,6 @@ static int user_leaves(struct vm_space *vs, uintptr_t start, uintptr_t end,
 	while (va < end) {
 		uint64_t *table = phys_to_virt(vs->pml4), *e;
 		unsigned int s;
-		int err;
 
 		for (s = PML4_SHIFT; s > PT_SHIFT; s -= PT_INDEX_BITS) {
 			uint64_t up = table[pt_index(va, s)];
@@ -395,7 +394,8 @@ static int user_leaves(struct vm_space *vs, uintptr_t start, uintptr_t end,
 		}
 		e = &table[pt_index(va, PT_SHIFT)];
 		if (*e & PTE_PRESENT) {
-			err = fn(e, va, arg);
+			int err = fn(e, va, arg);
+
 			if (err)
 				return err;
 		}
@@ -414,7 +414,7 @@ int vm_user_set(struct vm_space *vs, uintptr_t va, physaddr_t pa,
 	spin_lock(&vs->lock);
 	e = entry_walk(vs, va, &shift, true);
 	if (e) {
-		*old = *e & PTE_PRESENT ? *e & PTE_ADDR : 0;
+		*old = (*e & PTE_PRESENT) ? *e & PTE_ADDR : 0;
 		*e = pa | leaf_flags(va, prot);
 	}
 	spin_unlock(&vs->lock);

@@ -206,8 +206,8 @@ static int push(struct mm *mm, uint64_t *sp, const void *src, size_t len,
 
 /* Push the strings of v (n of them) below *sp, recording their user
  * addresses in addrs. */
-static int push_strings(struct mm *mm, uint64_t *sp, char *const v[],
-			size_t n, uint64_t *addrs)
+static int push_strings(struct mm *mm, uint64_t *sp, char *const v[], size_t n,
+			uint64_t *addrs)
 {
 	int err = 0;
 
@@ -301,8 +301,8 @@ static void set_stack_limit(struct mm *mm)
 	uint64_t limit = p ? p->rlim[RLIMIT_STACK].cur : 0;
 
 	if (limit >= PAGE_SIZE)
-		mm->stack_limit = MIN(ALIGN_DOWN(limit, PAGE_SIZE),
-				      mm->stack_top / 2);
+		mm->stack_limit =
+			MIN(ALIGN_DOWN(limit, PAGE_SIZE), mm->stack_top / 2);
 }
 
 /* Load the ELF executable f (its header eh already read) into mm. */
@@ -332,6 +332,8 @@ static int load_elf(struct mm *mm, struct file *f, const char *path,
 	}
 	if (!err && end == 0)
 		err = not_executable(path, "no loadable segment");
+	if (!err)
+		mm_name_file(mm, f, path);
 	if (!err) {
 		mm->brk_start = mm->brk = ALIGN_UP(end, PAGE_SIZE);
 		set_stack_limit(mm);
@@ -360,8 +362,8 @@ static bool is_blank(char c)
  * line holds the first bytes of the file, NUL-terminated.
  */
 static int load_script(struct mm *mm, const char *path, char *line,
-		       char *const argv[], char *const envp[],
-		       uint64_t *entry, uint64_t *user_rsp, int depth)
+		       char *const argv[], char *const envp[], uint64_t *entry,
+		       uint64_t *user_rsp, int depth)
 {
 	char *interp, *arg, *nl = strchr(line, '\n'), *end;
 	char **args;
@@ -413,7 +415,7 @@ static int load(struct mm *mm, const char *path, char *const argv[],
 	union {
 		struct elf64_ehdr eh;
 		char line[SCRIPT_LINE_MAX + 1];
-	} *head;
+	} * head;
 	struct file *f;
 	ssize_t got;
 	int err;

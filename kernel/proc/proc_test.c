@@ -154,3 +154,40 @@ KTEST(proc, not_programs)
 	KT_ASSERT_EQ(run("/etc/motd"), -EACCES);
 	KT_ASSERT_EQ(run("/bin"), -EACCES);
 }
+
+/* SMAP (on -cpu max): the kernel touching a user page outside the
+ * user-copy routines is a kernel fault, reported as such; and SMEP: the
+ * kernel can never run a user page. Both from a kernel task that loads an
+ * address space with one user page mapped. */
+static volatile uint8_t *map_user_page(uint64_t va, unsigned int prot)
+{
+	struct mm *mm = mm_create();
+	physaddr_t pa = frame_alloc_user();
+
+	if (!mm || !pa || vm_map(&mm->vs, va, pa, PAGE_SIZE, VM_USER | prot))
+		return NULL;
+	memset(phys_to_virt(pa), 0xc3, PAGE_SIZE); /* ret, ret, ... */
+	task_set_vs(&mm->vs);
+	return (volatile uint8_t *)va;
+}
+
+KTEST_CRASH(proc, smap_kernel_reads_user)
+{
+	volatile uint8_t *p = map_user_page(0x400000, VM_WRITE);
+
+	KT_ASSERT(p != NULL, "no memory for the test page");
+	kprintf("smap: %s; reading user address %p from the kernel\n",
+		cpu_has_smap ? "on" : "off (this CPU lacks it)", p);
+	kprintf("smap: read %#x: not stopped\n", *p);
+}
+
+KTEST_CRASH(proc, smep_kernel_runs_user)
+{
+	volatile uint8_t *p = map_user_page(0x400000, VM_EXEC);
+	void (*fn)(void) = (void (*)(void))(uintptr_t)p;
+
+	KT_ASSERT(p != NULL, "no memory for the test page");
+	kprintf("smep: calling user address %p from the kernel\n", p);
+	fn();
+	kprintf("smep: the call returned: not stopped\n");
+}

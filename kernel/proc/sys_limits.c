@@ -12,6 +12,7 @@
  */
 #include "fs/fdtable.h"
 #include "proc/proc.h"
+#include "proc/sys_abi.h"
 
 #define RUSAGE_SELF 0
 #define RUSAGE_CHILDREN (-1)
@@ -88,21 +89,6 @@ static long sys_setrlimit(uint64_t resource, uaddr_t rlim)
 SYSCALL(setrlimit, sys_setrlimit);
 
 /* ---- usage --------------------------------------------------------------- */
-
-struct linux_timeval {
-	int64_t sec;
-	int64_t usec;
-};
-
-/* Linux's struct rusage: two timevals and fourteen longs. */
-struct linux_rusage {
-	struct linux_timeval utime, stime;
-	int64_t maxrss; /* kB */
-	int64_t ixrss, idrss, isrss;
-	int64_t minflt, majflt;
-	int64_t nswap, inblock, oublock, msgsnd, msgrcv, nsignals;
-	int64_t nvcsw, nivcsw;
-};
 
 static struct linux_timeval to_timeval(uint64_t ns)
 {

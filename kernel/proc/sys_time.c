@@ -13,6 +13,7 @@
  */
 #include "fs/vfs.h"
 #include "proc/proc.h"
+#include "proc/sys_abi.h"
 
 #define NS_PER_SEC 1000000000ULL
 #define NS_PER_USEC 1000ULL
@@ -29,20 +30,6 @@
 #define CLOCK_BOOTTIME 7
 
 #define TIMER_ABSTIME 1
-
-struct linux_timeval {
-	int64_t sec;
-	int64_t usec;
-};
-
-struct linux_timezone {
-	int32_t minuteswest;
-	int32_t dsttime;
-};
-
-struct linux_tms {
-	int64_t utime, stime, cutime, cstime; /* clock_t */
-};
 
 static struct timespec64 to_timespec(uint64_t ns)
 {
@@ -205,6 +192,28 @@ static long sys_nanosleep(uaddr_t req, uaddr_t rem)
 }
 SYSCALL(nanosleep, sys_nanosleep);
 
+/* Can clk be slept on? 0, -EOPNOTSUPP for a clock that exists but has
+ * no timers (as Linux's coarse and raw clocks; and the process's CPU
+ * clock, which Linux has but a one-thread process asleep never
+ * advances), -EINVAL for any other id (the thread's CPU clock too, as
+ * Linux). */
+static int sleep_clock_ok(int64_t clk)
+{
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+		return 0;
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_PROCESS_CPUTIME_ID:
+		return -EOPNOTSUPP;
+	default:
+		return -EINVAL;
+	}
+}
+
 /* Sleeping on CLOCK_REALTIME until a time of day: the wall clock moves
  * with the monotonic one (nothing sets it), so the deadline converts. */
 static long sys_clock_nanosleep(int64_t clk, uint64_t flags, uaddr_t req,
@@ -214,10 +223,9 @@ static long sys_clock_nanosleep(int64_t clk, uint64_t flags, uaddr_t req,
 	int err;
 
 	clk = (int)clk;
-	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC &&
-	    clk != CLOCK_BOOTTIME)
-		return -EINVAL;
-	err = read_timespec(req, &ns);
+	err = sleep_clock_ok(clk);
+	if (!err)
+		err = read_timespec(req, &ns);
 	if (err)
 		return err;
 	if (!((int)flags & TIMER_ABSTIME))

@@ -110,17 +110,21 @@ static long long tv_us(struct timeval tv)
 	return tv.tv_sec * 1000000LL + tv.tv_usec;
 }
 
-/* Compute for ms milliseconds of the monotonic clock. */
-static void spin_ms(int ms)
+/* Compute until the process's CPU clock has moved by ms milliseconds
+ * (at most 10 s of the monotonic clock). */
+static void spin_cpu_ms(int ms)
 {
-	struct timespec t0, t;
+	struct timespec c0, c, t0, t;
 
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do
+	do {
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	while ((t.tv_sec - t0.tv_sec) * 1000LL +
-		       (t.tv_nsec - t0.tv_nsec) / 1000000 <
-	       ms);
+	} while ((c.tv_sec - c0.tv_sec) * 1000LL +
+				 (c.tv_nsec - c0.tv_nsec) / 1000000 <
+			 ms &&
+		 t.tv_sec - t0.tv_sec < 10);
 }
 
 static void rusage_and_times(void)
@@ -130,14 +134,14 @@ static void rusage_and_times(void)
 	long hz = sysconf(_SC_CLK_TCK);
 	pid_t pid;
 
-	spin_ms(150);
+	spin_cpu_ms(100);
 	CHECK_OK(getrusage(RUSAGE_SELF, &self));
 	CHECK(tv_us(self.ru_utime) + tv_us(self.ru_stime) >= 50000);
 	CHECK(self.ru_utime.tv_usec >= 0 && self.ru_utime.tv_usec < 1000000);
 	CHECK(self.ru_minflt >= 0 && self.ru_majflt >= 0);
 	pid = fork();
 	if (pid == 0) {
-		spin_ms(150);
+		spin_cpu_ms(100);
 		_exit(0);
 	}
 	CHECK_EQ(t_wait(pid), 0);

@@ -1,0 +1,209 @@
+/*
+ * ubench: micro-benchmarks of the system calls and process machinery.
+ * Each prints one line, "ubench: NAME: FIGURE UNIT (N runs)", timed with
+ * CLOCK_MONOTONIC. The same binary runs on Linux, so `make bench` shows
+ * Kestrel's figures beside the host's. ubench [NAME...] runs only those.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void report(const char *name, double figure, const char *unit, long n)
+{
+	printf("ubench: %s: %.1f %s (%ld runs)\n", name, figure, unit, n);
+	fflush(stdout);
+}
+
+static void bench_syscall(void)
+{
+	long n = 100000;
+	double t = now_ns();
+
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	report("syscall", (now_ns() - t) / n, "ns/call", n);
+}
+
+static void bench_fork(void)
+{
+	long n = 300;
+	double t = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p == 0)
+			_exit(0);
+		waitpid(p, NULL, 0);
+	}
+	report("fork+exit+wait", (now_ns() - t) / n / 1000, "us", n);
+}
+
+static void bench_exec(void)
+{
+	long n = 100;
+	double t = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p == 0) {
+			execl("/bin/true", "true", (char *)NULL);
+			_exit(127);
+		}
+		waitpid(p, NULL, 0);
+	}
+	report("fork+exec+wait", (now_ns() - t) / n / 1000, "us", n);
+}
+
+/* One byte back and forth between two processes: two context switches
+ * and four pipe calls per round. */
+static void bench_pingpong(void)
+{
+	long n = 2000;
+	int ab[2], ba[2];
+	char c = 'x';
+	double t;
+	pid_t p;
+
+	if (pipe(ab) < 0 || pipe(ba) < 0)
+		return;
+	p = fork();
+	if (p == 0) {
+		close(ab[1]); /* or it never sees the end of the file */
+		close(ba[0]);
+		while (read(ab[0], &c, 1) == 1)
+			if (write(ba[1], &c, 1) != 1)
+				break;
+		_exit(0);
+	}
+	t = now_ns();
+	for (long i = 0; i < n; i++)
+		if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
+			break;
+	report("pipe round trip", (now_ns() - t) / n / 1000, "us", n);
+	close(ab[1]);
+	waitpid(p, NULL, 0);
+	close(ab[0]);
+	close(ba[0]);
+	close(ba[1]);
+}
+
+static void bench_pipe_throughput(void)
+{
+	long total = 32 << 20, chunk = 64 << 10;
+	char *buf = malloc(chunk);
+	int fds[2];
+	double t;
+	pid_t p;
+
+	if (!buf || pipe(fds) < 0)
+		return;
+	memset(buf, 'p', chunk);
+	t = now_ns();
+	p = fork();
+	if (p == 0) {
+		close(fds[0]);
+		for (long done = 0; done < total;) {
+			ssize_t w = write(fds[1], buf, chunk);
+
+			if (w <= 0)
+				_exit(1);
+			done += w;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	for (ssize_t r; (r = read(fds[0], buf, chunk)) > 0;)
+		;
+	waitpid(p, NULL, 0);
+	report("pipe throughput", total / ((now_ns() - t) / 1e9) / 1e6, "MB/s",
+	       1);
+	close(fds[0]);
+	free(buf);
+}
+
+static void bench_faults(void)
+{
+	long pages = 4096;
+	char *m = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	double t;
+
+	if (m == MAP_FAILED)
+		return;
+	t = now_ns();
+	for (long i = 0; i < pages; i++)
+		m[i * 4096] = 1;
+	report("demand-zero fault", (now_ns() - t) / pages, "ns/page", pages);
+	munmap(m, pages * 4096);
+}
+
+static void bench_file(void)
+{
+	long total = 8 << 20, chunk = 64 << 10;
+	char path[] = "/tmp/ubench.XXXXXX", *buf = malloc(chunk);
+	int fd = mkstemp(path);
+	double t;
+
+	if (fd < 0 || !buf)
+		return;
+	memset(buf, 'f', chunk);
+	t = now_ns();
+	for (long done = 0; done < total; done += chunk)
+		if (write(fd, buf, chunk) != chunk)
+			break;
+	fsync(fd);
+	report("file write+fsync", total / ((now_ns() - t) / 1e9) / 1e6, "MB/s",
+	       1);
+	lseek(fd, 0, SEEK_SET);
+	t = now_ns();
+	while (read(fd, buf, chunk) > 0)
+		;
+	report("file read (cached)", total / ((now_ns() - t) / 1e9) / 1e6,
+	       "MB/s", 1);
+	close(fd);
+	unlink(path);
+	free(buf);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} benches[] = {
+	{ "syscall", bench_syscall },
+	{ "fork", bench_fork },
+	{ "exec", bench_exec },
+	{ "pingpong", bench_pingpong },
+	{ "pipe", bench_pipe_throughput },
+	{ "faults", bench_faults },
+	{ "file", bench_file },
+};
+
+int main(int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+		int chosen = argc < 2;
+
+		for (int a = 1; a < argc; a++)
+			chosen |= strcmp(argv[a], benches[i].name) == 0;
+		if (chosen)
+			benches[i].fn();
+	}
+	return 0;
+}
