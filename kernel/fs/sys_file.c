@@ -222,6 +222,20 @@ struct iovec {
 	uint64_t len;
 };
 
+/*
+ * A read from a pipe or a device returns what is there without waiting
+ * for more, and readv too: once some bytes have come, the next buffer is
+ * read only if the file says more is ready (poll), else the call would
+ * sleep with bytes in hand. (A writev to a pipe writes each buffer as a
+ * write of its own: a writev of at most PIPE_BUF bytes in several buffers
+ * is not atomic as one write is.)
+ */
+static bool more_would_block(struct file *f, size_t so_far, bool write)
+{
+	return !write && f->fops && so_far > 0 &&
+	       !(file_poll(f) & (POLLIN | POLLHUP));
+}
+
 /* readv and writev: each buffer in turn, stopping at the first short
  * one; an error after some bytes moved ends the call with their count. */
 static long vector_rw(int fd, uaddr_t uiov, int64_t count, bool write)
@@ -256,6 +270,8 @@ static long vector_rw(int fd, uaddr_t uiov, int64_t count, bool write)
 	for (int64_t i = 0; i < count && total < RW_MAX; i++) {
 		size_t len = MIN(iov[i].len, RW_MAX - total);
 
+		if (more_would_block(f, total, write))
+			break;
 		r = file_rw(f, iov[i].base, len, NULL, write);
 		if (r < 0)
 			break;

@@ -6,10 +6,12 @@
  * O_CLOEXEC and O_NONBLOCK and refuses other flags; 1 MiB goes from a
  * child to its parent in odd-sized pieces with its checksum intact; a pipe
  * holds exactly 64 KiB; writes of PIPE_BUF bytes from two writers never
- * interleave; fstat calls a pipe a FIFO and lseek and pread refuse it.
+ * interleave; readv returns what is there without waiting to fill every
+ * buffer; fstat calls a pipe a FIFO and lseek and pread refuse it.
  */
 #include "t.h"
 #include <limits.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #define BIG (1024 * 1024)
@@ -208,6 +210,29 @@ static void pipe_buf_writes_are_atomic(void)
 	close(p[0]);
 }
 
+/* readv takes what a pipe holds and does not wait to fill its second
+ * buffer; writev's buffers arrive in order. */
+static void readv_writev_on_a_pipe(void)
+{
+	char a[4], b[4], out[8];
+	struct iovec rv[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	struct iovec wv[2] = { { "abc", 3 }, { "def", 3 } };
+	int p[2];
+
+	CHECK_OK(pipe(p));
+	CHECK_EQ(writev(p[1], wv, 2), 6);
+	CHECK_EQ(read(p[0], out, sizeof(out)), 6);
+	CHECK(memcmp(out, "abcdef", 6) == 0);
+	CHECK_EQ(write(p[1], "wxyz", 4), 4);
+	CHECK_EQ(readv(p[0], rv, 2), 4); /* would hang if it waited */
+	CHECK(memcmp(a, "wxyz", 4) == 0);
+	CHECK_EQ(write(p[1], "123456", 6), 6);
+	CHECK_EQ(readv(p[0], rv, 2), 6);
+	CHECK(memcmp(a, "1234", 4) == 0 && memcmp(b, "56", 2) == 0);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void fstat_says_fifo(void)
 {
 	struct stat a, b;
@@ -240,6 +265,7 @@ int main(int argc, char **argv)
 	RUN(one_mebibyte_with_checksum);
 	RUN(holds_64_kib);
 	RUN(pipe_buf_writes_are_atomic);
+	RUN(readv_writev_on_a_pipe);
 	RUN(fstat_says_fifo);
 	return t_end();
 }
