@@ -4,7 +4,7 @@
 # host's. Sourced by grade/grade.sh; helpers in grade/lib.sh.
 
 # ---- the first screen and the shell -------------------------------------
-shell_boot shell timeout=120 &&
+shell_boot shell timeout=240 &&
 	serial_send 'ls /bin\r' && wait_for -E '^uptime' &&
 	serial_send 'echo one two three | wc -w\r' && wait_for -E '^ *3$' &&
 	serial_send 'echo abc > /tmp/f; echo def >> /tmp/f; cat < /tmp/f\r' &&
@@ -28,6 +28,10 @@ shell_boot shell timeout=120 &&
 	serial_send 'nosuchcommand; echo missing $?\r' &&
 	wait_for -E '^missing 127$' &&
 	serial_send 'ps\r' && wait_for -E '^ +[0-9]+ +[0-9]+ R ps' &&
+	serial_send '/tests/t_oom > /dev/null; echo oom-status $?\r' &&
+	wait_for -E '^oom-status [0-9]+$' 120 &&
+	serial_send 'echo still answering\r' &&
+	wait_for -E '^still answering$' &&
 	serial_send 'exit\r' && wait_for '$ ' &&
 	serial_send 'poweroff\r'
 boot_wait
@@ -71,6 +75,17 @@ need_re '^x is 42$'
 need_re '^waited$'
 need_re '^/tmp$'
 need_re '^script-arg A1$'
+test_end
+
+# A program that allocates until memory runs out is killed (its own
+# checks pass: status 0), and the shell goes on answering.
+test_start oom_then_shell_answers 5
+expect_exit 1
+ordered
+need 'out of memory'
+need_re '^oom-status 0$'
+need_re '^still answering$'
+forbid 'KERNEL PANIC'
 test_end
 
 # exit leaves the console's shell; init starts a new one, and poweroff

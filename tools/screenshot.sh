@@ -1,8 +1,8 @@
 #!/bin/sh
 # tools/screenshot.sh OUT.png: `make screenshot`, a picture of the VGA
-# console from a real boot. Boots the kernel with no tests, so it sits at
-# the monitor's K> prompt, types "help" on the PS/2 keyboard with QEMU's
-# sendkey, and saves the screen with the monitor's screendump as PNG.
+# console from a real boot. Boots a copy of the root image to the shell,
+# types a few commands on the PS/2 keyboard with QEMU's sendkey, and saves
+# the screen with the monitor's screendump as PNG.
 # POSIX sh; the QEMU handling is the grader's (grade/lib.sh).
 
 out=${1:-docs/images/console.png}
@@ -18,14 +18,18 @@ esac
 mkdir -p "$g_dir" "$(dirname "$out")" || exit 2
 rm -f "$out"
 
-boot_start console monitor
-wait_for 'K> ' || {
-	echo "screenshot: no monitor prompt: $b_end_desc (log $b_log)" >&2
+cp "$BUILD/root.img" "$g_dir/root.img" || exit 2
+boot_start console monitor disk="$g_dir/root.img" cmdline="root=vda" \
+	stall=60
+wait_for '$ ' 30 || {
+	echo "screenshot: no shell prompt: $b_end_desc (log $b_log)" >&2
 	exit 1
 }
-type_keys help
-key ret
-wait_for 'K> '
+for cmd in 'ls /' 'echo hello; uptime' 'ps'; do
+	type_keys "$cmd"
+	key ret
+	sleep 2
+done
 # The monitor handles one command at a time, so quit waits for the dump.
 monitor_cmd "screendump $out -f png"
 monitor_cmd quit

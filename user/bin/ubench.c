@@ -96,7 +96,11 @@ static void bench_pingpong(void)
 	for (long i = 0; i < n; i++)
 		if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
 			break;
-	report("pipe round trip", (now_ns() - t) / n / 1000, "us", n);
+	t = (now_ns() - t) / n;
+	report("pipe round trip", t / 1000, "us", n);
+	/* Each round is two switches between the processes, plus the pipe
+	 * calls: an upper bound on one switch. */
+	report("context switch", t / 2 / 1000, "us", n * 2);
 	close(ab[1]);
 	waitpid(p, NULL, 0);
 	close(ab[0]);
