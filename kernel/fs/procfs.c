@@ -40,8 +40,9 @@
 #define TEXT_FIRST_SIZE PAGE_SIZE
 #define TEXT_MAX_SIZE (4ULL << 20) /* no file of ours grows beyond this */
 
-/* Directory positions (readdir cookies) in /proc: 0 ".", 1 "..", then
- * 2 + i for entry i, then PID_POS + pid for each process. */
+/* Directory positions (readdir cookies): 0 ".", 1 "..", then 2 + i for
+ * entry i (of /proc, or of a /proc/PID), then in /proc PID_POS + pid for
+ * each process. */
 #define FIRST_ENTRY_POS 2
 #define PID_POS (FIRST_ENTRY_POS + ARRAY_SIZE(root_entries))
 
@@ -331,7 +332,7 @@ static int procfs_root_readdir(struct inode *dir, uint64_t *pos,
 	if (*pos == 1) {
 		if (emit(ctx, "..", 2, PROCFS_ROOT_INO, DT_DIR))
 			return 0;
-		*pos = 2;
+		*pos = FIRST_ENTRY_POS;
 	}
 	for (; *pos < PID_POS; (*pos)++) {
 		const struct root_entry *e =
@@ -398,13 +399,13 @@ static int procfs_pid_readdir(struct inode *dir, uint64_t *pos,
 	if (*pos == 1) {
 		if (emit(ctx, "..", 2, PROCFS_ROOT_INO, DT_DIR))
 			return 0;
-		*pos = 2;
+		*pos = FIRST_ENTRY_POS;
 	}
-	for (; *pos < 2 + ARRAY_SIZE(pid_entries); (*pos)++) {
-		const struct pid_entry *e = &pid_entries[*pos - 2];
+	for (; *pos < FIRST_ENTRY_POS + ARRAY_SIZE(pid_entries); (*pos)++) {
+		unsigned int i = *pos - FIRST_ENTRY_POS;
 
-		if (emit(ctx, e->name, strlen(e->name),
-			 pid_ino(pi->pid, pi->start_ns, *pos - 1), DT_REG))
+		if (emit(ctx, pid_entries[i].name, strlen(pid_entries[i].name),
+			 pid_ino(pi->pid, pi->start_ns, i + 1), DT_REG))
 			return 0;
 	}
 	return 0;

@@ -61,7 +61,11 @@ static struct proc *init_proc; /* pid 1, once it exists */
 
 static struct proc *lookup_locked(int pid)
 {
-	struct proc *p = pid_hash[pid % PID_HASH];
+	struct proc *p;
+
+	if (pid <= 0)
+		return NULL; /* any number can come from user space */
+	p = pid_hash[pid % PID_HASH];
 
 	while (p && p->pid != pid)
 		p = p->hash_next;

@@ -10,7 +10,7 @@
  * MemTotal and MemFree in kB; uptime grows; mounts has "/" and /proc;
  * /proc/self is a link to the pid; readdir lists the pids; a file read
  * in pieces or after lseek is the same text; mmap of a /proc file is
- * ENODEV.
+ * ENODEV; every file of every process reads while processes come and go.
  */
 #include "t.h"
 #include <ctype.h>
@@ -317,7 +317,7 @@ static void self_link(void)
 static void readdir_lists_pids(void)
 {
 	char me[32];
-	int self = 0, mine = 0, numbers = 0;
+	int self = 0, mine = 0, numbers = 0, files = 0;
 	struct dirent *e;
 	DIR *d = opendir("/proc");
 
@@ -334,6 +334,17 @@ static void readdir_lists_pids(void)
 	CHECK_EQ(self, 1);
 	CHECK_EQ(mine, 1);
 	CHECK(numbers >= 2); /* init and us at least */
+	d = opendir("/proc/self");
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		files += strcmp(e->d_name, "stat") == 0 ||
+			 strcmp(e->d_name, "status") == 0 ||
+			 strcmp(e->d_name, "cmdline") == 0 ||
+			 strcmp(e->d_name, "maps") == 0;
+	closedir(d);
+	CHECK_EQ(files, 4);
 }
 
 /* /proc/version changes while nothing boots: the same text whole, in
@@ -355,6 +366,74 @@ static void pieces_and_seek(void)
 	close(fd);
 	CHECK_ERR(open("/proc/version", O_WRONLY | O_CREAT | O_EXCL, 0644),
 		  EEXIST);
+}
+
+/* What opening or reading a process's file may say besides its text:
+ * it is gone (ENOENT, ESRCH), or, on Linux, another process's memory map
+ * is not ours to read (EACCES, even for root in a container). */
+static int gone_or_private(int err)
+{
+	return err == ENOENT || err == ESRCH || err == EACCES;
+}
+
+/* Read every file of every process listed in /proc while a child makes
+ * and reaps short-lived processes: each read gives text, or says the
+ * process is gone. */
+static int read_all_processes(void)
+{
+	static const char *const files[] = { "stat", "status", "cmdline",
+					     "maps", "statm",  "comm" };
+	char path[300], buf[8192];
+	int bad = 0;
+	ssize_t n;
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return 1;
+	while ((e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "/proc/%s/%s", e->d_name,
+				 files[i]);
+			fd = open(path, O_RDONLY);
+			if (fd < 0) {
+				bad += !gone_or_private(errno);
+				continue;
+			}
+			while ((n = read(fd, buf, sizeof(buf))) > 0)
+				;
+			bad += n < 0 && !gone_or_private(errno);
+			close(fd);
+		}
+	}
+	closedir(d);
+	return bad;
+}
+
+static void processes_come_and_go(void)
+{
+	int bad = 0;
+	pid_t churn = fork();
+
+	if (churn == 0) {
+		for (;;) {
+			pid_t pid = fork();
+
+			if (pid == 0)
+				_exit(0);
+			if (pid > 0)
+				waitpid(pid, NULL, 0);
+		}
+	}
+	for (int i = 0; i < 30; i++)
+		bad += read_all_processes();
+	kill(churn, SIGKILL);
+	CHECK_EQ(t_wait(churn), SIGKILL);
+	CHECK_EQ(bad, 0);
 }
 
 /* Text made when read cannot be mapped (on Kestrel a fault on
@@ -387,5 +466,6 @@ int main(int argc, char **argv)
 	RUN(readdir_lists_pids);
 	RUN(pieces_and_seek);
 	RUN(no_mmap);
+	RUN(processes_come_and_go);
 	return t_end();
 }
