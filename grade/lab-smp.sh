@@ -31,10 +31,22 @@ ktest_pass smp.ipis_arrive 5
 ktest_pass smp.tlb_shootdown 10
 ktest_pass smp.lock_held_too_long 5
 
-crash_test smp.lock_order_inversion 10 smp=2 -- \
-	"lockdep: lock order inversion" frame:take_b_then_a \
-	re:'"smp test A" held, taken at take_a_then_b' \
-	re:'"smp test B" taken at take_a_then_b'
+# A crash test written out: the checker's report (both places) comes
+# before the panic it ends in.
+boot lock_order_inversion smp=2 cmdline="ktest=smp.lock_order_inversion"
+test_start smp.lock_order_inversion 10
+expect_end panic
+expect_exit 5
+ordered
+need "ktest: smp.lock_order_inversion: RUN (expecting a fault report)"
+need "lockdep: lock order inversion"
+need_re '"smp test B" held, taken at take_b_then_a'
+need_re '"smp test A" taken at take_b_then_a'
+need_re '"smp test A" held, taken at take_a_then_b'
+need_re '"smp test B" taken at take_a_then_b'
+need 'KERNEL PANIC: lockdep: lock order inversion'
+need_frame take_b_then_a
+test_end
 
 # The scheduler's own tests, on four CPUs.
 boot sched4 smp=4 cmdline="ktest=sched"

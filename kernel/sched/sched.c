@@ -262,6 +262,9 @@ static void reap_dead(void)
 	if (dead) {
 		kstack_free(dead->stack);
 		kfree(dead);
+		spin_lock(&sched_lock);
+		stats.tasks--;
+		spin_unlock(&sched_lock);
 	}
 }
 
@@ -347,7 +350,9 @@ void task_release(struct task *t)
 
 	spin_lock(&sched_lock);
 	dead = t->state == TASK_DEAD;
-	if (!dead)
+	if (dead)
+		stats.tasks--;
+	else
 		t->released = true;
 	spin_unlock(&sched_lock);
 	if (dead) {
@@ -461,7 +466,6 @@ __noreturn void task_exit(void)
 		      t->name);
 	spin_lock(&sched_lock);
 	t->state = TASK_DEAD;
-	stats.tasks--;
 	this_cpu()->dead_task = t;
 	schedule_locked();
 	panic("task_exit: a dead task ran again");

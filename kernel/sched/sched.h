@@ -110,7 +110,7 @@ void sched_tick(void);
 
 struct sched_stats {
 	uint64_t switches;  /* context switches */
-	unsigned int tasks; /* alive, idle tasks included */
+	unsigned int tasks; /* not yet freed, idle tasks included */
 	unsigned int runnable;
 };
 void sched_get_stats(struct sched_stats *st);
