@@ -130,4 +130,21 @@ sed -n 's/^ubench: //p' "$b_log" | tr -d '\r' | while IFS= read -r line; do
 done
 [ "$b_end" = poweroff ] || echo "  (run: $b_end_desc; log $b_log)"
 rm -f "$ub_img"
+# SMP (docs/smp.md): two CPU-bound kernel tasks doing a fixed amount of
+# work, on -smp 1 and -smp 2 under multi-threaded TCG (each virtual CPU a
+# host thread); the goal is a speedup of 1.8 or more on two free cores.
+echo
+echo "SMP: 2 CPU-bound tasks (ktest smp.two_cpu_bound_tasks), -accel tcg,thread=multi"
+: >"$g_dir/smp.ms"
+for n in 1 2; do
+	boot "smp$n" smp=$n accel=tcg,thread=multi timeout=300 \
+		cmdline="ktest=smp.two_cpu_bound_tasks"
+	ms=$(sed -n 's/^smp: 2 CPU-bound tasks on [0-9]* CPUs took \([0-9]*\) ms$/\1/p' \
+		"$b_log" | head -n 1)
+	echo "  -smp $n: ${ms:-?} ms"
+	[ -n "$ms" ] && echo "$n $ms" >>"$g_dir/smp.ms"
+done
+awk '{ t[$1] = $2 } END { if (t[1] && t[2])
+	printf "  speedup %.2fx (goal 1.8x)\n", t[1] / t[2] }' "$g_dir/smp.ms"
+echo "  (host: $(nproc 2>/dev/null || echo ?) CPUs)"
 echo "(figures, not a test: they depend on the machine and its load)"

@@ -108,8 +108,8 @@ static void order_add(int from, int to, uintptr_t from_site, uintptr_t to_site)
 	graph_acquire();
 	if (!order_seen(from, to)) {
 		if (nedges < EDGES_MAX)
-			edges[nedges++] = (struct edge){ from, to, from_site,
-							 to_site };
+			edges[nedges++] =
+				(struct edge){ from, to, from_site, to_site };
 		__atomic_fetch_or(&after[from][to / 8], 1 << (to % 8),
 				  __ATOMIC_RELAXED);
 	}
@@ -141,8 +141,7 @@ static __noreturn void report_inversion(int from, uintptr_t from_site, int to,
 	const struct edge *e = edge_find(to, from);
 
 	lockdep_enabled = false; /* the report takes locks of its own */
-	kprintf("\nlockdep: lock order inversion on CPU %u:\n",
-		this_cpu()->id);
+	kprintf("\nlockdep: lock order inversion on CPU %u:\n", this_cpu()->id);
 	print_site("held, taken", from, from_site);
 	print_site("taken", to, site);
 	kprintf("  but earlier the other way round:\n");

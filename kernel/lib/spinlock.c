@@ -60,8 +60,8 @@ static void spin_check(struct spinlock *lk, uint64_t start_ns, bool *reported)
 	kprintf("spinlock: CPU %u has spun %lu ms on \"%s\", held by CPU %d "
 		"for %lu ms, taken at %s+%#lx\n",
 		me, (now - start_ns) / 1000000, lk->name,
-		holder ? (int)holder->id : -1,
-		(now - lk->taken_ns) / 1000000, fn ? fn : "?", fn ? off : site);
+		holder ? (int)holder->id : -1, (now - lk->taken_ns) / 1000000,
+		fn ? fn : "?", fn ? off : site);
 	reporting[me] = false;
 }
 

@@ -271,8 +271,7 @@ struct vm_space;
 /* Before running a task: its kernel stack top (for interrupts and system
  * calls from user mode), its address space (&kernel_space for a kernel
  * task), its FS base (user TLS). */
-void arch_switch_to(uint64_t stack_top, struct vm_space *vs,
-		    uint64_t fs_base);
+void arch_switch_to(uint64_t stack_top, struct vm_space *vs, uint64_t fs_base);
 /* Leave for user mode with the registers in tf, which lies at the top of
  * the running task's kernel stack (vectors.S). */
 __noreturn void user_enter(struct trapframe *tf);
@@ -294,12 +293,12 @@ struct trapframe {
 };
 
 /* Interrupt vectors. */
-#define VEC_IRQ_BASE 32   /* ISA IRQ n arrives at VEC_IRQ_BASE + n */
-#define VEC_TIMER 48      /* local APIC timer */
-#define VEC_PIC_BASE 0xe0 /* the masked 8259s, spurious only */
+#define VEC_IRQ_BASE 32      /* ISA IRQ n arrives at VEC_IRQ_BASE + n */
+#define VEC_TIMER 48         /* local APIC timer */
+#define VEC_PIC_BASE 0xe0    /* the masked 8259s, spurious only */
 #define VEC_IPI_RESCHED 0xf0 /* smp.c: look at the run queue */
 #define VEC_IPI_TLB 0xf1     /* smp.c: TLB shootdown */
-#define VEC_SPURIOUS 0xff /* local APIC spurious vector */
+#define VEC_SPURIOUS 0xff    /* local APIC spurious vector */
 
 #define ISA_IRQ_KEYBOARD 1
 #define ISA_IRQ_COM1 4

@@ -101,8 +101,8 @@ static bool start_ap(unsigned int id, unsigned int apic_id)
 {
 	struct cpu *c = &cpus[id];
 	struct trampoline_params *params =
-		phys_to_virt(TRAMPOLINE_PHYS + ((char *)&trampoline_params -
-						trampoline_start));
+		phys_to_virt(TRAMPOLINE_PHYS +
+			     ((char *)&trampoline_params - trampoline_start));
 	uint64_t stack;
 
 	c->id = id;
@@ -177,7 +177,10 @@ static void flush_local(uintptr_t start, uintptr_t end)
 			invlpg(va);
 	} else if (start >= USER_TOP) {
 		asm volatile("mov %%cr4, %0" : "=r"(cr4));
-		asm volatile("mov %0, %%cr4" : : "r"(cr4 & ~CR4_PGE) : "memory");
+		asm volatile("mov %0, %%cr4"
+			     :
+			     : "r"(cr4 & ~CR4_PGE)
+			     : "memory");
 		asm volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
 	} else {
 		write_cr3(read_cr3());
@@ -215,8 +218,7 @@ void tlb_shootdown(struct vm_space *vs, uintptr_t start, uintptr_t end)
 		shootdown.start = start;
 		shootdown.end = end;
 		shootdown.count++;
-		__atomic_store_n(&shootdown.pending, targets,
-				 __ATOMIC_RELEASE);
+		__atomic_store_n(&shootdown.pending, targets, __ATOMIC_RELEASE);
 		for (unsigned int i = 0; i < ncpus_running; i++)
 			if (targets & (1U << i))
 				lapic_send_ipi(cpus[i].apic_id, VEC_IPI_TLB);
