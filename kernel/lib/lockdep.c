@@ -11,8 +11,8 @@
  * locks of one class together is not checked. For each CPU the checker
  * keeps the locks held now, with where each was taken; the order seen so
  * far is a matrix of bits (after[A][B]: B was taken while holding A) with
- * the first pair of places for each bit. It also reports a lock held
- * longer than SPIN_TOO_LONG_MS. docs/smp.md has an example report.
+ * the first pair of places for each bit. docs/smp.md has an example
+ * report.
  */
 #include "lib/spinlock.h"
 #include "arch/x86_64/arch.h"
@@ -22,7 +22,6 @@
 #define EDGES_MAX 1024
 
 bool lockdep_enabled;
-uint64_t spin_long_holds;
 
 /* The locks one CPU holds, innermost last. Only that CPU touches it, with
  * interrupts off (it holds a spinlock). */
@@ -53,13 +52,12 @@ static int nclasses;
 static uint8_t after[CLASSES_MAX][CLASSES_MAX / 8];
 static struct edge edges[EDGES_MAX];
 static int nedges;
-static bool hold_reported[CLASSES_MAX];
 
 void lockdep_init(void)
 {
 	lockdep_enabled = cmdline_ulong("lockdep", 0) != 0;
 	if (lockdep_enabled)
-		kprintf("lockdep: checking the lock order and hold times\n");
+		kprintf("lockdep: checking the order locks are taken in\n");
 }
 
 static void graph_acquire(void)
@@ -182,25 +180,11 @@ void lockdep_acquire(struct spinlock *lk, uintptr_t site)
 	h->n++;
 }
 
-static void report_hold(struct spinlock *lk, int class, uint64_t ns)
-{
-	uint64_t off;
-	const char *fn = ksym_lookup(lk->taken_at, &off, NULL);
-
-	if (hold_reported[class])
-		return;
-	hold_reported[class] = true;
-	kprintf("lockdep: \"%s\" held %lu ms by CPU %u, taken at %s+%#lx\n",
-		lk->name, ns / 1000000, this_cpu()->id, fn ? fn : "?",
-		fn ? off : lk->taken_at);
-}
-
 /* Caller still holds lk. A lock taken before the checker was on is not
  * on the list, and is let go of silently. */
-void lockdep_release(struct spinlock *lk)
+void lockdep_release(const struct spinlock *lk)
 {
 	struct held_locks *h = &held[this_cpu()->id];
-	uint64_t ns = time_ns() - lk->taken_ns;
 	int i;
 
 	for (i = h->n - 1; i >= 0 && h->lock[i] != lk; i--)
@@ -209,10 +193,6 @@ void lockdep_release(struct spinlock *lk)
 		if (h->overflow)
 			h->overflow--;
 		return;
-	}
-	if (ns > SPIN_TOO_LONG_MS * 1000000ULL && lk->taken_ns) {
-		__atomic_fetch_add(&spin_long_holds, 1, __ATOMIC_RELAXED);
-		report_hold(lk, h->class[i], ns);
 	}
 	for (; i < h->n - 1; i++) {
 		h->lock[i] = h->lock[i + 1];

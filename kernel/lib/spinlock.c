@@ -13,7 +13,7 @@
 /* Spin iterations between looks at the clock. */
 #define SPINS_PER_CHECK 4096
 
-uint64_t spin_long_waits;
+uint64_t spin_long_waits, spin_long_holds;
 
 /* Per CPU: inside a report, so a kprintf spinning on the console lock
  * does not report again (only this CPU writes its slot). */
@@ -95,10 +95,31 @@ void spin_lock(struct spinlock *lk)
 		lockdep_acquire(lk, site);
 }
 
+/* lk, which this CPU still holds, was held for ns: report it if that is
+ * too long. */
+static void hold_check(struct spinlock *lk, uint64_t ns)
+{
+	unsigned int me = this_cpu()->id;
+	uint64_t off;
+	const char *fn;
+
+	if (ns < SPIN_TOO_LONG_MS * 1000000ULL || !lk->taken_ns ||
+	    reporting[me])
+		return;
+	reporting[me] = true;
+	__atomic_fetch_add(&spin_long_holds, 1, __ATOMIC_RELAXED);
+	fn = ksym_lookup(lk->taken_at, &off, NULL);
+	kprintf("spinlock: \"%s\" held %lu ms by CPU %u, taken at %s+%#lx\n",
+		lk->name, ns / 1000000, me, fn ? fn : "?",
+		fn ? off : lk->taken_at);
+	reporting[me] = false;
+}
+
 void spin_unlock(struct spinlock *lk)
 {
 	if (!lk->locked || lk->holder != this_cpu())
 		panic("spin_unlock: %s not held by this CPU", lk->name);
+	hold_check(lk, time_ns() - lk->taken_ns);
 	if (lockdep_enabled)
 		lockdep_release(lk);
 	lk->holder = NULL;

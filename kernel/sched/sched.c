@@ -344,11 +344,20 @@ void task_discard(struct task *t)
 	kfree(t);
 }
 
+/* A task running on another CPU when its owner lets go of it is on its
+ * way out (its process is a zombie): wait the moment until it is off that
+ * CPU and free it here, so that its memory is back when the owner goes
+ * on (a parent's wait4) and is not freed later, beside new allocations. */
 void task_release(struct task *t)
 {
 	bool dead;
 
 	spin_lock(&sched_lock);
+	while (t->state == TASK_RUNNING && t != this_cpu()->task) {
+		spin_unlock(&sched_lock);
+		cpu_relax();
+		spin_lock(&sched_lock);
+	}
 	dead = t->state == TASK_DEAD;
 	if (dead)
 		stats.tasks--;

@@ -63,8 +63,8 @@ void task_start(struct task *t);
 /* Free a task made by task_create_in that never started. */
 void task_discard(struct task *t);
 /* The owner of t (a task_create_in with an owner) is done with it: free
- * it now if it has exited (it is then off every CPU), or else as soon as
- * it has. Until then t stays valid, whichever CPU it exits on, so that
+ * it now if it has exited (it is then off every CPU; if it is running on
+ * another CPU, wait until it has exited), or else as soon as it has. Until then t stays valid, whichever CPU it exits on, so that
  * its owner can look at it (task_interrupt, task_state_char). */
 void task_release(struct task *t);
 /* fork: give t the running task's SSE registers and FS base. */

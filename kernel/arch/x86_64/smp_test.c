@@ -1,8 +1,10 @@
 /*
- * Tests of several CPUs (suite smp; boot with -smp 2 or more): every CPU
- * runs tasks, IPIs arrive, a page unmapped on one CPU cannot be read from
- * another through a stale TLB entry, the lock checker stops the kernel at
- * a lock-order inversion, and a lock spun on or held too long is reported.
+ * Tests of several CPUs (suite smp): every CPU runs tasks, IPIs arrive, a
+ * page unmapped on one CPU cannot be read from another through a stale
+ * TLB entry, the lock checker stops the kernel at a lock-order inversion,
+ * and a lock spun on or held too long is reported. They run on any number
+ * of CPUs; what needs two (another CPU's TLB, a spin) is checked when
+ * there are (grade/lab-smp.sh boots -smp 4).
  */
 #include "arch/x86_64/arch.h"
 #include "lib/ktest.h"
@@ -19,6 +21,30 @@ static bool before_deadline(uint64_t deadline)
 {
 	cpu_relax();
 	return time_ns() < deadline;
+}
+
+static unsigned int my_cpu(void)
+{
+	unsigned int id;
+
+	irq_push_off();
+	id = this_cpu()->id;
+	irq_pop_off();
+	return id;
+}
+
+/* Wait for *flag to become value. With other CPUs, busy (not yielding),
+ * so that the task waited for runs on another CPU; alone, by yielding to
+ * it. */
+static bool wait_for(const volatile int *flag, int value, uint64_t deadline)
+{
+	while (*flag != value && time_ns() < deadline) {
+		if (ncpus_running > 1)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+	return *flag == value;
 }
 
 /* ---- every CPU runs a task ----------------------------------------------- */
@@ -39,12 +65,12 @@ static void spinner(void *arg)
 	__atomic_fetch_sub(&spinners, 1, __ATOMIC_SEQ_CST);
 }
 
+/* One task per CPU, none yielding: each CPU is seen running one, so the
+ * wakeups reached the halted CPUs. */
 KTEST(smp, every_cpu_runs_a_task)
 {
 	static uint64_t deadline;
 
-	KT_ASSERT(ncpus_running >= 2,
-		  "%u CPU running; boot with -smp 2 or more", ncpus_running);
 	deadline = time_ns() + WAIT_MS * NS_PER_MS;
 	cpus_seen = 0;
 	spinners = ncpus_running;
@@ -60,20 +86,13 @@ KTEST(smp, every_cpu_runs_a_task)
 
 /* ---- IPIs arrive ----------------------------------------------------------- */
 
+/* A reschedule IPI to every CPU, this one included (a self-IPI), is
+ * counted there. */
 KTEST(smp, ipis_arrive)
 {
-	unsigned int me;
-
-	KT_ASSERT(ncpus_running >= 2,
-		  "%u CPU running; boot with -smp 2 or more", ncpus_running);
-	irq_push_off();
-	me = this_cpu()->id;
-	irq_pop_off();
 	for (unsigned int i = 0; i < ncpus_running; i++) {
 		uint64_t before, deadline = time_ns() + WAIT_MS * NS_PER_MS;
 
-		if (i == me)
-			continue;
 		before = __atomic_load_n(&cpus[i].ipis, __ATOMIC_SEQ_CST);
 		smp_send_resched(i);
 		while (__atomic_load_n(&cpus[i].ipis, __ATOMIC_SEQ_CST) ==
@@ -101,41 +120,33 @@ static void reader(void *arg)
 	reader_cpu = this_cpu()->id;
 	first_read = copy_nofault(&c, (void *)SMP_TEST_VA, 1) == 0 ? c : -1;
 	phase = 1;
-	while (phase != 2 && before_deadline(deadline))
-		;
+	wait_for(&phase, 2, deadline);
 	second_read = copy_nofault(&c, (void *)SMP_TEST_VA, 1) == 0 ? c : -1;
 	phase = 3;
 }
 
+/* Without the shootdown the reader's CPU keeps the translation in its TLB
+ * and its second read succeeds. */
 KTEST(smp, tlb_shootdown)
 {
 	uint64_t deadline = time_ns() + WAIT_MS * NS_PER_MS;
+	unsigned int me = my_cpu();
 	physaddr_t pa;
-	unsigned int me;
 
-	KT_ASSERT(ncpus_running >= 2,
-		  "%u CPU running; boot with -smp 2 or more", ncpus_running);
 	pa = frame_alloc();
 	KT_ASSERT(pa, "out of memory");
 	*(volatile char *)phys_to_virt(pa) = 0x5a;
 	KT_ASSERT_EQ(vm_map(&kernel_space, SMP_TEST_VA, pa, PAGE_SIZE, 0), 0);
 	phase = 0;
 	first_read = second_read = -2;
-	/* This task busy-waits without yielding, so the reader runs on
-	 * another CPU. */
 	KT_ASSERT(task_spawn("tlb reader", reader, NULL), "out of memory");
-	while (phase != 1 && before_deadline(deadline))
-		;
-	irq_push_off();
-	me = this_cpu()->id;
-	irq_pop_off();
-	KT_ASSERT_EQ(phase, 1);
-	KT_ASSERT(reader_cpu != me, "the reader ran on this CPU");
+	KT_ASSERT(wait_for(&phase, 1, deadline), "the reader did not run");
+	KT_ASSERT(reader_cpu != me || ncpus_running == 1,
+		  "the reader ran on this CPU");
 	KT_ASSERT_EQ(first_read, 0x5a);
 	KT_ASSERT_EQ(vm_unmap(&kernel_space, SMP_TEST_VA, PAGE_SIZE), 0);
 	phase = 2;
-	while (phase != 3 && before_deadline(deadline))
-		;
+	wait_for(&phase, 3, deadline);
 	frame_free(pa);
 	KT_ASSERT_EQ(phase, 3);
 	KT_ASSERT(second_read == -1,
@@ -177,37 +188,42 @@ KTEST_CRASH(smp, lock_order_inversion)
 static struct spinlock slow_lock = SPINLOCK_INIT("smp test slow");
 static volatile int holder_phase;
 
-static void slow_holder(void *arg)
+static void hold_slow_lock(void)
 {
-	(void)arg;
 	spin_lock(&slow_lock);
 	holder_phase = 1;
-	delay_us(3 * SPIN_TOO_LONG_MS * 1000);
+	delay_us(3 * SPIN_TOO_LONG_MS * 1000 / 2);
 	spin_unlock(&slow_lock);
 }
 
-/* A lock held three times too long, once with this CPU spinning on it
- * (needs two CPUs) and once alone (needs lockdep=1): both are reported. */
+static void slow_holder(void *arg)
+{
+	(void)arg;
+	hold_slow_lock();
+}
+
+/* A lock held half as long again as too long is reported; with other
+ * CPUs, one of them holds it while this one spins on it, and the spin is
+ * reported too. */
 KTEST(smp, lock_held_too_long)
 {
 	uint64_t deadline = time_ns() + WAIT_MS * NS_PER_MS;
 	uint64_t waits = spin_long_waits, holds = spin_long_holds;
 
-	KT_ASSERT(ncpus_running >= 2,
-		  "%u CPU running; boot with -smp 2 or more", ncpus_running);
-	KT_ASSERT(lockdep_enabled, "boot with lockdep=1");
 	holder_phase = 0;
+	if (ncpus_running == 1) {
+		hold_slow_lock();
+		KT_ASSERT(spin_long_holds > holds,
+			  "the long hold was not reported");
+		return;
+	}
 	KT_ASSERT(task_spawn("slow holder", slow_holder, NULL),
 		  "out of memory");
-	while (holder_phase != 1 && before_deadline(deadline))
-		;
-	KT_ASSERT_EQ(holder_phase, 1);
+	KT_ASSERT(wait_for(&holder_phase, 1, deadline),
+		  "the holder did not run");
 	spin_lock(&slow_lock);
 	spin_unlock(&slow_lock);
 	KT_ASSERT(spin_long_waits > waits, "the long spin was not reported");
-	spin_lock(&slow_lock);
-	delay_us(2 * SPIN_TOO_LONG_MS * 1000);
-	spin_unlock(&slow_lock);
 	KT_ASSERT(spin_long_holds > holds, "the long hold was not reported");
 }
 
