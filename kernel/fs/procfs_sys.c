@@ -223,7 +223,8 @@ static const struct cpu_flag cpu_flags[] = {
 	{ 2, 31, "hypervisor" },
 };
 
-/* The CPU that runs the kernel (the others are not started). */
+/* One block per running CPU; QEMU's CPUs are all alike, so CPUID is read
+ * on this one. */
 int procfs_cpuinfo(struct pbuf *b)
 {
 	uint32_t vendor[4] = { 0 }, r[4];
@@ -242,18 +243,24 @@ int procfs_cpuinfo(struct pbuf *b)
 	if (family == 0x6 || family >= 0xf)
 		model |= ((r[0] >> 16) & 0xf) << 4;
 	cpu_model(name, sizeof(name));
-	pbuf_printf(b, "processor\t: 0\nvendor_id\t: %s\n", (char *)vendor);
-	pbuf_printf(b, "cpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n",
-		    family, model, name);
-	pbuf_printf(b, "stepping\t: %u\n", r[0] & 0xf);
-	pbuf_printf(b,
-		    "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\n"
-		    "cpu cores\t: 1\napicid\t\t: %u\nfpu\t\t: yes\n",
-		    this_cpu()->apic_id);
-	pbuf_printf(b, "flags\t\t:");
-	for (size_t i = 0; i < ARRAY_SIZE(cpu_flags); i++)
-		if (r[cpu_flags[i].reg] & (1U << cpu_flags[i].bit))
-			pbuf_printf(b, " %s", cpu_flags[i].name);
-	pbuf_printf(b, "\n\n");
+	for (unsigned int c = 0; c < ncpus_running; c++) {
+		pbuf_printf(b, "processor\t: %u\nvendor_id\t: %s\n", c,
+			    (char *)vendor);
+		pbuf_printf(b,
+			    "cpu family\t: %u\nmodel\t\t: %u\nmodel name\t: "
+			    "%s\n",
+			    family, model, name);
+		pbuf_printf(b, "stepping\t: %u\n", r[0] & 0xf);
+		pbuf_printf(b,
+			    "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: "
+			    "%u\ncpu cores\t: %u\napicid\t\t: %u\nfpu\t\t: "
+			    "yes\n",
+			    ncpus_running, c, ncpus_running, cpus[c].apic_id);
+		pbuf_printf(b, "flags\t\t:");
+		for (size_t i = 0; i < ARRAY_SIZE(cpu_flags); i++)
+			if (r[cpu_flags[i].reg] & (1U << cpu_flags[i].bit))
+				pbuf_printf(b, " %s", cpu_flags[i].name);
+		pbuf_printf(b, "\n\n");
+	}
 	return 0;
 }
