@@ -229,7 +229,7 @@ KTEST(smp, lock_held_too_long)
 
 /* ---- a figure for make bench ------------------------------------------------ */
 
-#define BENCH_SPINS 20000000UL
+#define BENCH_SPINS 100000000UL
 
 static unsigned int bench_left; /* atomic: bench tasks still spinning */
 
