@@ -356,6 +356,7 @@ void task_release(struct task *t)
 	while (t->state == TASK_RUNNING && t != this_cpu()->task) {
 		spin_unlock(&sched_lock);
 		cpu_relax();
+		tlb_shootdown_poll(); /* the caller may hold a spinlock */
 		spin_lock(&sched_lock);
 	}
 	dead = t->state == TASK_DEAD;
