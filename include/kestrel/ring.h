@@ -16,7 +16,7 @@
 #define RING_MAJOR 240
 #define RING_DEVICES 4 /* /dev/ring0 .. ring3 */
 
-#define RING_DEFAULT_CAPACITY 4096    /* bytes, at boot and after nothing */
+#define RING_DEFAULT_CAPACITY 4096   /* bytes, each ring at boot */
 #define RING_MAX_CAPACITY (1U << 20) /* 1 MiB */
 
 /*

@@ -270,8 +270,9 @@ int procfs_ring(struct pbuf *b)
 		       " reads write_waits write_refusals high_water readers"
 		       " writers\n");
 	for (unsigned int i = 0; ring_get_stats(i, &st) == 0; i++)
-		pbuf_printf(b, "ring%u %llu %llu %llu %llu %llu %llu %llu %llu"
-			       " %llu %u %u\n",
+		pbuf_printf(b,
+			    "ring%u %llu %llu %llu %llu %llu %llu %llu %llu"
+			    " %llu %u %u\n",
 			    i, (unsigned long long)st.capacity,
 			    (unsigned long long)st.stored,
 			    (unsigned long long)st.bytes_written,

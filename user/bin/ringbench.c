@@ -75,7 +75,8 @@ static double round_trip(int out_rd, int out_wr, int back_rd, int back_wr)
 		err(1, "fork");
 	if (pid == 0) {
 		for (int i = 0; i < ROUND_TRIPS; i++)
-			if (read(out_rd, &c, 1) != 1 || write(back_wr, &c, 1) != 1)
+			if (read(out_rd, &c, 1) != 1 ||
+			    write(back_wr, &c, 1) != 1)
 				_exit(1);
 		_exit(0);
 	}

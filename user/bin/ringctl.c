@@ -104,8 +104,8 @@ int main(int argc, char **argv)
 			err(1, "%s: capacity %u (the bytes stored do not fit)",
 			    dev, capacity);
 		if (errno == EINVAL)
-			err(1, "%s: capacity %u (1 to %u bytes)", dev,
-			    capacity, RING_MAX_CAPACITY);
+			err(1, "%s: capacity %u (1 to %u bytes)", dev, capacity,
+			    RING_MAX_CAPACITY);
 		err(1, "%s: RING_SET_CAPACITY%s", dev,
 		    errno == ENOTTY ? " (not a ring device?)" : "");
 	}

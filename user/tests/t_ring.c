@@ -24,10 +24,10 @@
 #define WRITERS 4
 #define READERS 4
 #define SMALL_CAPACITY 1024
-#define SMALL_BYTES (64 << 20)                /* 64 MiB in all */
-#define RECORDS_PER_WRITE 16                  /* 256 bytes: atomic */
-#define TINY_BYTES_PER_WRITER (64 << 10)      /* 256 KiB in all */
-#define RECORD_MAGIC 0x52494e47U              /* "RING" */
+#define SMALL_BYTES (64 << 20)           /* 64 MiB in all */
+#define RECORDS_PER_WRITE 16             /* 256 bytes: atomic */
+#define TINY_BYTES_PER_WRITER (64 << 10) /* 256 KiB in all */
+#define RECORD_MAGIC 0x52494e47U         /* "RING" */
 
 static int open_ring(int flags)
 {
@@ -124,10 +124,10 @@ static void empty_and_full_nonblocking(void)
 	fd = open_ring(O_RDWR | O_NONBLOCK);
 	CHECK_ERR(read(fd, buf, 1), EAGAIN);
 	CHECK_EQ(write(fd, "0123456789abcdef", 16), 16);
-	CHECK_ERR(write(fd, "x", 1), EAGAIN);                /* full */
+	CHECK_ERR(write(fd, "x", 1), EAGAIN); /* full */
 	CHECK_EQ(read(fd, buf, 6), 6);
-	CHECK_ERR(write(fd, "0123456789", 10), EAGAIN);      /* 6 free < 10 */
-	CHECK_EQ(write(fd, "ABCDEFGHIJKLMNOPQRST", 20), 6);  /* > capacity */
+	CHECK_ERR(write(fd, "0123456789", 10), EAGAIN);     /* 6 free < 10 */
+	CHECK_EQ(write(fd, "ABCDEFGHIJKLMNOPQRST", 20), 6); /* > capacity */
 	CHECK_ERR(write(fd, "ABCDEFGHIJKLMNOPQRST", 20), EAGAIN);
 	st = stats();
 	CHECK_EQ(st.stored, 16);
@@ -273,11 +273,10 @@ static pid_t signal_me_later(long ms, const char *data)
 		pause_ms(ms);
 		kill(parent, SIGUSR1);
 		if (data) {
+			ssize_t len = (ssize_t)strlen(data);
+
 			pause_ms(ms);
-			_exit(write(wr, data, strlen(data)) ==
-				      (ssize_t)strlen(data)
-			      ? 0
-			      : 1);
+			_exit(write(wr, data, (size_t)len) == len ? 0 : 1);
 		}
 		_exit(0);
 	}
@@ -428,8 +427,8 @@ static void small_writer(int fd, uint32_t id, uint32_t records)
 		size_t n = 0;
 
 		for (; n < RECORDS_PER_WRITE && seq < records; n++, seq++)
-			batch[n] = (struct record){ RECORD_MAGIC, id, seq,
-						    ~seq };
+			batch[n] =
+				(struct record){ RECORD_MAGIC, id, seq, ~seq };
 		if (write(fd, batch, n * sizeof(batch[0])) !=
 		    (ssize_t)(n * sizeof(batch[0])))
 			_exit(1);
@@ -607,8 +606,7 @@ static void concurrency_capacity_1(void)
 	int out, wrong = 0;
 
 	fresh(1);
-	start_all(tiny_writer, TINY_BYTES_PER_WRITER, tiny_reader, pids,
-		  &out);
+	start_all(tiny_writer, TINY_BYTES_PER_WRITER, tiny_reader, pids, &out);
 	for (int i = 0; i < READERS; i++) {
 		CHECK_EQ(read(out, got, sizeof(got)), sizeof(got));
 		for (int w = 0; w < WRITERS; w++)
