@@ -30,10 +30,11 @@ struct ring_stats {
 	uint64_t bytes_read;     /* in total */
 	uint64_t writes;         /* write calls that stored bytes */
 	uint64_t reads;          /* read calls that returned bytes */
-	uint64_t write_waits;    /* times a writer slept for room */
-	uint64_t write_refusals; /* times a writer found no room and, having
-				  * O_NONBLOCK, did not sleep (EAGAIN, or a
-				  * short count for a long write) */
+	uint64_t write_waits;    /* times a writer slept: for room, or for
+				  * another writer's copy to end */
+	uint64_t write_refusals; /* times a writer would have slept but had
+				  * O_NONBLOCK (EAGAIN, or a short count
+				  * for a long write) */
 	uint64_t high_water;     /* the most bytes stored at once */
 	uint32_t readers;        /* open files that may read it, now */
 	uint32_t writers;        /* open files that may write it, now */
