@@ -76,6 +76,6 @@ test_end
 
 test_start driver_announces 5
 expect_exit 1
-need_re '\] chardev: ring0 \(240,0\)'
+need_re '\] chardev: ring0 \(241,0\)'
 need_re '\] ring: /dev/ring0-3, 4096 bytes each'
 test_end

@@ -56,6 +56,7 @@ int ring_setup(struct ring *r, size_t capacity)
  * r->lock. */
 static void ring_changed(struct ring *r)
 {
+	assert(spin_held(&r->lock));
 	wake_up(&r->wait);
 	poll_notify();
 }
@@ -63,6 +64,7 @@ static void ring_changed(struct ring *r)
 /* Fill *st: the counts, and the state now. Caller holds r->lock. */
 static void ring_snapshot(struct ring *r, struct ring_stats *st)
 {
+	assert(spin_held(&r->lock));
 	*st = r->stats;
 	st->capacity = r->capacity;
 	st->stored = r->used;
@@ -288,6 +290,7 @@ static unsigned int ring_poll(struct file *f)
  * r->lock, and still holds it on return. */
 static int wait_unclaimed(struct ring *r)
 {
+	assert(spin_held(&r->lock));
 	while (r->reading || r->writing) {
 		if (signal_pending())
 			return -ERESTARTSYS;

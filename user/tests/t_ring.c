@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/sysmacros.h>
 
 #define DEV "/dev/ring2"
 
@@ -78,7 +79,24 @@ static void pause_ms(long ms)
 		;
 }
 
-/* ---- FIFO, empty and full, the end of file ------------------------------ */
+/* ---- the nodes, FIFO, empty and full, the end of file --------------------- */
+
+static void device_nodes(void)
+{
+	struct stat st;
+	char name[32];
+
+	for (int i = 0; i < RING_DEVICES; i++) {
+		snprintf(name, sizeof(name), "/dev/ring%d", i);
+		CHECK_OK(stat(name, &st));
+		CHECK(S_ISCHR(st.st_mode));
+		CHECK_EQ(st.st_mode & 0777, 0666);
+		CHECK_EQ(major(st.st_rdev), RING_MAJOR);
+		CHECK_EQ(minor(st.st_rdev), i);
+	}
+	snprintf(name, sizeof(name), "/dev/ring%d", RING_DEVICES);
+	CHECK_ERR(stat(name, &st), ENOENT);
+}
 
 static void fifo_order_and_counts(void)
 {
@@ -732,6 +750,7 @@ int main(int argc, char **argv)
 		t_kestrel_only("the ring device " DEV);
 		return t_end();
 	}
+	RUN(device_nodes);
 	RUN(fifo_order_and_counts);
 	RUN(empty_and_full_nonblocking);
 	RUN(blocking_read_and_write);
