@@ -21,7 +21,7 @@ run_usertests t_ring 600 smp=4 t_ring
 usertest_pass t_ring 40
 
 # From the shell: the FIFO with echo and cat, /proc/ring, ringctl and its
-# errors, and the driver's line in the kernel log.
+# errors, the driver's line in the kernel log, and the classroom demo.
 shell_boot shell smp=4 timeout=120 &&
 	serial_send 'echo hello > /dev/ring0; cat /dev/ring0; echo cat-done\r' &&
 	wait_for -E '^cat-done' &&
@@ -36,6 +36,8 @@ shell_boot shell smp=4 timeout=120 &&
 	serial_send 'ringctl --capacity 0 /dev/ring2; ringctl --stats /dev/null; ringctl --stats /nonexistent\r' &&
 	wait_for -E 'nonexistent: No such file' &&
 	serial_send 'dmesg | grep ring\r' && wait_for -E '] ring: ' &&
+	serial_send 'ringdemo; echo demo-status $?\r' &&
+	wait_for -E '^demo-status' 60 &&
 	serial_send 'poweroff\r'
 boot_wait
 
@@ -78,4 +80,20 @@ test_start driver_announces 5
 expect_exit 1
 need_re '\] chardev: ring0 \(241,0\)'
 need_re '\] ring: /dev/ring0-3, 4096 bytes each'
+test_end
+
+# ringdemo: the 64-byte ring fills, the producer sleeps for room, a
+# non-blocking write is refused, the consumer gets every message in order
+# and the end of file.
+test_start ringdemo 10
+expect_exit 1
+ordered
+need_re '^producer stored 64/64 .* writer waits 0 '
+need_re '^producer stored 64/64 .* writer waits 1 '
+need_re 'O_NONBLOCK: Resource temporarily unavailable'
+need_re '^consumer got: message 12 '
+need_re '^consumer: end of file'
+need_re '^at end +stored +0/4096 +written 192 +read 192 '
+need_re '^demo-status 0'
+forbid 'KERNEL PANIC'
 test_end

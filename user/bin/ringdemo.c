@@ -47,13 +47,17 @@ static void show(int fd, const char *who)
 	       (unsigned long long)st.write_refusals);
 }
 
-static void consumer(void)
+/* producer_fd is the producer's file, inherited: closed first, or the
+ * ring would always have a writer and the end of file never come. */
+static void consumer(int producer_fd)
 {
 	struct timespec pace = { 0, 200 * 1000 * 1000 };
 	char msg[MESSAGE + 1];
-	int fd = open(dev, O_RDONLY);
 	ssize_t n;
+	int fd;
 
+	close(producer_fd);
+	fd = open(dev, O_RDONLY);
 	if (fd < 0)
 		err(1, "%s", dev);
 	/* A whole message a read: writes of 16 bytes are never split. */
@@ -93,7 +97,7 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		err(1, "fork");
 	if (pid == 0)
-		consumer();
+		consumer(fd);
 
 	for (int i = 1; i <= MESSAGES; i++) {
 		snprintf(msg, sizeof(msg), "message %02d ....\n", i);
