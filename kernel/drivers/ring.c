@@ -13,7 +13,8 @@
  *           appears, and other writers' bytes may come between pieces.
  *           No reader is needed: the bytes wait in the ring.
  *   poll    readable with bytes stored, writable with room, POLLHUP when
- *           no open file may write it
+ *           no open file may write it (each as the file's open mode
+ *           allows, as a FIFO's)
  *   ioctl   RING_GET_STATS, RING_RESET, RING_SET_CAPACITY
  *           (include/kestrel/ring.h)
  *
@@ -270,18 +271,21 @@ static ssize_t ring_write(struct file *f, uint64_t ubuf, size_t n,
 	return done ? (ssize_t)done : err;
 }
 
+/* As a FIFO's on Linux: a file answers only for what its open mode
+ * allows it to do. */
 static unsigned int ring_poll(struct file *f)
 {
 	struct ring *r = f->private;
+	int mode = f->flags & O_ACCMODE;
 	unsigned int mask = 0;
 
 	spin_lock(&r->lock);
-	if (r->used > 0)
+	if (mode != O_WRONLY && r->used > 0)
 		mask |= POLLIN | POLLRDNORM;
-	if (r->used < r->capacity)
-		mask |= POLLOUT | POLLWRNORM;
-	if (r->writers == 0)
+	if (mode != O_WRONLY && r->writers == 0)
 		mask |= POLLHUP;
+	if (mode != O_RDONLY && r->used < r->capacity)
+		mask |= POLLOUT | POLLWRNORM;
 	spin_unlock(&r->lock);
 	return mask;
 }

@@ -224,8 +224,9 @@ static void poll_wakes_a_waiter(void)
 	fresh(4);
 	rd = open_ring(O_RDONLY | O_NONBLOCK);
 	wr = open_ring(O_WRONLY | O_NONBLOCK);
+	p = (struct pollfd){ .fd = rd, .events = POLLIN | POLLOUT };
+	CHECK_EQ(poll(&p, 1, 0), 0); /* empty, a writer open; read-only */
 	p = (struct pollfd){ .fd = rd, .events = POLLIN };
-	CHECK_EQ(poll(&p, 1, 0), 0); /* empty, a writer open */
 	pid = fork();
 	if (pid == 0) {
 		pause_ms(200);
@@ -237,8 +238,9 @@ static void poll_wakes_a_waiter(void)
 	CHECK_EQ(read(rd, &c, 1), 1);
 
 	/* Writable while there is room, not when full; woken by a read. */
-	p = (struct pollfd){ .fd = wr, .events = POLLOUT };
+	p = (struct pollfd){ .fd = wr, .events = POLLIN | POLLOUT };
 	CHECK_EQ(poll(&p, 1, 0), 1);
+	CHECK_EQ(p.revents, POLLOUT); /* write-only: never POLLIN */
 	CHECK_EQ(write(wr, "1234", 4), 4);
 	CHECK_EQ(poll(&p, 1, 0), 0);
 	pid = fork();
