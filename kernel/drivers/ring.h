@@ -21,8 +21,8 @@
  * to move head; a writer does the same with `writing` and the free space
  * after the stored bytes. The two sides touch disjoint bytes; the claims
  * keep two readers (or two writers) from copying at once. Nobody sleeps
- * holding a claim, and buf and capacity change only while neither side
- * is claimed.
+ * holding a claim; buf and capacity change, and head and used jump
+ * (a reset), only while neither side is claimed.
  */
 struct ring {
 	struct spinlock lock; /* "ring": everything below, not buf's bytes */
