@@ -38,7 +38,7 @@ static void print_stats(const char *dev, const struct ring_stats *st)
 	printf("  writer refusals %llu\n",
 	       (unsigned long long)st->write_refusals);
 	printf("  high water      %llu\n", (unsigned long long)st->high_water);
-	printf("  open readers    %u\n", st->readers);
+	printf("  open readers    %u (ringctl's own included)\n", st->readers);
 	printf("  open writers    %u\n", st->writers);
 }
 
