@@ -26,6 +26,7 @@
 #define READERS 4
 #define SMALL_CAPACITY 1024
 #define SMALL_BYTES (64 << 20)           /* 64 MiB in all */
+#define RESIZE_BYTES (16 << 20)          /* with capacity changes */
 #define RECORDS_PER_WRITE 16             /* 256 bytes: atomic */
 #define TINY_BYTES_PER_WRITER (64 << 10) /* 256 KiB in all */
 #define RECORD_MAGIC 0x52494e47U         /* "RING" */
@@ -537,17 +538,36 @@ static int wait_all(pid_t *pids)
 	return ok;
 }
 
-static void concurrency_small(void)
+/*
+ * Move bytes in records through a ring of SMALL_CAPACITY with 4 writers
+ * and 4 readers. With resize, the parent meanwhile switches the capacity
+ * between SMALL_CAPACITY and half of it (still above a write, so writes
+ * stay whole): EBUSY when the bytes stored do not fit, and no record may
+ * suffer either way. Returns how many switches took.
+ */
+static int run_small(long bytes, int resize)
 {
-	uint32_t per = SMALL_BYTES / WRITERS / sizeof(struct record);
+	uint32_t per = bytes / WRITERS / sizeof(struct record);
 	struct seen total[WRITERS] = { 0 }, got[WRITERS];
+	struct pollfd p;
 	struct ring_stats st;
 	pid_t pids[READERS + WRITERS];
 	double start = now_s();
-	int out;
+	int out, ctl, switches = 0;
 
 	fresh(SMALL_CAPACITY);
 	start_all(small_writer, per, small_reader, pids, &out);
+	ctl = open_ring(O_RDONLY | O_NONBLOCK);
+	p = (struct pollfd){ .fd = out, .events = POLLIN };
+	while (resize && poll(&p, 1, 5) == 0) {
+		uint32_t cap = switches % 2 ? SMALL_CAPACITY
+					    : SMALL_CAPACITY / 2;
+
+		if (ioctl(ctl, RING_SET_CAPACITY, &cap) == 0)
+			switches++;
+		else if (errno != EBUSY)
+			CHECK_EQ(errno, EBUSY);
+	}
 	for (int i = 0; i < READERS; i++) {
 		CHECK_EQ(read(out, got, sizeof(got)), sizeof(got));
 		for (int w = 0; w < WRITERS; w++) {
@@ -568,16 +588,31 @@ static void concurrency_small(void)
 		CHECK_EQ(total[w].bad_order, 0);
 	}
 	st = stats();
-	CHECK_EQ(st.bytes_written, SMALL_BYTES);
-	CHECK_EQ(st.bytes_read, SMALL_BYTES);
-	CHECK_EQ(st.writes, SMALL_BYTES / (RECORDS_PER_WRITE * 16));
+	CHECK_EQ(st.bytes_written, bytes);
+	CHECK_EQ(st.bytes_read, bytes);
+	CHECK_EQ(st.writes, bytes / (RECORDS_PER_WRITE * 16));
 	CHECK_EQ(st.stored, 0);
 	CHECK(st.high_water <= SMALL_CAPACITY);
-	printf("  %d MiB through %d bytes in %.1f s: %llu writer waits, "
+	printf("  %ld MiB through %d bytes in %.1f s: %llu writer waits, "
 	       "%llu reads\n",
-	       SMALL_BYTES >> 20, SMALL_CAPACITY, now_s() - start,
+	       bytes >> 20, SMALL_CAPACITY, now_s() - start,
 	       (unsigned long long)st.write_waits,
 	       (unsigned long long)st.reads);
+	close(ctl);
+	return switches;
+}
+
+static void concurrency_small(void)
+{
+	run_small(SMALL_BYTES, 0);
+}
+
+static void capacity_changes_under_load(void)
+{
+	int switches = run_small(RESIZE_BYTES, 1);
+
+	printf("  %d capacity changes under load\n", switches);
+	CHECK(switches > 0);
 }
 
 /*
@@ -763,6 +798,7 @@ int main(int argc, char **argv)
 	RUN(killed_while_blocked);
 	RUN(close_while_another_sleeps);
 	RUN(concurrency_small);
+	RUN(capacity_changes_under_load);
 	RUN(concurrency_capacity_1);
 	fresh(RING_DEFAULT_CAPACITY);
 	return t_end();
