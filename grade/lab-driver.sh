@@ -12,6 +12,7 @@ boot ring smp=4 cmdline="ktest=ring"
 ktest_pass ring.fifo_across_the_wrap 5
 ktest_pass ring.full_and_empty 5
 ktest_pass ring.atomic_up_to_capacity 5
+ktest_pass ring.capacity_one 5
 ktest_pass ring.claims 5
 ktest_pass ring.set_capacity_keeps_the_bytes 5
 ktest_pass ring.reset 5

@@ -90,6 +90,31 @@ KTEST(ring, full_and_empty)
 	kfree(r.buf);
 }
 
+/* The smallest ring: every index is 0, every write above one byte goes
+ * in pieces, and the order holds. */
+KTEST(ring, capacity_one)
+{
+	struct ring r;
+	char out[4];
+
+	KT_ASSERT(make(&r, 1), "no memory");
+	for (char c = 'a'; c <= 'z'; c++) {
+		KT_ASSERT_EQ(put(&r, &c, 1), 1);
+		KT_ASSERT_EQ(put(&r, "x", 1), -EAGAIN);
+		KT_ASSERT_EQ(r.head, 0);
+		KT_ASSERT_EQ(get(&r, out, 4), 1);
+		KT_ASSERT_EQ(out[0], c);
+	}
+	KT_ASSERT_EQ(put(&r, "xyz", 3), 1);
+	KT_ASSERT_EQ(get(&r, out, 4), 1);
+	KT_ASSERT_EQ(out[0], 'x');
+	KT_ASSERT_EQ(r.stats.writes, 27);
+	KT_ASSERT_EQ(r.stats.reads, 27);
+	KT_ASSERT_EQ(r.stats.write_refusals, 26);
+	KT_ASSERT_EQ(r.stats.high_water, 1);
+	kfree(r.buf);
+}
+
 /* Up to the capacity a write needs room for all of it; above, any room
  * does and it goes in pieces. */
 KTEST(ring, atomic_up_to_capacity)

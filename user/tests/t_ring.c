@@ -496,14 +496,15 @@ static void small_reader(int fd, int out)
 /* Start READERS readers on rd, reporting on a pipe, and WRITERS writers
  * running fn on wr; the parent keeps neither. out gets the pipe. */
 static void start_all(void (*writer)(int, uint32_t, uint32_t), uint32_t per,
-		      void (*reader)(int, int), pid_t *pids, int *out)
+		      void (*reader)(int, int), int readers, pid_t *pids,
+		      int *out)
 {
 	int p[2], rd, wr;
 
 	CHECK_OK(pipe(p));
 	wr = open_ring(O_WRONLY); /* before the readers: no early end */
 	rd = open_ring(O_RDONLY);
-	for (int i = 0; i < READERS; i++) {
+	for (int i = 0; i < readers; i++) {
 		pids[i] = fork();
 		if (pids[i] == 0) {
 			close(p[0]);
@@ -512,8 +513,8 @@ static void start_all(void (*writer)(int, uint32_t, uint32_t), uint32_t per,
 		}
 	}
 	for (int i = 0; i < WRITERS; i++) {
-		pids[READERS + i] = fork();
-		if (pids[READERS + i] == 0) {
+		pids[readers + i] = fork();
+		if (pids[readers + i] == 0) {
 			close(rd);
 			writer(wr, (uint32_t)i, per);
 		}
@@ -524,15 +525,15 @@ static void start_all(void (*writer)(int, uint32_t, uint32_t), uint32_t per,
 	*out = p[0];
 }
 
-static int wait_all(pid_t *pids)
+static int wait_all(pid_t *pids, int readers)
 {
 	int ok = 1;
 
-	for (int i = 0; i < READERS + WRITERS; i++)
+	for (int i = 0; i < readers + WRITERS; i++)
 		if (t_wait(pids[i]) != 0) {
 			printf("child %d (%s %d) failed\n", pids[i],
-			       i < READERS ? "reader" : "writer",
-			       i < READERS ? i : i - READERS);
+			       i < readers ? "reader" : "writer",
+			       i < readers ? i : i - readers);
 			ok = 0;
 		}
 	return ok;
@@ -556,7 +557,7 @@ static int run_small(long bytes, int resize)
 	int out, ctl, switches = 0;
 
 	fresh(SMALL_CAPACITY);
-	start_all(small_writer, per, small_reader, pids, &out);
+	start_all(small_writer, per, small_reader, READERS, pids, &out);
 	ctl = open_ring(O_RDONLY | O_NONBLOCK);
 	p = (struct pollfd){ .fd = out, .events = POLLIN };
 	while (resize && poll(&p, 1, 5) == 0) {
@@ -578,7 +579,7 @@ static int run_small(long bytes, int resize)
 		}
 	}
 	close(out);
-	CHECK(wait_all(pids));
+	CHECK(wait_all(pids, READERS));
 	for (int w = 0; w < WRITERS; w++) {
 		uint64_t n = per;
 
@@ -619,11 +620,12 @@ static void capacity_changes_under_load(void)
  * Capacity 1: every byte is its own write, so a record cannot be kept
  * whole; each byte says who wrote it (top 2 bits) and its sequence number
  * modulo 64 (the rest). The readers count each writer's bytes by residue:
- * every writer's bytes must all arrive, each exactly once. (Order with
- * 64 residues cannot be told from what one reader of four sees; the
- * small ring's records check order.) 256 KiB, not 64 MiB: a byte costs a
- * write, a read and the switches between, about 45 us under QEMU's TCG,
- * so 64 MiB would take most of an hour.
+ * every writer's bytes must all arrive, each exactly once. Order cannot
+ * be told from what one reader of four sees, so a second run has one
+ * reader, which sees every writer's residues go 0, 1, ... 63, 0 ... in
+ * turn. 256 KiB (and 128), not 64 MiB: a byte costs a write, a read and
+ * the switches between, about 35-45 us under QEMU's TCG, so 64 MiB would
+ * take most of an hour.
  */
 static void tiny_writer(int fd, uint32_t id, uint32_t bytes)
 {
@@ -636,23 +638,46 @@ static void tiny_writer(int fd, uint32_t id, uint32_t bytes)
 	_exit(0);
 }
 
-static void tiny_reader(int fd, int out)
+/* Count each writer's bytes by residue. The only reader of the ring
+ * sees every writer's bytes, so it also checks they come in order: exit
+ * status 3 for one that does not. */
+static void tiny_reader(int fd, int out, int only_reader)
 {
 	uint32_t seen[WRITERS][64] = { { 0 } };
-	uint8_t buf[64];
+	uint8_t buf[64], next[WRITERS] = { 0 };
 	ssize_t n;
 
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		unsigned int w = buf[0] >> 6, seq = buf[0] & 63;
+
 		if (n != 1) /* the ring holds one byte */
 			_exit(1);
-		seen[buf[0] >> 6][buf[0] & 63]++;
+		if (only_reader && seq != next[w]) {
+			printf("writer %u: %u after %u\n", w, seq,
+			       (next[w] + 63) & 63);
+			_exit(3);
+		}
+		next[w] = (uint8_t)((seq + 1) & 63);
+		seen[w][seq]++;
 	}
 	if (n < 0 || write(out, seen, sizeof(seen)) != sizeof(seen))
 		_exit(2);
 	_exit(0);
 }
 
-static void concurrency_capacity_1(void)
+static void one_of_many_readers(int fd, int out)
+{
+	tiny_reader(fd, out, 0);
+}
+
+static void the_only_reader(int fd, int out)
+{
+	tiny_reader(fd, out, 1);
+}
+
+/* bytes from each of the 4 writers through a ring of capacity 1, to
+ * readers readers. */
+static void run_tiny(uint32_t bytes, int readers)
 {
 	uint32_t total[WRITERS][64] = { { 0 } }, got[WRITERS][64];
 	struct ring_stats st;
@@ -661,28 +686,41 @@ static void concurrency_capacity_1(void)
 	int out, wrong = 0;
 
 	fresh(1);
-	start_all(tiny_writer, TINY_BYTES_PER_WRITER, tiny_reader, pids, &out);
-	for (int i = 0; i < READERS; i++) {
+	start_all(tiny_writer, bytes,
+		  readers == 1 ? the_only_reader : one_of_many_readers, readers,
+		  pids, &out);
+	for (int i = 0; i < readers; i++) {
 		CHECK_EQ(read(out, got, sizeof(got)), sizeof(got));
 		for (int w = 0; w < WRITERS; w++)
 			for (int s = 0; s < 64; s++)
 				total[w][s] += got[w][s];
 	}
 	close(out);
-	CHECK(wait_all(pids));
+	CHECK(wait_all(pids, readers));
 	for (int w = 0; w < WRITERS; w++)
 		for (int s = 0; s < 64; s++)
-			wrong += total[w][s] != TINY_BYTES_PER_WRITER / 64;
+			wrong += total[w][s] != bytes / 64;
 	CHECK_EQ(wrong, 0);
 	st = stats();
-	CHECK_EQ(st.bytes_written, WRITERS * TINY_BYTES_PER_WRITER);
-	CHECK_EQ(st.bytes_read, WRITERS * TINY_BYTES_PER_WRITER);
-	CHECK_EQ(st.writes, WRITERS * TINY_BYTES_PER_WRITER);
-	CHECK_EQ(st.reads, WRITERS * TINY_BYTES_PER_WRITER);
+	CHECK_EQ(st.bytes_written, WRITERS * bytes);
+	CHECK_EQ(st.bytes_read, WRITERS * bytes);
+	CHECK_EQ(st.writes, WRITERS * bytes);
+	CHECK_EQ(st.reads, WRITERS * bytes);
 	CHECK_EQ(st.high_water, 1);
 	CHECK_EQ(st.stored, 0);
-	printf("  %d KiB through 1 byte in %.1f s\n",
-	       WRITERS * TINY_BYTES_PER_WRITER >> 10, now_s() - start);
+	printf("  %u KiB through 1 byte to %d reader%s in %.1f s\n",
+	       WRITERS * bytes >> 10, readers, readers > 1 ? "s" : "",
+	       now_s() - start);
+}
+
+static void concurrency_capacity_1(void)
+{
+	run_tiny(TINY_BYTES_PER_WRITER, READERS);
+}
+
+static void capacity_1_in_order(void)
+{
+	run_tiny(TINY_BYTES_PER_WRITER / 2, 1);
 }
 
 /* ---- robustness ---------------------------------------------------------- */
@@ -800,6 +838,7 @@ int main(int argc, char **argv)
 	RUN(concurrency_small);
 	RUN(capacity_changes_under_load);
 	RUN(concurrency_capacity_1);
+	RUN(capacity_1_in_order);
 	fresh(RING_DEFAULT_CAPACITY);
 	return t_end();
 }
