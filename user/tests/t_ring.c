@@ -654,7 +654,7 @@ static void tiny_reader(int fd, int out, int only_reader)
 			_exit(1);
 		if (only_reader && seq != next[w]) {
 			printf("writer %u: %u after %u\n", w, seq,
-			       (next[w] + 63) & 63);
+			       (next[w] + 63U) & 63);
 			_exit(3);
 		}
 		next[w] = (uint8_t)((seq + 1) & 63);
