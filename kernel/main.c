@@ -9,6 +9,7 @@
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "drivers/drivers.h"
+#include "drivers/ring.h"
 #include "drivers/tty.h"
 #include "fs/bcache.h"
 #include "fs/chardev.h"
@@ -152,6 +153,7 @@ void kmain(physaddr_t multiboot_info)
 	 * random, kmsg. devfs shows them at /dev once it is mounted there. */
 	tty_init();
 	memdev_init();
+	ring_init();
 	procfs_init();
 
 	mount_root();

@@ -57,6 +57,7 @@ static const struct root_entry root_entries[] = {
 	{ "loadavg", procfs_loadavg },
 	{ "meminfo", procfs_meminfo },
 	{ "mounts", procfs_mounts },
+	{ "ring", procfs_ring },
 	{ "stat", procfs_stat },
 	{ "uptime", procfs_uptime },
 	{ "version", procfs_version },

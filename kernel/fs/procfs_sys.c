@@ -5,10 +5,11 @@
  * version from utsname; cpuinfo from CPUID; loadavg and stat from the
  * scheduler's and the process table's counters. Figures Kestrel does not
  * keep (swap, load averages) are 0; idle time is what no process
- * used. docs/procfs.md.
+ * used; ring the ring devices' statistics. docs/procfs.md.
  */
 #include "fs/procfs_internal.h"
 #include "arch/x86_64/memlayout.h"
+#include "drivers/ring.h"
 #include "fs/bcache.h"
 #include "mm/mm.h"
 #include "utsname.h"
@@ -262,5 +263,32 @@ int procfs_cpuinfo(struct pbuf *b)
 				pbuf_printf(b, " %s", cpu_flags[i].name);
 		pbuf_printf(b, "\n\n");
 	}
+	return 0;
+}
+
+/* ---- ring (Kestrel's own: the ring device, docs/drivers.md) -------------- */
+
+/* A header naming struct ring_stats's fields, then a line per ring. */
+int procfs_ring(struct pbuf *b)
+{
+	struct ring_stats st;
+
+	pbuf_printf(b, "device capacity stored bytes_written bytes_read writes"
+		       " reads write_waits write_refusals high_water readers"
+		       " writers\n");
+	for (unsigned int i = 0; ring_get_stats(i, &st) == 0; i++)
+		pbuf_printf(b,
+			    "ring%u %llu %llu %llu %llu %llu %llu %llu %llu"
+			    " %llu %u %u\n",
+			    i, (unsigned long long)st.capacity,
+			    (unsigned long long)st.stored,
+			    (unsigned long long)st.bytes_written,
+			    (unsigned long long)st.bytes_read,
+			    (unsigned long long)st.writes,
+			    (unsigned long long)st.reads,
+			    (unsigned long long)st.write_waits,
+			    (unsigned long long)st.write_refusals,
+			    (unsigned long long)st.high_water, st.readers,
+			    st.writers);
 	return 0;
 }
