@@ -265,6 +265,7 @@ static void reap_dead(void)
 		kfree(dead);
 		spin_lock(&sched_lock);
 		stats.tasks--;
+		stats.exiting--;
 		spin_unlock(&sched_lock);
 	}
 }
@@ -477,6 +478,8 @@ __noreturn void task_exit(void)
 		      t->name);
 	spin_lock(&sched_lock);
 	t->state = TASK_DEAD;
+	if (t->released)
+		stats.exiting++; /* until reap_dead on this CPU */
 	this_cpu()->dead_task = t;
 	schedule_locked();
 	panic("task_exit: a dead task ran again");

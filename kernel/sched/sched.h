@@ -112,6 +112,9 @@ struct sched_stats {
 	uint64_t switches;  /* context switches */
 	unsigned int tasks; /* not yet freed, idle tasks included */
 	unsigned int runnable;
+	/* Exited, to be freed by the next task on their CPU: a test that
+	 * counts tasks or memory waits until none are left. */
+	unsigned int exiting;
 };
 void sched_get_stats(struct sched_stats *st);
 

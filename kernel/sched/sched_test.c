@@ -47,14 +47,56 @@ static void record_run(void *arg)
 	say_finished();
 }
 
+#define SETTLE_MS 200
+
+/* With several CPUs, tasks of an earlier test may still be on their way
+ * out on other CPUs (after saying they finished). Wait until the count
+ * of tasks has not changed for SETTLE_MS and none is left to free;
+ * false after 5 s. */
+static bool settle(struct sched_stats *st)
+{
+	uint64_t deadline = time_ns() + 5000 * NS_PER_MS;
+	uint64_t since = time_ns();
+	unsigned int last;
+
+	sched_get_stats(st);
+	last = st->tasks;
+	while (time_ns() < deadline) {
+		sched_yield();
+		sched_get_stats(st);
+		if (st->tasks != last || st->exiting) {
+			last = st->tasks;
+			since = time_ns();
+		} else if (time_ns() - since >= SETTLE_MS * NS_PER_MS) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Wait until this test's tasks are freed: the count is back to want. */
+static bool wait_tasks(unsigned int want, struct sched_stats *st)
+{
+	uint64_t deadline = time_ns() + 5000 * NS_PER_MS;
+
+	for (;;) {
+		sched_get_stats(st);
+		if (st->tasks == want && st->exiting == 0)
+			return true;
+		if (time_ns() > deadline)
+			return false;
+		sched_yield();
+	}
+}
+
 KTEST(sched, spawn_exit)
 {
 	struct frame_stats before, after;
 	struct sched_stats s0, s1;
-	uint64_t deadline;
 
 	finished = 0;
 	memset(ran, 0, sizeof(ran));
+	KT_ASSERT(settle(&s0), "the tasks of earlier tests still come and go");
 	kmalloc_trim();
 	frames_get_stats(&before);
 	sched_get_stats(&s0);
@@ -66,11 +108,7 @@ KTEST(sched, spawn_exit)
 		KT_ASSERT_EQ(ran[i], 1);
 	/* A task that said it finished may still be exiting on another
 	 * CPU; it is freed right after its last switch. */
-	deadline = time_ns() + 5000 * NS_PER_MS;
-	do {
-		sched_yield();
-		sched_get_stats(&s1);
-	} while (s1.tasks != s0.tasks && time_ns() < deadline);
+	wait_tasks(s0.tasks, &s1);
 	KT_ASSERT_EQ(s1.tasks, s0.tasks);
 	KT_ASSERT(s1.switches > s0.switches, "no context switch counted");
 	kmalloc_trim();
