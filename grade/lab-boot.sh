@@ -6,7 +6,7 @@ boot banner mem=512M cmdline="ktest=boot"
 test_start banner 10
 ordered
 need_re '^Kestrel [0-9]+\.[0-9]+\.[0-9]+ \(x86_64\)$'
-need_re '^cpu: .+, [0-9]+ CPUs? found, 1 running$'
+need_re '^cpu: .+, [0-9]+ CPUs? found, [1-9][0-9]* running$'
 need_re '^memory: [0-9]+ KiB available \([0-9]+ MiB\)$'
 need_re '^kestrel: ready in [0-9]+(\.[0-9]+)? ms$'
 unordered

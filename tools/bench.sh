@@ -148,6 +148,17 @@ for n in 1 2; do
 done
 awk '{ t[$1] = $2 } END { if (t[1] && t[2])
 	printf "  speedup %.2fx (goal 1.8x)\n", t[1] / t[2] }' "$g_dir/smp.ms"
+# The pipe ping-pong on two CPUs: each wakeup finds the other CPU halted
+# and sends it an IPI, so each switch crosses CPUs (one CPU: above).
+ub_img=$g_dir/ubench2.img
+cp "$BUILD/root.img" "$ub_img"
+boot_start ubench2 serial_input disk="$ub_img" smp=2 accel=tcg,thread=multi \
+	timeout=300 stall=120 cmdline="root=vda heapdebug=0" &&
+	wait_for '$ ' 30 && serial_send 'ubench pingpong; poweroff\r'
+boot_wait
+sed -n 's/^ubench: context switch: /  context switch across CPUs (ubench pingpong, -smp 2): /p' \
+	"$b_log" | tr -d '\r'
+rm -f "$ub_img"
 echo "  (host: $(nproc 2>/dev/null || echo ?) CPUs)"
 # The ring device (docs/drivers.md): /bin/ringbench in Kestrel, its ring
 # beside a pipe doing the same work; the host has pipes only.

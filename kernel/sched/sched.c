@@ -7,8 +7,9 @@
  * when the queue is empty, and context_switch()es to it (switch.S). The
  * sched lock is held across the switch and released by the task that
  * runs next, so no other CPU can see a task half switched. A task that
- * exits cannot free the stack it is running on: the next task to run on
- * that CPU frees it.
+ * exits cannot free the stack it is running on: a kernel task is freed by
+ * the next task to run on that CPU, a process's task by its owner
+ * (task_release) once it is off its CPU.
  *
  * Every CPU runs this code at once. The one run queue is reached only
  * through runqueue_add, runqueue_pick and runqueue_empty, under the sched
