@@ -2,24 +2,26 @@
  * The scheduler core: tasks, the run queue, sleeping and waking.
  *
  * Each task has its own kernel stack. A task that stops running (it
- * sleeps, yields or exits) calls schedule_locked, which picks the next
- * task from the run queue (first in, first out), or the CPU's idle task
- * when the queue is empty, and context_switch()es to it (switch.S). The
+ * sleeps, yields, exits or is preempted) calls schedule_locked, which
+ * asks the run queue (rq.c, and through it the scheduling classes of
+ * policy.h) for the next task, or takes the CPU's idle task when the
+ * queue is empty, and context_switch()es to it (switch.S). The
  * sched lock is held across the switch and released by the task that
  * runs next, so no other CPU can see a task half switched. A task that
  * exits cannot free the stack it is running on: the next task to run on
  * that CPU frees it.
  *
- * Scheduling is cooperative for now (no preemption on the timer tick);
- * the scheduler issue adds preemption, per-CPU run queues and policies.
- * docs/sched.md has the pictures.
+ * A user task is preempted when the tick ends its slice or a task that
+ * must run first wakes: need_resched is set, and the task gives way on
+ * its way back to user mode (sched_preempt). Kernel code is not
+ * preempted. docs/sched.md has the pictures.
  */
-#include "sched/sched.h"
+#include "sched/rq.h"
 #include "arch/x86_64/arch.h"
 #include "mm/mm.h"
 
 enum task_state {
-	TASK_RUNNABLE, /* on the run queue */
+	TASK_RUNNABLE, /* on a run queue */
 	TASK_RUNNING,  /* on a CPU */
 	TASK_SLEEPING, /* on a wait queue */
 	TASK_DEAD,     /* exited; its stack is freed by the next task */
@@ -46,15 +48,15 @@ struct task {
 	struct task *timed_next;      /* list of sleepers with a deadline */
 	uint64_t rsp;                 /* saved stack pointer when not running */
 	bool interrupted; /* task_interrupt came while it was not asleep */
+	struct sched_entity se; /* its class's and the run queue's (rq.c) */
 };
 
 void context_switch(uint64_t *old_rsp, uint64_t new_rsp); /* switch.S */
 
-/* The run queue, every wait queue, every task's state and the list of
+/* The run queues, every wait queue, every task's state and the list of
  * timed sleepers. Taken with interrupts off (it is a spinlock), also from
  * the timer and device interrupts that wake tasks. */
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
-static struct waitqueue run_queue;
 static struct task *timed_sleepers;
 static struct sched_stats stats;
 static unsigned int next_id;
@@ -116,15 +118,22 @@ static void timed_remove(struct task *t)
 	t->wake_at = 0;
 }
 
-/* Make a sleeping task runnable. */
-static void make_runnable(struct task *t)
+struct sched_entity *task_se(struct task *t)
 {
+	return &t->se;
+}
+
+/* Make a sleeping (or new: ENQUEUE_NEW) task runnable. */
+static void make_runnable(struct task *t, int why)
+{
+	struct rq *rq = rq_select(&t->se);
+
 	if (t->wake_at)
 		timed_remove(t);
 	t->waiting_on = NULL;
 	t->state = TASK_RUNNABLE;
-	queue_push(&run_queue, t);
-	stats.runnable++;
+	rq_enqueue(rq, &t->se, why);
+	sched_trace_wakeup(this_cpu()->id, t, rq->cpu);
 }
 
 /* ---- switching --------------------------------------------------------- */
@@ -137,14 +146,18 @@ static uint64_t stack_top(const struct task *t)
 			: (uint64_t)boot_stack_top;
 }
 
-/* The running task has set its new state (and queued itself if it is
- * runnable): run the next one. Caller holds sched_lock and no other
- * spinlock; it still holds it when this returns, in the same task, once
- * that task is chosen again. */
-static void schedule_locked(void)
+/* The running task has set its new state: run the next one. If it is
+ * still runnable, requeue says why it gives way (ENQUEUE_YIELD or
+ * ENQUEUE_PREEMPTED). Caller holds sched_lock and no other spinlock; it
+ * still holds it when this returns, in the same task, once that task is
+ * chosen again. */
+static void schedule_locked(int requeue)
 {
 	struct cpu *c = this_cpu();
-	struct task *prev = c->task, *next = queue_pop(&run_queue);
+	struct rq *rq = this_rq();
+	struct task *prev = c->task, *next;
+	struct sched_entity *prev_se = prev == c->idle_task ? NULL : &prev->se;
+	struct sched_entity *next_se;
 	int depth;
 	bool were_enabled;
 
@@ -153,14 +166,16 @@ static void schedule_locked(void)
 		panic("schedule: %s switches with a spinlock held besides "
 		      "the sched lock",
 		      prev->name);
-	if (next)
-		stats.runnable--;
-	else
-		next = c->idle_task;
+	next_se = rq_schedule(rq, prev_se,
+			      prev->state == TASK_RUNNABLE ? requeue : 0);
+	next = next_se ? container_of(next_se, struct task, se) : c->idle_task;
+	c->need_resched = false;
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
 		return;
 	}
+	rq_account_switch(rq, prev_se, next_se, prev->state == TASK_RUNNABLE);
+	sched_trace_switch(c->id, prev, next);
 	next->state = TASK_RUNNING;
 	c->task = next;
 	stats.switches++;
@@ -239,6 +254,9 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 	spin_lock(&sched_lock);
 	t->id = next_id++;
 	stats.tasks++;
+	/* A child gets its creator's policy, nice and CPUs. */
+	sched_entity_init(&t->se,
+			  this_cpu()->task ? &this_cpu()->task->se : NULL);
 	spin_unlock(&sched_lock);
 	return t;
 }
@@ -273,7 +291,7 @@ void task_discard(struct task *t)
 void task_start(struct task *t)
 {
 	spin_lock(&sched_lock);
-	make_runnable(t);
+	make_runnable(t, ENQUEUE_NEW);
 	spin_unlock(&sched_lock);
 }
 
@@ -331,7 +349,7 @@ void task_interrupt(struct task *t)
 	spin_lock(&sched_lock);
 	if (t->state == TASK_SLEEPING) {
 		queue_remove(t->waiting_on, t);
-		make_runnable(t);
+		make_runnable(t, ENQUEUE_WAKEUP);
 	} else if (t->state != TASK_DEAD) {
 		t->interrupted = true;
 	}
@@ -374,7 +392,7 @@ __noreturn void task_exit(void)
 	t->state = TASK_DEAD;
 	stats.tasks--;
 	this_cpu()->dead_task = t;
-	schedule_locked();
+	schedule_locked(0);
 	panic("task_exit: a dead task ran again");
 }
 
@@ -419,19 +437,28 @@ unsigned int task_id(const struct task *t)
 	return t->id;
 }
 
-void sched_yield(void)
+/* The running task gives way but stays runnable; why: ENQUEUE_YIELD or
+ * ENQUEUE_PREEMPTED. */
+static void give_way(int why)
 {
 	struct task *t = current_task();
 
 	spin_lock(&sched_lock);
-	if (t != this_cpu()->idle_task) {
+	if (t != this_cpu()->idle_task)
 		t->state = TASK_RUNNABLE;
-		queue_push(&run_queue, t);
-		stats.runnable++;
-	}
-	schedule_locked();
+	schedule_locked(why);
 	spin_unlock(&sched_lock);
 	reap_dead();
+}
+
+void sched_yield(void)
+{
+	give_way(ENQUEUE_YIELD);
+}
+
+void sched_preempt(void)
+{
+	give_way(ENQUEUE_PREEMPTED);
 }
 
 /* ---- sleeping and waking ------------------------------------------------ */
@@ -466,7 +493,7 @@ void sleep_on_until(struct waitqueue *wq, struct spinlock *lk,
 		t->timed_next = timed_sleepers;
 		timed_sleepers = t;
 	}
-	schedule_locked();
+	schedule_locked(0);
 	spin_unlock(&sched_lock);
 	reap_dead();
 	spin_lock(lk);
@@ -483,7 +510,7 @@ void wake_up(struct waitqueue *wq)
 
 	spin_lock(&sched_lock);
 	while ((t = queue_pop(wq)))
-		make_runnable(t);
+		make_runnable(t, ENQUEUE_WAKEUP);
 	spin_unlock(&sched_lock);
 }
 
@@ -496,16 +523,15 @@ void sched_tick(void)
 		return;
 	now = time_ns();
 	spin_lock(&sched_lock);
-	/* Round robin between user tasks: one that was interrupted in user
-	 * mode gives way at the end of the tick (proc_return_to_user). */
-	if (run_queue.head)
-		this_cpu()->need_resched = true;
+	/* The running task's class says whether its slice ended; a user
+	 * task gives way at the end of the tick (proc_return_to_user). */
+	rq_tick(this_rq());
 	for (t = timed_sleepers; t; t = next) {
 		next = t->timed_next;
 		if (t->wake_at > now)
 			continue;
 		queue_remove(t->waiting_on, t);
-		make_runnable(t);
+		make_runnable(t, ENQUEUE_WAKEUP);
 	}
 	spin_unlock(&sched_lock);
 }
@@ -522,7 +548,7 @@ static void idle_loop(void *arg)
 
 		irq_disable();
 		spin_lock(&sched_lock);
-		empty = run_queue.head == NULL;
+		empty = this_rq()->nr_queued == 0;
 		spin_unlock(&sched_lock);
 		if (empty) {
 			irq_enable_and_halt();
@@ -537,9 +563,13 @@ void sched_init(void)
 {
 	struct cpu *c = this_cpu();
 
+	rq_init(&sched_lock);
 	strlcpy(boot_task.name, "kmain", sizeof(boot_task.name));
 	boot_task.state = TASK_RUNNING;
 	boot_task.id = next_id++;
+	sched_entity_init(&boot_task.se, NULL);
+	boot_task.se.exec_start_ns = time_ns();
+	this_rq()->curr = &boot_task.se;
 	stats.tasks = 1;
 	c->task = &boot_task;
 	c->idle_task = task_new("idle", idle_loop, NULL);
@@ -558,5 +588,8 @@ void sched_get_stats(struct sched_stats *st)
 {
 	spin_lock(&sched_lock);
 	*st = stats;
+	st->runnable = 0;
+	for (unsigned int i = 0; i < sched_cpu_count(); i++)
+		st->runnable += rq_nr_queued(i);
 	spin_unlock(&sched_lock);
 }

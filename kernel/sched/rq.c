@@ -1,0 +1,414 @@
+/*
+ * Run queues: the half of the scheduler core that talks to the classes
+ * (policy.h). sched.c decides when the running task stops; here the
+ * stopped task is charged and queued again, the next one is taken from
+ * the highest class that has one, and the figures of /proc/schedstat and
+ * /proc/PID/sched are kept.
+ *
+ * A wakeup travels: wake_up (sched.c) -> rq_select picks a run queue the
+ * task may use -> rq_enqueue queues it in its class and asks: should it
+ * run before the running task (a higher class, or its class says so)?
+ * If so, need_resched is set, and the running task gives way when it
+ * next returns to user mode (proc_return_to_user -> sched_preempt), at
+ * the latest at the end of the interrupt or system call running now.
+ * Kernel code is never preempted. docs/sched.md has the pictures.
+ *
+ * There is one run queue per CPU in run_queues[]; today one CPU runs
+ * tasks, and all run queues share the one sched lock.
+ */
+#include "sched/rq.h"
+#include "arch/x86_64/arch.h"
+#include "proc/proc.h"
+
+#define ALL_CPUS (~0ULL)
+
+static struct rq run_queues[MAX_CPUS];
+/* Run queues in use: CPUs 0 .. nr_rqs - 1 run tasks. */
+static unsigned int nr_rqs = 1;
+/* The class of SCHED_NORMAL, BATCH and IDLE (sched=). */
+static const struct sched_class *normal_class = &fair_class;
+
+void rq_init(struct spinlock *lock)
+{
+	char name[8];
+
+	for (unsigned int i = 0; i < MAX_CPUS; i++) {
+		struct rq *rq = &run_queues[i];
+
+		rq->lock = lock;
+		rq->cpu = i;
+		rt_rq_init(&rq->rt);
+		fair_rq_init(&rq->fair);
+		rr_rq_init(&rq->rr);
+	}
+	if (cmdline_option("sched", name, sizeof(name)) == 0) {
+		if (strcmp(name, "rr") == 0)
+			normal_class = &rr_class;
+		else if (strcmp(name, "fair") != 0)
+			kprintf("sched: unknown policy sched=%s, using fair\n",
+				name);
+	}
+	rr_set_slice_ms(cmdline_ulong("sched.slice_ms", 0));
+	kprintf("sched: normal tasks by the %s class\n", normal_class->name);
+}
+
+struct rq *this_rq(void)
+{
+	return &run_queues[this_cpu()->id];
+}
+
+static const struct sched_class *class_of(int policy)
+{
+	return policy == SCHED_FIFO || policy == SCHED_RR ? &rt_class
+							   : normal_class;
+}
+
+/* Classes in order: a task of an earlier one always runs first. */
+static int rank(const struct sched_class *class)
+{
+	return class == &rt_class ? 0 : 1;
+}
+
+void sched_entity_init(struct sched_entity *se,
+		       const struct sched_entity *parent)
+{
+	memset(se, 0, sizeof(*se));
+	se->policy = parent ? parent->policy : SCHED_NORMAL;
+	se->nice = parent ? parent->nice : 0;
+	se->rt_priority = parent ? parent->rt_priority : 0;
+	se->affinity = parent ? parent->affinity : ALL_CPUS;
+	se->class = class_of(se->policy);
+	se->weight = fair_weight(se->policy, se->nice);
+	se->cpu = parent ? parent->cpu : 0;
+	run_list_init(&se->run_link);
+}
+
+uint64_t sched_online_mask(void)
+{
+	return nr_rqs >= 64 ? ALL_CPUS : (1ULL << nr_rqs) - 1;
+}
+
+/* This CPU if se may run here, else the first CPU it may run on. */
+struct rq *rq_select(struct sched_entity *se)
+{
+	uint64_t allowed = se->affinity & sched_online_mask();
+	unsigned int here = this_cpu()->id;
+
+	if (here < nr_rqs && (allowed & (1ULL << here)))
+		return &run_queues[here];
+	assert(allowed);
+	return &run_queues[__builtin_ctzll(allowed)];
+}
+
+/* Bring the running task's figures up to now and charge its class. */
+static void update_curr(struct rq *rq)
+{
+	struct sched_entity *curr = rq->curr;
+	uint64_t now = time_ns(), ns;
+
+	if (!curr)
+		return;
+	ns = now - curr->exec_start_ns;
+	curr->exec_start_ns = now;
+	curr->sum_exec_ns += ns;
+	curr->class->charge(rq, curr, ns);
+}
+
+/* Ask rq's CPU to schedule at its next chance. */
+static void resched(struct rq *rq)
+{
+	/* Another CPU's flag: the SMP work adds the IPI that makes it look
+	 * at once. */
+	__atomic_store_n(&cpus[rq->cpu].need_resched, true, __ATOMIC_RELAXED);
+}
+
+static bool should_preempt(struct rq *rq, struct sched_entity *se)
+{
+	struct sched_entity *curr = rq->curr;
+
+	if (!curr)
+		return true; /* the idle task */
+	if (rank(se->class) != rank(curr->class))
+		return rank(se->class) < rank(curr->class);
+	update_curr(rq);
+	return se->class->wakeup_preempt(rq, curr, se);
+}
+
+static void enqueue(struct rq *rq, struct sched_entity *se, int flags)
+{
+	assert(!se->on_rq);
+	se->wait_start_ns = time_ns();
+	se->class->enqueue(rq, se, flags);
+	se->on_rq = true;
+	rq->nr_queued++;
+}
+
+void rq_enqueue(struct rq *rq, struct sched_entity *se, int flags)
+{
+	if (flags & ENQUEUE_WAKEUP) {
+		se->woken_ns = time_ns();
+		se->woken_tick = ticks_now();
+		se->nr_wakeups++;
+		rq->wakeups++;
+		if (rq->cpu == this_cpu()->id)
+			rq->wakeups_local++;
+	}
+	enqueue(rq, se, flags);
+	if (should_preempt(rq, se))
+		resched(rq);
+}
+
+static void dequeue(struct rq *rq, struct sched_entity *se)
+{
+	se->class->dequeue(rq, se);
+	se->on_rq = false;
+	rq->nr_queued--;
+}
+
+/* se leaves the queue to run: how long it waited, and since its wakeup. */
+static void start_running(struct rq *rq, struct sched_entity *se, uint64_t now)
+{
+	uint64_t waited = now - se->wait_start_ns;
+
+	se->on_rq = false;
+	rq->nr_queued--;
+	se->wait_sum_ns += waited;
+	se->wait_max_ns = MAX(se->wait_max_ns, waited);
+	se->wait_count++;
+	rq->run_delay_ns += waited;
+	if (se->woken_ns) {
+		se->wakeup_max_ns = MAX(se->wakeup_max_ns, now - se->woken_ns);
+		se->wakeup_max_ticks =
+			MAX(se->wakeup_max_ticks, ticks_now() - se->woken_tick);
+		se->woken_ns = 0;
+	}
+	se->exec_start_ns = now;
+	se->picked_exec_ns = se->sum_exec_ns;
+	se->cpu = rq->cpu;
+	rq->picks++;
+}
+
+struct sched_entity *rq_schedule(struct rq *rq, struct sched_entity *prev,
+				 int requeue)
+{
+	const struct sched_class *order[] = { &rt_class, normal_class };
+	struct sched_entity *next = NULL;
+
+	assert(spin_held(rq->lock));
+	rq->schedules++;
+	if (prev) {
+		update_curr(rq);
+		rq->curr = NULL;
+		if (requeue == ENQUEUE_PREEMPTED && prev->slice_over)
+			requeue = ENQUEUE_SLICE_END;
+		if (requeue == ENQUEUE_YIELD)
+			rq->yields++;
+		prev->slice_over = false;
+		if (requeue)
+			enqueue(rq, prev, requeue);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(order) && !next; i++)
+		next = order[i]->pick_next(rq);
+	if (next)
+		start_running(rq, next, time_ns());
+	else
+		rq->goidle++;
+	rq->curr = next;
+	return next;
+}
+
+void rq_account_switch(struct rq *rq, struct sched_entity *prev,
+		       struct sched_entity *next, bool prev_runnable)
+{
+	uint64_t now = time_ns();
+
+	if (prev)
+		rq->run_ns += now - rq->last_switch_ns;
+	else
+		rq->idle_ns += now - rq->last_switch_ns;
+	rq->last_switch_ns = now;
+	rq->switches++;
+	if (prev && prev_runnable)
+		prev->nr_involuntary++;
+	else if (prev)
+		prev->nr_voluntary++;
+}
+
+void rq_tick(struct rq *rq)
+{
+	struct sched_entity *curr = rq->curr;
+
+	if (!curr)
+		return;
+	update_curr(rq);
+	if (!curr->class->tick(rq, curr))
+		return;
+	if (rq->nr_queued == 0) {
+		/* Nobody waits: a new slice begins. */
+		curr->picked_exec_ns = curr->sum_exec_ns;
+		curr->slice_used_ns = 0;
+		return;
+	}
+	curr->slice_over = true;
+	resched(rq);
+}
+
+unsigned int rq_nr_queued(unsigned int cpu)
+{
+	return run_queues[cpu].nr_queued;
+}
+
+/* ---- changing a task's policy ------------------------------------------ */
+
+/* Take se out of its queue (if queued) while its policy changes, then
+ * put it back where its new policy says. Caller holds the lock. */
+static void change_begin(struct rq *rq, struct sched_entity *se, bool *queued)
+{
+	if (rq->curr == se)
+		update_curr(rq);
+	*queued = se->on_rq;
+	if (*queued)
+		dequeue(rq, se);
+}
+
+static void change_end(struct rq *rq, struct sched_entity *se, bool queued)
+{
+	se->class = class_of(se->policy);
+	se->weight = fair_weight(se->policy, se->nice);
+	if (queued)
+		rq_enqueue(rq, se, ENQUEUE_RESTORE);
+	else if (rq->curr == se && rq->nr_queued > 0)
+		resched(rq); /* it may no longer come first */
+}
+
+int task_set_policy(struct task *t, int policy, unsigned int rt_priority)
+{
+	struct sched_entity *se = task_se(t);
+	bool rt = policy == SCHED_FIFO || policy == SCHED_RR;
+	struct rq *rq;
+	bool queued;
+
+	if (policy != SCHED_NORMAL && policy != SCHED_BATCH &&
+	    policy != SCHED_IDLE && !rt)
+		return -EINVAL;
+	if (rt ? rt_priority < RT_PRIO_MIN || rt_priority > RT_PRIO_MAX
+	       : rt_priority != 0)
+		return -EINVAL;
+	spin_lock(run_queues[0].lock);
+	rq = &run_queues[se->cpu];
+	change_begin(rq, se, &queued);
+	se->policy = policy;
+	se->rt_priority = rt_priority;
+	change_end(rq, se, queued);
+	spin_unlock(rq->lock);
+	return 0;
+}
+
+void task_set_nice(struct task *t, int nice)
+{
+	struct sched_entity *se = task_se(t);
+	struct rq *rq;
+	bool queued;
+
+	nice = MAX(NICE_MIN, MIN(NICE_MAX, nice));
+	spin_lock(run_queues[0].lock);
+	rq = &run_queues[se->cpu];
+	change_begin(rq, se, &queued);
+	se->nice = nice;
+	change_end(rq, se, queued);
+	spin_unlock(rq->lock);
+}
+
+int task_set_affinity(struct task *t, uint64_t mask)
+{
+	struct sched_entity *se = task_se(t);
+
+	if (!(mask & sched_online_mask()))
+		return -EINVAL;
+	spin_lock(run_queues[0].lock);
+	/* It runs or waits on an allowed CPU while one CPU runs tasks;
+	 * the SMP work moves it when its CPU is no longer allowed. */
+	se->affinity = mask;
+	spin_unlock(run_queues[0].lock);
+	return 0;
+}
+
+const char *sched_normal_class_name(void)
+{
+	return normal_class->name;
+}
+
+/* ---- figures for /proc --------------------------------------------------- */
+
+void task_sched_info(struct task *t, struct task_sched_info *out)
+{
+	struct sched_entity *se = task_se(t);
+	struct rq *rq;
+
+	spin_lock(run_queues[0].lock);
+	rq = &run_queues[se->cpu];
+	if (rq->curr == se)
+		update_curr(rq);
+	out->policy = se->policy;
+	out->nice = se->nice;
+	out->rt_priority = se->rt_priority;
+	out->affinity = se->affinity;
+	out->cpu = se->cpu;
+	out->class_name = se->class->name;
+	out->vruntime_ns = se->vruntime;
+	out->weight = fair_weight(se->policy, se->nice);
+	out->sum_exec_ns = se->sum_exec_ns;
+	out->exec_start_ns = se->exec_start_ns;
+	out->wait_sum_ns = se->wait_sum_ns;
+	out->wait_max_ns = se->wait_max_ns;
+	out->wait_count = se->wait_count;
+	out->wakeup_max_ns = se->wakeup_max_ns;
+	out->wakeup_max_ticks = se->wakeup_max_ticks;
+	out->nr_wakeups = se->nr_wakeups;
+	out->nr_voluntary = se->nr_voluntary;
+	out->nr_involuntary = se->nr_involuntary;
+	out->nr_migrations = se->nr_migrations;
+	out->timeslice_ns = se->class->timeslice(rq, se);
+	spin_unlock(rq->lock);
+}
+
+unsigned int sched_cpu_count(void)
+{
+	return nr_rqs;
+}
+
+void sched_cpu_info(unsigned int cpu, struct sched_cpu_info *out)
+{
+	struct rq *rq = &run_queues[cpu];
+	struct task *t;
+	uint64_t since;
+
+	spin_lock(rq->lock);
+	since = time_ns() - rq->last_switch_ns;
+	out->switches = rq->switches;
+	out->schedules = rq->schedules;
+	out->goidle = rq->goidle;
+	out->yields = rq->yields;
+	out->wakeups = rq->wakeups;
+	out->wakeups_local = rq->wakeups_local;
+	out->picks = rq->picks;
+	out->run_ns = rq->run_ns + (rq->curr ? since : 0);
+	out->idle_ns = rq->idle_ns + (rq->curr ? 0 : since);
+	out->run_delay_ns = rq->run_delay_ns;
+	out->nr_queued = rq->nr_queued;
+	out->running = rq->curr != NULL;
+	t = cpus[cpu].task;
+	out->curr_pid = 0;
+	strlcpy(out->curr_comm, "idle", sizeof(out->curr_comm));
+	if (rq->curr && task_owner(t)) {
+		struct proc *p = task_owner(t);
+
+		out->curr_pid = p->pid;
+		memcpy(out->curr_comm, p->name, sizeof(out->curr_comm));
+		out->curr_comm[sizeof(out->curr_comm) - 1] = '\0';
+	} else if (rq->curr) {
+		out->curr_pid = -1;
+		strlcpy(out->curr_comm, task_name(t), sizeof(out->curr_comm));
+	}
+	spin_unlock(rq->lock);
+}
