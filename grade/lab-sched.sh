@@ -19,3 +19,15 @@ crash_test sched.sleep_holding_spinlock 5 -- \
 crash_test sched.task_stack_overflow 10 -- \
 	"double fault (#DF), vector 8" "kernel stack overflow" \
 	frame:task_stack_recurse
+
+# Policies, from user space (user/tests/t_sched.c): the scheduling calls,
+# fairness among equals and by nice weight, SCHED_FIFO before every
+# normal task, wakeup latency under load, no starvation, affinity. Under
+# the default fair class, then again with round robin for normal tasks.
+run_usertests user 180 t_sched
+usertest_pass t_sched 30
+
+shell_boot user_rr timeout=180 stall=60 cmdline="root=vda sched=rr" &&
+	serial_send "/tests/run-all t_sched; poweroff\r"
+boot_wait
+usertest_pass t_sched 10 t_sched@rr

@@ -103,7 +103,8 @@ struct sched_entity {
 	struct run_list run_link;  /* rt, rr: a FIFO list */
 	uint64_t vruntime;         /* fair: weighted ns run */
 	uint32_t weight;           /* fair: from nice */
-	uint64_t slice_used_ns;    /* rt (RR), rr: of the current slice */
+	uint64_t slice_used_ns;    /* rt (RR): of the current slice */
+	unsigned int slice_ticks;  /* rr: ticks of the current slice */
 	bool slice_over;           /* the tick said its slice ended */
 
 	/* Accounting, by the core (rq.c). */

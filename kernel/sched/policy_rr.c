@@ -2,7 +2,9 @@
  * The round-robin class: the normal policies (SCHED_NORMAL, BATCH, IDLE)
  * in one first-in first-out list, each task running for a fixed slice
  * (sched.slice_ms=, default 10 ms) before it goes to the back. Nice
- * values do not count. The simplest class, and the one to copy when
+ * values do not count. The slice is counted in timer ticks (rounded up),
+ * as Linux counts SCHED_RR's: a task picked just before a tick does not
+ * get that tick's remainder as a whole slice. The simplest class, and the one to copy when
  * writing a new one (docs/sched.md):
  *
  *   rr_rq.queue -> [A] -> [B] -> [C]     pick_next takes A; A's slice
@@ -14,7 +16,10 @@
  */
 #include "sched/policy.h"
 
+#include "arch/x86_64/arch.h"
+
 #define RR_SLICE_MS_DEFAULT 10
+#define MS_PER_SEC 1000
 
 static uint64_t rr_slice_ns = RR_SLICE_MS_DEFAULT * NS_PER_MS;
 
@@ -24,12 +29,20 @@ void rr_set_slice_ms(unsigned long ms)
 		rr_slice_ns = ms * NS_PER_MS;
 }
 
+static unsigned int slice_in_ticks(void)
+{
+	uint64_t ms = rr_slice_ns / NS_PER_MS;
+
+	return (unsigned int)MAX(1, (ms * timer_hz + MS_PER_SEC - 1) /
+					    MS_PER_SEC);
+}
+
 static void rr_enqueue(struct rq *rq, struct sched_entity *se, int flags)
 {
 	if (flags & ENQUEUE_PREEMPTED) {
 		run_list_add_head(&rq->rr.queue, &se->run_link);
 	} else {
-		se->slice_used_ns = 0;
+		se->slice_ticks = 0;
 		run_list_add_tail(&rq->rr.queue, &se->run_link);
 	}
 	rq->rr.nr++;
@@ -52,14 +65,14 @@ static struct sched_entity *rr_pick_next(struct rq *rq)
 	return se;
 }
 
+/* The slice is counted at the tick, not in ns. */
 static void rr_charge(struct rq *rq, struct sched_entity *curr, uint64_t ns)
 {
-	curr->slice_used_ns += ns;
 }
 
 static bool rr_tick(struct rq *rq, struct sched_entity *curr)
 {
-	return curr->slice_used_ns >= rr_slice_ns;
+	return ++curr->slice_ticks >= slice_in_ticks();
 }
 
 static bool rr_wakeup_preempt(struct rq *rq, struct sched_entity *curr,

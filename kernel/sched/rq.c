@@ -247,6 +247,7 @@ void rq_tick(struct rq *rq)
 		/* Nobody waits: a new slice begins. */
 		curr->picked_exec_ns = curr->sum_exec_ns;
 		curr->slice_used_ns = 0;
+		curr->slice_ticks = 0;
 		return;
 	}
 	curr->slice_over = true;
