@@ -245,6 +245,8 @@ static ssize_t kmsg_write(struct file *f, uint64_t ubuf, size_t n,
 	size_t count = n, skip = 0;
 	char *text;
 
+	if (n == 0)
+		return 0; /* nothing to log */
 	if (n >= KMSG_LINE_MAX)
 		return -EINVAL;
 	text = kmalloc(n + 1);
@@ -260,7 +262,7 @@ static ssize_t kmsg_write(struct file *f, uint64_t ubuf, size_t n,
 			;
 		skip = skip < n && text[skip] == '>' ? skip + 1 : 0;
 	}
-	if (n == 0 || text[n - 1] != '\n')
+	if (text[n - 1] != '\n')
 		text[n++] = '\n';
 	klog_write(text + skip, n - skip);
 	kfree(text);

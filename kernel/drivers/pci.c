@@ -337,6 +337,16 @@ static void add_function(unsigned int bus, unsigned int slot,
 	dev->irq_pin = pci_config_read8(dev, PCI_INTERRUPT_PIN);
 	dev->irq_line = pci_config_read8(dev, PCI_INTERRUPT_LINE);
 	bars_read(dev);
+	/* Quiet until a driver asks for its interrupt (pci_irq_register):
+	 * a device nothing drives, left by the firmware with interrupts on,
+	 * would otherwise hold a shared level-triggered line asserted that
+	 * no handler can clear, and the CPU would take that interrupt
+	 * forever. */
+	if (dev->irq_pin &&
+	    (dev->header_type & PCI_HEADER_LAYOUT) != PCI_HEADER_BRIDGE)
+		pci_config_write16(dev, PCI_COMMAND,
+				   pci_config_read16(dev, PCI_COMMAND) |
+					   PCI_COMMAND_INTX_DISABLE);
 	pci_print(dev);
 	if ((dev->header_type & PCI_HEADER_LAYOUT) == PCI_HEADER_BRIDGE)
 		scan_bus(pci_config_read8(dev, PCI_BRIDGE_SECONDARY_BUS));

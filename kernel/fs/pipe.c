@@ -130,6 +130,28 @@ static ssize_t pipe_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos)
 	return err ? err : (ssize_t)n;
 }
 
+/* Copy n bytes of the gathered buffers, from byte skip of them on, into
+ * the ring at counter position at: 0 or -EFAULT. */
+static int ring_from_iov(struct pipe *p, uint64_t at, const struct iovec *iov,
+			 int count, size_t skip, size_t n)
+{
+	for (int i = 0; i < count && n > 0; i++) {
+		size_t k;
+
+		if (skip >= iov[i].len) {
+			skip -= iov[i].len;
+			continue;
+		}
+		k = MIN(iov[i].len - skip, n);
+		if (ring_from_user(p, at, iov[i].base + skip, k))
+			return -EFAULT;
+		at += k;
+		n -= k;
+		skip = 0;
+	}
+	return 0;
+}
+
 /* Wait until the write side is free with at least need bytes of room:
  * 1 (the caller now owns the write side), 0 when no reader is left, or
  * an error. Caller holds p->lock. */
@@ -151,20 +173,19 @@ static int wait_for_room(struct pipe *p, struct file *f, size_t need)
 }
 
 /*
- * Write all n bytes, sleeping for room as often as needed. Up to PIPE_BUF
- * bytes go in at once or not at all; more may be split, with other
- * writers' bytes between the pieces. With no reader: SIGPIPE and -EPIPE.
- * Interrupted or non-blocking, a write that moved some bytes returns
- * their count.
+ * Write all n bytes of the buffers, sleeping for room as often as needed.
+ * Up to PIPE_BUF bytes go in at once or not at all; more may be split,
+ * with other writers' bytes between the pieces. With no reader: SIGPIPE
+ * and -EPIPE. Interrupted or non-blocking, a write that moved some bytes
+ * returns their count.
  */
-static ssize_t pipe_write(struct file *f, uint64_t ubuf, size_t n,
-			  uint64_t *pos)
+ssize_t pipe_writev(struct file *f, const struct iovec *iov, int count,
+		    size_t n)
 {
 	struct pipe *p = f->private;
 	size_t done = 0;
 	int r = 1;
 
-	(void)pos;
 	spin_lock(&p->lock);
 	while (done < n) {
 		uint64_t at;
@@ -177,7 +198,7 @@ static ssize_t pipe_write(struct file *f, uint64_t ubuf, size_t n,
 		chunk = MIN(n - done, PIPE_SIZE - pipe_used(p));
 		spin_unlock(&p->lock);
 
-		r = ring_from_user(p, at, ubuf + done, chunk);
+		r = ring_from_iov(p, at, iov, count, done, chunk);
 
 		spin_lock(&p->lock);
 		p->writing = false;
@@ -196,6 +217,15 @@ static ssize_t pipe_write(struct file *f, uint64_t ubuf, size_t n,
 		r = -EPIPE;
 	}
 	return done ? (ssize_t)done : r < 0 ? r : 0;
+}
+
+static ssize_t pipe_write(struct file *f, uint64_t ubuf, size_t n,
+			  uint64_t *pos)
+{
+	struct iovec one = { ubuf, n };
+
+	(void)pos;
+	return pipe_writev(f, &one, 1, n);
 }
 
 static unsigned int pipe_read_poll(struct file *f)
@@ -274,6 +304,11 @@ static const struct file_operations pipe_write_ops = {
 	.poll = pipe_write_poll,
 	.ioctl = pipe_ioctl,
 };
+
+bool pipe_write_end(const struct file *f)
+{
+	return f->fops == &pipe_write_ops;
+}
 
 bool pipe_stat(struct file *f, struct kstat *st)
 {

@@ -217,10 +217,18 @@ static long sys_pwrite64(uint64_t fd, uaddr_t ubuf, uint64_t n, int64_t off)
 }
 SYSCALL(pwrite64, sys_pwrite64);
 
-struct iovec {
-	uint64_t base; /* a user address */
-	uint64_t len;
-};
+/*
+ * A read from a pipe or a device returns what is there without waiting
+ * for more, and readv too: once some bytes have come, the next buffer is
+ * read only if the file says more is ready (poll), else the call would
+ * sleep with bytes in hand. (writev to a pipe is one write of all the
+ * buffers, pipe_writev, so that up to PIPE_BUF bytes stay atomic.)
+ */
+static bool more_would_block(struct file *f, size_t so_far, bool write)
+{
+	return !write && f->fops && so_far > 0 &&
+	       !(file_poll(f) & (POLLIN | POLLHUP));
+}
 
 /* readv and writev: each buffer in turn, stopping at the first short
  * one; an error after some bytes moved ends the call with their count. */
@@ -252,10 +260,16 @@ static long vector_rw(int fd, uaddr_t uiov, int64_t count, bool write)
 			goto out;
 		}
 	}
+	if (write && pipe_write_end(f)) {
+		r = pipe_writev(f, iov, (int)count, MIN(total, RW_MAX));
+		goto out;
+	}
 	total = 0;
 	for (int64_t i = 0; i < count && total < RW_MAX; i++) {
 		size_t len = MIN(iov[i].len, RW_MAX - total);
 
+		if (more_would_block(f, total, write))
+			break;
 		r = file_rw(f, iov[i].base, len, NULL, write);
 		if (r < 0)
 			break;

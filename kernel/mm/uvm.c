@@ -144,7 +144,7 @@ static char *copy_name(const char *name)
 	return copy;
 }
 
-void mm_name_file(struct mm *mm, struct file *f, const char *path)
+void mm_name_file(struct mm *mm, const struct file *f, const char *path)
 {
 	sleep_lock(&mm->lock);
 	for (struct vma *v = mm->vmas; v; v = v->next) {

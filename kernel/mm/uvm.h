@@ -61,7 +61,7 @@ int mm_map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int prot,
 		 struct file *f, uint64_t off, uint64_t filesz);
 /* exec: name the areas that map f (path, as exec was given it) for
  * /proc/PID/maps; an open file does not know its name. */
-void mm_name_file(struct mm *mm, struct file *f, const char *path);
+void mm_name_file(struct mm *mm, const struct file *f, const char *path);
 /* Describe the areas as Linux's /proc/PID/maps does, into buf (at most
  * size bytes, NUL-terminated); the length it would have taken. */
 size_t mm_format_maps(struct mm *mm, char *buf, size_t size);

@@ -332,9 +332,8 @@ static int load_elf(struct mm *mm, struct file *f, const char *path,
 	}
 	if (!err && end == 0)
 		err = not_executable(path, "no loadable segment");
-	if (!err)
-		mm_name_file(mm, f, path);
 	if (!err) {
+		mm_name_file(mm, f, path);
 		mm->brk_start = mm->brk = ALIGN_UP(end, PAGE_SIZE);
 		set_stack_limit(mm);
 		err = mm_map_fixed(mm, mm->stack_top - USER_STACK_INITIAL,

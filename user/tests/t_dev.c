@@ -200,7 +200,7 @@ static void syslog_read_all(void)
 	CHECK(size > 0);
 	n = klogctl(3, buf, sizeof(buf) - 1); /* SYSLOG_ACTION_READ_ALL */
 	CHECK(n > 0 && n < (int)sizeof(buf));
-	if (n <= 0)
+	if (n <= 0 || n >= (int)sizeof(buf))
 		return;
 	buf[n] = '\0';
 	CHECK(buf[0] == '<' && strchr(buf, ']') != NULL);

@@ -245,6 +245,59 @@ static void chdir_fchdir_getcwd(void)
 	CHECK_OK(rmdir("d"));
 }
 
+/* The *at calls with two different start directories; getdents64 into a
+ * bad buffer leaves the offset alone; getcwd in a removed directory. */
+static void two_directories_and_loose_ends(void)
+{
+	char here[256], abs[300], buf[16];
+	static char d1[4096], d2[4096];
+	struct stat a, b;
+	long n1, n2;
+	int dfd, fd1, fd2;
+
+	CHECK(getcwd(here, sizeof(here)) != NULL);
+	CHECK_OK(mkdir("d", 0755));
+	touch("d/x");
+	dfd = open("d", O_RDONLY | O_DIRECTORY);
+	CHECK_OK(linkat(dfd, "x", AT_FDCWD, "y", 0));
+	CHECK_OK(linkat(AT_FDCWD, "y", dfd, "z", 0));
+	CHECK_OK(stat("d/x", &a));
+	CHECK_OK(stat("d/z", &b));
+	CHECK_EQ(a.st_ino, b.st_ino);
+	CHECK_EQ(b.st_nlink, 3);
+	CHECK_OK(symlinkat("x", dfd, "s"));
+	CHECK_EQ(readlinkat(dfd, "s", buf, sizeof(buf)), 1);
+	CHECK_OK(fstatat(dfd, "s", &b, 0));
+	CHECK_EQ(a.st_ino, b.st_ino);
+	CHECK_ERR(linkat(dfd, "x", -1, "w", 0), EBADF);
+	/* An absolute path ignores its directory descriptor. */
+	snprintf(abs, sizeof(abs), "%s/w", here);
+	CHECK_OK(linkat(dfd, "x", -1, abs, 0));
+	CHECK_OK(unlink("w"));
+
+	fd1 = open("d", O_RDONLY | O_DIRECTORY);
+	CHECK_ERR(syscall(SYS_getdents64, fd1, (void *)16, sizeof(d1)), EFAULT);
+	n1 = syscall(SYS_getdents64, fd1, d1, sizeof(d1));
+	fd2 = open("d", O_RDONLY | O_DIRECTORY);
+	n2 = syscall(SYS_getdents64, fd2, d2, sizeof(d2));
+	CHECK(n1 > 0);
+	CHECK_EQ(n1, n2);
+	CHECK(memcmp(d1, d2, n1 > 0 ? n1 : 0) == 0);
+	close(fd1);
+	close(fd2);
+
+	CHECK_OK(unlinkat(dfd, "s", 0));
+	CHECK_OK(unlinkat(dfd, "z", 0));
+	CHECK_OK(unlinkat(dfd, "x", 0));
+	CHECK_OK(unlink("y"));
+	close(dfd);
+
+	CHECK_OK(chdir("d"));
+	CHECK_OK(rmdir("../d"));
+	CHECK(getcwd(buf, sizeof(buf)) == NULL && errno == ENOENT);
+	CHECK_OK(chdir(here));
+}
+
 /* getcwd walks up across a mount point. Mounting needs privilege on Linux:
  * without it the case says so and checks nothing. */
 static void getcwd_across_a_mount(void)
@@ -261,6 +314,8 @@ static void getcwd_across_a_mount(void)
 		CHECK_OK(rmdir("m"));
 		return;
 	}
+	CHECK_ERR(mount("none", "missing", "ramfs", 0, NULL), ENOENT);
+	CHECK_ERR(mount("none", "m", "nosuchfs", 0, NULL), ENODEV);
 	CHECK_OK(mkdir("m/sub", 0755));
 	CHECK_OK(chdir("m/sub"));
 	CHECK(getcwd(there, sizeof(there)) != NULL);
@@ -295,6 +350,7 @@ int main(int argc, char **argv)
 	RUN(symlinks_and_readlink);
 	RUN(getdents64_lists_every_entry_once);
 	RUN(chdir_fchdir_getcwd);
+	RUN(two_directories_and_loose_ends);
 	RUN(getcwd_across_a_mount);
 	return t_end();
 }

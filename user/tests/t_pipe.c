@@ -6,10 +6,13 @@
  * O_CLOEXEC and O_NONBLOCK and refuses other flags; 1 MiB goes from a
  * child to its parent in odd-sized pieces with its checksum intact; a pipe
  * holds exactly 64 KiB; writes of PIPE_BUF bytes from two writers never
- * interleave; fstat calls a pipe a FIFO and lseek and pread refuse it.
+ * interleave, nor do writevs of PIPE_BUF bytes in three buffers; readv
+ * returns what is there without waiting to fill every buffer; fstat calls
+ * a pipe a FIFO and lseek and pread refuse it.
  */
 #include "t.h"
 #include <limits.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #define BIG (1024 * 1024)
@@ -166,9 +169,10 @@ static void holds_64_kib(void)
 	close(p[1]);
 }
 
-/* Two children each write blocks of PIPE_BUF bytes of their own letter;
- * every PIPE_BUF-aligned block the parent reads must be one letter. */
-static void pipe_buf_writes_are_atomic(void)
+/* Two children each write blocks of PIPE_BUF bytes of their own letter
+ * (with write, or with writev in three pieces); every PIPE_BUF-aligned
+ * block the parent reads must be one letter. */
+static void two_writers(int use_writev)
 {
 	enum { BLOCKS = 64 };
 	static char got[2 * BLOCKS * PIPE_BUF];
@@ -183,9 +187,16 @@ static void pipe_buf_writes_are_atomic(void)
 			char block[PIPE_BUF];
 
 			close(p[0]);
+			struct iovec iov[3] = { { block, 1000 },
+						{ block + 1000, 2000 },
+						{ block + 3000,
+						  PIPE_BUF - 3000 } };
+
 			memset(block, 'a' + w, sizeof(block));
 			for (int i = 0; i < BLOCKS; i++)
-				if (write(p[1], block, sizeof(block)) !=
+				if ((use_writev ? writev(p[1], iov, 3)
+						: write(p[1], block,
+							sizeof(block))) !=
 				    sizeof(block))
 					_exit(1);
 			_exit(0);
@@ -206,6 +217,35 @@ static void pipe_buf_writes_are_atomic(void)
 	CHECK_EQ(t_wait(pid[0]), 0);
 	CHECK_EQ(t_wait(pid[1]), 0);
 	close(p[0]);
+}
+
+static void pipe_buf_writes_are_atomic(void)
+{
+	two_writers(0);
+	two_writers(1);
+}
+
+/* readv takes what a pipe holds and does not wait to fill its second
+ * buffer; writev's buffers arrive in order. */
+static void readv_writev_on_a_pipe(void)
+{
+	char a[4], b[4], out[8];
+	struct iovec rv[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	struct iovec wv[2] = { { "abc", 3 }, { "def", 3 } };
+	int p[2];
+
+	CHECK_OK(pipe(p));
+	CHECK_EQ(writev(p[1], wv, 2), 6);
+	CHECK_EQ(read(p[0], out, sizeof(out)), 6);
+	CHECK(memcmp(out, "abcdef", 6) == 0);
+	CHECK_EQ(write(p[1], "wxyz", 4), 4);
+	CHECK_EQ(readv(p[0], rv, 2), 4); /* would hang if it waited */
+	CHECK(memcmp(a, "wxyz", 4) == 0);
+	CHECK_EQ(write(p[1], "123456", 6), 6);
+	CHECK_EQ(readv(p[0], rv, 2), 6);
+	CHECK(memcmp(a, "1234", 4) == 0 && memcmp(b, "56", 2) == 0);
+	close(p[0]);
+	close(p[1]);
 }
 
 static void fstat_says_fifo(void)
@@ -240,6 +280,7 @@ int main(int argc, char **argv)
 	RUN(one_mebibyte_with_checksum);
 	RUN(holds_64_kib);
 	RUN(pipe_buf_writes_are_atomic);
+	RUN(readv_writev_on_a_pipe);
 	RUN(fstat_says_fifo);
 	return t_end();
 }
