@@ -10,10 +10,13 @@
  * are per thread on Linux, not per process as POSIX says), so those
  * calls are made raw.
  *
- * CPU shares are counted as loop iterations of identical spinners (each
- * adds to its own counter in shared memory), so no clock of the host is
- * trusted; time windows are the guest's CLOCK_MONOTONIC. Every spinner
- * is pinned to CPU 0, so on Linux too they share one CPU. Kestrel's
+ * CPU shares are the CPU time the kernel charged each spinner
+ * (/proc/PID/sched's se.sum_exec_runtime, in ns, on Kestrel and Linux;
+ * utime + stime where that file is missing): what the scheduler divides.
+ * Loop counts would measure the host too: under TCG a spinner that runs
+ * while QEMU's host thread is slowed down makes fewer loops in the same
+ * slice. Time windows are the guest's CLOCK_MONOTONIC. Every spinner is
+ * pinned to CPU 0, so on Linux too they share one CPU. Kestrel's
  * class for normal tasks (the "policy" line of /proc/schedstat) decides
  * what the nice test expects: weights under fair, equal shares under rr.
  */
@@ -124,16 +127,46 @@ static void stop_spinners(pid_t *pids, int n)
 		CHECK_EQ(t_wait(pids[i]), 0);
 }
 
-/* Iterations each spinner made in ms milliseconds. */
-static void measure(int n, long ms, uint64_t *got)
+/* The CPU time the kernel charged pid, in ns. */
+static uint64_t cpu_ns(pid_t pid)
+{
+	char path[64], line[256];
+	double ms = -1;
+	unsigned long long ut, st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/sched", (int)pid);
+	f = fopen(path, "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (strncmp(line, "se.sum_exec_runtime", 19) == 0)
+				sscanf(strchr(line, ':') + 1, "%lf", &ms);
+		fclose(f);
+	}
+	if (ms >= 0)
+		return (uint64_t)(ms * NS_PER_MS);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f || !fgets(line, sizeof(line), f) || !strrchr(line, ')') ||
+	    sscanf(strrchr(line, ')') + 2,
+		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &ut, &st) != 2)
+		ut = st = 0;
+	if (f)
+		fclose(f);
+	return (ut + st) * (1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
+}
+
+/* The CPU time each spinner got in ms milliseconds. */
+static void measure(const pid_t *pids, int n, long ms, uint64_t *got)
 {
 	uint64_t before[MAX_SPIN];
 
 	for (int i = 0; i < n; i++)
-		before[i] = sh->count[i];
+		before[i] = cpu_ns(pids[i]);
 	sleep_ms(ms);
 	for (int i = 0; i < n; i++)
-		got[i] = sh->count[i] - before[i];
+		got[i] = cpu_ns(pids[i]) - before[i];
 }
 
 /* ---- the calls ----------------------------------------------------------- */
@@ -195,7 +228,7 @@ static void equal_share(void)
 	uint64_t got[3], sum = 0;
 
 	start_spinners(pids, 3, NULL);
-	measure(3, 1500, got);
+	measure(pids, 3, 1500, got);
 	stop_spinners(pids, 3);
 	for (int i = 0; i < 3; i++)
 		sum += got[i];
@@ -216,7 +249,7 @@ static void nice_ratio(void)
 	double ratio, want;
 
 	start_spinners(pids, 2, nice);
-	measure(2, 2000, got);
+	measure(pids, 2, 2000, got);
 	stop_spinners(pids, 2);
 	ratio = got[1] ? (double)got[0] / (double)got[1] : 1e9;
 	/* Weights 1024 and 335 (Linux's table); rr ignores nice. */
@@ -337,7 +370,7 @@ static void no_starvation(void)
 	double wsum = 0;
 
 	start_spinners(pids, 4, nice);
-	measure(4, 3000, got);
+	measure(pids, 4, 3000, got);
 	stop_spinners(pids, 4);
 	for (int i = 0; i < 4; i++) {
 		sum += got[i];
