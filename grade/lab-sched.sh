@@ -43,7 +43,7 @@ usertest_pass t_sched 10 t_sched@rr
 # starving beside a nice -10 one (weights 15 and 9548: it runs a 10 ms
 # tick about every 6 s); top puts the nice -10 spinner first.
 shell_boot tools timeout=150 &&
-	serial_send 'spin -n -10 40 > /dev/null & spin -n 19 40 > /dev/null &\r' &&
+	serial_send 'spin -n -10 600 > /dev/null & spin -n 19 600 > /dev/null &\r' &&
 	serial_send 'schedviz -s 4 -t 1000\r' &&
 	wait_for -E '^starving: ' 30 &&
 	serial_send 'top -n 1 -d 1 | head -n 3\r' &&

@@ -14,7 +14,8 @@
 #include "sched/policy.h"
 
 #define SCHEDSTAT_VERSION 15 /* Linux's format, kernel/sched/stats.c */
-#define MAX_RT_PRIO 100       /* Linux's prio = 100 + 20 + nice, or
+#define MAX_RT_PRIO \
+	100 /* Linux's prio = 100 + 20 + nice, or
 			       * 99 - rt_priority */
 #define NICE_WIDTH 40
 #define TRACE_BATCH 32
@@ -47,7 +48,7 @@ static bool sched_info(struct proc *p, struct task_sched_info *info)
 
 void procfs_sched_fields(struct proc *p, struct procfs_sched_fields *f)
 {
-	struct task_sched_info info;
+	struct task_sched_info info = { 0 };
 	bool rt;
 
 	memset(f, 0, sizeof(*f));
@@ -56,7 +57,8 @@ void procfs_sched_fields(struct proc *p, struct procfs_sched_fields *f)
 		return;
 	rt = info.policy == SCHED_FIFO || info.policy == SCHED_RR;
 	/* Linux prints prio - MAX_RT_PRIO: 20 + nice, or -1 - rt_priority. */
-	f->priority = rt ? -1 - (int)info.rt_priority : NICE_WIDTH / 2 + info.nice;
+	f->priority = rt ? -1 - (int)info.rt_priority
+			 : NICE_WIDTH / 2 + info.nice;
 	f->nice = info.nice;
 	f->processor = info.cpu;
 	f->rt_priority = info.rt_priority;
@@ -78,7 +80,7 @@ static void put_num(struct pbuf *b, const char *name, long long v)
 
 int procfs_pid_sched(struct proc *p, struct pbuf *b)
 {
-	struct task_sched_info i;
+	struct task_sched_info i = { 0 };
 	bool rt;
 
 	if (!sched_info(p, &i))
@@ -127,7 +129,8 @@ int procfs_schedstat(struct pbuf *b)
 		sched_cpu_info(cpu, &c);
 		/* Linux's: yld_count, 0, sched_count, sched_goidle,
 		 * ttwu_count, ttwu_local, rq_cpu_time, run_delay, pcount. */
-		pbuf_printf(b, "cpu%u %llu 0 %llu %llu %llu %llu %llu %llu %llu",
+		pbuf_printf(b,
+			    "cpu%u %llu 0 %llu %llu %llu %llu %llu %llu %llu",
 			    cpu, (unsigned long long)c.yields,
 			    (unsigned long long)c.schedules,
 			    (unsigned long long)c.goidle,
@@ -163,11 +166,9 @@ static void put_event(struct pbuf *b, const struct sched_event *e)
 {
 	static const char *const names[] = { "switch", "wakeup", "migrate" };
 
-	pbuf_printf(b, "%u %llu %llu %s %d", e->cpu,
-		    (unsigned long long)e->seq,
+	pbuf_printf(b, "%u %llu %llu %s %d", e->cpu, (unsigned long long)e->seq,
 		    (unsigned long long)e->time_ns,
-		    e->type < ARRAY_SIZE(names) ? names[e->type] : "?",
-		    e->pid);
+		    e->type < ARRAY_SIZE(names) ? names[e->type] : "?", e->pid);
 	put_comm(b, e->comm);
 	if (e->type == SCHED_EV_SWITCH) {
 		pbuf_printf(b, " %d", e->pid2);

@@ -13,7 +13,7 @@ static bool is_red(const struct rb_node *n)
 
 /* Make new take old's place under parent (or at the root). */
 static void replace_child(struct rb_root *root, struct rb_node *parent,
-			  struct rb_node *old, struct rb_node *new)
+			  const struct rb_node *old, struct rb_node *new)
 {
 	if (!parent)
 		root->node = new;

@@ -32,8 +32,8 @@ static int check(const struct rb_node *n, const struct rb_node *parent)
 		return 1;
 	if (n->parent != parent)
 		return -1;
-	if (n->red && ((n->left && n->left->red) ||
-		       (n->right && n->right->red)))
+	if (n->red &&
+	    ((n->left && n->left->red) || (n->right && n->right->red)))
 		return -1;
 	if ((n->left && key_of(n->left) > key_of(n)) ||
 	    (n->right && key_of(n->right) < key_of(n)))

@@ -64,13 +64,11 @@ static inline void run_list_insert(struct run_list *n, struct run_list *prev,
 	prev->next = n;
 	next->prev = n;
 }
-static inline void run_list_add_tail(struct run_list *head,
-				     struct run_list *n)
+static inline void run_list_add_tail(struct run_list *head, struct run_list *n)
 {
 	run_list_insert(n, head->prev, head);
 }
-static inline void run_list_add_head(struct run_list *head,
-				     struct run_list *n)
+static inline void run_list_add_head(struct run_list *head, struct run_list *n)
 {
 	run_list_insert(n, head, head->next);
 }
@@ -98,32 +96,38 @@ struct sched_entity {
 	const struct sched_class *class;
 
 	/* Where it is queued, by its class. */
-	bool on_rq;                /* in its class's queue */
-	struct rb_node run_node;   /* fair: the tree, keyed by vruntime */
-	struct run_list run_link;  /* rt, rr: a FIFO list */
-	uint64_t vruntime;         /* fair: weighted ns run */
-	uint32_t weight;           /* fair: from nice */
-	uint64_t slice_used_ns;    /* rt (RR): of the current slice */
-	unsigned int slice_ticks;  /* rr: ticks of the current slice */
-	bool slice_over;           /* the tick said its slice ended */
+	bool on_rq;               /* in its class's queue */
+	struct rb_node run_node;  /* fair: the tree, keyed by vruntime */
+	struct run_list run_link; /* rt, rr: a FIFO list */
+	uint64_t vruntime;        /* fair: weighted ns run */
+	uint32_t weight;          /* fair: from nice */
+	uint64_t slice_used_ns;   /* rt (RR): of the current slice */
+	unsigned int slice_ticks; /* rr: ticks of the current slice */
+	bool slice_over;          /* the tick said its slice ended */
 
 	/* Accounting, by the core (rq.c). */
-	unsigned int cpu;           /* the CPU it runs or last ran on */
-	uint64_t exec_start_ns;     /* last charge, while running */
-	uint64_t sum_exec_ns;       /* CPU time in all */
-	uint64_t picked_exec_ns;    /* sum_exec_ns when last picked */
-	uint64_t wait_start_ns;     /* when queued, while queued */
+	unsigned int cpu;        /* the CPU it runs or last ran on */
+	uint64_t exec_start_ns;  /* last charge, while running */
+	uint64_t sum_exec_ns;    /* CPU time in all */
+	uint64_t picked_exec_ns; /* sum_exec_ns when last picked */
+	uint64_t wait_start_ns;  /* when queued, while queued */
 	uint64_t wait_sum_ns, wait_max_ns;
-	uint64_t wait_count;        /* times picked */
-	uint64_t woken_ns;          /* time of the wakeup not yet run, or 0 */
-	uint64_t woken_tick;        /* the tick count then */
-	uint64_t wakeup_max_ns;     /* longest wakeup -> running */
-	uint64_t wakeup_max_ticks;  /* the same in ticks */
+	uint64_t wait_count;       /* times picked */
+	uint64_t woken_ns;         /* time of the wakeup not yet run, or 0 */
+	uint64_t woken_tick;       /* the tick count then */
+	uint64_t wakeup_max_ns;    /* longest wakeup -> running */
+	uint64_t wakeup_max_ticks; /* the same in ticks */
 	uint64_t nr_wakeups;
-	uint64_t nr_voluntary;      /* it slept or exited */
-	uint64_t nr_involuntary;    /* it was still runnable (preempted,
+	uint64_t nr_voluntary;   /* it slept or exited */
+	uint64_t nr_involuntary; /* it was still runnable (preempted,
 				     * yielded) */
 	uint64_t nr_migrations;
+
+	/* Who it is, for the trace and /proc/schedstat: noted by the trace
+	 * each time it starts running, when its process is surely there (an
+	 * exiting process may be freed before its task's last switch). */
+	int32_t pid;   /* the process's; 0 the idle task, -1 a kernel task */
+	char comm[16]; /* the process's name, or the kernel task's */
 };
 
 /* Why a task is enqueued: */
@@ -164,18 +168,18 @@ struct rr_rq {
 struct rq {
 	struct spinlock *lock;
 	unsigned int cpu;
-	unsigned int nr_queued;     /* tasks queued, the running one not */
-	struct sched_entity *curr;  /* running now; NULL: the idle task */
+	unsigned int nr_queued;    /* tasks queued, the running one not */
+	struct sched_entity *curr; /* running now; NULL: the idle task */
 
 	/* Statistics (/proc/schedstat). */
-	uint64_t switches;       /* context switches */
-	uint64_t schedules;      /* times the core chose a task */
-	uint64_t goidle;         /* ... and chose the idle task */
+	uint64_t switches;  /* context switches */
+	uint64_t schedules; /* times the core chose a task */
+	uint64_t goidle;    /* ... and chose the idle task */
 	uint64_t yields;
 	uint64_t wakeups, wakeups_local;
-	uint64_t picks;          /* time slices begun */
+	uint64_t picks;           /* time slices begun */
 	uint64_t run_ns, idle_ns; /* up to last_switch_ns */
-	uint64_t run_delay_ns;   /* time tasks waited here, queued */
+	uint64_t run_delay_ns;    /* time tasks waited here, queued */
 	uint64_t last_switch_ns;
 
 	struct rt_rq rt;

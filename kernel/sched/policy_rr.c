@@ -33,8 +33,8 @@ static unsigned int slice_in_ticks(void)
 {
 	uint64_t ms = rr_slice_ns / NS_PER_MS;
 
-	return (unsigned int)MAX(1, (ms * timer_hz + MS_PER_SEC - 1) /
-					    MS_PER_SEC);
+	return (unsigned int)MAX(1,
+				 (ms * timer_hz + MS_PER_SEC - 1) / MS_PER_SEC);
 }
 
 static void rr_enqueue(struct rq *rq, struct sched_entity *se, int flags)

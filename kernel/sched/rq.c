@@ -18,7 +18,6 @@
  */
 #include "sched/rq.h"
 #include "arch/x86_64/arch.h"
-#include "proc/proc.h"
 
 #define ALL_CPUS (~0ULL)
 
@@ -60,7 +59,7 @@ struct rq *this_rq(void)
 static const struct sched_class *class_of(int policy)
 {
 	return policy == SCHED_FIFO || policy == SCHED_RR ? &rt_class
-							   : normal_class;
+							  : normal_class;
 }
 
 /* Classes in order: a task of an earlier one always runs first. */
@@ -85,7 +84,7 @@ void sched_entity_init(struct sched_entity *se,
 
 uint64_t sched_online_mask(void)
 {
-	return nr_rqs >= 64 ? ALL_CPUS : (1ULL << nr_rqs) - 1;
+	return (1ULL << nr_rqs) - 1; /* nr_rqs <= MAX_CPUS < 64 */
 }
 
 /* This CPU if se may run here, else the first CPU it may run on. */
@@ -261,6 +260,15 @@ unsigned int rq_nr_queued(unsigned int cpu)
 
 /* ---- changing a task's policy ------------------------------------------ */
 
+/* Lock the run queue se is on (or last ran on). One lock serves every run
+ * queue today; with a lock per run queue this must retry if se moves
+ * between reading se->cpu and getting the lock. */
+static struct rq *lock_rq_of(struct sched_entity *se)
+{
+	spin_lock(run_queues[0].lock);
+	return &run_queues[se->cpu];
+}
+
 /* Take se out of its queue (if queued) while its policy changes, then
  * put it back where its new policy says. Caller holds the lock. */
 static void change_begin(struct rq *rq, struct sched_entity *se, bool *queued)
@@ -295,8 +303,7 @@ int task_set_policy(struct task *t, int policy, unsigned int rt_priority)
 	if (rt ? rt_priority < RT_PRIO_MIN || rt_priority > RT_PRIO_MAX
 	       : rt_priority != 0)
 		return -EINVAL;
-	spin_lock(run_queues[0].lock);
-	rq = &run_queues[se->cpu];
+	rq = lock_rq_of(se);
 	change_begin(rq, se, &queued);
 	se->policy = policy;
 	se->rt_priority = rt_priority;
@@ -312,8 +319,7 @@ void task_set_nice(struct task *t, int nice)
 	bool queued;
 
 	nice = MAX(NICE_MIN, MIN(NICE_MAX, nice));
-	spin_lock(run_queues[0].lock);
-	rq = &run_queues[se->cpu];
+	rq = lock_rq_of(se);
 	change_begin(rq, se, &queued);
 	se->nice = nice;
 	change_end(rq, se, queued);
@@ -323,14 +329,15 @@ void task_set_nice(struct task *t, int nice)
 int task_set_affinity(struct task *t, uint64_t mask)
 {
 	struct sched_entity *se = task_se(t);
+	struct rq *rq;
 
 	if (!(mask & sched_online_mask()))
 		return -EINVAL;
-	spin_lock(run_queues[0].lock);
+	rq = lock_rq_of(se);
 	/* It runs or waits on an allowed CPU while one CPU runs tasks;
 	 * the SMP work moves it when its CPU is no longer allowed. */
 	se->affinity = mask;
-	spin_unlock(run_queues[0].lock);
+	spin_unlock(rq->lock);
 	return 0;
 }
 
@@ -346,8 +353,7 @@ void task_sched_info(struct task *t, struct task_sched_info *out)
 	struct sched_entity *se = task_se(t);
 	struct rq *rq;
 
-	spin_lock(run_queues[0].lock);
-	rq = &run_queues[se->cpu];
+	rq = lock_rq_of(se);
 	if (rq->curr == se)
 		update_curr(rq);
 	out->policy = se->policy;
@@ -381,7 +387,6 @@ unsigned int sched_cpu_count(void)
 void sched_cpu_info(unsigned int cpu, struct sched_cpu_info *out)
 {
 	struct rq *rq = &run_queues[cpu];
-	struct task *t;
 	uint64_t since;
 
 	spin_lock(rq->lock);
@@ -398,18 +403,12 @@ void sched_cpu_info(unsigned int cpu, struct sched_cpu_info *out)
 	out->run_delay_ns = rq->run_delay_ns;
 	out->nr_queued = rq->nr_queued;
 	out->running = rq->curr != NULL;
-	t = cpus[cpu].task;
 	out->curr_pid = 0;
 	strlcpy(out->curr_comm, "idle", sizeof(out->curr_comm));
-	if (rq->curr && task_owner(t)) {
-		struct proc *p = task_owner(t);
-
-		out->curr_pid = p->pid;
-		memcpy(out->curr_comm, p->name, sizeof(out->curr_comm));
-		out->curr_comm[sizeof(out->curr_comm) - 1] = '\0';
-	} else if (rq->curr) {
-		out->curr_pid = -1;
-		strlcpy(out->curr_comm, task_name(t), sizeof(out->curr_comm));
+	if (rq->curr) {
+		/* As the trace noted it when it started running. */
+		out->curr_pid = rq->curr->pid;
+		memcpy(out->curr_comm, rq->curr->comm, sizeof(out->curr_comm));
 	}
 	spin_unlock(rq->lock);
 }

@@ -46,8 +46,7 @@ unsigned int rq_nr_queued(unsigned int cpu);
 void rq_tick(struct rq *rq);
 
 /* trace.c: the event ring buffers (sched.h has the reader's side). */
-void sched_trace_switch(unsigned int cpu, struct task *prev,
-			struct task *next);
+void sched_trace_switch(unsigned int cpu, struct task *prev, struct task *next);
 void sched_trace_wakeup(unsigned int cpu, struct task *t,
 			unsigned int target_cpu);
 void sched_trace_migrate(unsigned int cpu, struct task *t,

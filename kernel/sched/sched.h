@@ -1,8 +1,8 @@
 /*
  * Tasks and the scheduler's public face. A task is a thread of control
  * in the kernel with its own stack: kmain is the first, the idle task
- * runs when nothing else can, and task_spawn makes more. Processes (a
- * later issue) will be tasks with a user address space.
+ * runs when nothing else can, and task_spawn makes more. A process is a
+ * task with a user address space.
  *
  * Waiting is sleeping: a task that must wait for something (a disk
  * request, a lock, another task) sleeps on a wait queue and is woken by
@@ -16,9 +16,13 @@
  *
  * and on the other side spin_lock(&lk); make cond true; wake_up(&wq);
  * spin_unlock(&lk). sleep_on releases lk only once the task is on wq, so
- * no wakeup is lost. Scheduling is cooperative for now: a task runs until
- * it sleeps, yields or exits (timer preemption comes with the scheduler
- * issue). docs/sched.md has the picture.
+ * no wakeup is lost.
+ *
+ * Which task runs is a scheduling class's choice (policy.h: real-time,
+ * then fair or round robin). A task in the kernel runs until it sleeps,
+ * yields or exits; a task in user mode is also preempted when its slice
+ * ends or a task that must run first wakes. docs/sched.md has the
+ * pictures.
  */
 #ifndef KESTREL_SCHED_H
 #define KESTREL_SCHED_H
@@ -143,8 +147,8 @@ struct sched_cpu_info {
 	uint64_t wakeups, wakeups_local, picks;
 	uint64_t run_ns, idle_ns, run_delay_ns;
 	unsigned int nr_queued;
-	bool running;           /* false: the idle task runs */
-	int curr_pid;           /* see struct sched_event */
+	bool running; /* false: the idle task runs */
+	int curr_pid; /* see struct sched_event */
 	char curr_comm[16];
 };
 /* How many CPUs have a run queue in use. */
@@ -172,7 +176,7 @@ struct sched_event {
 };
 /* Copy cpu's events with seq > after (oldest first) into out, at most
  * max; how many were copied. */
-size_t sched_trace_copy(unsigned int cpu, uint64_t after, struct sched_event *out,
-			size_t max);
+size_t sched_trace_copy(unsigned int cpu, uint64_t after,
+			struct sched_event *out, size_t max);
 
 #endif

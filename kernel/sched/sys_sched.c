@@ -90,8 +90,7 @@ static int for_each_target(int which, int who,
 }
 
 /* The sched_* calls' pid: 0 the caller, < 0 EINVAL. */
-static int for_pid(int64_t pid, int (*fn)(struct task *t, void *arg),
-		   void *arg)
+static int for_pid(int64_t pid, int (*fn)(struct task *t, void *arg), void *arg)
 {
 	if ((int)pid < 0)
 		return -EINVAL;
@@ -109,7 +108,7 @@ static int get_info(struct task *t, void *arg)
 /* The lowest nice among the matches: the highest priority. */
 static int lowest_nice(struct task *t, void *arg)
 {
-	struct task_sched_info info;
+	struct task_sched_info info = { 0 };
 	int *nice = arg;
 
 	task_sched_info(t, &info);
@@ -152,7 +151,7 @@ struct policy_change {
 static int set_policy(struct task *t, void *arg)
 {
 	struct policy_change *c = arg;
-	struct task_sched_info info;
+	struct task_sched_info info = { 0 };
 
 	if (c->policy >= 0)
 		return task_set_policy(t, c->policy, c->priority);
@@ -176,8 +175,7 @@ static long set_scheduler(int64_t pid, int policy, uaddr_t uparam)
 	return for_pid(pid, set_policy, &c);
 }
 
-static long sys_sched_setscheduler(int64_t pid, int64_t policy,
-				   uaddr_t uparam)
+static long sys_sched_setscheduler(int64_t pid, int64_t policy, uaddr_t uparam)
 {
 	if ((int)policy < 0)
 		return -EINVAL;
@@ -193,7 +191,7 @@ SYSCALL(sched_setparam, sys_sched_setparam);
 
 static long sys_sched_getscheduler(int64_t pid)
 {
-	struct task_sched_info info;
+	struct task_sched_info info = { 0 };
 	int err = for_pid(pid, get_info, &info);
 
 	return err ? err : info.policy;
@@ -202,7 +200,7 @@ SYSCALL(sched_getscheduler, sys_sched_getscheduler);
 
 static long sys_sched_getparam(int64_t pid, uaddr_t uparam)
 {
-	struct task_sched_info info;
+	struct task_sched_info info = { 0 };
 	struct linux_sched_param param;
 	int err;
 
@@ -252,7 +250,7 @@ SYSCALL(sched_get_priority_min, sys_sched_get_priority_min);
  * for FIFO (it runs until it blocks). */
 static long sys_sched_rr_get_interval(int64_t pid, uaddr_t uts)
 {
-	struct task_sched_info info;
+	struct task_sched_info info = { 0 };
 	struct linux_timespec ts;
 	int err = for_pid(pid, get_info, &info);
 
@@ -297,7 +295,7 @@ SYSCALL(sched_setaffinity, sys_sched_setaffinity);
  * be a multiple of a long, as in Linux. */
 static long sys_sched_getaffinity(int64_t pid, uint64_t len, uaddr_t umask)
 {
-	struct task_sched_info info;
+	struct task_sched_info info = { 0 };
 	uint64_t mask;
 	int err;
 

@@ -27,20 +27,31 @@ static struct trace_ring rings[MAX_CPUS] = {
 	[0 ... MAX_CPUS - 1] = { .lock = SPINLOCK_INIT("sched trace") },
 };
 
-/* Who t is: its process's pid and name, 0 and "idle" for an idle task,
- * -1 and the task's name for another kernel task. */
-static void who(struct task *t, int32_t *pid, char comm[16])
+/* Note who t is in its scheduling entity: its process's pid and name,
+ * 0 and "idle" for this CPU's idle task (the only one a writer meets),
+ * -1 and the task's name for another kernel task. Only for a task that
+ * is about to run or is waking: its process is alive. */
+static void note_who(struct task *t)
 {
+	struct sched_entity *se = task_se(t);
 	struct proc *p = task_owner(t);
 
 	if (p) {
-		*pid = p->pid;
-		memcpy(comm, p->name, 16);
-		comm[15] = '\0';
+		se->pid = p->pid;
+		memcpy(se->comm, p->name, sizeof(se->comm));
+		se->comm[sizeof(se->comm) - 1] = '\0';
 	} else {
-		*pid = strcmp(task_name(t), "idle") == 0 ? 0 : -1;
-		strlcpy(comm, task_name(t), 16);
+		se->pid = t == this_cpu()->idle_task ? 0 : -1;
+		strlcpy(se->comm, task_name(t), sizeof(se->comm));
 	}
+}
+
+static void who(struct task *t, int32_t *pid, char comm[16])
+{
+	const struct sched_entity *se = task_se(t);
+
+	*pid = se->pid;
+	memcpy(comm, se->comm, 16);
 }
 
 static struct sched_event *slot(unsigned int cpu, enum sched_event_type type)
@@ -66,11 +77,15 @@ static void done(unsigned int cpu)
 	spin_unlock(&rings[cpu].lock);
 }
 
-void sched_trace_switch(unsigned int cpu, struct task *prev,
-			struct task *next)
+void sched_trace_switch(unsigned int cpu, struct task *prev, struct task *next)
 {
 	struct sched_event *e = slot(cpu, SCHED_EV_SWITCH);
 
+	/* prev was noted when it started running (kmain, which never
+	 * did, is noted now: it is no process); prev may be exiting. */
+	if (!task_se(prev)->comm[0])
+		note_who(prev);
+	note_who(next);
 	who(prev, &e->pid, e->comm);
 	who(next, &e->pid2, e->comm2);
 	done(cpu);
@@ -81,6 +96,7 @@ void sched_trace_wakeup(unsigned int cpu, struct task *t,
 {
 	struct sched_event *e = slot(cpu, SCHED_EV_WAKEUP);
 
+	note_who(t);
 	who(t, &e->pid, e->comm);
 	e->arg = target_cpu;
 	done(cpu);
@@ -100,12 +116,13 @@ void sched_trace_migrate(unsigned int cpu, struct task *t,
 size_t sched_trace_copy(unsigned int cpu, uint64_t after,
 			struct sched_event *out, size_t max)
 {
-	struct trace_ring *r = &rings[cpu];
+	struct trace_ring *r;
 	uint64_t first;
 	size_t n = 0;
 
 	if (cpu >= MAX_CPUS)
 		return 0;
+	r = &rings[cpu];
 	spin_lock(&r->lock);
 	/* The oldest still in the ring is seq - N + 1. */
 	first = r->seq > SCHED_TRACE_EVENTS ? r->seq - SCHED_TRACE_EVENTS + 1

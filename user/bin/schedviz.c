@@ -2,8 +2,9 @@
  * schedviz: watch the scheduler decide. Per CPU: what runs now, context
  * switches per second, run-queue depth, and a timeline of the last
  * switches (CPU0: sh(3) -> spin(7) -> sh(3)); and any task that starves
- * (runnable, state R, but its CPU time has not grown for longer than a
- * threshold at any sample of the period shown).
+ * (runnable, state R, and not run for longer than a threshold: seen so
+ * at a sample, or told so afterwards by the kernel's longest wait,
+ * wait_max in /proc/PID/sched, growing during the period shown).
  *
  *	schedviz [-t starve_ms]          redraw every second until ^C
  *	schedviz -s seconds [-t ms]      one summary for that long (scripts)
@@ -46,6 +47,7 @@ struct task_seen {
 	double cpu_ms; /* CPU time: /proc/PID/sched, else utime + stime */
 	double last_progress; /* when its CPU time last grew (s) */
 	double worst_wait_s;  /* longest runnable and not run, this period */
+	double wait_max_ms;   /* /proc/PID/sched's wait_max, last sample */
 	char state;
 	int cpu; /* the CPU it runs or last ran on */
 	int alive;
@@ -63,11 +65,11 @@ static volatile sig_atomic_t stop;
 static int on_linux(void)
 {
 	static int linux_kernel = -1;
-	char buf[64] = "";
-	FILE *f;
 
 	if (linux_kernel < 0) {
-		f = fopen("/proc/sys/kernel/ostype", "r");
+		char buf[64] = "";
+		FILE *f = fopen("/proc/sys/kernel/ostype", "r");
+
 		if (f) {
 			if (!fgets(buf, sizeof(buf), f))
 				buf[0] = '\0';
@@ -172,7 +174,7 @@ static void read_trace(void)
 	fclose(f);
 }
 
-static struct task_seen *task_find(int pid)
+static struct task_seen *task_find(int pid, double now)
 {
 	for (int i = 0; i < ntasks; i++)
 		if (tasks[i].pid == pid)
@@ -181,20 +183,22 @@ static struct task_seen *task_find(int pid)
 		return NULL;
 	memset(&tasks[ntasks], 0, sizeof(tasks[0]));
 	tasks[ntasks].pid = pid;
-	tasks[ntasks].last_progress = now_s();
+	tasks[ntasks].last_progress = now;
+	tasks[ntasks].wait_max_ms = -1;
 	return &tasks[ntasks++];
 }
 
 /* From /proc/PID/sched (both Kestrel and Linux have it): the CPU time
- * in ms (ns precision) and when the task last ran (se.exec_start, ms of
- * the scheduler's clock, CLOCK_MONOTONIC on Kestrel); -1 for each where
- * there is no such file. */
-static void read_pid_sched(const char *pid, double *sum_ms, double *ran_ms)
+ * in ms (ns precision), when the task last ran (se.exec_start, ms of the
+ * scheduler's clock, CLOCK_MONOTONIC on Kestrel) and its longest wait in
+ * a run queue (wait_max, ms); -1 for each the file does not have. */
+static void read_pid_sched(const char *pid, double *sum_ms, double *ran_ms,
+			   double *wait_max_ms)
 {
 	char path[300], line[256];
 	FILE *f;
 
-	*sum_ms = *ran_ms = -1;
+	*sum_ms = *ran_ms = *wait_max_ms = -1;
 	snprintf(path, sizeof(path), "/proc/%s/sched", pid);
 	f = fopen(path, "r");
 	if (!f)
@@ -204,6 +208,9 @@ static void read_pid_sched(const char *pid, double *sum_ms, double *ran_ms)
 			sscanf(strchr(line, ':') + 1, "%lf", sum_ms);
 		if (strncmp(line, "se.exec_start", 13) == 0)
 			sscanf(strchr(line, ':') + 1, "%lf", ran_ms);
+		if (strncmp(line, "wait_max", 8) == 0 ||
+		    strncmp(line, "se.statistics.wait_max", 22) == 0)
+			sscanf(strchr(line, ':') + 1, "%lf", wait_max_ms);
 	}
 	fclose(f);
 }
@@ -226,7 +233,7 @@ static void read_tasks(void)
 		struct task_seen *t;
 		char state;
 		int cpu = -1;
-		double ms, ran_ms, wait_s;
+		double ms, ran_ms, wait_max_ms, wait_s;
 		FILE *f;
 
 		if (!isdigit((unsigned char)e->d_name[0]))
@@ -248,14 +255,15 @@ static void read_tasks(void)
 			   "%*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*d %d",
 			   &state, &ut, &st, &cpu) < 3)
 			continue;
-		t = task_find(atoi(e->d_name));
+		t = task_find(atoi(e->d_name), now);
 		if (!t)
 			continue;
 		*cp = '\0';
 		snprintf(t->name, sizeof(t->name), "%s", op + 1);
-		read_pid_sched(e->d_name, &ms, &ran_ms);
+		read_pid_sched(e->d_name, &ms, &ran_ms, &wait_max_ms);
 		if (ms < 0)
-			ms = (double)(ut + st) * 1000 / (double)sysconf(_SC_CLK_TCK);
+			ms = (double)(ut + st) * 1000 /
+			     (double)sysconf(_SC_CLK_TCK);
 		if (ms != t->cpu_ms || state != 'R' || t->pid == getpid())
 			t->last_progress = now;
 		t->cpu_ms = ms;
@@ -268,6 +276,12 @@ static void read_tasks(void)
 		if (state == 'R' && t->pid != getpid() &&
 		    wait_s > t->worst_wait_s)
 			t->worst_wait_s = wait_s;
+		/* A longer wait than any before ended since the last
+		 * sample (a task first seen has no "before"). */
+		if (t->wait_max_ms >= 0 && wait_max_ms > t->wait_max_ms &&
+		    t->pid != getpid() && wait_max_ms / 1000 > t->worst_wait_s)
+			t->worst_wait_s = wait_max_ms / 1000;
+		t->wait_max_ms = wait_max_ms;
 		t->state = state;
 		t->cpu = cpu;
 		t->alive = 1;
@@ -328,7 +342,7 @@ static void sample(void)
 
 /* One screen or summary: figures since `from`, over `secs` seconds. */
 static void show(const struct totals *from, double secs, double starve_s,
-		 double *queued_sum, int samples)
+		 const double *queued_sum, int samples)
 {
 	printf("schedviz: %.1f s, policy %s, %d CPU%s\n", secs, policy, ncpus,
 	       ncpus == 1 ? "" : "s");
@@ -353,6 +367,8 @@ static void show(const struct totals *from, double secs, double starve_s,
 					       tasks[i].pid);
 			printf("\n");
 		} else {
+			double total = (double)(busy + idle);
+
 			printf("CPU%d: now %s(%d), %.1f switches/s, run queue "
 			       "%.1f (now %u), busy %.0f%%\n",
 			       c, task_name(cf->curr), cf->curr,
@@ -360,9 +376,7 @@ static void show(const struct totals *from, double secs, double starve_s,
 				       secs,
 			       samples ? queued_sum[c] / samples : 0.0,
 			       cf->queued,
-			       busy + idle ? 100.0 * (double)busy /
-						     (double)(busy + idle)
-					   : 0.0);
+			       total > 0 ? 100.0 * (double)busy / total : 0.0);
 		}
 		if (cf->nline) {
 			printf("CPU%d: ", c);
@@ -421,7 +435,7 @@ int main(int argc, char **argv)
 	take(&from);
 	start = now_s();
 	while (!stop) {
-		usleep(summary > 0 ? 100000 : 1000000);
+		usleep(summary > 0 ? 250000 : 1000000);
 		sample();
 		for (int c = 0; c < ncpus; c++)
 			queued_sum[c] += cpus[c].queued;

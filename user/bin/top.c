@@ -146,7 +146,8 @@ int main(int argc, char **argv)
 			frames = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: top [-d seconds] [-n frames]\n");
+			fprintf(stderr,
+				"usage: top [-d seconds] [-n frames]\n");
 			return 2;
 		}
 	}

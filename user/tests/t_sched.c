@@ -149,8 +149,8 @@ static uint64_t cpu_ns(pid_t pid)
 	f = fopen(path, "r");
 	if (!f || !fgets(line, sizeof(line), f) || !strrchr(line, ')') ||
 	    sscanf(strrchr(line, ')') + 2,
-		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-		   &ut, &st) != 2)
+		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+		   &st) != 2)
 		ut = st = 0;
 	if (f)
 		fclose(f);
