@@ -153,11 +153,15 @@
 #define SYS_utimensat 280
 #define SYS_dup3 292
 #define SYS_pipe2 293
+#define SYS_preadv 295
+#define SYS_pwritev 296
 #define SYS_prlimit64 302
+#define SYS_syncfs 306
 #define SYS_renameat2 316
 #define SYS_getrandom 318
 #define SYS_statx 332
 #define SYS_rseq 334
+#define SYS_close_range 436
 #define SYS_faccessat2 439
 
 #define NR_SYSCALLS 450

@@ -230,11 +230,14 @@ static bool more_would_block(struct file *f, size_t so_far, bool write)
 	       !(file_poll(f) & (POLLIN | POLLHUP));
 }
 
-/* readv and writev: each buffer in turn, stopping at the first short
- * one; an error after some bytes moved ends the call with their count. */
-static long vector_rw(int fd, uaddr_t uiov, int64_t count, bool write)
+/* readv, writev, preadv, pwritev (off < 0: at the file's offset): each
+ * buffer in turn, stopping at the first short one; an error after some
+ * bytes moved ends the call with their count. */
+static long vector_rw(int fd, uaddr_t uiov, int64_t count, int64_t off,
+		      bool write)
 {
-	struct iovec *iov;
+	uint64_t pos = (uint64_t)off;
+	struct iovec *iov = NULL;
 	struct file *f;
 	size_t total = 0;
 	long r = 0;
@@ -244,6 +247,10 @@ static long vector_rw(int fd, uaddr_t uiov, int64_t count, bool write)
 	f = file_get(fd);
 	if (!f)
 		return -EBADF;
+	if (off >= 0 && f->fops && !f->fops->llseek) {
+		r = -ESPIPE;
+		goto out;
+	}
 	iov = kmalloc(MAX((size_t)count, 1) * sizeof(*iov));
 	if (!iov) {
 		r = -ENOMEM;
@@ -260,7 +267,7 @@ static long vector_rw(int fd, uaddr_t uiov, int64_t count, bool write)
 			goto out;
 		}
 	}
-	if (write && pipe_write_end(f)) {
+	if (write && off < 0 && pipe_write_end(f)) {
 		r = pipe_writev(f, iov, (int)count, MIN(total, RW_MAX));
 		goto out;
 	}
@@ -270,7 +277,7 @@ static long vector_rw(int fd, uaddr_t uiov, int64_t count, bool write)
 
 		if (more_would_block(f, total, write))
 			break;
-		r = file_rw(f, iov[i].base, len, NULL, write);
+		r = file_rw(f, iov[i].base, len, off >= 0 ? &pos : NULL, write);
 		if (r < 0)
 			break;
 		total += (size_t)r;
@@ -287,15 +294,29 @@ out:
 
 static long sys_readv(uint64_t fd, uaddr_t uiov, int64_t count)
 {
-	return vector_rw((int)fd, uiov, count, false);
+	return vector_rw((int)fd, uiov, count, -1, false);
 }
 SYSCALL(readv, sys_readv);
 
 static long sys_writev(uint64_t fd, uaddr_t uiov, int64_t count)
 {
-	return vector_rw((int)fd, uiov, count, true);
+	return vector_rw((int)fd, uiov, count, -1, true);
 }
 SYSCALL(writev, sys_writev);
+
+/* The offset comes as two halves for 32-bit callers; on x86-64 the low
+ * one holds all of it (Linux's pos_from_hilo). */
+static long sys_preadv(uint64_t fd, uaddr_t uiov, int64_t count, int64_t off)
+{
+	return off < 0 ? -EINVAL : vector_rw((int)fd, uiov, count, off, false);
+}
+SYSCALL(preadv, sys_preadv);
+
+static long sys_pwritev(uint64_t fd, uaddr_t uiov, int64_t count, int64_t off)
+{
+	return off < 0 ? -EINVAL : vector_rw((int)fd, uiov, count, off, true);
+}
+SYSCALL(pwritev, sys_pwritev);
 
 static long sys_lseek(uint64_t fd, int64_t off, uint64_t whence)
 {
@@ -326,6 +347,44 @@ static long sys_close(uint64_t fd)
 	return 0;
 }
 SYSCALL(close, sys_close);
+
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+
+/* close_range(first, last, flags): close (or with CLOSE_RANGE_CLOEXEC
+ * mark close-on-exec) every open descriptor in [first, last]; with
+ * CLOSE_RANGE_UNSHARE a table shared with another process (CLONE_FILES)
+ * is first copied, so the other keeps its descriptors. */
+static long sys_close_range(uint64_t first64, uint64_t last64, uint64_t flags)
+{
+	struct proc *p = proc_current();
+	unsigned int first = (unsigned int)first64, last = (unsigned int)last64;
+
+	if (flags & ~(uint64_t)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) ||
+	    first > last)
+		return -EINVAL;
+	if ((flags & CLOSE_RANGE_UNSHARE) &&
+	    __atomic_load_n(&p->files->refcount, __ATOMIC_ACQUIRE) > 1) {
+		struct fdtable *copy = fdtable_copy(p->files);
+
+		if (!copy)
+			return -ENOMEM;
+		fdtable_put(p->files);
+		p->files = copy;
+	}
+	for (unsigned int fd = first; fd <= last && fd < FD_MAX; fd++) {
+		if (flags & CLOSE_RANGE_CLOEXEC) {
+			fd_set_cloexec(p->files, (int)fd, true);
+		} else {
+			struct file *f = fd_remove(p->files, (int)fd);
+
+			if (f)
+				vfs_close(f);
+		}
+	}
+	return 0;
+}
+SYSCALL(close_range, sys_close_range);
 
 /* A new descriptor >= min for the file at fd. */
 static long dup_from(int fd, int min, bool cloexec)
@@ -604,6 +663,20 @@ static long sys_fsync(uint64_t fd)
 	return r;
 }
 SYSCALL(fsync, sys_fsync);
+
+/* syncfs: Kestrel writes back every file system (vfs_sync), which is
+ * more than the one holding fd that Linux writes. */
+static long sys_syncfs(uint64_t fd)
+{
+	struct file *f = file_get((int)fd);
+
+	if (!f)
+		return -EBADF;
+	vfs_close(f);
+	vfs_sync();
+	return 0;
+}
+SYSCALL(syncfs, sys_syncfs);
 
 static long sys_fdatasync(uint64_t fd)
 {

@@ -29,6 +29,10 @@ static void file_calls(void *bad)
 	lseek(file_fd, 0, SEEK_SET);
 	E(SYS_readv, file_fd, &iov, 1);
 	E(SYS_writev, file_fd, &iov, 1);
+	E(SYS_preadv, file_fd, bad, 1, 0, 0);
+	E(SYS_pwritev, file_fd, bad, 1, 0, 0);
+	E(SYS_preadv, file_fd, &iov, 1, 0, 0);
+	E(SYS_pwritev, file_fd, &iov, 1, 0, 0);
 	E(SYS_pread64, file_fd, bad, 4, 0);
 	E(SYS_pwrite64, file_fd, bad, 4, 0);
 	E(SYS_open, bad, O_RDONLY);

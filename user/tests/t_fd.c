@@ -10,7 +10,8 @@
  * free descriptor; and the generic ioctls: FIOCLEX and FIONCLEX set and
  * clear close-on-exec, FIONBIO sets O_NONBLOCK, FIONREAD counts the bytes
  * left to read in a pipe and in a regular file, and a terminal ioctl on a
- * regular file is ENOTTY.
+ * regular file is ENOTTY; close_range closes a range, or marks it
+ * close-on-exec, and refuses a reversed range and unknown flags.
  */
 #include "t.h"
 #include <sys/ioctl.h>
@@ -161,6 +162,27 @@ static void generic_ioctls(void)
 	CHECK_OK(unlink("f"));
 }
 
+static void close_range_closes_and_marks(void)
+{
+	int a = open("/", O_RDONLY);
+
+	CHECK_EQ(dup2(a, 50), 50);
+	CHECK_EQ(dup2(a, 51), 51);
+	CHECK_EQ(dup2(a, 53), 53);
+	CHECK_OK(syscall(SYS_close_range, 51, 60, 0));
+	CHECK_EQ(fcntl(50, F_GETFD), 0);
+	CHECK_ERR(fcntl(51, F_GETFD), EBADF);
+	CHECK_ERR(fcntl(53, F_GETFD), EBADF);
+	CHECK_OK(syscall(SYS_close_range, 50, ~0U, 1U << 2)); /* CLOEXEC */
+	CHECK_EQ(fcntl(50, F_GETFD), FD_CLOEXEC);
+	CHECK_ERR(syscall(SYS_close_range, 60, 50, 0), EINVAL);
+	CHECK_ERR(syscall(SYS_close_range, 50, 60, 1U << 6), EINVAL);
+	CHECK_OK(syscall(SYS_close_range, 50, 50, 1U << 1)); /* UNSHARE */
+	CHECK_ERR(fcntl(50, F_GETFD), EBADF);
+	CHECK_EQ(fcntl(a, F_GETFD), 0);
+	close(a);
+}
+
 /* Exec ourselves with "probe FD": exit 0 if FD is closed, 1 if open. */
 static int exec_probe(int fd)
 {
@@ -229,5 +251,6 @@ int main(int argc, char **argv)
 	RUN(cloexec_closes_across_execve);
 	RUN(descriptor_limit_gives_emfile);
 	RUN(generic_ioctls);
+	RUN(close_range_closes_and_marks);
 	return t_end();
 }

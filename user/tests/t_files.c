@@ -10,7 +10,8 @@
  * alone); O_APPEND writes at the end even after a seek, and pwrite on an
  * O_APPEND file appends too (Linux's documented behaviour); a write
  * crossing RLIMIT_FSIZE is cut short there, and one starting at it is
- * EFBIG with SIGXFSZ. Each usual
+ * EFBIG with SIGXFSZ; preadv and pwritev leave the offset alone and are
+ * ESPIPE on a pipe; syncfs. Each usual
  * error gives Linux's errno.
  */
 #include "t.h"
@@ -376,6 +377,32 @@ static void append_ignores_the_offset(void)
 	CHECK_OK(unlink("f"));
 }
 
+static void preadv_pwritev_and_syncfs(void)
+{
+	char a[3] = { 0 }, b[4] = { 0 };
+	struct iovec w[2] = { { "abc", 3 }, { "defg", 4 } };
+	struct iovec r[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	int fd = make_file("f", "0123456789"), p[2];
+
+	CHECK_EQ(lseek(fd, 1, SEEK_SET), 1);
+	CHECK_EQ(pwritev(fd, w, 2, 2), 7);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 1);
+	CHECK_EQ(preadv(fd, r, 2, 3), 7);
+	CHECK(memcmp(a, "bcd", 3) == 0 && memcmp(b, "efg9", 4) == 0);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 1);
+	CHECK_EQ(preadv(fd, r, 2, 8), 2);
+	CHECK_ERR(preadv(fd, r, 2, -1), EINVAL);
+	CHECK_OK(pipe(p));
+	CHECK_ERR(preadv(p[0], r, 2, 0), ESPIPE);
+	CHECK_ERR(pwritev(p[1], w, 2, 0), ESPIPE);
+	CHECK_OK(syncfs(fd));
+	CHECK_ERR(syncfs(-1), EBADF);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+	CHECK_OK(unlink("f"));
+}
+
 static volatile sig_atomic_t got_xfsz;
 
 static void on_xfsz(int sig)
@@ -427,5 +454,6 @@ int main(int argc, char **argv)
 	RUN(chmod_and_utimensat);
 	RUN(append_ignores_the_offset);
 	RUN(fsize_limit_cuts_writes);
+	RUN(preadv_pwritev_and_syncfs);
 	return t_end();
 }

@@ -5,7 +5,9 @@
  * POLLERR; a closed descriptor is POLLNVAL for poll and EBADF for select; a
  * negative fd is ignored; a timeout of 0 returns at once and a timeout of
  * 50 ms waits at least that long; a poll with no timeout wakes when a
- * child writes; ppoll installs its signal mask only while it waits.
+ * child writes; ppoll installs its signal mask only while it waits, and
+ * pselect6 too; a regular file is always readable and writable; select
+ * writes back the time left.
  */
 #include "t.h"
 #include <poll.h>
@@ -186,6 +188,42 @@ static void select_writes_back_the_time_left(void)
 	close(p[1]);
 }
 
+/* A regular file is always ready both ways; pselect6's mask works as
+ * ppoll's (a signal blocked outside is let in while it waits). */
+static void regular_files_and_pselect_mask(void)
+{
+	struct timespec ts = { 5, 0 };
+	sigset_t block, empty;
+	struct pollfd pfd;
+	fd_set r, w;
+	int fd = open("f", O_CREAT | O_RDWR, 0644);
+
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN | POLLOUT };
+	CHECK_EQ(poll(&pfd, 1, -1), 1);
+	CHECK_EQ(pfd.revents, POLLIN | POLLOUT);
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(fd, &r);
+	FD_SET(fd, &w);
+	CHECK_EQ(select(fd + 1, &r, &w, NULL, NULL), 2);
+
+	got_usr1 = 0;
+	signal(SIGUSR1, on_usr1);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigemptyset(&empty);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	kill(getpid(), SIGUSR1);
+	CHECK_EQ(got_usr1, 0);
+	FD_ZERO(&r);
+	CHECK_ERR(pselect(0, &r, NULL, NULL, &ts, &empty), EINTR);
+	CHECK_EQ(got_usr1, 1);
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	close(fd);
+	CHECK_OK(unlink("f"));
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -197,5 +235,6 @@ int main(int argc, char **argv)
 	RUN(ppoll_mask_only_while_waiting);
 	RUN(select_read_write_sets);
 	RUN(select_writes_back_the_time_left);
+	RUN(regular_files_and_pselect_mask);
 	return t_end();
 }
