@@ -40,14 +40,15 @@ usertest_pass t_sched 10 t_sched@rr
 
 # The tools, typed at the shell: schedviz's summary names what runs, the
 # switches per second and a timeline, and names the nice 19 spinner as
-# starving beside a nice -10 one (weights 15 and 9548: it runs a 10 ms
-# tick about every 6 s); top puts the nice -10 spinner first.
-shell_boot tools timeout=150 &&
-	serial_send 'spin -n -10 600 > /dev/null & spin -n 19 600 > /dev/null &\r' &&
+# starving beside a nice -5 one (weights 15 and 3121: it runs a 10 ms
+# tick about every 2 s); top puts the nice -5 spinner first. The shell,
+# schedviz and top, at nice 0, get a quarter of the CPU meanwhile.
+shell_boot tools timeout=240 &&
+	serial_send 'spin -n -5 600 > /dev/null & spin -n 19 600 > /dev/null &\r' &&
 	serial_send 'schedviz -s 4 -t 1000\r' &&
-	wait_for -E '^starving: ' 30 &&
-	serial_send 'top -n 1 -d 1 | head -n 3\r' &&
-	wait_for -E 'COMMAND' 30 && wait_for '$ ' 30 &&
+	wait_for -E '^starving: ' 60 &&
+	serial_send 'top -n 1 -d 1 | head -n 3; echo top-done\r' &&
+	wait_for -E '^top-done' 60 &&
 	serial_send 'poweroff\r'
 boot_wait
 
@@ -65,6 +66,6 @@ test_start top_sorted 5
 expect_exit 1
 ordered
 need_re '^ +PID S +NI CPU +%CPU +TIME +COMMAND'
-need_re '^ +[0-9]+ R +-10 +0 +[0-9.]+ +[0-9.]+s +spin$'
+need_re '^ +[0-9]+ R +-5 +0 +[0-9.]+ +[0-9.]+s +spin$'
 forbid 'KERNEL PANIC'
 test_end

@@ -10,13 +10,16 @@
  * are per thread on Linux, not per process as POSIX says), so those
  * calls are made raw.
  *
- * CPU shares are the CPU time the kernel charged each spinner
- * (/proc/PID/sched's se.sum_exec_runtime, in ns, on Kestrel and Linux;
- * utime + stime where that file is missing): what the scheduler divides.
- * Loop counts would measure the host too: under TCG a spinner that runs
- * while QEMU's host thread is slowed down makes fewer loops in the same
- * slice. Time windows are the guest's CLOCK_MONOTONIC. Every spinner is
- * pinned to CPU 0, so on Linux too they share one CPU. Kestrel's
+ * CPU shares are what the scheduler divides: under the fair class (and
+ * on Linux) the CPU time the kernel charged each spinner
+ * (/proc/PID/sched's se.sum_exec_runtime, in ns; utime + stime where that
+ * file is missing); under Kestrel's rr, which promises turns of a tick,
+ * the turns each got (wait_count, the times it was picked). Loop counts
+ * would measure the host too: under TCG a spinner that runs while QEMU's
+ * host thread is slowed down makes fewer loops in the same slice, and a
+ * tick the host delays makes that turn longer in ns. Time windows are
+ * the guest's CLOCK_MONOTONIC. Every spinner is pinned to CPU 0, so on
+ * Linux too they share one CPU. Kestrel's
  * class for normal tasks (the "policy" line of /proc/schedstat) decides
  * what the nice test expects: weights under fair, equal shares under rr.
  */
@@ -40,6 +43,7 @@ struct shared {
 };
 
 static struct shared *sh;
+static int count_turns; /* Kestrel's rr: shares in turns, not ns */
 
 static int64_t now_ns(void)
 {
@@ -127,22 +131,28 @@ static void stop_spinners(pid_t *pids, int n)
 		CHECK_EQ(t_wait(pids[i]), 0);
 }
 
-/* The CPU time the kernel charged pid, in ns. */
-static uint64_t cpu_ns(pid_t pid)
+/* What pid got of the CPU: the CPU time the kernel charged it in ns, or
+ * under rr the turns it had (see the top). */
+static uint64_t cpu_used(pid_t pid)
 {
 	char path[64], line[256];
-	double ms = -1;
+	double ms = -1, turns = -1;
 	unsigned long long ut, st;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/sched", (int)pid);
 	f = fopen(path, "r");
 	if (f) {
-		while (fgets(line, sizeof(line), f))
+		while (fgets(line, sizeof(line), f)) {
 			if (strncmp(line, "se.sum_exec_runtime", 19) == 0)
 				sscanf(strchr(line, ':') + 1, "%lf", &ms);
+			if (strncmp(line, "wait_count", 10) == 0)
+				sscanf(strchr(line, ':') + 1, "%lf", &turns);
+		}
 		fclose(f);
 	}
+	if (count_turns)
+		return (uint64_t)turns;
 	if (ms >= 0)
 		return (uint64_t)(ms * NS_PER_MS);
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -163,10 +173,10 @@ static void measure(const pid_t *pids, int n, long ms, uint64_t *got)
 	uint64_t before[MAX_SPIN];
 
 	for (int i = 0; i < n; i++)
-		before[i] = cpu_ns(pids[i]);
+		before[i] = cpu_used(pids[i]);
 	sleep_ms(ms);
 	for (int i = 0; i < n; i++)
-		got[i] = cpu_ns(pids[i]) - before[i];
+		got[i] = cpu_used(pids[i]) - before[i];
 }
 
 /* ---- the calls ----------------------------------------------------------- */
@@ -312,6 +322,22 @@ static long wakeup_max_ticks(void)
 	return v;
 }
 
+/* The last n scheduling events, to see what ran instead. */
+static void show_trace_tail(int n)
+{
+	static char lines[64][160];
+	int count = 0;
+	FILE *f = fopen("/proc/schedtrace", "r");
+
+	if (!f)
+		return;
+	while (fgets(lines[count % 64], sizeof(lines[0]), f))
+		count++;
+	fclose(f);
+	for (int i = count > n ? count - n : 0; i < count; i++)
+		printf("note: trace: %s", lines[i % 64]);
+}
+
 static void wakeup_latency(void)
 {
 	const char *policy = normal_policy();
@@ -356,6 +382,8 @@ static void wakeup_latency(void)
 	/* fair preempts at the wakeup; rr waits for the 3 spinners'
 	 * slices at most. */
 	CHECK(ticks >= 0 && ticks <= (strcmp(policy, "rr") == 0 ? 4 : 2));
+	if (ticks > 2)
+		show_trace_tail(40);
 }
 
 /* ---- starvation and affinity ---------------------------------------------- */
@@ -448,6 +476,7 @@ int main(int argc, char **argv)
 		printf("FAIL no shared memory\n");
 		return 1;
 	}
+	count_turns = strcmp(normal_policy(), "rr") == 0;
 	RUN(calls);
 	RUN(equal_share);
 	RUN(nice_ratio);
