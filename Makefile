@@ -169,15 +169,17 @@ endif
 # $(BUILD)/user/tests and installed in the root tree under /tests;
 # `make usertests` builds them alone, and tools/hosttest/usertests.sh
 # runs them on the host, the reference.
+# include/kestrel: the kernel's interface headers (<kestrel/ring.h>).
+UAPI_HDRS := $(wildcard include/kestrel/*.h)
 UT_CC     := musl-gcc
-UT_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11
+UT_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Iinclude
 UT_SRCS   := $(sort $(wildcard user/tests/*.c))
 UT_BINS   := $(patsubst user/tests/%.c,$(BUILD)/user/tests/%,$(UT_SRCS))
 
 .PHONY: usertests
 usertests: $(UT_BINS)
 
-$(BUILD)/user/tests/%: user/tests/%.c user/tests/t.h
+$(BUILD)/user/tests/%: user/tests/%.c user/tests/t.h $(UAPI_HDRS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
 	$(Q)$(UT_CC) $(UT_CFLAGS) -o $@ $<
@@ -195,9 +197,9 @@ $(ROOTIMG): $(BUILD)/usertests.stamp
 # user/bin/NAME.c is one program, user/sh/ is the shell, and each links
 # user/lib/. They go into the root tree's /bin (the rootfs rule above).
 UCC      := musl-gcc
-UCFLAGS  := -static -Os -Wall -Wextra -Werror -std=gnu11 -Iuser/lib
+UCFLAGS  := -static -Os -Wall -Wextra -Werror -std=gnu11 -Iuser/lib -Iinclude
 ULIB     := $(sort $(wildcard user/lib/*.c))
-UHDRS    := $(wildcard user/lib/*.h)
+UHDRS    := $(wildcard user/lib/*.h) $(UAPI_HDRS)
 SH_SRCS  := $(sort $(wildcard user/sh/*.c))
 UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/user/bin/%, \
 	$(sort $(wildcard user/bin/*.c))) $(BUILD)/user/bin/sh

@@ -100,9 +100,15 @@ spawn_qemu()
 # background, with its serial output going to $g_dir/NAME.log and QEMU's
 # own log (-d cpu_reset, where "Triple fault" shows) to NAME.qemu.log.
 # Options, each one word:
-#	mem=512M cpu=qemu64 smp=1	QEMU's -m, -cpu, -smp
+#	mem=512M cpu=qemu64 smp=1	QEMU's -m, -cpu, -smp (smp defaults
+#					to GRADE_SMP, so that every lab can
+#					run on several CPUs: GRADE_SMP=4)
+#	accel=tcg			QEMU's -accel (GRADE_ACCEL by default;
+#					tcg,thread=multi runs each CPU on a
+#					host thread)
 #	cmdline="ktest=mm hz=100"	kernel options; panic=poweroff is added,
-#					and root=none unless a root= is given
+#					root=none unless a root= is given, and
+#					lockdep=1 unless a lockdep= is
 #	timeout=60			seconds for the whole boot
 #	stall=15			seconds without new serial output
 #	disk=PATH			attach PATH as a virtio disk (raw;
@@ -118,7 +124,8 @@ boot_start()
 	[ -z "$b_running" ] || die "boot_start: boot $b_name still running"
 	b_name=$1
 	shift
-	_mem=512M _cpu=qemu64 _smp=1 _cmdline= _timeout=60 _stall=15
+	_mem=512M _cpu=qemu64 _smp=${GRADE_SMP:-1} _cmdline= _timeout=60 _stall=15
+	_accel=${GRADE_ACCEL:-tcg}
 	_serial_in=no _monitor=no _disks= _iso=$g_iso
 	for _a in "$@"; do
 		case $_a in
@@ -127,6 +134,7 @@ boot_start()
 		mem=*) _mem=${_a#*=} ;;
 		cpu=*) _cpu=${_a#*=} ;;
 		smp=*) _smp=${_a#*=} ;;
+		accel=*) _accel=${_a#*=} ;;
 		cmdline=*) _cmdline=${_a#*=} ;;
 		timeout=*) _timeout=${_a#*=} ;;
 		stall=*) _stall=${_a#*=} ;;
@@ -141,6 +149,11 @@ boot_start()
 	case " $_cmdline " in
 	*" root="*) ;;
 	*) _cmdline="${_cmdline:+$_cmdline }root=none" ;;
+	esac
+	# The lock checker is on in every graded boot unless a test says.
+	case " $_cmdline " in
+	*" lockdep="*) ;;
+	*) _cmdline="$_cmdline lockdep=1" ;;
 	esac
 	b_cmdline="${_cmdline:+$_cmdline }panic=poweroff"
 	b_desc="-cpu $_cpu -m $_mem -smp $_smp${_disks:+, disks$_disks}, command line '$b_cmdline'"
@@ -166,7 +179,7 @@ boot_start()
 
 	# In QEMU's option syntax a comma inside a value is written twice.
 	_esc=$(printf '%s\n' "$b_cmdline" | sed 's/,/,,/g')
-	set -- -machine pc -cpu "$_cpu" -m "$_mem" -smp "$_smp" -accel tcg \
+	set -- -machine pc -cpu "$_cpu" -m "$_mem" -smp "$_smp" -accel "$_accel" \
 		-no-reboot -display none -cdrom "$_iso" -boot d \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-fw_cfg "name=opt/kestrel/cmdline,string=$_esc" \

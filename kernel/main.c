@@ -9,6 +9,7 @@
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "drivers/drivers.h"
+#include "drivers/ring.h"
 #include "drivers/tty.h"
 #include "fs/bcache.h"
 #include "fs/chardev.h"
@@ -39,8 +40,8 @@ static void banner(void)
 
 	cpu_model(model, sizeof(model));
 	kprintf("Kestrel %s (x86_64)\n", KESTREL_VERSION);
-	kprintf("cpu: %s, %u CPU%s found, 1 running\n", model, ncpus_found,
-		ncpus_found == 1 ? "" : "s");
+	kprintf("cpu: %s, %u CPU%s found, %u running\n", model, ncpus_found,
+		ncpus_found == 1 ? "" : "s", ncpus_running);
 	kprintf("memory: %lu KiB available (%lu MiB)\n", kib, kib / 1024);
 	kprintf("cmdline: %s\n", cmdline_get());
 }
@@ -118,6 +119,7 @@ void kmain(physaddr_t multiboot_info)
 	syscall_table_init();
 	multiboot2_parse(multiboot_info);
 	read_cmdline();
+	lockdep_init();
 
 	frames_init();
 	vm_init();
@@ -135,6 +137,7 @@ void kmain(physaddr_t multiboot_info)
 	keyboard_init();
 	irq_enable();
 	sched_init();
+	smp_init();
 
 	/* Storage (docs/block.md, docs/vfs.md): buses and disks, then the
 	 * buffer cache and the VFS with its file systems, then the root. */
@@ -150,6 +153,7 @@ void kmain(physaddr_t multiboot_info)
 	 * random, kmsg. devfs shows them at /dev once it is mounted there. */
 	tty_init();
 	memdev_init();
+	ring_init();
 	procfs_init();
 
 	mount_root();

@@ -73,8 +73,8 @@ static void cmd_cpu(const char *args)
 	char model[64];
 
 	cpu_model(model, sizeof(model));
-	kprintf("%s; %u CPU%s found, 1 running\n", model, ncpus_found,
-		ncpus_found == 1 ? "" : "s");
+	kprintf("%s; %u CPU%s found, %u running\n", model, ncpus_found,
+		ncpus_found == 1 ? "" : "s", ncpus_running);
 }
 
 static void cmd_cmdline(const char *args)

@@ -4,8 +4,10 @@
 # powers off by itself, and prints per run and the median: the time from
 # starting QEMU to the banner line on the serial port (BIOS, GRUB and
 # the kernel's early init), and the kernel's own "ready in X ms"; then
-# ext2's throughput measured in the kernel (ktest=ext2.bench). Prints
-# figures beside the goals; never passes or fails on time. POSIX sh; the
+# ext2's throughput measured in the kernel (ktest=ext2.bench); then user
+# space (ubench) and the ring device beside a pipe (ringbench), each
+# beside this host. Prints figures beside the goals; never passes or
+# fails on time. POSIX sh; the
 # QEMU handling is the grader's (grade/lib.sh).
 
 cd "$(dirname "$0")/.." || exit 2
@@ -130,4 +132,42 @@ sed -n 's/^ubench: //p' "$b_log" | tr -d '\r' | while IFS= read -r line; do
 done
 [ "$b_end" = poweroff ] || echo "  (run: $b_end_desc; log $b_log)"
 rm -f "$ub_img"
+# SMP (docs/smp.md): two CPU-bound kernel tasks doing a fixed amount of
+# work, on -smp 1 and -smp 2 under multi-threaded TCG (each virtual CPU a
+# host thread); the goal is a speedup of 1.8 or more on two free cores.
+echo
+echo "SMP: 2 CPU-bound tasks (ktest smp.two_cpu_bound_tasks), -accel tcg,thread=multi"
+: >"$g_dir/smp.ms"
+for n in 1 2; do
+	boot "smp$n" smp=$n accel=tcg,thread=multi timeout=300 \
+		cmdline="ktest=smp.two_cpu_bound_tasks"
+	ms=$(sed -n 's/^smp: 2 CPU-bound tasks on [0-9]* CPUs took \([0-9]*\) ms$/\1/p' \
+		"$b_log" | head -n 1)
+	echo "  -smp $n: ${ms:-?} ms"
+	[ -n "$ms" ] && echo "$n $ms" >>"$g_dir/smp.ms"
+done
+awk '{ t[$1] = $2 } END { if (t[1] && t[2])
+	printf "  speedup %.2fx (goal 1.8x)\n", t[1] / t[2] }' "$g_dir/smp.ms"
+echo "  (host: $(nproc 2>/dev/null || echo ?) CPUs)"
+# The ring device (docs/drivers.md): /bin/ringbench in Kestrel, its ring
+# beside a pipe doing the same work; the host has pipes only.
+echo
+echo "Ring device: /bin/ringbench (user/bin/ringbench.c) in Kestrel, -m 512M"
+echo "-smp 1 under TCG, heapdebug=0: 64 MiB in 4 KiB writes and reads, 1 writer"
+echo "and 1 reader, ring capacity 64 KiB (a pipe's); 1-byte round trips"
+rb_img=$g_dir/ringbench.img
+cp "$BUILD/root.img" "$rb_img"
+boot_start ringbench serial_input disk="$rb_img" timeout=300 stall=120 \
+	cmdline="root=vda heapdebug=0" && wait_for '$ ' 30 &&
+	serial_send 'ringbench; poweroff\r'
+boot_wait
+"$BUILD/user/bin/ringbench" >"$g_dir/ringbench.host" 2>&1
+printf '  %-22s %-24s %s\n' test Kestrel "this host (Linux)"
+sed -n 's/^ringbench: //p' "$b_log" | tr -d '\r' | while IFS= read -r line; do
+	name=${line%%:*}
+	host=$(sed -n "s/^ringbench: $name: //p" "$g_dir/ringbench.host")
+	printf '  %-22s %-24s %s\n' "$name" "${line#*: }" "${host:--}"
+done
+[ "$b_end" = poweroff ] || echo "  (run: $b_end_desc; log $b_log)"
+rm -f "$rb_img"
 echo "(figures, not a test: they depend on the machine and its load)"

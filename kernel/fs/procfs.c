@@ -57,6 +57,7 @@ static const struct root_entry root_entries[] = {
 	{ "loadavg", procfs_loadavg },
 	{ "meminfo", procfs_meminfo },
 	{ "mounts", procfs_mounts },
+	{ "ring", procfs_ring },
 	{ "schedstat", procfs_schedstat },
 	{ "schedtrace", procfs_schedtrace },
 	{ "stat", procfs_stat },

@@ -67,5 +67,6 @@ int procfs_version(struct pbuf *b);
 int procfs_cpuinfo(struct pbuf *b);
 int procfs_loadavg(struct pbuf *b);
 int procfs_stat(struct pbuf *b);
+int procfs_ring(struct pbuf *b);
 
 #endif

@@ -5,10 +5,11 @@
  * version from utsname; cpuinfo from CPUID; loadavg and stat from the
  * scheduler's and the process table's counters. Figures Kestrel does not
  * keep (swap, load averages) are 0; idle time is what no process
- * used. docs/procfs.md.
+ * used; ring the ring devices' statistics. docs/procfs.md.
  */
 #include "fs/procfs_internal.h"
 #include "arch/x86_64/memlayout.h"
+#include "drivers/ring.h"
 #include "fs/bcache.h"
 #include "mm/mm.h"
 #include "utsname.h"
@@ -223,7 +224,8 @@ static const struct cpu_flag cpu_flags[] = {
 	{ 2, 31, "hypervisor" },
 };
 
-/* The CPU that runs the kernel (the others are not started). */
+/* One block per running CPU; QEMU's CPUs are all alike, so CPUID is read
+ * on this one. */
 int procfs_cpuinfo(struct pbuf *b)
 {
 	uint32_t vendor[4] = { 0 }, r[4];
@@ -242,18 +244,51 @@ int procfs_cpuinfo(struct pbuf *b)
 	if (family == 0x6 || family >= 0xf)
 		model |= ((r[0] >> 16) & 0xf) << 4;
 	cpu_model(name, sizeof(name));
-	pbuf_printf(b, "processor\t: 0\nvendor_id\t: %s\n", (char *)vendor);
-	pbuf_printf(b, "cpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n",
-		    family, model, name);
-	pbuf_printf(b, "stepping\t: %u\n", r[0] & 0xf);
-	pbuf_printf(b,
-		    "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\n"
-		    "cpu cores\t: 1\napicid\t\t: %u\nfpu\t\t: yes\n",
-		    this_cpu()->apic_id);
-	pbuf_printf(b, "flags\t\t:");
-	for (size_t i = 0; i < ARRAY_SIZE(cpu_flags); i++)
-		if (r[cpu_flags[i].reg] & (1U << cpu_flags[i].bit))
-			pbuf_printf(b, " %s", cpu_flags[i].name);
-	pbuf_printf(b, "\n\n");
+	for (unsigned int c = 0; c < ncpus_running; c++) {
+		pbuf_printf(b, "processor\t: %u\nvendor_id\t: %s\n", c,
+			    (char *)vendor);
+		pbuf_printf(b,
+			    "cpu family\t: %u\nmodel\t\t: %u\nmodel name\t: "
+			    "%s\n",
+			    family, model, name);
+		pbuf_printf(b, "stepping\t: %u\n", r[0] & 0xf);
+		pbuf_printf(b,
+			    "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: "
+			    "%u\ncpu cores\t: %u\napicid\t\t: %u\nfpu\t\t: "
+			    "yes\n",
+			    ncpus_running, c, ncpus_running, cpus[c].apic_id);
+		pbuf_printf(b, "flags\t\t:");
+		for (size_t i = 0; i < ARRAY_SIZE(cpu_flags); i++)
+			if (r[cpu_flags[i].reg] & (1U << cpu_flags[i].bit))
+				pbuf_printf(b, " %s", cpu_flags[i].name);
+		pbuf_printf(b, "\n\n");
+	}
+	return 0;
+}
+
+/* ---- ring (Kestrel's own: the ring device, docs/drivers.md) -------------- */
+
+/* A header naming struct ring_stats's fields, then a line per ring. */
+int procfs_ring(struct pbuf *b)
+{
+	struct ring_stats st;
+
+	pbuf_printf(b, "device capacity stored bytes_written bytes_read writes"
+		       " reads write_waits write_refusals high_water readers"
+		       " writers\n");
+	for (unsigned int i = 0; ring_get_stats(i, &st) == 0; i++)
+		pbuf_printf(b,
+			    "ring%u %llu %llu %llu %llu %llu %llu %llu %llu"
+			    " %llu %u %u\n",
+			    i, (unsigned long long)st.capacity,
+			    (unsigned long long)st.stored,
+			    (unsigned long long)st.bytes_written,
+			    (unsigned long long)st.bytes_read,
+			    (unsigned long long)st.writes,
+			    (unsigned long long)st.reads,
+			    (unsigned long long)st.write_waits,
+			    (unsigned long long)st.write_refusals,
+			    (unsigned long long)st.high_water, st.readers,
+			    st.writers);
 	return 0;
 }

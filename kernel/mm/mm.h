@@ -90,6 +90,9 @@ void kmalloc_get_stats(struct kmalloc_stats *st);
 struct vm_space {
 	physaddr_t pml4;
 	struct spinlock lock; /* protects the page-table pages */
+	/* Bit i: CPU i has pml4 in CR3 (arch_switch_to sets and clears its
+	 * own bit, atomically); whom tlb_shootdown interrupts. */
+	uint32_t active_cpus;
 };
 
 extern struct vm_space kernel_space;

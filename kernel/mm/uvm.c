@@ -30,7 +30,6 @@
 /* The default RLIMIT_STACK: how far the stack may grow (8 MiB). */
 #define STACK_LIMIT_DEFAULT (8UL * 1024 * 1024)
 /* Flushing more pages than this one by one costs more than a CR3 load. */
-#define TLB_FLUSH_PAGES_MAX 32
 
 struct mm *mm_create(void)
 {
@@ -55,20 +54,13 @@ void mm_get(struct mm *mm)
 }
 
 /*
- * The single-CPU TLB flush: only the CPU running on mm's page tables can
- * hold its translations (loading CR3 drops all user entries). With SMP,
- * this is where the other CPUs that run mm get their shootdown.
+ * Only the CPUs with mm's page tables in CR3 can hold its translations
+ * (loading CR3 drops all user entries); mm->vs.active_cpus names them,
+ * and tlb_shootdown flushes here and interrupts the others (docs/smp.md).
  */
 void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
 {
-	if ((read_cr3() & ~(uint64_t)(PAGE_SIZE - 1)) != mm->vs.pml4)
-		return;
-	if ((end - start) / PAGE_SIZE > TLB_FLUSH_PAGES_MAX) {
-		write_cr3(read_cr3());
-		return;
-	}
-	for (uint64_t va = start; va < end; va += PAGE_SIZE)
-		invlpg(va);
+	tlb_shootdown(&mm->vs, start, end);
 }
 
 /* ---- areas ------------------------------------------------------------- */

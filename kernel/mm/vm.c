@@ -314,6 +314,16 @@ int vm_map(struct vm_space *vs, uintptr_t va, physaddr_t pa, size_t len,
 	return err;
 }
 
+/* The kernel half is shared by every address space, so any CPU may hold
+ * translations of it: a change there is shot down on all of them. A user
+ * space's changes are flushed by their owner (mm_tlb_flush in uvm.c),
+ * which knows when a batch of changes is done. */
+static void kernel_shootdown(struct vm_space *vs, uintptr_t va, uintptr_t end)
+{
+	if (vs == &kernel_space)
+		tlb_shootdown(vs, va, end);
+}
+
 int vm_unmap(struct vm_space *vs, uintptr_t va, size_t len)
 {
 	int err;
@@ -325,6 +335,8 @@ int vm_unmap(struct vm_space *vs, uintptr_t va, size_t len)
 	if (!err)
 		unmap_range(vs, va, va + len);
 	spin_unlock(&vs->lock);
+	if (!err)
+		kernel_shootdown(vs, va, va + len);
 	return err;
 }
 
@@ -339,6 +351,8 @@ int vm_protect(struct vm_space *vs, uintptr_t va, size_t len, unsigned int prot)
 	if (!err)
 		protect_range(vs, va, va + len, prot);
 	spin_unlock(&vs->lock);
+	if (!err)
+		kernel_shootdown(vs, va, va + len);
 	return err;
 }
 
@@ -715,6 +729,10 @@ void vm_space_destroy(struct vm_space *vs)
 	uint64_t *pml4 = phys_to_virt(vs->pml4);
 
 	assert(read_cr3() != vs->pml4);
+	if (__atomic_load_n(&vs->active_cpus, __ATOMIC_ACQUIRE))
+		panic("vm_space_destroy: page tables at %#lx still in use "
+		      "by CPUs %#x",
+		      vs->pml4, vs->active_cpus);
 	for (unsigned int i = 0; i < PML4_KERNEL_FIRST; i++) {
 		if (!(pml4[i] & PTE_PRESENT))
 			continue;

@@ -149,6 +149,8 @@ struct proc *proc_get(int pid)
 
 static void proc_free(struct proc *p)
 {
+	if (p->task)
+		task_release(p->task); /* freed once off its CPU */
 	kfree(p->cmdline);
 	kfree(p);
 }

@@ -106,7 +106,8 @@ struct sched_entity {
 	bool slice_over;          /* the tick said its slice ended */
 
 	/* Accounting, by the core (rq.c). */
-	unsigned int cpu;        /* the CPU it runs or last ran on */
+	unsigned int cpu;        /* whose run queue it is on, or the CPU it
+				  * runs or last ran on */
 	uint64_t exec_start_ns;  /* last charge, while running */
 	uint64_t sum_exec_ns;    /* CPU time in all */
 	uint64_t picked_exec_ns; /* sum_exec_ns when last picked */
@@ -209,6 +210,10 @@ struct sched_class {
 	/* The slice se gets, in ns, for sched_rr_get_interval (0: runs
 	 * until it blocks). */
 	uint64_t (*timeslice)(struct rq *rq, struct sched_entity *se);
+	/* se (queued nowhere) moves from one CPU's run queue to another's:
+	 * make its figures mean the same there. NULL: nothing to do. */
+	void (*migrate)(struct rq *from, struct rq *to,
+			struct sched_entity *se);
 };
 
 extern const struct sched_class rt_class, fair_class, rr_class;

@@ -225,6 +225,14 @@ static uint64_t fair_timeslice(struct rq *rq, struct sched_entity *se)
 	return slice(rq, se);
 }
 
+/* vruntimes count from each queue's min_vruntime: keep se's distance. */
+static void fair_migrate(struct rq *from, struct rq *to,
+			 struct sched_entity *se)
+{
+	se->vruntime =
+		se->vruntime - from->fair.min_vruntime + to->fair.min_vruntime;
+}
+
 void fair_rq_init(struct fair_rq *f)
 {
 	f->tree.node = NULL;
@@ -243,4 +251,5 @@ const struct sched_class fair_class = {
 	.tick = fair_tick,
 	.wakeup_preempt = fair_wakeup_preempt,
 	.timeslice = fair_timeslice,
+	.migrate = fair_migrate,
 };

@@ -13,17 +13,21 @@
  * the latest at the end of the interrupt or system call running now.
  * Kernel code is never preempted. docs/sched.md has the pictures.
  *
- * There is one run queue per CPU in run_queues[]; today one CPU runs
- * tasks, and all run queues share the one sched lock.
+ * There is one run queue per CPU in run_queues[], all under the one
+ * sched lock. Balancing pulls: an idle CPU, and every BALANCE_TICKS a CPU
+ * two tasks lighter than the busiest, takes a queued task from the
+ * busiest run queue.
  */
 #include "sched/rq.h"
 #include "arch/x86_64/arch.h"
 
 #define ALL_CPUS (~0ULL)
+#define BALANCE_TICKS 4 /* a busy CPU looks for imbalance this often */
 
 static struct rq run_queues[MAX_CPUS];
-/* Run queues in use: CPUs 0 .. nr_rqs - 1 run tasks. */
-static unsigned int nr_rqs = 1;
+/* CPUs that schedule (bit n: CPU n): the boot CPU, then each AP as its
+ * idle loop starts. Under the sched lock. */
+static uint64_t online = 1;
 /* The class of SCHED_NORMAL, BATCH and IDLE (sched=). */
 static const struct sched_class *normal_class = &fair_class;
 
@@ -56,6 +60,17 @@ struct rq *this_rq(void)
 	return &run_queues[this_cpu()->id];
 }
 
+static uint64_t cpu_bit(unsigned int cpu)
+{
+	return 1ULL << cpu;
+}
+
+void rq_cpu_online(unsigned int cpu)
+{
+	run_queues[cpu].last_switch_ns = time_ns();
+	online |= cpu_bit(cpu);
+}
+
 static const struct sched_class *class_of(int policy)
 {
 	return policy == SCHED_FIFO || policy == SCHED_RR ? &rt_class
@@ -84,18 +99,29 @@ void sched_entity_init(struct sched_entity *se,
 
 uint64_t sched_online_mask(void)
 {
-	return (1ULL << nr_rqs) - 1; /* nr_rqs <= MAX_CPUS < 64 */
+	return __atomic_load_n(&online, __ATOMIC_RELAXED);
 }
 
-/* This CPU if se may run here, else the first CPU it may run on. */
+static bool rq_idle(const struct rq *rq)
+{
+	return !rq->curr && rq->nr_queued == 0;
+}
+
+/* Wakeup placement: the CPU se last ran on if it is idle (its cache may
+ * still hold se's data), else any idle CPU se may use, else its last CPU
+ * if allowed, else the first allowed. */
 struct rq *rq_select(struct sched_entity *se)
 {
-	uint64_t allowed = se->affinity & sched_online_mask();
-	unsigned int here = this_cpu()->id;
+	uint64_t allowed = se->affinity & online;
 
-	if (here < nr_rqs && (allowed & (1ULL << here)))
-		return &run_queues[here];
 	assert(allowed);
+	if ((allowed & cpu_bit(se->cpu)) && rq_idle(&run_queues[se->cpu]))
+		return &run_queues[se->cpu];
+	for (uint64_t m = allowed; m; m &= m - 1)
+		if (rq_idle(&run_queues[__builtin_ctzll(m)]))
+			return &run_queues[__builtin_ctzll(m)];
+	if (allowed & cpu_bit(se->cpu))
+		return &run_queues[se->cpu];
 	return &run_queues[__builtin_ctzll(allowed)];
 }
 
@@ -113,12 +139,13 @@ static void update_curr(struct rq *rq)
 	curr->class->charge(rq, curr, ns);
 }
 
-/* Ask rq's CPU to schedule at its next chance. */
+/* Ask rq's CPU to schedule at its next chance: another CPU gets an IPI,
+ * which ends its hlt if it is idle, or brings it back from user mode. */
 static void resched(struct rq *rq)
 {
-	/* Another CPU's flag: the SMP work adds the IPI that makes it look
-	 * at once. */
 	__atomic_store_n(&cpus[rq->cpu].need_resched, true, __ATOMIC_RELAXED);
+	if (rq->cpu != this_cpu()->id)
+		smp_send_resched(rq->cpu);
 }
 
 static bool should_preempt(struct rq *rq, struct sched_entity *se)
@@ -136,6 +163,15 @@ static bool should_preempt(struct rq *rq, struct sched_entity *se)
 static void enqueue(struct rq *rq, struct sched_entity *se, int flags)
 {
 	assert(!se->on_rq);
+	if (se->cpu != rq->cpu) {
+		/* It moves: to a CPU chosen at its wakeup, or pulled. */
+		if (se->class->migrate)
+			se->class->migrate(&run_queues[se->cpu], rq, se);
+		sched_trace_migrate(this_cpu()->id, se_task(se), se->cpu,
+				    rq->cpu);
+		se->nr_migrations++;
+		se->cpu = rq->cpu;
+	}
 	se->wait_start_ns = time_ns();
 	se->class->enqueue(rq, se, flags);
 	se->on_rq = true;
@@ -203,8 +239,16 @@ struct sched_entity *rq_schedule(struct rq *rq, struct sched_entity *prev,
 		if (requeue == ENQUEUE_YIELD)
 			rq->yields++;
 		prev->slice_over = false;
-		if (requeue)
+		if (requeue && !(prev->affinity & cpu_bit(rq->cpu))) {
+			/* Its CPU mask changed while it ran: move it. */
+			struct rq *to = rq_select(prev);
+
+			enqueue(to, prev, 0);
+			if (should_preempt(to, prev))
+				resched(to);
+		} else if (requeue) {
 			enqueue(rq, prev, requeue);
+		}
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(order) && !next; i++)
 		next = order[i]->pick_next(rq);
@@ -233,10 +277,72 @@ void rq_account_switch(struct rq *rq, struct sched_entity *prev,
 		prev->nr_voluntary++;
 }
 
+/* ---- load balancing ------------------------------------------------------ */
+
+/* Tasks on rq: queued, and running (not the idle task). */
+static unsigned int load(const struct rq *rq)
+{
+	return rq->nr_queued + (rq->curr != NULL);
+}
+
+/* Take the task that would run next on from, if it may run on to's CPU,
+ * and queue it on to. */
+static bool pull_one(struct rq *from, struct rq *to)
+{
+	const struct sched_class *order[] = { &rt_class, normal_class };
+	struct sched_entity *se = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(order) && !se; i++)
+		se = order[i]->pick_next(from);
+	if (!se)
+		return false;
+	from->nr_queued--;
+	se->on_rq = false;
+	if (!(se->affinity & cpu_bit(to->cpu))) {
+		/* Not allowed there: back at the head, as it was. */
+		se->class->enqueue(from, se, ENQUEUE_PREEMPTED);
+		se->on_rq = true;
+		from->nr_queued++;
+		return false;
+	}
+	enqueue(to, se, 0);
+	if (should_preempt(to, se))
+		resched(to);
+	return true;
+}
+
+/* Pull a task to rq from the busiest run queue if rq is idle and that
+ * one has a task waiting, or if it has two tasks more than rq. */
+static void balance(struct rq *rq)
+{
+	struct rq *busiest = NULL;
+
+	for (uint64_t m = online & ~cpu_bit(rq->cpu); m; m &= m - 1) {
+		struct rq *other = &run_queues[__builtin_ctzll(m)];
+
+		if (other->nr_queued > 0 &&
+		    (!busiest || load(other) > load(busiest)))
+			busiest = other;
+	}
+	if (!busiest)
+		return;
+	if (rq_idle(rq) || load(busiest) >= load(rq) + 2)
+		pull_one(busiest, rq);
+}
+
+bool rq_has_work(struct rq *rq)
+{
+	if (rq->nr_queued == 0)
+		balance(rq);
+	return rq->nr_queued > 0;
+}
+
 void rq_tick(struct rq *rq)
 {
 	struct sched_entity *curr = rq->curr;
 
+	if (this_cpu()->ticks % BALANCE_TICKS == 0)
+		balance(rq);
 	if (!curr)
 		return;
 	update_curr(rq);
@@ -331,12 +437,25 @@ int task_set_affinity(struct task *t, uint64_t mask)
 	struct sched_entity *se = task_se(t);
 	struct rq *rq;
 
-	if (!(mask & sched_online_mask()))
-		return -EINVAL;
 	rq = lock_rq_of(se);
-	/* It runs or waits on an allowed CPU while one CPU runs tasks;
-	 * the SMP work moves it when its CPU is no longer allowed. */
+	if (!(mask & online)) {
+		spin_unlock(rq->lock);
+		return -EINVAL;
+	}
 	se->affinity = mask;
+	if (!(mask & cpu_bit(rq->cpu))) {
+		if (se->on_rq) {
+			/* Queued where it may no longer run: move it. */
+			struct rq *to = rq_select(se);
+
+			dequeue(rq, se);
+			enqueue(to, se, 0);
+			if (should_preempt(to, se))
+				resched(to);
+		} else if (rq->curr == se) {
+			resched(rq); /* it moves when it stops (rq_schedule) */
+		}
+	}
 	spin_unlock(rq->lock);
 	return 0;
 }
@@ -381,7 +500,7 @@ void task_sched_info(struct task *t, struct task_sched_info *out)
 
 unsigned int sched_cpu_count(void)
 {
-	return nr_rqs;
+	return 64 - __builtin_clzll(sched_online_mask());
 }
 
 void sched_cpu_info(unsigned int cpu, struct sched_cpu_info *out)

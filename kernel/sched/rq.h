@@ -12,14 +12,20 @@
 #include "sched/policy.h"
 #include "sched/sched.h"
 
-/* sched.c: the scheduling part of a task. */
+/* sched.c: the scheduling part of a task, and back. */
 struct sched_entity *task_se(struct task *t);
+struct task *se_task(struct sched_entity *se);
 
 /* Boot, before the first task is made: the run queues, and the class for
  * the normal policies from sched= (and sched.slice_ms=). */
 void rq_init(struct spinlock *lock);
 /* This CPU's run queue. */
 struct rq *this_rq(void);
+/* CPU cpu schedules from now on (its idle loop starts). */
+void rq_cpu_online(unsigned int cpu);
+/* Has rq a task to run? If not, first try to pull one from the busiest
+ * run queue (an idle CPU's load balancing). */
+bool rq_has_work(struct rq *rq);
 /* A new task's scheduling state: inherited from parent (NULL: the
  * defaults, SCHED_NORMAL at nice 0 on any CPU). */
 void sched_entity_init(struct sched_entity *se,

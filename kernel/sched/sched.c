@@ -1,20 +1,25 @@
 /*
- * The scheduler core: tasks, the run queue, sleeping and waking.
+ * The scheduler core: tasks, switching, sleeping and waking.
  *
  * Each task has its own kernel stack. A task that stops running (it
  * sleeps, yields, exits or is preempted) calls schedule_locked, which
- * asks the run queue (rq.c, and through it the scheduling classes of
- * policy.h) for the next task, or takes the CPU's idle task when the
- * queue is empty, and context_switch()es to it (switch.S). The
+ * asks its CPU's run queue (rq.c, and through it the scheduling classes
+ * of policy.h) for the next task, or takes the CPU's idle task when there
+ * is none, and context_switch()es to it (switch.S). The
  * sched lock is held across the switch and released by the task that
  * runs next, so no other CPU can see a task half switched. A task that
  * exits cannot free the stack it is running on: the next task to run on
  * that CPU frees it.
  *
- * A user task is preempted when the tick ends its slice or a task that
- * must run first wakes: need_resched is set, and the task gives way on
- * its way back to user mode (sched_preempt). Kernel code is not
- * preempted. docs/sched.md has the pictures.
+ * Every CPU runs this code at once. The run queues are reached only
+ * through rq.c, under the sched lock; a task is on a CPU (c->task), on a
+ * run queue, on a wait queue or dead, never two at once, so it runs on
+ * one CPU at a time. A CPU with nothing to run halts in its idle task; a
+ * wakeup that gives it work sends it a reschedule IPI (rq.c). A user task
+ * is preempted when the tick ends its slice or a task that must run first
+ * wakes: it gives way on its way back to user mode (sched_preempt).
+ * Kernel code is not preempted. docs/sched.md and docs/smp.md have the
+ * pictures.
  */
 #include "sched/rq.h"
 #include "arch/x86_64/arch.h"
@@ -47,13 +52,17 @@ struct task {
 	uint64_t wake_at;             /* sleep_on_until deadline, or 0 */
 	struct task *timed_next;      /* list of sleepers with a deadline */
 	uint64_t rsp;                 /* saved stack pointer when not running */
+	unsigned int cpu;             /* where it runs or last ran */
 	bool interrupted; /* task_interrupt came while it was not asleep */
+	/* No one will task_release it: once dead, the CPU frees it. Set
+	 * for kernel tasks (no owner) and by task_release. */
+	bool released;
 	struct sched_entity se; /* its class's and the run queue's (rq.c) */
 };
 
 void context_switch(uint64_t *old_rsp, uint64_t new_rsp); /* switch.S */
 
-/* The run queues, every wait queue, every task's state and the list of
+/* The run queue, every wait queue, every task's state and the list of
  * timed sleepers. Taken with interrupts off (it is a spinlock), also from
  * the timer and device interrupts that wake tasks. */
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
@@ -123,7 +132,13 @@ struct sched_entity *task_se(struct task *t)
 	return &t->se;
 }
 
-/* Make a sleeping (or new: ENQUEUE_NEW) task runnable. */
+struct task *se_task(struct sched_entity *se)
+{
+	return container_of(se, struct task, se);
+}
+
+/* Make a sleeping (or new: ENQUEUE_NEW) task runnable, on the run queue
+ * rq_select chooses; that CPU is told if t should run first. */
 static void make_runnable(struct task *t, int why)
 {
 	struct rq *rq = rq_select(&t->se);
@@ -138,12 +153,26 @@ static void make_runnable(struct task *t, int why)
 
 /* ---- switching --------------------------------------------------------- */
 
+static struct vm_space *task_space(const struct task *t)
+{
+	return t->vs ? t->vs : &kernel_space;
+}
+
 static uint64_t stack_top(const struct task *t)
 {
 	extern char boot_stack_top[];
 
 	return t->stack ? (uint64_t)t->stack + KSTACK_SIZE
 			: (uint64_t)boot_stack_top;
+}
+
+/* Right after a switch, still under the sched lock: a task that exited
+ * on this CPU is off it now. Its owner frees it (task_release) unless it
+ * was released already; then reap_dead does. */
+static void finish_switch(struct cpu *c)
+{
+	if (c->dead_task && !c->dead_task->released)
+		c->dead_task = NULL;
 }
 
 /* The running task has set its new state: run the next one. If it is
@@ -168,7 +197,7 @@ static void schedule_locked(int requeue)
 		      prev->name);
 	next_se = rq_schedule(rq, prev_se,
 			      prev->state == TASK_RUNNABLE ? requeue : 0);
-	next = next_se ? container_of(next_se, struct task, se) : c->idle_task;
+	next = next_se ? se_task(next_se) : c->idle_task;
 	c->need_resched = false;
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
@@ -177,6 +206,7 @@ static void schedule_locked(int requeue)
 	rq_account_switch(rq, prev_se, next_se, prev->state == TASK_RUNNABLE);
 	sched_trace_switch(c->id, prev, next);
 	next->state = TASK_RUNNING;
+	next->cpu = c->id;
 	c->task = next;
 	stats.switches++;
 	/* Interrupt nesting belongs to the task, not the CPU (xv6's
@@ -187,11 +217,10 @@ static void schedule_locked(int requeue)
 		fpu_save(&prev->fpu);
 	if (next->vs)
 		fpu_restore(&next->fpu);
-	arch_switch_to(stack_top(next),
-		       next->vs ? next->vs->pml4 : kernel_space.pml4,
-		       next->fs_base);
+	arch_switch_to(stack_top(next), task_space(next), next->fs_base);
 	context_switch(&prev->rsp, next->rsp);
 	c = this_cpu();
+	finish_switch(c);
 	c->irq_off_depth = depth;
 	c->irq_were_enabled = were_enabled;
 }
@@ -209,6 +238,9 @@ static void reap_dead(void)
 	if (dead) {
 		kstack_free(dead->stack);
 		kfree(dead);
+		spin_lock(&sched_lock);
+		stats.tasks--;
+		spin_unlock(&sched_lock);
 	}
 }
 
@@ -218,6 +250,7 @@ static __noreturn void task_first_run(void)
 {
 	struct task *t = this_cpu()->task;
 
+	finish_switch(this_cpu());
 	spin_unlock(&sched_lock);
 	reap_dead();
 	irq_enable();
@@ -242,6 +275,7 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 	strlcpy(t->name, name, sizeof(t->name));
 	t->fn = fn;
 	t->arg = arg;
+	t->released = true;
 	/* The first context_switch into t pops six registers and returns
 	 * into task_start; above that a zero "return address" keeps the
 	 * stack aligned as for a call and ends backtraces. */
@@ -275,6 +309,7 @@ struct task *task_create_in(const char *name, struct vm_space *vs, void *owner,
 		return NULL;
 	t->vs = vs;
 	t->owner = owner;
+	t->released = owner == NULL;
 	fpu_init_state(&t->fpu);
 	return t;
 }
@@ -286,6 +321,33 @@ void task_discard(struct task *t)
 	spin_unlock(&sched_lock);
 	kstack_free(t->stack);
 	kfree(t);
+}
+
+/* A task running on another CPU when its owner lets go of it is on its
+ * way out (its process is a zombie): wait the moment until it is off that
+ * CPU and free it here, so that its memory is back when the owner goes
+ * on (a parent's wait4) and is not freed later, beside new allocations. */
+void task_release(struct task *t)
+{
+	bool dead;
+
+	spin_lock(&sched_lock);
+	while (t->state == TASK_RUNNING && t != this_cpu()->task) {
+		spin_unlock(&sched_lock);
+		cpu_relax();
+		tlb_shootdown_poll(); /* the caller may hold a spinlock */
+		spin_lock(&sched_lock);
+	}
+	dead = t->state == TASK_DEAD;
+	if (dead)
+		stats.tasks--;
+	else
+		t->released = true;
+	spin_unlock(&sched_lock);
+	if (dead) {
+		kstack_free(t->stack);
+		kfree(t);
+	}
 }
 
 void task_start(struct task *t)
@@ -323,8 +385,7 @@ void task_reset_user_state(void)
 	fpu_init_state(&t->fpu);
 	fpu_restore(&t->fpu);
 	t->fs_base = 0;
-	arch_switch_to(stack_top(t), t->vs ? t->vs->pml4 : kernel_space.pml4,
-		       0);
+	arch_switch_to(stack_top(t), task_space(t), 0);
 	irq_pop_off();
 }
 
@@ -334,8 +395,7 @@ void task_set_vs(struct vm_space *vs)
 
 	irq_push_off();
 	t->vs = vs;
-	arch_switch_to(stack_top(t), vs ? vs->pml4 : kernel_space.pml4,
-		       t->fs_base);
+	arch_switch_to(stack_top(t), task_space(t), t->fs_base);
 	irq_pop_off();
 }
 
@@ -352,6 +412,11 @@ void task_interrupt(struct task *t)
 		make_runnable(t, ENQUEUE_WAKEUP);
 	} else if (t->state != TASK_DEAD) {
 		t->interrupted = true;
+		/* Running elsewhere, perhaps in user mode for a while: an
+		 * IPI makes it pass through the kernel's way back to user
+		 * mode, which looks at its signals. */
+		if (t->state == TASK_RUNNING && t->cpu != this_cpu()->id)
+			smp_send_resched(t->cpu);
 	}
 	spin_unlock(&sched_lock);
 }
@@ -390,7 +455,6 @@ __noreturn void task_exit(void)
 		      t->name);
 	spin_lock(&sched_lock);
 	t->state = TASK_DEAD;
-	stats.tasks--;
 	this_cpu()->dead_task = t;
 	schedule_locked(0);
 	panic("task_exit: a dead task ran again");
@@ -422,8 +486,7 @@ void task_set_fs_base(uint64_t base)
 
 	irq_push_off();
 	t->fs_base = base;
-	arch_switch_to(stack_top(t), t->vs ? t->vs->pml4 : kernel_space.pml4,
-		       base);
+	arch_switch_to(stack_top(t), task_space(t), base);
 	irq_pop_off();
 }
 
@@ -539,18 +602,22 @@ void sched_tick(void)
 /* ---- the idle task and start-up ----------------------------------------- */
 
 /* Runs when nothing else can: halts until an interrupt, which may have
- * woken a task, then lets it run. The check and the halt happen with
- * interrupts off until `sti; hlt`, so a wakeup is never missed. */
+ * woken a task, then lets it run. Before halting it tries to pull work
+ * from a busier CPU (rq_has_work). The check and the halt happen with
+ * interrupts off until `sti; hlt`, so a wakeup is never missed: a wakeup
+ * on another CPU that queues a task here sends an IPI, which is held
+ * pending until the sti and then ends the hlt. */
 static void idle_loop(void *arg)
 {
+	(void)arg;
 	for (;;) {
-		bool empty;
+		bool work;
 
 		irq_disable();
 		spin_lock(&sched_lock);
-		empty = this_rq()->nr_queued == 0;
+		work = rq_has_work(this_rq());
 		spin_unlock(&sched_lock);
-		if (empty) {
+		if (!work) {
 			irq_enable_and_halt();
 			continue;
 		}
@@ -577,6 +644,32 @@ void sched_init(void)
 		panic("sched_init: no memory for the idle task");
 	c->idle_task->state = TASK_RUNNABLE;
 	ready = true;
+}
+
+uint64_t sched_add_cpu(struct cpu *c)
+{
+	char name[16];
+
+	ksnprintf(name, sizeof(name), "idle%u", c->id);
+	c->idle_task = task_new(name, idle_loop, NULL);
+	if (!c->idle_task)
+		return 0;
+	c->idle_task->cpu = c->id;
+	return stack_top(c->idle_task);
+}
+
+__noreturn void sched_run_idle(void)
+{
+	struct cpu *c = this_cpu();
+
+	c->idle_task->state = TASK_RUNNING;
+	c->task = c->idle_task;
+	spin_lock(&sched_lock);
+	rq_cpu_online(c->id);
+	spin_unlock(&sched_lock);
+	irq_enable();
+	idle_loop(NULL);
+	panic("sched_run_idle: the idle loop returned");
 }
 
 bool sched_ready(void)

@@ -44,6 +44,12 @@ struct waitqueue {
  * Before this, sleep_on must not be called. */
 void sched_init(void);
 bool sched_ready(void);
+struct cpu;
+/* SMP boot (smp.c): make CPU c's idle task; the top of its stack, on
+ * which the CPU starts, or 0 when out of memory. */
+uint64_t sched_add_cpu(struct cpu *c);
+/* The starting CPU becomes its idle task, interrupts on, for good. */
+__noreturn void sched_run_idle(void);
 
 /* A new kernel task running fn(arg), runnable at once; NULL when out of
  * memory. When fn returns the task exits. */
@@ -60,6 +66,11 @@ struct task *task_create_in(const char *name, struct vm_space *vs, void *owner,
 void task_start(struct task *t);
 /* Free a task made by task_create_in that never started. */
 void task_discard(struct task *t);
+/* The owner of t (a task_create_in with an owner) is done with it: free
+ * it now if it has exited (it is then off every CPU; if it is running on
+ * another CPU, wait until it has exited), or else as soon as it has. Until then t stays valid, whichever CPU it exits on, so that
+ * its owner can look at it (task_interrupt, task_state_char). */
+void task_release(struct task *t);
 /* fork: give t the running task's SSE registers and FS base. */
 void task_copy_user_state(struct task *t);
 void task_init_fs_base(struct task *t, uint64_t base);
@@ -107,7 +118,7 @@ void sched_tick(void);
 
 struct sched_stats {
 	uint64_t switches;  /* context switches */
-	unsigned int tasks; /* alive, idle tasks included */
+	unsigned int tasks; /* not yet freed, idle tasks included */
 	unsigned int runnable;
 };
 void sched_get_stats(struct sched_stats *st);

@@ -107,6 +107,7 @@ void sched_trace_migrate(unsigned int cpu, struct task *t,
 {
 	struct sched_event *e = slot(cpu, SCHED_EV_MIGRATE);
 
+	note_who(t);
 	who(t, &e->pid, e->comm);
 	e->arg = from_cpu;
 	e->arg2 = to_cpu;

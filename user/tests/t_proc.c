@@ -147,6 +147,9 @@ static void orphan_goes_to_init(void)
 	CHECK_OK(pipe(p));
 	middle = fork();
 	if (middle == 0) {
+		/* Here middle is 0: the grandchild waits for its parent's
+		 * own pid to go. */
+		middle = getpid();
 		pid = fork();
 		if (pid == 0) {
 			pid_t pp;

@@ -25,6 +25,8 @@
 #define LAPIC_EOI 0x0b0
 #define LAPIC_SVR 0x0f0
 #define LAPIC_ESR 0x280
+#define LAPIC_ICR_LOW 0x300
+#define LAPIC_ICR_HIGH 0x310
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_LVT_LINT0 0x350
 #define LAPIC_LVT_LINT1 0x360
@@ -38,6 +40,15 @@
 #define LVT_TIMER_PERIODIC 0x20000
 #define LVT_DELIVERY_NMI 0x400
 #define TIMER_DIVIDE_BY_16 0x3
+
+/* Interrupt command register (SDM vol. 3A, 11.6.1). */
+#define ICR_FIXED 0x000
+#define ICR_NMI 0x400
+#define ICR_INIT 0x500
+#define ICR_STARTUP 0x600
+#define ICR_SEND_PENDING 0x1000
+#define ICR_LEVEL_ASSERT 0x4000
+#define ICR_DEST_SHIFT 24 /* in ICR_HIGH */
 
 /* I/O APIC registers (82093AA data sheet, 3.0). */
 #define IOAPIC_REGSEL 0x00
@@ -93,11 +104,20 @@ void pic_disable(void)
 	outb(PIC2_DATA, 0xff);
 }
 
+/* Map the local APIC (every CPU sees its own at the same address), then
+ * set up the boot CPU's. */
 void lapic_init(void)
 {
 	lapic = vm_map_mmio(acpi.lapic_phys, PAGE_SIZE);
 	if (!lapic)
 		panic("apic: cannot map the local APIC");
+	lapic_setup();
+}
+
+/* Enable this CPU's local APIC with every local interrupt masked but NMI
+ * on LINT1; each CPU calls it once, the boot CPU through lapic_init. */
+void lapic_setup(void)
+{
 	this_cpu()->apic_id = lapic_read(LAPIC_ID) >> 24;
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
@@ -114,6 +134,42 @@ void lapic_init(void)
 void lapic_eoi(void)
 {
 	lapic_write(LAPIC_EOI, 0);
+}
+
+/* Write the ICR: the high half names the target, the write of the low
+ * half sends. Interrupts stay off so that no handler on this CPU sends an
+ * IPI between the two writes. */
+static void icr_send(unsigned int apic_id, uint32_t low)
+{
+	irq_push_off();
+	while (lapic_read(LAPIC_ICR_LOW) & ICR_SEND_PENDING)
+		cpu_relax();
+	lapic_write(LAPIC_ICR_HIGH, apic_id << ICR_DEST_SHIFT);
+	lapic_write(LAPIC_ICR_LOW, low);
+	while (lapic_read(LAPIC_ICR_LOW) & ICR_SEND_PENDING)
+		cpu_relax();
+	irq_pop_off();
+}
+
+void lapic_send_ipi(unsigned int apic_id, unsigned int vector)
+{
+	icr_send(apic_id, ICR_FIXED | vector);
+}
+
+void lapic_send_nmi(unsigned int apic_id)
+{
+	icr_send(apic_id, ICR_NMI);
+}
+
+void lapic_send_init(unsigned int apic_id)
+{
+	icr_send(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
+}
+
+/* The AP starts in real mode at physical page_number * 4096. */
+void lapic_send_startup(unsigned int apic_id, unsigned int page_number)
+{
+	icr_send(apic_id, ICR_STARTUP | page_number);
 }
 
 /* Start the timer counting down from the largest count, for calibration. */

@@ -213,6 +213,10 @@ struct cpu {
 	bool irq_were_enabled; /* IF before the outermost irq_push_off() */
 	bool need_resched;     /* the tick asks the running task to yield */
 	uint64_t ticks;        /* timer interrupts taken on this CPU */
+	uint64_t ipis;         /* inter-processor interrupts taken */
+	/* Whose page tables are in CR3 (arch_switch_to), and so in whose
+	 * vm_space's active_cpus this CPU's bit is set. */
+	struct vm_space *space;
 	/* The scheduler's (kernel/sched), changed only with interrupts off
 	 * or under the sched lock: */
 	struct task *task;      /* running now */
@@ -227,6 +231,28 @@ struct cpu {
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned int ncpus_found; /* from the ACPI MADT */
 
+/* ---- several CPUs (smp.c, docs/smp.md) -------------------------------- */
+
+extern unsigned int ncpus_running; /* CPUs started, the boot CPU included */
+extern uint32_t cpus_online;       /* bit i set: cpus[i] runs */
+
+/* Boot: start the application processors the MADT lists (smp.max=N and
+ * nosmp on the command line limit them). Called once the scheduler can
+ * make idle tasks. */
+void smp_init(void);
+/* Interrupt CPU cpu so that it looks at the run queue (it may be halted
+ * in its idle loop) and, if it was in user mode, at pending signals. */
+void smp_send_resched(unsigned int cpu);
+/* The page-table entries of [start, end) in vs changed: drop their TLB
+ * entries on every CPU that may cache them (vs's active_cpus; every CPU
+ * for &kernel_space) and return once all have. Caller has interrupts on
+ * or holds only spinlocks: CPUs spinning meanwhile answer from their spin
+ * loop (tlb_shootdown_poll). */
+void tlb_shootdown(struct vm_space *vs, uintptr_t start, uintptr_t end);
+/* Answer a shootdown addressed to this CPU, if any; for spin loops that
+ * run with interrupts off. */
+void tlb_shootdown_poll(void);
+
 /* The CPU's brand string from CPUID (or its vendor if it has none). */
 void cpu_model(char *buf, size_t size);
 
@@ -240,9 +266,12 @@ static inline struct cpu *this_cpu(void)
 
 struct trapframe;
 
+struct vm_space;
+
 /* Before running a task: its kernel stack top (for interrupts and system
- * calls from user mode), its page tables, its FS base (user TLS). */
-void arch_switch_to(uint64_t stack_top, physaddr_t cr3, uint64_t fs_base);
+ * calls from user mode), its address space (&kernel_space for a kernel
+ * task), its FS base (user TLS). */
+void arch_switch_to(uint64_t stack_top, struct vm_space *vs, uint64_t fs_base);
 /* Leave for user mode with the registers in tf, which lies at the top of
  * the running task's kernel stack (vectors.S). */
 __noreturn void user_enter(struct trapframe *tf);
@@ -264,10 +293,12 @@ struct trapframe {
 };
 
 /* Interrupt vectors. */
-#define VEC_IRQ_BASE 32   /* ISA IRQ n arrives at VEC_IRQ_BASE + n */
-#define VEC_TIMER 48      /* local APIC timer */
-#define VEC_PIC_BASE 0xe0 /* the masked 8259s, spurious only */
-#define VEC_SPURIOUS 0xff /* local APIC spurious vector */
+#define VEC_IRQ_BASE 32      /* ISA IRQ n arrives at VEC_IRQ_BASE + n */
+#define VEC_TIMER 48         /* local APIC timer */
+#define VEC_PIC_BASE 0xe0    /* the masked 8259s, spurious only */
+#define VEC_IPI_RESCHED 0xf0 /* smp.c: look at the run queue */
+#define VEC_IPI_TLB 0xf1     /* smp.c: TLB shootdown */
+#define VEC_SPURIOUS 0xff    /* local APIC spurious vector */
 
 #define ISA_IRQ_KEYBOARD 1
 #define ISA_IRQ_COM1 4

@@ -5,6 +5,7 @@
  */
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
+#include "mm/mm.h"
 
 _Static_assert(offsetof(struct cpu, syscall_stack) == CPU_SYSCALL_STACK,
 	       "syscall.S finds the kernel stack at CPU_SYSCALL_STACK");
@@ -134,6 +135,16 @@ void cpu_init_boot(void)
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 }
 
+/* Set up an application processor (smp.c): its own GDT and TSS (with its
+ * own IST stacks), the shared IDT, and %gs pointing at c. */
+void cpu_init_ap(struct cpu *c)
+{
+	c->self = c;
+	gdt_load(c);
+	asm volatile("movw %w0, %%fs; movw %w0, %%gs" : : "r"(0));
+	wrmsr(MSR_GS_BASE, (uint64_t)c);
+}
+
 /* Flags cleared on syscall entry: interrupts, direction, single-step,
  * alignment checks (the entry turns interrupts back on itself). */
 #define SYSCALL_FMASK ((1UL << 9) | (1UL << 10) | (1UL << 8) | (1UL << 18))
@@ -186,14 +197,27 @@ void cpu_protection_init(void)
 	asm volatile("mov %0, %%cr4" : : "r"(cr4));
 }
 
-void arch_switch_to(uint64_t stack_top, physaddr_t cr3, uint64_t fs_base)
+/* Loading a new CR3 follows the rule tlb_shootdown relies on: this CPU's
+ * bit is in the new space's active_cpus before its page tables can be
+ * walked here (so a shootdown that changes them after sees the bit), and
+ * leaves the old space's only after CR3 no longer points at it (loading
+ * CR3 drops every non-global TLB entry, the user ones). */
+void arch_switch_to(uint64_t stack_top, struct vm_space *vs, uint64_t fs_base)
 {
 	struct cpu *c = this_cpu();
+	uint32_t bit = 1U << c->id;
+	struct vm_space *old = c->space;
 
 	c->tss.rsp[0] = stack_top;
 	c->syscall_stack = stack_top;
-	if (read_cr3() != cr3)
-		write_cr3(cr3);
+	if (old != vs) {
+		__atomic_fetch_or(&vs->active_cpus, bit, __ATOMIC_SEQ_CST);
+		write_cr3(vs->pml4);
+		c->space = vs;
+		if (old)
+			__atomic_fetch_and(&old->active_cpus, ~bit,
+					   __ATOMIC_SEQ_CST);
+	}
 	wrmsr(MSR_FS_BASE, fs_base);
 }
 

@@ -40,6 +40,7 @@
 #define EFER_SCE (1 << 0) /* syscall/sysret enabled */
 
 void cpu_init_boot(void);
+void cpu_init_ap(struct cpu *c);
 void syscall_init(void);
 
 /* trap.c */
@@ -58,6 +59,11 @@ void acpi_init(void);
 /* apic.c */
 void pic_disable(void);
 void lapic_init(void);
+void lapic_setup(void);
+void lapic_send_ipi(unsigned int apic_id, unsigned int vector);
+void lapic_send_nmi(unsigned int apic_id);
+void lapic_send_init(unsigned int apic_id);
+void lapic_send_startup(unsigned int apic_id, unsigned int page_number);
 void ioapic_init(void);
 void lapic_eoi(void);
 void lapic_timer_start(unsigned int hz);
@@ -74,6 +80,14 @@ int ioapic_route_pci(unsigned int irq, unsigned int vector);
 void panic_begin(void);
 __noreturn void panic_finish(void);
 void capture_registers(struct trapframe *tf);
+
+/* smp.c */
+void smp_ipi(unsigned int vector);
+/* Is this NMI the panicking CPU telling this one to stop? */
+bool smp_stop_requested(void);
+/* panic: stop every other CPU (by NMI, which even a CPU spinning with
+ * interrupts off takes). */
+void smp_stop_others(void);
 
 /* power.c */
 void acpi_poweroff(void);

@@ -18,6 +18,11 @@
 /* Physical address the kernel image is loaded at by GRUB. */
 #define KERNEL_PHYS_BASE 0x100000
 
+/* Where application processors start (trampoline.S): a page below 1 MiB
+ * (real mode), inside the low memory the frame allocator never hands out.
+ * The SIPI vector is its page number. */
+#define TRAMPOLINE_PHYS 0x8000
+
 /* Every byte of physical memory p is also at DIRECT_MAP_BASE + p. */
 #define DIRECT_MAP_BASE 0xffff800000000000
 /* Window where MMIO registers are mapped with caching disabled. */

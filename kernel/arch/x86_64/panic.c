@@ -124,6 +124,7 @@ void panic_begin(void)
 	irq_disable();
 	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST) != 0)
 		halt_forever();
+	smp_stop_others();
 	console_break_lock();
 }
 

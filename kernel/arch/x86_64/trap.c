@@ -251,6 +251,8 @@ void trap(struct trapframe *tf)
 	/* SMAP: whatever was interrupted, the handler starts with user
 	 * pages out of reach (the frame keeps the interrupted AC). */
 	user_access_end();
+	if (v == EXC_NMI && smp_stop_requested())
+		halt_forever(); /* another CPU panicked */
 	if (v < 32 && from_user) {
 		proc_user_fault(tf);
 	} else if (v < 32) {
@@ -260,6 +262,8 @@ void trap(struct trapframe *tf)
 		proc_tick(from_user, 1000000000ULL / timer_hz);
 		itimer_tick();
 		lapic_eoi();
+	} else if (v == VEC_IPI_RESCHED || v == VEC_IPI_TLB) {
+		smp_ipi(v);
 	} else if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + 16) {
 		isa_interrupt(v - VEC_IRQ_BASE);
 	} else if (v == VEC_SPURIOUS ||
