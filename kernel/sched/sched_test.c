@@ -39,6 +39,21 @@ static void say_finished(void)
 
 /* ---- spawn and exit ---------------------------------------------------- */
 
+/* Tasks of earlier tests may still be on their way out on other CPUs
+ * (each is freed after its last switch there): wait until the task count
+ * holds still for 20 ms, at most a second. */
+static void settle(void)
+{
+	uint64_t deadline = time_ns() + 1000 * NS_PER_MS;
+	struct sched_stats a, b;
+
+	do {
+		sched_get_stats(&a);
+		delay_us(20000);
+		sched_get_stats(&b);
+	} while (a.tasks != b.tasks && time_ns() < deadline);
+}
+
 static unsigned int ran[8];
 
 static void record_run(void *arg)
@@ -55,6 +70,7 @@ KTEST(sched, spawn_exit)
 
 	finished = 0;
 	memset(ran, 0, sizeof(ran));
+	settle();
 	kmalloc_trim();
 	frames_get_stats(&before);
 	sched_get_stats(&s0);
