@@ -8,6 +8,12 @@ ktest_pass sched.spawn_exit 10
 ktest_pass sched.ping_pong 10
 ktest_pass sched.sleeplock_exclusion 10
 ktest_pass sched.timed_sleep 5
+# The classes and their tree, on a run queue of the test's own.
+ktest_pass sched.rbtree_rules 5
+ktest_pass sched.fair_order_and_weights 5
+ktest_pass sched.fair_placement 5
+ktest_pass sched.rt_priority_order 5
+ktest_pass sched.rr_fifo_order 5
 
 # Sleeping while holding a spinlock is a kernel bug the scheduler reports.
 crash_test sched.sleep_holding_spinlock 5 -- \
@@ -19,3 +25,47 @@ crash_test sched.sleep_holding_spinlock 5 -- \
 crash_test sched.task_stack_overflow 10 -- \
 	"double fault (#DF), vector 8" "kernel stack overflow" \
 	frame:task_stack_recurse
+
+# Policies, from user space (user/tests/t_sched.c): the scheduling calls,
+# fairness among equals and by nice weight, SCHED_FIFO before every
+# normal task, wakeup latency under load, no starvation, affinity. Under
+# the default fair class, then again with round robin for normal tasks.
+run_usertests user 180 t_sched
+usertest_pass t_sched 30
+
+shell_boot user_rr timeout=180 stall=60 cmdline="root=vda sched=rr" &&
+	serial_send "/tests/run-all t_sched; poweroff\r"
+boot_wait
+usertest_pass t_sched 10 t_sched@rr
+
+# The tools, typed at the shell: schedviz's summary names what runs, the
+# switches per second and a timeline, and names the nice 19 spinner as
+# starving beside a nice -5 one (weights 15 and 3121: it runs a 10 ms
+# tick about every 2 s); top puts the nice -5 spinner first. The shell,
+# schedviz and top, at nice 0, get a quarter of the CPU meanwhile.
+shell_boot tools timeout=240 &&
+	serial_send 'spin -n -5 600 > /dev/null & spin -n 19 600 > /dev/null &\r' &&
+	serial_send 'schedviz -s 4 -t 1000\r' &&
+	wait_for -E '^starving: ' 60 &&
+	serial_send 'top -n 1 -d 1 | head -n 3; echo top-done\r' &&
+	wait_for -E '^top-done' 60 &&
+	serial_send 'poweroff\r'
+boot_wait
+
+test_start schedviz_summary 10
+expect_exit 1
+ordered
+need_re '^schedviz: [0-9]+\.[0-9] s, policy fair, 1 CPU$'
+need_re '^CPU0: now [^ ]+\(-?[0-9]+\), [0-9.]+ switches/s, run queue '
+need_re '^CPU0: [^ ]+\([0-9-]+\)( -> [^ ]+\([0-9-]+\))+'
+need_re '^starving: spin\([0-9]+\) runnable, not run for [0-9]+ ms$'
+forbid 'KERNEL PANIC'
+test_end
+
+test_start top_sorted 5
+expect_exit 1
+ordered
+need_re '^ +PID S +NI CPU +%CPU +TIME +COMMAND'
+need_re '^ +[0-9]+ R +-5 +0 +[0-9.]+ +[0-9.]+s +spin$'
+forbid 'KERNEL PANIC'
+test_end

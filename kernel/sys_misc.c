@@ -1,6 +1,6 @@
 /*
  * System calls about the whole machine: sysinfo (memory, uptime,
- * processes), reboot (power off, halt, restart), and sched_yield. Linux's
+ * processes) and reboot (power off, halt, restart). Linux's
  * structures, magic numbers and errno values. docs/syscalls.md.
  */
 #include "fs/bcache.h"
@@ -47,13 +47,6 @@ static long sys_sysinfo(uaddr_t info)
 	return copy_to_user(info, &si, sizeof(si));
 }
 SYSCALL(sysinfo, sys_sysinfo);
-
-static long sys_sched_yield(void)
-{
-	sched_yield();
-	return 0;
-}
-SYSCALL(sched_yield, sys_sched_yield);
 
 /* ---- reboot -------------------------------------------------------------- */
 

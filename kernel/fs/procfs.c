@@ -58,6 +58,8 @@ static const struct root_entry root_entries[] = {
 	{ "meminfo", procfs_meminfo },
 	{ "mounts", procfs_mounts },
 	{ "ring", procfs_ring },
+	{ "schedstat", procfs_schedstat },
+	{ "schedtrace", procfs_schedtrace },
 	{ "stat", procfs_stat },
 	{ "uptime", procfs_uptime },
 	{ "version", procfs_version },
@@ -71,8 +73,9 @@ struct pid_entry {
 /* Kind k of a process's inode is pid_entries[k - 1]. */
 static const struct pid_entry pid_entries[] = {
 	{ "cmdline", procfs_pid_cmdline }, { "comm", procfs_pid_comm },
-	{ "maps", procfs_pid_maps },       { "stat", procfs_pid_stat },
-	{ "statm", procfs_pid_statm },     { "status", procfs_pid_status },
+	{ "maps", procfs_pid_maps },       { "sched", procfs_pid_sched },
+	{ "stat", procfs_pid_stat },       { "statm", procfs_pid_statm },
+	{ "status", procfs_pid_status },
 };
 
 struct procfs_inode {

@@ -44,6 +44,20 @@ int procfs_pid_cmdline(struct proc *p, struct pbuf *b);
 int procfs_pid_comm(struct proc *p, struct pbuf *b);
 int procfs_pid_maps(struct proc *p, struct pbuf *b);
 
+/* ---- procfs_sched.c: the scheduler's files ---------------------------- */
+
+int procfs_pid_sched(struct proc *p, struct pbuf *b);
+int procfs_schedstat(struct pbuf *b);
+int procfs_schedtrace(struct pbuf *b);
+
+/* The scheduling fields of /proc/PID/stat; a zombie's are those of a
+ * normal task at nice 0 on CPU 0. */
+struct procfs_sched_fields {
+	int priority, nice;
+	unsigned int processor, rt_priority, policy;
+};
+void procfs_sched_fields(struct proc *p, struct procfs_sched_fields *f);
+
 /* ---- procfs_sys.c: the files in /proc itself --------------------------- */
 
 int procfs_meminfo(struct pbuf *b);

@@ -14,10 +14,7 @@
 
 #define KB_PER_PAGE (PAGE_SIZE / 1024)
 
-/* Linux's values for a process like ours: one thread, the normal
- * scheduling policy at nice 0 (priority 20), no controlling terminal
- * known to procfs. */
-#define NORMAL_PRIORITY 20
+/* No controlling terminal known to procfs. */
 #define NO_TTY_PGRP (-1)
 
 /* Pending, blocked, ignored and caught signals, as bit masks (bit
@@ -123,12 +120,14 @@ int procfs_pid_stat(struct proc *p, struct pbuf *b)
 {
 	struct mem_figures mem;
 	struct sig_masks sig;
+	struct procfs_sched_fields sched;
 	char name[PROC_NAME_MAX];
 	bool zombie = p->state == PROC_ZOMBIE;
 
 	copy_name(p, name);
 	mem_figures(p, &mem);
 	sig_masks(p, &sig);
+	procfs_sched_fields(p, &sched);
 	/* Fields 1-13: pid (comm) state ppid pgrp session tty_nr tpgid
 	 * flags minflt cminflt majflt cmajflt. */
 	pbuf_printf(b, "%d (%s) %c %d %d %d 0 %d 0 %llu 0 %llu 0 ", p->pid,
@@ -137,12 +136,12 @@ int procfs_pid_stat(struct proc *p, struct pbuf *b)
 		    (unsigned long long)mem.majflt);
 	/* 14-22: utime stime cutime cstime priority nice num_threads
 	 * itrealvalue starttime, times in clock ticks. */
-	pbuf_printf(b, "%llu %llu %llu %llu %d 0 1 0 %llu ",
+	pbuf_printf(b, "%llu %llu %llu %llu %d %d 1 0 %llu ",
 		    (unsigned long long)ns_to_ticks(p->utime_ns),
 		    (unsigned long long)ns_to_ticks(p->stime_ns),
 		    (unsigned long long)ns_to_ticks(p->cutime_ns),
 		    (unsigned long long)ns_to_ticks(p->cstime_ns),
-		    NORMAL_PRIORITY,
+		    sched.priority, sched.nice,
 		    (unsigned long long)ns_to_ticks(p->start_ns));
 	/* 23-30: vsize rss rsslim startcode endcode startstack kstkesp
 	 * kstkeip. */
@@ -153,11 +152,12 @@ int procfs_pid_stat(struct proc *p, struct pbuf *b)
 		    (unsigned long long)mem.stack_top);
 	/* 31-41: signal blocked sigignore sigcatch wchan nswap cnswap
 	 * exit_signal processor rt_priority policy. */
-	pbuf_printf(b, "%llu %llu %llu %llu 0 0 0 %d 0 0 0 ",
+	pbuf_printf(b, "%llu %llu %llu %llu 0 0 0 %d %u %u %u ",
 		    (unsigned long long)sig.pending,
 		    (unsigned long long)sig.blocked,
 		    (unsigned long long)sig.ignored,
-		    (unsigned long long)sig.caught, p->exit_signal);
+		    (unsigned long long)sig.caught, p->exit_signal,
+		    sched.processor, sched.rt_priority, sched.policy);
 	/* 42-52: delayacct_blkio_ticks guest_time cguest_time start_data
 	 * end_data start_brk arg_start arg_end env_start env_end
 	 * exit_code. */

@@ -510,7 +510,7 @@ void proc_return_to_user(struct trapframe *tf)
 {
 	irq_enable();
 	if (sched_should_yield())
-		sched_yield();
+		sched_preempt();
 	signal_deliver(tf);
 	irq_disable();
 }

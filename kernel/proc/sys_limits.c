@@ -1,6 +1,7 @@
 /*
  * A process's limits, usage and identity: getrlimit, setrlimit,
- * prlimit64, getrusage, the user and group ids, and the nice value.
+ * prlimit64, getrusage, and the user and group ids (the nice value is
+ * the scheduler's: kernel/sched/sys_sched.c).
  * Linux's structures and errno values.
  *
  * Everything runs as root (uid and gid 0), so every permission check
@@ -17,12 +18,6 @@
 #define RUSAGE_SELF 0
 #define RUSAGE_CHILDREN (-1)
 #define RUSAGE_THREAD 1
-
-#define PRIO_PROCESS 0
-#define PRIO_PGRP 1
-#define PRIO_USER 2
-#define NICE_DEFAULT 0
-#define NICE_TO_PRIO_OFFSET 20 /* getpriority returns 20 - nice */
 
 #define NS_PER_USEC 1000ULL
 #define USEC_PER_SEC 1000000ULL
@@ -172,66 +167,3 @@ static long sys_setuid(uint64_t id)
 }
 SYSCALL(setuid, sys_setuid);
 SYSCALL(setgid, sys_setuid);
-
-/* ---- nice ---------------------------------------------------------------- */
-
-struct pgrp_search {
-	int pgid;
-	bool found;
-};
-
-static void find_pgrp(struct proc *p, void *arg)
-{
-	struct pgrp_search *s = arg;
-
-	if (p->pgid == s->pgid && p->state == PROC_ALIVE)
-		s->found = true;
-}
-
-/* Does anyone match (which, who)? 0, -ESRCH, or -EINVAL for which. */
-static int prio_target(int which, int who)
-{
-	struct pgrp_search s = { who, false };
-	struct proc *p;
-
-	switch (which) {
-	case PRIO_PROCESS:
-		if (who == 0)
-			return 0;
-		p = proc_get(who);
-		if (!p)
-			return -ESRCH;
-		proc_put(p);
-		return 0;
-	case PRIO_PGRP:
-		if (who == 0)
-			return 0;
-		proc_for_each(find_pgrp, &s);
-		return s.found ? 0 : -ESRCH;
-	case PRIO_USER:
-		return who == 0 ? 0 : -ESRCH; /* every process is root's */
-	default:
-		return -EINVAL;
-	}
-}
-
-/*
- * The scheduler has no nice values yet: every process runs at nice 0,
- * which getpriority reports (as Linux's system call does, as 20 - nice,
- * so the result is never negative), and setpriority checks its arguments
- * as Linux does and accepts any value without effect.
- */
-static long sys_getpriority(int64_t which, int64_t who)
-{
-	int err = prio_target((int)which, (int)who);
-
-	return err ? err : NICE_TO_PRIO_OFFSET - NICE_DEFAULT;
-}
-SYSCALL(getpriority, sys_getpriority);
-
-static long sys_setpriority(int64_t which, int64_t who, int64_t nice)
-{
-	(void)nice; /* clamped to -20..19 by Linux; nothing to clamp into */
-	return prio_target((int)which, (int)who);
-}
-SYSCALL(setpriority, sys_setpriority);

@@ -1,31 +1,33 @@
 /*
- * The scheduler core: tasks, the run queue, sleeping and waking.
+ * The scheduler core: tasks, switching, sleeping and waking.
  *
  * Each task has its own kernel stack. A task that stops running (it
- * sleeps, yields or exits) calls schedule_locked, which picks the next
- * task from the run queue (first in, first out), or the CPU's idle task
- * when the queue is empty, and context_switch()es to it (switch.S). The
+ * sleeps, yields, exits or is preempted) calls schedule_locked, which
+ * asks its CPU's run queue (rq.c, and through it the scheduling classes
+ * of policy.h) for the next task, or takes the CPU's idle task when there
+ * is none, and context_switch()es to it (switch.S). The
  * sched lock is held across the switch and released by the task that
  * runs next, so no other CPU can see a task half switched. A task that
  * exits cannot free the stack it is running on: a kernel task is freed by
  * the next task to run on that CPU, a process's task by its owner
  * (task_release) once it is off its CPU.
  *
- * Every CPU runs this code at once. The one run queue is reached only
- * through runqueue_add, runqueue_pick and runqueue_empty, under the sched
- * lock; a task is on a CPU (c->task), on the run queue, on a wait queue or
- * dead, never two at once, so it runs on one CPU at a time. A CPU with
- * nothing to run halts in its idle task; a wakeup that makes work sends
- * one such CPU a reschedule IPI (kick_idle_cpu). A user task that used up
- * its tick gives way on its way back to user mode.
- * docs/sched.md and docs/smp.md have the pictures.
+ * Every CPU runs this code at once. The run queues are reached only
+ * through rq.c, under the sched lock; a task is on a CPU (c->task), on a
+ * run queue, on a wait queue or dead, never two at once, so it runs on
+ * one CPU at a time. A CPU with nothing to run halts in its idle task; a
+ * wakeup that gives it work sends it a reschedule IPI (rq.c). A user task
+ * is preempted when the tick ends its slice or a task that must run first
+ * wakes: it gives way on its way back to user mode (sched_preempt).
+ * Kernel code is not preempted. docs/sched.md and docs/smp.md have the
+ * pictures.
  */
-#include "sched/sched.h"
+#include "sched/rq.h"
 #include "arch/x86_64/arch.h"
 #include "mm/mm.h"
 
 enum task_state {
-	TASK_RUNNABLE, /* on the run queue */
+	TASK_RUNNABLE, /* on a run queue */
 	TASK_RUNNING,  /* on a CPU */
 	TASK_SLEEPING, /* on a wait queue */
 	TASK_DEAD,     /* exited; its stack is freed by the next task */
@@ -56,6 +58,7 @@ struct task {
 	/* No one will task_release it: once dead, the CPU frees it. Set
 	 * for kernel tasks (no owner) and by task_release. */
 	bool released;
+	struct sched_entity se; /* its class's and the run queue's (rq.c) */
 };
 
 void context_switch(uint64_t *old_rsp, uint64_t new_rsp); /* switch.S */
@@ -64,8 +67,6 @@ void context_switch(uint64_t *old_rsp, uint64_t new_rsp); /* switch.S */
  * timed sleepers. Taken with interrupts off (it is a spinlock), also from
  * the timer and device interrupts that wake tasks. */
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
-static struct waitqueue run_queue;
-static uint32_t idle_cpus; /* bit i: CPU i is halted in its idle loop */
 static struct task *timed_sleepers;
 static struct sched_stats stats;
 static unsigned int next_id;
@@ -127,61 +128,28 @@ static void timed_remove(struct task *t)
 	t->wake_at = 0;
 }
 
-/* ---- the run queue: caller holds sched_lock ----------------------------- */
-
-/* t is runnable: queue it. */
-static void runqueue_add(struct task *t)
+struct sched_entity *task_se(struct task *t)
 {
-	queue_push(&run_queue, t);
-	stats.runnable++;
+	return &t->se;
 }
 
-/* The task CPU c runs next, taken off the queue; NULL if none. */
-static struct task *runqueue_pick(struct cpu *c)
+struct task *se_task(struct sched_entity *se)
 {
-	struct task *t = queue_pop(&run_queue);
-
-	(void)c;
-	if (t)
-		stats.runnable--;
-	return t;
+	return container_of(se, struct task, se);
 }
 
-/* Has CPU c anything to run besides its idle task? */
-static bool runqueue_empty(struct cpu *c)
+/* Make a sleeping (or new: ENQUEUE_NEW) task runnable, on the run queue
+ * rq_select chooses; that CPU is told if t should run first. */
+static void make_runnable(struct task *t, int why)
 {
-	(void)c;
-	return run_queue.head == NULL;
-}
+	struct rq *rq = rq_select(&t->se);
 
-/* A task became runnable: if a CPU is halted with nothing to do, wake
- * one. This CPU needs no IPI: if it is idle, this is an interrupt on its
- * idle task, which looks at the run queue once the interrupt returns. */
-static void kick_idle_cpu(void)
-{
-	uint32_t me = 1U << this_cpu()->id;
-	unsigned int cpu;
-
-	if (idle_cpus & me) {
-		idle_cpus &= ~me;
-		return;
-	}
-	if (!idle_cpus)
-		return;
-	cpu = __builtin_ctz(idle_cpus);
-	idle_cpus &= ~(1U << cpu);
-	smp_send_resched(cpu);
-}
-
-/* Make a sleeping task runnable. */
-static void make_runnable(struct task *t)
-{
 	if (t->wake_at)
 		timed_remove(t);
 	t->waiting_on = NULL;
 	t->state = TASK_RUNNABLE;
-	runqueue_add(t);
-	kick_idle_cpu();
+	rq_enqueue(rq, &t->se, why);
+	sched_trace_wakeup(this_cpu()->id, t, rq->cpu);
 }
 
 /* ---- switching --------------------------------------------------------- */
@@ -208,14 +176,18 @@ static void finish_switch(struct cpu *c)
 		c->dead_task = NULL;
 }
 
-/* The running task has set its new state (and queued itself if it is
- * runnable): run the next one. Caller holds sched_lock and no other
- * spinlock; it still holds it when this returns, in the same task, once
- * that task is chosen again. */
-static void schedule_locked(void)
+/* The running task has set its new state: run the next one. If it is
+ * still runnable, requeue says why it gives way (ENQUEUE_YIELD or
+ * ENQUEUE_PREEMPTED). Caller holds sched_lock and no other spinlock; it
+ * still holds it when this returns, in the same task, once that task is
+ * chosen again. */
+static void schedule_locked(int requeue)
 {
 	struct cpu *c = this_cpu();
-	struct task *prev = c->task, *next = runqueue_pick(c);
+	struct rq *rq = this_rq();
+	struct task *prev = c->task, *next;
+	struct sched_entity *prev_se = prev == c->idle_task ? NULL : &prev->se;
+	struct sched_entity *next_se;
 	int depth;
 	bool were_enabled;
 
@@ -224,12 +196,16 @@ static void schedule_locked(void)
 		panic("schedule: %s switches with a spinlock held besides "
 		      "the sched lock",
 		      prev->name);
-	if (!next)
-		next = c->idle_task;
+	next_se = rq_schedule(rq, prev_se,
+			      prev->state == TASK_RUNNABLE ? requeue : 0);
+	next = next_se ? se_task(next_se) : c->idle_task;
+	c->need_resched = false;
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
 		return;
 	}
+	rq_account_switch(rq, prev_se, next_se, prev->state == TASK_RUNNABLE);
+	sched_trace_switch(c->id, prev, next);
 	next->state = TASK_RUNNING;
 	next->cpu = c->id;
 	c->task = next;
@@ -314,6 +290,9 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 	spin_lock(&sched_lock);
 	t->id = next_id++;
 	stats.tasks++;
+	/* A child gets its creator's policy, nice and CPUs. */
+	sched_entity_init(&t->se,
+			  this_cpu()->task ? &this_cpu()->task->se : NULL);
 	spin_unlock(&sched_lock);
 	return t;
 }
@@ -376,7 +355,7 @@ void task_release(struct task *t)
 void task_start(struct task *t)
 {
 	spin_lock(&sched_lock);
-	make_runnable(t);
+	make_runnable(t, ENQUEUE_NEW);
 	spin_unlock(&sched_lock);
 }
 
@@ -432,7 +411,7 @@ void task_interrupt(struct task *t)
 	spin_lock(&sched_lock);
 	if (t->state == TASK_SLEEPING) {
 		queue_remove(t->waiting_on, t);
-		make_runnable(t);
+		make_runnable(t, ENQUEUE_WAKEUP);
 	} else if (t->state != TASK_DEAD) {
 		t->interrupted = true;
 		/* Running elsewhere, perhaps in user mode for a while: an
@@ -481,7 +460,7 @@ __noreturn void task_exit(void)
 	if (t->released)
 		stats.exiting++; /* until reap_dead on this CPU */
 	this_cpu()->dead_task = t;
-	schedule_locked();
+	schedule_locked(0);
 	panic("task_exit: a dead task ran again");
 }
 
@@ -525,18 +504,28 @@ unsigned int task_id(const struct task *t)
 	return t->id;
 }
 
-void sched_yield(void)
+/* The running task gives way but stays runnable; why: ENQUEUE_YIELD or
+ * ENQUEUE_PREEMPTED. */
+static void give_way(int why)
 {
 	struct task *t = current_task();
 
 	spin_lock(&sched_lock);
-	if (t != this_cpu()->idle_task) {
+	if (t != this_cpu()->idle_task)
 		t->state = TASK_RUNNABLE;
-		runqueue_add(t);
-	}
-	schedule_locked();
+	schedule_locked(why);
 	spin_unlock(&sched_lock);
 	reap_dead();
+}
+
+void sched_yield(void)
+{
+	give_way(ENQUEUE_YIELD);
+}
+
+void sched_preempt(void)
+{
+	give_way(ENQUEUE_PREEMPTED);
 }
 
 /* ---- sleeping and waking ------------------------------------------------ */
@@ -571,7 +560,7 @@ void sleep_on_until(struct waitqueue *wq, struct spinlock *lk,
 		t->timed_next = timed_sleepers;
 		timed_sleepers = t;
 	}
-	schedule_locked();
+	schedule_locked(0);
 	spin_unlock(&sched_lock);
 	reap_dead();
 	spin_lock(lk);
@@ -588,7 +577,7 @@ void wake_up(struct waitqueue *wq)
 
 	spin_lock(&sched_lock);
 	while ((t = queue_pop(wq)))
-		make_runnable(t);
+		make_runnable(t, ENQUEUE_WAKEUP);
 	spin_unlock(&sched_lock);
 }
 
@@ -601,16 +590,15 @@ void sched_tick(void)
 		return;
 	now = time_ns();
 	spin_lock(&sched_lock);
-	/* Round robin between user tasks: one that was interrupted in user
-	 * mode gives way at the end of the tick (proc_return_to_user). */
-	if (!runqueue_empty(this_cpu()))
-		this_cpu()->need_resched = true;
+	/* The running task's class says whether its slice ended; a user
+	 * task gives way at the end of the tick (proc_return_to_user). */
+	rq_tick(this_rq());
 	for (t = timed_sleepers; t; t = next) {
 		next = t->timed_next;
 		if (t->wake_at > now)
 			continue;
 		queue_remove(t->waiting_on, t);
-		make_runnable(t);
+		make_runnable(t, ENQUEUE_WAKEUP);
 	}
 	spin_unlock(&sched_lock);
 }
@@ -618,27 +606,25 @@ void sched_tick(void)
 /* ---- the idle task and start-up ----------------------------------------- */
 
 /* Runs when nothing else can: halts until an interrupt, which may have
- * woken a task, then lets it run. The check and the halt happen with
+ * woken a task, then lets it run. Before halting it tries to pull work
+ * from a busier CPU (rq_has_work). The check and the halt happen with
  * interrupts off until `sti; hlt`, so a wakeup is never missed: a wakeup
- * on another CPU that sees this CPU's bit in idle_cpus sends an IPI,
- * which is held pending until the sti and then ends the hlt. */
+ * on another CPU that queues a task here sends an IPI, which is held
+ * pending until the sti and then ends the hlt. */
 static void idle_loop(void *arg)
 {
-	struct cpu *c = this_cpu();
-	uint32_t me = 1U << c->id;
-
 	(void)arg;
 	for (;;) {
+		bool work;
+
 		irq_disable();
 		spin_lock(&sched_lock);
-		if (runqueue_empty(c)) {
-			idle_cpus |= me;
-			spin_unlock(&sched_lock);
+		work = rq_has_work(this_rq());
+		spin_unlock(&sched_lock);
+		if (!work) {
 			irq_enable_and_halt();
 			continue;
 		}
-		idle_cpus &= ~me;
-		spin_unlock(&sched_lock);
 		irq_enable();
 		sched_yield();
 	}
@@ -648,9 +634,13 @@ void sched_init(void)
 {
 	struct cpu *c = this_cpu();
 
+	rq_init(&sched_lock);
 	strlcpy(boot_task.name, "kmain", sizeof(boot_task.name));
 	boot_task.state = TASK_RUNNING;
 	boot_task.id = next_id++;
+	sched_entity_init(&boot_task.se, NULL);
+	boot_task.se.exec_start_ns = time_ns();
+	this_rq()->curr = &boot_task.se;
 	stats.tasks = 1;
 	c->task = &boot_task;
 	c->idle_task = task_new("idle", idle_loop, NULL);
@@ -678,6 +668,9 @@ __noreturn void sched_run_idle(void)
 
 	c->idle_task->state = TASK_RUNNING;
 	c->task = c->idle_task;
+	spin_lock(&sched_lock);
+	rq_cpu_online(c->id);
+	spin_unlock(&sched_lock);
 	irq_enable();
 	idle_loop(NULL);
 	panic("sched_run_idle: the idle loop returned");
@@ -692,5 +685,8 @@ void sched_get_stats(struct sched_stats *st)
 {
 	spin_lock(&sched_lock);
 	*st = stats;
+	st->runnable = 0;
+	for (unsigned int i = 0; i < sched_cpu_count(); i++)
+		st->runnable += rq_nr_queued(i);
 	spin_unlock(&sched_lock);
 }

@@ -1,8 +1,8 @@
 /*
  * Tasks and the scheduler's public face. A task is a thread of control
  * in the kernel with its own stack: kmain is the first, the idle task
- * runs when nothing else can, and task_spawn makes more. Processes (a
- * later issue) will be tasks with a user address space.
+ * runs when nothing else can, and task_spawn makes more. A process is a
+ * task with a user address space.
  *
  * Waiting is sleeping: a task that must wait for something (a disk
  * request, a lock, another task) sleeps on a wait queue and is woken by
@@ -16,9 +16,13 @@
  *
  * and on the other side spin_lock(&lk); make cond true; wake_up(&wq);
  * spin_unlock(&lk). sleep_on releases lk only once the task is on wq, so
- * no wakeup is lost. Scheduling is cooperative for now: a task runs until
- * it sleeps, yields or exits (timer preemption comes with the scheduler
- * issue). docs/sched.md has the picture.
+ * no wakeup is lost.
+ *
+ * Which task runs is a scheduling class's choice (policy.h: real-time,
+ * then fair or round robin). A task in the kernel runs until it sleeps,
+ * yields or exits; a task in user mode is also preempted when its slice
+ * ends or a task that must run first wakes. docs/sched.md has the
+ * pictures.
  */
 #ifndef KESTREL_SCHED_H
 #define KESTREL_SCHED_H
@@ -77,8 +81,12 @@ void task_set_vs(struct vm_space *vs);
 /* Wake t from whatever wait queue it sleeps on (a signal came); if it is
  * not asleep, its next sleep_on returns at once. */
 void task_interrupt(struct task *t);
-/* Has a tick asked this CPU to let another task run? (Clears it.) */
+/* Has a tick or a wakeup asked this CPU to let another task run?
+ * (Clears it.) If so, the caller calls sched_preempt. */
 bool sched_should_yield(void);
+/* Give the CPU to the task that should run first; the running task stays
+ * runnable (an involuntary switch). */
+void sched_preempt(void);
 /* 'R' running or runnable, 'S' sleeping, 'X' dead: for /proc. */
 char task_state_char(const struct task *t);
 void *task_owner(const struct task *t);
@@ -117,5 +125,72 @@ struct sched_stats {
 	unsigned int exiting;
 };
 void sched_get_stats(struct sched_stats *st);
+
+/* ---- policies (rq.c; policy.h has the classes) --------------------------
+ * For the system calls and /proc. The caller keeps t alive (for a
+ * process: holds proc_lock and has seen it is not a zombie). */
+
+/* SCHED_NORMAL, BATCH or IDLE (rt_priority 0), or SCHED_FIFO or RR with
+ * rt_priority 1..99: 0 or -EINVAL. */
+int task_set_policy(struct task *t, int policy, unsigned int rt_priority);
+/* nice is clamped to -20..19, as Linux does. */
+void task_set_nice(struct task *t, int nice);
+/* The CPUs t may run on (bit n: CPU n): -EINVAL if none of them runs. */
+int task_set_affinity(struct task *t, uint64_t mask);
+/* The CPUs that run tasks. */
+uint64_t sched_online_mask(void);
+/* The name of the class that runs the normal policies: "fair" or "rr". */
+const char *sched_normal_class_name(void);
+
+struct task_sched_info {
+	int policy, nice;
+	unsigned int rt_priority;
+	uint64_t affinity;
+	unsigned int cpu; /* running on, or last ran on */
+	const char *class_name;
+	uint64_t vruntime_ns, sum_exec_ns, exec_start_ns, weight;
+	uint64_t wait_sum_ns, wait_max_ns, wait_count;
+	uint64_t wakeup_max_ns, wakeup_max_ticks, nr_wakeups;
+	uint64_t nr_voluntary, nr_involuntary, nr_migrations;
+	uint64_t timeslice_ns; /* sched_rr_get_interval */
+};
+void task_sched_info(struct task *t, struct task_sched_info *out);
+
+struct sched_cpu_info {
+	uint64_t switches, schedules, goidle, yields;
+	uint64_t wakeups, wakeups_local, picks;
+	uint64_t run_ns, idle_ns, run_delay_ns;
+	unsigned int nr_queued;
+	bool running; /* false: the idle task runs */
+	int curr_pid; /* see struct sched_event */
+	char curr_comm[16];
+};
+/* How many CPUs have a run queue in use. */
+unsigned int sched_cpu_count(void);
+void sched_cpu_info(unsigned int cpu, struct sched_cpu_info *out);
+
+/* ---- the scheduling trace (trace.c) -------------------------------------
+ * Each CPU logs its events in a ring of SCHED_TRACE_EVENTS; the oldest
+ * are overwritten. seq numbers a CPU's events from 1. pid is the
+ * process's, 0 for the idle task, -1 for other kernel tasks. */
+#define SCHED_TRACE_EVENTS 1024
+
+enum sched_event_type {
+	SCHED_EV_SWITCH,  /* pid (comm) -> pid2 (comm2) */
+	SCHED_EV_WAKEUP,  /* pid (comm) woke, queued on CPU arg */
+	SCHED_EV_MIGRATE, /* pid (comm) moved from CPU arg to CPU arg2 */
+};
+
+struct sched_event {
+	uint64_t seq;
+	uint64_t time_ns;
+	uint8_t type, cpu, arg, arg2;
+	int32_t pid, pid2;
+	char comm[16], comm2[16];
+};
+/* Copy cpu's events with seq > after (oldest first) into out, at most
+ * max; how many were copied. */
+size_t sched_trace_copy(unsigned int cpu, uint64_t after,
+			struct sched_event *out, size_t max);
 
 #endif

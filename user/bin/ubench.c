@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,87 @@ static void bench_pingpong(void)
 	close(ba[1]);
 }
 
+/* Both processes on CPU 0, so that every switch is on one CPU (on Linux
+ * too). */
+static void pin_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Two processes on one CPU calling sched_yield in turn: each call is a
+ * switch to the other (and a system call). */
+static void bench_yield(void)
+{
+	long n = 20000;
+	double t;
+	pid_t p;
+
+	pin_cpu0();
+	p = fork();
+	if (p == 0) {
+		for (long i = 0; i < n; i++)
+			sched_yield();
+		_exit(0);
+	}
+	t = now_ns();
+	for (long i = 0; i < n; i++)
+		sched_yield();
+	t = now_ns() - t;
+	waitpid(p, NULL, 0);
+	report("yield switch", t / (2 * n), "ns", 2 * n);
+}
+
+/* A child asleep in read(2) on one CPU: the time from the parent's
+ * write (the stamp it sends) to the child running again after read,
+ * average and worst. The parent blocks in read at once, so the figure is
+ * the wakeup path, the rest of the write call, at most one switch and
+ * the return from read. */
+static void bench_wakeup(void)
+{
+	long n = 2000;
+	int ab[2], ba[2];
+	double stamp, sum = 0, worst = 0;
+	pid_t p;
+
+	if (pipe(ab) < 0 || pipe(ba) < 0)
+		return;
+	pin_cpu0();
+	p = fork();
+	if (p == 0) {
+		close(ab[1]);
+		close(ba[0]);
+		while (read(ab[0], &stamp, sizeof(stamp)) == sizeof(stamp)) {
+			double late = now_ns() - stamp;
+
+			if (write(ba[1], &late, sizeof(late)) != sizeof(late))
+				break;
+		}
+		_exit(0);
+	}
+	close(ab[0]);
+	close(ba[1]);
+	for (long i = 0; i < n; i++) {
+		double late;
+
+		stamp = now_ns();
+		if (write(ab[1], &stamp, sizeof(stamp)) != sizeof(stamp) ||
+		    read(ba[0], &late, sizeof(late)) != sizeof(late))
+			break;
+		sum += late;
+		if (late > worst)
+			worst = late;
+	}
+	close(ab[1]);
+	waitpid(p, NULL, 0);
+	close(ba[0]);
+	report("wakeup latency", sum / n / 1000, "us", n);
+	report("wakeup latency worst", worst / 1000, "us", n);
+}
+
 static void bench_pipe_throughput(void)
 {
 	long total = 32 << 20, chunk = 64 << 10;
@@ -194,6 +276,8 @@ static const struct {
 	{ "fork", bench_fork },
 	{ "exec", bench_exec },
 	{ "pingpong", bench_pingpong },
+	{ "yield", bench_yield },
+	{ "wakeup", bench_wakeup },
 	{ "pipe", bench_pipe_throughput },
 	{ "faults", bench_faults },
 	{ "file", bench_file },

@@ -147,11 +147,13 @@ static void orphan_goes_to_init(void)
 	CHECK_OK(pipe(p));
 	middle = fork();
 	if (middle == 0) {
+		pid_t me = getpid(); /* middle is 0 in here */
+
 		pid = fork();
 		if (pid == 0) {
 			pid_t pp;
 
-			while ((pp = getppid()) == middle)
+			while ((pp = getppid()) == me)
 				sched_yield();
 			write(p[1], &pp, sizeof(pp));
 			_exit(0);
