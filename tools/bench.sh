@@ -136,11 +136,11 @@ rm -f "$ub_img"
 # work, on -smp 1 and -smp 2 under multi-threaded TCG (each virtual CPU a
 # host thread); the goal is a speedup of 1.8 or more on two free cores.
 echo
-echo "SMP: 2 CPU-bound tasks (ktest smp.two_cpu_bound_tasks), -accel tcg,thread=multi"
+echo "SMP: 2 CPU-bound tasks (ktest smpbench.two_cpu_bound_tasks), -accel tcg,thread=multi"
 : >"$g_dir/smp.ms"
 for n in 1 2; do
 	boot "smp$n" smp=$n accel=tcg,thread=multi timeout=300 \
-		cmdline="ktest=smp.two_cpu_bound_tasks"
+		cmdline="ktest=smpbench.two_cpu_bound_tasks"
 	ms=$(sed -n 's/^smp: 2 CPU-bound tasks on [0-9]* CPUs took \([0-9]*\) ms$/\1/p' \
 		"$b_log" | head -n 1)
 	echo "  -smp $n: ${ms:-?} ms"

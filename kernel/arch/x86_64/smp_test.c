@@ -47,10 +47,36 @@ static bool wait_for(const volatile int *flag, int value, uint64_t deadline)
 	return *flag == value;
 }
 
+/* Tasks of a test still running, and where the test sleeps until they
+ * are done (sleeping, not yielding, so its CPU is free for them). */
+static struct spinlock done_lock = SPINLOCK_INIT("smp test done");
+static struct waitqueue done_wait = WAITQUEUE_INIT;
+static unsigned int running_tasks; /* done_lock */
+
+static void task_done(void)
+{
+	spin_lock(&done_lock);
+	running_tasks--;
+	wake_up(&done_wait);
+	spin_unlock(&done_lock);
+}
+
+/* Sleep until every task of the test is done; false at the deadline. */
+static bool wait_tasks_done(uint64_t deadline)
+{
+	bool done;
+
+	spin_lock(&done_lock);
+	while (running_tasks && time_ns() < deadline)
+		sleep_on_until(&done_wait, &done_lock, deadline);
+	done = running_tasks == 0;
+	spin_unlock(&done_lock);
+	return done;
+}
+
 /* ---- every CPU runs a task ----------------------------------------------- */
 
-static uint32_t cpus_seen;    /* atomic */
-static unsigned int spinners; /* atomic: spinner tasks still running */
+static uint32_t cpus_seen; /* atomic */
 
 /* Stay on this CPU (no yield) until every CPU has been seen, so that the
  * others must run on the other CPUs. */
@@ -62,7 +88,7 @@ static void spinner(void *arg)
 	while (__atomic_load_n(&cpus_seen, __ATOMIC_SEQ_CST) != cpus_online &&
 	       before_deadline(deadline))
 		;
-	__atomic_fetch_sub(&spinners, 1, __ATOMIC_SEQ_CST);
+	task_done();
 }
 
 /* One task per CPU, none yielding: each CPU is seen running one, so the
@@ -73,14 +99,13 @@ KTEST(smp, every_cpu_runs_a_task)
 
 	deadline = time_ns() + WAIT_MS * NS_PER_MS;
 	cpus_seen = 0;
-	spinners = ncpus_running;
+	running_tasks = ncpus_running;
 	for (unsigned int i = 0; i < ncpus_running; i++)
 		KT_ASSERT(task_spawn("spinner", spinner, &deadline),
 			  "out of memory");
-	/* This task yields, so one spinner may take this CPU too. */
-	while (__atomic_load_n(&spinners, __ATOMIC_SEQ_CST) &&
-	       time_ns() < deadline + NS_PER_MS * 1000)
-		sched_yield();
+	/* This task sleeps, so one spinner may take this CPU too. */
+	KT_ASSERT(wait_tasks_done(deadline + NS_PER_MS * 1000),
+		  "the spinners did not end");
 	KT_ASSERT_EQ(cpus_seen, cpus_online);
 }
 
@@ -231,8 +256,6 @@ KTEST(smp, lock_held_too_long)
 
 #define BENCH_SPINS 100000000UL
 
-static unsigned int bench_left; /* atomic: bench tasks still spinning */
-
 static void bench_spin(void *arg)
 {
 	volatile uint64_t n = 0;
@@ -240,25 +263,22 @@ static void bench_spin(void *arg)
 	(void)arg;
 	for (uint64_t i = 0; i < BENCH_SPINS; i++)
 		n++;
-	__atomic_fetch_sub(&bench_left, 1, __ATOMIC_SEQ_CST);
+	task_done();
 }
 
 /* Two CPU-bound tasks doing a fixed amount of work: on two CPUs they
  * should take about half as long as on one (tools/bench.sh compares
  * -smp 1 and -smp 2 under multi-threaded TCG). Any CPU count passes; the
  * figure is printed. */
-KTEST(smp, two_cpu_bound_tasks)
+KTEST(smpbench, two_cpu_bound_tasks)
 {
 	uint64_t start = time_ns(), deadline = start + 120000 * NS_PER_MS;
 
-	bench_left = 2;
+	running_tasks = 2;
 	for (int i = 0; i < 2; i++)
 		KT_ASSERT(task_spawn("bench spin", bench_spin, NULL),
 			  "out of memory");
-	while (__atomic_load_n(&bench_left, __ATOMIC_SEQ_CST) &&
-	       time_ns() < deadline)
-		sched_yield();
-	KT_ASSERT_EQ(bench_left, 0);
+	KT_ASSERT(wait_tasks_done(deadline), "the tasks did not end");
 	kprintf("smp: 2 CPU-bound tasks on %u CPUs took %lu ms\n",
 		ncpus_running, (time_ns() - start) / NS_PER_MS);
 }
