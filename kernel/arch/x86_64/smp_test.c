@@ -254,14 +254,19 @@ KTEST(smp, lock_held_too_long)
 
 /* ---- a figure for make bench ------------------------------------------------ */
 
-#define BENCH_SPINS 100000000UL
+/* Each task's loop count: small enough that ktest=all stays well inside
+ * the grader's 15 s without output under -cpu max; make bench asks for
+ * more with smp.spins=. */
+#define BENCH_SPINS_DEFAULT 20000000UL
+
+static uint64_t bench_spins;
 
 static void bench_spin(void *arg)
 {
 	volatile uint64_t n = 0;
 
 	(void)arg;
-	for (uint64_t i = 0; i < BENCH_SPINS; i++)
+	for (uint64_t i = 0; i < bench_spins; i++)
 		n++;
 	task_done();
 }
@@ -274,6 +279,8 @@ KTEST(smpbench, two_cpu_bound_tasks)
 {
 	uint64_t start = time_ns(), deadline = start + 120000 * NS_PER_MS;
 
+	bench_spins = cmdline_ulong("smp.spins", BENCH_SPINS_DEFAULT);
+	kprintf("smp: 2 tasks spinning %lu times each\n", bench_spins);
 	running_tasks = 2;
 	for (int i = 0; i < 2; i++)
 		KT_ASSERT(task_spawn("bench spin", bench_spin, NULL),
