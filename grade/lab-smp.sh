@@ -33,7 +33,7 @@ ktest_pass smp.lock_held_too_long 5
 
 # A crash test written out: the checker's report (both places) comes
 # before the panic it ends in.
-boot lock_order_inversion smp=2 cmdline="ktest=smp.lock_order_inversion"
+boot lock_order_inversion smp=2 cmdline="ktest=smp.lock_order_inversion lockdep=1"
 test_start smp.lock_order_inversion 10
 expect_end panic
 expect_exit 5
