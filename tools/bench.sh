@@ -112,26 +112,39 @@ if command -v mke2fs >/dev/null 2>&1; then
 else
 	echo "(no mke2fs: install e2fsprogs for the ext2 figures)"
 fi
+# guest_beside_host PROG [boot option...]: boot a copy of the root image
+# to the shell, run /bin/PROG there, and print each "PROG: NAME: FIGURE"
+# line beside the same static binary's figure on this host ("-" if the
+# host has none).
+guest_beside_host()
+{
+	_gp=$1
+	shift
+	_gi=$g_dir/$_gp.img
+	cp "$BUILD/root.img" "$_gi"
+	boot_start "$_gp" serial_input disk="$_gi" timeout=300 stall=120 \
+		cmdline="root=vda heapdebug=0" "$@" && wait_for '$ ' 30 &&
+		serial_send "$_gp; poweroff\r"
+	boot_wait
+	"$BUILD/user/bin/$_gp" >"$g_dir/$_gp.host" 2>&1
+	printf '  %-22s %-24s %s\n' test Kestrel "this host (Linux)"
+	sed -n "s/^$_gp: //p" "$b_log" | tr -d '\r' |
+		while IFS= read -r line; do
+			name=${line%%:*}
+			host=$(sed -n "s/^$_gp: $name: //p" "$g_dir/$_gp.host")
+			printf '  %-22s %-24s %s\n' "$name" "${line#*: }" \
+				"${host:--}"
+		done
+	[ "$b_end" = poweroff ] || echo "  (run: $b_end_desc; log $b_log)"
+	rm -f "$_gi"
+}
+
 # User space (docs/processes.md): /bin/ubench in Kestrel, from the shell
 # on a copy of the root image, beside the same binary on this host.
 echo
 echo "User space: /bin/ubench (user/bin/ubench.c) in Kestrel, -m 512M -smp 1"
 echo "under TCG, heapdebug=0; beside the same static binary on this host"
-ub_img=$g_dir/ubench.img
-cp "$BUILD/root.img" "$ub_img"
-boot_start ubench serial_input disk="$ub_img" timeout=300 stall=120 \
-	cmdline="root=vda heapdebug=0" && wait_for '$ ' 30 &&
-	serial_send 'ubench; poweroff\r'
-boot_wait
-"$BUILD/user/bin/ubench" >"$g_dir/ubench.host" 2>&1
-printf '  %-22s %-24s %s\n' test Kestrel "this host (Linux)"
-sed -n 's/^ubench: //p' "$b_log" | tr -d '\r' | while IFS= read -r line; do
-	name=${line%%:*}
-	host=$(sed -n "s/^ubench: $name: //p" "$g_dir/ubench.host")
-	printf '  %-22s %-24s %s\n' "$name" "${line#*: }" "$host"
-done
-[ "$b_end" = poweroff ] || echo "  (run: $b_end_desc; log $b_log)"
-rm -f "$ub_img"
+guest_beside_host ubench
 # SMP (docs/smp.md): two CPU-bound kernel tasks doing a fixed amount of
 # work, on -smp 1 and -smp 2 under multi-threaded TCG (each virtual CPU a
 # host thread); the goal is a speedup of 1.8 or more on two free cores.
@@ -166,19 +179,5 @@ echo
 echo "Ring device: /bin/ringbench (user/bin/ringbench.c) in Kestrel, -m 512M"
 echo "-smp 1 under TCG, heapdebug=0: 64 MiB in 4 KiB writes and reads, 1 writer"
 echo "and 1 reader, ring capacity 64 KiB (a pipe's); 1-byte round trips"
-rb_img=$g_dir/ringbench.img
-cp "$BUILD/root.img" "$rb_img"
-boot_start ringbench serial_input disk="$rb_img" timeout=300 stall=120 \
-	cmdline="root=vda heapdebug=0" && wait_for '$ ' 30 &&
-	serial_send 'ringbench; poweroff\r'
-boot_wait
-"$BUILD/user/bin/ringbench" >"$g_dir/ringbench.host" 2>&1
-printf '  %-22s %-24s %s\n' test Kestrel "this host (Linux)"
-sed -n 's/^ringbench: //p' "$b_log" | tr -d '\r' | while IFS= read -r line; do
-	name=${line%%:*}
-	host=$(sed -n "s/^ringbench: $name: //p" "$g_dir/ringbench.host")
-	printf '  %-22s %-24s %s\n' "$name" "${line#*: }" "${host:--}"
-done
-[ "$b_end" = poweroff ] || echo "  (run: $b_end_desc; log $b_log)"
-rm -f "$rb_img"
+guest_beside_host ringbench
 echo "(figures, not a test: they depend on the machine and its load)"
