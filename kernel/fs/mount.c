@@ -293,14 +293,14 @@ out_free:
 /* ---- unmount and sync --------------------------------------------------- */
 
 /* Take m off the list unless it is busy: something mounted below it, or
- * an inode of it referenced (the root by more than the mount and our
- * caller). Caller holds mounts.mutex and mounts.lock. */
+ * an inode of it referenced (the root by more than the mount itself).
+ * Caller holds mounts.mutex and mounts.lock. */
 static int detach(struct mount *m)
 {
 	for (struct mount *c = mounts.list; c; c = c->next)
 		if (c->parent == m)
 			return -EBUSY;
-	if (vfs_sb_busy(m->sb, m->root, 2))
+	if (vfs_sb_busy(m->sb, m->root, 1))
 		return -EBUSY;
 	for (struct mount **pp = &mounts.list; *pp; pp = &(*pp)->next)
 		if (*pp == m) {
@@ -338,24 +338,37 @@ static int release(struct mount *m)
 	return first;
 }
 
-int vfs_unmount(const char *target)
+/* The mount whose root is the directory at target, in *out. The caller
+ * holds mounts.mutex, so it stays mounted until the caller lets go.
+ * -EINVAL if target is not a mount point. */
+static int mount_at(const char *target, struct mount **out)
 {
 	struct inode *ip;
+	int err = vfs_lookup(NULL, target, LOOKUP_FOLLOW, &ip);
+
+	if (err)
+		return err;
+	spin_lock(&mounts.lock);
+	*out = mount_of_sb(ip->sb);
+	if (!*out || (*out)->root != ip)
+		err = -EINVAL; /* not a mount point */
+	spin_unlock(&mounts.lock);
+	vfs_iput(ip);
+	return err;
+}
+
+int vfs_unmount(const char *target)
+{
 	struct mount *m;
 	int err;
 
-	err = vfs_lookup(NULL, target, LOOKUP_FOLLOW, &ip);
-	if (err)
-		return err;
 	sleep_lock(&mounts.mutex);
-	spin_lock(&mounts.lock);
-	m = mount_of_sb(ip->sb);
-	if (!m || m->root != ip)
-		err = -EINVAL; /* not a mount point */
-	else
+	err = mount_at(target, &m);
+	if (!err) {
+		spin_lock(&mounts.lock);
 		err = detach(m);
-	spin_unlock(&mounts.lock);
-	vfs_iput(ip);
+		spin_unlock(&mounts.lock);
+	}
 	if (!err)
 		err = release(m);
 	sleep_unlock(&mounts.mutex);
@@ -364,20 +377,11 @@ int vfs_unmount(const char *target)
 
 int vfs_remount(const char *target, bool read_only)
 {
-	struct inode *ip;
 	struct mount *m;
 	int err;
 
-	err = vfs_lookup(NULL, target, LOOKUP_FOLLOW, &ip);
-	if (err)
-		return err;
 	sleep_lock(&mounts.mutex);
-	spin_lock(&mounts.lock);
-	m = mount_of_sb(ip->sb);
-	if (!m || m->root != ip)
-		err = -EINVAL; /* not a mount point */
-	spin_unlock(&mounts.lock);
-	vfs_iput(ip);
+	err = mount_at(target, &m);
 	if (!err && m->sb->read_only != read_only) {
 		if (!m->sb->ops->remount)
 			err = -EINVAL;
