@@ -153,7 +153,7 @@ echo "SMP: 2 CPU-bound tasks (ktest smpbench.two_cpu_bound_tasks), -accel tcg,th
 : >"$g_dir/smp.ms"
 for n in 1 2; do
 	boot "smp$n" smp=$n accel=tcg,thread=multi timeout=300 \
-		cmdline="ktest=smpbench.two_cpu_bound_tasks smp.spins=100000000"
+		cmdline="ktest=smpbench.two_cpu_bound_tasks smp.spins=1000000000"
 	ms=$(sed -n 's/^smp: 2 CPU-bound tasks on [0-9]* CPUs took \([0-9]*\) ms$/\1/p' \
 		"$b_log" | head -n 1)
 	echo "  -smp $n: ${ms:-?} ms"
