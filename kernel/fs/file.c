@@ -220,11 +220,34 @@ void vfs_close(struct file *f)
 		f->fops->release(f);
 	if (f->inode)
 		vfs_iput(f->inode);
+	kfree(f->text);
 	kfree(f);
 	__atomic_sub_fetch(&open_files, 1, __ATOMIC_RELAXED);
 }
 
 /* ---- reading and writing -------------------------------------------------- */
+
+/* A read of a generated file: from the text the open file keeps, made
+ * afresh at offset 0. Caller holds the inode's lock. */
+static ssize_t generated_read(struct file *f, void *buf, size_t n, uint64_t off)
+{
+	if (off == 0 || !f->text) {
+		char *text;
+		size_t len;
+		int err = f->inode->ops->generate(f->inode, &text, &len);
+
+		if (err)
+			return err;
+		kfree(f->text);
+		f->text = text;
+		f->text_len = len;
+	}
+	if (off >= f->text_len)
+		return 0;
+	n = MIN(n, f->text_len - off);
+	memcpy(buf, f->text + off, n);
+	return (ssize_t)n;
+}
 
 static ssize_t read_at(struct file *f, void *buf, size_t n, uint64_t off)
 {
@@ -239,12 +262,16 @@ static ssize_t read_at(struct file *f, void *buf, size_t n, uint64_t off)
 		return -EINVAL;
 	if (n == 0)
 		return 0;
-	if (!ip->ops->read)
+	if (!ip->ops->read && !ip->ops->generate)
 		return -EINVAL;
 	sleep_lock(&ip->lock);
-	r = ip->ops->read(ip, buf, MIN(n, INT64_MAX - off), off);
-	if (r > 0) /* pages written through a mapping are newer */
-		pagecache_read(ip, buf, (size_t)r, off);
+	if (ip->ops->generate) {
+		r = generated_read(f, buf, n, off);
+	} else {
+		r = ip->ops->read(ip, buf, MIN(n, INT64_MAX - off), off);
+		if (r > 0) /* pages written through a mapping are newer */
+			pagecache_read(ip, buf, (size_t)r, off);
+	}
 	sleep_unlock(&ip->lock);
 	return r;
 }

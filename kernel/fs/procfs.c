@@ -1,7 +1,8 @@
 /*
  * procfs (procfs.h): the file system at /proc. Nothing is stored: every
  * inode is made from its number, and every file's text is generated
- * afresh, whole, on each read, from which the slice asked for is copied.
+ * whole when it is read from offset 0; the open file keeps that text
+ * (the VFS's generated files, vfs.h) and later reads copy from it.
  *
  *   /proc                  directory: the entries below, then one
  *                          directory per process, in pid order
@@ -439,12 +440,12 @@ static int generate(struct procfs_inode *pi, struct pbuf *b)
 	return err;
 }
 
-/* Caller (the VFS) holds inode->lock. */
-static ssize_t procfs_read(struct inode *inode, void *buf, size_t n,
-			   uint64_t off)
+/* The file's whole text, for the VFS to keep in the open file and read
+ * from. Caller (the VFS) holds inode->lock. */
+static int procfs_generate(struct inode *inode, char **text, size_t *len)
 {
 	struct pbuf b = { .size = TEXT_FIRST_SIZE };
-	ssize_t r;
+	int r;
 
 	for (;;) {
 		b.buf = kmalloc(b.size);
@@ -460,16 +461,17 @@ static ssize_t procfs_read(struct inode *inode, void *buf, size_t n,
 			return -EFBIG;
 		b.size = ALIGN_UP(b.len + 1, PAGE_SIZE);
 	}
-	if (r == 0) {
-		r = off < b.len ? (ssize_t)MIN(n, b.len - off) : 0;
-		memcpy(buf, b.buf + off, r);
+	if (r < 0) {
+		kfree(b.buf);
+		return r;
 	}
-	kfree(b.buf);
-	return r;
+	*text = b.buf;
+	*len = b.len;
+	return 0;
 }
 
 static const struct inode_operations procfs_file_ops = {
-	.read = procfs_read,
+	.generate = procfs_generate,
 };
 
 /* /proc/self: the pid of whoever reads the link; a kernel task has none. */

@@ -112,6 +112,13 @@ static int list_proc(struct names_seen *s)
 	return n < 0 ? (int)n : 0;
 }
 
+/* /proc/uptime's first figure, in hundredths of a second. */
+static unsigned long uptime_cs(const char *t)
+{
+	return kstrtoul(t, NULL, 10) * 100 +
+	       kstrtoul(strchr(t, '.') + 1, NULL, 10);
+}
+
 static int mount_proc(void)
 {
 	return vfs_mount(NULL, PROC_DIR, "proc", false);
@@ -133,12 +140,10 @@ KTEST(procfs, system_files)
 		  "MemFree %ld", free_kb);
 	KT_ASSERT(has(text, "MemTotal:       "), "meminfo's columns: %s", text);
 	KT_ASSERT(read_text(PROC_DIR "/uptime", 3) > 0, "uptime");
-	up1 = kstrtoul(text, NULL, 10) * 100 +
-	      kstrtoul(strchr(text, '.') + 1, NULL, 10);
+	up1 = uptime_cs(text);
 	delay_us(30000);
 	KT_ASSERT(read_text(PROC_DIR "/uptime", 100) > 0, "uptime");
-	up2 = kstrtoul(text, NULL, 10) * 100 +
-	      kstrtoul(strchr(text, '.') + 1, NULL, 10);
+	up2 = uptime_cs(text);
 	KT_ASSERT(up2 >= up1 + 2, "uptime %lu then %lu", up1, up2);
 	KT_ASSERT(read_text(PROC_DIR "/mounts", 5) > 0, "mounts");
 	KT_ASSERT(has(text, "vda / ext2 rw 0 0\n"), "mounts: %s", text);
@@ -151,6 +156,41 @@ KTEST(procfs, system_files)
 		  seen.meminfo);
 	/* A kernel task has no process: /proc/self leads nowhere. */
 	KT_ASSERT_EQ(read_text(PROC_DIR "/self/stat", 100), -ENOENT);
+	KT_ASSERT_EQ(vfs_unmount(PROC_DIR), 0);
+}
+
+/* A file read in pieces is one text, made at the read from offset 0 (as
+ * Linux's seq_file): the rest of /proc/uptime read 30 ms after its first
+ * bytes still says the time of the first read; lseek to 0 makes it anew. */
+KTEST(procfs, pieces_are_one_text)
+{
+	char piece[64];
+	unsigned long first, fresh;
+	struct file *f;
+	ssize_t n, len;
+
+	KT_ASSERT_EQ(mount_proc(), 0);
+	KT_ASSERT_EQ(vfs_open(NULL, PROC_DIR "/uptime", O_RDONLY, 0, &f), 0);
+	len = vfs_read(f, piece, 2);
+	KT_ASSERT_EQ(len, 2);
+	delay_us(30000);
+	while ((n = vfs_read(f, piece + len, 3)) > 0)
+		len += n;
+	piece[len] = '\0';
+	KT_ASSERT(len > 4 && piece[len - 1] == '\n', "uptime: %s", piece);
+	first = uptime_cs(piece);
+	KT_ASSERT(read_text(PROC_DIR "/uptime", 100) > 0, "uptime");
+	fresh = uptime_cs(text);
+	KT_ASSERT(fresh >= first + 2, "pieces %lu, fresh %lu: pieced text %s",
+		  first, fresh, piece);
+	/* From offset 0 again: a new text. */
+	KT_ASSERT_EQ(vfs_lseek(f, 0, SEEK_SET), 0);
+	len = vfs_read(f, piece, sizeof(piece) - 1);
+	KT_ASSERT(len > 4, "uptime again: %ld", (long)len);
+	piece[len] = '\0';
+	KT_ASSERT(uptime_cs(piece) >= fresh, "after lseek %lu, fresh %lu",
+		  uptime_cs(piece), fresh);
+	vfs_close(f);
 	KT_ASSERT_EQ(vfs_unmount(PROC_DIR), 0);
 }
 

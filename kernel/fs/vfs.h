@@ -112,6 +112,12 @@ struct inode_operations {
 	/* Bytes read (0 at or past the end) or written; holes read as
 	 * zeros; writing past the end extends the file. */
 	ssize_t (*read)(struct inode *inode, void *buf, size_t n, uint64_t off);
+	/* Instead of read, for a file whose text is made when it is read
+	 * (procfs): the whole text, in a buffer from kmalloc that the VFS
+	 * frees. A read at offset 0 (or the first) makes it; the open file
+	 * keeps it and later reads copy from it, so a reader that takes it
+	 * in pieces gets one consistent text, as from Linux's seq_file. */
+	int (*generate)(struct inode *inode, char **text, size_t *len);
 	ssize_t (*write)(struct inode *inode, const void *buf, size_t n,
 			 uint64_t off);
 	/* Set the size: growing leaves a hole, shrinking frees blocks. */
@@ -257,6 +263,10 @@ struct file {
 	 * serialized, so the offset moves atomically). */
 	struct sleeplock lock;
 	uint64_t pos;
+	/* A generated file's text (inode_operations.generate), or NULL;
+	 * under the inode's lock. */
+	char *text;
+	size_t text_len;
 	/* Atomic. */
 	unsigned int refcount;
 };
