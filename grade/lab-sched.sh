@@ -38,16 +38,17 @@ shell_boot user_rr timeout=180 stall=60 cmdline="root=vda sched=rr" &&
 boot_wait
 usertest_pass t_sched 10 t_sched@rr
 
-# The tools, typed at the shell: schedviz's summary names what runs, the
-# switches per second and a timeline, and names the nice 19 spinner as
-# starving beside a nice -5 one (weights 15 and 3121: it runs a 10 ms
-# tick about every 2 s); top puts the nice -5 spinner first. The shell,
-# schedviz and top, at nice 0, get a quarter of the CPU meanwhile.
-shell_boot tools timeout=240 &&
-	serial_send 'spin -n -5 600 > /dev/null & spin -n 19 600 > /dev/null &\r' &&
+# The tools, typed at the shell, on two CPUs whatever GRADE_SMP says:
+# schedviz's summary names what runs, the switches per second and a
+# timeline, and names the nice 19 spinner as starving beside a nice -5
+# one on CPU 0 (weights 15 and 3121: it runs a 10 ms tick about every
+# 2 s); a nice 0 spinner keeps CPU 1 busy. top puts the nice -5 spinner
+# first, and shows the CPU each spinner is kept on.
+shell_boot tools smp=2 timeout=240 &&
+	serial_send 'spin -c 0 -n -5 600 > /dev/null & spin -c 0 -n 19 600 > /dev/null & spin -c 1 600 > /dev/null &\r' &&
 	serial_send 'schedviz -s 4 -t 1000\r' &&
 	wait_for -E '^starving: ' 60 &&
-	serial_send 'top -n 1 -d 1 | head -n 3; echo top-done\r' &&
+	serial_send 'top -n 1 -d 1 | head -n 8; echo top-done\r' &&
 	wait_for -E '^top-done' 60 &&
 	serial_send 'poweroff\r'
 boot_wait
@@ -55,7 +56,7 @@ boot_wait
 test_start schedviz_summary 10
 expect_exit 1
 ordered
-need_re '^schedviz: [0-9]+\.[0-9] s, policy fair, 1 CPU$'
+need_re '^schedviz: [0-9]+\.[0-9] s, policy fair, 2 CPUs$'
 need_re '^CPU0: now [^ ]+\(-?[0-9]+\), [0-9.]+ switches/s, run queue '
 need_re '^CPU0: [^ ]+\([0-9-]+\)( -> [^ ]+\([0-9-]+\))+'
 need_re '^starving: spin\([0-9]+\) runnable, not run for [0-9]+ ms$'
@@ -67,5 +68,12 @@ expect_exit 1
 ordered
 need_re '^ +PID S +NI CPU +%CPU +TIME +COMMAND'
 need_re '^ +[0-9]+ R +-5 +0 +[0-9.]+ +[0-9.]+s +spin$'
+need_re '^ +[0-9]+ R +19 +0 +[0-9.]+ +[0-9.]+s +spin$'
+forbid 'KERNEL PANIC'
+test_end
+
+test_start top_cpu_column 5
+expect_exit 1
+need_re '^ +[0-9]+ R +0 +1 +[0-9.]+ +[0-9.]+s +spin$'
 forbid 'KERNEL PANIC'
 test_end

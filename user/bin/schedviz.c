@@ -247,12 +247,13 @@ static void read_tasks(void)
 		fclose(f);
 		op = strchr(buf, '(');
 		cp = strrchr(buf, ')');
-		/* state(3) ... utime(14) stime(15) ... processor(39) */
+		/* state(3) ... utime(14) stime(15) ... exit_signal(38)
+		 * processor(39) */
 		if (!op || !cp ||
 		    sscanf(cp + 2,
 			   "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
 			   "%*d %*d %*d %*d %*d %*d %*u %*u %*d %*u %*u %*u "
-			   "%*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*d %d",
+			   "%*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*d %d",
 			   &state, &ut, &st, &cpu) < 3)
 			continue;
 		t = task_find(atoi(e->d_name), now);

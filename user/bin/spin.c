@@ -3,13 +3,14 @@
  * policy: the load for scheduler demonstrations (schedviz, top) and
  * tests.
  *
- *	spin [-n nice] [-f prio | -r prio] [seconds]
+ *	spin [-c cpu] [-n nice] [-f prio | -r prio] [seconds]
  *
- * -n sets the nice value, -f SCHED_FIFO and -r SCHED_RR at priority
- * 1..99; it spins for the given seconds (default 10) of CLOCK_MONOTONIC
+ * -c keeps it on one CPU (sched_setaffinity), -n sets the nice value,
+ * -f SCHED_FIFO and -r SCHED_RR at priority 1..99; it spins for the given seconds (default 10) of CLOCK_MONOTONIC
  * and prints how many loops it made. musl's sched_setscheduler returns
  * ENOSYS (Linux's call is per thread), so the call is made raw.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -31,12 +32,15 @@ static double now_s(void)
 int main(int argc, char **argv)
 {
 	struct sched_param param = { .sched_priority = 0 };
-	int opt, policy = -1, nice_set = 0, nice = 0;
+	int opt, policy = -1, nice_set = 0, nice = 0, cpu = -1;
 	double seconds = 10, end;
 	unsigned long long loops = 0;
 
-	while ((opt = getopt(argc, argv, "n:f:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:n:f:r:")) != -1) {
 		switch (opt) {
+		case 'c':
+			cpu = atoi(optarg);
+			break;
 		case 'n':
 			nice = atoi(optarg);
 			nice_set = 1;
@@ -48,13 +52,24 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: spin [-n nice] [-f prio | -r prio] "
-				"[seconds]\n");
+				"usage: spin [-c cpu] [-n nice] "
+				"[-f prio | -r prio] [seconds]\n");
 			return 2;
 		}
 	}
 	if (optind < argc)
 		seconds = atof(argv[optind]);
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+			fprintf(stderr, "spin: sched_setaffinity %d: %s\n", cpu,
+				strerror(errno));
+			return 1;
+		}
+	}
 	if (nice_set && setpriority(PRIO_PROCESS, 0, nice) != 0) {
 		fprintf(stderr, "spin: setpriority: %s\n", strerror(errno));
 		return 1;

@@ -49,11 +49,11 @@ static int read_stat(int pid, struct sample *s)
 	s->pid = pid;
 	/* After ")": state(3) ppid pgrp session tty tpgid flags minflt
 	 * cminflt majflt cmajflt utime(14) stime cutime cstime priority
-	 * nice(19) ... processor(39). */
+	 * nice(19) ... exit_signal(38) processor(39). */
 	if (sscanf(close_paren + 2,
 		   "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
 		   "%*d %*d %*d %d %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u "
-		   "%*u %*u %*u %*u %*u %*u %*u %*u %*u %*d %d",
+		   "%*u %*u %*u %*u %*u %*u %*u %*u %*d %d",
 		   &s->state, &ut, &st, &s->nice, &s->cpu) != 5)
 		return -1;
 	s->ticks = ut + st;
