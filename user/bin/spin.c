@@ -51,9 +51,8 @@ int main(int argc, char **argv)
 			param.sched_priority = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr,
-				"usage: spin [-c cpu] [-n nice] "
-				"[-f prio | -r prio] [seconds]\n");
+			fprintf(stderr, "usage: spin [-c cpu] [-n nice] "
+					"[-f prio | -r prio] [seconds]\n");
 			return 2;
 		}
 	}
