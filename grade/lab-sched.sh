@@ -8,6 +8,7 @@ ktest_pass sched.spawn_exit 10
 ktest_pass sched.ping_pong 10
 ktest_pass sched.sleeplock_exclusion 10
 ktest_pass sched.timed_sleep 5
+ktest_pass sched.kernel_code_is_preempted 5
 # The classes and their tree, on a run queue of the test's own.
 ktest_pass sched.rbtree_rules 5
 ktest_pass sched.fair_order_and_weights 5

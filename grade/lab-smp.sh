@@ -54,6 +54,7 @@ ktest_pass sched.spawn_exit 2 sched4.spawn_exit
 ktest_pass sched.ping_pong 2 sched4.ping_pong
 ktest_pass sched.sleeplock_exclusion 2 sched4.sleeplock_exclusion
 ktest_pass sched.timed_sleep 2 sched4.timed_sleep
+ktest_pass sched.kernel_code_is_preempted 2 sched4.kernel_code_is_preempted
 
 run_usertests user4 400 smp=4 t_cow t_mmap t_pipe t_proc t_signal t_files \
 	t_stress

@@ -9,9 +9,9 @@
  * task may use -> rq_enqueue queues it in its class and asks: should it
  * run before the running task (a higher class, or its class says so)?
  * If so, need_resched is set, and the running task gives way when it
- * next returns to user mode (proc_return_to_user -> sched_preempt), at
- * the latest at the end of the interrupt or system call running now.
- * Kernel code is never preempted. docs/sched.md has the pictures.
+ * next returns to user mode (proc_return_to_user -> sched_preempt), or
+ * at the end of the next interrupt that finds it in kernel code with
+ * interrupts on (sched_preempt_kernel). docs/sched.md has the pictures.
  *
  * There is one run queue per CPU in run_queues[], all under the one
  * sched lock. Balancing pulls: an idle CPU, and every BALANCE_TICKS a CPU

@@ -18,9 +18,11 @@
  * one CPU at a time. A CPU with nothing to run halts in its idle task; a
  * wakeup that gives it work sends it a reschedule IPI (rq.c). A user task
  * is preempted when the tick ends its slice or a task that must run first
- * wakes: it gives way on its way back to user mode (sched_preempt).
- * Kernel code is not preempted. docs/sched.md and docs/smp.md have the
- * pictures.
+ * wakes: it gives way on its way back to user mode (sched_preempt), or,
+ * in kernel code that has interrupts on, at the end of the interrupt
+ * (sched_preempt_kernel): code is preemptible exactly when interrupts
+ * are on, so no spinlock is ever held across it. docs/sched.md and
+ * docs/smp.md have the pictures.
  */
 #include "sched/rq.h"
 #include "arch/x86_64/arch.h"
@@ -71,6 +73,8 @@ static struct task *timed_sleepers;
 static struct sched_stats stats;
 static unsigned int next_id;
 static bool ready;
+/* Is kernel code preempted (preempt=, read at sched_init)? */
+static bool kernel_preemption = true;
 
 static struct task boot_task; /* kmain, on the boot stack */
 
@@ -169,11 +173,20 @@ static uint64_t stack_top(const struct task *t)
 
 /* Right after a switch, still under the sched lock: a task that exited
  * on this CPU is off it now. Its owner frees it (task_release) unless it
- * was released already; then reap_dead does. */
+ * was released already; then it joins the CPU's list for reap_dead. A
+ * list, not one slot: the task that runs next may be preempted before it
+ * reaps, and another may exit meanwhile. */
 static void finish_switch(struct cpu *c)
 {
-	if (c->dead_task && !c->dead_task->released)
-		c->dead_task = NULL;
+	struct task *t = c->exiting_task;
+
+	if (!t)
+		return;
+	c->exiting_task = NULL;
+	if (t->released) {
+		t->next = c->dead_tasks;
+		c->dead_tasks = t;
+	}
 }
 
 /* The running task has set its new state: run the next one. If it is
@@ -226,24 +239,30 @@ static void schedule_locked(int requeue)
 	c->irq_were_enabled = were_enabled;
 }
 
-/* Free the task that exited last on this CPU. Caller holds no lock: the
- * memory allocator's locks come before the sched lock. */
+/* Free the tasks that exited on this CPU. Caller holds no lock: the
+ * memory allocator's locks come before the sched lock. With interrupts
+ * off, so not preempted: a task preempted here (the idle task, say)
+ * could hold the list, unfreed, for as long as it does not run. */
 static void reap_dead(void)
 {
-	struct task *dead;
+	struct task *dead, *next;
+	unsigned int n = 0;
 
 	irq_push_off();
-	dead = this_cpu()->dead_task;
-	this_cpu()->dead_task = NULL;
-	irq_pop_off();
-	if (dead) {
+	dead = this_cpu()->dead_tasks;
+	this_cpu()->dead_tasks = NULL;
+	for (; dead; dead = next, n++) {
+		next = dead->next;
 		kstack_free(dead->stack);
 		kfree(dead);
+	}
+	if (n) {
 		spin_lock(&sched_lock);
-		stats.tasks--;
-		stats.exiting--;
+		stats.tasks -= n;
+		stats.exiting -= n;
 		spin_unlock(&sched_lock);
 	}
+	irq_pop_off();
 }
 
 /* Where a new task starts, on its own stack, entered from
@@ -459,7 +478,7 @@ __noreturn void task_exit(void)
 	t->state = TASK_DEAD;
 	if (t->released)
 		stats.exiting++; /* until reap_dead on this CPU */
-	this_cpu()->dead_task = t;
+	this_cpu()->exiting_task = t;
 	schedule_locked(0);
 	panic("task_exit: a dead task ran again");
 }
@@ -525,6 +544,22 @@ void sched_yield(void)
 
 void sched_preempt(void)
 {
+	give_way(ENQUEUE_PREEMPTED);
+}
+
+void sched_preempt_kernel(void)
+{
+	struct cpu *c = this_cpu();
+
+	/* irq_off_depth is 0 whenever interrupts were on: a spinlock or
+	 * irq_push_off turns them off first. */
+	if (!ready || !kernel_preemption || c->irq_off_depth != 0 ||
+	    !c->need_resched)
+		return;
+	c->need_resched = false;
+	spin_lock(&sched_lock);
+	stats.kernel_preemptions++;
+	spin_unlock(&sched_lock);
 	give_way(ENQUEUE_PREEMPTED);
 }
 
@@ -633,8 +668,19 @@ static void idle_loop(void *arg)
 void sched_init(void)
 {
 	struct cpu *c = this_cpu();
+	char mode[8];
 
 	rq_init(&sched_lock);
+	if (cmdline_option("preempt", mode, sizeof(mode)) == 0) {
+		if (strcmp(mode, "user") == 0)
+			kernel_preemption = false;
+		else if (strcmp(mode, "full") != 0)
+			kprintf("sched: unknown preempt=%s, using full\n",
+				mode);
+	}
+	kprintf("sched: %s preempted\n", kernel_preemption
+						 ? "user and kernel code is"
+						 : "only user code is");
 	strlcpy(boot_task.name, "kmain", sizeof(boot_task.name));
 	boot_task.state = TASK_RUNNING;
 	boot_task.id = next_id++;

@@ -87,6 +87,12 @@ bool sched_should_yield(void);
 /* Give the CPU to the task that should run first; the running task stays
  * runnable (an involuntary switch). */
 void sched_preempt(void);
+/* From trap(), at the end of an interrupt that came while kernel code ran
+ * with interrupts on (so it held no spinlock): if the CPU should
+ * reschedule, the interrupted task gives way there, as a user task does
+ * on its way back to user mode. preempt=user on the command line turns
+ * this off. Interrupts are off. */
+void sched_preempt_kernel(void);
 /* 'R' running or runnable, 'S' sleeping, 'X' dead: for /proc. */
 char task_state_char(const struct task *t);
 void *task_owner(const struct task *t);
@@ -123,6 +129,8 @@ struct sched_stats {
 	/* Exited, to be freed by the next task on their CPU: a test that
 	 * counts tasks or memory waits until none are left. */
 	unsigned int exiting;
+	/* Tasks that gave way inside the kernel (sched_preempt_kernel). */
+	uint64_t kernel_preemptions;
 };
 void sched_get_stats(struct sched_stats *st);
 

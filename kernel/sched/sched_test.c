@@ -201,6 +201,51 @@ KTEST(sched, timed_sleep)
 		  (woke - deadline) / NS_PER_MS);
 }
 
+/* ---- kernel preemption -------------------------------------------------------- */
+
+static bool flag_set; /* atomic */
+
+static void set_flag(void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&flag_set, true, __ATOMIC_RELEASE);
+	say_finished();
+}
+
+/* Kernel code that runs with interrupts on gives way when its slice ends:
+ * this task and a new one are kept on one CPU, and this one spins until
+ * the new one has run. Without kernel preemption only the deadline would
+ * end the spin (preempt=user shows it). */
+KTEST(sched, kernel_code_is_preempted)
+{
+	uint64_t deadline = time_ns() + 3000 * NS_PER_MS;
+	struct sched_stats s0, s1;
+	unsigned int cpu;
+	bool flag_seen;
+
+	finished = 0;
+	__atomic_store_n(&flag_set, false, __ATOMIC_RELAXED);
+	irq_push_off();
+	cpu = this_cpu()->id;
+	irq_pop_off();
+	KT_ASSERT_EQ(task_set_affinity(current_task(), 1ULL << cpu), 0);
+	sched_get_stats(&s0);
+	/* It inherits the one CPU. */
+	KT_ASSERT(task_spawn("set flag", set_flag, NULL), "spawn");
+	while (!__atomic_load_n(&flag_set, __ATOMIC_ACQUIRE) &&
+	       time_ns() < deadline)
+		cpu_relax();
+	flag_seen = __atomic_load_n(&flag_set, __ATOMIC_ACQUIRE);
+	sched_get_stats(&s1);
+	KT_ASSERT_EQ(task_set_affinity(current_task(), ~0ULL), 0);
+	wait_finished(1);
+	KT_ASSERT(flag_seen,
+		  "the task on the same CPU never ran while this one "
+		  "spun in the kernel");
+	KT_ASSERT(s1.kernel_preemptions > s0.kernel_preemptions,
+		  "no kernel preemption counted");
+}
+
 /* Sleeping on a wait queue while holding a second spinlock would let
  * another task spin on it forever: the scheduler refuses. */
 KTEST_CRASH(sched, sleep_holding_spinlock)

@@ -219,9 +219,11 @@ struct cpu {
 	struct vm_space *space;
 	/* The scheduler's (kernel/sched), changed only with interrupts off
 	 * or under the sched lock: */
-	struct task *task;      /* running now */
-	struct task *idle_task; /* runs when nothing else can */
-	struct task *dead_task; /* exited here; freed by the next task */
+	struct task *task;         /* running now */
+	struct task *idle_task;    /* runs when nothing else can */
+	struct task *exiting_task; /* switching away for the last time */
+	struct task *dead_tasks;   /* exited here, off the CPU: to free
+				    * (reap_dead), linked by task.next */
 	uint64_t gdt[GDT_ENTRIES];
 	struct tss tss;
 };

@@ -189,12 +189,17 @@ static void flush_local(uintptr_t start, uintptr_t end)
 
 void tlb_shootdown_poll(void)
 {
-	uint32_t bit = 1U << this_cpu()->id;
+	uint32_t bit;
 
-	if (!(__atomic_load_n(&shootdown.pending, __ATOMIC_ACQUIRE) & bit))
-		return;
-	flush_local(shootdown.start, shootdown.end);
-	__atomic_fetch_and(&shootdown.pending, ~bit, __ATOMIC_RELEASE);
+	/* Interrupts off: a preemption between reading the CPU and
+	 * flushing would flush one CPU and answer for another. */
+	irq_push_off();
+	bit = 1U << this_cpu()->id;
+	if (__atomic_load_n(&shootdown.pending, __ATOMIC_ACQUIRE) & bit) {
+		flush_local(shootdown.start, shootdown.end);
+		__atomic_fetch_and(&shootdown.pending, ~bit, __ATOMIC_RELEASE);
+	}
+	irq_pop_off();
 }
 
 void tlb_shootdown(struct vm_space *vs, uintptr_t start, uintptr_t end)

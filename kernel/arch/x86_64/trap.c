@@ -274,7 +274,10 @@ void trap(struct trapframe *tf)
 		kprintf("trap: unexpected vector %lu, ignored\n", v);
 		lapic_eoi();
 	}
-	/* Back to user mode: signals to deliver, a time slice used up. */
+	/* Back to user mode: signals to deliver, a time slice used up. Back
+	 * to kernel code that had interrupts on: it may be preempted. */
 	if (from_user)
 		proc_return_to_user(tf);
+	else if (v >= 32 && (tf->rflags & RFLAGS_IF))
+		sched_preempt_kernel();
 }
