@@ -751,8 +751,9 @@ __noreturn void proc_exit(int wait_status)
 		reap_locked(p);
 	else
 		notify_parent_locked(p, code, status);
-	spin_unlock(&proc_lock);
-	task_exit();
+	/* Not preempted from here on: a parent reaping the zombie finds
+	 * its task running (task_release waits) or dead, not runnable. */
+	task_exit_unlock(&proc_lock);
 }
 
 static long sys_exit(uint64_t code)

@@ -467,20 +467,34 @@ char task_state_char(const struct task *t)
 	return '?';
 }
 
-__noreturn void task_exit(void)
+/* The running task ends: dead, off its CPU at the switch. Caller holds
+ * the sched lock (and no other spinlock). */
+static __noreturn void task_exit_locked(void)
 {
-	struct task *t = current_task();
+	struct task *t = this_cpu()->task;
 
 	if (!t->stack)
 		panic("task_exit: %s runs on the boot stack and cannot exit",
 		      t->name);
-	spin_lock(&sched_lock);
 	t->state = TASK_DEAD;
 	if (t->released)
 		stats.exiting++; /* until reap_dead on this CPU */
 	this_cpu()->exiting_task = t;
 	schedule_locked(0);
 	panic("task_exit: a dead task ran again");
+}
+
+__noreturn void task_exit(void)
+{
+	spin_lock(&sched_lock);
+	task_exit_locked();
+}
+
+__noreturn void task_exit_unlock(struct spinlock *lk)
+{
+	spin_lock(&sched_lock);
+	spin_unlock(lk);
+	task_exit_locked();
 }
 
 struct task *current_task(void)

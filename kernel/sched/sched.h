@@ -102,6 +102,11 @@ uint64_t task_stack_top(const struct task *t);
 void task_set_fs_base(uint64_t base);
 /* End the running task; its stack is freed by the next one to run. */
 __noreturn void task_exit(void);
+/* The same, letting go of lk (held) only once the sched lock is taken:
+ * nothing runs here between the two, so whoever waits under lk for this
+ * task to end (a parent reaping its zombie) never finds it preempted
+ * half way out. */
+__noreturn void task_exit_unlock(struct spinlock *lk);
 struct task *current_task(void);
 const char *task_name(const struct task *t);
 unsigned int task_id(const struct task *t);
