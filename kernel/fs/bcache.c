@@ -458,8 +458,8 @@ void bcache_get_stats(struct bcache_stats *st)
 	*st = bcache.stats;
 	st->bytes = 0;
 	for (unsigned int i = 0; i < bcache.nbuf; i++)
-		if (bcache.bufs[i].dev)
-			st->bytes += bcache.bufs[i].size;
+		if (bcache.bufs[i].data)
+			st->bytes += kmalloc_footprint(bcache.bufs[i].size);
 	spin_unlock(&bcache.lock);
 }
 

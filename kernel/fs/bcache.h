@@ -71,8 +71,9 @@ struct bcache_stats {
 	uint64_t hits, misses; /* bread and bget_zero found it cached, or not */
 	uint64_t writebacks;   /* blocks written to the disk */
 	uint64_t evictions;    /* buffers recycled from one block to another */
-	uint64_t bytes;        /* the sizes of the buffers holding a block
-				* (/proc/meminfo's Buffers) */
+	uint64_t bytes;        /* memory the buffers' data takes, heap
+				* debugging's share too (kmalloc_footprint;
+				* /proc/meminfo's Buffers) */
 };
 void bcache_get_stats(struct bcache_stats *st);
 

@@ -11,6 +11,7 @@
 #include "arch/x86_64/memlayout.h"
 #include "drivers/ring.h"
 #include "fs/bcache.h"
+#include "mm/pagecache.h"
 #include "mm/mm.h"
 #include "utsname.h"
 
@@ -48,7 +49,7 @@ int procfs_meminfo(struct pbuf *b)
 	 * cache's blocks live in the kernel heap and are not given back). */
 	meminfo_line(b, "MemAvailable", free_kb);
 	meminfo_line(b, "Buffers", buffers_kb);
-	meminfo_line(b, "Cached", 0);
+	meminfo_line(b, "Cached", pagecache_pages() * KB_PER_PAGE);
 	meminfo_line(b, "SwapCached", 0);
 	meminfo_line(b, "SwapTotal", 0);
 	meminfo_line(b, "SwapFree", 0);

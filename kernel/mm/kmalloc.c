@@ -428,6 +428,15 @@ static void *heap_alloc(size_t size, uintptr_t caller)
 	return large_alloc(size, caller);
 }
 
+size_t kmalloc_footprint(size_t size)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(classes); i++)
+		if (size <= classes[i].size)
+			return classes[i].stride;
+	return (size_t)PAGE_SIZE << order_for(
+		       heap_debug ? size + REDZONE_SIZE + header_size() : size);
+}
+
 void *kmalloc(size_t size)
 {
 	return heap_alloc(size, (uintptr_t)__builtin_return_address(0));

@@ -64,6 +64,9 @@ void kmalloc_init(void);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *p);
+/* The bytes of memory kmalloc(size) takes: its slot in a size class, or
+ * its block of frames, with heap debugging's header and red zone. */
+size_t kmalloc_footprint(size_t size);
 /* Give the size classes' cached empty slab pages back to the frame
  * allocator, so that frame counts can be compared exactly (tests). */
 void kmalloc_trim(void);

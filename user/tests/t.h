@@ -159,20 +159,44 @@ static inline int t_wait(pid_t pid)
 	return status;
 }
 
-/* Free memory in KiB from /proc/meminfo's MemFree line, or -1. */
+/* Memory in KiB that no process and no kernel object holds, from
+ * /proc/meminfo: MemFree plus the caches of disk blocks and file pages
+ * (Buffers, Cached), which grow as files are used and are not a leak;
+ * -1 if there is no MemFree line. */
 static inline long t_memfree_kib(void)
 {
 	char line[128];
-	long kib = -1;
+	long kib, free_kib = -1, caches = 0;
 	FILE *f = fopen("/proc/meminfo", "r");
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
+	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "MemFree: %ld kB", &kib) == 1)
-			break;
+			free_kib = kib;
+		else if (sscanf(line, "Buffers: %ld kB", &kib) == 1 ||
+			 sscanf(line, "Cached: %ld kB", &kib) == 1)
+			caches += kib;
+	}
 	fclose(f);
-	return kib;
+	return free_kib < 0 ? -1 : free_kib + caches;
+}
+
+/* After work that gave back all it took: t_memfree_kib() once it is
+ * before again, or its last value after 2 s. Memory may come back a
+ * moment after the last wait returns (a task that exited on another CPU
+ * is freed at that CPU's next switch); a leak never does. On Linux, at
+ * once: the caches there come and go on their own. */
+static inline long t_memfree_back_to(long before)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	long now = t_memfree_kib();
+
+	for (int i = 0; i < 200 && now != before && !t_on_linux(); i++) {
+		nanosleep(&pause, NULL);
+		now = t_memfree_kib();
+	}
+	return now;
 }
 
 #endif

@@ -138,7 +138,7 @@ static void many_processes_finish_their_work(void)
 	t_memfree_kib();
 	before = t_memfree_kib();
 	CHECK_EQ(run_workers(ROUNDS), 0);
-	after = t_memfree_kib();
+	after = t_memfree_back_to(before);
 	CHECK(before > 0 && after > 0);
 	printf("note: MemFree %ld kB before, %ld kB after %d workers x %d "
 	       "rounds\n",
