@@ -23,11 +23,12 @@ test_end
 
 # /proc (kernel/fs/procfs_test.c, docs/procfs.md): the system's files, a
 # process's while it runs, and ESRCH and ENOENT once it is reaped; a
-# file read in pieces is one snapshot.
+# file read in pieces is one snapshot; /proc/interrupts.
 boot procfs disk="$pr_img" cmdline="ktest=procfs root=vda"
 ktest_pass procfs.system_files 5
 ktest_pass procfs.process_files 5
 ktest_pass procfs.pieces_are_one_text 5
+ktest_pass procfs.interrupts 5
 
 # Processes from user space: fork, exec, wait, orphans, groups and
 # sessions, and the process limit, by the user test programs in /tests.

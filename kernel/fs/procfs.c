@@ -55,6 +55,7 @@ struct root_entry {
 static const struct root_entry root_entries[] = {
 	{ "self", NULL },
 	{ "cpuinfo", procfs_cpuinfo },
+	{ "interrupts", procfs_interrupts },
 	{ "loadavg", procfs_loadavg },
 	{ "meminfo", procfs_meminfo },
 	{ "mounts", procfs_mounts },

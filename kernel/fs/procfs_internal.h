@@ -65,6 +65,7 @@ int procfs_uptime(struct pbuf *b);
 int procfs_mounts(struct pbuf *b);
 int procfs_version(struct pbuf *b);
 int procfs_cpuinfo(struct pbuf *b);
+int procfs_interrupts(struct pbuf *b);
 int procfs_loadavg(struct pbuf *b);
 int procfs_stat(struct pbuf *b);
 int procfs_ring(struct pbuf *b);

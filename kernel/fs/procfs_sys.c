@@ -225,6 +225,54 @@ static const struct cpu_flag cpu_flags[] = {
 	{ 2, 31, "hypervisor" },
 };
 
+/* One row of /proc/interrupts: a label, then a count per CPU. */
+static void interrupts_row(struct pbuf *b, const char *label,
+			   const uint64_t *counts, size_t stride)
+{
+	pbuf_printf(b, "%3s:", label);
+	for (unsigned int c = 0; c < ncpus_running; c++)
+		pbuf_printf(b, " %10llu",
+			    (unsigned long long)__atomic_load_n(
+				    (const uint64_t *)((const char *)counts +
+						       c * stride),
+				    __ATOMIC_RELAXED));
+}
+
+/* Linux's layout: a column per CPU; a row per device line (ISA 0-15
+ * through the I/O APIC; the handlers by their functions' names), then the
+ * local APIC timer, the two IPIs, and the spurious ones of all CPUs. */
+int procfs_interrupts(struct pbuf *b)
+{
+	char names[96], label[4], cpu[8];
+
+	pbuf_printf(b, "    ");
+	for (unsigned int c = 0; c < ncpus_running; c++) {
+		ksnprintf(cpu, sizeof(cpu), "CPU%u", c);
+		pbuf_printf(b, " %10s", cpu);
+	}
+	pbuf_printf(b, "\n");
+	for (unsigned int irq = 0; irq < ARRAY_SIZE(cpus[0].irqs); irq++) {
+		bool pci = irq_line_info(irq, names, sizeof(names));
+
+		if (!names[0])
+			continue;
+		ksnprintf(label, sizeof(label), "%u", irq);
+		interrupts_row(b, label, &cpus[0].irqs[irq], sizeof(cpus[0]));
+		pbuf_printf(b, "  IO-APIC %3u-%-8s %s\n", irq,
+			    pci ? "fasteoi" : "edge", names);
+	}
+	interrupts_row(b, "LOC", &cpus[0].ticks, sizeof(cpus[0]));
+	pbuf_printf(b, "  Local timer interrupts\n");
+	interrupts_row(b, "RES", &cpus[0].resched_ipis, sizeof(cpus[0]));
+	pbuf_printf(b, "  Rescheduling interrupts\n");
+	interrupts_row(b, "TLB", &cpus[0].tlb_ipis, sizeof(cpus[0]));
+	pbuf_printf(b, "  TLB shootdowns\n");
+	pbuf_printf(b, "SPU: %10llu  Spurious interrupts (all CPUs)\n",
+		    (unsigned long long)__atomic_load_n(&spurious_count,
+							__ATOMIC_RELAXED));
+	return 0;
+}
+
 /* One block per running CPU; QEMU's CPUs are all alike, so CPUID is read
  * on this one. */
 int procfs_cpuinfo(struct pbuf *b)

@@ -194,6 +194,54 @@ KTEST(procfs, pieces_are_one_text)
 	KT_ASSERT_EQ(vfs_unmount(PROC_DIR), 0);
 }
 
+/* The count in column col (0: CPU0) of /proc/interrupts' row that starts
+ * with label (e.g. "LOC:"), or -1 if there is no such row. */
+static long interrupts_count(const char *label, int col)
+{
+	const char *row = text;
+
+	while (row && strncmp(row, label, strlen(label)) != 0) {
+		row = strchr(row, '\n');
+		row = row ? row + 1 : NULL;
+	}
+	if (!row)
+		return -1;
+	row += strlen(label);
+	for (int i = 0;; i++) {
+		while (*row == ' ')
+			row++;
+		if (i == col)
+			return (long)kstrtoul(row, NULL, 10);
+		kstrtoul(row, &row, 10);
+	}
+}
+
+/* /proc/interrupts: a column per CPU, the serial line's row naming its
+ * handler, and the local timer's count growing on CPU0. */
+KTEST(procfs, interrupts)
+{
+	char want[16];
+	long loc1, loc2;
+
+	KT_ASSERT_EQ(mount_proc(), 0);
+	KT_ASSERT(read_text(PROC_DIR "/interrupts", 50) > 0, "interrupts");
+	ksnprintf(want, sizeof(want), "CPU%u\n", ncpus_running - 1);
+	KT_ASSERT(strncmp(text, "           CPU0", 15) == 0 && has(text, want),
+		  "header: %s", text);
+	KT_ASSERT(has(text, "  4: ") &&
+			  has(text, "IO-APIC   4-edge     uart_interrupt\n"),
+		  "no serial line: %s", text);
+	loc1 = interrupts_count("LOC:", 0);
+	KT_ASSERT(loc1 > 0, "LOC %ld: %s", loc1, text);
+	KT_ASSERT(interrupts_count("RES:", 0) >= 0, "no RES row: %s", text);
+	KT_ASSERT(interrupts_count("TLB:", 0) >= 0, "no TLB row: %s", text);
+	delay_us(30000);
+	KT_ASSERT(read_text(PROC_DIR "/interrupts", 4096) > 0, "interrupts");
+	loc2 = interrupts_count("LOC:", 0);
+	KT_ASSERT(loc2 >= loc1 + 2, "LOC %ld then %ld 30 ms later", loc1, loc2);
+	KT_ASSERT_EQ(vfs_unmount(PROC_DIR), 0);
+}
+
 /* Field n (1-based) of /proc/PID/stat's text, counting from the fields
  * after the "(comm)", which may hold spaces; its start, or NULL. */
 static const char *stat_field(int n)

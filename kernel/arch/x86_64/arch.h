@@ -214,6 +214,9 @@ struct cpu {
 	bool need_resched;     /* the tick asks the running task to yield */
 	uint64_t ticks;        /* timer interrupts taken on this CPU */
 	uint64_t ipis;         /* inter-processor interrupts taken */
+	uint64_t resched_ipis; /* of them, VEC_IPI_RESCHED */
+	uint64_t tlb_ipis;     /* of them, VEC_IPI_TLB */
+	uint64_t irqs[16];     /* device interrupts taken, by ISA line */
 	/* Whose page tables are in CR3 (arch_switch_to), and so in whose
 	 * vm_space's active_cpus this CPU's bit is set. */
 	struct vm_space *space;
@@ -318,7 +321,12 @@ void irq_register_isa(unsigned int irq, void (*handler)(void));
  * and each must ask its device whether it interrupted. 0, -EINVAL (no such
  * line), -EBUSY (an ISA device's line) or -ENOMEM. */
 int irq_register_pci(unsigned int irq, void (*handler)(void *arg), void *arg);
-
+/* For /proc/interrupts: the handlers on ISA line irq (0..15) by their
+ * functions' names, ", " between them, in buf ("" if none); true if the
+ * line is a PCI one (level-triggered). */
+bool irq_line_info(unsigned int irq, char *buf, size_t size);
+/* Interrupts on vectors no one handles (all CPUs). */
+extern uint64_t spurious_count;
 /* ---- time ------------------------------------------------------------ */
 
 /* Nanoseconds since boot from the calibrated TSC; monotonic. */

@@ -238,6 +238,9 @@ void tlb_shootdown(struct vm_space *vs, uintptr_t start, uintptr_t end)
 void smp_ipi(unsigned int vector)
 {
 	__atomic_fetch_add(&this_cpu()->ipis, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(vector == VEC_IPI_TLB ? &this_cpu()->tlb_ipis
+						 : &this_cpu()->resched_ipis,
+			   1, __ATOMIC_RELAXED);
 	if (vector == VEC_IPI_TLB)
 		tlb_shootdown_poll();
 	/* VEC_IPI_RESCHED needs nothing more: the idle loop looks at the

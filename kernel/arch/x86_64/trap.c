@@ -83,6 +83,29 @@ void irq_register_isa(unsigned int irq, void (*handler)(void))
 
 /* The handler is linked in before the line is routed: a level-triggered
  * line that fired with no handler would fire again at every EOI. */
+static void add_name(char *buf, size_t size, uint64_t fn)
+{
+	const char *name = ksym_lookup(fn, NULL, NULL);
+	size_t len = strlen(buf);
+
+	ksnprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+		  name ? name : "?");
+}
+
+bool irq_line_info(unsigned int irq, char *buf, size_t size)
+{
+	struct irq_action *a;
+
+	assert(irq < ARRAY_SIZE(isa_handlers) && size > 0);
+	buf[0] = '\0';
+	if (isa_handlers[irq])
+		add_name(buf, size, (uint64_t)isa_handlers[irq]);
+	a = __atomic_load_n(&pci_actions[irq], __ATOMIC_ACQUIRE);
+	for (; a; a = a->next)
+		add_name(buf, size, (uint64_t)a->handler);
+	return __atomic_load_n(&pci_actions[irq], __ATOMIC_ACQUIRE) != NULL;
+}
+
 int irq_register_pci(unsigned int irq, void (*handler)(void *arg), void *arg)
 {
 	struct irq_action *a;
@@ -232,6 +255,8 @@ static void isa_interrupt(unsigned int irq)
 
 	/* cppcheck-suppress arrayIndexOutOfBoundsCond ; see above */
 	a = __atomic_load_n(&pci_actions[irq], __ATOMIC_ACQUIRE);
+	/* cppcheck-suppress arrayIndexOutOfBoundsCond ; see above */
+	__atomic_fetch_add(&this_cpu()->irqs[irq], 1, __ATOMIC_RELAXED);
 	if (handler)
 		handler();
 	else if (!a)
