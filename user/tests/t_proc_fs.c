@@ -420,7 +420,12 @@ static void processes_come_and_go(void)
 	pid_t churn = fork();
 
 	if (churn == 0) {
-		/* Processes born and reaped as fast as it can. */
+		/* A process born and reaped every millisecond or so. Not
+		 * faster: /proc lists pids in order and new pids are larger,
+		 * so a reader slower than the churn would chase new entries
+		 * through readdir for ever (on Linux too). */
+		struct timespec pause = { 0, 1000 * 1000 };
+
 		for (;;) {
 			pid_t pid = fork();
 
@@ -428,6 +433,7 @@ static void processes_come_and_go(void)
 				_exit(0);
 			if (pid > 0)
 				waitpid(pid, NULL, 0);
+			nanosleep(&pause, NULL);
 		}
 	}
 	for (int i = 0; i < 30; i++)
