@@ -570,11 +570,8 @@ void sched_preempt_kernel(void)
 	if (!ready || !kernel_preemption || c->irq_off_depth != 0 ||
 	    !c->need_resched)
 		return;
-	c->need_resched = false;
-	spin_lock(&sched_lock);
-	stats.kernel_preemptions++;
-	spin_unlock(&sched_lock);
-	give_way(ENQUEUE_PREEMPTED);
+	__atomic_fetch_add(&stats.kernel_preemptions, 1, __ATOMIC_RELAXED);
+	give_way(ENQUEUE_PREEMPTED); /* schedule_locked clears need_resched */
 }
 
 /* ---- sleeping and waking ------------------------------------------------ */

@@ -134,7 +134,8 @@ struct sched_stats {
 	/* Exited, to be freed by the next task on their CPU: a test that
 	 * counts tasks or memory waits until none are left. */
 	unsigned int exiting;
-	/* Tasks that gave way inside the kernel (sched_preempt_kernel). */
+	/* Tasks that gave way inside the kernel (sched_preempt_kernel);
+	 * counted atomically, without the sched lock. */
 	uint64_t kernel_preemptions;
 };
 void sched_get_stats(struct sched_stats *st);

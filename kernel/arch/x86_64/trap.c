@@ -81,8 +81,7 @@ void irq_register_isa(unsigned int irq, void (*handler)(void))
 	ioapic_route_isa(irq, VEC_IRQ_BASE + irq);
 }
 
-/* The handler is linked in before the line is routed: a level-triggered
- * line that fired with no handler would fire again at every EOI. */
+/* Append the name of the function at fn to the list in buf. */
 static void add_name(char *buf, size_t size, uint64_t fn)
 {
 	const char *name = ksym_lookup(fn, NULL, NULL);
@@ -95,17 +94,21 @@ static void add_name(char *buf, size_t size, uint64_t fn)
 bool irq_line_info(unsigned int irq, char *buf, size_t size)
 {
 	struct irq_action *a;
+	bool pci;
 
 	assert(irq < ARRAY_SIZE(isa_handlers) && size > 0);
 	buf[0] = '\0';
 	if (isa_handlers[irq])
 		add_name(buf, size, (uint64_t)isa_handlers[irq]);
 	a = __atomic_load_n(&pci_actions[irq], __ATOMIC_ACQUIRE);
+	pci = a != NULL;
 	for (; a; a = a->next)
 		add_name(buf, size, (uint64_t)a->handler);
-	return __atomic_load_n(&pci_actions[irq], __ATOMIC_ACQUIRE) != NULL;
+	return pci;
 }
 
+/* The handler is linked in before the line is routed: a level-triggered
+ * line that fired with no handler would fire again at every EOI. */
 int irq_register_pci(unsigned int irq, void (*handler)(void *arg), void *arg)
 {
 	struct irq_action *a;
