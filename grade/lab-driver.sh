@@ -83,18 +83,27 @@ need_re '\] chardev: ring0 \(241,0\)'
 need_re '\] ring: /dev/ring0-3, 4096 bytes each'
 test_end
 
-# ringdemo: the 64-byte ring fills, the producer sleeps for room, a
-# non-blocking write is refused, the consumer gets every message in order
-# and the end of file.
+# ringdemo: the 64-byte ring fills with four messages without a wait;
+# then each write sleeps for room once, and the consumer takes a message
+# only when the producer sleeps, so every count is the same on every
+# run; a non-blocking write to the full ring is refused; the consumer
+# gets every message in order and then the end of file.
 test_start ringdemo 10
 expect_exit 1
 ordered
-need_re '^producer stored 64/64 .* writer waits 0 '
-need_re '^producer stored 64/64 .* writer waits 1 '
-need_re 'O_NONBLOCK: Resource temporarily unavailable'
-need_re '^consumer got: message 12 '
-need_re '^consumer: end of file'
-need_re '^at end +stored +0/4096 +written 192 +read 192 '
+need_re '^producer stored 16/64 +written  16 +read   0 +writer waits 0 '
+need_re '^producer stored 64/64 +written  64 +read   0 +writer waits 0 '
+need_re '^producer stored 64/64 +written  80 +read  16 +writer waits 1 '
+need_re '^producer stored 64/64 +written 192 +read 128 +writer waits 8 '
+need_re '^producer: full, and O_NONBLOCK: Resource temporarily unavailable'
+need_re '^producer stored 64/64 +written 192 +read 128 +writer waits 8 +refused 1'
+need_re '^at end +stored +0/4096 +written 192 +read 192 +writer waits 8 +refused 1'
 need_re '^demo-status 0'
+again_in_order
+for i in 01 02 03 04 05 06 07 08 09 10 11 12; do
+	need_re "^consumer got: message $i "
+done
+need_re '^consumer: end of file'
+forbid 'consumer got: filler'
 forbid 'KERNEL PANIC'
 test_end

@@ -609,6 +609,14 @@ unordered()
 {
 	t_ordered=no
 }
+# again_in_order: the checks that follow form a second ordered sequence,
+# looked for from the top of the log again (two processes' lines that
+# interleave differently from run to run, each in its own order).
+again_in_order()
+{
+	t_ordered=yes
+	t_pos=1
+}
 
 # expect_end poweroff|panic|triple|stall|any: how the boot must have ended.
 expect_end()
