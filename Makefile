@@ -54,7 +54,7 @@ KOBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 KERNEL := $(BUILD)/kestrel.elf
 ISO    := $(BUILD)/kestrel.iso
 
-.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test bench hosttest \
+.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test test-repeat bench hosttest \
 	screenshot setup lint clean help
 .DELETE_ON_ERROR:
 
@@ -274,6 +274,11 @@ test: setup
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh tools/test.sh
 
+# The repeatability check: make test RUNS times beside a CPU-heavy job.
+RUNS ?= 5
+test-repeat: setup
+	@BUILD=$(BUILD) sh tools/repeat-test.sh $(RUNS)
+
 bench: setup all
 	@BUILD=$(BUILD) sh tools/bench.sh
 
@@ -293,6 +298,7 @@ help:
 	@echo "make qemu-nox   boot it with serial only"
 	@echo "make qemu-gdb   boot halted, waiting for 'make gdb'"
 	@echo "make test       host tests + every graded lab"
+	@echo "make test-repeat RUNS=5   make test RUNS times beside a CPU hog"
 	@echo "make grade LAB=name   one lab (boot, mm, trap)"
 	@echo "make bench      boot-time figures"
 	@echo "make screenshot docs/images/console.png from a real boot"
