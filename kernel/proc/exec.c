@@ -533,11 +533,11 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	spin_unlock(&proc_lock);
 	task_set_vs(&mm->vs);
 	mm_put(old);
-	vfork_release(p);
+	proc_vfork_release(p);
 	fdtable_exec(p->files);
 	signal_state_exec(&p->sig);
-	set_name(p, path);
-	set_cmdline(p, argv);
+	proc_set_name(p, path);
+	proc_set_cmdline(p, argv);
 	task_reset_user_state();
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = entry;

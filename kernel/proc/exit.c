@@ -49,12 +49,11 @@ static void notify_parent_locked(struct proc *p, int code, int status)
 __noreturn void proc_exit(int wait_status)
 {
 	struct proc *p = proc_current();
-	struct proc *c, *next;
 	struct mm *mm;
 	int code, status;
 
 	assert(p);
-	if (p == init_proc)
+	if (proc_is_init(p))
 		panic("init (pid 1) exited with wait status %#x: there is no "
 		      "one left to reap orphans",
 		      wait_status);
@@ -62,7 +61,7 @@ __noreturn void proc_exit(int wait_status)
 	signal_exit(p);
 	fdtable_put(p->files);
 	p->files = NULL;
-	vfork_release(p);
+	proc_vfork_release(p);
 	task_set_vs(NULL);
 	spin_lock(&proc_lock);
 	mm = p->mm;
@@ -80,32 +79,13 @@ __noreturn void proc_exit(int wait_status)
 		status = (wait_status >> 8) & 0xff;
 	}
 	spin_lock(&proc_lock);
-	/* Orphans go to init, which reaps them (and is woken for those
-	 * already dead). */
-	for (c = p->children; c; c = next) {
-		next = c->sibling;
-		c->parent = NULL;
-		c->refcount--; /* our reference as its parent */
-		if (init_proc) {
-			child_add_locked(init_proc, c);
-			c->refcount++;
-			if (c->state == PROC_ZOMBIE)
-				wake_up(&init_proc->child_wait);
-		} else if (c->state == PROC_ZOMBIE) {
-			reap_locked(c); /* no init (kernel tests) */
-		}
-	}
-	p->children = NULL;
-	p->state = PROC_ZOMBIE;
-	p->exit_status = wait_status;
-	counts.alive--;
-	counts.zombies++;
+	proc_make_zombie_locked(p, wait_status);
 	/* A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) leaves no
 	 * zombies, as POSIX says. */
 	if (p->kernel_child)
 		wake_up(&p->child_wait); /* proc_wait */
 	else if (!p->parent || signal_child_autoreap(p->parent))
-		reap_locked(p);
+		proc_reap_locked(p);
 	else
 		notify_parent_locked(p, code, status);
 	/* Not preempted from here on: a parent reaping the zombie finds
@@ -184,7 +164,7 @@ static int wait_scan_locked(struct proc *self, int idtype, int id, int options,
 			r->code = (c->exit_status & 0x7f) ? CLD_KILLED
 							  : CLD_EXITED;
 			if (!(options & WNOWAIT))
-				reap_locked(c);
+				proc_reap_locked(c);
 			return 1;
 		}
 		if (c->state == PROC_ZOMBIE)
@@ -318,7 +298,7 @@ int proc_wait(struct proc *p)
 	while (p->state != PROC_ZOMBIE)
 		sleep_on(&p->child_wait, &proc_lock);
 	status = p->exit_status;
-	reap_locked(p);
+	proc_reap_locked(p);
 	spin_unlock(&proc_lock);
 	proc_put(p); /* proc_spawn's reference for the caller */
 	return status;

@@ -90,8 +90,8 @@ static int spawn(const char *path, char *const argv[], char *const envp[],
 	err = exec_load(p->mm, path, argv, envp, &tf->rip, &tf->rsp);
 	if (err)
 		goto fail;
-	set_name(p, path);
-	set_cmdline(p, argv);
+	proc_set_name(p, path);
+	proc_set_cmdline(p, argv);
 	tf->cs = SEL_UCODE;
 	tf->ss = SEL_UDATA;
 	tf->rflags = RFLAGS_IF;
@@ -238,7 +238,7 @@ static long sys_clone(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 }
 SYSCALL(clone, sys_clone);
 
-void vfork_release(struct proc *p)
+void proc_vfork_release(struct proc *p)
 {
 	spin_lock(&proc_lock);
 	p->vfork_done = true;

@@ -35,7 +35,7 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info)
 				if (q->state != PROC_ALIVE)
 					continue;
 				if (pid == -1)
-					match = q != init_proc && q != self;
+					match = !proc_is_init(q) && q != self;
 				else
 					match = q->pgid ==
 						(pid == 0 ? self->pgid : -pid);

@@ -27,8 +27,8 @@
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
 struct proc *pid_hash[PID_HASH];
 static int last_pid;
-struct proc_counts counts;
-struct proc *init_proc; /* pid 1, once it exists */
+static struct proc_counts counts;
+static struct proc *init_proc; /* pid 1, once it exists */
 
 /* ---- the table: caller holds proc_lock -------------------------------- */
 
@@ -81,7 +81,7 @@ static void hash_remove_locked(struct proc *p)
 		*pp = p->hash_next;
 }
 
-void child_add_locked(struct proc *parent, struct proc *c)
+static void child_add_locked(struct proc *parent, struct proc *c)
 {
 	c->parent = parent;
 	c->sibling = parent->children;
@@ -214,7 +214,7 @@ void proc_get_counts(struct proc_counts *c)
 
 /* ---- making processes ----------------------------------------------- */
 
-void set_cmdline(struct proc *p, char *const argv[])
+void proc_set_cmdline(struct proc *p, char *const argv[])
 {
 	size_t len = 0;
 	char *buf, *old;
@@ -244,7 +244,7 @@ void set_cmdline(struct proc *p, char *const argv[])
 	kfree(old);
 }
 
-void set_name(struct proc *p, const char *path)
+void proc_set_name(struct proc *p, const char *path)
 {
 	const char *base = strrchr(path, '/');
 
@@ -302,7 +302,7 @@ void proc_init(void)
 }
 
 /* Remove a zombie: its times go to the parent's children's times. */
-void reap_locked(struct proc *p)
+void proc_reap_locked(struct proc *p)
 {
 	if (p->parent) {
 		p->parent->cutime_ns += p->utime_ns + p->cutime_ns;
@@ -314,6 +314,38 @@ void reap_locked(struct proc *p)
 	counts.zombies--;
 	if (--p->refcount == 0) /* the table's */
 		proc_free(p);
+}
+
+bool proc_is_init(const struct proc *p)
+{
+	return p == init_proc;
+}
+
+/* p is exiting: its children go to init, which reaps them (and is woken
+ * for those already dead), and p becomes a zombie with this wait status.
+ * Caller holds proc_lock. */
+void proc_make_zombie_locked(struct proc *p, int wait_status)
+{
+	struct proc *c, *next;
+
+	for (c = p->children; c; c = next) {
+		next = c->sibling;
+		c->parent = NULL;
+		c->refcount--; /* our reference as its parent */
+		if (init_proc) {
+			child_add_locked(init_proc, c);
+			c->refcount++;
+			if (c->state == PROC_ZOMBIE)
+				wake_up(&init_proc->child_wait);
+		} else if (c->state == PROC_ZOMBIE) {
+			proc_reap_locked(c); /* no init (kernel tests) */
+		}
+	}
+	p->children = NULL;
+	p->state = PROC_ZOMBIE;
+	p->exit_status = wait_status;
+	counts.alive--;
+	counts.zombies++;
 }
 
 /* ---- ids --------------------------------------------------------------- */
