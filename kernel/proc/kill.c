@@ -24,27 +24,25 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info)
 	/* A group or everyone: gather referenced targets in batches (the
 	 * sends happen without proc_lock). */
 	for (;;) {
+		struct proc *q;
 		int idx = 0, n = 0;
 
 		spin_lock(&proc_lock);
-		for (int i = 0; i < PID_HASH; i++) {
-			for (struct proc *q = pid_hash[i]; q;
-			     q = q->hash_next) {
-				bool match;
+		for_each_proc_locked(q) {
+			bool match;
 
-				if (q->state != PROC_ALIVE)
-					continue;
-				if (pid == -1)
-					match = !proc_is_init(q) && q != self;
-				else
-					match = q->pgid ==
-						(pid == 0 ? self->pgid : -pid);
-				if (!match || idx++ < skip ||
-				    n == (int)ARRAY_SIZE(targets))
-					continue;
-				q->refcount++;
-				targets[n++] = q;
-			}
+			if (q->state != PROC_ALIVE)
+				continue;
+			if (pid == -1)
+				match = !proc_is_init(q) && q != self;
+			else
+				match = q->pgid ==
+					(pid == 0 ? self->pgid : -pid);
+			if (!match || idx++ < skip ||
+			    n == (int)ARRAY_SIZE(targets))
+				continue;
+			q->refcount++;
+			targets[n++] = q;
 		}
 		spin_unlock(&proc_lock);
 		for (int i = 0; i < n; i++) {

@@ -41,6 +41,17 @@ static long sys_getsid(int64_t pid)
 }
 SYSCALL(getsid, sys_getsid);
 
+/* Has session sid a live process in group pgid? Caller holds proc_lock. */
+static bool group_in_session_locked(int pgid, int sid)
+{
+	struct proc *q;
+
+	for_each_proc_locked(q)
+		if (q->pgid == pgid && q->sid == sid && q->state == PROC_ALIVE)
+			return true;
+	return false;
+}
+
 /* setpgid(pid, pgid), with POSIX's rules: the process is the caller or
  * one of its children that has not exec'd (Kestrel does not track that:
  * any child), in the caller's session, not a session leader; the group
@@ -62,16 +73,8 @@ static long sys_setpgid(int64_t upid, int64_t upgid)
 		err = -EPERM;
 	} else if (p->sid == p->pid) {
 		err = -EPERM; /* a session leader */
-	} else if (pgid != pid) {
-		bool found = false;
-
-		for (int i = 0; i < PID_HASH && !found; i++)
-			for (struct proc *q = pid_hash[i]; q; q = q->hash_next)
-				if (q->pgid == pgid && q->sid == self->sid &&
-				    q->state == PROC_ALIVE)
-					found = true;
-		if (!found)
-			err = -EPERM;
+	} else if (pgid != pid && !group_in_session_locked(pgid, self->sid)) {
+		err = -EPERM;
 	}
 	if (!err)
 		p->pgid = pgid;
@@ -82,14 +85,16 @@ SYSCALL(setpgid, sys_setpgid);
 
 static long sys_setsid(void)
 {
-	struct proc *self = proc_current();
+	struct proc *self = proc_current(), *q;
 	long err = self->pid;
 
 	spin_lock(&proc_lock);
-	for (int i = 0; i < PID_HASH; i++)
-		for (struct proc *q = pid_hash[i]; q; q = q->hash_next)
-			if (q->pgid == self->pid)
-				err = -EPERM; /* already a group leader */
+	for_each_proc_locked(q) {
+		if (q->pgid == self->pid) {
+			err = -EPERM; /* already a group leader */
+			break;
+		}
+	}
 	if (err > 0) {
 		self->sid = self->pid;
 		self->pgid = self->pid;

@@ -20,12 +20,13 @@
 #include "fs/vfs.h"
 
 #define PID_MAX 32768
+#define PID_HASH 64 /* chains */
 
 /* The process table: the pid hash, every process's family links, state
  * and ids, and the counts. Taken before any process's signal lock, and
  * before the sched lock. */
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
-struct proc *pid_hash[PID_HASH];
+static struct proc *pid_hash[PID_HASH];
 static int last_pid;
 static struct proc_counts counts;
 static struct proc *init_proc; /* pid 1, once it exists */
@@ -45,6 +46,39 @@ struct proc *proc_lookup_locked(int pid)
 	return p;
 }
 
+/* The first process on chain i or a later one, or NULL. */
+static struct proc *chain_from_locked(int i)
+{
+	for (; i < PID_HASH; i++)
+		if (pid_hash[i])
+			return pid_hash[i];
+	return NULL;
+}
+
+struct proc *proc_first_locked(void)
+{
+	return chain_from_locked(0);
+}
+
+struct proc *proc_next_locked(struct proc *p)
+{
+	return p->hash_next ? p->hash_next
+			    : chain_from_locked(p->pid % PID_HASH + 1);
+}
+
+/* Is pid taken, as a process's, a group's or a session's id? */
+static bool pid_in_use_locked(int pid)
+{
+	struct proc *q;
+
+	if (proc_lookup_locked(pid))
+		return true;
+	for_each_proc_locked(q)
+		if (q->pgid == pid || q->sid == pid)
+			return true;
+	return false;
+}
+
 /* The next free pid, counting up and wrapping as Unix does (so a pid is
  * not reused soon), skipping those in use as a process, group or session
  * id; -EAGAIN when the table is full. */
@@ -52,14 +86,9 @@ static int alloc_pid_locked(void)
 {
 	for (int tries = 0; tries < PID_MAX; tries++) {
 		int pid = last_pid + 1 >= PID_MAX ? 2 : last_pid + 1;
-		bool used = proc_lookup_locked(pid) != NULL;
 
 		last_pid = pid;
-		for (int i = 0; i < PID_HASH && !used; i++)
-			for (struct proc *q = pid_hash[i]; q; q = q->hash_next)
-				if (q->pgid == pid || q->sid == pid)
-					used = true;
-		if (!used)
+		if (!pid_in_use_locked(pid))
 			return pid;
 	}
 	return -EAGAIN;
@@ -141,32 +170,32 @@ void proc_put(struct proc *p)
 
 void proc_for_each(void (*fn)(struct proc *p, void *arg), void *arg)
 {
+	struct proc *p;
+
 	spin_lock(&proc_lock);
-	for (int i = 0; i < PID_HASH; i++)
-		for (struct proc *p = pid_hash[i]; p; p = p->hash_next)
-			fn(p, arg);
+	for_each_proc_locked(p)
+		fn(p, arg);
 	spin_unlock(&proc_lock);
 }
 
 int proc_list_pids(int *pids, int max)
 {
+	struct proc *p;
 	int n = 0;
 
 	spin_lock(&proc_lock);
-	for (int i = 0; i < PID_HASH; i++) {
-		for (struct proc *p = pid_hash[i]; p; p = p->hash_next) {
-			/* Insertion sort: the table is small. */
-			int j = n < max ? n : max;
+	for_each_proc_locked(p) {
+		/* Insertion sort: the table is small. */
+		int j = n < max ? n : max;
 
-			n++;
-			while (j > 0 && pids[j - 1] > p->pid) {
-				if (j < max)
-					pids[j] = pids[j - 1];
-				j--;
-			}
+		n++;
+		while (j > 0 && pids[j - 1] > p->pid) {
 			if (j < max)
-				pids[j] = p->pid;
+				pids[j] = pids[j - 1];
+			j--;
 		}
+		if (j < max)
+			pids[j] = p->pid;
 	}
 	spin_unlock(&proc_lock);
 	return n;

@@ -9,13 +9,32 @@
 
 #include "proc/proc.h"
 
-#define PID_HASH 64
-
 /* Guards the pid hash, every process's family links, state and ids, and
  * the counts (struct proc says which fields). Taken before any
  * process's sig.lock, and before the sched lock. */
 extern struct spinlock proc_lock;
-extern struct proc *pid_hash[PID_HASH];
+
+/*
+ * Every process in the table, zombies included, in the hash's order:
+ *
+ *	struct proc *p;
+ *
+ *	spin_lock(&proc_lock);
+ *	for_each_proc_locked(p)
+ *		...;
+ *	spin_unlock(&proc_lock);
+ *
+ * The rule: the caller holds proc_lock from the first step to the last
+ * (a process could leave the table, and p with it, while it is
+ * dropped), and the body neither publishes nor reaps a process, since
+ * either changes the chain the walk is on. break and continue work as
+ * in any for loop. Outside kernel/proc, proc_for_each (proc.h) does the
+ * same with a callback.
+ */
+#define for_each_proc_locked(p) \
+	for ((p) = proc_first_locked(); (p); (p) = proc_next_locked(p))
+struct proc *proc_first_locked(void);
+struct proc *proc_next_locked(struct proc *p);
 
 /* The process with this pid, zombies included, or NULL. Caller holds
  * proc_lock. */
