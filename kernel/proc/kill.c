@@ -3,11 +3,85 @@
 
 /* ---- signals to processes and groups --------------------------------- */
 
+#define KILL_BATCH 64
+
+/* Does kill(pid) with pid <= 0, sent by self, reach q? Caller holds
+ * proc_lock. */
+static bool kill_reaches_locked(int pid, struct proc *self, struct proc *q)
+{
+	if (q->state != PROC_ALIVE)
+		return false;
+	if (pid == -1)
+		return !proc_is_init(q) && q != self;
+	return q->pgid == (pid == 0 ? self->pgid : -pid);
+}
+
+/* The next batch for kill(pid): into batch, in pid order and referenced,
+ * the (at most KILL_BATCH) processes it reaches with the smallest pids
+ * above after; how many. Takes proc_lock. */
+static int gather_batch(int pid, struct proc *self, int after,
+			struct proc **batch)
+{
+	struct proc *q;
+	int n = 0;
+
+	spin_lock(&proc_lock);
+	for_each_proc_locked(q) {
+		int j;
+
+		if (q->pid <= after || !kill_reaches_locked(pid, self, q))
+			continue;
+		if (n == KILL_BATCH && q->pid > batch[n - 1]->pid)
+			continue;
+		/* Insert q in pid order; when full, the largest drops out. */
+		j = n < KILL_BATCH ? n++ : KILL_BATCH - 1;
+		while (j > 0 && batch[j - 1]->pid > q->pid) {
+			batch[j] = batch[j - 1];
+			j--;
+		}
+		batch[j] = q;
+	}
+	for (int i = 0; i < n; i++)
+		batch[i]->refcount++;
+	spin_unlock(&proc_lock);
+	return n;
+}
+
+/*
+ * kill(-pgrp) and kill(-1) reach many processes, but signal_send must
+ * not run under proc_lock (a SIGCONT takes it to tell the parent). So
+ * the targets are gathered under the lock, referenced, KILL_BATCH at a
+ * time, and signalled after it is dropped. Between two batches processes
+ * exit, are reaped and fork (the first batch's targets may be dying of
+ * this very signal), so a batch is found by pid, not by position: each
+ * takes the targets with the smallest pids above the largest pid the
+ * batch before it took (`after`).
+ *
+ * Why no target is skipped. Let T be a process that kill reaches from
+ * the start of the call to its end, with pid t. The batches cover the
+ * pid ranges (a0, a1], (a1, a2], ... with a0 = 0 and each a(i+1) the
+ * largest pid batch i took, so a0 < a1 < a2 ...; the loop ends after the
+ * first batch that is not full. Let batch i be the first with t <=
+ * a(i+1), or the last batch if there is none; then a(i) < t. In batch i,
+ * T is a candidate: alive, reached, pid above a(i). If the batch is not
+ * full it took every candidate, T among them. If it is full it took the
+ * KILL_BATCH candidates with the smallest pids, the largest a(i+1) >= t,
+ * so T, a candidate with a pid no larger, is among them. And T is sent
+ * the signal once: the ranges do not overlap.
+ *
+ * (Counting positions instead, as this code once did, skips: when a
+ * process signalled in one batch exits before the next, every later
+ * target moves one place forward, and as many as left are never reached.
+ * user/tests/t_signal.c's kill_reaches_every_group_member saw it.)
+ * A process that joins or is born during the call may or may not be
+ * reached, and one that leaves may not be; Linux holds its task list
+ * lock across the whole walk and so is exact for those too.
+ */
 int proc_kill(int pid, int sig, const struct ksiginfo *info)
 {
 	struct proc *self = proc_current();
-	struct proc *targets[64];
-	int found = 0, skip = 0;
+	struct proc *batch[KILL_BATCH];
+	int found = 0, after = 0, n;
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
@@ -21,40 +95,16 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info)
 		proc_put(p);
 		return 0;
 	}
-	/* A group or everyone: gather referenced targets in batches (the
-	 * sends happen without proc_lock). */
-	for (;;) {
-		struct proc *q;
-		int idx = 0, n = 0;
-
-		spin_lock(&proc_lock);
-		for_each_proc_locked(q) {
-			bool match;
-
-			if (q->state != PROC_ALIVE)
-				continue;
-			if (pid == -1)
-				match = !proc_is_init(q) && q != self;
-			else
-				match = q->pgid ==
-					(pid == 0 ? self->pgid : -pid);
-			if (!match || idx++ < skip ||
-			    n == (int)ARRAY_SIZE(targets))
-				continue;
-			q->refcount++;
-			targets[n++] = q;
-		}
-		spin_unlock(&proc_lock);
+	do {
+		n = gather_batch(pid, self, after, batch);
 		for (int i = 0; i < n; i++) {
 			if (sig)
-				signal_send(targets[i], sig, info);
-			proc_put(targets[i]);
+				signal_send(batch[i], sig, info);
+			after = batch[i]->pid;
+			proc_put(batch[i]);
 		}
 		found += n;
-		skip += n;
-		if (n < (int)ARRAY_SIZE(targets))
-			break;
-	}
+	} while (n == KILL_BATCH);
 	if (!found && pid == -1 && sig)
 		return 0; /* nobody else: Linux says ESRCH only for groups */
 	return found ? 0 : -ESRCH;
