@@ -3,6 +3,8 @@
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
 
+/* wait4's and waitid's options, and waitid's id types: Linux's
+ * (include/uapi/linux/wait.h). */
 #define WNOHANG 0x00000001
 #define WUNTRACED 0x00000002
 #define WSTOPPED WUNTRACED

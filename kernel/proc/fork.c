@@ -3,6 +3,7 @@
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
 
+/* clone's flags: Linux's (include/uapi/linux/sched.h). */
 #define CLONE_VM 0x00000100
 #define CLONE_FS 0x00000200
 #define CLONE_FILES 0x00000400
@@ -14,13 +15,14 @@
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
 #define CLONE_CHILD_SETTID 0x01000000
-#define CSIGNAL 0xff
+#define CSIGNAL 0xff /* the low byte: the exit signal */
 
 static void default_limits(struct proc *p)
 {
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		p->rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
-	p->rlim[RLIMIT_STACK] = (struct rlimit64){ 8 << 20, RLIM_INFINITY };
+	p->rlim[RLIMIT_STACK] =
+		(struct rlimit64){ STACK_LIMIT_DEFAULT, RLIM_INFINITY };
 	p->rlim[RLIMIT_NOFILE] = (struct rlimit64){ FD_DEFAULT_LIMIT, FD_MAX };
 	p->rlim[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
 	p->rlim[RLIMIT_NPROC] =
