@@ -20,8 +20,14 @@
  *   argv[0] ... NULL
  *   argc                       <- rsp, 16-byte aligned
  *
+ * execve, the system call (at the end of the file), copies the path, argv
+ * and envp into the kernel (at most 4096 strings, 256 KiB), loads the
+ * program into a new mm, and only then drops the old one: a failed exec
+ * returns its error to the old program, untouched.
+ *
  * ELF layouts: the System V gABI, chapters 4 and 5. docs/memory.md,
- * "User memory", has the address-space picture.
+ * "User memory", has the address-space picture; docs/processes.md says
+ * what else execve resets.
  */
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
@@ -455,7 +461,7 @@ int exec_load(struct mm *mm, const char *path, char *const argv[],
 	return load(mm, path, argv, envp, entry, user_rsp, 0);
 }
 
-/* ---- exec ------------------------------------------------------------ */
+/* ---- execve: the system call ----------------------------------------- */
 
 #define EXEC_MAX_ARGS 4096
 #define EXEC_MAX_BYTES (256 * 1024)

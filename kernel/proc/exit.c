@@ -1,3 +1,20 @@
+/*
+ * The end of a process, and its parent hearing of it:
+ *
+ *   exit     free memory and files at once, hand the children to init,
+ *            become a zombie, tell the parent (its exit signal, SIGCHLD)
+ *   wait4    the parent collects a zombie's status: then it is gone
+ *   waitid   the same, with the report as a siginfo
+ *
+ * Stops and continues (signal.c's default actions) are reported to the
+ * parent here too, and wait4 and waitid collect them on request.
+ *
+ * A process's address space cannot be freed while its CPU still runs on
+ * it: exit switches the task to the kernel's page tables first. The task
+ * itself (its kernel stack) is freed by the scheduler once it has
+ * switched away, so a zombie's struct proc never points at a live task.
+ * docs/processes.md has the pictures.
+ */
 #include "proc/proc.h"
 #include "proc/table.h"
 #include "fs/fdtable.h"

@@ -1,3 +1,24 @@
+/*
+ * Making processes. The kernel makes the first ones from a file:
+ * proc_spawn_init starts init, and proc_spawn the programs that kernel
+ * tests run. Every other process is a copy of its parent, made by fork,
+ * vfork or clone:
+ *
+ *   address space   copied on write (mm_fork), or shared (CLONE_VM)
+ *   open files      the table copied, each open file shared with the
+ *                   parent; or the table itself shared (CLONE_FILES)
+ *   also copied     working directory, umask, limits, name, command
+ *                   line, signal actions, mask and alternate stack, and
+ *                   the task's SSE registers and FS base
+ *
+ * Either way the new struct proc is built whole while no one else can
+ * see it, then published in the table (proc_publish gives it its pid),
+ * and only then is its task started; a failure before publishing undoes
+ * everything (proc_discard). A vfork parent sleeps until the child lets
+ * go of their shared memory, by execve or exit (proc_vfork_release).
+ * Threads (CLONE_THREAD) are not supported: one task per process.
+ * docs/processes.md, "Life of a process".
+ */
 #include "proc/proc.h"
 #include "proc/table.h"
 #include "fs/fdtable.h"

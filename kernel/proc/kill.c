@@ -1,7 +1,13 @@
+/*
+ * kill(2), tkill and tgkill, and signal_send_pgrp for the terminal: a
+ * signal to one process, to a process group, or to everyone but init and
+ * the caller. Sending is signal.c's (signal_send); this file chooses the
+ * targets, which for a group or everyone means walking the table in
+ * batches without holding proc_lock across the sends (the comment above
+ * proc_kill argues that no target is skipped). docs/signals.md.
+ */
 #include "proc/proc.h"
 #include "proc/table.h"
-
-/* ---- signals to processes and groups --------------------------------- */
 
 #define KILL_BATCH 64
 

@@ -1,3 +1,14 @@
+/*
+ * Process groups and sessions: getpgid, getpgrp, getsid, setpgid and
+ * setsid, with POSIX's rules. A group is the processes that share a pgid
+ * (the pid of the process that made the group), and a session is the
+ * groups that share a sid. Neither is an object of its own, only ids in
+ * struct proc under proc_lock, which is why pid allocation (proc.c)
+ * skips an id that a group or session still uses. A fork joins its
+ * parent's group and session. The terminal signals its foreground group
+ * (signal_send_pgrp, kill.c). docs/processes.md, "Process groups,
+ * sessions, the terminal".
+ */
 #include "proc/proc.h"
 #include "proc/table.h"
 

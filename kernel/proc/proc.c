@@ -1,30 +1,32 @@
 /*
- * Process lifetime: the process table, making processes (the first from
- * a file, the rest by fork), ending them, and waiting for them.
+ * The process table: every process from fork until its parent reaps it,
+ * in a hash of PID_HASH chains by pid, under one spinlock, proc_lock,
+ * which also guards the family links, states and ids (struct proc says
+ * which fields). Here: finding processes (proc_get, for_each_proc_locked
+ * and proc_for_each), giving out pids, putting a process in the table
+ * (proc_publish) and taking it out again (proc_make_zombie_locked at
+ * exit, proc_reap_locked when it is waited for), a process's names, and
+ * the id system calls.
  *
- *   fork/clone   copy the parent: address space (copy on write), open
- *                files, working directory, signal actions and mask, ids
- *   exit         free memory and files at once, hand the children to
- *                init, become a zombie, tell the parent (SIGCHLD)
- *   wait4        the parent collects a zombie's status: then it is gone
+ * A struct proc is reference counted: the table holds one reference,
+ * the parent one until it reaps, and each proc_get one more, so /proc
+ * can read a process that exits meanwhile; the last proc_put frees it.
+ * Pids count up and wrap, skipping any in use as a process, group or
+ * session id, so a pid is not reused soon.
  *
- * A process's address space cannot be freed while its CPU still runs on
- * it: exit switches the task to the kernel's page tables first. The task
- * itself (its kernel stack) is freed by the scheduler once it has
- * switched away, so a zombie's struct proc never points at a live task.
- * docs/processes.md has the pictures.
+ * The rest of a process's life: fork.c (making one), exec.c (a new
+ * program), exit.c (exit and wait), pgrp.c (groups and sessions), kill.c
+ * and signal.c. docs/processes.md has the pictures.
  */
 #include "proc/proc.h"
 #include "proc/table.h"
-#include "fs/fdtable.h"
-#include "fs/vfs.h"
 
 #define PID_MAX 32768
 #define PID_HASH 64 /* chains */
 
-/* The process table: the pid hash, every process's family links, state
- * and ids, and the counts. Taken before any process's signal lock, and
- * before the sched lock. */
+/* The lock and the table it guards (table.h): the pid hash, every
+ * process's family links, state and ids, and the counts. Taken before
+ * any process's signal lock, and before the sched lock. */
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
 static struct proc *pid_hash[PID_HASH];
 static int last_pid;
@@ -241,7 +243,7 @@ void proc_get_counts(struct proc_counts *c)
 	spin_unlock(&proc_lock);
 }
 
-/* ---- making processes ----------------------------------------------- */
+/* ---- names: set by spawn and execve ---------------------------------- */
 
 void proc_set_cmdline(struct proc *p, char *const argv[])
 {
@@ -280,6 +282,8 @@ void proc_set_name(struct proc *p, const char *path)
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
 }
 
+/* ---- into the table and out of it ------------------------------------- */
+
 /* Put p in the table under parent (NULL: made by the kernel): 0, or
  * -EAGAIN at the process limit. The first process is init, pid 1. */
 int proc_publish(struct proc *p, struct proc *parent, bool is_init)
@@ -317,6 +321,7 @@ int proc_publish(struct proc *p, struct proc *parent, bool is_init)
 	return 0;
 }
 
+/* The process limit: proc.max= on the command line, or the default. */
 void proc_init(void)
 {
 	char max[16];
@@ -330,7 +335,8 @@ void proc_init(void)
 	}
 }
 
-/* Remove a zombie: its times go to the parent's children's times. */
+/* Remove a zombie: its times go to the parent's children's times.
+ * Caller holds proc_lock. */
 void proc_reap_locked(struct proc *p)
 {
 	if (p->parent) {
