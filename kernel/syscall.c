@@ -12,9 +12,6 @@
  */
 #include "proc/proc.h"
 
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-
 extern const struct syscall_def __syscalls_start[], __syscalls_end[];
 
 /* Built once at boot, read-only afterwards. */
@@ -45,24 +42,6 @@ struct trapframe *user_frame(void)
 	return (struct trapframe *)(task_stack_top(current_task()) -
 				    sizeof(struct trapframe));
 }
-
-static long sys_arch_prctl(uint64_t code, uaddr_t addr)
-{
-	uint64_t fs;
-
-	switch (code) {
-	case ARCH_SET_FS:
-		if (addr >= USER_TOP)
-			return -EPERM; /* Linux's answer for such an address */
-		task_set_fs_base(addr);
-		return 0;
-	case ARCH_GET_FS:
-		fs = rdmsr(0xc0000100); /* MSR_FS_BASE */
-		return put_user(fs, addr);
-	}
-	return -EINVAL;
-}
-SYSCALL(arch_prctl, sys_arch_prctl);
 
 /* Numbers already reported under syscall.log. Each CPU only sets bits,
  * with atomics. */

@@ -13,6 +13,11 @@
 #include "lib/sleeplock.h"
 #include "mm/mm.h"
 
+/* The default RLIMIT_STACK: how far the stack may grow (8 MiB). A new
+ * address space starts with it, and so does a process that the kernel
+ * makes (fork copies its parent's limit). */
+#define STACK_LIMIT_DEFAULT (8UL * 1024 * 1024)
+
 struct file;
 struct vma;
 

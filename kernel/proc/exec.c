@@ -20,11 +20,19 @@
  *   argv[0] ... NULL
  *   argc                       <- rsp, 16-byte aligned
  *
+ * execve, the system call (at the end of the file), copies the path, argv
+ * and envp into the kernel (at most 4096 strings, 256 KiB), loads the
+ * program into a new mm, and only then drops the old one: a failed exec
+ * returns its error to the old program, untouched.
+ *
  * ELF layouts: the System V gABI, chapters 4 and 5. docs/memory.md,
- * "User memory", has the address-space picture.
+ * "User memory", has the address-space picture; docs/processes.md says
+ * what else execve resets.
  */
+#include "fs/fdtable.h"
 #include "fs/vfs.h"
 #include "proc/proc.h"
+#include "proc/table.h"
 #include <kestrel/mman.h>
 
 #define ELF_MAGIC \
@@ -452,3 +460,103 @@ int exec_load(struct mm *mm, const char *path, char *const argv[],
 {
 	return load(mm, path, argv, envp, entry, user_rsp, 0);
 }
+
+/* ---- execve: the system call ----------------------------------------- */
+
+#define EXEC_MAX_ARGS 4096
+#define EXEC_MAX_BYTES (256 * 1024)
+
+/* A NULL-terminated vector of strings copied from user space into one
+ * kmalloc'd block (pointers first, then the strings); *bytes counts the
+ * strings' sizes against the limit. */
+static int copy_strings(uaddr_t uvec, char ***out, size_t *bytes)
+{
+	char **vec;
+	char *strs;
+	size_t n = 0, used = 0;
+
+	*out = NULL;
+	vec = kmalloc(EXEC_MAX_ARGS * sizeof(char *) + EXEC_MAX_BYTES);
+	if (!vec)
+		return -ENOMEM;
+	strs = (char *)(vec + EXEC_MAX_ARGS);
+	for (; uvec; n++) {
+		uint64_t ustr;
+		long len;
+
+		if (n == EXEC_MAX_ARGS - 1 ||
+		    get_user(ustr, uvec + n * sizeof(uint64_t)))
+			goto fault;
+		if (!ustr)
+			break;
+		len = strncpy_from_user(strs + used, ustr,
+					EXEC_MAX_BYTES - *bytes - used);
+		if (len < 0) {
+			kfree(vec);
+			return len == -ENAMETOOLONG ? -E2BIG : (int)len;
+		}
+		vec[n] = strs + used;
+		used += len + 1;
+	}
+	vec[n] = NULL;
+	*bytes += used;
+	*out = vec;
+	return 0;
+fault:
+	kfree(vec);
+	return n == EXEC_MAX_ARGS - 1 ? -E2BIG : -EFAULT;
+}
+
+static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
+{
+	struct proc *p = proc_current();
+	struct trapframe *tf = user_frame();
+	char *path = NULL, **argv = NULL, **envp = NULL;
+	size_t bytes = 0;
+	uint64_t entry, rsp;
+	struct mm *mm, *old;
+	int err;
+
+	err = user_path(upath, &path);
+	if (!err)
+		err = copy_strings(uargv, &argv, &bytes);
+	if (!err)
+		err = copy_strings(uenvp, &envp, &bytes);
+	mm = err ? NULL : mm_create();
+	if (!err && !mm)
+		err = -ENOMEM;
+	if (!err)
+		err = exec_load(mm, path, argv, envp, &entry, &rsp);
+	if (err) {
+		if (mm)
+			mm_put(mm);
+		goto out;
+	}
+	/* No way back from here: the old program is gone. */
+	spin_lock(&proc_lock);
+	old = p->mm;
+	p->mm = mm;
+	spin_unlock(&proc_lock);
+	task_set_vs(&mm->vs);
+	mm_put(old);
+	proc_vfork_release(p);
+	fdtable_exec(p->files);
+	signal_state_exec(&p->sig);
+	proc_set_name(p, path);
+	proc_set_cmdline(p, argv);
+	task_reset_user_state();
+	memset(tf, 0, sizeof(*tf));
+	tf->rip = entry;
+	tf->rsp = rsp;
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
+	tf->rflags = RFLAGS_IF;
+	tf->vector = 256; /* still a syscall frame */
+	p->frame_rewritten = true;
+out:
+	kfree(path);
+	kfree(argv);
+	kfree(envp);
+	return err;
+}
+SYSCALL(execve, sys_execve);

@@ -4,7 +4,7 @@
  * if it has one. Armed processes sit on one list sorted by deadline,
  * which the timer interrupt looks at the head of (itimer_tick), so a tick
  * with nothing due costs one comparison. A process leaves the list when
- * it disarms the timer or exits.
+ * it disarms the timer or exits. docs/signals.md.
  */
 #include "proc/proc.h"
 

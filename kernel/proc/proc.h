@@ -3,8 +3,9 @@
  * user mode, with what Unix gives it: an address space (struct mm), open
  * files (struct fdtable), a working directory, a parent and children, a
  * process group and session, signals, limits and accounting. The first
- * one (init) is made from a file by proc_spawn; every other by fork.
- * docs/processes.md has the pictures and the locking.
+ * one (init) is made from a file by proc_spawn_init; every other by fork.
+ * docs/processes.md has the pictures and the locking, and which file
+ * (proc.c, fork.c, exec.c, exit.c, pgrp.c, kill.c, signal.c) does what.
  *
  * Lifetime: alive, then a zombie once it exits (its memory and files are
  * freed at once; the struct stays for the parent's wait), then gone when
@@ -102,15 +103,15 @@ struct proc {
 	uint64_t alarm_at, alarm_every; /* time_ns() deadline, interval */
 	struct proc *alarm_next;
 
-	/* Signals: lock sig_lock. */
+	/* Signals: under sig.lock (signal.h). */
 	struct signal_state sig;
 };
 
-/* Boot: the process table, the first process (init), set-up. */
+/* Boot: the process table's limit (proc.max= on the command line). */
 void proc_init(void);
 /* Load the static executable at path with argv and envp into a new
  * process with no parent, started at once: 0 with *out (referenced), or
- * a negative errno (-ENOENT, -ENOEXEC, ...). init and kernel tests use it. */
+ * a negative errno (-ENOENT, -ENOEXEC, ...). Kernel tests use it. */
 int proc_spawn(const char *path, char *const argv[], char *const envp[],
 	       struct proc **out);
 /* Start init (pid 1) from path: 0 or a negative errno. */
@@ -128,8 +129,8 @@ void proc_put(struct proc *p);
 /* Call fn for each process (zombies included), under proc_lock: fn must
  * not sleep. */
 void proc_for_each(void (*fn)(struct proc *p, void *arg), void *arg);
-/* Snapshot of the pids alive now, ascending, into pids (at most max);
- * how many there are. For /proc and ps. */
+/* Snapshot of the pids in the table now (zombies included), ascending,
+ * into pids (at most max); how many there are. For /proc and ps. */
 int proc_list_pids(int *pids, int max);
 /* The parent's pid (0 for init). */
 int proc_ppid(struct proc *p);
@@ -139,10 +140,11 @@ int proc_ppid(struct proc *p);
 struct mm *proc_mm_get(struct proc *p);
 size_t proc_cmdline_copy(struct proc *p, char *buf, size_t size);
 
-/* kill(2): pid > 0 one process, 0 the caller's group, -1 everyone but
- * init and the caller, < -1 the group -pid. 0, -ESRCH or -EINVAL. */
+/* kill.c: kill(2): pid > 0 one process, 0 the caller's group, -1
+ * everyone but init and the caller, < -1 the group -pid. 0, -ESRCH or
+ * -EINVAL. */
 int proc_kill(int pid, int sig, const struct ksiginfo *info);
-/* Signal delivery stopped or continued p: tell its parent. */
+/* exit.c: signal delivery stopped or continued p: tell its parent. */
 void proc_notify_stop(struct proc *p, int sig);
 void proc_notify_continue(struct proc *p);
 /* itimer.c: send SIGALRM to those due (timer interrupt); disarm at

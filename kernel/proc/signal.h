@@ -161,7 +161,8 @@ void signal_state_exec(struct signal_state *s);
  * kernel). SIGKILL and SIGCONT wake a stopped process; a stop signal
  * discards a pending SIGCONT and the reverse. */
 void signal_send(struct proc *p, int sig, const struct ksiginfo *info);
-/* Send to every process in group pgid; -ESRCH if there is none. */
+/* kill.c: send to every process in group pgid; -ESRCH if there is
+ * none. */
 int signal_send_pgrp(int pgid, int sig);
 /* exit: no more signals to p (its task is about to go). */
 void signal_exit(struct proc *p);

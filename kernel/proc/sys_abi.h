@@ -1,7 +1,7 @@
 /*
  * Linux's x86-64 layouts of the structures the time, limit and
  * system-information calls copy out (sys_time.c, sys_limits.c,
- * sys_misc.c): what musl's <sys/time.h>, <sys/times.h>,
+ * kernel/sys_misc.c): what musl's <sys/time.h>, <sys/times.h>,
  * <sys/resource.h> and <sys/sysinfo.h> expect, field for field.
  */
 #ifndef KESTREL_PROC_SYS_ABI_H

@@ -6,6 +6,7 @@
  * copy on write, a file page) is resolved by the page fault handler and
  * the copy goes on (trap.c). With SMAP the copy runs between stac and
  * clac, the only place the kernel may touch user pages.
+ * docs/processes.md, "User memory from the kernel".
  */
 #include "fs/vfs.h"
 #include "mm/mm.h"

@@ -7,7 +7,8 @@
  * blocked signals stay pending (rt_sigpending) until unblocked;
  * rt_sigsuspend; user faults give SIGSEGV (SEGV_MAPERR, SEGV_ACCERR),
  * SIGFPE (FPE_INTDIV), SIGILL (ILL_ILLOPN) and SIGBUS with si_addr;
- * SIGKILL and SIGSTOP cannot be caught or blocked; kill's errors.
+ * SIGKILL and SIGSTOP cannot be caught or blocked; kill's errors; kill
+ * of a large group while members fork and exit reaches every member.
  */
 #include "t.h"
 #include <setjmp.h>
@@ -322,6 +323,98 @@ static void kill_errors(void)
 	CHECK_OK(kill(0, 0));
 }
 
+/*
+ * kill(-pgrp) reaches every process in a group bigger than the kernel's
+ * batch (proc_kill sends to 64 at a time, dropping its lock between
+ * batches) while other members fork and exit and the first ones signalled
+ * die: a member skipped would live on in pause() and never be reaped.
+ */
+#define GROUP_SLEEPERS 150
+#define GROUP_CHURNERS 4
+#define GROUP_ROUNDS 3
+
+/* A group member that forks children (members too) that exit at once. */
+static void churn(void)
+{
+	for (;;) {
+		pid_t c = fork();
+
+		if (c == 0)
+			_exit(0);
+		if (c > 0)
+			waitpid(c, NULL, 0);
+	}
+}
+
+static double now_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void kill_group_round(void)
+{
+	enum { N = 1 + GROUP_SLEEPERS + GROUP_CHURNERS };
+	static pid_t pids[N];
+	int reaped = 0, status;
+	struct timespec pause_10ms = { 0, 10 * 1000 * 1000 };
+	double deadline;
+	pid_t pgrp = 0;
+
+	for (int i = 0; i < N; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			setpgid(0, pgrp);
+			if (i > GROUP_SLEEPERS)
+				churn();
+			for (;;)
+				pause();
+		}
+		CHECK(pid > 0);
+		if (pid < 0)
+			break;
+		if (!pgrp)
+			pgrp = pid; /* the first is the leader */
+		setpgid(pid, pgrp); /* before kill: no race with the child */
+		pids[i] = pid;
+	}
+	CHECK_OK(kill(-pgrp, SIGTERM));
+	deadline = now_seconds() + 10;
+	while (reaped < N && now_seconds() < deadline) {
+		pid_t pid = waitpid(-pgrp, &status, WNOHANG);
+
+		if (pid <= 0) {
+			nanosleep(&pause_10ms, NULL);
+			continue;
+		}
+		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+		for (int i = 0; i < N; i++)
+			if (pids[i] == pid)
+				pids[i] = 0;
+		reaped++;
+	}
+	CHECK_EQ(reaped, N);
+	for (int i = 0; i < N; i++) {
+		if (pids[i]) {
+			printf("pid %d (member %d) missed the signal\n",
+			       (int)pids[i], i);
+			kill(pids[i], SIGKILL);
+			waitpid(pids[i], NULL, 0);
+		}
+	}
+}
+
+static void kill_reaches_every_group_member(void)
+{
+	handle(SIGTERM, SIG_DFL, 0);
+	handle(SIGCHLD, SIG_DFL, 0);
+	for (int r = 0; r < GROUP_ROUNDS; r++)
+		kill_group_round();
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -336,5 +429,6 @@ int main(int argc, char **argv)
 	RUN(user_faults_with_si_addr);
 	RUN(kill_and_stop_cannot_be_caught);
 	RUN(kill_errors);
+	RUN(kill_reaches_every_group_member);
 	return t_end();
 }

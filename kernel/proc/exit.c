@@ -1,0 +1,324 @@
+/*
+ * The end of a process, and its parent hearing of it:
+ *
+ *   exit     free memory and files at once, hand the children to init,
+ *            become a zombie, tell the parent (its exit signal, SIGCHLD)
+ *   wait4    the parent collects a zombie's status: then it is gone
+ *   waitid   the same, with the report as a siginfo
+ *
+ * Stops and continues (signal.c's default actions) are reported to the
+ * parent here too, and wait4 and waitid collect them on request.
+ *
+ * A process's address space cannot be freed while its CPU still runs on
+ * it: exit switches the task to the kernel's page tables first. The task
+ * itself (its kernel stack) is freed by the scheduler once it has
+ * switched away, so a zombie's struct proc never points at a live task.
+ * docs/processes.md has the pictures.
+ */
+#include "proc/proc.h"
+#include "proc/table.h"
+#include "fs/fdtable.h"
+#include "fs/vfs.h"
+
+/* wait4's and waitid's options, and waitid's id types: Linux's
+ * (include/uapi/linux/wait.h). */
+#define WNOHANG 0x00000001
+#define WUNTRACED 0x00000002
+#define WSTOPPED WUNTRACED
+#define WEXITED 0x00000004
+#define WCONTINUED 0x00000008
+#define WNOWAIT 0x01000000
+#define __WNOTHREAD 0x20000000
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
+
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
+
+/* ---- exit ------------------------------------------------------------ */
+
+/* Tell p's parent that p changed state (exit, stop, continue): its
+ * signal, and a wakeup for wait4. Caller holds proc_lock. */
+static void notify_parent_locked(struct proc *p, int code, int status)
+{
+	struct proc *parent = p->parent;
+	struct ksiginfo info = { 0 };
+	int sig = SIGCHLD;
+
+	if (!parent)
+		return;
+	wake_up(&parent->child_wait);
+	if (code == CLD_EXITED || code == CLD_KILLED || code == CLD_DUMPED) {
+		sig = p->exit_signal;
+		if (sig == SIGCONT || sig == SIGSTOP || sig < 0 || sig > NSIG)
+			sig = SIGCHLD; /* those would need proc_lock again */
+		if (!sig)
+			return;
+	}
+	info.si_signo = SIGCHLD;
+	info.si_code = code;
+	info.kill.pid = p->pid;
+	info.kill.status = status;
+	info.kill.utime = (int64_t)(p->utime_ns / 10000000);
+	info.kill.stime = (int64_t)(p->stime_ns / 10000000);
+	signal_send(parent, sig, &info);
+}
+
+__noreturn void proc_exit(int wait_status)
+{
+	struct proc *p = proc_current();
+	struct mm *mm;
+	int code, status;
+
+	assert(p);
+	if (proc_is_init(p))
+		panic("init (pid 1) exited with wait status %#x: there is no "
+		      "one left to reap orphans",
+		      wait_status);
+	itimer_exit(p);
+	signal_exit(p);
+	fdtable_put(p->files);
+	p->files = NULL;
+	proc_vfork_release(p);
+	task_set_vs(NULL);
+	spin_lock(&proc_lock);
+	mm = p->mm;
+	p->mm = NULL;
+	spin_unlock(&proc_lock);
+	mm_put(mm);
+	vfs_iput(p->cwd);
+	p->cwd = NULL;
+
+	if (wait_status & 0x7f) {
+		code = CLD_KILLED;
+		status = wait_status & 0x7f;
+	} else {
+		code = CLD_EXITED;
+		status = (wait_status >> 8) & 0xff;
+	}
+	spin_lock(&proc_lock);
+	proc_make_zombie_locked(p, wait_status);
+	/* A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) leaves no
+	 * zombies, as POSIX says. */
+	if (p->kernel_child)
+		wake_up(&p->child_wait); /* proc_wait */
+	else if (!p->parent || signal_child_autoreap(p->parent))
+		proc_reap_locked(p);
+	else
+		notify_parent_locked(p, code, status);
+	/* Not preempted from here on: a parent reaping the zombie finds
+	 * its task running (task_release waits) or dead, not runnable. */
+	task_exit_unlock(&proc_lock);
+}
+
+static long sys_exit(uint64_t code)
+{
+	proc_exit(WAIT_EXITED(code));
+}
+SYSCALL(exit, sys_exit);
+SYSCALL(exit_group, sys_exit);
+
+/* ---- stop and continue (signal.c's default actions) ------------------- */
+
+void proc_notify_stop(struct proc *p, int sig)
+{
+	spin_lock(&proc_lock);
+	p->stop_report = WAIT_STOPPED(sig);
+	if (!signal_nocldstop(p->parent))
+		notify_parent_locked(p, CLD_STOPPED, sig);
+	else if (p->parent)
+		wake_up(&p->parent->child_wait);
+	spin_unlock(&proc_lock);
+}
+
+void proc_notify_continue(struct proc *p)
+{
+	spin_lock(&proc_lock);
+	p->stop_report = WAIT_CONTINUED;
+	if (!signal_nocldstop(p->parent))
+		notify_parent_locked(p, CLD_CONTINUED, SIGCONT);
+	else if (p->parent)
+		wake_up(&p->parent->child_wait);
+	spin_unlock(&proc_lock);
+}
+
+/* ---- wait ------------------------------------------------------------- */
+
+struct wait_result {
+	int pid;
+	int status; /* wait status */
+	int code;   /* CLD_* */
+	uint64_t utime_ns, stime_ns;
+};
+
+static bool wait_matches(struct proc *c, int idtype, int id)
+{
+	switch (idtype) {
+	case P_PID:
+		return c->pid == id;
+	case P_PGID:
+		return c->pgid == id;
+	}
+	return true;
+}
+
+/* Find a child matching (idtype, id) with something to report under
+ * options, and report it: 1 with *r, 0 if there are matching children
+ * but none has anything yet, -ECHILD if there are none. */
+static int wait_scan_locked(struct proc *self, int idtype, int id, int options,
+			    struct wait_result *r)
+{
+	bool any = false;
+
+	for (struct proc *c = self->children; c; c = c->sibling) {
+		if (!wait_matches(c, idtype, id))
+			continue;
+		any = true;
+		r->pid = c->pid;
+		r->utime_ns = c->utime_ns;
+		r->stime_ns = c->stime_ns;
+		if (c->state == PROC_ZOMBIE && (options & WEXITED)) {
+			r->status = c->exit_status;
+			r->code = (c->exit_status & 0x7f) ? CLD_KILLED
+							  : CLD_EXITED;
+			if (!(options & WNOWAIT))
+				proc_reap_locked(c);
+			return 1;
+		}
+		if (c->state == PROC_ZOMBIE)
+			continue;
+		if ((options & WSTOPPED) && (c->stop_report & 0xff) == 0x7f) {
+			r->status = c->stop_report;
+			r->code = CLD_STOPPED;
+			if (!(options & WNOWAIT))
+				c->stop_report = 0;
+			return 1;
+		}
+		if ((options & WCONTINUED) &&
+		    c->stop_report == WAIT_CONTINUED) {
+			r->status = WAIT_CONTINUED;
+			r->code = CLD_CONTINUED;
+			if (!(options & WNOWAIT))
+				c->stop_report = 0;
+			return 1;
+		}
+	}
+	return any ? 0 : -ECHILD;
+}
+
+static int do_wait(int idtype, int id, int options, struct wait_result *r)
+{
+	struct proc *self = proc_current();
+	int found;
+
+	spin_lock(&proc_lock);
+	if (idtype == P_PGID && id == 0)
+		id = self->pgid;
+	for (;;) {
+		found = wait_scan_locked(self, idtype, id, options, r);
+		if (found != 0 || (options & WNOHANG))
+			break;
+		if (signal_pending()) {
+			found = -ERESTARTSYS;
+			break;
+		}
+		sleep_on(&self->child_wait, &proc_lock);
+	}
+	spin_unlock(&proc_lock);
+	return found;
+}
+
+/* Linux's struct rusage: the times, then 14 longs. */
+struct k_rusage {
+	int64_t utime_sec, utime_usec, stime_sec, stime_usec;
+	int64_t rest[14];
+};
+
+static long sys_wait4(int64_t pid, uaddr_t ustatus, uint64_t options,
+		      uaddr_t urusage)
+{
+	struct wait_result r;
+	int idtype = P_PID, id = (int)pid;
+	int found;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD |
+			__WALL | __WCLONE))
+		return -EINVAL;
+	if ((int)pid == -1) {
+		idtype = P_ALL;
+	} else if ((int)pid == 0) {
+		idtype = P_PGID;
+		id = 0;
+	} else if ((int)pid < -1) {
+		idtype = P_PGID;
+		id = -(int)pid;
+	}
+	found = do_wait(idtype, id, (int)options | WEXITED, &r);
+	if (found <= 0)
+		return found;
+	if (ustatus && put_user((int32_t)r.status, ustatus))
+		return -EFAULT;
+	if (urusage) {
+		struct k_rusage ru = { 0 };
+
+		ru.utime_sec = (int64_t)(r.utime_ns / 1000000000);
+		ru.utime_usec = (int64_t)(r.utime_ns % 1000000000 / 1000);
+		ru.stime_sec = (int64_t)(r.stime_ns / 1000000000);
+		ru.stime_usec = (int64_t)(r.stime_ns % 1000000000 / 1000);
+		if (copy_to_user(urusage, &ru, sizeof(ru)))
+			return -EFAULT;
+	}
+	return r.pid;
+}
+SYSCALL(wait4, sys_wait4);
+
+static long sys_waitid(uint64_t idtype, uint64_t id, uaddr_t uinfo,
+		       uint64_t options, uaddr_t urusage)
+{
+	struct wait_result r;
+	struct ksiginfo info = { 0 };
+	int found;
+
+	if (idtype > P_PGID ||
+	    (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT |
+			 __WNOTHREAD | __WALL | __WCLONE)) ||
+	    !(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	found = do_wait((int)idtype, (int)id, (int)options, &r);
+	if (found < 0)
+		return found;
+	if (found) {
+		info.si_signo = SIGCHLD;
+		info.si_code = r.code;
+		info.kill.pid = r.pid;
+		info.kill.status = r.code == CLD_EXITED ? (r.status >> 8) & 0xff
+				   : r.code == CLD_CONTINUED ? SIGCONT
+				   : r.code == CLD_STOPPED
+					   ? (r.status >> 8) & 0xff
+					   : r.status & 0x7f;
+		info.kill.utime = (int64_t)(r.utime_ns / 10000000);
+		info.kill.stime = (int64_t)(r.stime_ns / 10000000);
+	}
+	/* WNOHANG with nothing to report: a zeroed siginfo (si_pid 0). */
+	if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	if (urusage && clear_user(urusage, sizeof(struct k_rusage)))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL(waitid, sys_waitid);
+
+int proc_wait(struct proc *p)
+{
+	int status;
+
+	spin_lock(&proc_lock);
+	while (p->state != PROC_ZOMBIE)
+		sleep_on(&p->child_wait, &proc_lock);
+	status = p->exit_status;
+	proc_reap_locked(p);
+	spin_unlock(&proc_lock);
+	proc_put(p); /* proc_spawn's reference for the caller */
+	return status;
+}

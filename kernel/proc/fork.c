@@ -1,0 +1,270 @@
+/*
+ * Making processes. The kernel makes the first ones from a file:
+ * proc_spawn_init starts init, and proc_spawn the programs that kernel
+ * tests run. Every other process is a copy of its parent, made by fork,
+ * vfork or clone:
+ *
+ *   address space   copied on write (mm_fork), or shared (CLONE_VM)
+ *   open files      the table copied, each open file shared with the
+ *                   parent; or the table itself shared (CLONE_FILES)
+ *   also copied     working directory, umask, limits, name, command
+ *                   line, signal actions, mask and alternate stack, and
+ *                   the task's SSE registers and FS base
+ *
+ * Either way the new struct proc is built whole while no one else can
+ * see it, then published in the table (proc_publish gives it its pid),
+ * and only then is its task started; a failure before publishing undoes
+ * everything (proc_discard). A vfork parent sleeps until the child lets
+ * go of their shared memory, by execve or exit (proc_vfork_release).
+ * Threads (CLONE_THREAD) are not supported: one task per process.
+ * docs/processes.md, "Life of a process".
+ */
+#include "proc/proc.h"
+#include "proc/table.h"
+#include "fs/fdtable.h"
+#include "fs/vfs.h"
+
+/* clone's flags: Linux's (include/uapi/linux/sched.h). */
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID 0x01000000
+#define CSIGNAL 0xff /* the low byte: the exit signal */
+
+static void default_limits(struct proc *p)
+{
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		p->rlim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	p->rlim[RLIMIT_STACK] =
+		(struct rlimit64){ STACK_LIMIT_DEFAULT, RLIM_INFINITY };
+	p->rlim[RLIMIT_NOFILE] = (struct rlimit64){ FD_DEFAULT_LIMIT, FD_MAX };
+	p->rlim[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
+	p->rlim[RLIMIT_NPROC] =
+		(struct rlimit64){ PROC_MAX_DEFAULT, PROC_MAX_DEFAULT };
+}
+
+/* A new struct proc with its own pid, not yet in the table. */
+static struct proc *proc_alloc(void)
+{
+	struct proc *p = kzalloc(sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->state = PROC_ALIVE;
+	p->refcount = 1; /* the table's */
+	p->child_wait = (struct waitqueue)WAITQUEUE_INIT;
+	p->vfork_wait = (struct waitqueue)WAITQUEUE_INIT;
+	p->start_ns = time_ns();
+	p->exit_signal = SIGCHLD;
+	signal_state_init(&p->sig);
+	return p;
+}
+
+/* Undo proc_alloc and what was given to p before it was in the table. */
+static void proc_discard(struct proc *p)
+{
+	if (p->files)
+		fdtable_put(p->files);
+	if (p->mm)
+		mm_put(p->mm);
+	if (p->cwd)
+		vfs_iput(p->cwd);
+	proc_free(p);
+}
+
+/* The task's first code: leave for user mode with the registers in
+ * *arg, a kmalloc'd frame (a new program's, or a copy of the forking
+ * parent's). user_enter pops them from the local copy; after that the
+ * kernel stack is empty again. */
+static void enter_user(void *arg)
+{
+	struct trapframe tf = *(struct trapframe *)arg;
+
+	kfree(arg);
+	irq_disable();
+	user_enter(&tf);
+}
+
+static int spawn(const char *path, char *const argv[], char *const envp[],
+		 bool is_init, struct proc **out)
+{
+	struct proc *p = proc_alloc();
+	struct trapframe *tf = kzalloc(sizeof(*tf));
+	int err = -ENOMEM;
+
+	if (!p || !tf)
+		goto fail;
+	p->mm = mm_create();
+	p->files = fdtable_create();
+	if (!p->mm || !p->files)
+		goto fail;
+	err = vfs_lookup(NULL, "/", LOOKUP_FOLLOW, &p->cwd);
+	if (err)
+		goto fail;
+	p->umask = 022;
+	default_limits(p);
+	err = exec_load(p->mm, path, argv, envp, &tf->rip, &tf->rsp);
+	if (err)
+		goto fail;
+	proc_set_name(p, path);
+	proc_set_cmdline(p, argv);
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
+	tf->rflags = RFLAGS_IF;
+	p->task = task_create_in(p->name, &p->mm->vs, p, enter_user, tf);
+	if (!p->task) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	p->kernel_child = !is_init;
+	err = proc_publish(p, NULL, is_init);
+	if (err) {
+		task_discard(p->task);
+		p->task = NULL;
+		goto fail;
+	}
+	p->refcount++; /* the caller's */
+	task_start(p->task);
+	*out = p;
+	return 0;
+fail:
+	kfree(tf);
+	if (p)
+		proc_discard(p);
+	return err;
+}
+
+int proc_spawn(const char *path, char *const argv[], char *const envp[],
+	       struct proc **out)
+{
+	return spawn(path, argv, envp, false, out);
+}
+
+int proc_spawn_init(const char *path, char *const argv[], char *const envp[])
+{
+	struct proc *p;
+	int err = spawn(path, argv, envp, true, &p);
+
+	if (!err)
+		proc_put(p);
+	return err;
+}
+
+/* fork, vfork and clone. Threads (CLONE_THREAD) are not supported yet:
+ * every task is a process of its own. */
+static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
+		    uint64_t tls)
+{
+	struct proc *parent = proc_current(), *c;
+	struct trapframe *tf;
+	int err = -ENOMEM;
+
+	if (flags & (CLONE_THREAD | CLONE_SIGHAND))
+		return -EINVAL;
+	c = proc_alloc();
+	tf = kmalloc(sizeof(*tf));
+	if (!c || !tf)
+		goto fail;
+	*tf = *user_frame();
+	tf->rax = 0; /* the child's return value */
+	if (stack)
+		tf->rsp = stack;
+	if (flags & CLONE_VM) {
+		mm_get(parent->mm);
+		c->mm = parent->mm;
+	} else {
+		c->mm = mm_fork(parent->mm);
+	}
+	if (flags & CLONE_FILES) {
+		fdtable_get(parent->files);
+		c->files = parent->files;
+	} else {
+		c->files = fdtable_copy(parent->files);
+	}
+	if (!c->mm || !c->files)
+		goto fail;
+	vfs_iref(parent->cwd);
+	c->cwd = parent->cwd;
+	c->umask = parent->umask;
+	memcpy(c->rlim, parent->rlim, sizeof(c->rlim));
+	memcpy(c->name, parent->name, sizeof(c->name));
+	if (parent->cmdline) {
+		c->cmdline = kmalloc(parent->cmdline_len);
+		if (c->cmdline) {
+			memcpy(c->cmdline, parent->cmdline,
+			       parent->cmdline_len);
+			c->cmdline_len = parent->cmdline_len;
+		}
+	}
+	c->exit_signal = (int)(flags & CSIGNAL);
+	signal_state_fork(&c->sig, &parent->sig);
+	c->task = task_create_in(c->name, &c->mm->vs, c, enter_user, tf);
+	if (!c->task)
+		goto fail;
+	task_copy_user_state(c->task);
+	if (flags & CLONE_SETTLS)
+		task_init_fs_base(c->task, tls);
+	err = proc_publish(c,
+			   (flags & CLONE_PARENT) && parent->parent
+				   ? parent->parent
+				   : parent,
+			   false);
+	if (err) {
+		task_discard(c->task);
+		c->task = NULL;
+		goto fail;
+	}
+	if (flags & CLONE_PARENT_SETTID)
+		put_user((int32_t)c->pid, parent_tid);
+	task_start(c->task);
+	if (flags & CLONE_VFORK) {
+		/* The parent waits until the child has let go of the shared
+		 * memory: by exec or exit. */
+		spin_lock(&proc_lock);
+		while (!c->vfork_done)
+			sleep_on(&c->vfork_wait, &proc_lock);
+		spin_unlock(&proc_lock);
+	}
+	return c->pid;
+fail:
+	kfree(tf);
+	if (c)
+		proc_discard(c);
+	return err;
+}
+
+static long sys_fork(void)
+{
+	return do_fork(SIGCHLD, 0, 0, 0);
+}
+SYSCALL(fork, sys_fork);
+
+static long sys_vfork(void)
+{
+	return do_fork(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0);
+}
+SYSCALL(vfork, sys_vfork);
+
+/* Linux x86-64's argument order: flags, stack, parent_tid, child_tid,
+ * tls. */
+static long sys_clone(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
+		      uaddr_t child_tid, uint64_t tls)
+{
+	return do_fork(flags, stack, parent_tid, tls);
+}
+SYSCALL(clone, sys_clone);
+
+void proc_vfork_release(struct proc *p)
+{
+	spin_lock(&proc_lock);
+	p->vfork_done = true;
+	wake_up(&p->vfork_wait);
+	spin_unlock(&proc_lock);
+}
