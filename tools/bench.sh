@@ -95,7 +95,7 @@ PATH=$PATH:/sbin:/usr/sbin
 echo
 echo "ext2, in the kernel: -cpu qemu64 -m 512M -smp 1 -accel tcg, a 128 MiB"
 echo "raw image as virtio-blk-pci (QEMU's default cache); kernel options"
-echo "bcache=30000 heapdebug=0 (64 MiB of 4 KiB blocks fit in the cache, of"
+echo "bcache=20000 heapdebug=0 (64 MiB of 4 KiB blocks fit in the cache, of"
 echo "1 KiB blocks they do not: their warm read is a cold one)"
 if command -v mke2fs >/dev/null 2>&1; then
 	for bs in 4096 1024; do
@@ -106,7 +106,7 @@ if command -v mke2fs >/dev/null 2>&1; then
 			continue
 		fi
 		boot "ext2-$bs" disk="$img" timeout=600 stall=120 \
-			cmdline="ktest=ext2.bench ext2.disk=vda bcache=30000 heapdebug=0"
+			cmdline="ktest=ext2.bench ext2.disk=vda bcache=20000 heapdebug=0"
 		echo "$bs-byte blocks:"
 		sed -n 's/^ext2.bench: /  /p' "$b_log"
 		[ "$b_end" = poweroff ] && [ "$b_kstatus" = 0 ] ||

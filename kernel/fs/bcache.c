@@ -26,7 +26,12 @@
 
 #define BCACHE_DEFAULT 1024
 #define BCACHE_MIN 16
-#define BCACHE_MAX 65536
+/* The headers are one kmalloc array, and kmalloc's largest block is
+ * 2^FRAME_MAX_ORDER frames (with room for heap debugging's header and
+ * red zone): 27,567 buffers with today's struct buf, 107 MiB of 4 KiB
+ * blocks. */
+#define BCACHE_MAX \
+	(((PAGE_SIZE << FRAME_MAX_ORDER) - PAGE_SIZE) / sizeof(struct buf))
 
 static struct {
 	struct spinlock lock;
@@ -467,13 +472,16 @@ void bcache_init(void)
 {
 	unsigned long n = cmdline_ulong("bcache", BCACHE_DEFAULT);
 
-	if (n < BCACHE_MIN || n > BCACHE_MAX) {
-		kprintf("bcache: bcache=%lu is not in %u..%u; using %u\n", n,
-			BCACHE_MIN, BCACHE_MAX, BCACHE_DEFAULT);
+	if (n < BCACHE_MIN) {
+		kprintf("bcache: bcache=%lu is below %u; using %u\n", n,
+			BCACHE_MIN, BCACHE_DEFAULT);
 		n = BCACHE_DEFAULT;
+	} else if (n > BCACHE_MAX) {
+		kprintf("bcache: bcache=%lu is above %lu; using %lu\n", n,
+			(unsigned long)BCACHE_MAX, (unsigned long)BCACHE_MAX);
+		n = BCACHE_MAX;
 	}
-	/* The headers are one array: when it cannot be had (its size is
-	 * past kmalloc's largest block, or memory is short), take half as
+	/* The headers are one array: when memory is short, take half as
 	 * many buffers, and say so. */
 	while (!(bcache.bufs = kzalloc(n * sizeof(struct buf))) &&
 	       n / 2 >= BCACHE_MIN) {
