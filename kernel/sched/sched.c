@@ -281,7 +281,8 @@ static __noreturn void task_first_run(void)
 
 /* ---- tasks ------------------------------------------------------------- */
 
-static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
+struct task *task_create(const char *name, struct vm_space *vs, void *owner,
+			 void (*fn)(void *), void *arg)
 {
 	struct task *t = kzalloc(sizeof(*t));
 	uint64_t *sp;
@@ -296,9 +297,12 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 	strlcpy(t->name, name, sizeof(t->name));
 	t->fn = fn;
 	t->arg = arg;
-	t->released = true;
+	t->vs = vs;
+	t->owner = owner;
+	t->released = owner == NULL;
+	fpu_init_state(&t->fpu);
 	/* The first context_switch into t pops six registers and returns
-	 * into task_start; above that a zero "return address" keeps the
+	 * into task_first_run; above that a zero "return address" keeps the
 	 * stack aligned as for a call and ends backtraces. */
 	sp = (uint64_t *)((uint8_t *)t->stack + KSTACK_SIZE);
 	*--sp = 0;
@@ -316,22 +320,19 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 	return t;
 }
 
-struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
+void task_start(struct task *t)
 {
-	return task_spawn_in(name, NULL, NULL, fn, arg);
+	spin_lock(&sched_lock);
+	make_runnable(t, ENQUEUE_NEW);
+	spin_unlock(&sched_lock);
 }
 
-struct task *task_create_in(const char *name, struct vm_space *vs, void *owner,
-			    void (*fn)(void *), void *arg)
+struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
 {
-	struct task *t = task_new(name, fn, arg);
+	struct task *t = task_create(name, NULL, NULL, fn, arg);
 
-	if (!t)
-		return NULL;
-	t->vs = vs;
-	t->owner = owner;
-	t->released = owner == NULL;
-	fpu_init_state(&t->fpu);
+	if (t)
+		task_start(t);
 	return t;
 }
 
@@ -369,23 +370,6 @@ void task_release(struct task *t)
 		kstack_free(t->stack);
 		kfree(t);
 	}
-}
-
-void task_start(struct task *t)
-{
-	spin_lock(&sched_lock);
-	make_runnable(t, ENQUEUE_NEW);
-	spin_unlock(&sched_lock);
-}
-
-struct task *task_spawn_in(const char *name, struct vm_space *vs, void *owner,
-			   void (*fn)(void *), void *arg)
-{
-	struct task *t = task_create_in(name, vs, owner, fn, arg);
-
-	if (t)
-		task_start(t);
-	return t;
 }
 
 void task_copy_user_state(struct task *t)
@@ -700,7 +684,7 @@ void sched_init(void)
 	this_rq()->curr = &boot_task.se;
 	stats.tasks = 1;
 	c->task = &boot_task;
-	c->idle_task = task_new("idle", idle_loop, NULL);
+	c->idle_task = task_create("idle", NULL, NULL, idle_loop, NULL);
 	if (!c->idle_task)
 		panic("sched_init: no memory for the idle task");
 	c->idle_task->state = TASK_RUNNABLE;
@@ -712,7 +696,7 @@ uint64_t sched_add_cpu(struct cpu *c)
 	char name[16];
 
 	ksnprintf(name, sizeof(name), "idle%u", c->id);
-	c->idle_task = task_new(name, idle_loop, NULL);
+	c->idle_task = task_create(name, NULL, NULL, idle_loop, NULL);
 	if (!c->idle_task)
 		return 0;
 	c->idle_task->cpu = c->id;
