@@ -25,6 +25,7 @@
 #ifndef KESTREL_SCHED_POLICY_H
 #define KESTREL_SCHED_POLICY_H
 
+#include "lib/list.h"
 #include "lib/rbtree.h"
 #include "lib/spinlock.h"
 
@@ -41,43 +42,6 @@
 #define RT_PRIO_MAX 99
 
 #define NS_PER_MS 1000000ULL
-
-/* A circular doubly linked list of queued entities (rt and rr). */
-struct run_list {
-	struct run_list *next, *prev;
-};
-
-static inline void run_list_init(struct run_list *l)
-{
-	l->next = l->prev = l;
-}
-static inline bool run_list_empty(const struct run_list *l)
-{
-	return l->next == l;
-}
-/* Put n between prev and next. */
-static inline void run_list_insert(struct run_list *n, struct run_list *prev,
-				   struct run_list *next)
-{
-	n->prev = prev;
-	n->next = next;
-	prev->next = n;
-	next->prev = n;
-}
-static inline void run_list_add_tail(struct run_list *head, struct run_list *n)
-{
-	run_list_insert(n, head->prev, head);
-}
-static inline void run_list_add_head(struct run_list *head, struct run_list *n)
-{
-	run_list_insert(n, head, head->next);
-}
-static inline void run_list_del(struct run_list *n)
-{
-	n->prev->next = n->next;
-	n->next->prev = n->prev;
-	n->next = n->prev = n;
-}
 
 struct sched_class;
 
