@@ -1,43 +1,57 @@
 /*
- * A circular doubly linked list, moved here from the scheduler's
- * policy.h.
+ * Circular doubly linked lists, as in Linux's list.h. One struct
+ * list_head is both the head of a list and the link embedded in each
+ * member; an empty list's head points at itself, so adding and removing
+ * never test for NULL:
+ *
+ *	head <-> [A].link <-> [B].link <-> (back to head)
+ *
+ * container_of (lib.h) gets from a link to the structure around it. The
+ * list has no lock: its owner's lock protects it. The rt and rr
+ * scheduling classes queue their tasks on these (docs/sched.md).
  */
 #ifndef KESTREL_LIB_LIST_H
 #define KESTREL_LIB_LIST_H
 
 #include "lib/lib.h"
 
-/* A circular doubly linked list of queued entities (rt and rr). */
-struct run_list {
-	struct run_list *next, *prev;
+struct list_head {
+	struct list_head *next, *prev;
 };
 
-static inline void run_list_init(struct run_list *l)
+/* An empty list, or a link on no list. */
+static inline void list_init(struct list_head *l)
 {
 	l->next = l->prev = l;
 }
-static inline bool run_list_empty(const struct run_list *l)
+
+static inline bool list_empty(const struct list_head *l)
 {
 	return l->next == l;
 }
+
 /* Put n between prev and next. */
-static inline void run_list_insert(struct run_list *n, struct run_list *prev,
-				   struct run_list *next)
+static inline void list_insert(struct list_head *n, struct list_head *prev,
+			       struct list_head *next)
 {
 	n->prev = prev;
 	n->next = next;
 	prev->next = n;
 	next->prev = n;
 }
-static inline void run_list_add_tail(struct run_list *head, struct run_list *n)
+
+static inline void list_add_tail(struct list_head *head, struct list_head *n)
 {
-	run_list_insert(n, head->prev, head);
+	list_insert(n, head->prev, head);
 }
-static inline void run_list_add_head(struct run_list *head, struct run_list *n)
+
+static inline void list_add_head(struct list_head *head, struct list_head *n)
 {
-	run_list_insert(n, head, head->next);
+	list_insert(n, head, head->next);
 }
-static inline void run_list_del(struct run_list *n)
+
+/* Take n off its list; it is left an empty list of its own. */
+static inline void list_del(struct list_head *n)
 {
 	n->prev->next = n->next;
 	n->next->prev = n->prev;

@@ -60,14 +60,14 @@ struct sched_entity {
 	const struct sched_class *class;
 
 	/* Where it is queued, by its class. */
-	bool on_rq;               /* in its class's queue */
-	struct rb_node run_node;  /* fair: the tree, keyed by vruntime */
-	struct run_list run_link; /* rt, rr: a FIFO list */
-	uint64_t vruntime;        /* fair: weighted ns run */
-	uint32_t weight;          /* fair: from nice */
-	uint64_t slice_used_ns;   /* rt (RR): of the current slice */
-	unsigned int slice_ticks; /* rr: ticks of the current slice */
-	bool slice_over;          /* the tick said its slice ended */
+	bool on_rq;                /* in its class's queue */
+	struct rb_node run_node;   /* fair: the tree, keyed by vruntime */
+	struct list_head run_link; /* rt, rr: a FIFO list */
+	uint64_t vruntime;         /* fair: weighted ns run */
+	uint32_t weight;           /* fair: from nice */
+	uint64_t slice_used_ns;    /* rt (RR): of the current slice */
+	unsigned int slice_ticks;  /* rr: ticks of the current slice */
+	bool slice_over;           /* the tick said its slice ended */
 
 	/* Accounting, by the core (rq.c). */
 	unsigned int cpu;        /* whose run queue it is on, or the CPU it
@@ -106,7 +106,7 @@ struct sched_entity {
 /* The rt class's part of a run queue: one FIFO list per priority and a
  * bitmap of the lists that are not empty. */
 struct rt_rq {
-	struct run_list queue[RT_PRIO_MAX + 1];
+	struct list_head queue[RT_PRIO_MAX + 1];
 	uint64_t bitmap[2]; /* bit p: queue[p] has a task */
 	unsigned int nr;
 };
@@ -122,7 +122,7 @@ struct fair_rq {
 
 /* The rr class's: one FIFO list. */
 struct rr_rq {
-	struct run_list queue;
+	struct list_head queue;
 	unsigned int nr;
 };
 

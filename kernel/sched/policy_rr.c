@@ -40,17 +40,17 @@ static unsigned int slice_in_ticks(void)
 static void rr_enqueue(struct rq *rq, struct sched_entity *se, int flags)
 {
 	if (flags & ENQUEUE_PREEMPTED) {
-		run_list_add_head(&rq->rr.queue, &se->run_link);
+		list_add_head(&rq->rr.queue, &se->run_link);
 	} else {
 		se->slice_ticks = 0;
-		run_list_add_tail(&rq->rr.queue, &se->run_link);
+		list_add_tail(&rq->rr.queue, &se->run_link);
 	}
 	rq->rr.nr++;
 }
 
 static void rr_dequeue(struct rq *rq, struct sched_entity *se)
 {
-	run_list_del(&se->run_link);
+	list_del(&se->run_link);
 	rq->rr.nr--;
 }
 
@@ -58,7 +58,7 @@ static struct sched_entity *rr_pick_next(struct rq *rq)
 {
 	struct sched_entity *se;
 
-	if (run_list_empty(&rq->rr.queue))
+	if (list_empty(&rq->rr.queue))
 		return NULL;
 	se = container_of(rq->rr.queue.next, struct sched_entity, run_link);
 	rr_dequeue(rq, se);
@@ -88,7 +88,7 @@ static uint64_t rr_timeslice(struct rq *rq, struct sched_entity *se)
 
 void rr_rq_init(struct rr_rq *rr)
 {
-	run_list_init(&rr->queue);
+	list_init(&rr->queue);
 	rr->nr = 0;
 }
 

@@ -19,7 +19,7 @@
 
 #define RT_RR_SLICE_NS (100 * NS_PER_MS) /* Linux's RR_TIMESLICE */
 
-static struct sched_entity *link_se(struct run_list *l)
+static struct sched_entity *link_se(struct list_head *l)
 {
 	return container_of(l, struct sched_entity, run_link);
 }
@@ -46,13 +46,13 @@ static unsigned int highest(const struct rt_rq *rt)
 static void rt_enqueue(struct rq *rq, struct sched_entity *se, int flags)
 {
 	struct rt_rq *rt = &rq->rt;
-	struct run_list *q = &rt->queue[se->rt_priority];
+	struct list_head *q = &rt->queue[se->rt_priority];
 
 	if (flags & ENQUEUE_PREEMPTED) {
-		run_list_add_head(q, &se->run_link);
+		list_add_head(q, &se->run_link);
 	} else {
 		se->slice_used_ns = 0;
-		run_list_add_tail(q, &se->run_link);
+		list_add_tail(q, &se->run_link);
 	}
 	set_bit(rt, se->rt_priority);
 	rt->nr++;
@@ -62,8 +62,8 @@ static void rt_dequeue(struct rq *rq, struct sched_entity *se)
 {
 	struct rt_rq *rt = &rq->rt;
 
-	run_list_del(&se->run_link);
-	if (run_list_empty(&rt->queue[se->rt_priority]))
+	list_del(&se->run_link);
+	if (list_empty(&rt->queue[se->rt_priority]))
 		clear_bit(rt, se->rt_priority);
 	rt->nr--;
 }
@@ -108,7 +108,7 @@ static uint64_t rt_timeslice(struct rq *rq, struct sched_entity *se)
 void rt_rq_init(struct rt_rq *rt)
 {
 	for (size_t p = 0; p < ARRAY_SIZE(rt->queue); p++)
-		run_list_init(&rt->queue[p]);
+		list_init(&rt->queue[p]);
 	rt->bitmap[0] = rt->bitmap[1] = 0;
 	rt->nr = 0;
 }

@@ -35,7 +35,7 @@ static void setup(const struct sched_class *class, int policy,
 		se[i].rt_priority = prio;
 		se[i].class = class;
 		se[i].weight = fair_weight(policy, 0);
-		run_list_init(&se[i].run_link);
+		list_init(&se[i].run_link);
 	}
 }
 

@@ -94,7 +94,7 @@ void sched_entity_init(struct sched_entity *se,
 	se->class = class_of(se->policy);
 	se->weight = fair_weight(se->policy, se->nice);
 	se->cpu = parent ? parent->cpu : 0;
-	run_list_init(&se->run_link);
+	list_init(&se->run_link);
 }
 
 uint64_t sched_online_mask(void)
