@@ -42,11 +42,10 @@ struct task {
 	void *stack; /* KSTACK_SIZE bytes; NULL for kmain (the boot stack) */
 	void (*fn)(void *);
 	void *arg;
-	struct vm_space *vs; /* user address space, or NULL (kernel only) */
-	void *owner;         /* its process, for task_owner */
-	uint64_t fs_base;    /* user TLS base (arch_prctl); only it changes */
-	/* A user task's SSE/x87 registers while it is not running. */
-	struct fpu_state fpu;
+	void *owner; /* its process, for task_owner */
+	/* Its address space, FS base and SSE registers (arch_task.c):
+	 * changed only by the task itself, or its maker before it starts. */
+	struct arch_task arch;
 
 	/* The sched lock protects the rest. */
 	enum task_state state;
@@ -158,11 +157,6 @@ static void make_runnable(struct task *t, int why)
 
 /* ---- switching --------------------------------------------------------- */
 
-static struct vm_space *task_space(const struct task *t)
-{
-	return t->vs ? t->vs : &kernel_space;
-}
-
 static uint64_t stack_top(const struct task *t)
 {
 	extern char boot_stack_top[];
@@ -227,11 +221,7 @@ static void schedule_locked(int requeue)
 	 * intena): each task gets its own back after the switch. */
 	depth = c->irq_off_depth;
 	were_enabled = c->irq_were_enabled;
-	if (prev->vs)
-		fpu_save(&prev->fpu);
-	if (next->vs)
-		fpu_restore(&next->fpu);
-	arch_switch_to(stack_top(next), task_space(next), next->fs_base);
+	arch_task_switch(&prev->arch, &next->arch, stack_top(next));
 	context_switch(&prev->rsp, next->rsp);
 	c = this_cpu();
 	finish_switch(c);
@@ -297,10 +287,9 @@ struct task *task_create(const char *name, struct vm_space *vs, void *owner,
 	strlcpy(t->name, name, sizeof(t->name));
 	t->fn = fn;
 	t->arg = arg;
-	t->vs = vs;
 	t->owner = owner;
 	t->released = owner == NULL;
-	fpu_init_state(&t->fpu);
+	arch_task_init(&t->arch, vs);
 	/* The first context_switch into t pops six registers and returns
 	 * into task_first_run; above that a zero "return address" keeps the
 	 * stack aligned as for a call and ends backtraces. */
@@ -374,39 +363,22 @@ void task_release(struct task *t)
 
 void task_copy_user_state(struct task *t)
 {
-	struct task *cur = current_task();
-
-	irq_push_off();
-	fpu_save(&t->fpu);
-	t->fs_base = cur->fs_base;
-	irq_pop_off();
+	arch_task_fork(&t->arch, &current_task()->arch);
 }
 
 void task_reset_user_state(void)
 {
-	struct task *t = current_task();
-
-	irq_push_off();
-	fpu_init_state(&t->fpu);
-	fpu_restore(&t->fpu);
-	t->fs_base = 0;
-	arch_switch_to(stack_top(t), task_space(t), 0);
-	irq_pop_off();
+	arch_task_exec(&current_task()->arch);
 }
 
 void task_set_vs(struct vm_space *vs)
 {
-	struct task *t = current_task();
-
-	irq_push_off();
-	t->vs = vs;
-	arch_switch_to(stack_top(t), task_space(t), t->fs_base);
-	irq_pop_off();
+	arch_task_set_vs(&current_task()->arch, vs);
 }
 
 void task_init_fs_base(struct task *t, uint64_t base)
 {
-	t->fs_base = base;
+	t->arch.fs_base = base;
 }
 
 void task_interrupt(struct task *t)
@@ -503,12 +475,7 @@ uint64_t task_stack_top(const struct task *t)
 
 void task_set_fs_base(uint64_t base)
 {
-	struct task *t = current_task();
-
-	irq_push_off();
-	t->fs_base = base;
-	arch_switch_to(stack_top(t), task_space(t), base);
-	irq_pop_off();
+	arch_task_set_fs_base(&current_task()->arch, base);
 }
 
 const char *task_name(const struct task *t)
