@@ -54,7 +54,6 @@ struct task {
 	uint64_t wake_at;             /* sleep_on_until deadline, or 0 */
 	struct task *timed_next;      /* list of sleepers with a deadline */
 	uint64_t rsp;                 /* saved stack pointer when not running */
-	unsigned int cpu;             /* where it runs or last ran */
 	bool interrupted; /* task_interrupt came while it was not asleep */
 	/* No one will task_release it: once dead, the CPU frees it. Set
 	 * for kernel tasks (no owner) and by task_release. */
@@ -214,7 +213,6 @@ static void schedule_locked(int requeue)
 	rq_account_switch(rq, prev_se, next_se, prev->state == TASK_RUNNABLE);
 	sched_trace_switch(c->id, prev, next);
 	next->state = TASK_RUNNING;
-	next->cpu = c->id;
 	c->task = next;
 	stats.switches++;
 	/* Interrupt nesting belongs to the task, not the CPU (xv6's
@@ -392,8 +390,8 @@ void task_interrupt(struct task *t)
 		/* Running elsewhere, perhaps in user mode for a while: an
 		 * IPI makes it pass through the kernel's way back to user
 		 * mode, which looks at its signals. */
-		if (t->state == TASK_RUNNING && t->cpu != this_cpu()->id)
-			smp_send_resched(t->cpu);
+		if (t->state == TASK_RUNNING && t->se.cpu != this_cpu()->id)
+			smp_send_resched(t->se.cpu);
 	}
 	spin_unlock(&sched_lock);
 }
@@ -666,7 +664,6 @@ uint64_t sched_add_cpu(struct cpu *c)
 	c->idle_task = task_create(name, NULL, NULL, idle_loop, NULL);
 	if (!c->idle_task)
 		return 0;
-	c->idle_task->cpu = c->id;
 	return stack_top(c->idle_task);
 }
 
