@@ -40,17 +40,17 @@ static unsigned int slice_in_ticks(void)
 static void rr_enqueue(struct rq *rq, struct sched_entity *se, int flags)
 {
 	if (flags & ENQUEUE_PREEMPTED) {
-		list_add_head(&rq->rr.queue, &se->run_link);
+		list_add_head(&rq->rr.queue, &se->rr.link);
 	} else {
-		se->slice_ticks = 0;
-		list_add_tail(&rq->rr.queue, &se->run_link);
+		se->rr.slice_ticks = 0;
+		list_add_tail(&rq->rr.queue, &se->rr.link);
 	}
 	rq->rr.nr++;
 }
 
 static void rr_dequeue(struct rq *rq, struct sched_entity *se)
 {
-	list_del(&se->run_link);
+	list_del(&se->rr.link);
 	rq->rr.nr--;
 }
 
@@ -60,7 +60,7 @@ static struct sched_entity *rr_pick_next(struct rq *rq)
 
 	if (list_empty(&rq->rr.queue))
 		return NULL;
-	se = container_of(rq->rr.queue.next, struct sched_entity, run_link);
+	se = container_of(rq->rr.queue.next, struct sched_entity, rr.link);
 	rr_dequeue(rq, se);
 	return se;
 }
@@ -72,7 +72,7 @@ static void rr_charge(struct rq *rq, struct sched_entity *curr, uint64_t ns)
 
 static bool rr_tick(struct rq *rq, struct sched_entity *curr)
 {
-	return ++curr->slice_ticks >= slice_in_ticks();
+	return ++curr->rr.slice_ticks >= slice_in_ticks();
 }
 
 static bool rr_wakeup_preempt(struct rq *rq, struct sched_entity *curr,
