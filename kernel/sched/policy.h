@@ -145,11 +145,12 @@ struct rr_rq {
 };
 
 /*
- * A run queue: one per CPU (cpus[n] uses run_queues[n]). The lock is the
- * scheduler's lock; every field is under it.
+ * A run queue: one per CPU (cpus[n] uses run_queues[n]). Every field is
+ * under lock, which is not a lock of this run queue's own: every run
+ * queue points at the one sched lock (sched.c).
  */
 struct rq {
-	struct spinlock *lock;
+	struct spinlock *lock; /* the sched lock, shared by all run queues */
 	unsigned int cpu;
 	unsigned int nr_queued;    /* tasks queued, the running one not */
 	struct sched_entity *curr; /* running now; NULL: the idle task */

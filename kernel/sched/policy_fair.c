@@ -3,7 +3,7 @@
  * SCHED_NORMAL, SCHED_BATCH and SCHED_IDLE.
  *
  * Each task has a virtual runtime: the CPU time it had, scaled by
- * NICE0_WEIGHT / its weight, so a heavy (low nice) task's clock runs
+ * FAIR_NICE0_WEIGHT / its weight, so a heavy (low nice) task's clock runs
  * slowly and a light one's fast. The next to run is always the queued
  * task with the smallest vruntime, the leftmost node of a red-black tree
  * ordered by vruntime. Over time every task's vruntime advances at the
@@ -119,7 +119,8 @@ static void tree_insert(struct fair_rq *f, struct sched_entity *se)
 	/* Equal keys go right: among equals, first come first served. */
 	while (*link) {
 		parent = *link;
-		if (vdiff(se->fair.vruntime, node_se(parent)->fair.vruntime) < 0) {
+		if (vdiff(se->fair.vruntime, node_se(parent)->fair.vruntime) <
+		    0) {
 			link = &parent->left;
 		} else {
 			link = &parent->right;

@@ -4,8 +4,8 @@
  * (sched.slice_ms=, default 10 ms) before it goes to the back. Nice
  * values do not count. The slice is counted in timer ticks (rounded up),
  * as Linux counts SCHED_RR's: a task picked just before a tick does not
- * get that tick's remainder as a whole slice. The simplest class, and the one to copy when
- * writing a new one (docs/sched.md):
+ * get that tick's remainder as a whole slice. The simplest class, and
+ * the one to copy when writing a new one (docs/sched.md):
  *
  *   rr_rq.queue -> [A] -> [B] -> [C]     pick_next takes A; A's slice
  *                                        ends -> [B] -> [C] -> [A]

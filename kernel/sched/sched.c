@@ -5,8 +5,9 @@
  * sleeps, yields, exits or is preempted) calls schedule_locked, which
  * asks its CPU's run queue (rq.c, and through it the scheduling classes
  * of policy.h) for the next task, or takes the CPU's idle task when there
- * is none, and context_switch()es to it (switch.S). The
- * sched lock is held across the switch and released by the task that
+ * is none, and context_switch()es to it (switch.S); the task's address
+ * space, FS base and SSE registers go with it (arch_task.c). The sched
+ * lock is held across the switch and released by the task that
  * runs next, so no other CPU can see a task half switched. A task that
  * exits cannot free the stack it is running on: a kernel task is freed by
  * the next task to run on that CPU, a process's task by its owner
@@ -32,7 +33,9 @@ enum task_state {
 	TASK_RUNNABLE, /* on a run queue */
 	TASK_RUNNING,  /* on a CPU */
 	TASK_SLEEPING, /* on a wait queue */
-	TASK_DEAD,     /* exited; its stack is freed by the next task */
+	/* Exited: a kernel task is freed by the next task to run on its
+	 * CPU (reap_dead), a process's task by its owner (task_release). */
+	TASK_DEAD,
 };
 
 struct task {
@@ -63,15 +66,19 @@ struct task {
 
 void context_switch(uint64_t *old_rsp, uint64_t new_rsp); /* switch.S */
 
-/* The run queue, every wait queue, every task's state and the list of
- * timed sleepers. Taken with interrupts off (it is a spinlock), also from
- * the timer and device interrupts that wake tasks. */
+/* The sched lock protects every run queue (rq.c, the classes), every
+ * wait queue, every task's state and scheduling entity, and these
+ * statics: timed_sleepers, stats (but stats.kernel_preemptions, counted
+ * atomically) and next_id. It is taken with interrupts off (it is a
+ * spinlock), also from the timer and device interrupts that wake tasks. */
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
-static struct task *timed_sleepers;
+static struct task *timed_sleepers; /* sleepers with a deadline */
 static struct sched_stats stats;
-static unsigned int next_id;
+static unsigned int next_id; /* the next task's id */
+/* Set once, by sched_init on the boot CPU before any other CPU or task
+ * runs, and only read afterwards, without the lock: ready says sched_init
+ * is done, kernel_preemption is preempt= (is kernel code preempted?). */
 static bool ready;
-/* Is kernel code preempted (preempt=, read at sched_init)? */
 static bool kernel_preemption = true;
 
 static struct task boot_task; /* kmain, on the boot stack */

@@ -19,10 +19,11 @@
  * no wakeup is lost.
  *
  * Which task runs is a scheduling class's choice (policy.h: real-time,
- * then fair or round robin). A task in the kernel runs until it sleeps,
- * yields or exits; a task in user mode is also preempted when its slice
- * ends or a task that must run first wakes. docs/sched.md has the
- * pictures.
+ * then fair or round robin). A task runs until it sleeps, yields or
+ * exits, or until it is preempted because its slice ended or a task that
+ * must run first woke: it then gives way on its way back to user mode,
+ * or at the end of an interrupt that finds it in kernel code with
+ * interrupts on. docs/sched.md has the pictures.
  */
 #ifndef KESTREL_SCHED_H
 #define KESTREL_SCHED_H
@@ -73,8 +74,9 @@ struct task *task_spawn(const char *name, void (*fn)(void *), void *arg);
 void task_discard(struct task *t);
 /* The owner of t (a task_create with an owner) is done with it: free
  * it now if it has exited (it is then off every CPU; if it is running on
- * another CPU, wait until it has exited), or else as soon as it has. Until then t stays valid, whichever CPU it exits on, so that
- * its owner can look at it (task_interrupt, task_state_char). */
+ * another CPU, wait until it has exited), or else as soon as it has.
+ * Until then t stays valid, whichever CPU it exits on, so that its owner
+ * can look at it (task_interrupt, task_state_char). */
 void task_release(struct task *t);
 /* fork: give t the running task's SSE registers and FS base. */
 void task_copy_user_state(struct task *t);

@@ -12,6 +12,7 @@
  *
  * Writers run on their own CPU under the sched lock; the ring's own
  * lock (taken after the sched lock) is for readers on other CPUs.
+ * docs/sched.md (Tools) shows what schedviz makes of it.
  */
 #include "sched/rq.h"
 #include "arch/x86_64/arch.h"
