@@ -29,7 +29,6 @@
 
 /* The default RLIMIT_STACK: how far the stack may grow (8 MiB). */
 #define STACK_LIMIT_DEFAULT (8UL * 1024 * 1024)
-/* Flushing more pages than this one by one costs more than a CR3 load. */
 
 struct mm *mm_create(void)
 {
