@@ -118,9 +118,10 @@ static void tree_insert(struct fair_rq *f, struct sched_entity *se)
 
 	/* Equal keys go right: among equals, first come first served. */
 	while (*link) {
+		const struct sched_entity *other = node_se(*link);
+
 		parent = *link;
-		if (vdiff(se->fair.vruntime, node_se(parent)->fair.vruntime) <
-		    0) {
+		if (vdiff(se->fair.vruntime, other->fair.vruntime) < 0) {
 			link = &parent->left;
 		} else {
 			link = &parent->right;

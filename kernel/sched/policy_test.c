@@ -9,6 +9,7 @@
  *   rt: higher priority first, first come first served among equals, a
  *   preempted task back at the head.
  *   rr: first in, first out; a preempted task back at the head.
+ * docs/sched.md ("Testing and debugging") lists them.
  */
 #include "lib/ktest.h"
 #include "sched/policy.h"
