@@ -10,8 +10,8 @@
  *	SYSCALL(dup, sys_dup);
  *
  * SYSCALL puts {SYS_dup, "dup", sys_dup} in the .syscalls section;
- * syscall_init builds the table from it at boot (and panics on a number
- * registered twice). Arguments arrive as the registers the user put them
+ * syscall_table_init builds the table from it at boot (and panics on a
+ * number registered twice). Arguments arrive as the registers the user put them
  * in (rdi, rsi, rdx, r10, r8, r9): declare them uint64_t, int64_t or
  * uaddr_t and narrow them explicitly, as Linux does (an fd is (int)a0).
  * The result is a value or a negative errno.
@@ -50,7 +50,8 @@ struct syscall_def {
 			SYS_##name, #name, (syscall_fn)(void (*)(void))(fn) \
 		}
 
-/* Boot: build the table; set the syscall MSRs on this CPU. */
+/* Boot: build the table. (The syscall MSRs are set on each CPU by
+ * syscall_init, in kernel/arch/x86_64/cpu.c.) */
 void syscall_table_init(void);
 /* The name of call nr, or NULL (strace, logs). */
 const char *syscall_name(uint64_t nr);

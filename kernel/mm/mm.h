@@ -93,8 +93,9 @@ void kmalloc_get_stats(struct kmalloc_stats *st);
 struct vm_space {
 	physaddr_t pml4;
 	struct spinlock lock; /* protects the page-table pages */
-	/* Bit i: CPU i has pml4 in CR3 (arch_switch_to sets and clears its
-	 * own bit, atomically); whom tlb_shootdown interrupts. */
+	/* Bit i: CPU i has pml4 in CR3 (load_space, in arch_task.c, sets
+	 * and clears its own bit, atomically); whom tlb_shootdown
+	 * interrupts. */
 	uint32_t active_cpus;
 };
 

@@ -27,8 +27,6 @@
 #include "fs/vfs.h"
 #include "mm/pagecache.h"
 
-/* Flushing more pages than this one by one costs more than a CR3 load. */
-
 struct mm *mm_create(void)
 {
 	struct mm *mm = kzalloc(sizeof(*mm));

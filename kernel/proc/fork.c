@@ -118,7 +118,7 @@ static int spawn(const char *path, char *const argv[], char *const envp[],
 	tf->cs = SEL_UCODE;
 	tf->ss = SEL_UDATA;
 	tf->rflags = RFLAGS_IF;
-	p->task = task_create_in(p->name, &p->mm->vs, p, enter_user, tf);
+	p->task = task_create(p->name, &p->mm->vs, p, enter_user, tf);
 	if (!p->task) {
 		err = -ENOMEM;
 		goto fail;
@@ -205,7 +205,7 @@ static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 	}
 	c->exit_signal = (int)(flags & CSIGNAL);
 	signal_state_fork(&c->sig, &parent->sig);
-	c->task = task_create_in(c->name, &c->mm->vs, c, enter_user, tf);
+	c->task = task_create(c->name, &c->mm->vs, c, enter_user, tf);
 	if (!c->task)
 		goto fail;
 	task_copy_user_state(c->task);

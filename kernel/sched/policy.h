@@ -25,6 +25,7 @@
 #ifndef KESTREL_SCHED_POLICY_H
 #define KESTREL_SCHED_POLICY_H
 
+#include "lib/list.h"
 #include "lib/rbtree.h"
 #include "lib/spinlock.h"
 
@@ -42,93 +43,74 @@
 
 #define NS_PER_MS 1000000ULL
 
-/* A circular doubly linked list of queued entities (rt and rr). */
-struct run_list {
-	struct run_list *next, *prev;
-};
-
-static inline void run_list_init(struct run_list *l)
-{
-	l->next = l->prev = l;
-}
-static inline bool run_list_empty(const struct run_list *l)
-{
-	return l->next == l;
-}
-/* Put n between prev and next. */
-static inline void run_list_insert(struct run_list *n, struct run_list *prev,
-				   struct run_list *next)
-{
-	n->prev = prev;
-	n->next = next;
-	prev->next = n;
-	next->prev = n;
-}
-static inline void run_list_add_tail(struct run_list *head, struct run_list *n)
-{
-	run_list_insert(n, head->prev, head);
-}
-static inline void run_list_add_head(struct run_list *head, struct run_list *n)
-{
-	run_list_insert(n, head, head->next);
-}
-static inline void run_list_del(struct run_list *n)
-{
-	n->prev->next = n->next;
-	n->next->prev = n->prev;
-	n->next = n->prev = n;
-}
-
 struct sched_class;
 
 /*
- * The scheduler's part of a task (struct task in sched.c embeds one). The
- * run queue's lock protects every field; the system calls change the
- * first group, the classes and the core the rest.
+ * The scheduler's part of a task (struct task in sched.c embeds one).
+ * The run queue's lock (the sched lock) protects every field. A class
+ * reads the first group, and reads and writes only its own part (fair,
+ * rt or rr); the rest is the core's (rq.c, trace.c), which a class never
+ * touches.
  */
 struct sched_entity {
-	/* What the task asked for (sched_setscheduler, setpriority,
-	 * sched_setaffinity); a child inherits them. */
+	/* ---- what a class reads (sched lock) ---------------------------
+	 * What the task asked for (sched_setscheduler, setpriority,
+	 * sched_setaffinity), set by the core; a child inherits them. */
 	int policy;               /* SCHED_NORMAL ... SCHED_IDLE */
 	int nice;                 /* -20..19; normal policies */
 	unsigned int rt_priority; /* 1..99 for FIFO and RR, else 0 */
 	uint64_t affinity;        /* CPUs it may run on, bit n = CPU n */
 	const struct sched_class *class;
-
-	/* Where it is queued, by its class. */
-	bool on_rq;               /* in its class's queue */
-	struct rb_node run_node;  /* fair: the tree, keyed by vruntime */
-	struct run_list run_link; /* rt, rr: a FIFO list */
-	uint64_t vruntime;        /* fair: weighted ns run */
-	uint32_t weight;          /* fair: from nice */
-	uint64_t slice_used_ns;   /* rt (RR): of the current slice */
-	unsigned int slice_ticks; /* rr: ticks of the current slice */
-	bool slice_over;          /* the tick said its slice ended */
-
-	/* Accounting, by the core (rq.c). */
-	unsigned int cpu;        /* whose run queue it is on, or the CPU it
-				  * runs or last ran on */
-	uint64_t exec_start_ns;  /* last charge, while running */
+	/* Kept by the core as it queues and runs the task. */
+	bool on_rq;              /* in its class's queue */
 	uint64_t sum_exec_ns;    /* CPU time in all */
 	uint64_t picked_exec_ns; /* sum_exec_ns when last picked */
-	uint64_t wait_start_ns;  /* when queued, while queued */
-	uint64_t wait_sum_ns, wait_max_ns;
-	uint64_t wait_count;       /* times picked */
-	uint64_t woken_ns;         /* time of the wakeup not yet run, or 0 */
-	uint64_t woken_tick;       /* the tick count then */
-	uint64_t wakeup_max_ns;    /* longest wakeup -> running */
-	uint64_t wakeup_max_ticks; /* the same in ticks */
-	uint64_t nr_wakeups;
-	uint64_t nr_voluntary;   /* it slept or exited */
-	uint64_t nr_involuntary; /* it was still runnable (preempted,
-				     * yielded) */
-	uint64_t nr_migrations;
 
-	/* Who it is, for the trace and /proc/schedstat: noted by the trace
+	/* ---- each class's own part (sched lock) ------------------------
+	 * The core also sets fair.weight when nice changes, and resets the
+	 * slice counters when a new slice begins (rq_tick). */
+	struct {
+		struct rb_node node; /* in fair_rq.tree, keyed by vruntime */
+		uint64_t vruntime;   /* weighted ns run */
+		uint32_t weight;     /* from nice (fair_weight) */
+	} fair;
+	struct {
+		struct list_head link;  /* in rt_rq.queue[rt_priority] */
+		uint64_t slice_used_ns; /* SCHED_RR: of the current slice */
+	} rt;
+	struct {
+		struct list_head link;    /* in rr_rq.queue */
+		unsigned int slice_ticks; /* of the current slice */
+	} rr;
+
+	/* ---- the core's (rq.c; sched lock) ----------------------------- */
+	unsigned int cpu;       /* whose run queue it is on, or the CPU it
+				 * runs or last ran on */
+	bool slice_over;        /* the tick said its slice ended */
+	uint64_t exec_start_ns; /* last charge, while running */
+	uint64_t wait_start_ns; /* when queued, while queued */
+	uint64_t woken_ns;      /* time of the wakeup not yet run, or 0 */
+	uint64_t woken_tick;    /* the tick count then */
+	/* Counters for /proc/PID/sched (task_sched_info). */
+	struct {
+		uint64_t wait_sum_ns, wait_max_ns;
+		uint64_t wait_count;       /* times picked */
+		uint64_t wakeup_max_ns;    /* longest wakeup -> running */
+		uint64_t wakeup_max_ticks; /* the same in ticks */
+		uint64_t nr_wakeups;
+		uint64_t nr_voluntary;   /* it slept or exited */
+		uint64_t nr_involuntary; /* it was still runnable (preempted,
+					  * yielded) */
+		uint64_t nr_migrations;
+	} stats;
+	/* Who it is, for the trace and /proc/schedstat (trace.c): noted
 	 * each time it starts running, when its process is surely there (an
 	 * exiting process may be freed before its task's last switch). */
-	int32_t pid;   /* the process's; 0 the idle task, -1 a kernel task */
-	char comm[16]; /* the process's name, or the kernel task's */
+	struct {
+		int32_t pid;   /* the process's; 0 the idle task, -1 a kernel
+				* task */
+		char comm[16]; /* the process's name, or the kernel task's */
+	} who;
 };
 
 /* Why a task is enqueued: */
@@ -142,7 +124,7 @@ struct sched_entity {
 /* The rt class's part of a run queue: one FIFO list per priority and a
  * bitmap of the lists that are not empty. */
 struct rt_rq {
-	struct run_list queue[RT_PRIO_MAX + 1];
+	struct list_head queue[RT_PRIO_MAX + 1];
 	uint64_t bitmap[2]; /* bit p: queue[p] has a task */
 	unsigned int nr;
 };
@@ -158,16 +140,17 @@ struct fair_rq {
 
 /* The rr class's: one FIFO list. */
 struct rr_rq {
-	struct run_list queue;
+	struct list_head queue;
 	unsigned int nr;
 };
 
 /*
- * A run queue: one per CPU (cpus[n] uses run_queues[n]). The lock is the
- * scheduler's lock; every field is under it.
+ * A run queue: one per CPU (cpus[n] uses run_queues[n]). Every field is
+ * under lock, which is not a lock of this run queue's own: every run
+ * queue points at the one sched lock (sched.c).
  */
 struct rq {
-	struct spinlock *lock;
+	struct spinlock *lock; /* the sched lock, shared by all run queues */
 	unsigned int cpu;
 	unsigned int nr_queued;    /* tasks queued, the running one not */
 	struct sched_entity *curr; /* running now; NULL: the idle task */

@@ -3,7 +3,7 @@
  * SCHED_NORMAL, SCHED_BATCH and SCHED_IDLE.
  *
  * Each task has a virtual runtime: the CPU time it had, scaled by
- * NICE0_WEIGHT / its weight, so a heavy (low nice) task's clock runs
+ * FAIR_NICE0_WEIGHT / its weight, so a heavy (low nice) task's clock runs
  * slowly and a light one's fast. The next to run is always the queued
  * task with the smallest vruntime, the leftmost node of a red-black tree
  * ordered by vruntime. Over time every task's vruntime advances at the
@@ -56,13 +56,13 @@ uint32_t fair_weight(int policy, int nice)
 
 static struct sched_entity *node_se(struct rb_node *n)
 {
-	return n ? container_of(n, struct sched_entity, run_node) : NULL;
+	return n ? container_of(n, struct sched_entity, fair.node) : NULL;
 }
 
 /* ns of real time as ns of se's virtual time. */
 static uint64_t to_virtual(uint64_t ns, const struct sched_entity *se)
 {
-	return ns * FAIR_NICE0_WEIGHT / se->weight;
+	return ns * FAIR_NICE0_WEIGHT / se->fair.weight;
 }
 
 /* Signed, so that wrapped vruntimes still compare (as Linux does). */
@@ -84,8 +84,8 @@ static uint64_t period(unsigned int nr_running)
 static uint64_t slice(const struct rq *rq, const struct sched_entity *se)
 {
 	const struct fair_rq *f = &rq->fair;
-	uint64_t load = f->load + (se->on_rq ? 0 : se->weight);
-	uint64_t s = period(f->nr + !se->on_rq) * se->weight / load;
+	uint64_t load = f->load + (se->on_rq ? 0 : se->fair.weight);
+	uint64_t s = period(f->nr + !se->on_rq) * se->fair.weight / load;
 
 	return MAX(s, MIN_GRANULARITY_NS);
 }
@@ -100,11 +100,11 @@ static void update_min_vruntime(struct rq *rq, struct sched_entity *curr)
 	bool have = false;
 
 	if (curr && curr->class == &fair_class) {
-		v = curr->vruntime;
+		v = curr->fair.vruntime;
 		have = true;
 	}
-	if (left && (!have || vdiff(left->vruntime, v) < 0)) {
-		v = left->vruntime;
+	if (left && (!have || vdiff(left->fair.vruntime, v) < 0)) {
+		v = left->fair.vruntime;
 		have = true;
 	}
 	if (have && vdiff(v, f->min_vruntime) > 0)
@@ -118,51 +118,54 @@ static void tree_insert(struct fair_rq *f, struct sched_entity *se)
 
 	/* Equal keys go right: among equals, first come first served. */
 	while (*link) {
+		const struct sched_entity *other = node_se(*link);
+
 		parent = *link;
-		if (vdiff(se->vruntime, node_se(parent)->vruntime) < 0) {
+		if (vdiff(se->fair.vruntime, other->fair.vruntime) < 0) {
 			link = &parent->left;
 		} else {
 			link = &parent->right;
 			leftmost = false;
 		}
 	}
-	rb_link_node(&se->run_node, parent, link);
-	rb_insert_fixup(&f->tree, &se->run_node);
+	rb_link_node(&se->fair.node, parent, link);
+	rb_insert_fixup(&f->tree, &se->fair.node);
 	if (leftmost)
-		f->leftmost = &se->run_node;
+		f->leftmost = &se->fair.node;
 }
 
 static void tree_remove(struct fair_rq *f, struct sched_entity *se)
 {
-	if (f->leftmost == &se->run_node)
-		f->leftmost = rb_next(&se->run_node);
-	rb_erase(&f->tree, &se->run_node);
+	if (f->leftmost == &se->fair.node)
+		f->leftmost = rb_next(&se->fair.node);
+	rb_erase(&f->tree, &se->fair.node);
 }
 
 static void fair_enqueue(struct rq *rq, struct sched_entity *se, int flags)
 {
 	struct fair_rq *f = &rq->fair;
 
-	se->weight = fair_weight(se->policy, se->nice);
+	se->fair.weight = fair_weight(se->policy, se->nice);
 	if (flags & ENQUEUE_NEW) {
 		/* A slice behind everyone: forking buys no CPU. */
-		se->vruntime = f->min_vruntime + to_virtual(slice(rq, se), se);
+		se->fair.vruntime =
+			f->min_vruntime + to_virtual(slice(rq, se), se);
 	} else if (flags & (ENQUEUE_WAKEUP | ENQUEUE_RESTORE)) {
 		/* Sleeper placement: at most half a period of credit. */
 		uint64_t floor = f->min_vruntime - SCHED_LATENCY_NS / 2;
 
-		if (vdiff(se->vruntime, floor) < 0)
-			se->vruntime = floor;
+		if (vdiff(se->fair.vruntime, floor) < 0)
+			se->fair.vruntime = floor;
 	} else if (flags & ENQUEUE_YIELD) {
 		/* Behind every task queued now (Linux's old compat yield):
 		 * each of them runs before this one again. */
 		struct sched_entity *last = node_se(rb_last(&f->tree));
 
-		if (last && vdiff(se->vruntime, last->vruntime) <= 0)
-			se->vruntime = last->vruntime + 1;
+		if (last && vdiff(se->fair.vruntime, last->fair.vruntime) <= 0)
+			se->fair.vruntime = last->fair.vruntime + 1;
 	}
 	tree_insert(f, se);
-	f->load += se->weight;
+	f->load += se->fair.weight;
 	f->nr++;
 }
 
@@ -171,7 +174,7 @@ static void fair_dequeue(struct rq *rq, struct sched_entity *se)
 	struct fair_rq *f = &rq->fair;
 
 	tree_remove(f, se);
-	f->load -= se->weight;
+	f->load -= se->fair.weight;
 	f->nr--;
 	update_min_vruntime(rq, rq->curr);
 }
@@ -189,7 +192,7 @@ static struct sched_entity *fair_pick_next(struct rq *rq)
 
 static void fair_charge(struct rq *rq, struct sched_entity *curr, uint64_t ns)
 {
-	curr->vruntime += to_virtual(ns, curr);
+	curr->fair.vruntime += to_virtual(ns, curr);
 	update_min_vruntime(rq, curr);
 }
 
@@ -202,7 +205,8 @@ static bool fair_tick(struct rq *rq, struct sched_entity *curr)
 
 	if (curr->sum_exec_ns - curr->picked_exec_ns >= ideal)
 		return true;
-	return left && vdiff(curr->vruntime, left->vruntime) > (int64_t)ideal;
+	return left &&
+	       vdiff(curr->fair.vruntime, left->fair.vruntime) > (int64_t)ideal;
 }
 
 /* A waking task runs at once if curr is ahead of it by more than the
@@ -216,7 +220,7 @@ static bool fair_wakeup_preempt(struct rq *rq, struct sched_entity *curr,
 		return false;
 	if (curr->policy == SCHED_IDLE)
 		return true;
-	return vdiff(curr->vruntime, se->vruntime) >
+	return vdiff(curr->fair.vruntime, se->fair.vruntime) >
 	       (int64_t)to_virtual(WAKEUP_GRANULARITY_NS, se);
 }
 
@@ -229,8 +233,8 @@ static uint64_t fair_timeslice(struct rq *rq, struct sched_entity *se)
 static void fair_migrate(struct rq *from, struct rq *to,
 			 struct sched_entity *se)
 {
-	se->vruntime =
-		se->vruntime - from->fair.min_vruntime + to->fair.min_vruntime;
+	se->fair.vruntime = se->fair.vruntime - from->fair.min_vruntime +
+			    to->fair.min_vruntime;
 }
 
 void fair_rq_init(struct fair_rq *f)

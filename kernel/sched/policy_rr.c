@@ -4,8 +4,8 @@
  * (sched.slice_ms=, default 10 ms) before it goes to the back. Nice
  * values do not count. The slice is counted in timer ticks (rounded up),
  * as Linux counts SCHED_RR's: a task picked just before a tick does not
- * get that tick's remainder as a whole slice. The simplest class, and the one to copy when
- * writing a new one (docs/sched.md):
+ * get that tick's remainder as a whole slice. The simplest class, and
+ * the one to copy when writing a new one (docs/sched.md):
  *
  *   rr_rq.queue -> [A] -> [B] -> [C]     pick_next takes A; A's slice
  *                                        ends -> [B] -> [C] -> [A]
@@ -40,17 +40,17 @@ static unsigned int slice_in_ticks(void)
 static void rr_enqueue(struct rq *rq, struct sched_entity *se, int flags)
 {
 	if (flags & ENQUEUE_PREEMPTED) {
-		run_list_add_head(&rq->rr.queue, &se->run_link);
+		list_add_head(&rq->rr.queue, &se->rr.link);
 	} else {
-		se->slice_ticks = 0;
-		run_list_add_tail(&rq->rr.queue, &se->run_link);
+		se->rr.slice_ticks = 0;
+		list_add_tail(&rq->rr.queue, &se->rr.link);
 	}
 	rq->rr.nr++;
 }
 
 static void rr_dequeue(struct rq *rq, struct sched_entity *se)
 {
-	run_list_del(&se->run_link);
+	list_del(&se->rr.link);
 	rq->rr.nr--;
 }
 
@@ -58,9 +58,9 @@ static struct sched_entity *rr_pick_next(struct rq *rq)
 {
 	struct sched_entity *se;
 
-	if (run_list_empty(&rq->rr.queue))
+	if (list_empty(&rq->rr.queue))
 		return NULL;
-	se = container_of(rq->rr.queue.next, struct sched_entity, run_link);
+	se = container_of(rq->rr.queue.next, struct sched_entity, rr.link);
 	rr_dequeue(rq, se);
 	return se;
 }
@@ -72,7 +72,7 @@ static void rr_charge(struct rq *rq, struct sched_entity *curr, uint64_t ns)
 
 static bool rr_tick(struct rq *rq, struct sched_entity *curr)
 {
-	return ++curr->slice_ticks >= slice_in_ticks();
+	return ++curr->rr.slice_ticks >= slice_in_ticks();
 }
 
 static bool rr_wakeup_preempt(struct rq *rq, struct sched_entity *curr,
@@ -88,7 +88,7 @@ static uint64_t rr_timeslice(struct rq *rq, struct sched_entity *se)
 
 void rr_rq_init(struct rr_rq *rr)
 {
-	run_list_init(&rr->queue);
+	list_init(&rr->queue);
 	rr->nr = 0;
 }
 

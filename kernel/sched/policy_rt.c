@@ -19,9 +19,9 @@
 
 #define RT_RR_SLICE_NS (100 * NS_PER_MS) /* Linux's RR_TIMESLICE */
 
-static struct sched_entity *link_se(struct run_list *l)
+static struct sched_entity *link_se(struct list_head *l)
 {
-	return container_of(l, struct sched_entity, run_link);
+	return container_of(l, struct sched_entity, rt.link);
 }
 
 static void set_bit(struct rt_rq *rt, unsigned int p)
@@ -46,13 +46,13 @@ static unsigned int highest(const struct rt_rq *rt)
 static void rt_enqueue(struct rq *rq, struct sched_entity *se, int flags)
 {
 	struct rt_rq *rt = &rq->rt;
-	struct run_list *q = &rt->queue[se->rt_priority];
+	struct list_head *q = &rt->queue[se->rt_priority];
 
 	if (flags & ENQUEUE_PREEMPTED) {
-		run_list_add_head(q, &se->run_link);
+		list_add_head(q, &se->rt.link);
 	} else {
-		se->slice_used_ns = 0;
-		run_list_add_tail(q, &se->run_link);
+		se->rt.slice_used_ns = 0;
+		list_add_tail(q, &se->rt.link);
 	}
 	set_bit(rt, se->rt_priority);
 	rt->nr++;
@@ -62,8 +62,8 @@ static void rt_dequeue(struct rq *rq, struct sched_entity *se)
 {
 	struct rt_rq *rt = &rq->rt;
 
-	run_list_del(&se->run_link);
-	if (run_list_empty(&rt->queue[se->rt_priority]))
+	list_del(&se->rt.link);
+	if (list_empty(&rt->queue[se->rt_priority]))
 		clear_bit(rt, se->rt_priority);
 	rt->nr--;
 }
@@ -82,7 +82,7 @@ static struct sched_entity *rt_pick_next(struct rq *rq)
 
 static void rt_charge(struct rq *rq, struct sched_entity *curr, uint64_t ns)
 {
-	curr->slice_used_ns += ns;
+	curr->rt.slice_used_ns += ns;
 }
 
 /* FIFO never runs out; RR does after its slice (the core lets it go on
@@ -91,7 +91,7 @@ static void rt_charge(struct rq *rq, struct sched_entity *curr, uint64_t ns)
 static bool rt_tick(struct rq *rq, struct sched_entity *curr)
 {
 	return curr->policy == SCHED_RR &&
-	       curr->slice_used_ns >= RT_RR_SLICE_NS;
+	       curr->rt.slice_used_ns >= RT_RR_SLICE_NS;
 }
 
 static bool rt_wakeup_preempt(struct rq *rq, struct sched_entity *curr,
@@ -108,7 +108,7 @@ static uint64_t rt_timeslice(struct rq *rq, struct sched_entity *se)
 void rt_rq_init(struct rt_rq *rt)
 {
 	for (size_t p = 0; p < ARRAY_SIZE(rt->queue); p++)
-		run_list_init(&rt->queue[p]);
+		list_init(&rt->queue[p]);
 	rt->bitmap[0] = rt->bitmap[1] = 0;
 	rt->nr = 0;
 }

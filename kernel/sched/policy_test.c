@@ -9,6 +9,7 @@
  *   rt: higher priority first, first come first served among equals, a
  *   preempted task back at the head.
  *   rr: first in, first out; a preempted task back at the head.
+ * docs/sched.md ("Testing and debugging") lists them.
  */
 #include "lib/ktest.h"
 #include "sched/policy.h"
@@ -34,8 +35,9 @@ static void setup(const struct sched_class *class, int policy,
 		se[i].policy = policy;
 		se[i].rt_priority = prio;
 		se[i].class = class;
-		se[i].weight = fair_weight(policy, 0);
-		run_list_init(&se[i].run_link);
+		se[i].fair.weight = fair_weight(policy, 0);
+		list_init(&se[i].rt.link);
+		list_init(&se[i].rr.link);
 	}
 }
 
@@ -59,7 +61,8 @@ KTEST(sched, fair_order_and_weights)
 	setup(&fair_class, SCHED_NORMAL, 0);
 	/* Queued with vruntimes 30, 10, 40, 20 ms: out 10, 20, 30, 40. */
 	for (int i = 0; i < N; i++) {
-		se[i].vruntime = (uint64_t)((int[]){ 30, 10, 40, 20 })[i] * MS;
+		se[i].fair.vruntime =
+			(uint64_t)((int[]){ 30, 10, 40, 20 })[i] * MS;
 		put(&se[i], 0);
 	}
 	KT_ASSERT_EQ(rq.fair.nr, N);
@@ -71,14 +74,14 @@ KTEST(sched, fair_order_and_weights)
 
 	/* 10 ms of CPU: 10 ms of vruntime at nice 0, 10 * 1024 / 335 at
 	 * nice 5. */
-	se[0].vruntime = se[1].vruntime = 0;
+	se[0].fair.vruntime = se[1].fair.vruntime = 0;
 	se[1].nice = 5;
-	se[1].weight = fair_weight(SCHED_NORMAL, 5);
-	KT_ASSERT_EQ(se[1].weight, 335);
+	se[1].fair.weight = fair_weight(SCHED_NORMAL, 5);
+	KT_ASSERT_EQ(se[1].fair.weight, 335);
 	fair_class.charge(&rq, &se[0], 10 * MS);
 	fair_class.charge(&rq, &se[1], 10 * MS);
-	KT_ASSERT_EQ(se[0].vruntime, 10 * MS);
-	KT_ASSERT_EQ(se[1].vruntime, 10 * MS * 1024 / 335);
+	KT_ASSERT_EQ(se[0].fair.vruntime, 10 * MS);
+	KT_ASSERT_EQ(se[1].fair.vruntime, 10 * MS * 1024 / 335);
 	KT_ASSERT_EQ(fair_weight(SCHED_NORMAL, -20), 88761);
 	KT_ASSERT_EQ(fair_weight(SCHED_NORMAL, 19), 15);
 }
@@ -88,21 +91,22 @@ KTEST(sched, fair_placement)
 	setup(&fair_class, SCHED_NORMAL, 0);
 	rq.fair.min_vruntime = 100 * MS;
 	/* A long sleeper gets half the 6 ms latency period of credit. */
-	se[0].vruntime = 5 * MS;
+	se[0].fair.vruntime = 5 * MS;
 	put(&se[0], ENQUEUE_WAKEUP);
-	KT_ASSERT_EQ(se[0].vruntime, 97 * MS);
+	KT_ASSERT_EQ(se[0].fair.vruntime, 97 * MS);
 	/* A short sleeper keeps its own, larger, vruntime. */
-	se[1].vruntime = 99 * MS;
+	se[1].fair.vruntime = 99 * MS;
 	put(&se[1], ENQUEUE_WAKEUP);
-	KT_ASSERT_EQ(se[1].vruntime, 99 * MS);
+	KT_ASSERT_EQ(se[1].fair.vruntime, 99 * MS);
 	/* A new task starts a slice above min_vruntime. */
 	put(&se[2], ENQUEUE_NEW);
-	KT_ASSERT(se[2].vruntime > 100 * MS, "new task vruntime %lu",
-		  (unsigned long)se[2].vruntime);
+	KT_ASSERT(se[2].fair.vruntime > 100 * MS, "new task vruntime %lu",
+		  (unsigned long)se[2].fair.vruntime);
 	/* A yielding task goes behind everyone queued. */
-	se[3].vruntime = 0;
+	se[3].fair.vruntime = 0;
 	put(&se[3], ENQUEUE_YIELD);
-	KT_ASSERT(se[3].vruntime > se[2].vruntime, "yield did not go last");
+	KT_ASSERT(se[3].fair.vruntime > se[2].fair.vruntime,
+		  "yield did not go last");
 	KT_ASSERT(take(&fair_class) == &se[0], "sleeper not first");
 	/* se[0] runs 6 ms with three others queued: its 1.5 ms share of
 	 * the period is over at the tick. */

@@ -92,9 +92,10 @@ void sched_entity_init(struct sched_entity *se,
 	se->rt_priority = parent ? parent->rt_priority : 0;
 	se->affinity = parent ? parent->affinity : ALL_CPUS;
 	se->class = class_of(se->policy);
-	se->weight = fair_weight(se->policy, se->nice);
+	se->fair.weight = fair_weight(se->policy, se->nice);
 	se->cpu = parent ? parent->cpu : 0;
-	run_list_init(&se->run_link);
+	list_init(&se->rt.link);
+	list_init(&se->rr.link);
 }
 
 uint64_t sched_online_mask(void)
@@ -169,7 +170,7 @@ static void enqueue(struct rq *rq, struct sched_entity *se, int flags)
 			se->class->migrate(&run_queues[se->cpu], rq, se);
 		sched_trace_migrate(this_cpu()->id, se_task(se), se->cpu,
 				    rq->cpu);
-		se->nr_migrations++;
+		se->stats.nr_migrations++;
 		se->cpu = rq->cpu;
 	}
 	se->wait_start_ns = time_ns();
@@ -183,7 +184,7 @@ void rq_enqueue(struct rq *rq, struct sched_entity *se, int flags)
 	if (flags & ENQUEUE_WAKEUP) {
 		se->woken_ns = time_ns();
 		se->woken_tick = ticks_now();
-		se->nr_wakeups++;
+		se->stats.nr_wakeups++;
 		rq->wakeups++;
 		if (rq->cpu == this_cpu()->id)
 			rq->wakeups_local++;
@@ -207,14 +208,15 @@ static void start_running(struct rq *rq, struct sched_entity *se, uint64_t now)
 
 	se->on_rq = false;
 	rq->nr_queued--;
-	se->wait_sum_ns += waited;
-	se->wait_max_ns = MAX(se->wait_max_ns, waited);
-	se->wait_count++;
+	se->stats.wait_sum_ns += waited;
+	se->stats.wait_max_ns = MAX(se->stats.wait_max_ns, waited);
+	se->stats.wait_count++;
 	rq->run_delay_ns += waited;
 	if (se->woken_ns) {
-		se->wakeup_max_ns = MAX(se->wakeup_max_ns, now - se->woken_ns);
-		se->wakeup_max_ticks =
-			MAX(se->wakeup_max_ticks, ticks_now() - se->woken_tick);
+		se->stats.wakeup_max_ns =
+			MAX(se->stats.wakeup_max_ns, now - se->woken_ns);
+		se->stats.wakeup_max_ticks = MAX(se->stats.wakeup_max_ticks,
+						 ticks_now() - se->woken_tick);
 		se->woken_ns = 0;
 	}
 	se->exec_start_ns = now;
@@ -272,9 +274,9 @@ void rq_account_switch(struct rq *rq, struct sched_entity *prev,
 	rq->last_switch_ns = now;
 	rq->switches++;
 	if (prev && prev_runnable)
-		prev->nr_involuntary++;
+		prev->stats.nr_involuntary++;
 	else if (prev)
-		prev->nr_voluntary++;
+		prev->stats.nr_voluntary++;
 }
 
 /* ---- load balancing ------------------------------------------------------ */
@@ -351,8 +353,8 @@ void rq_tick(struct rq *rq)
 	if (rq->nr_queued == 0) {
 		/* Nobody waits: a new slice begins. */
 		curr->picked_exec_ns = curr->sum_exec_ns;
-		curr->slice_used_ns = 0;
-		curr->slice_ticks = 0;
+		curr->rt.slice_used_ns = 0;
+		curr->rr.slice_ticks = 0;
 		return;
 	}
 	curr->slice_over = true;
@@ -389,7 +391,7 @@ static void change_begin(struct rq *rq, struct sched_entity *se, bool *queued)
 static void change_end(struct rq *rq, struct sched_entity *se, bool queued)
 {
 	se->class = class_of(se->policy);
-	se->weight = fair_weight(se->policy, se->nice);
+	se->fair.weight = fair_weight(se->policy, se->nice);
 	if (queued)
 		rq_enqueue(rq, se, ENQUEUE_RESTORE);
 	else if (rq->curr == se && rq->nr_queued > 0)
@@ -481,19 +483,19 @@ void task_sched_info(struct task *t, struct task_sched_info *out)
 	out->affinity = se->affinity;
 	out->cpu = se->cpu;
 	out->class_name = se->class->name;
-	out->vruntime_ns = se->vruntime;
+	out->vruntime_ns = se->fair.vruntime;
 	out->weight = fair_weight(se->policy, se->nice);
 	out->sum_exec_ns = se->sum_exec_ns;
 	out->exec_start_ns = se->exec_start_ns;
-	out->wait_sum_ns = se->wait_sum_ns;
-	out->wait_max_ns = se->wait_max_ns;
-	out->wait_count = se->wait_count;
-	out->wakeup_max_ns = se->wakeup_max_ns;
-	out->wakeup_max_ticks = se->wakeup_max_ticks;
-	out->nr_wakeups = se->nr_wakeups;
-	out->nr_voluntary = se->nr_voluntary;
-	out->nr_involuntary = se->nr_involuntary;
-	out->nr_migrations = se->nr_migrations;
+	out->wait_sum_ns = se->stats.wait_sum_ns;
+	out->wait_max_ns = se->stats.wait_max_ns;
+	out->wait_count = se->stats.wait_count;
+	out->wakeup_max_ns = se->stats.wakeup_max_ns;
+	out->wakeup_max_ticks = se->stats.wakeup_max_ticks;
+	out->nr_wakeups = se->stats.nr_wakeups;
+	out->nr_voluntary = se->stats.nr_voluntary;
+	out->nr_involuntary = se->stats.nr_involuntary;
+	out->nr_migrations = se->stats.nr_migrations;
 	out->timeslice_ns = se->class->timeslice(rq, se);
 	spin_unlock(rq->lock);
 }
@@ -526,8 +528,9 @@ void sched_cpu_info(unsigned int cpu, struct sched_cpu_info *out)
 	strlcpy(out->curr_comm, "idle", sizeof(out->curr_comm));
 	if (rq->curr) {
 		/* As the trace noted it when it started running. */
-		out->curr_pid = rq->curr->pid;
-		memcpy(out->curr_comm, rq->curr->comm, sizeof(out->curr_comm));
+		out->curr_pid = rq->curr->who.pid;
+		memcpy(out->curr_comm, rq->curr->who.comm,
+		       sizeof(out->curr_comm));
 	}
 	spin_unlock(rq->lock);
 }

@@ -3,8 +3,8 @@
  * sleeping) calls these to queue, pick and account, and rq.c calls the
  * classes (policy.h). Nothing outside kernel/sched includes it.
  *
- * Every function here expects the run queue's lock (the sched lock)
- * held, with interrupts off. docs/sched.md.
+ * Every function here but rq_init, task_se and se_task expects the run
+ * queue's lock (the sched lock) held, with interrupts off. docs/sched.md.
  */
 #ifndef KESTREL_SCHED_RQ_H
 #define KESTREL_SCHED_RQ_H

@@ -5,8 +5,9 @@
  * sleeps, yields, exits or is preempted) calls schedule_locked, which
  * asks its CPU's run queue (rq.c, and through it the scheduling classes
  * of policy.h) for the next task, or takes the CPU's idle task when there
- * is none, and context_switch()es to it (switch.S). The
- * sched lock is held across the switch and released by the task that
+ * is none, and context_switch()es to it (switch.S); the task's address
+ * space, FS base and SSE registers go with it (arch_task.c). The sched
+ * lock is held across the switch and released by the task that
  * runs next, so no other CPU can see a task half switched. A task that
  * exits cannot free the stack it is running on: a kernel task is freed by
  * the next task to run on that CPU, a process's task by its owner
@@ -32,7 +33,9 @@ enum task_state {
 	TASK_RUNNABLE, /* on a run queue */
 	TASK_RUNNING,  /* on a CPU */
 	TASK_SLEEPING, /* on a wait queue */
-	TASK_DEAD,     /* exited; its stack is freed by the next task */
+	/* Exited: a kernel task is freed by the next task to run on its
+	 * CPU (reap_dead), a process's task by its owner (task_release). */
+	TASK_DEAD,
 };
 
 struct task {
@@ -42,11 +45,10 @@ struct task {
 	void *stack; /* KSTACK_SIZE bytes; NULL for kmain (the boot stack) */
 	void (*fn)(void *);
 	void *arg;
-	struct vm_space *vs; /* user address space, or NULL (kernel only) */
-	void *owner;         /* its process, for task_owner */
-	uint64_t fs_base;    /* user TLS base (arch_prctl); only it changes */
-	/* A user task's SSE/x87 registers while it is not running. */
-	struct fpu_state fpu;
+	void *owner; /* its process, for task_owner */
+	/* Its address space, FS base and SSE registers (arch_task.c):
+	 * changed only by the task itself, or its maker before it starts. */
+	struct arch_task arch;
 
 	/* The sched lock protects the rest. */
 	enum task_state state;
@@ -55,7 +57,6 @@ struct task {
 	uint64_t wake_at;             /* sleep_on_until deadline, or 0 */
 	struct task *timed_next;      /* list of sleepers with a deadline */
 	uint64_t rsp;                 /* saved stack pointer when not running */
-	unsigned int cpu;             /* where it runs or last ran */
 	bool interrupted; /* task_interrupt came while it was not asleep */
 	/* No one will task_release it: once dead, the CPU frees it. Set
 	 * for kernel tasks (no owner) and by task_release. */
@@ -65,15 +66,19 @@ struct task {
 
 void context_switch(uint64_t *old_rsp, uint64_t new_rsp); /* switch.S */
 
-/* The run queue, every wait queue, every task's state and the list of
- * timed sleepers. Taken with interrupts off (it is a spinlock), also from
- * the timer and device interrupts that wake tasks. */
+/* The sched lock protects every run queue (rq.c, the classes), every
+ * wait queue, every task's state and scheduling entity, and these
+ * statics: timed_sleepers, stats (but stats.kernel_preemptions, counted
+ * atomically) and next_id. It is taken with interrupts off (it is a
+ * spinlock), also from the timer and device interrupts that wake tasks. */
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
-static struct task *timed_sleepers;
+static struct task *timed_sleepers; /* sleepers with a deadline */
 static struct sched_stats stats;
-static unsigned int next_id;
+static unsigned int next_id; /* the next task's id */
+/* Set once, by sched_init on the boot CPU before any other CPU or task
+ * runs, and only read afterwards, without the lock: ready says sched_init
+ * is done, kernel_preemption is preempt= (is kernel code preempted?). */
 static bool ready;
-/* Is kernel code preempted (preempt=, read at sched_init)? */
 static bool kernel_preemption = true;
 
 static struct task boot_task; /* kmain, on the boot stack */
@@ -158,11 +163,6 @@ static void make_runnable(struct task *t, int why)
 
 /* ---- switching --------------------------------------------------------- */
 
-static struct vm_space *task_space(const struct task *t)
-{
-	return t->vs ? t->vs : &kernel_space;
-}
-
 static uint64_t stack_top(const struct task *t)
 {
 	extern char boot_stack_top[];
@@ -220,18 +220,13 @@ static void schedule_locked(int requeue)
 	rq_account_switch(rq, prev_se, next_se, prev->state == TASK_RUNNABLE);
 	sched_trace_switch(c->id, prev, next);
 	next->state = TASK_RUNNING;
-	next->cpu = c->id;
 	c->task = next;
 	stats.switches++;
 	/* Interrupt nesting belongs to the task, not the CPU (xv6's
 	 * intena): each task gets its own back after the switch. */
 	depth = c->irq_off_depth;
 	were_enabled = c->irq_were_enabled;
-	if (prev->vs)
-		fpu_save(&prev->fpu);
-	if (next->vs)
-		fpu_restore(&next->fpu);
-	arch_switch_to(stack_top(next), task_space(next), next->fs_base);
+	arch_task_switch(&prev->arch, &next->arch, stack_top(next));
 	context_switch(&prev->rsp, next->rsp);
 	c = this_cpu();
 	finish_switch(c);
@@ -281,7 +276,8 @@ static __noreturn void task_first_run(void)
 
 /* ---- tasks ------------------------------------------------------------- */
 
-static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
+struct task *task_create(const char *name, struct vm_space *vs, void *owner,
+			 void (*fn)(void *), void *arg)
 {
 	struct task *t = kzalloc(sizeof(*t));
 	uint64_t *sp;
@@ -296,9 +292,11 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 	strlcpy(t->name, name, sizeof(t->name));
 	t->fn = fn;
 	t->arg = arg;
-	t->released = true;
+	t->owner = owner;
+	t->released = owner == NULL;
+	arch_task_init(&t->arch, vs);
 	/* The first context_switch into t pops six registers and returns
-	 * into task_start; above that a zero "return address" keeps the
+	 * into task_first_run; above that a zero "return address" keeps the
 	 * stack aligned as for a call and ends backtraces. */
 	sp = (uint64_t *)((uint8_t *)t->stack + KSTACK_SIZE);
 	*--sp = 0;
@@ -316,22 +314,19 @@ static struct task *task_new(const char *name, void (*fn)(void *), void *arg)
 	return t;
 }
 
-struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
+void task_start(struct task *t)
 {
-	return task_spawn_in(name, NULL, NULL, fn, arg);
+	spin_lock(&sched_lock);
+	make_runnable(t, ENQUEUE_NEW);
+	spin_unlock(&sched_lock);
 }
 
-struct task *task_create_in(const char *name, struct vm_space *vs, void *owner,
-			    void (*fn)(void *), void *arg)
+struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
 {
-	struct task *t = task_new(name, fn, arg);
+	struct task *t = task_create(name, NULL, NULL, fn, arg);
 
-	if (!t)
-		return NULL;
-	t->vs = vs;
-	t->owner = owner;
-	t->released = owner == NULL;
-	fpu_init_state(&t->fpu);
+	if (t)
+		task_start(t);
 	return t;
 }
 
@@ -371,58 +366,24 @@ void task_release(struct task *t)
 	}
 }
 
-void task_start(struct task *t)
-{
-	spin_lock(&sched_lock);
-	make_runnable(t, ENQUEUE_NEW);
-	spin_unlock(&sched_lock);
-}
-
-struct task *task_spawn_in(const char *name, struct vm_space *vs, void *owner,
-			   void (*fn)(void *), void *arg)
-{
-	struct task *t = task_create_in(name, vs, owner, fn, arg);
-
-	if (t)
-		task_start(t);
-	return t;
-}
-
 void task_copy_user_state(struct task *t)
 {
-	struct task *cur = current_task();
-
-	irq_push_off();
-	fpu_save(&t->fpu);
-	t->fs_base = cur->fs_base;
-	irq_pop_off();
+	arch_task_fork(&t->arch, &current_task()->arch);
 }
 
 void task_reset_user_state(void)
 {
-	struct task *t = current_task();
-
-	irq_push_off();
-	fpu_init_state(&t->fpu);
-	fpu_restore(&t->fpu);
-	t->fs_base = 0;
-	arch_switch_to(stack_top(t), task_space(t), 0);
-	irq_pop_off();
+	arch_task_exec(&current_task()->arch);
 }
 
 void task_set_vs(struct vm_space *vs)
 {
-	struct task *t = current_task();
-
-	irq_push_off();
-	t->vs = vs;
-	arch_switch_to(stack_top(t), task_space(t), t->fs_base);
-	irq_pop_off();
+	arch_task_set_vs(&current_task()->arch, vs);
 }
 
 void task_init_fs_base(struct task *t, uint64_t base)
 {
-	t->fs_base = base;
+	t->arch.fs_base = base;
 }
 
 void task_interrupt(struct task *t)
@@ -436,8 +397,8 @@ void task_interrupt(struct task *t)
 		/* Running elsewhere, perhaps in user mode for a while: an
 		 * IPI makes it pass through the kernel's way back to user
 		 * mode, which looks at its signals. */
-		if (t->state == TASK_RUNNING && t->cpu != this_cpu()->id)
-			smp_send_resched(t->cpu);
+		if (t->state == TASK_RUNNING && t->se.cpu != this_cpu()->id)
+			smp_send_resched(t->se.cpu);
 	}
 	spin_unlock(&sched_lock);
 }
@@ -519,12 +480,7 @@ uint64_t task_stack_top(const struct task *t)
 
 void task_set_fs_base(uint64_t base)
 {
-	struct task *t = current_task();
-
-	irq_push_off();
-	t->fs_base = base;
-	arch_switch_to(stack_top(t), task_space(t), base);
-	irq_pop_off();
+	arch_task_set_fs_base(&current_task()->arch, base);
 }
 
 const char *task_name(const struct task *t)
@@ -700,7 +656,7 @@ void sched_init(void)
 	this_rq()->curr = &boot_task.se;
 	stats.tasks = 1;
 	c->task = &boot_task;
-	c->idle_task = task_new("idle", idle_loop, NULL);
+	c->idle_task = task_create("idle", NULL, NULL, idle_loop, NULL);
 	if (!c->idle_task)
 		panic("sched_init: no memory for the idle task");
 	c->idle_task->state = TASK_RUNNABLE;
@@ -712,10 +668,9 @@ uint64_t sched_add_cpu(struct cpu *c)
 	char name[16];
 
 	ksnprintf(name, sizeof(name), "idle%u", c->id);
-	c->idle_task = task_new(name, idle_loop, NULL);
+	c->idle_task = task_create(name, NULL, NULL, idle_loop, NULL);
 	if (!c->idle_task)
 		return 0;
-	c->idle_task->cpu = c->id;
 	return stack_top(c->idle_task);
 }
 

@@ -19,10 +19,11 @@
  * no wakeup is lost.
  *
  * Which task runs is a scheduling class's choice (policy.h: real-time,
- * then fair or round robin). A task in the kernel runs until it sleeps,
- * yields or exits; a task in user mode is also preempted when its slice
- * ends or a task that must run first wakes. docs/sched.md has the
- * pictures.
+ * then fair or round robin). A task runs until it sleeps, yields or
+ * exits, or until it is preempted because its slice ended or a task that
+ * must run first woke: it then gives way on its way back to user mode,
+ * or at the end of an interrupt that finds it in kernel code with
+ * interrupts on. docs/sched.md has the pictures.
  */
 #ifndef KESTREL_SCHED_H
 #define KESTREL_SCHED_H
@@ -51,25 +52,31 @@ uint64_t sched_add_cpu(struct cpu *c);
 /* The starting CPU becomes its idle task, interrupts on, for good. */
 __noreturn void sched_run_idle(void);
 
-/* A new kernel task running fn(arg), runnable at once; NULL when out of
- * memory. When fn returns the task exits. */
-struct task *task_spawn(const char *name, void (*fn)(void *), void *arg);
+/*
+ * Making a task is two steps, so that its maker can finish setting it up
+ * in between: task_create makes it, task_start lets it run. task_spawn
+ * does both for a kernel task. When fn returns, the task exits.
+ */
 struct vm_space;
-/* A task that runs in the address space vs (NULL: the kernel's only);
- * owner is what task_owner returns (its process). */
-struct task *task_spawn_in(const char *name, struct vm_space *vs, void *owner,
-			   void (*fn)(void *), void *arg);
-/* As task_spawn_in, but not yet runnable: the caller finishes setting it
- * up (task_copy_user_state, task_init_fs_base), then task_start(t). */
-struct task *task_create_in(const char *name, struct vm_space *vs, void *owner,
-			    void (*fn)(void *), void *arg);
+/* A task that will run fn(arg) in the address space vs (NULL: the
+ * kernel's only); owner is what task_owner returns (its process; NULL for
+ * a kernel task). Not yet runnable: the caller finishes setting it up
+ * (task_copy_user_state, task_init_fs_base), then calls task_start(t) or
+ * task_discard(t). NULL when out of memory. */
+struct task *task_create(const char *name, struct vm_space *vs, void *owner,
+			 void (*fn)(void *), void *arg);
+/* Make t, from task_create, runnable. */
 void task_start(struct task *t);
-/* Free a task made by task_create_in that never started. */
+/* A kernel task running fn(arg), runnable at once; NULL when out of
+ * memory. */
+struct task *task_spawn(const char *name, void (*fn)(void *), void *arg);
+/* Free a task made by task_create that never started. */
 void task_discard(struct task *t);
-/* The owner of t (a task_create_in with an owner) is done with it: free
+/* The owner of t (a task_create with an owner) is done with it: free
  * it now if it has exited (it is then off every CPU; if it is running on
- * another CPU, wait until it has exited), or else as soon as it has. Until then t stays valid, whichever CPU it exits on, so that
- * its owner can look at it (task_interrupt, task_state_char). */
+ * another CPU, wait until it has exited), or else as soon as it has.
+ * Until then t stays valid, whichever CPU it exits on, so that its owner
+ * can look at it (task_interrupt, task_state_char). */
 void task_release(struct task *t);
 /* fork: give t the running task's SSE registers and FS base. */
 void task_copy_user_state(struct task *t);

@@ -3,7 +3,8 @@
  * memory comes back; two tasks hand a turn back and forth through wait
  * queues; a sleep lock keeps four tasks out of each other's critical
  * section even when its holder yields inside it; a timed sleep wakes at
- * its deadline; sleeping with a spinlock held is caught.
+ * its deadline; sleeping with a spinlock held is caught. docs/sched.md
+ * ("Testing and debugging") lists them.
  */
 #include "arch/x86_64/arch.h"
 #include "lib/ktest.h"

@@ -12,6 +12,7 @@
  *
  * Writers run on their own CPU under the sched lock; the ring's own
  * lock (taken after the sched lock) is for readers on other CPUs.
+ * docs/sched.md (Tools) shows what schedviz makes of it.
  */
 #include "sched/rq.h"
 #include "arch/x86_64/arch.h"
@@ -37,12 +38,12 @@ static void note_who(struct task *t)
 	struct proc *p = task_owner(t);
 
 	if (p) {
-		se->pid = p->pid;
-		memcpy(se->comm, p->name, sizeof(se->comm));
-		se->comm[sizeof(se->comm) - 1] = '\0';
+		se->who.pid = p->pid;
+		memcpy(se->who.comm, p->name, sizeof(se->who.comm));
+		se->who.comm[sizeof(se->who.comm) - 1] = '\0';
 	} else {
-		se->pid = t == this_cpu()->idle_task ? 0 : -1;
-		strlcpy(se->comm, task_name(t), sizeof(se->comm));
+		se->who.pid = t == this_cpu()->idle_task ? 0 : -1;
+		strlcpy(se->who.comm, task_name(t), sizeof(se->who.comm));
 	}
 }
 
@@ -50,8 +51,8 @@ static void who(struct task *t, int32_t *pid, char comm[16])
 {
 	const struct sched_entity *se = task_se(t);
 
-	*pid = se->pid;
-	memcpy(comm, se->comm, 16);
+	*pid = se->who.pid;
+	memcpy(comm, se->who.comm, 16);
 }
 
 static struct sched_event *slot(unsigned int cpu, enum sched_event_type type)
@@ -83,7 +84,7 @@ void sched_trace_switch(unsigned int cpu, struct task *prev, struct task *next)
 
 	/* prev was noted when it started running (kmain, which never
 	 * did, is noted now: it is no process); prev may be exiting. */
-	if (!task_se(prev)->comm[0])
+	if (!task_se(prev)->who.comm[0])
 		note_who(prev);
 	note_who(next);
 	who(prev, &e->pid, e->comm);

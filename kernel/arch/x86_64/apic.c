@@ -59,6 +59,16 @@
 #define REDIR_LEVEL (1 << 15)
 #define REDIR_MASKED (1 << 16)
 
+/*
+ * No lock here. lapic, ioapic, ioapic_entries and lapic_timer_hz are
+ * written once on the boot CPU (lapic_init, ioapic_init, time_init)
+ * before the other CPUs start, and only read afterwards. The local APIC's
+ * registers are per CPU: each CPU sees its own at the one address, and
+ * writes it with interrupts off where a handler could write it too
+ * (icr_send). The I/O APIC's select/window pair is used at boot
+ * (ioapic_init, irq_register_isa) and after it only by
+ * irq_register_pci, under the "pci irq handlers" lock.
+ */
 static volatile uint32_t *lapic;
 static volatile uint32_t *ioapic;
 static unsigned int ioapic_entries;

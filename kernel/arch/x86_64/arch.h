@@ -140,9 +140,6 @@ static inline void fpu_restore(const struct fpu_state *s)
 {
 	asm volatile("fxrstor64 %0" : : "m"(*s));
 }
-/* The state a new program starts with: x87 and SSE reset, every SSE
- * exception masked (MXCSR 0x1f80), as Linux gives it. */
-void fpu_init_state(struct fpu_state *s);
 
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -273,10 +270,40 @@ struct trapframe;
 
 struct vm_space;
 
-/* Before running a task: its kernel stack top (for interrupts and system
- * calls from user mode), its address space (&kernel_space for a kernel
- * task), its FS base (user TLS). */
-void arch_switch_to(uint64_t stack_top, struct vm_space *vs, uint64_t fs_base);
+/* ---- a task's CPU state beyond its stack (arch_task.c) ---------------
+ * struct task (kernel/sched) embeds one. Only the task itself changes
+ * it, on its own CPU (or its maker, before the task first runs), so it
+ * needs no lock. */
+struct arch_task {
+	struct vm_space *vs; /* user address space, or NULL (kernel only) */
+	uint64_t fs_base;    /* user TLS base (arch_prctl) */
+	/* A user task's (vs set) SSE/x87 registers while it is not
+	 * running; a kernel task has none to keep. */
+	struct fpu_state fpu;
+};
+
+/* A new task's: address space vs (NULL: the kernel's only), FS base 0,
+ * and the SSE state a new program starts with (x87 and SSE reset, every
+ * SSE exception masked: MXCSR 0x1f80, as Linux gives it). */
+void arch_task_init(struct arch_task *a, struct vm_space *vs);
+/* The context switch, interrupts off: this CPU leaves prev for next.
+ * Saves prev's SSE registers and loads next's (for user tasks), then
+ * loads next's kernel stack top (where interrupts and system calls from
+ * user mode land), address space (CR3; &kernel_space for a kernel task)
+ * and FS base. */
+void arch_task_switch(struct arch_task *prev, struct arch_task *next,
+		      uint64_t next_stack_top);
+/* fork: child (not yet started) gets the SSE registers this CPU holds
+ * now, the running task cur's, and cur's FS base. */
+void arch_task_fork(struct arch_task *child, const struct arch_task *cur);
+/* exec: the running task cur gets a clean SSE state and FS base 0, on
+ * the CPU at once. */
+void arch_task_exec(struct arch_task *cur);
+/* The running task cur moves to address space vs (NULL: the kernel's
+ * only): exec, exit. */
+void arch_task_set_vs(struct arch_task *cur, struct vm_space *vs);
+/* The running task cur's FS base (arch_prctl), on the CPU at once. */
+void arch_task_set_fs_base(struct arch_task *cur, uint64_t base);
 /* Leave for user mode with the registers in tf, which lies at the top of
  * the running task's kernel stack (vectors.S). */
 __noreturn void user_enter(struct trapframe *tf);
