@@ -14,7 +14,7 @@
 #include "arch/x86_64/arch.h"
 #include "drivers/drivers.h"
 #include "drivers/virtio.h"
-#include "fs/block.h"
+#include "block/block.h"
 #include "mm/mm.h"
 
 /* PCI device IDs (virtio 1.0 section 4.1.2): 0x1001 is a transitional

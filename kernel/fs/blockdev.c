@@ -10,7 +10,7 @@
  * docs/devices.md.
  */
 #include "arch/x86_64/memlayout.h"
-#include "fs/bcache.h"
+#include "block/bcache.h"
 #include "fs/chardev.h"
 #include "mm/mm.h"
 #include "syscall.h"

@@ -19,7 +19,7 @@
 #ifndef KESTREL_VFS_H
 #define KESTREL_VFS_H
 
-#include "fs/block.h"
+#include "block/block.h"
 #include "lib/sleeplock.h"
 #include <kestrel/fcntl.h>
 #include <kestrel/stat.h>

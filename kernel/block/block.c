@@ -7,7 +7,7 @@
  * device wants (virtio-blk in its virtqueue, the RAM disk not at all).
  * docs/block.md has the picture.
  */
-#include "fs/block.h"
+#include "block/block.h"
 #include "arch/x86_64/arch.h"
 #include "sched/sched.h"
 

@@ -7,10 +7,10 @@
  * keep (swap, load averages) are 0; idle time is what no process
  * used; ring the ring devices' statistics. docs/procfs.md.
  */
-#include "fs/procfs_internal.h"
+#include "fs/procfs/internal.h"
 #include "arch/x86_64/memlayout.h"
 #include "drivers/ring.h"
-#include "fs/bcache.h"
+#include "block/bcache.h"
 #include "mm/pagecache.h"
 #include "mm/mm.h"
 #include "utsname.h"

@@ -11,7 +11,7 @@
 #include "arch/x86_64/arch.h"
 #include "drivers/pci.h"
 #include "drivers/virtio.h"
-#include "fs/block.h"
+#include "block/block.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"
 

@@ -10,7 +10,7 @@
  *
  * and the scheduling fields of /proc/PID/stat (procfs_sched_fields).
  */
-#include "fs/procfs_internal.h"
+#include "fs/procfs/internal.h"
 #include "sched/policy.h"
 
 #define SCHEDSTAT_VERSION 15 /* Linux's format, kernel/sched/stats.c */

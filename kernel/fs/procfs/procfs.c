@@ -26,7 +26,7 @@
  * while it generates a file, and never a lock of its own.
  * docs/procfs.md.
  */
-#include "fs/procfs_internal.h"
+#include "fs/procfs/internal.h"
 #include "arch/x86_64/memlayout.h"
 #include "mm/mm.h"
 

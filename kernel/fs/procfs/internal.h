@@ -6,7 +6,7 @@
 #ifndef KESTREL_PROCFS_INTERNAL_H
 #define KESTREL_PROCFS_INTERNAL_H
 
-#include "fs/procfs.h"
+#include "fs/procfs/procfs.h"
 #include "proc/proc.h"
 
 /*
