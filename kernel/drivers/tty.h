@@ -103,7 +103,6 @@ struct winsize {
 #define TIOCSTI 0x5412
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541B
 #define TIOCGSID 0x5429
 /* TCFLSH's argument */
 #define TCIFLUSH 0

@@ -23,7 +23,6 @@
 #define PIPE_SIZE 65536 /* Linux's default capacity */
 #define PIPE_BUF 4096   /* writes up to this size are atomic (POSIX) */
 #define PIPEFS_MAGIC 0x50495045
-#define FIONREAD 0x541B
 
 struct pipe {
 	struct spinlock lock;  /* protects everything below but buf's bytes */

@@ -28,6 +28,12 @@
 #define VFS_PATH_MAX 4096  /* a whole path (ENAMETOOLONG) */
 #define VFS_SYMLINK_MAX 40 /* symlinks followed in one lookup (ELOOP) */
 
+/* The generic ioctl whose answer depends on the kind of file (Linux's
+ * asm-generic/ioctls.h): the bytes a read would get now, as an int.
+ * A pipe's or a terminal's ioctl operation answers it; sys_ioctl
+ * answers it for a file on a file system. */
+#define FIONREAD 0x541B
+
 struct timespec64 {
 	int64_t sec;
 	int64_t nsec;
