@@ -21,7 +21,7 @@ need_re '^pid [0-9]+ \(kwrite\): page fault .* address 0xffffffff80000000: kille
 forbid 'KERNEL PANIC'
 test_end
 
-# /proc (kernel/fs/procfs_test.c, docs/procfs.md): the system's files, a
+# /proc (kernel/fs/procfs/procfs_test.c, docs/procfs.md): the system's files, a
 # process's while it runs, and ESRCH and ENOENT once it is reaped; a
 # file read in pieces is one snapshot; /proc/interrupts.
 boot procfs disk="$pr_img" cmdline="ktest=procfs root=vda"

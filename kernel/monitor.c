@@ -11,7 +11,7 @@
 #include "arch/x86_64/arch.h"
 #include "drivers/drivers.h"
 #include "drivers/pci.h"
-#include "fs/block.h"
+#include "block/block.h"
 #include "fs/vfs.h"
 #include "mm/mm.h"
 

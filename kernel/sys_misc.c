@@ -3,7 +3,7 @@
  * processes) and reboot (power off, halt, restart). Linux's
  * structures, magic numbers and errno values. docs/syscalls.md.
  */
-#include "fs/bcache.h"
+#include "block/bcache.h"
 #include "fs/vfs.h"
 #include "mm/mm.h"
 #include "proc/proc.h"

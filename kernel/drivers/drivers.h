@@ -44,7 +44,7 @@ void memdev_init(void);
 
 /* Storage (docs/block.md). pci_init enumerates the bus (drivers/pci.h is
  * the API); the disk drivers find their devices and register them with
- * the block layer (fs/block.h). */
+ * the block layer (block/block.h). */
 void pci_init(void);
 void ramdisk_init(void);    /* ram0, ram1...: one per boot module */
 void virtio_blk_init(void); /* vda, vdb...: virtio-blk PCI devices */

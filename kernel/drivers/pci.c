@@ -307,6 +307,7 @@ void pci_print(const struct pci_device *dev)
 
 /* ---- enumeration ------------------------------------------------------- */
 
+/* Only pci_init uses it, once, on the boot CPU (kmain): no lock. */
 static bool bus_scanned[PCI_BUSES];
 
 static void scan_bus(unsigned int bus);

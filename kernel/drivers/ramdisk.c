@@ -8,7 +8,7 @@
  */
 #include "arch/x86_64/arch.h"
 #include "drivers/drivers.h"
-#include "fs/block.h"
+#include "block/block.h"
 #include "mm/mm.h"
 
 /* No lock: each request touches only its own sectors, and two requests

@@ -103,7 +103,6 @@ struct winsize {
 #define TIOCSTI 0x5412
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541B
 #define TIOCGSID 0x5429
 /* TCFLSH's argument */
 #define TCIFLUSH 0
@@ -132,7 +131,7 @@ struct tty {
 	 * with the tty lock held, from interrupt handlers too (echo). */
 	const char *name;
 	void (*output)(struct tty *tty, const char *buf, size_t len);
-	struct tty *next; /* the list of terminals (tty.c's lock) */
+	struct tty *next; /* the list of terminals (tty_device.c's lock) */
 
 	/* The tty lock ("tty", a spinlock: interrupt handlers take it)
 	 * protects everything below. */
@@ -192,8 +191,11 @@ ssize_t tty_write(struct tty *tty, const char *buf, size_t n);
 void tty_set_termios(struct tty *tty, const struct termios *t, bool flush);
 /* The bytes a read would find now (FIONREAD). */
 unsigned int tty_readable(struct tty *tty);
+/* TCFLSH: throw away the input not yet read. */
+void tty_flush_input(struct tty *tty);
 
-/* The file operations of a terminal device; f->private is the tty. */
+/* The file operations of a terminal device (tty_device.c); f->private
+ * is the tty. */
 extern const struct file_operations tty_fops;
 
 #endif

@@ -30,6 +30,10 @@
 #define UART_CLOCK 115200 /* divisor 1 = 115200 baud */
 #define BAUD 115200
 
+/* Set by uart_init, the first thing kmain does, before any other CPU
+ * runs or any interrupt is enabled; only read afterwards, so no lock.
+ * The registers need none of their own either: uart_putc's callers hold
+ * the console lock (console.c), and only uart_interrupt reads input. */
 static bool present;
 
 bool uart_present(void)

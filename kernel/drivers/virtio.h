@@ -13,6 +13,11 @@
 #include "lib/spinlock.h"
 
 #define VIRTIO_VENDOR_ID 0x1af4
+/* PCI device IDs (virtio 1.0 section 4.1.2): 0x1001 is a transitional
+ * block device, which has the legacy interface; 0x1042 a modern-only
+ * one, which virtio_blk.c does not speak. */
+#define VIRTIO_BLK_TRANSITIONAL_ID 0x1001
+#define VIRTIO_BLK_MODERN_ID 0x1042
 
 /* Interrupt status bit for "a queue has news", read (and so cleared) by
  * virtio_isr_read (virtio 1.0 section 4.1.4.5). */

@@ -14,14 +14,8 @@
 #include "arch/x86_64/arch.h"
 #include "drivers/drivers.h"
 #include "drivers/virtio.h"
-#include "fs/block.h"
+#include "block/block.h"
 #include "mm/mm.h"
-
-/* PCI device IDs (virtio 1.0 section 4.1.2): 0x1001 is a transitional
- * block device, which has the legacy interface; 0x1042 a modern-only
- * one, which this driver does not speak. */
-#define VIRTIO_BLK_TRANSITIONAL_ID 0x1001
-#define VIRTIO_BLK_MODERN_ID 0x1042
 
 /* Feature bits (virtio 1.0 section 5.2.3): the only one we take. */
 #define VIRTIO_BLK_F_RO (1u << 5)

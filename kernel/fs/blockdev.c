@@ -1,7 +1,7 @@
 /*
  * Block device nodes: /dev/vda read and written as a file of bytes, so
  * that `od /dev/vda | head` or a dd-style copy works. Each read or write
- * goes straight to the disk through block_rw (fs/block.h), a page at a
+ * goes straight to the disk through block_rw (block/block.h), a page at a
  * time through a bounce buffer; a write that covers part of a sector
  * reads the sector first. It bypasses the buffer cache: opening the node
  * writes the cache's dirty blocks back first (so reads see what a mounted
@@ -10,7 +10,7 @@
  * docs/devices.md.
  */
 #include "arch/x86_64/memlayout.h"
-#include "fs/bcache.h"
+#include "block/bcache.h"
 #include "fs/chardev.h"
 #include "mm/mm.h"
 #include "syscall.h"

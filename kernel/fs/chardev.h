@@ -4,7 +4,7 @@
  * (vfs.h). Opening any inode whose mode is S_IFCHR with that number (a
  * node in devfs at /dev, or one made on ext2 by mkfs) gives a struct file
  * whose fops are the driver's; from then on the system calls go straight
- * to the driver. Block devices (fs/block.h) get numbers here too, and
+ * to the driver. Block devices (block/block.h) get numbers here too, and
  * their nodes read and write the disk at byte offsets (blockdev.c).
  *
  * Numbers are Linux's (Documentation/admin-guide/devices.txt) so that

@@ -1,7 +1,8 @@
 /*
- * What the file system calls (sys_file.c, sys_path.c, pipe.c, poll.c)
- * share among themselves. The rest of the kernel sees none of it: the
- * calls are reached through the system-call table only. docs/files.md.
+ * What the file system calls (sys_file.c, sys_path.c, sys_names.c,
+ * sys_attr.c, pipe.c, poll.c) share among themselves. The rest of the
+ * kernel sees none of it: the calls are reached through the system-call
+ * table only. docs/files.md.
  */
 #ifndef KESTREL_FS_SYSCALLS_H
 #define KESTREL_FS_SYSCALLS_H

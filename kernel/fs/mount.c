@@ -22,7 +22,7 @@
  * held across a whole mount, unmount or sync, which do disk I/O.
  * docs/vfs.md.
  */
-#include "fs/bcache.h"
+#include "block/bcache.h"
 #include "fs/vfs_internal.h"
 #include "mm/mm.h"
 

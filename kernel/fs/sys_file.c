@@ -20,8 +20,9 @@
 #define RW_MAX ((size_t)INT32_MAX & ~(size_t)(PAGE_SIZE - 1))
 #define IOV_MAX 1024 /* Linux's UIO_MAXIOV */
 
-/* Generic ioctls (asm-generic/ioctls.h). */
-#define FIONREAD 0x541B
+/* The generic ioctls sys_ioctl answers alike for every file
+ * (asm-generic/ioctls.h); FIONREAD, which each kind of file answers, is
+ * in vfs.h. */
 #define FIONBIO 0x5421
 #define FIONCLEX 0x5450
 #define FIOCLEX 0x5451

@@ -1,15 +1,15 @@
 /*
- * The system calls that take path names: open, the stat family, access,
- * the calls that make and remove names, the working directory, mount.
+ * The system calls that look a path up: open, the stat family, access,
+ * readlink, truncate, statfs, and the working directory (chdir, getcwd).
+ * The calls that change the tree of names (mkdir, unlink, rename, link,
+ * symlink, mount) are in sys_names.c, and use what this file shares
+ * through fs_syscalls.h: path_get and dir_path.
  *
  * Each copies its path in with user_path and says where a relative path
  * starts: the process's working directory (p->cwd; NULL is the root), or
  * for the *at calls the directory open at dirfd (AT_FDCWD: the working
  * directory). The VFS does the rest with Linux's errno values (vfs.h).
- *
- * The VFS takes one starting directory per call, so renameat and linkat
- * with two different directories turn the new path into an absolute one
- * (dir_path, below, which is also getcwd). docs/files.md.
+ * docs/files.md.
  */
 #include "fs/fs_syscalls.h"
 #include "mm/mm.h"
@@ -17,26 +17,6 @@
 #define R_OK 4
 #define W_OK 2
 #define X_OK 1
-#define UMOUNT_NOFOLLOW 8
-#define MNT_FORCE 1
-/* mount flags (include/uapi/linux/mount.h). */
-#define MS_RDONLY 1
-#define MS_REMOUNT 32
-#define MS_BIND 4096
-#define MS_MOVE 8192
-#define MS_UNBINDABLE (1 << 17)
-#define MS_PRIVATE (1 << 18)
-#define MS_SLAVE (1 << 19)
-#define MS_SHARED (1 << 20)
-#define MS_MGC_MSK 0xffff0000 /* a magic number old programs put here */
-#define MS_MGC_VAL 0xc0ed0000
-/* What mount(2) cannot do here: bind and move mounts, changes of
- * propagation. */
-#define MS_UNSUPPORTED \
-	(MS_BIND | MS_MOVE | MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | MS_SHARED)
-#define UTIME_NOW ((1L << 30) - 1)
-#define UTIME_OMIT ((1L << 30) - 2)
-#define FS_TYPE_MAX 32
 
 /* ---- where a path starts ---------------------------------------------------- */
 
@@ -190,35 +170,6 @@ int dir_path(struct inode *dir, char *buf)
 out_free:
 	kfree(name);
 	return err ? err : (int)(VFS_PATH_MAX - 1 - pos);
-}
-
-/* up's path, made absolute (its start directory dropped). */
-static int path_make_absolute(struct upath *up)
-{
-	char *abs;
-	int len;
-	size_t rest = strlen(up->path);
-
-	if (up->path[0] == '/')
-		return 0;
-	abs = kmalloc(VFS_PATH_MAX);
-	if (!abs)
-		return -ENOMEM;
-	len = dir_path(up->dir, abs);
-	if (len >= 0 && (size_t)len + 1 + rest >= VFS_PATH_MAX)
-		len = -ENAMETOOLONG;
-	if (len < 0) {
-		kfree(abs);
-		return len;
-	}
-	if (abs[len - 1] != '/')
-		abs[len++] = '/';
-	memcpy(abs + len, up->path, rest + 1);
-	kfree(up->path);
-	up->path = abs;
-	put_dir(up->dir);
-	up->dir = NULL;
-	return 0;
 }
 
 static long sys_getcwd(uaddr_t ubuf, uint64_t size)
@@ -472,198 +423,7 @@ static long sys_faccessat2(int64_t dirfd, uaddr_t upath, uint64_t mode,
 }
 SYSCALL(faccessat2, sys_faccessat2);
 
-/* ---- making and removing names ----------------------------------------------- */
-
-static long mkdir_at(int dirfd, uaddr_t upath, uint64_t mode)
-{
-	struct upath up;
-	int err = path_get(dirfd, upath, &up);
-
-	if (err)
-		return err;
-	err = vfs_mkdir(up.dir, up.path,
-			(uint32_t)mode & 01777 & ~proc_current()->umask);
-	path_put(&up);
-	return err;
-}
-
-static long sys_mkdir(uaddr_t upath, uint64_t mode)
-{
-	return mkdir_at(AT_FDCWD, upath, mode);
-}
-SYSCALL(mkdir, sys_mkdir);
-
-static long sys_mkdirat(int64_t dirfd, uaddr_t upath, uint64_t mode)
-{
-	return mkdir_at((int)dirfd, upath, mode);
-}
-SYSCALL(mkdirat, sys_mkdirat);
-
-static long unlink_at(int dirfd, uaddr_t upath, uint64_t flags)
-{
-	struct upath up;
-	int err;
-
-	if (flags & ~(uint64_t)AT_REMOVEDIR)
-		return -EINVAL;
-	err = path_get(dirfd, upath, &up);
-	if (err)
-		return err;
-	if (flags & AT_REMOVEDIR)
-		err = vfs_rmdir(up.dir, up.path);
-	else
-		err = vfs_unlink(up.dir, up.path);
-	path_put(&up);
-	return err;
-}
-
-static long sys_unlinkat(int64_t dirfd, uaddr_t upath, uint64_t flags)
-{
-	return unlink_at((int)dirfd, upath, flags);
-}
-SYSCALL(unlinkat, sys_unlinkat);
-
-static long sys_unlink(uaddr_t upath)
-{
-	return unlink_at(AT_FDCWD, upath, 0);
-}
-SYSCALL(unlink, sys_unlink);
-
-static long sys_rmdir(uaddr_t upath)
-{
-	return unlink_at(AT_FDCWD, upath, AT_REMOVEDIR);
-}
-SYSCALL(rmdir, sys_rmdir);
-
-/*
- * Two paths, each with its own start directory, for rename and link. The
- * VFS takes one start directory: if the two differ and both paths are
- * relative, the new path is made absolute.
- */
-static int two_paths(int olddirfd, uaddr_t uold, int newdirfd, uaddr_t unew,
-		     struct upath *old, struct upath *new)
-{
-	int err = path_get(olddirfd, uold, old);
-
-	if (err)
-		return err;
-	err = path_get(newdirfd, unew, new);
-	if (err) {
-		path_put(old);
-		return err;
-	}
-	if (new->dir != old->dir && old->path[0] != '/')
-		err = path_make_absolute(new);
-	if (err) {
-		path_put(old);
-		path_put(new);
-		return err;
-	}
-	/* An absolute old path leaves the start directory to the new one. */
-	if (!old->dir) {
-		old->dir = new->dir;
-		new->dir = NULL;
-	}
-	return 0;
-}
-
-static long rename_at(int olddirfd, uaddr_t uold, int newdirfd, uaddr_t unew,
-		      uint64_t flags)
-{
-	struct upath old, new;
-	int err;
-
-	if (flags)
-		return -EINVAL; /* RENAME_NOREPLACE, RENAME_EXCHANGE: not here */
-	err = two_paths(olddirfd, uold, newdirfd, unew, &old, &new);
-	if (err)
-		return err;
-	err = vfs_rename(old.dir, old.path, new.path);
-	path_put(&old);
-	path_put(&new);
-	return err;
-}
-
-static long sys_rename(uaddr_t uold, uaddr_t unew)
-{
-	return rename_at(AT_FDCWD, uold, AT_FDCWD, unew, 0);
-}
-SYSCALL(rename, sys_rename);
-
-static long sys_renameat(int64_t olddirfd, uaddr_t uold, int64_t newdirfd,
-			 uaddr_t unew)
-{
-	return rename_at((int)olddirfd, uold, (int)newdirfd, unew, 0);
-}
-SYSCALL(renameat, sys_renameat);
-
-static long sys_renameat2(int64_t olddirfd, uaddr_t uold, int64_t newdirfd,
-			  uaddr_t unew, uint64_t flags)
-{
-	return rename_at((int)olddirfd, uold, (int)newdirfd, unew, flags);
-}
-SYSCALL(renameat2, sys_renameat2);
-
-/* link never follows a symlink at oldpath (Linux's link(2) does not);
- * AT_SYMLINK_FOLLOW, which asks for that, is not supported: -EINVAL. */
-static long link_at(int olddirfd, uaddr_t uold, int newdirfd, uaddr_t unew,
-		    uint64_t flags)
-{
-	struct upath old, new;
-	int err;
-
-	if (flags)
-		return -EINVAL;
-	err = two_paths(olddirfd, uold, newdirfd, unew, &old, &new);
-	if (err)
-		return err;
-	err = vfs_link(old.dir, old.path, new.path);
-	path_put(&old);
-	path_put(&new);
-	return err;
-}
-
-static long sys_link(uaddr_t uold, uaddr_t unew)
-{
-	return link_at(AT_FDCWD, uold, AT_FDCWD, unew, 0);
-}
-SYSCALL(link, sys_link);
-
-static long sys_linkat(int64_t olddirfd, uaddr_t uold, int64_t newdirfd,
-		       uaddr_t unew, uint64_t flags)
-{
-	return link_at((int)olddirfd, uold, (int)newdirfd, unew, flags);
-}
-SYSCALL(linkat, sys_linkat);
-
-static long symlink_at(uaddr_t utarget, int dirfd, uaddr_t upath)
-{
-	struct upath up;
-	char *target;
-	int err = user_path(utarget, &target);
-
-	if (err)
-		return err;
-	err = path_get(dirfd, upath, &up);
-	if (!err) {
-		err = vfs_symlink(up.dir, target, up.path);
-		path_put(&up);
-	}
-	kfree(target);
-	return err;
-}
-
-static long sys_symlink(uaddr_t utarget, uaddr_t upath)
-{
-	return symlink_at(utarget, AT_FDCWD, upath);
-}
-SYSCALL(symlink, sys_symlink);
-
-static long sys_symlinkat(uaddr_t utarget, int64_t dirfd, uaddr_t upath)
-{
-	return symlink_at(utarget, (int)dirfd, upath);
-}
-SYSCALL(symlinkat, sys_symlinkat);
+/* ---- readlink, truncate, sync ---------------------------------------------- */
 
 static long readlink_at(int dirfd, uaddr_t upath, uaddr_t ubuf, int64_t size)
 {
@@ -859,77 +619,3 @@ static long sys_fstatfs(uint64_t fd, uaddr_t ubuf)
 	return err;
 }
 SYSCALL(fstatfs, sys_fstatfs);
-
-/* ---- mount ------------------------------------------------------------------- */
-
-/*
- * mount(source, target, type, flags, data). A source that names a block
- * device ("vdb", or "/dev/vdb": its last component) is mounted from it;
- * any other source ("proc", "none") is only a label, as for Linux's
- * memory file systems. MS_RDONLY is honoured, the other per-mount flags
- * (nosuid, noexec, ...) accepted and ignored; data is not read.
- * MS_REMOUNT changes only read-only against read-write (init remounts /
- * read-only before powering off, so the disk is left clean).
- */
-static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
-		      uint64_t flags)
-{
-	char type[FS_TYPE_MAX], *source = NULL, *dev = NULL;
-	struct upath target;
-	long err;
-
-	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
-		flags &= ~(uint64_t)MS_MGC_MSK;
-	if (flags & MS_UNSUPPORTED)
-		return -EINVAL;
-	if (flags & MS_REMOUNT) {
-		err = path_get(AT_FDCWD, utarget, &target);
-		if (err)
-			return err;
-		err = path_make_absolute(&target);
-		if (!err)
-			err = vfs_remount(target.path, flags & MS_RDONLY);
-		path_put(&target);
-		return err;
-	}
-	err = strncpy_from_user(type, utype, sizeof(type));
-	if (err < 0)
-		return err == -ENAMETOOLONG ? -ENODEV : err;
-	if (usource) {
-		err = user_path(usource, &source);
-		if (err)
-			return err;
-		dev = strrchr(source, '/') ? strrchr(source, '/') + 1 : source;
-		if (!block_find(dev))
-			dev = NULL;
-	}
-	err = path_get(AT_FDCWD, utarget, &target);
-	if (!err) {
-		err = path_make_absolute(&target);
-		if (!err)
-			err = vfs_mount(dev, target.path, type,
-					flags & MS_RDONLY);
-		path_put(&target);
-	}
-	kfree(source);
-	return err;
-}
-SYSCALL(mount, sys_mount);
-
-static long sys_umount2(uaddr_t utarget, uint64_t flags)
-{
-	struct upath target;
-	int err;
-
-	if (flags & ~(uint64_t)(UMOUNT_NOFOLLOW | MNT_FORCE))
-		return -EINVAL; /* MNT_DETACH, MNT_EXPIRE: not here */
-	err = path_get(AT_FDCWD, utarget, &target);
-	if (err)
-		return err;
-	err = path_make_absolute(&target);
-	if (!err)
-		err = vfs_unmount(target.path);
-	path_put(&target);
-	return err;
-}
-SYSCALL(umount2, sys_umount2);

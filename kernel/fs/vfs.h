@@ -19,7 +19,7 @@
 #ifndef KESTREL_VFS_H
 #define KESTREL_VFS_H
 
-#include "fs/block.h"
+#include "block/block.h"
 #include "lib/sleeplock.h"
 #include <kestrel/fcntl.h>
 #include <kestrel/stat.h>
@@ -27,6 +27,12 @@
 #define VFS_NAME_MAX 255   /* one path component (ENAMETOOLONG) */
 #define VFS_PATH_MAX 4096  /* a whole path (ENAMETOOLONG) */
 #define VFS_SYMLINK_MAX 40 /* symlinks followed in one lookup (ELOOP) */
+
+/* The generic ioctl whose answer depends on the kind of file (Linux's
+ * asm-generic/ioctls.h): the bytes a read would get now, as an int.
+ * A pipe's or a terminal's ioctl operation answers it; sys_ioctl
+ * answers it for a file on a file system. */
+#define FIONREAD 0x541B
 
 struct timespec64 {
 	int64_t sec;

@@ -25,7 +25,7 @@
 #ifndef KESTREL_EXT2_H
 #define KESTREL_EXT2_H
 
-#include "fs/bcache.h"
+#include "block/bcache.h"
 #include "fs/ext2/ext2_fs.h"
 #include "fs/vfs.h"
 

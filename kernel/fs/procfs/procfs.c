@@ -7,9 +7,12 @@
  *   /proc                  directory: the entries below, then one
  *                          directory per process, in pid order
  *   /proc/self             symlink: the reader's own pid
- *   /proc/meminfo ...      text about the whole system (procfs_sys.c)
+ *   /proc/meminfo ...      text about the whole system (sys.c)
+ *   /proc/schedstat ...    text about the scheduler (sched.c)
  *   /proc/PID/             directory: the files of one process
- *   /proc/PID/stat ...     text about that process (procfs_pid.c)
+ *   /proc/PID/stat ...     text about that process (pid.c; its
+ *                          scheduling fields and /proc/PID/sched
+ *                          from sched.c)
  *
  * An inode number says what a file is: 1 is /proc, 2 + i is /proc's
  * entry i, and a process's files have the pid, a generation made from
@@ -26,7 +29,7 @@
  * while it generates a file, and never a lock of its own.
  * docs/procfs.md.
  */
-#include "fs/procfs_internal.h"
+#include "fs/procfs/internal.h"
 #include "arch/x86_64/memlayout.h"
 #include "mm/mm.h"
 

@@ -2,15 +2,16 @@
  * The files of /proc about the whole system, in Linux's formats
  * (proc(5)): meminfo from the frame allocator, the buffer cache and the
  * kernel heap; uptime from the TSC clock; mounts from the mount table;
- * version from utsname; cpuinfo from CPUID; loadavg and stat from the
- * scheduler's and the process table's counters. Figures Kestrel does not
- * keep (swap, load averages) are 0; idle time is what no process
- * used; ring the ring devices' statistics. docs/procfs.md.
+ * version from utsname; cpuinfo from CPUID; interrupts from each CPU's
+ * interrupt counters; loadavg and stat from the scheduler's and the
+ * process table's counters; ring from the ring devices' statistics.
+ * Figures Kestrel does not keep (swap, load averages) are 0; idle time
+ * is what no process used. docs/procfs.md.
  */
-#include "fs/procfs_internal.h"
+#include "fs/procfs/internal.h"
 #include "arch/x86_64/memlayout.h"
 #include "drivers/ring.h"
-#include "fs/bcache.h"
+#include "block/bcache.h"
 #include "mm/pagecache.h"
 #include "mm/mm.h"
 #include "utsname.h"

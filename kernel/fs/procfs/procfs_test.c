@@ -5,7 +5,7 @@
  * exits. The user-level test user/tests/t_proc_fs.c checks the same files
  * from a program, on Linux and on Kestrel.
  */
-#include "fs/procfs.h"
+#include "fs/procfs/procfs.h"
 #include "arch/x86_64/memlayout.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"

@@ -8,7 +8,7 @@
  * space is only used through a reference of our own (proc_mm_get).
  * docs/procfs.md.
  */
-#include "fs/procfs_internal.h"
+#include "fs/procfs/internal.h"
 #include "arch/x86_64/memlayout.h"
 #include "fs/fdtable.h"
 

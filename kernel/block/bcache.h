@@ -12,7 +12,7 @@
 #ifndef KESTREL_BCACHE_H
 #define KESTREL_BCACHE_H
 
-#include "fs/block.h"
+#include "block/block.h"
 #include "lib/sleeplock.h"
 
 struct buf {

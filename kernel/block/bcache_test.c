@@ -6,7 +6,7 @@
  * a test can see which sector a buffer holds. Every test ends with
  * binvalidate, so no buffer is left naming a freed device.
  */
-#include "fs/bcache.h"
+#include "block/bcache.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"
 

@@ -10,13 +10,12 @@
  *
  * and the scheduling fields of /proc/PID/stat (procfs_sched_fields).
  */
-#include "fs/procfs_internal.h"
+#include "fs/procfs/internal.h"
 #include "sched/policy.h"
 
 #define SCHEDSTAT_VERSION 15 /* Linux's format, kernel/sched/stats.c */
-#define MAX_RT_PRIO \
-	100 /* Linux's prio = 100 + 20 + nice, or
-			       * 99 - rt_priority */
+/* Linux's prio is MAX_RT_PRIO + 20 + nice, or 99 - rt_priority. */
+#define MAX_RT_PRIO 100
 #define NICE_WIDTH 40
 #define TRACE_BATCH 32
 

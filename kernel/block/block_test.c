@@ -1,21 +1,20 @@
 /*
- * Tests of PCI (suite pci) and of the block layer with its two drivers
- * (suite block). The PCI tests check what QEMU's PC is known to hold. The
- * block tests write patterns to the last 2 MiB of the scratch disk vdb, read them back and compare, one request at a
- * time and many at once; the region's old contents are saved first and
- * written back at the end. The checks of block_submit and of the
- * statistics run on a small disk in memory that the tests make, so they
- * need no hardware. docs/block.md lists what each test shows and how the
- * block lab boots them (ktest=block, with disks and a module).
+ * Tests of the block layer with its two drivers (suite block). The tests
+ * of block_submit and of the statistics run on a small disk in memory
+ * that the tests make, so they need no hardware. The others write
+ * patterns to the last 2 MiB of the scratch disk vdb, read them back and
+ * compare, one request at a time and many at once; the region's old
+ * contents are saved first and written back at the end. The RAM disk
+ * test reads each boot module back as ram<N>. docs/block.md lists what
+ * each test shows and how the block lab boots them (ktest=block, with
+ * disks and a module); PCI's tests are in kernel/drivers/pci_test.c.
  */
 #include "arch/x86_64/arch.h"
 #include "drivers/pci.h"
 #include "drivers/virtio.h"
-#include "fs/block.h"
+#include "block/block.h"
 #include "lib/ktest.h"
 #include "mm/mm.h"
-
-#define VIRTIO_BLK_ID 0x1001 /* transitional virtio-blk (virtio_blk.c) */
 
 #define SCRATCH_SECTORS 4096 /* the last 2 MiB of the scratch disk */
 #define BIG_ORDER 9          /* 2 MiB of frames: the whole scratch region */
@@ -23,95 +22,6 @@
 #define GUARD 16        /* bytes checked on each side of a read */
 #define GUARD_BYTE 0x5a /* what they hold */
 #define CONCURRENT 128  /* requests in flight at once: more than fit */
-
-/* ---- PCI ----------------------------------------------------------------- */
-
-KTEST(pci, enumerate)
-{
-	struct pci_device *host = pci_find_id(0x8086, 0x1237, NULL);
-	struct pci_device *isa = pci_find_id(0x8086, 0x7000, NULL);
-	struct pci_device *vd = NULL;
-
-	KT_ASSERT(host, "no i440FX host bridge 8086:1237");
-	KT_ASSERT(host->bus == 0 && host->slot == 0 && host->function == 0,
-		  "host bridge at %02x:%02x.%x, not 00:00.0", host->bus,
-		  host->slot, host->function);
-	KT_ASSERT_EQ(host->class_code, 0x06);
-	KT_ASSERT_EQ(host->subclass, 0x00);
-	KT_ASSERT(pci_find_class(0x06, 0x00, NULL) == host,
-		  "pci_find_class(bridge, host) did not find it");
-	KT_ASSERT_EQ(pci_config_read16(host, 0), 0x8086);
-	KT_ASSERT_EQ(pci_config_read32(host, 0), 0x12378086);
-	KT_ASSERT(isa, "no PIIX3 ISA bridge 8086:7000");
-	KT_ASSERT_EQ(isa->class_code, 0x06);
-	KT_ASSERT_EQ(isa->subclass, 0x01);
-	/* The PIIX is multi-function: its IDE function must be found. */
-	KT_ASSERT(pci_find_id(0x8086, 0x7010, NULL), "no PIIX3 IDE function");
-	while ((vd = pci_find_id(VIRTIO_VENDOR_ID, VIRTIO_BLK_ID, vd))) {
-		KT_ASSERT(vd->bars[0].io && vd->bars[0].size >= 0x20,
-			  "virtio-blk %02x: BAR 0 is not an I/O BAR", vd->slot);
-		KT_ASSERT(vd->irq_pin == 1 && vd->irq_line > 0 &&
-				  vd->irq_line < 16,
-			  "virtio-blk %02x: pin %u line %u", vd->slot,
-			  vd->irq_pin, vd->irq_line);
-		/* QEMU's transitional device: a 64-bit BAR for the modern
-		 * interface. */
-		KT_ASSERT(vd->bars[4].is_64bit && vd->bars[4].size >= 0x1000,
-			  "virtio-blk %02x: BAR 4 is not a sized 64-bit BAR",
-			  vd->slot);
-		KT_ASSERT_EQ(pci_config_read8(vd, 0x3d), vd->irq_pin);
-	}
-}
-
-static void check_bars(struct pci_device *dev, void *arg)
-{
-	unsigned int *bad = arg;
-
-	for (unsigned int i = 0; i < PCI_MAX_BARS; i++) {
-		const struct pci_bar *b = &dev->bars[i];
-
-		if (b->size && ((b->size & (b->size - 1)) ||
-				!IS_ALIGNED(b->base, b->size))) {
-			kprintf("pci.bars: %02x:%02x.%x BAR %u: %#lx/%#lx\n",
-				dev->bus, dev->slot, dev->function, i, b->base,
-				b->size);
-			(*bad)++;
-		}
-	}
-}
-
-/* Every BAR's size is a power of two and its base aligned to it; the
- * sizing left the BARs as the firmware set them. */
-KTEST(pci, bars)
-{
-	unsigned int bad = 0;
-	struct pci_device *vga = pci_find_id(0x1234, 0x1111, NULL);
-
-	pci_for_each(check_bars, &bad);
-	KT_ASSERT_EQ(bad, 0);
-	KT_ASSERT(vga, "no QEMU standard VGA 1234:1111");
-	KT_ASSERT(!vga->bars[0].io && vga->bars[0].prefetchable &&
-			  vga->bars[0].size == 16 * 1024 * 1024,
-		  "VGA BAR 0: %#lx bytes", vga->bars[0].size);
-	KT_ASSERT_EQ(pci_config_read32(vga, 0x10) & ~0xfU, vga->bars[0].base);
-}
-
-/* The Bochs VGA's BAR 2 holds its "dispi" registers at 0x500; the first
- * is an ID, 0xb0c0 to 0xb0c5 (QEMU hw/display/vga.c). */
-KTEST(pci, map_bar)
-{
-	struct pci_device *vga = pci_find_id(0x1234, 0x1111, NULL);
-	volatile uint16_t *regs;
-
-	KT_ASSERT(vga, "no QEMU standard VGA 1234:1111");
-	KT_ASSERT(!pci_map_bar(vga, 6) && !pci_map_bar(vga, 1),
-		  "mapped a BAR that does not exist");
-	pci_enable(vga, PCI_COMMAND_MEMORY);
-	regs = pci_map_bar(vga, 2);
-	KT_ASSERT(regs, "pci_map_bar(vga, 2) failed");
-	KT_ASSERT((regs[0x500 / 2] & 0xfff0) == 0xb0c0,
-		  "dispi ID register reads %#x", regs[0x500 / 2]);
-}
 
 /* ---- a disk in memory, for the tests of the block layer itself ----------- */
 
@@ -282,7 +192,7 @@ static struct block_device *scratch_disk(struct ktest_ctx *t, const char *test)
 
 	if (dev)
 		return dev;
-	if (pci_find_id(VIRTIO_VENDOR_ID, VIRTIO_BLK_ID, NULL) &&
+	if (pci_find_id(VIRTIO_VENDOR_ID, VIRTIO_BLK_TRANSITIONAL_ID, NULL) &&
 	    !block_find("vda"))
 		ktest_fail(t, __FILE__, __LINE__,
 			   "a virtio-blk device but no vda");
@@ -532,9 +442,12 @@ static bool find_sharing_pair(char *name_a, char *name_b, size_t size,
 	struct pci_device *a = NULL, *b;
 	unsigned int ia = 0, ib;
 
-	for (; (a = pci_find_id(VIRTIO_VENDOR_ID, VIRTIO_BLK_ID, a)); ia++)
+	for (;
+	     (a = pci_find_id(VIRTIO_VENDOR_ID, VIRTIO_BLK_TRANSITIONAL_ID, a));
+	     ia++)
 		for (b = a, ib = ia + 1;
-		     (b = pci_find_id(VIRTIO_VENDOR_ID, VIRTIO_BLK_ID, b));
+		     (b = pci_find_id(VIRTIO_VENDOR_ID,
+				      VIRTIO_BLK_TRANSITIONAL_ID, b));
 		     ib++)
 			if (b->irq_line == a->irq_line) {
 				ksnprintf(name_a, size, "vd%c", 'a' + ia);

@@ -1,5 +1,5 @@
 /*
- * The block layer (fs/block.h): the registry of disks, and the life of a
+ * The block layer (block.h): the registry of disks, and the life of a
  * request. block_submit checks a request and hands it to the disk's
  * driver; the driver starts it and later, usually from its interrupt
  * handler, calls block_complete; block_wait waits for that. The layer
@@ -7,7 +7,7 @@
  * device wants (virtio-blk in its virtqueue, the RAM disk not at all).
  * docs/block.md has the picture.
  */
-#include "fs/block.h"
+#include "block/block.h"
 #include "arch/x86_64/arch.h"
 #include "sched/sched.h"
 

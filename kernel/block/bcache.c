@@ -20,7 +20,7 @@
  *
  * docs/bcache.md has the pictures and the lock order.
  */
-#include "fs/bcache.h"
+#include "block/bcache.h"
 #include "arch/x86_64/memlayout.h"
 #include "mm/mm.h"
 

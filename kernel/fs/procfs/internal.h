@@ -1,12 +1,12 @@
 /*
- * What procfs's files (procfs.c, procfs_pid.c, procfs_sys.c) share: the
- * text buffer every file is generated into, and the generators. Nothing
- * outside procfs includes it. docs/procfs.md.
+ * What procfs's files (procfs.c, pid.c, sched.c, sys.c) share: the text
+ * buffer every file is generated into, and the generators. Nothing
+ * outside kernel/fs/procfs/ includes it. docs/procfs.md.
  */
 #ifndef KESTREL_PROCFS_INTERNAL_H
 #define KESTREL_PROCFS_INTERNAL_H
 
-#include "fs/procfs.h"
+#include "fs/procfs/procfs.h"
 #include "proc/proc.h"
 
 /*
@@ -33,7 +33,7 @@ static inline uint64_t ns_to_ticks(uint64_t ns)
 	return ns / (1000000000ULL / PROCFS_HZ);
 }
 
-/* ---- procfs_pid.c: the files in /proc/PID ------------------------------ */
+/* ---- pid.c: the files in /proc/PID ------------------------------------- */
 
 /* Each generates the file for p (referenced by the caller; it may be a
  * zombie, or exit meanwhile): 0 or a negative errno. */
@@ -44,7 +44,7 @@ int procfs_pid_cmdline(struct proc *p, struct pbuf *b);
 int procfs_pid_comm(struct proc *p, struct pbuf *b);
 int procfs_pid_maps(struct proc *p, struct pbuf *b);
 
-/* ---- procfs_sched.c: the scheduler's files ---------------------------- */
+/* ---- sched.c: the scheduler's files ----------------------------------- */
 
 int procfs_pid_sched(struct proc *p, struct pbuf *b);
 int procfs_schedstat(struct pbuf *b);
@@ -58,7 +58,7 @@ struct procfs_sched_fields {
 };
 void procfs_sched_fields(struct proc *p, struct procfs_sched_fields *f);
 
-/* ---- procfs_sys.c: the files in /proc itself --------------------------- */
+/* ---- sys.c: the files in /proc itself ---------------------------------- */
 
 int procfs_meminfo(struct pbuf *b);
 int procfs_uptime(struct pbuf *b);
