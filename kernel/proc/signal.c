@@ -438,11 +438,29 @@ static void do_stop(struct proc *p, int sig)
 	spin_unlock(&s->lock);
 }
 
+/* Nothing to deliver and no mask to restore: the common case on every
+ * return to user space, read without the lock. A sender that sets a bit
+ * just after this look interrupts the task (task_interrupt), so the
+ * signal comes at the next entry, as it would had it come just after a
+ * look under the lock; and restore_mask is only ever set by the process
+ * itself (rt_sigsuspend), so it cannot change under this look. */
+static bool nothing_to_deliver(struct signal_state *s)
+{
+	uint64_t pending = __atomic_load_n(&s->pending, __ATOMIC_RELAXED);
+	uint64_t blocked = __atomic_load_n(&s->blocked, __ATOMIC_RELAXED);
+
+	return !(pending & ~blocked) && !s->restore_mask;
+}
+
 void signal_deliver(struct trapframe *tf)
 {
 	struct proc *p = proc_current();
 	struct signal_state *s = &p->sig;
 
+	if (nothing_to_deliver(s)) {
+		fix_restart(p, tf, false, 0);
+		return;
+	}
 	for (;;) {
 		struct k_sigaction act;
 		struct ksiginfo info;

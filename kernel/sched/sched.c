@@ -407,6 +407,11 @@ bool sched_should_yield(void)
 {
 	bool r;
 
+	/* The common case, no request, costs one load. A request that
+	 * lands just after it is seen on the next return, as one that
+	 * landed just after the clear below would be. */
+	if (!this_cpu_need_resched())
+		return false;
 	irq_push_off();
 	r = this_cpu()->need_resched;
 	this_cpu()->need_resched = false;
@@ -460,12 +465,7 @@ __noreturn void task_exit_unlock(struct spinlock *lk)
 
 struct task *current_task(void)
 {
-	struct task *t;
-
-	irq_push_off();
-	t = this_cpu()->task;
-	irq_pop_off();
-	return t;
+	return this_cpu_task();
 }
 
 void *task_owner(const struct task *t)

@@ -266,6 +266,32 @@ static inline struct cpu *this_cpu(void)
 	return c;
 }
 
+/* The task running on this CPU, in one load through %gs: a preemption
+ * cannot come between finding the CPU and reading its task, so whichever
+ * CPU runs the load, the answer is the caller itself, and interrupts
+ * need not be turned off around it. */
+static inline struct task *this_cpu_task(void)
+{
+	struct task *t;
+
+	asm volatile("movq %%gs:%c1, %0"
+		     : "=r"(t)
+		     : "i"(__builtin_offsetof(struct cpu, task)));
+	return t;
+}
+
+/* This CPU's need_resched, in one load through %gs (as this_cpu_task):
+ * a hint, read without turning interrupts off. */
+static inline bool this_cpu_need_resched(void)
+{
+	bool r;
+
+	asm volatile("movb %%gs:%c1, %0"
+		     : "=q"(r)
+		     : "i"(__builtin_offsetof(struct cpu, need_resched)));
+	return r;
+}
+
 struct trapframe;
 
 struct vm_space;
