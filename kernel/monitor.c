@@ -16,8 +16,6 @@
 #include "mm/mm.h"
 
 #define MONITOR_LINE_MAX 128
-#define NS_PER_SEC 1000000000UL
-#define NS_PER_MS 1000000UL
 #define KIB 1024UL
 #define MIB (1024UL * 1024UL)
 

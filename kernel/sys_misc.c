@@ -9,8 +9,6 @@
 #include "proc/proc.h"
 #include "proc/sys_abi.h"
 
-#define NS_PER_SEC 1000000000ULL
-
 /* reboot(2)'s magic numbers and commands (include/uapi/linux/reboot.h). */
 #define LINUX_REBOOT_MAGIC1 0xfee1deadU
 #define LINUX_REBOOT_MAGIC2 672274793U

@@ -12,7 +12,6 @@
 #include "sched/sched.h"
 
 #define MIB (1024 * 1024)
-#define NS_PER_SEC 1000000000UL
 /* A request not done after this long gets a message (it keeps waiting:
  * see block_wait). */
 #define BLOCK_SLOW_NS (10 * NS_PER_SEC)

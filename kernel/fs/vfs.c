@@ -41,8 +41,8 @@ struct timespec64 vfs_now(void)
 {
 	uint64_t ns = time_realtime_ns();
 
-	return (struct timespec64){ .sec = (int64_t)(ns / 1000000000),
-				    .nsec = (int64_t)(ns % 1000000000) };
+	return (struct timespec64){ .sec = (int64_t)(ns / NS_PER_SEC),
+				    .nsec = (int64_t)(ns % NS_PER_SEC) };
 }
 
 /* ---- the cache --------------------------------------------------------- */

@@ -25,6 +25,11 @@ typedef int64_t ssize_t;
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr)-offsetof(type, member)))
 
+/* Units of time: the kernel's clocks count nanoseconds (time_ns). */
+#define NS_PER_SEC 1000000000UL
+#define NS_PER_MS 1000000UL
+#define NS_PER_USEC 1000UL
+
 #define __packed __attribute__((packed))
 #define __noreturn __attribute__((noreturn))
 #define __printf(a, b) __attribute__((format(printf, a, b)))

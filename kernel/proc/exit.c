@@ -262,10 +262,10 @@ static long sys_wait4(int64_t pid, uaddr_t ustatus, uint64_t options,
 	if (urusage) {
 		struct k_rusage ru = { 0 };
 
-		ru.utime_sec = (int64_t)(r.utime_ns / 1000000000);
-		ru.utime_usec = (int64_t)(r.utime_ns % 1000000000 / 1000);
-		ru.stime_sec = (int64_t)(r.stime_ns / 1000000000);
-		ru.stime_usec = (int64_t)(r.stime_ns % 1000000000 / 1000);
+		ru.utime_sec = (int64_t)(r.utime_ns / NS_PER_SEC);
+		ru.utime_usec = (int64_t)(r.utime_ns % NS_PER_SEC / 1000);
+		ru.stime_sec = (int64_t)(r.stime_ns / NS_PER_SEC);
+		ru.stime_usec = (int64_t)(r.stime_ns % NS_PER_SEC / 1000);
 		if (copy_to_user(urusage, &ru, sizeof(ru)))
 			return -EFAULT;
 	}

@@ -94,15 +94,15 @@ struct k_itimerval {
 
 static uint64_t tv_to_ns(const struct k_timeval *tv)
 {
-	return (uint64_t)tv->sec * 1000000000 + (uint64_t)tv->usec * 1000;
+	return (uint64_t)tv->sec * NS_PER_SEC + (uint64_t)tv->usec * 1000;
 }
 
 static struct k_timeval ns_to_tv(uint64_t ns)
 {
 	/* Round up, as Linux does, so a running timer never reads 0. */
 	ns += 999;
-	return (struct k_timeval){ (int64_t)(ns / 1000000000),
-				   (int64_t)(ns % 1000000000 / 1000) };
+	return (struct k_timeval){ (int64_t)(ns / NS_PER_SEC),
+				   (int64_t)(ns % NS_PER_SEC / 1000) };
 }
 
 static long sys_setitimer(uint64_t which, uaddr_t unew, uaddr_t uold)
@@ -153,11 +153,11 @@ static long sys_alarm(uint64_t seconds)
 {
 	uint64_t old_ns, old_every;
 
-	set_alarm((uint64_t)(unsigned int)seconds * 1000000000, 0, &old_ns,
+	set_alarm((uint64_t)(unsigned int)seconds * NS_PER_SEC, 0, &old_ns,
 		  &old_every);
 	if (!old_ns)
 		return 0;
-	return old_ns < 1000000000 ? 1
-				   : (long)((old_ns + 500000000) / 1000000000);
+	return old_ns < NS_PER_SEC ? 1
+				   : (long)((old_ns + 500000000) / NS_PER_SEC);
 }
 SYSCALL(alarm, sys_alarm);

@@ -19,7 +19,6 @@
 #define RUSAGE_CHILDREN (-1)
 #define RUSAGE_THREAD 1
 
-#define NS_PER_USEC 1000ULL
 #define USEC_PER_SEC 1000000ULL
 
 static struct spinlock rlimit_lock = SPINLOCK_INIT("rlimit");

@@ -15,8 +15,6 @@
 #include "proc/proc.h"
 #include "proc/sys_abi.h"
 
-#define NS_PER_SEC 1000000000ULL
-#define NS_PER_USEC 1000ULL
 #define USER_HZ 100 /* clock_t ticks (times) */
 
 /* Linux's clock ids (include/uapi/linux/time.h). */

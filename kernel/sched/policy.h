@@ -41,8 +41,6 @@
 #define RT_PRIO_MIN 1
 #define RT_PRIO_MAX 99
 
-#define NS_PER_MS 1000000ULL
-
 struct sched_class;
 
 /*

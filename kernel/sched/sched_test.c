@@ -12,8 +12,6 @@
 #include "mm/mm.h"
 #include "sched/sched.h"
 
-#define NS_PER_MS 1000000UL
-
 /* Shared by the tests below; each test sets it up before spawning. */
 static struct spinlock test_lock = SPINLOCK_INIT("sched test");
 static struct waitqueue test_wait = WAITQUEUE_INIT;

@@ -18,7 +18,6 @@
 #define PRIO_PGRP 1
 #define PRIO_USER 2
 #define NICE_TO_PRIO_OFFSET 20 /* getpriority returns 20 - nice */
-#define NS_PER_SEC 1000000000ULL
 
 /* struct sched_param (include/uapi/linux/sched/types.h). */
 struct linux_sched_param {

@@ -26,8 +26,6 @@
 #define STATUS_B_BINARY 0x04
 #define HOURS_PM 0x80
 
-#define NS_PER_SEC 1000000000ULL
-
 struct rtc_time {
 	unsigned int sec, min, hour, day, month, year, century;
 };

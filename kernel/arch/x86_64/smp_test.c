@@ -11,7 +11,6 @@
 #include "mm/mm.h"
 #include "sched/sched.h"
 
-#define NS_PER_MS 1000000UL
 #define WAIT_MS 5000
 /* A kernel address no one else maps (mm_test uses the last 2 MiB of the
  * MMIO window). */

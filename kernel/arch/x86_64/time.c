@@ -81,7 +81,7 @@ static void calibrate(void)
 		panic("time: calibration failed (tsc %lu Hz, apic %lu Hz)",
 		      tsc_hz, lapic_timer_hz);
 	ns_per_tsc_fixed =
-		(uint64_t)(((unsigned __int128)1000000000 << 32) / tsc_hz);
+		(uint64_t)(((unsigned __int128)NS_PER_SEC << 32) / tsc_hz);
 }
 
 /* Called after lapic_init: calibrate the clocks and start the tick. */

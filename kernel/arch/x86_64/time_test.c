@@ -7,8 +7,6 @@
 #include "arch/x86_64/cpu.h"
 #include "lib/ktest.h"
 
-#define NS_PER_SEC 1000000000UL
-
 KTEST(time, monotonic)
 {
 	uint64_t prev = time_ns(), start = prev;

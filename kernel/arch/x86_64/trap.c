@@ -287,7 +287,7 @@ void trap(struct trapframe *tf)
 		kernel_exception(tf);
 	} else if (v == VEC_TIMER) {
 		timer_interrupt();
-		proc_tick(from_user, 1000000000ULL / timer_hz);
+		proc_tick(from_user, NS_PER_SEC / timer_hz);
 		itimer_tick();
 		lapic_eoi();
 	} else if (v == VEC_IPI_RESCHED || v == VEC_IPI_TLB) {

@@ -16,7 +16,6 @@
 #include "mm/mm.h"
 #include "utsname.h"
 
-#define NS_PER_SEC 1000000000ULL
 #define NS_PER_TICK (NS_PER_SEC / PROCFS_HZ)
 #define KB_PER_PAGE (PAGE_SIZE / 1024)
 
