@@ -96,6 +96,97 @@ spawn_qemu()
 	b_spid=$!
 }
 
+# boot_options [option...]: read boot_start's options into _mem,
+# _cpu, _smp, _accel, _cmdline, _timeout, _stall, _disks, _iso,
+# _serial_in and _monitor.
+boot_options()
+{
+	_mem=512M _cpu=qemu64 _smp=${GRADE_SMP:-1} _cmdline= _timeout=60 _stall=15
+	_accel=${GRADE_ACCEL:-tcg}
+	_serial_in=no _monitor=no _disks= _iso=$g_iso
+	for _a in "$@"; do
+		case $_a in
+		disk=*) _disks="$_disks ${_a#*=}" ;;
+		iso=*) _iso=${_a#*=} ;;
+		mem=*) _mem=${_a#*=} ;;
+		cpu=*) _cpu=${_a#*=} ;;
+		smp=*) _smp=${_a#*=} ;;
+		accel=*) _accel=${_a#*=} ;;
+		cmdline=*) _cmdline=${_a#*=} ;;
+		timeout=*) _timeout=${_a#*=} ;;
+		stall=*) _stall=${_a#*=} ;;
+		serial_input) _serial_in=yes ;;
+		monitor) _monitor=yes ;;
+		*) die "boot $b_name: unknown option '$_a'" ;;
+		esac
+	done
+	[ -f "$_iso" ] || die "no kernel image $_iso: run make first"
+}
+
+# boot_cmdline: the kernel command line the boot gets, b_cmdline, from
+# the test's (_cmdline) and the grader's policy.
+boot_cmdline()
+{
+	# Disks a test attaches are the test's: no root mount unless the test
+	# names one (root=vda).
+	case " $_cmdline " in
+	*" root="*) ;;
+	*) _cmdline="${_cmdline:+$_cmdline }root=none" ;;
+	esac
+	# The lock checker: in every boot with GRADE_LOCKDEP=1, unless a test
+	# names lockdep= itself. Off by default: it slows locking enough that
+	# lock-heavy user tests (t_proc_fs's process churn) outrun their
+	# time limits under TCG.
+	case " $_cmdline " in
+	*" lockdep="*) ;;
+	*) [ "${GRADE_LOCKDEP:-0}" = 1 ] && _cmdline="$_cmdline lockdep=1" ;;
+	esac
+	b_cmdline="${_cmdline:+$_cmdline }panic=poweroff"
+}
+
+# boot_files: the boot's limits, and the names of its files in $g_dir
+# (logs, FIFOs, pid and status files), with any left from a boot of the
+# same name removed.
+boot_files()
+{
+	b_desc="-cpu $_cpu -m $_mem -smp $_smp${_disks:+, disks$_disks}, command line '$b_cmdline'"
+	b_timeout_ms=$(scale_ms "$_timeout")
+	b_stall_ms=$(scale_ms "$_stall")
+	# BIOS and GRUB print nothing on the serial port: allow them longer
+	# than a stall before the kernel's first line.
+	b_silence_ms=$(scale_ms 20)
+	b_grace_ms=$(scale_ms 2)
+
+	mkdir -p "$g_dir" || die "cannot create $g_dir"
+	b_log=$g_dir/$b_name.log
+	b_qlog=$g_dir/$b_name.qemu.log
+	b_err=$g_dir/$b_name.qemu.err
+	b_pid_file=$g_dir/.$b_name.pid
+	b_status_file=$g_dir/.$b_name.status
+	b_in=$g_dir/.$b_name.in
+	b_mon=$g_dir/$b_name.monitor
+	b_monlog=$b_mon.out
+	rm -f "$b_log" "$b_qlog" "$b_err" "$b_pid_file" "$b_status_file" \
+		"$b_status_file.tmp" "$b_in" "$b_mon.in" "$b_monlog"
+	: >"$b_log"
+}
+
+# boot_running: the state of a boot that has just started.
+boot_running()
+{
+	b_serial_in=$_serial_in
+	b_monitor=$_monitor
+	b_running=yes
+	b_end=
+	b_end_desc=
+	b_exit=
+	b_kstatus=
+	b_size=0
+	b_last=$b_start
+	b_panic_at=
+	b_mark=0
+}
+
 # boot_start NAME [option...]: start QEMU on the kernel image, in the
 # background, with its serial output going to $g_dir/NAME.log and QEMU's
 # own log (-d cpu_reset, where "Triple fault" shows) to NAME.qemu.log.
@@ -125,63 +216,12 @@ boot_start()
 	[ -z "$b_running" ] || die "boot_start: boot $b_name still running"
 	b_name=$1
 	shift
-	_mem=512M _cpu=qemu64 _smp=${GRADE_SMP:-1} _cmdline= _timeout=60 _stall=15
-	_accel=${GRADE_ACCEL:-tcg}
-	_serial_in=no _monitor=no _disks= _iso=$g_iso
-	for _a in "$@"; do
-		case $_a in
-		disk=*) _disks="$_disks ${_a#*=}" ;;
-		iso=*) _iso=${_a#*=} ;;
-		mem=*) _mem=${_a#*=} ;;
-		cpu=*) _cpu=${_a#*=} ;;
-		smp=*) _smp=${_a#*=} ;;
-		accel=*) _accel=${_a#*=} ;;
-		cmdline=*) _cmdline=${_a#*=} ;;
-		timeout=*) _timeout=${_a#*=} ;;
-		stall=*) _stall=${_a#*=} ;;
-		serial_input) _serial_in=yes ;;
-		monitor) _monitor=yes ;;
-		*) die "boot $b_name: unknown option '$_a'" ;;
-		esac
-	done
-	[ -f "$_iso" ] || die "no kernel image $_iso: run make first"
-	# Disks a test attaches are the test's: no root mount unless the test
-	# names one (root=vda).
-	case " $_cmdline " in
-	*" root="*) ;;
-	*) _cmdline="${_cmdline:+$_cmdline }root=none" ;;
-	esac
-	# The lock checker: in every boot with GRADE_LOCKDEP=1, unless a test
-	# names lockdep= itself. Off by default: it slows locking enough that
-	# lock-heavy user tests (t_proc_fs's process churn) outrun their
-	# time limits under TCG.
-	case " $_cmdline " in
-	*" lockdep="*) ;;
-	*) [ "${GRADE_LOCKDEP:-0}" = 1 ] && _cmdline="$_cmdline lockdep=1" ;;
-	esac
-	b_cmdline="${_cmdline:+$_cmdline }panic=poweroff"
-	b_desc="-cpu $_cpu -m $_mem -smp $_smp${_disks:+, disks$_disks}, command line '$b_cmdline'"
-	b_timeout_ms=$(scale_ms "$_timeout")
-	b_stall_ms=$(scale_ms "$_stall")
-	# BIOS and GRUB print nothing on the serial port: allow them longer
-	# than a stall before the kernel's first line.
-	b_silence_ms=$(scale_ms 20)
-	b_grace_ms=$(scale_ms 2)
+	boot_options "$@"
+	boot_cmdline
+	boot_files
 
-	mkdir -p "$g_dir" || die "cannot create $g_dir"
-	b_log=$g_dir/$b_name.log
-	b_qlog=$g_dir/$b_name.qemu.log
-	b_err=$g_dir/$b_name.qemu.err
-	b_pid_file=$g_dir/.$b_name.pid
-	b_status_file=$g_dir/.$b_name.status
-	b_in=$g_dir/.$b_name.in
-	b_mon=$g_dir/$b_name.monitor
-	b_monlog=$b_mon.out
-	rm -f "$b_log" "$b_qlog" "$b_err" "$b_pid_file" "$b_status_file" \
-		"$b_status_file.tmp" "$b_in" "$b_mon.in" "$b_monlog"
-	: >"$b_log"
-
-	# In QEMU's option syntax a comma inside a value is written twice.
+	# QEMU's argv. In its option syntax a comma inside a value is
+	# written twice.
 	_esc=$(printf '%s\n' "$b_cmdline" | sed 's/,/,,/g')
 	set -- -machine pc -cpu "$_cpu" -m "$_mem" -smp "$_smp" -accel "$_accel" \
 		-no-reboot -display none -cdrom "$_iso" -boot d \
@@ -212,8 +252,7 @@ boot_start()
 	else
 		set -- "$QEMU" "$@"
 	fi
-	b_serial_in=$_serial_in
-	b_monitor=$_monitor
+
 	b_start=$(now_ms)
 	if [ $_serial_in = yes ]; then
 		# COM1 on QEMU's stdio: stdin is a FIFO, stdout the log. Both
@@ -225,15 +264,7 @@ boot_start()
 		spawn_qemu /dev/null /dev/null "$@" -serial "file:$b_log"
 	fi
 	[ $_monitor = yes ] && exec 8<>"$b_mon.in"
-	b_running=yes
-	b_end=
-	b_end_desc=
-	b_exit=
-	b_kstatus=
-	b_size=0
-	b_last=$b_start
-	b_panic_at=
-	b_mark=0
+	boot_running
 }
 
 # One look at the running boot. Returns 0 while it goes on; otherwise it
