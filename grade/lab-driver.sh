@@ -4,9 +4,8 @@
 # space (user/tests/t_ring.c: FIFO order, blocking and O_NONBLOCK, poll,
 # signals, every ioctl, exact statistics, 4 writers and 4 readers, a
 # process killed while blocked), then the shell and ringctl. The boots use
-# -smp 4; until Kestrel starts the other CPUs the concurrency runs on
-# one, interleaved by the scheduler. Sourced by grade/grade.sh; helpers
-# in grade/lib.sh.
+# -smp 4, so readers and writers really run at once on several CPUs.
+# Sourced by grade/grade.sh; helpers in grade/lib.sh.
 
 boot ring smp=4 cmdline="ktest=ring"
 ktest_pass ring.fifo_across_the_wrap 5

@@ -1,6 +1,6 @@
-# Lab sched: kernel tasks, the context switch, sleeping and waking.
-# Sourced by grade/grade.sh; helpers in grade/lib.sh. The scheduler issue
-# adds policies, preemption and SMP to this lab.
+# Lab sched: kernel tasks, the context switch, sleeping and waking, the
+# scheduling classes and preemption, and the tools that show them.
+# Sourced by grade/grade.sh; helpers in grade/lib.sh; docs/sched.md.
 
 # One boot runs the suite; each test's line is graded alone.
 boot sched cmdline="ktest=sched"
