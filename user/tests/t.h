@@ -161,8 +161,9 @@ static inline int t_wait(pid_t pid)
 
 /* Memory in KiB that no process and no kernel object holds, from
  * /proc/meminfo: MemFree plus the caches of disk blocks and file pages
- * (Buffers, Cached), which grow as files are used and are not a leak;
- * -1 if there is no MemFree line. */
+ * (Buffers, Cached), which grow as files are used and are not a leak,
+ * and the kernel heap's pages kept empty for its next allocation
+ * (SReclaimable); -1 if there is no MemFree line. */
 static inline long t_memfree_kib(void)
 {
 	char line[128];
@@ -175,7 +176,8 @@ static inline long t_memfree_kib(void)
 		if (sscanf(line, "MemFree: %ld kB", &kib) == 1)
 			free_kib = kib;
 		else if (sscanf(line, "Buffers: %ld kB", &kib) == 1 ||
-			 sscanf(line, "Cached: %ld kB", &kib) == 1)
+			 sscanf(line, "Cached: %ld kB", &kib) == 1 ||
+			 sscanf(line, "SReclaimable: %ld kB", &kib) == 1)
 			caches += kib;
 	}
 	fclose(f);
