@@ -12,7 +12,10 @@ make -s --no-print-directory BUILD="$BUILD" user >/dev/null || {
 	echo "user: 0 passed, 1 failed"
 	exit 1
 }
-bin=$(pwd)/$BUILD/user/bin
+case $BUILD in
+/*) bin=$BUILD/user/bin ;;
+*) bin=$(pwd)/$BUILD/user/bin ;;
+esac
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 passed=0
