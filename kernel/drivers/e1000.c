@@ -253,12 +253,11 @@ static bool reset(struct e1000 *e)
 
 static bool eeprom_read(struct e1000 *e, unsigned int word, uint16_t *out)
 {
-	uint32_t v;
-
 	reg_write(e, E1000_EERD,
 		  E1000_EERD_START | (word << E1000_EERD_ADDR_SHIFT));
 	for (unsigned int i = 0; i < E1000_EEPROM_TIMEOUT_US; i++) {
-		v = reg_read(e, E1000_EERD);
+		uint32_t v = reg_read(e, E1000_EERD);
+
 		if (v & E1000_EERD_DONE) {
 			*out = (uint16_t)(v >> E1000_EERD_DATA_SHIFT);
 			return true;

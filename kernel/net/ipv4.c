@@ -83,7 +83,7 @@ int ipv4_route_add(uint32_t dest, uint32_t mask, uint32_t gateway,
 	return err;
 }
 
-void ipv4_route_del_dev(struct netdev *dev, uint32_t dest, uint32_t mask)
+void ipv4_route_del_dev(const struct netdev *dev, uint32_t dest, uint32_t mask)
 {
 	spin_lock(&routes_lock);
 	for (int i = 0; i < ROUTES_MAX; i++)

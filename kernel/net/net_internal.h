@@ -152,7 +152,7 @@ int ipv4_output(struct pbuf *p, uint32_t src, uint32_t dst, uint8_t protocol);
 bool ipv4_route(uint32_t dst, struct netdev **dev, uint32_t *next_hop);
 int ipv4_route_add(uint32_t dest, uint32_t mask, uint32_t gateway,
 		   struct netdev *dev);
-void ipv4_route_del_dev(struct netdev *dev, uint32_t dest, uint32_t mask);
+void ipv4_route_del_dev(const struct netdev *dev, uint32_t dest, uint32_t mask);
 /* The address packets to dst leave from, or 0 if no route. */
 uint32_t ipv4_source_for(uint32_t dst);
 

@@ -71,6 +71,7 @@ struct sockaddr_in {
 	uint16_t family;
 	uint16_t port; /* network order */
 	uint32_t addr; /* network order */
+	/* cppcheck-suppress unusedStructMember ; Linux's layout */
 	uint8_t zero[8];
 };
 
@@ -248,7 +249,6 @@ static int sockaddr_to_user(uaddr_t uaddr, uaddr_t ulen, uint32_t addr,
 static int send_datagram(struct socket *s, uaddr_t ubuf, size_t len,
 			 uint32_t dst, uint16_t dst_port)
 {
-	struct icmp_header *h;
 	struct pbuf *p;
 	uint32_t src;
 	uint16_t port;
@@ -276,7 +276,8 @@ static int send_datagram(struct socket *s, uaddr_t ubuf, size_t len,
 	if (s->protocol == IPPROTO_UDP)
 		err = udp_output(p, src, port, dst, dst_port);
 	else {
-		h = (struct icmp_header *)p->data;
+		struct icmp_header *h = (struct icmp_header *)p->data;
+
 		if (h->type != ICMP_ECHO_REQUEST || h->code != 0) {
 			pbuf_free(p);
 			return -EINVAL;
@@ -446,12 +447,14 @@ struct ifreq {
 		} hwaddr;
 		int16_t flags;
 		int32_t ivalue;
+		/* cppcheck-suppress unusedStructMember ; Linux's size */
 		uint8_t pad[24];
 	};
 };
 
 struct ifconf {
 	int32_t len;
+	/* cppcheck-suppress unusedStructMember ; Linux's layout */
 	int32_t pad;
 	uint64_t buf; /* a user address */
 };

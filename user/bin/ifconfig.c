@@ -42,7 +42,6 @@ static int show(const char *name)
 	struct ifreq r;
 	const char *sep = "";
 	int flags, mtu;
-	unsigned char *mac;
 
 	if (request(SIOCGIFFLAGS, name, &r) < 0) {
 		fprintf(stderr, "ifconfig: %s: ", name);
@@ -67,7 +66,9 @@ static int show(const char *name)
 		printf("  netmask %s\n", addr_of(&r.ifr_netmask));
 	}
 	if (request(SIOCGIFHWADDR, name, &r) == 0 && !(flags & IFF_LOOPBACK)) {
-		mac = (unsigned char *)r.ifr_hwaddr.sa_data;
+		const unsigned char *mac =
+			(unsigned char *)r.ifr_hwaddr.sa_data;
+
 		printf("        ether %02x:%02x:%02x:%02x:%02x:%02x\n", mac[0],
 		       mac[1], mac[2], mac[3], mac[4], mac[5]);
 	}
