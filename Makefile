@@ -10,6 +10,10 @@ CPU     ?= qemu64
 ACCEL   ?= tcg
 CMDLINE ?=
 QEMUEXTRA ?=
+# NET=none: no network card. PCAP=file: the card's frames, both ways, as
+# a pcap file (QEMU's filter-dump; docs/net.md).
+NET     ?= user
+PCAP    ?=
 
 # Like xv6's TOOLPREFIX: use a cross compiler when there is one, else the
 # host gcc with freestanding flags (the host gcc targets x86-64 already).
@@ -228,7 +232,18 @@ QEMUOPTS = -machine pc -cpu $(CPU) -m $(MEM) -smp $(SMP) -accel $(ACCEL) \
 	-fw_cfg name=opt/kestrel/cmdline,string="hz=$(HZ) $(CMDLINE)" \
 	-drive file=$(FSIMG),format=raw,if=none,id=root \
 	-device virtio-blk-pci,drive=root \
-	$(QEMUEXTRA)
+	$(NETOPTS) $(QEMUEXTRA)
+
+# QEMU's user network (slirp, 10.0.2.0/24; the guest is 10.0.2.15, the
+# gateway 10.0.2.2): host 127.0.0.1:5555/udp reaches guest port 5555,
+# and 127.0.0.1:5580/tcp guest port 80 (for TCP, to come).
+ifeq ($(NET),none)
+NETOPTS = -nic none
+else
+NETOPTS = -netdev user,id=net0,hostfwd=udp:127.0.0.1:5555-:5555,hostfwd=tcp:127.0.0.1:5580-:80 \
+	-device e1000,netdev=net0 \
+	$(if $(PCAP),-object filter-dump,id=dump0,netdev=net0,file=$(PCAP))
+endif
 
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 
@@ -303,6 +318,7 @@ help:
 	@echo "make bench      boot-time figures"
 	@echo "make screenshot docs/images/console.png from a real boot"
 	@echo "variables: CMDLINE= MEM= SMP= CPU= HZ= ACCEL= QEMUEXTRA= BUILD="
+	@echo "           NET=none (no network card) PCAP=file (its frames)"
 	@echo "           FSIMG=path (boot that disk image, kept as it is)"
 
 -include $(KOBJS:.o=.d)

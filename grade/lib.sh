@@ -103,9 +103,11 @@ boot_options()
 {
 	_mem=512M _cpu=qemu64 _smp=${GRADE_SMP:-1} _cmdline= _timeout=60 _stall=15
 	_accel=${GRADE_ACCEL:-tcg}
-	_serial_in=no _monitor=no _disks= _iso=$g_iso
+	_serial_in=no _monitor=no _disks= _iso=$g_iso _net=
 	for _a in "$@"; do
 		case $_a in
+		net) _net=yes ;;
+		net=*) _net=${_a#*=} ;;
 		disk=*) _disks="$_disks ${_a#*=}" ;;
 		iso=*) _iso=${_a#*=} ;;
 		mem=*) _mem=${_a#*=} ;;
@@ -207,6 +209,13 @@ boot_running()
 #					repeat for more: vda, vdb, ... in
 #					order); QEMU writes to it
 #	iso=PATH			boot PATH instead of the kernel ISO
+#	net, net=PORT			an e1000 on QEMU's user network
+#					(10.0.2.0/24; tests talk only to
+#					slirp's 10.0.2.2), its frames in
+#					NAME.pcap; with PORT, UDP to host
+#					127.0.0.1:PORT reaches guest port 5555.
+#					Without it a boot keeps QEMU's
+#					default NIC, as before
 #	serial_input			serial_send may type into COM1
 #	monitor				monitor_cmd/type_keys may use the
 #					QEMU monitor (sendkey, screendump)
@@ -235,6 +244,14 @@ boot_start()
 			-device "virtio-blk-pci,drive=disk$_n"
 		_n=$((_n + 1))
 	done
+	if [ -n "$_net" ]; then
+		_fwd=
+		[ "$_net" = yes ] ||
+			_fwd=",hostfwd=udp:127.0.0.1:$_net-:5555"
+		set -- "$@" -netdev "user,id=net0$_fwd" \
+			-device e1000,netdev=net0 \
+			-object "filter-dump,id=dump0,netdev=net0,file=$g_dir/$b_name.pcap"
+	fi
 	if [ $_monitor = yes ]; then
 		# A pipe chardev reads PATH.in and writes PATH.out; .in is a
 		# FIFO we write commands into, .out a plain file.

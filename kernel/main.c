@@ -18,6 +18,7 @@
 #include "lib/ktest.h"
 #include "lib/random.h"
 #include "mm/mm.h"
+#include "net/net.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
 #include "monitor.h"
@@ -144,6 +145,10 @@ void kmain(physaddr_t multiboot_info)
 	pci_init();
 	ramdisk_init();
 	virtio_blk_init();
+	/* Networking (docs/net.md): lo, the cards, then the addresses. */
+	net_init();
+	e1000_init();
+	net_configure();
 	bcache_init();
 	vfs_init();
 	ext2_init();

@@ -43,6 +43,17 @@
 #define SYS_alarm 37
 #define SYS_setitimer 38
 #define SYS_getpid 39
+#define SYS_socket 41
+#define SYS_connect 42
+#define SYS_accept 43
+#define SYS_sendto 44
+#define SYS_recvfrom 45
+#define SYS_bind 49
+#define SYS_listen 50
+#define SYS_getsockname 51
+#define SYS_getpeername 52
+#define SYS_setsockopt 54
+#define SYS_getsockopt 55
 #define SYS_clone 56
 #define SYS_fork 57
 #define SYS_vfork 58

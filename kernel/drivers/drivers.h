@@ -49,4 +49,8 @@ void pci_init(void);
 void ramdisk_init(void);    /* ram0, ram1...: one per boot module */
 void virtio_blk_init(void); /* vda, vdb...: virtio-blk PCI devices */
 
+/* Network cards (docs/net.md): eth0, eth1... registered with the stack
+ * (net/net.h), which net_init has started. */
+void e1000_init(void);
+
 #endif

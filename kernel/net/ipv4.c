@@ -1,0 +1,239 @@
+/*
+ * IPv4 (RFC 791): checking a received header and passing the packet to
+ * its protocol; building the header of an outgoing one and choosing where
+ * it goes; the internet checksum (RFC 1071) every header uses.
+ *
+ * Kestrel is a host, not a router: a packet for an address that is not
+ * ours (or a broadcast) is dropped, never forwarded. Fragments are
+ * dropped and counted (ip_fragments_dropped), since there is no
+ * reassembly yet, and an outgoing packet bigger than the device's MTU is
+ * refused with -EMSGSIZE rather than fragmented. IP options are accepted
+ * and skipped.
+ *
+ * The routing table is a handful of entries under the "routes" lock,
+ * searched for the longest matching prefix; a device's address adds its
+ * subnet's route, net.gw= (or SIOCADDRT) the default route.
+ */
+#include "net/net_internal.h"
+
+#define ROUTES_MAX 8
+
+struct route {
+	bool used;
+	uint32_t dest, mask, gateway; /* gateway 0: on the link */
+	struct netdev *dev;
+};
+
+static struct spinlock routes_lock = SPINLOCK_INIT("routes");
+static struct route routes[ROUTES_MAX]; /* routes_lock */
+static uint16_t next_id;                /* atomic */
+
+/* ---- the checksum ------------------------------------------------------ */
+
+/* The ones' complement of the ones' complement sum of the 16-bit words
+ * of data (a trailing odd byte padded with zero), with sum (an earlier
+ * partial sum, such as a pseudo-header's) added in. Over data that holds
+ * a correct checksum, it is 0. */
+uint16_t inet_checksum(const void *data, size_t len, uint32_t sum)
+{
+	const uint8_t *b = data;
+	uint64_t s = sum;
+
+	for (; len >= 2; len -= 2, b += 2)
+		s += (uint16_t)(b[0] << 8 | b[1]);
+	if (len)
+		s += (uint16_t)(b[0] << 8);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return htons((uint16_t)~s);
+}
+
+uint32_t inet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t protocol,
+			 uint16_t len)
+{
+	uint32_t s = ntohl(src), d = ntohl(dst);
+
+	return (s >> 16) + (s & 0xffff) + (d >> 16) + (d & 0xffff) + protocol +
+	       len;
+}
+
+/* ---- routes ------------------------------------------------------------ */
+
+int ipv4_route_add(uint32_t dest, uint32_t mask, uint32_t gateway,
+		   struct netdev *dev)
+{
+	int err = -ENOSPC;
+
+	spin_lock(&routes_lock);
+	for (int i = 0; i < ROUTES_MAX; i++) {
+		if (routes[i].used && routes[i].dest == dest &&
+		    routes[i].mask == mask) {
+			err = -EEXIST;
+			break;
+		}
+	}
+	for (int i = 0; i < ROUTES_MAX && err == -ENOSPC; i++) {
+		if (!routes[i].used) {
+			routes[i] = (struct route){ true, dest & mask, mask,
+						    gateway, dev };
+			err = 0;
+		}
+	}
+	spin_unlock(&routes_lock);
+	return err;
+}
+
+void ipv4_route_del_dev(const struct netdev *dev, uint32_t dest, uint32_t mask)
+{
+	spin_lock(&routes_lock);
+	for (int i = 0; i < ROUTES_MAX; i++)
+		if (routes[i].used && routes[i].dev == dev &&
+		    routes[i].dest == dest && routes[i].mask == mask)
+			routes[i].used = false;
+	spin_unlock(&routes_lock);
+}
+
+bool ipv4_route(uint32_t dst, struct netdev **dev, uint32_t *next_hop)
+{
+	const struct route *best = NULL;
+
+	/* Our own addresses go through lo, as on Linux. */
+	if (netdev_by_addr(dst)) {
+		*dev = netdev_loopback();
+		*next_hop = dst;
+		return true;
+	}
+	spin_lock(&routes_lock);
+	for (int i = 0; i < ROUTES_MAX; i++) {
+		const struct route *r = &routes[i];
+
+		if (r->used && (dst & r->mask) == r->dest &&
+		    (!best || ntohl(r->mask) > ntohl(best->mask)))
+			best = r;
+	}
+	if (best) {
+		*dev = best->dev;
+		*next_hop = best->gateway ? best->gateway : dst;
+	}
+	spin_unlock(&routes_lock);
+	return best != NULL;
+}
+
+uint32_t ipv4_source_for(uint32_t dst)
+{
+	struct netdev *dev;
+	uint32_t next_hop, src = 0;
+
+	if (netdev_by_addr(dst))
+		return dst;
+	if (ipv4_route(dst, &dev, &next_hop))
+		netdev_get_addr(dev, &src, NULL);
+	return src;
+}
+
+/* ---- input ------------------------------------------------------------- */
+
+/* Is dst one of dev's: its address, or a broadcast on its network? */
+static bool for_us(struct netdev *dev, uint32_t dst)
+{
+	uint32_t addr, mask;
+
+	netdev_get_addr(dev, &addr, &mask);
+	if (dst == IPV4_BROADCAST || (addr && dst == addr))
+		return true;
+	if (mask && addr && dst == (addr | ~mask))
+		return true;
+	/* lo answers for all of 127/8. */
+	return (dev->flags & IFF_LOOPBACK) && (dst & mask) == (addr & mask);
+}
+
+static void drop(struct netdev *dev, struct pbuf *p, uint64_t *counter)
+{
+	netdev_stat_add(counter, 1);
+	netdev_stat_add(&dev->stats.rx_dropped, 1);
+	pbuf_free(p);
+}
+
+void ipv4_input(struct netdev *dev, struct pbuf *p)
+{
+	const struct ipv4_header *ip = (const struct ipv4_header *)p->data;
+	size_t header_len, total_len;
+
+	if (p->len < IPV4_HEADER_LEN || ip->version_ihl >> 4 != 4) {
+		drop(dev, p, &net_counters.ip_bad_header);
+		return;
+	}
+	header_len = (size_t)(ip->version_ihl & 0xf) * 4;
+	total_len = ntohs(ip->total_len);
+	if (header_len < IPV4_HEADER_LEN || header_len > total_len ||
+	    total_len > p->len) {
+		drop(dev, p, &net_counters.ip_bad_header);
+		return;
+	}
+	if (inet_checksum(ip, header_len, 0) != 0) {
+		drop(dev, p, &net_counters.ip_bad_checksum);
+		return;
+	}
+	if (ntohs(ip->frag) & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET)) {
+		drop(dev, p, &net_counters.ip_fragments_dropped);
+		return;
+	}
+	if (!for_us(dev, ip->dst)) {
+		drop(dev, p, &net_counters.ip_not_for_us);
+		return;
+	}
+
+	p->len = total_len; /* Ethernet pads short frames */
+	p->ip_src = ip->src;
+	p->ip_dst = ip->dst;
+	p->ip_header = p->data;
+	pbuf_pull(p, header_len);
+	switch (ip->protocol) {
+	case IPPROTO_ICMP:
+		icmp_input(p);
+		break;
+	case IPPROTO_UDP:
+		udp_input(p);
+		break;
+	default:
+		net_count(ip_unknown_protocol);
+		icmp_send_error(p, ICMP_DEST_UNREACH, ICMP_PROTO_UNREACH);
+		pbuf_free(p);
+	}
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+int ipv4_output(struct pbuf *p, uint32_t src, uint32_t dst, uint8_t protocol)
+{
+	struct ipv4_header *ip;
+	struct netdev *dev;
+	uint32_t next_hop;
+
+	if (!ipv4_route(dst, &dev, &next_hop)) {
+		net_count(ip_no_route);
+		pbuf_free(p);
+		return -ENETUNREACH;
+	}
+	if (p->len + IPV4_HEADER_LEN > dev->mtu) {
+		net_count(ip_too_big);
+		pbuf_free(p);
+		return -EMSGSIZE;
+	}
+	if (src == IPV4_ANY)
+		src = ipv4_source_for(dst);
+	ip = (struct ipv4_header *)pbuf_push(p, IPV4_HEADER_LEN);
+	ip->version_ihl = 4 << 4 | IPV4_HEADER_LEN / 4;
+	ip->tos = 0;
+	ip->total_len = htons((uint16_t)p->len);
+	ip->id = htons(__atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED));
+	ip->frag = 0;
+	ip->ttl = IPV4_DEFAULT_TTL;
+	ip->protocol = protocol;
+	ip->checksum = 0;
+	ip->src = src;
+	ip->dst = dst;
+	ip->checksum = inet_checksum(ip, IPV4_HEADER_LEN, 0);
+	arp_output(dev, p, next_hop);
+	return 0;
+}
