@@ -175,4 +175,20 @@ int udp_output(struct pbuf *p, uint32_t src, uint16_t src_port, uint32_t dst,
  * caller's). */
 bool socket_deliver(uint8_t protocol, uint16_t port, struct pbuf *p);
 
+/* Linux's struct sockaddr_in (AF_INET), as user space passes it. */
+#define AF_INET 2
+struct sockaddr_in {
+	uint16_t family;
+	uint16_t port; /* network order */
+	uint32_t addr; /* network order */
+	/* cppcheck-suppress unusedStructMember ; Linux's layout */
+	uint8_t zero[8];
+};
+
+/* ---- ifioctl.c --------------------------------------------------------- */
+
+/* A socket's SIOC[GS]IF* request (ifconfig's): 0 or a negative errno;
+ * -ENOTTY for a request that is not one of them. */
+long netdev_ioctl(unsigned int cmd, uint64_t arg);
+
 #endif

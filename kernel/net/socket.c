@@ -28,7 +28,6 @@
 /* Linux's values (include/linux/socket.h, net.h, in.h, asm-generic
  * socket.h, sockios.h). */
 #define AF_UNSPEC 0
-#define AF_INET 2
 #define SOCK_STREAM 1
 #define SOCK_DGRAM 2
 #define SOCK_TYPE_MAX 10
@@ -49,31 +48,11 @@
 #define MSG_PEEK 0x2
 #define MSG_TRUNC 0x20
 #define MSG_DONTWAIT 0x40
-#define SIOCGIFCONF 0x8912
-#define SIOCGIFFLAGS 0x8913
-#define SIOCSIFFLAGS 0x8914
-#define SIOCGIFADDR 0x8915
-#define SIOCSIFADDR 0x8916
-#define SIOCGIFNETMASK 0x891b
-#define SIOCSIFNETMASK 0x891c
-#define SIOCGIFMTU 0x8921
-#define SIOCGIFHWADDR 0x8927
-#define SIOCGIFINDEX 0x8933
-#define ARPHRD_ETHER 1
-#define ARPHRD_LOOPBACK 772
 
 #define SOCKET_RCVBUF 65536
 #define EPHEMERAL_FIRST 32768 /* Linux's ip_local_port_range */
 #define EPHEMERAL_LAST 60999
 #define UDP_PAYLOAD_MAX (ETH_MTU - IPV4_HEADER_LEN - UDP_HEADER_LEN)
-
-struct sockaddr_in {
-	uint16_t family;
-	uint16_t port; /* network order */
-	uint32_t addr; /* network order */
-	/* cppcheck-suppress unusedStructMember ; Linux's layout */
-	uint8_t zero[8];
-};
 
 struct timeval {
 	int64_t sec, usec;
@@ -436,113 +415,6 @@ static void socket_release(struct file *f)
 	kfree(s);
 }
 
-/* Linux's struct ifreq: a name and a 24-byte union. */
-struct ifreq {
-	char name[IFNAMSIZ];
-	union {
-		struct sockaddr_in addr;
-		struct {
-			uint16_t family;
-			uint8_t data[14];
-		} hwaddr;
-		int16_t flags;
-		int32_t ivalue;
-		/* cppcheck-suppress unusedStructMember ; Linux's size */
-		uint8_t pad[24];
-	};
-};
-
-struct ifconf {
-	int32_t len;
-	/* cppcheck-suppress unusedStructMember ; Linux's layout */
-	int32_t pad;
-	uint64_t buf; /* a user address */
-};
-
-static long list_interfaces(uaddr_t arg)
-{
-	struct ifconf ifc;
-	struct ifreq r;
-	int32_t used = 0;
-
-	if (copy_from_user(&ifc, arg, sizeof(ifc)))
-		return -EFAULT;
-	for (struct netdev *d = netdev_first(); d; d = d->next) {
-		if (ifc.buf && used + (int32_t)sizeof(r) > ifc.len)
-			break;
-		if (ifc.buf) {
-			memset(&r, 0, sizeof(r));
-			strlcpy(r.name, d->name, sizeof(r.name));
-			r.addr.family = AF_INET;
-			netdev_get_addr(d, &r.addr.addr, NULL);
-			if (copy_to_user(ifc.buf + (uint64_t)used, &r,
-					 sizeof(r)))
-				return -EFAULT;
-		}
-		used += sizeof(r);
-	}
-	ifc.len = used;
-	return copy_to_user(arg, &ifc, sizeof(ifc)) ? -EFAULT : 0;
-}
-
-/* The SIOC[GS]IF* interface requests: ifconfig's. */
-static long interface_ioctl(unsigned int cmd, uaddr_t arg)
-{
-	struct netdev *dev;
-	struct ifreq r;
-	uint32_t addr, mask;
-
-	if (copy_from_user(&r, arg, sizeof(r)))
-		return -EFAULT;
-	r.name[IFNAMSIZ - 1] = 0;
-	dev = netdev_find(r.name);
-	if (!dev)
-		return -ENODEV;
-	netdev_get_addr(dev, &addr, &mask);
-	switch (cmd) {
-	case SIOCGIFFLAGS:
-		spin_lock(&dev->lock);
-		r.flags = (int16_t)dev->flags;
-		spin_unlock(&dev->lock);
-		break;
-	case SIOCSIFFLAGS:
-		netdev_set_flags(dev, (uint16_t)r.flags);
-		return 0;
-	case SIOCGIFADDR:
-	case SIOCGIFNETMASK:
-		memset(&r.addr, 0, sizeof(r.addr));
-		r.addr.family = AF_INET;
-		r.addr.addr = cmd == SIOCGIFADDR ? addr : mask;
-		break;
-	case SIOCSIFADDR:
-	case SIOCSIFNETMASK:
-		if (r.addr.family != AF_INET)
-			return -EINVAL;
-		if (cmd == SIOCSIFADDR)
-			/* Linux gives a new address its class's mask; we
-			 * keep a /24 unless one was set before. */
-			return netdev_set_addr(dev, r.addr.addr,
-					       mask ? mask
-						    : IPV4(255, 255, 255, 0));
-		return netdev_set_addr(dev, addr, r.addr.addr);
-	case SIOCGIFMTU:
-		r.ivalue = (int32_t)dev->mtu;
-		break;
-	case SIOCGIFINDEX:
-		r.ivalue = dev->index;
-		break;
-	case SIOCGIFHWADDR:
-		memset(&r.hwaddr, 0, sizeof(r.hwaddr));
-		r.hwaddr.family = dev->flags & IFF_LOOPBACK ? ARPHRD_LOOPBACK
-							    : ARPHRD_ETHER;
-		memcpy(r.hwaddr.data, dev->mac, ETH_ALEN);
-		break;
-	default:
-		return -ENOTTY;
-	}
-	return copy_to_user(arg, &r, sizeof(r)) ? -EFAULT : 0;
-}
-
 static long socket_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 {
 	struct socket *s = f->private;
@@ -554,10 +426,8 @@ static long socket_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		n = s->queue_head ? (int)s->queue_head->len : 0;
 		spin_unlock(&s->lock);
 		return put_user(n, arg);
-	case SIOCGIFCONF:
-		return list_interfaces(arg);
 	default:
-		return interface_ioctl(cmd, arg);
+		return netdev_ioctl(cmd, arg);
 	}
 }
 
