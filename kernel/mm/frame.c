@@ -34,16 +34,22 @@ static uint32_t free_lists[FRAME_MAX_ORDER + 1]; /* first frame, or NONE */
 static struct frame_stats stats;
 
 /*
- * Frames below 4 GiB not yet handed out since boot: bit i is frame i.
- * The boot loader ran code there (GRUB keeps its modules at the top of
- * memory), and under QEMU's TCG a page that still holds translated code
+ * Frames to scrub (zero) the next time frames_alloc hands them out: bit
+ * i is frame i. Under QEMU's TCG a page that still holds translated code
  * makes every write to it take a slow path that looks for code to throw
- * away: a kernel stack on such a page ran 20 times slower. frames_alloc
- * zeroes such a frame the first time it hands it out, which drops the
- * stale code once and for all. Cleared under frames_lock.
+ * away, for as long as some of that code is never overwritten: a kernel
+ * stack, written only near its top, ran 20 to 90 times slower on such a
+ * page. Two kinds of frame may hold translated code:
+ * - every frame below 4 GiB until it is first handed out: the boot
+ *   loader ran code there (GRUB keeps its modules at the top of memory);
+ * - a user page that has been mapped executable (frame_mark_code): once
+ *   freed, a program's text page can become the next command's kernel
+ *   stack or a slab page.
+ * The invariant: a frame the CPU may have executed is zeroed whole
+ * before it is handed out again, which drops the stale code for good.
+ * Set and cleared under frames_lock.
  */
 static uint64_t *unscrubbed;
-static uint32_t unscrubbed_count; /* frames the bitmap covers */
 
 /* ---- the frame array ------------------------------------------------- */
 
@@ -125,14 +131,13 @@ static void free_block(uint32_t i, unsigned int order)
 
 /* ---- allocation ------------------------------------------------------ */
 
-/* Does the block of 2^order frames at i hold a frame never handed out
- * since boot? Marks them all handed out. Caller holds frames_lock. */
+/* Does the block of 2^order frames at i hold a frame that may hold code
+ * (unscrubbed)? Marks them all scrubbed. Caller holds frames_lock. */
 static bool take_unscrubbed(uint32_t i, unsigned int order)
 {
 	bool any = false;
 
-	for (uint32_t j = i; j < i + (1U << order) && j < unscrubbed_count;
-	     j++) {
+	for (uint32_t j = i; j < i + (1U << order); j++) {
 		uint64_t bit = 1ULL << (j % 64);
 
 		if (unscrubbed[j / 64] & bit) {
@@ -253,6 +258,15 @@ void frame_unref(physaddr_t pa)
 		f->owner = FRAME_OWNER_NONE;
 		frame_free(ALIGN_DOWN(pa, PAGE_SIZE));
 	}
+}
+
+void frame_mark_code(physaddr_t pa)
+{
+	uint32_t i = user_frame(pa, "frame_mark_code") - frames;
+
+	spin_lock(&frames_lock);
+	unscrubbed[i / 64] |= 1ULL << (i % 64);
+	spin_unlock(&frames_lock);
 }
 
 unsigned int frame_refcount(physaddr_t pa)
@@ -387,21 +401,22 @@ static void place_frame_array(void)
 		size / 1024, pa);
 }
 
-/* The bitmap of frames to scrub before their first use, all set. */
+/* The bitmap of frames to scrub, a bit for every frame: set below 4 GiB,
+ * where the boot loader runs, clear above. (Bits past the last frame
+ * are never read.) */
 static void place_unscrubbed(void)
 {
-	uint64_t size;
-	physaddr_t pa;
+	uint64_t boot_frames = frame_count;
+	uint64_t size =
+		ALIGN_UP(((uint64_t)frame_count + 63) / 64 * 8, PAGE_SIZE);
+	physaddr_t pa = find_room_low(size);
 
-	/* The boot loader runs below 4 GiB. */
-	unscrubbed_count = frame_count;
-	if (BOOT_DIRECT_MAP_SIZE >> PAGE_SHIFT < unscrubbed_count)
-		unscrubbed_count = BOOT_DIRECT_MAP_SIZE >> PAGE_SHIFT;
-	size = ALIGN_UP(((uint64_t)unscrubbed_count + 63) / 64 * 8, PAGE_SIZE);
-	pa = find_room_low(size);
+	if (BOOT_DIRECT_MAP_SIZE >> PAGE_SHIFT < boot_frames)
+		boot_frames = BOOT_DIRECT_MAP_SIZE >> PAGE_SHIFT;
 	reserve(pa, pa + size);
 	unscrubbed = phys_to_virt(pa);
-	memset(unscrubbed, 0xff, size);
+	memset(unscrubbed, 0, size);
+	memset(unscrubbed, 0xff, (boot_frames + 63) / 64 * 8);
 }
 
 /* Hand [first, end) (frame indices) to the allocator as the largest

@@ -72,4 +72,9 @@ struct frame *frame_of(physaddr_t pa);
 struct frame *frame_at(uint32_t index);
 uint32_t frame_index(const struct frame *f);
 
+/* The user page at pa is being mapped executable: the CPU may run code
+ * from it, so frames_alloc zeroes it before handing it out again (see
+ * unscrubbed in frame.c: QEMU's self-modifying-code slow path). */
+void frame_mark_code(physaddr_t pa);
+
 #endif

@@ -430,6 +430,8 @@ int vm_user_set(struct vm_space *vs, uintptr_t va, physaddr_t pa,
 	if (e) {
 		*old = (*e & PTE_PRESENT) ? *e & PTE_ADDR : 0;
 		*e = pa | leaf_flags(va, prot);
+		if (prot & VM_EXEC)
+			frame_mark_code(pa);
 	}
 	spin_unlock(&vs->lock);
 	return e ? 0 : -ENOMEM;
@@ -474,6 +476,8 @@ static int protect_leaf(uint64_t *e, uintptr_t va, void *arg)
 	if (!(*e & PTE_WRITE))
 		prot &= ~VM_WRITE;
 	*e = keep | leaf_flags(va, prot);
+	if (prot & VM_EXEC)
+		frame_mark_code(*e & PTE_ADDR);
 	return 0;
 }
 
