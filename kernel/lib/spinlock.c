@@ -95,35 +95,43 @@ void spin_lock(struct spinlock *lk)
 		lockdep_acquire(lk, site);
 }
 
-/* lk, which this CPU still holds, was held for ns: report it if that is
- * too long. */
-static void hold_check(struct spinlock *lk, uint64_t ns)
+/* The lock named name, taken at site, was held for ns by this CPU, which
+ * has just let it go: report it if that is too long. Called after the
+ * release, so that the report's kprintf may take the very lock (the
+ * console's, held across a host stall of QEMU) without finding it held
+ * by this CPU. */
+static void hold_check(const char *name, uintptr_t site, uint64_t ns)
 {
 	unsigned int me = this_cpu()->id;
 	uint64_t off;
 	const char *fn;
 
-	if (ns < SPIN_TOO_LONG_MS * 1000000ULL || !lk->taken_ns ||
-	    reporting[me])
+	if (ns < SPIN_TOO_LONG_MS * 1000000ULL || reporting[me])
 		return;
 	reporting[me] = true;
 	__atomic_fetch_add(&spin_long_holds, 1, __ATOMIC_RELAXED);
-	fn = ksym_lookup(lk->taken_at, &off, NULL);
+	fn = ksym_lookup(site, &off, NULL);
 	kprintf("spinlock: \"%s\" held %lu ms by CPU %u, taken at %s+%#lx\n",
-		lk->name, ns / 1000000, me, fn ? fn : "?",
-		fn ? off : lk->taken_at);
+		name, ns / 1000000, me, fn ? fn : "?", fn ? off : site);
 	reporting[me] = false;
 }
 
 void spin_unlock(struct spinlock *lk)
 {
+	/* What the report needs, read while lk is still ours: once it is
+	 * let go, another CPU may take it and free what holds it. */
+	const char *name = lk->name;
+	uintptr_t site = lk->taken_at;
+	uint64_t held_ns;
+
 	if (!lk->locked || lk->holder != this_cpu())
 		panic("spin_unlock: %s not held by this CPU", lk->name);
-	hold_check(lk, time_ns() - lk->taken_ns);
+	held_ns = lk->taken_ns ? time_ns() - lk->taken_ns : 0;
 	if (lockdep_enabled)
 		lockdep_release(lk);
 	lk->holder = NULL;
 	lk->taken_at = 0;
 	__atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
+	hold_check(name, site, held_ns);
 	irq_pop_off();
 }
