@@ -540,6 +540,45 @@ static int wait_all(pid_t *pids, int readers)
 }
 
 /*
+ * Wait until the readers' reports are ready on out, while total bytes go
+ * through the ring: print a line each time another step of them has been
+ * read (ctl is a file of the ring's, for its statistics). A long run on
+ * a slow or busy machine so shows that it moves (the grader stops a boot
+ * that is silent for a minute, and that must never depend on the host's
+ * load), and a run that stops moving goes silent. With resize, switch
+ * the capacity between SMALL_CAPACITY and half of it as it goes (EBUSY
+ * when the bytes stored do not fit); returns how many switches took.
+ */
+static int wait_with_progress(int out, int ctl, long total, long step,
+			      int resize)
+{
+	struct pollfd p = { .fd = out, .events = POLLIN };
+	long next = step;
+	int switches = 0;
+
+	while (poll(&p, 1, resize ? 5 : 500) == 0) {
+		struct ring_stats st;
+
+		if (resize) {
+			uint32_t cap = switches % 2 ? SMALL_CAPACITY
+						    : SMALL_CAPACITY / 2;
+
+			if (ioctl(ctl, RING_SET_CAPACITY, &cap) == 0)
+				switches++;
+			else if (errno != EBUSY)
+				CHECK_EQ(errno, EBUSY);
+		}
+		if (ioctl(ctl, RING_GET_STATS, &st) < 0)
+			continue;
+		for (; next < total && (long)st.bytes_read >= next;
+		     next += step)
+			printf("  %ld of %ld KiB read\n", next >> 10,
+			       total >> 10);
+	}
+	return switches;
+}
+
+/*
  * Move bytes in records through a ring of SMALL_CAPACITY with 4 writers
  * and 4 readers. With resize, the parent meanwhile switches the capacity
  * between SMALL_CAPACITY and half of it (still above a write, so writes
@@ -550,25 +589,15 @@ static int run_small(long bytes, int resize)
 {
 	uint32_t per = bytes / WRITERS / sizeof(struct record);
 	struct seen total[WRITERS] = { 0 }, got[WRITERS];
-	struct pollfd p;
 	struct ring_stats st;
 	pid_t pids[READERS + WRITERS];
 	double start = now_s();
-	int out, ctl, switches = 0;
+	int out, ctl, switches;
 
 	fresh(SMALL_CAPACITY);
 	start_all(small_writer, per, small_reader, READERS, pids, &out);
 	ctl = open_ring(O_RDONLY | O_NONBLOCK);
-	p = (struct pollfd){ .fd = out, .events = POLLIN };
-	while (resize && poll(&p, 1, 5) == 0) {
-		uint32_t cap = switches % 2 ? SMALL_CAPACITY
-					    : SMALL_CAPACITY / 2;
-
-		if (ioctl(ctl, RING_SET_CAPACITY, &cap) == 0)
-			switches++;
-		else if (errno != EBUSY)
-			CHECK_EQ(errno, EBUSY);
-	}
+	switches = wait_with_progress(out, ctl, bytes, 8 << 20, resize);
 	for (int i = 0; i < READERS; i++) {
 		CHECK_EQ(read(out, got, sizeof(got)), sizeof(got));
 		for (int w = 0; w < WRITERS; w++) {
@@ -683,12 +712,15 @@ static void run_tiny(uint32_t bytes, int readers)
 	struct ring_stats st;
 	pid_t pids[READERS + WRITERS];
 	double start = now_s();
-	int out, wrong = 0;
+	int out, ctl, wrong = 0;
 
 	fresh(1);
 	start_all(tiny_writer, bytes,
 		  readers == 1 ? the_only_reader : one_of_many_readers, readers,
 		  pids, &out);
+	ctl = open_ring(O_RDONLY | O_NONBLOCK);
+	wait_with_progress(out, ctl, WRITERS * (long)bytes, 32 << 10, 0);
+	close(ctl);
 	for (int i = 0; i < readers; i++) {
 		CHECK_EQ(read(out, got, sizeof(got)), sizeof(got));
 		for (int w = 0; w < WRITERS; w++)
