@@ -201,8 +201,10 @@ UCFLAGS  := -static -Os -Wall -Wextra -Werror -std=gnu11 -Iuser/lib -Iinclude
 ULIB     := $(sort $(wildcard user/lib/*.c))
 UHDRS    := $(wildcard user/lib/*.h) $(UAPI_HDRS)
 SH_SRCS  := $(sort $(wildcard user/sh/*.c))
+FUZZ_SRCS := $(sort $(wildcard user/bin/sysfuzz/*.c))
 UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/user/bin/%, \
-	$(sort $(wildcard user/bin/*.c))) $(BUILD)/user/bin/sh
+	$(sort $(wildcard user/bin/*.c))) $(BUILD)/user/bin/sh \
+	$(BUILD)/user/bin/sysfuzz
 
 .PHONY: user
 user: $(UPROGS)
@@ -218,6 +220,12 @@ $(BUILD)/user/bin/sh: $(SH_SRCS) $(wildcard user/sh/*.h) $(ULIB) $(UHDRS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
 	$(Q)$(UCC) $(UCFLAGS) -o $@ $(SH_SRCS) $(ULIB)
+
+# The system-call fuzzer is a folder of its own (docs/testing.md).
+$(BUILD)/user/bin/sysfuzz: $(FUZZ_SRCS) user/bin/sysfuzz/sysfuzz.h $(UHDRS)
+	@mkdir -p $(@D)
+	$(quiet) "  MUSLCC  $@"
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $(FUZZ_SRCS)
 
 # ---- running ------------------------------------------------------------
 # The kernel command line is GRUB's plus CMDLINE, which QEMU hands over in
