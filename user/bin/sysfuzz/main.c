@@ -200,15 +200,17 @@ static void parse_options(int argc, char **argv)
 
 /* ---- memory ------------------------------------------------------------- */
 
-/* From /proc/meminfo, without the heap: MemFree + Buffers + Cached (the
- * caches grow with use and are no leak, t_memfree_kib in user/tests/t.h)
- * and Slab (the kernel heap's pages), in KiB. */
-static bool read_meminfo(long *free_kib, long *slab_kib)
+/* From /proc/meminfo: what no process or kernel object holds, MemFree
+ * + Buffers + Cached + SReclaimable (the caches grow with use, and each
+ * kmalloc size class keeps an empty page or not depending on the order
+ * of the last frees: no leak, docs/procfs.md), and the kernel heap's
+ * pages that hold objects, SUnreclaim; in KiB. */
+static bool read_meminfo(long *free_kib, long *heap_kib)
 {
 	static const char *const names[] = { "MemFree:", "Buffers:", "Cached:",
-					     "Slab:" };
+					     "SReclaimable:", "SUnreclaim:" };
 	char buf[2048];
-	long v[4] = { -1, 0, 0, 0 };
+	long v[5] = { -1, 0, 0, 0, 0 };
 	int fd = open("/proc/meminfo", O_RDONLY);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 
@@ -219,13 +221,13 @@ static bool read_meminfo(long *free_kib, long *slab_kib)
 	buf[n] = '\0';
 	for (char *line = buf; line && *line; line = strchr(line, '\n')) {
 		line += *line == '\n';
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 5; i++)
 			if (strncmp(line, names[i], strlen(names[i])) == 0)
 				v[i] = strtol(line + strlen(names[i]), NULL,
 					      10);
 	}
-	*free_kib = v[0] + v[1] + v[2];
-	*slab_kib = v[3];
+	*free_kib = v[0] + v[1] + v[2] + v[3];
+	*heap_kib = v[4];
 	return v[0] >= 0;
 }
 
@@ -517,26 +519,27 @@ static void print_summary(void)
 	       run.replaced, run.stopped);
 }
 
-/* After the children: memory back where it was (MemFree + caches no
- * lower, Slab no higher), waiting up to SETTLE_TRIES * 10 ms for what the
+/* After the children: memory back where it was (free memory no lower,
+ * the heap no larger), waiting up to SETTLE_TRIES * 10 ms for what the
  * kernel frees a moment after a wait returns (a task that ended on
  * another CPU is freed at that CPU's next switch). A leak never comes
  * back; waiting longer only helps a slow machine. */
-static bool memory_back(long free_before, long slab_before)
+static bool memory_back(long free_before, long heap_before)
 {
-	long free_after = 0, slab_after = 0;
+	long free_after = 0, heap_after = 0;
 	bool back = false;
 
 	for (int i = 0; i < SETTLE_TRIES && !back; i++) {
 		if (i)
 			pause_ms(10);
-		if (!read_meminfo(&free_after, &slab_after))
+		if (!read_meminfo(&free_after, &heap_after))
 			break;
-		back = free_after >= free_before && slab_after <= slab_before;
+		back = free_after >= free_before && heap_after <= heap_before;
 	}
-	printf("sysfuzz: memory: MemFree+Buffers+Cached %ld kB before, %ld kB "
-	       "after; Slab %ld kB before, %ld kB after\n",
-	       free_before, free_after, slab_before, slab_after);
+	printf("sysfuzz: memory: free %ld kB before, %ld kB after "
+	       "(MemFree+Buffers+Cached+SReclaimable); heap %ld kB before, "
+	       "%ld kB after (SUnreclaim)\n",
+	       free_before, free_after, heap_before, heap_after);
 	if (opt.on_linux) {
 		printf("sysfuzz: memory: not judged on Linux (the rest of the "
 		       "machine moves it)\n");
@@ -547,7 +550,7 @@ static bool memory_back(long free_before, long slab_before)
 	else
 		printf("sysfuzz: memory: NOT back: %ld kB missing, the heap "
 		       "%ld kB larger\n",
-		       free_before - free_after, slab_after - slab_before);
+		       free_before - free_after, heap_after - heap_before);
 	return back;
 }
 
@@ -555,7 +558,7 @@ int main(int argc, char **argv)
 {
 	struct utsname u;
 	const char *tmp = getenv("TMPDIR");
-	long free_before = 0, slab_before = 0;
+	long free_before = 0, heap_before = 0;
 	bool ok, removed;
 
 	opt.on_linux = uname(&u) == 0 && strcmp(u.sysname, "Linux") == 0;
@@ -579,7 +582,7 @@ int main(int argc, char **argv)
 	       opt.on_linux ? ", on Linux" : "");
 	fflush(stdout);
 	touch_image();
-	if (opt.memcheck && !read_meminfo(&free_before, &slab_before)) {
+	if (opt.memcheck && !read_meminfo(&free_before, &heap_before)) {
 		fprintf(stderr, "sysfuzz: no /proc/meminfo\n");
 		return 1;
 	}
@@ -604,7 +607,7 @@ int main(int argc, char **argv)
 		       ZERO_STREAK_MAX);
 	ok = !run.stuck && !run.gave_up && !interrupted && removed;
 	if (ok && opt.memcheck)
-		ok = memory_back(free_before, slab_before);
+		ok = memory_back(free_before, heap_before);
 	printf("sysfuzz: %s\n", ok ? "done" : "FAILED");
 	return ok ? 0 : 1;
 }
