@@ -181,7 +181,7 @@ static void count_result(struct slot *s, long ret)
 		s->errors[-ret]++;
 }
 
-void child_main(struct slot *s, int logfd)
+void child_main(struct slot *s, uint64_t child, uint64_t planned, int logfd)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct rlimit no_core = { 0, 0 };
@@ -191,9 +191,9 @@ void child_main(struct slot *s, int logfd)
 	setsid(); /* kill(0, ...) reaches only this child and its own */
 	setrlimit(RLIMIT_CORE, &no_core);
 	sigaction(SIGALRM, &sa, NULL);
-	snprintf(name, sizeof(name), "c%llu", (unsigned long long)s->child);
-	w = world_make(s->seed, name);
-	for (uint64_t i = 0; i < s->planned; i++) {
+	snprintf(name, sizeof(name), "c%llu", (unsigned long long)child);
+	w = world_make(child_seed(opt.seed, child), name);
+	for (uint64_t i = 0; i < planned; i++) {
 		const struct call *c = pick_call(w);
 		struct record *r = &s->ring[i % RING_LEN];
 		uint64_t a[6];
@@ -207,7 +207,7 @@ void child_main(struct slot *s, int logfd)
 		if (logfd >= 0) {
 			format_record(line, sizeof(line), r);
 			dprintf(logfd, "sysfuzz: child %llu: %s\n",
-				(unsigned long long)s->child, line);
+				(unsigned long long)child, line);
 		}
 		if (c->flags & C_BLOCKS)
 			arm_timer(100000);

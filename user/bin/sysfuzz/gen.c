@@ -2,7 +2,7 @@
  * The argument generators: for each kind of argument (sysfuzz.h's enum
  * arg_kind) a value that is mostly good and now and then bad: a closed
  * or huge fd, a NULL, unmapped, kernel-half or non-canonical pointer, a
- * buffer that runs into an unmapped page, a huge or negative length, a
+ * buffer that runs into a guard page, a huge or negative length, a
  * path too long, looping or missing. Good values point into the child's
  * world (world.c). Every choice comes from the child's own generator, so
  * one seed makes the same calls.
@@ -316,7 +316,7 @@ static uint64_t gen_maplen(struct world *w)
 
 /* A length for munmap, mprotect and the like at address a: inside one
  * of the child's own regions, to its end at most; at another user
- * address, one page at most. A call may unmap or protect the arena, not
+ * address (NULL too), one page at most. A call may unmap or protect the arena, not
  * the shared ring, the stack or the code beside it. */
 static uint64_t clamp_to_region(struct world *w, uint64_t a, uint64_t len)
 {
@@ -329,7 +329,7 @@ static uint64_t clamp_to_region(struct world *w, uint64_t a, uint64_t len)
 			return len > starts[i] + sizes[i] - a
 				       ? starts[i] + sizes[i] - a
 				       : len;
-	if (a != 0 && a < NON_CANONICAL && len > PAGE)
+	if (a < NON_CANONICAL && len > PAGE)
 		return PAGE;
 	return len;
 }
@@ -375,7 +375,7 @@ static uint64_t gen_path(struct world *w, int i, enum arg_kind kind)
 			memcpy(s + n, "d/", 2);
 		s[n] = '\0';
 		return (uint64_t)s;
-	case 3: /* a name that runs into an unmapped page, no NUL */
+	case 3: /* a name that runs into a guard page, no NUL */
 		memcpy(w->edge + PAGE - 4, "file", 4);
 		return (uint64_t)w->edge + PAGE - 4;
 	case 4:

@@ -55,11 +55,14 @@ static struct {
 	uint64_t made, ok, errors[MAX_ERRNO + 1];
 	unsigned int started, finished, signaled, early, killed, replaced;
 	unsigned int stopped, zero_streak;
+	/* Each slot's child, as the parent knows it (never from the
+	 * shared memory, which the child's calls may overwrite). */
 	struct {
-		uint64_t last_made;
+		pid_t pid; /* 0: the slot is free */
+		uint64_t child, planned, last_made;
 		double last_progress, kill_time;
 		bool killed, stuck;
-	} watch[MAX_SLOTS];
+	} kid[MAX_SLOTS];
 	int scratch_fd;
 	char scratch[256];
 	bool stuck, gave_up;
@@ -264,16 +267,33 @@ static void touch_image(void)
 
 /* ---- children ----------------------------------------------------------- */
 
+/* The memory shared with the children, between two PROT_NONE pages: no
+ * mapping a child makes can sit next to it, so a call that writes past
+ * the end of a child's buffer faults there instead of overwriting the
+ * slots. */
+static bool map_slots(void)
+{
+	size_t size = (sizeof(struct slot) * MAX_SLOTS + 4095) & ~4095UL;
+	char *p = mmap(NULL, size + 2 * 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || mprotect(p, 4096, PROT_NONE) ||
+	    mprotect(p + 4096 + size, 4096, PROT_NONE))
+		return false;
+	run.slots = (struct slot *)(p + 4096);
+	memset(run.slots, 0, size);
+	return true;
+}
+
 static void spawn(unsigned int i)
 {
-	struct slot *s = &run.slots[i];
 	uint64_t left = run.total - run.assigned;
+	uint64_t planned = opt.only_child >= 0 ? left
+			   : left < SLICE      ? left
+					       : SLICE;
 	pid_t pid;
 
-	memset(s, 0, sizeof(*s));
-	s->child = run.next_child;
-	s->seed = child_seed(opt.seed, s->child);
-	s->planned = opt.only_child >= 0 ? left : left < SLICE ? left : SLICE;
+	memset(&run.slots[i], 0, sizeof(run.slots[i]));
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
@@ -288,28 +308,41 @@ static void spawn(unsigned int i)
 		close(run.scratch_fd);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		child_main(s, logfd);
+		child_main(&run.slots[i], run.next_child, planned, logfd);
 	}
-	s->pid = pid;
-	run.next_child++;
-	run.assigned += s->planned;
+	run.kid[i].pid = pid;
+	run.kid[i].child = run.next_child++;
+	run.kid[i].planned = planned;
+	run.kid[i].last_made = 0;
+	run.kid[i].last_progress = now_s();
+	run.kid[i].killed = run.kid[i].stuck = false;
+	run.assigned += planned;
 	run.started++;
-	run.watch[i].last_made = 0;
-	run.watch[i].last_progress = now_s();
-	run.watch[i].killed = run.watch[i].stuck = false;
 }
 
-/* The child's last calls from its ring, oldest first. */
-static void print_ring(const struct slot *s)
+/* The calls slot i's child has made, as its shared memory says, but no
+ * more than it was given. */
+static uint64_t made_by(unsigned int i)
 {
-	uint64_t last = s->made < s->planned ? s->made + 1 : s->made;
+	uint64_t made = run.slots[i].made;
+
+	return made < run.kid[i].planned ? made : run.kid[i].planned;
+}
+
+/* Slot i's last calls from its ring, oldest first. */
+static void print_ring(unsigned int i)
+{
+	const struct slot *s = &run.slots[i];
+	uint64_t made = made_by(i), planned = run.kid[i].planned;
+	uint64_t last = made < planned ? made + 1 : made;
 	uint64_t first = last > RING_LEN ? last - RING_LEN + 1 : 1;
 	char line[512];
 
 	printf("sysfuzz: its last calls (reproduce: -s %llu -k %llu "
 	       "-n %llu):\n",
-	       (unsigned long long)opt.seed, (unsigned long long)s->child,
-	       (unsigned long long)s->planned);
+	       (unsigned long long)opt.seed,
+	       (unsigned long long)run.kid[i].child,
+	       (unsigned long long)planned);
 	for (uint64_t seq = first; seq <= last; seq++) {
 		const struct record *r = &s->ring[(seq - 1) % RING_LEN];
 
@@ -339,50 +372,52 @@ static void remove_child_dir(uint64_t child)
 
 static void child_ended(unsigned int i, int status)
 {
-	struct slot *s = &run.slots[i];
-	unsigned long long k = s->child, made = s->made;
+	const struct slot *s = &run.slots[i];
+	unsigned long long k = run.kid[i].child, made = made_by(i);
+	uint64_t planned = run.kid[i].planned;
+	pid_t pid = run.kid[i].pid;
 	bool early = true;
 
-	run.made += s->made;
-	run.ok += s->ok;
+	run.made += made;
+	run.ok += s->ok < made ? s->ok : made;
 	for (int e = 0; e <= MAX_ERRNO; e++)
-		run.errors[e] += s->errors[e];
-	run.assigned -= s->planned - s->made;
-	if (run.watch[i].killed) {
+		run.errors[e] += s->errors[e] < made ? s->errors[e] : made;
+	run.assigned -= planned - made;
+	if (run.kid[i].killed) {
 		run.killed++;
 		printf("sysfuzz: child %llu (pid %d) made no call for %u s: "
 		       "killed after %llu calls\n",
-		       k, s->pid, opt.watchdog, made);
-		print_ring(s);
+		       k, pid, opt.watchdog, made);
+		print_ring(i);
 	} else if (WIFSIGNALED(status)) {
 		run.signaled++;
 		printf("sysfuzz: child %llu (pid %d) killed by signal %d (%s) "
 		       "after %llu calls\n",
-		       k, s->pid, WTERMSIG(status), strsignal(WTERMSIG(status)),
+		       k, pid, WTERMSIG(status), strsignal(WTERMSIG(status)),
 		       made);
-		print_ring(s);
-	} else if (WEXITSTATUS(status) != 0 || s->made < s->planned) {
+		print_ring(i);
+	} else if (WEXITSTATUS(status) != 0 || made < planned) {
 		run.early++;
 		if (opt.verbose)
 			printf("sysfuzz: child %llu (pid %d) exited with "
 			       "status %d after %llu of %llu calls\n",
-			       k, s->pid, WEXITSTATUS(status), made,
-			       (unsigned long long)s->planned);
+			       k, pid, WEXITSTATUS(status), made,
+			       (unsigned long long)planned);
 	} else {
 		run.finished++;
 		early = false;
 	}
 	if (early && run.assigned < run.total)
 		run.replaced++;
-	run.zero_streak = s->made ? 0 : run.zero_streak + 1;
-	remove_child_dir(s->child);
-	s->pid = 0;
+	run.zero_streak = made ? 0 : run.zero_streak + 1;
+	remove_child_dir(k);
+	run.kid[i].pid = 0;
 }
 
 static int slot_of(pid_t pid)
 {
 	for (unsigned int i = 0; i < opt.children; i++)
-		if (run.slots[i].pid == pid)
+		if (run.kid[i].pid == pid)
 			return (int)i;
 	return -1;
 }
@@ -415,35 +450,38 @@ static void watch(void)
 	if (stuck_s < STUCK_MIN_S)
 		stuck_s = STUCK_MIN_S;
 	for (unsigned int i = 0; i < opt.children; i++) {
-		struct slot *s = &run.slots[i];
+		uint64_t made = made_by(i);
 
-		if (!s->pid)
+		if (!run.kid[i].pid)
 			continue;
-		if (s->made != run.watch[i].last_made) {
-			run.watch[i].last_made = s->made;
-			run.watch[i].last_progress = now;
-		} else if (!run.watch[i].killed &&
-			   now - run.watch[i].last_progress >= opt.watchdog) {
-			kill(s->pid, SIGKILL);
-			run.watch[i].killed = true;
-			run.watch[i].kill_time = now;
-		} else if (run.watch[i].killed && !run.watch[i].stuck &&
-			   now - run.watch[i].kill_time >= stuck_s) {
+		if (made != run.kid[i].last_made) {
+			run.kid[i].last_made = made;
+			run.kid[i].last_progress = now;
+		} else if (!run.kid[i].killed &&
+			   now - run.kid[i].last_progress >= opt.watchdog) {
+			kill(run.kid[i].pid, SIGKILL);
+			run.kid[i].killed = true;
+			run.kid[i].kill_time = now;
+		} else if (run.kid[i].killed && !run.kid[i].stuck &&
+			   now - run.kid[i].kill_time >= stuck_s) {
 			printf("sysfuzz: child %llu (pid %d) is still there "
 			       "%.0f s after SIGKILL: the kernel hangs\n",
-			       (unsigned long long)s->child, s->pid, stuck_s);
-			print_ring(s);
-			run.watch[i].stuck = run.stuck = true;
+			       (unsigned long long)run.kid[i].child,
+			       run.kid[i].pid, stuck_s);
+			print_ring(i);
+			run.kid[i].stuck = run.stuck = true;
 		}
 	}
 }
 
+/* Children still to be reaped, but for those the kernel does not let
+ * die (nothing more can be done about them). */
 static unsigned int busy(void)
 {
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < opt.children; i++)
-		n += run.slots[i].pid != 0;
+		n += run.kid[i].pid != 0 && !run.kid[i].stuck;
 	return n;
 }
 
@@ -459,22 +497,21 @@ static void run_children(void)
 		if (run.zero_streak >= ZERO_STREAK_MAX)
 			stop = run.gave_up = true;
 		for (unsigned int i = 0; i < opt.children && !stop; i++)
-			if (!run.slots[i].pid && run.assigned < run.total)
+			if (!run.kid[i].pid && run.assigned < run.total)
 				spawn(i);
-		if (!busy() || (run.stuck && busy() == 1))
+		if (!busy())
 			break;
 		if (interrupted || run.stuck)
 			for (unsigned int i = 0; i < opt.children; i++)
-				if (run.slots[i].pid && !run.watch[i].stuck)
-					kill(run.slots[i].pid, SIGKILL);
+				if (run.kid[i].pid && !run.kid[i].stuck)
+					kill(run.kid[i].pid, SIGKILL);
 		reap();
 		watch();
 		if (now_s() - progress >= PROGRESS_S) {
 			uint64_t made = run.made;
 
 			for (unsigned int i = 0; i < opt.children; i++)
-				made += run.slots[i].pid ? run.slots[i].made
-							 : 0;
+				made += run.kid[i].pid ? made_by(i) : 0;
 			progress = now_s();
 			printf("sysfuzz: %llu calls by %u children so far\n",
 			       (unsigned long long)made, run.started);
@@ -565,14 +602,10 @@ int main(int argc, char **argv)
 	parse_options(argc, argv);
 	run.total = opt.calls;
 	run.next_child = opt.only_child >= 0 ? (uint64_t)opt.only_child : 0;
-	run.slots = mmap(NULL, sizeof(struct slot) * MAX_SLOTS,
-			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
-			 0);
-	if (run.slots == MAP_FAILED) {
+	if (!map_slots()) {
 		perror("sysfuzz: mmap");
 		return 1;
 	}
-	memset(run.slots, 0, sizeof(struct slot) * MAX_SLOTS);
 	signal(SIGINT, on_interrupt);
 	signal(SIGTERM, on_interrupt);
 	printf("sysfuzz: seed %llu, %llu calls, %u children, %u s, "

@@ -102,16 +102,15 @@ struct record {
 	long ret; /* NO_RETURN_YET while the call runs */
 };
 
-/* One child's place in the memory the parent shares with it. */
+/* One child's place in the memory the parent shares with it. The
+ * parent trusts none of it: a call may write anywhere the child can (the
+ * parent keeps its pids and counts apart, and takes made no higher than
+ * planned). */
 struct slot {
-	pid_t pid;              /* 0: free */
-	uint64_t child;         /* the child's number, from 0 */
-	uint64_t seed;          /* its own seed, from the run's and child */
-	uint64_t planned;       /* calls it was given */
-	volatile uint64_t made; /* calls it has made */
-	volatile uint64_t ok;   /* of those, how many succeeded */
-	volatile uint32_t errors[MAX_ERRNO + 1]; /* per errno */
-	struct record ring[RING_LEN];            /* made % RING_LEN */
+	uint64_t made;                  /* calls it has made */
+	uint64_t ok;                    /* of those, how many succeeded */
+	uint32_t errors[MAX_ERRNO + 1]; /* per errno */
+	struct record ring[RING_LEN];   /* the last calls, by seq % RING_LEN */
 };
 
 /* The run's settings, from the options. */
@@ -150,7 +149,7 @@ struct world {
 	unsigned int npool;
 	dev_t scratch_dev;
 	char *buf, *ro, *arena;
-	char *edge; /* a page before an unmapped one, for strings there */
+	char *edge; /* a page before a guard page, for strings there */
 	pid_t self, last_child;
 	unsigned int forks;
 	char str[6][PATH_MAX + 512]; /* strings, one per argument */
@@ -166,7 +165,8 @@ void world_note_result(struct world *w, const struct call *c, long ret);
 bool remove_tree(int dirfd, const char *name);
 
 /* child.c */
-void child_main(struct slot *s, int logfd) __attribute__((noreturn));
+void child_main(struct slot *s, uint64_t child, uint64_t planned, int logfd)
+	__attribute__((noreturn));
 void format_record(char *out, size_t size, const struct record *r);
 const char *errno_name(int e, char *buf, size_t size);
 

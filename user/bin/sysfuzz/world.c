@@ -11,14 +11,14 @@
  *                               dir, both ends of a pipe, /dev/null,
  *                               /dev/zero, /proc/self/stat; 0, 1 and 2
  *                               are /dev/null
- *   buf                         BUF_PAGES of random bytes, then an
- *                               unmapped guard page
+ *   buf                         BUF_PAGES of random bytes, then a
+ *                               guard page (PROT_NONE)
  *   ro                          a read-only page
- *   edge                        a page before an unmapped one: strings
+ *   edge                        a page before a guard page: strings
  *                               without their NUL end there
  *   arena                       ARENA_PAGES the calls may map over,
- *                               unmap and protect, unmapped pages on
- *                               both sides
+ *                               unmap and protect, guard pages on both
+ *                               sides
  *
  * Its random numbers come from xorshift64*, seeded from the run's seed
  * and the child's number. remove_tree clears a child's directory after.
@@ -119,6 +119,14 @@ static void open_pool(struct world *w)
 		_exit(104);
 }
 
+/* A guard page: PROT_NONE rather than unmapped, so that no mapping a
+ * call makes can take its place and let a write run on past it. */
+static void guard(char *page)
+{
+	if (mprotect(page, PAGE, PROT_NONE))
+		_exit(107);
+}
+
 /* Makes directory NAME (in the current one), goes into it and builds the
  * world there. Standard input, output and error become /dev/null. */
 struct world *world_make(uint64_t seed, const char *name)
@@ -138,16 +146,15 @@ struct world *world_make(uint64_t seed, const char *name)
 	make_files();
 	open_pool(w);
 	w->buf = map_pages(BUF_PAGES + 1, PROT_READ | PROT_WRITE);
-	munmap(w->buf + BUF_SIZE, PAGE);
+	guard(w->buf + BUF_SIZE);
 	for (size_t i = 0; i < BUF_SIZE; i++)
 		w->buf[i] = (char)rnd(w);
 	w->ro = map_pages(1, PROT_READ);
 	w->edge = map_pages(2, PROT_READ | PROT_WRITE);
-	munmap(w->edge + PAGE, PAGE);
-	w->arena = map_pages(ARENA_PAGES + 2, PROT_READ | PROT_WRITE);
-	munmap(w->arena, PAGE);
-	w->arena += PAGE;
-	munmap(w->arena + ARENA_PAGES * PAGE, PAGE);
+	guard(w->edge + PAGE);
+	w->arena = map_pages(ARENA_PAGES + 2, PROT_READ | PROT_WRITE) + PAGE;
+	guard(w->arena - PAGE);
+	guard(w->arena + ARENA_PAGES * PAGE);
 	w->self = getpid();
 	return w;
 }
