@@ -54,7 +54,7 @@ KOBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 KERNEL := $(BUILD)/kestrel.elf
 ISO    := $(BUILD)/kestrel.iso
 
-.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test test-repeat bench hosttest \
+.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test test-repeat soak bench hosttest \
 	screenshot setup lint clean help
 .DELETE_ON_ERROR:
 
@@ -282,6 +282,14 @@ test: setup
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh tools/test.sh
 
+# The fuzzer's long run (docs/testing.md): SECONDS of sysfuzz with SEED
+# on SMP CPUs, then the fuzz lab's checks.
+SECONDS ?= 600
+SEED ?= 1
+soak: setup all
+	@BUILD=$(BUILD) SECONDS=$(SECONDS) SEED=$(SEED) SMP=$(SMP) \
+		sh tools/soak.sh
+
 # The repeatability check: make test RUNS times beside a CPU-heavy job.
 RUNS ?= 5
 test-repeat: setup
@@ -308,6 +316,7 @@ help:
 	@echo "make test       host tests + every graded lab"
 	@echo "make test-repeat RUNS=5   make test RUNS times beside a CPU hog"
 	@echo "make grade LAB=name   one lab (boot, mm, trap)"
+	@echo "make soak SECONDS=600 SEED=1 SMP=1   sysfuzz for that long"
 	@echo "make bench      boot-time figures"
 	@echo "make screenshot docs/images/console.png from a real boot"
 	@echo "variables: CMDLINE= MEM= SMP= CPU= HZ= ACCEL= QEMUEXTRA= BUILD="
