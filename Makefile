@@ -58,7 +58,7 @@ KOBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 KERNEL := $(BUILD)/kestrel.elf
 ISO    := $(BUILD)/kestrel.iso
 
-.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test test-repeat bench hosttest \
+.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test test-repeat soak bench hosttest \
 	screenshot setup lint clean help
 .DELETE_ON_ERROR:
 
@@ -205,8 +205,10 @@ UCFLAGS  := -static -Os -Wall -Wextra -Werror -std=gnu11 -Iuser/lib -Iinclude
 ULIB     := $(sort $(wildcard user/lib/*.c))
 UHDRS    := $(wildcard user/lib/*.h) $(UAPI_HDRS)
 SH_SRCS  := $(sort $(wildcard user/sh/*.c))
+FUZZ_SRCS := $(sort $(wildcard user/bin/sysfuzz/*.c))
 UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/user/bin/%, \
-	$(sort $(wildcard user/bin/*.c))) $(BUILD)/user/bin/sh
+	$(sort $(wildcard user/bin/*.c))) $(BUILD)/user/bin/sh \
+	$(BUILD)/user/bin/sysfuzz
 
 .PHONY: user
 user: $(UPROGS)
@@ -222,6 +224,12 @@ $(BUILD)/user/bin/sh: $(SH_SRCS) $(wildcard user/sh/*.h) $(ULIB) $(UHDRS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
 	$(Q)$(UCC) $(UCFLAGS) -o $@ $(SH_SRCS) $(ULIB)
+
+# The system-call fuzzer is a folder of its own (docs/testing.md).
+$(BUILD)/user/bin/sysfuzz: $(FUZZ_SRCS) user/bin/sysfuzz/sysfuzz.h $(UHDRS)
+	@mkdir -p $(@D)
+	$(quiet) "  MUSLCC  $@"
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $(FUZZ_SRCS)
 
 # ---- running ------------------------------------------------------------
 # The kernel command line is GRUB's plus CMDLINE, which QEMU hands over in
@@ -289,6 +297,14 @@ test: setup
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh tools/test.sh
 
+# The fuzzer's long run (docs/testing.md): SECONDS of sysfuzz with SEED
+# on SMP CPUs, then the fuzz lab's checks.
+SECONDS ?= 600
+SEED ?= 1
+soak: setup all
+	@BUILD=$(BUILD) SECONDS=$(SECONDS) SEED=$(SEED) SMP=$(SMP) \
+		sh tools/soak.sh
+
 # The repeatability check: make test RUNS times beside a CPU-heavy job.
 RUNS ?= 5
 test-repeat: setup
@@ -315,6 +331,7 @@ help:
 	@echo "make test       host tests + every graded lab"
 	@echo "make test-repeat RUNS=5   make test RUNS times beside a CPU hog"
 	@echo "make grade LAB=name   one lab (boot, mm, trap)"
+	@echo "make soak SECONDS=600 SEED=1 SMP=1   sysfuzz for that long"
 	@echo "make bench      boot-time figures"
 	@echo "make screenshot docs/images/console.png from a real boot"
 	@echo "variables: CMDLINE= MEM= SMP= CPU= HZ= ACCEL= QEMUEXTRA= BUILD="

@@ -508,8 +508,7 @@ void kmalloc_get_stats(struct kmalloc_stats *st)
 	for (unsigned int i = 0; i < ARRAY_SIZE(classes); i++) {
 		spin_lock(&classes[i].lock);
 		stats_add(st, &classes[i].stats);
-		if (classes[i].empty != FRAME_NONE)
-			st->empty_frames++;
+		st->empty_frames += classes[i].empty != FRAME_NONE;
 		spin_unlock(&classes[i].lock);
 	}
 	spin_lock(&large_lock);

@@ -77,8 +77,8 @@ struct kmalloc_stats {
 				    * heapdebug, class or block sizes
 				    * without */
 	uint64_t slab_frames;   /* frames held by the size classes */
-	uint64_t empty_frames;  /* of them, kept empty for the next
-				    * allocation: kmalloc_trim frees them */
+	uint64_t empty_frames;  /* of those, the empty pages each class
+				 * keeps (one at most): kmalloc_trim's */
 };
 void kmalloc_get_stats(struct kmalloc_stats *st);
 

@@ -178,6 +178,28 @@ static const size_t odd_sizes[] = { 1,    3,    7,    15,   17,   31,
 				    999,  1023, 1025, 2047, 2049, 3001,
 				    4095, 4097, 5000, 8191, 12289 };
 
+/* The empty slab pages /proc/meminfo reports as SReclaimable: one per
+ * size class at most, each counted in slab_frames, none after a trim. */
+KTEST(mm, heap_empty_pages)
+{
+	struct kmalloc_stats st;
+	void *p;
+
+	kmalloc_trim();
+	kmalloc_get_stats(&st);
+	KT_ASSERT_EQ(st.empty_frames, 0);
+	/* An object allocated and freed: its class may keep its page. */
+	p = kmalloc(2048);
+	KT_ASSERT(p, "kmalloc(2048) failed");
+	kfree(p);
+	kmalloc_get_stats(&st);
+	KT_ASSERT(st.empty_frames <= 8 && st.empty_frames <= st.slab_frames,
+		  "%lu empty pages of %lu", st.empty_frames, st.slab_frames);
+	kmalloc_trim();
+	kmalloc_get_stats(&st);
+	KT_ASSERT_EQ(st.empty_frames, 0);
+}
+
 KTEST(mm, heap_basic)
 {
 	struct kmalloc_stats before, live, after;

@@ -54,9 +54,11 @@ int procfs_meminfo(struct pbuf *b)
 	meminfo_line(b, "SwapTotal", 0);
 	meminfo_line(b, "SwapFree", 0);
 	meminfo_line(b, "Slab", heap.slab_frames * KB_PER_PAGE);
-	/* The heap's pages kept empty, one a size class at most, for the
-	 * next allocation: in use by nobody, given back on kmalloc_trim. */
+	/* The empty page each size class keeps for its next object is
+	 * what kmalloc_trim would give back; the rest holds objects. */
 	meminfo_line(b, "SReclaimable", heap.empty_frames * KB_PER_PAGE);
+	meminfo_line(b, "SUnreclaim",
+		     (heap.slab_frames - heap.empty_frames) * KB_PER_PAGE);
 	return 0;
 }
 
