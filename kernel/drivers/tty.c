@@ -471,6 +471,7 @@ struct tty *tty_alloc(const char *name,
 		return NULL;
 	tty->name = name;
 	tty->output = out;
+	sleep_lock_init(&tty->write_lock, "tty write");
 	spin_init(&tty->lock, "tty");
 	tty->termios = std;
 	tty->winsize = (struct winsize){ .ws_row = 25, .ws_col = 80 };

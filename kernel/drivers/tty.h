@@ -133,6 +133,13 @@ struct tty {
 	void (*output)(struct tty *tty, const char *buf, size_t len);
 	struct tty *next; /* the list of terminals (tty_device.c's lock) */
 
+	/* Held by a write(2) or writev(2) from its first byte to its last
+	 * (tty_device.c), so one call's bytes are never mixed with
+	 * another's, as Linux's atomic_write_lock keeps them: two processes
+	 * printing lines on -smp 4 print whole lines. Echo and the
+	 * kernel's messages do not take it. */
+	struct sleeplock write_lock;
+
 	/* The tty lock ("tty", a spinlock: interrupt handlers take it)
 	 * protects everything below. */
 	struct spinlock lock;
@@ -160,6 +167,7 @@ struct tty {
 #define TTY_INIT(name_, output_)                                          \
 	{                                                                 \
 		.name = (name_), .output = (output_),                     \
+		.write_lock = SLEEPLOCK_INIT("tty write"),                \
 		.lock = SPINLOCK_INIT("tty"), .termios = TTY_STD_TERMIOS, \
 		.winsize = { .ws_row = 25, .ws_col = 80 },                \
 		.readers = WAITQUEUE_INIT,                                \

@@ -185,21 +185,42 @@ static ssize_t tty_file_read(struct file *f, uint64_t ubuf, size_t n,
 	return r;
 }
 
-static ssize_t tty_file_write(struct file *f, uint64_t ubuf, size_t n,
-			      uint64_t *pos)
+/* Write the count buffers (total bytes) as one write, under the
+ * terminal's write lock; a bad buffer ends it with the bytes written so
+ * far, or -EFAULT. */
+static ssize_t tty_file_writev(struct file *f, const struct iovec *iov,
+			       int count, size_t total)
 {
+	struct tty *tty = f->private;
 	char chunk[USER_CHUNK];
 	size_t done = 0;
 
-	while (done < n) {
-		size_t len = MIN(n - done, sizeof(chunk));
+	sleep_lock(&tty->write_lock);
+	for (int i = 0; i < count && done < total; i++) {
+		size_t left = MIN(iov[i].len, total - done);
 
-		if (copy_from_user(chunk, ubuf + done, len))
-			return done ? (ssize_t)done : -EFAULT;
-		tty_write(f->private, chunk, len);
-		done += len;
+		for (size_t at = 0; at < left;) {
+			size_t len = MIN(left - at, sizeof(chunk));
+
+			if (copy_from_user(chunk, iov[i].base + at, len))
+				goto out;
+			tty_write(tty, chunk, len);
+			at += len;
+			done += len;
+		}
 	}
-	return (ssize_t)done;
+out:
+	sleep_unlock(&tty->write_lock);
+	return done || total == 0 ? (ssize_t)done : -EFAULT;
+}
+
+static ssize_t tty_file_write(struct file *f, uint64_t ubuf, size_t n,
+			      uint64_t *pos)
+{
+	struct iovec one = { ubuf, n };
+
+	(void)pos;
+	return tty_file_writev(f, &one, 1, n);
 }
 
 static unsigned int tty_poll(struct file *f)
@@ -323,6 +344,7 @@ const struct file_operations tty_fops = {
 	.open = tty_open,
 	.read = tty_file_read,
 	.write = tty_file_write,
+	.writev = tty_file_writev,
 	.poll = tty_poll,
 	.ioctl = tty_ioctl,
 };
@@ -343,6 +365,7 @@ static const struct file_operations ctty_fops = {
 	.open = ctty_open,
 	.read = tty_file_read,
 	.write = tty_file_write,
+	.writev = tty_file_writev,
 	.poll = tty_poll,
 	.ioctl = tty_ioctl,
 };

@@ -13,12 +13,6 @@
 
 /* ---- sys_file.c: descriptors of the running process ------------------ */
 
-/* One buffer of readv/writev, as user space passes it. */
-struct iovec {
-	uint64_t base; /* a user address */
-	uint64_t len;
-};
-
 /* The highest descriptor + 1 the process may use (RLIMIT_NOFILE). */
 int fd_limit(void);
 /* The file at fd, referenced (vfs_close when done), or NULL. */
@@ -58,12 +52,6 @@ int dir_path(struct inode *dir, char *buf);
 /* A new pipe: its read end in *rf and its write end in *wf (flags:
  * O_NONBLOCK or 0); 0 or -ENOMEM. */
 int pipe_create(int flags, struct file **rf, struct file **wf);
-/* Is f a pipe's write end? */
-bool pipe_write_end(const struct file *f);
-/* writev to a pipe's write end: the buffers (total bytes in all) go in as
- * one write, atomic up to PIPE_BUF as a write is. */
-ssize_t pipe_writev(struct file *f, const struct iovec *iov, int count,
-		    size_t total);
 /* Is f an end of a pipe? Then fill *st as fstat shows it (S_IFIFO). */
 bool pipe_stat(struct file *f, struct kstat *st);
 

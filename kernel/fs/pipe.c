@@ -186,8 +186,8 @@ static int wait_for_room(struct pipe *p, struct file *f, size_t need)
  * and -EPIPE. Interrupted or non-blocking, a write that moved some bytes
  * returns their count.
  */
-ssize_t pipe_writev(struct file *f, const struct iovec *iov, int count,
-		    size_t n)
+static ssize_t pipe_writev(struct file *f, const struct iovec *iov, int count,
+			   size_t n)
 {
 	struct pipe *p = f->private;
 	size_t done = 0;
@@ -308,14 +308,10 @@ static const struct file_operations pipe_read_ops = {
 static const struct file_operations pipe_write_ops = {
 	.release = pipe_release,
 	.write = pipe_write,
+	.writev = pipe_writev,
 	.poll = pipe_write_poll,
 	.ioctl = pipe_ioctl,
 };
-
-bool pipe_write_end(const struct file *f)
-{
-	return f->fops == &pipe_write_ops;
-}
 
 bool pipe_stat(struct file *f, struct kstat *st)
 {

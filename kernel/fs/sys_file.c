@@ -222,8 +222,9 @@ SYSCALL(pwrite64, sys_pwrite64);
  * A read from a pipe or a device returns what is there without waiting
  * for more, and readv too: once some bytes have come, the next buffer is
  * read only if the file says more is ready (poll), else the call would
- * sleep with bytes in hand. (writev to a pipe is one write of all the
- * buffers, pipe_writev, so that up to PIPE_BUF bytes stay atomic.)
+ * sleep with bytes in hand. (writev to a pipe or a terminal is one write
+ * of all the buffers, the file's writev operation, so that no other
+ * writer's bytes come between them.)
  */
 static bool more_would_block(struct file *f, size_t so_far, bool write)
 {
@@ -268,8 +269,8 @@ static long vector_rw(int fd, uaddr_t uiov, int64_t count, int64_t off,
 			goto out;
 		}
 	}
-	if (write && off < 0 && pipe_write_end(f)) {
-		r = pipe_writev(f, iov, (int)count, MIN(total, RW_MAX));
+	if (write && off < 0 && f->fops && f->fops->writev) {
+		r = f->fops->writev(f, iov, (int)count, MIN(total, RW_MAX));
 		goto out;
 	}
 	total = 0;

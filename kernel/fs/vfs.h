@@ -237,6 +237,12 @@ struct file_system_type {
  * O_NONBLOCK in f->flags they return -EAGAIN instead of sleeping.
  */
 struct file;
+/* One buffer of readv/writev, as user space passes it. */
+struct iovec {
+	uint64_t base; /* a user address */
+	uint64_t len;
+};
+
 struct file_operations {
 	/* The file was just opened (f->inode is the device's inode, f->flags
 	 * set); may set f->private. An error fails the open. */
@@ -246,6 +252,13 @@ struct file_operations {
 	ssize_t (*read)(struct file *f, uint64_t ubuf, size_t n, uint64_t *pos);
 	ssize_t (*write)(struct file *f, uint64_t ubuf, size_t n,
 			 uint64_t *pos);
+	/* writev at the file's offset, for a file whose writes must not be
+	 * cut at the buffers' edges: all count buffers (total bytes) as one
+	 * write, so another writer's bytes never come between them (a
+	 * pipe's, atomic up to PIPE_BUF; a terminal's lines). Without it,
+	 * writev calls write once a buffer. */
+	ssize_t (*writev)(struct file *f, const struct iovec *iov, int count,
+			  size_t total);
 	/* POLLIN/POLLOUT/POLLHUP/POLLERR (fs/poll.h) ready now; never sleeps.
 	 * Whoever makes the answer change calls poll_notify(). */
 	unsigned int (*poll)(struct file *f);
