@@ -176,10 +176,55 @@ static int64_t blockdev_llseek(struct file *f, int64_t off, int whence)
 	return (int64_t)f->pos;
 }
 
+/* The block-device ioctls that disk tools ask first (Linux's numbers,
+ * include/uapi/linux/fs.h): the size in sectors or bytes, the sector
+ * size, and a flush (the writes are already on the disk: blockdev_fsync). */
+#define BLKGETSIZE 0x1260
+#define BLKFLSBUF 0x1261
+#define BLKSSZGET 0x1268
+#define BLKGETSIZE64 0x80081272
+
+static int blockdev_fsync(struct file *f);
+
+static long blockdev_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
+{
+	struct block_device *bdev = f->private;
+	uint64_t bytes = disk_bytes(f);
+	unsigned long sectors = (unsigned long)bdev->sectors;
+	int ssz = SECTOR_SIZE;
+
+	switch (cmd) {
+	case BLKGETSIZE:
+		return copy_to_user(arg, &sectors, sizeof(sectors)) ? -EFAULT
+								    : 0;
+	case BLKGETSIZE64:
+		return copy_to_user(arg, &bytes, sizeof(bytes)) ? -EFAULT : 0;
+	case BLKSSZGET:
+		return copy_to_user(arg, &ssz, sizeof(ssz)) ? -EFAULT : 0;
+	case BLKFLSBUF:
+		return blockdev_fsync(f);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/*
+ * Writes through the device file go to the driver and are waited for
+ * (block_rw), so only the buffer cache can hold this disk's unwritten
+ * blocks: those of a file system mounted from it. e2fsck -y calls this
+ * before it reports the disk repaired.
+ */
+static int blockdev_fsync(struct file *f)
+{
+	return bsync(f->private);
+}
+
 static const struct file_operations blockdev_fops = {
 	.read = blockdev_read,
 	.write = blockdev_write,
 	.llseek = blockdev_llseek,
+	.fsync = blockdev_fsync,
+	.ioctl = blockdev_ioctl,
 };
 
 int blockdev_open(struct block_device *bdev, struct inode *inode, int flags,

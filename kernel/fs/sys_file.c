@@ -660,7 +660,10 @@ static long sys_fsync(uint64_t fd)
 
 	if (!f)
 		return -EBADF;
-	r = f->fops ? -EINVAL : vfs_fsync(f);
+	if (!f->fops)
+		r = vfs_fsync(f);
+	else
+		r = f->fops->fsync ? f->fops->fsync(f) : -EINVAL;
 	vfs_close(f);
 	return r;
 }

@@ -265,6 +265,9 @@ struct file_operations {
 	/* arg is a number or a user address, as the command says. */
 	long (*ioctl)(struct file *f, unsigned int cmd, uint64_t arg);
 	int64_t (*llseek)(struct file *f, int64_t off, int whence);
+	/* fsync and fdatasync: what was written is on the device. Without it
+	 * they fail with EINVAL, as a pipe's or a terminal's do on Linux. */
+	int (*fsync)(struct file *f);
 };
 
 /* An open file. */
