@@ -24,23 +24,30 @@
 
 #define MOUNT_TARGETS_SIZE 4096 /* the mount points, NUL-separated */
 
-/* Memory in bytes (mem_unit 1); no load averages are computed (0). */
+#define SI_LOAD_SHIFT 16
+
+/* Memory in bytes (mem_unit 1); the load averages in sysinfo's fixed
+ * point, 1 << SI_LOAD_SHIFT for a load of 1. */
 static long sys_sysinfo(uaddr_t info)
 {
 	struct linux_sysinfo si;
 	struct frame_stats frames;
 	struct bcache_stats bcache;
 	struct proc_counts counts;
+	struct sched_stats sched;
 
 	frames_get_stats(&frames);
 	bcache_get_stats(&bcache);
 	proc_get_counts(&counts);
+	sched_get_stats(&sched);
 	memset(&si, 0, sizeof(si));
 	si.uptime = (int64_t)(time_ns() / NS_PER_SEC);
 	si.totalram = frames.managed * PAGE_SIZE;
 	si.freeram = frames.free * PAGE_SIZE;
 	si.bufferram = bcache.bytes;
 	si.procs = (uint16_t)MIN(counts.alive + counts.zombies, UINT16_MAX);
+	for (int i = 0; i < 3; i++)
+		si.loads[i] = sched.load[i] << (SI_LOAD_SHIFT - LOAD_FSHIFT);
 	si.mem_unit = 1;
 	return copy_to_user(info, &si, sizeof(si));
 }

@@ -366,6 +366,11 @@ unsigned int rq_nr_queued(unsigned int cpu)
 	return run_queues[cpu].nr_queued;
 }
 
+unsigned int rq_nr_active(unsigned int cpu)
+{
+	return run_queues[cpu].nr_queued + (run_queues[cpu].curr != NULL);
+}
+
 /* ---- changing a task's policy ------------------------------------------ */
 
 /* Lock the run queue se is on (or last ran on). One lock serves every run

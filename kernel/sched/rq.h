@@ -47,6 +47,13 @@ void rq_account_switch(struct rq *rq, struct sched_entity *prev,
 		       struct sched_entity *next, bool prev_runnable);
 /* Tasks queued on cpu's run queue. */
 unsigned int rq_nr_queued(unsigned int cpu);
+/* The tasks on cpu running or queued (the idle task not counted). */
+unsigned int rq_nr_active(unsigned int cpu);
+
+/* loadavg.c: fold the active count into the load averages, if 5 s have
+ * passed since the last time (CPU 0's tick); and read them. */
+void loadavg_tick(uint64_t now);
+void loadavg_get(unsigned long out[3]);
 /* The timer tick: charge the running task; end its slice if its class
  * says so (or a higher class waits). */
 void rq_tick(struct rq *rq);

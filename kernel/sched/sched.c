@@ -595,6 +595,8 @@ void sched_tick(void)
 	/* The running task's class says whether its slice ended; a user
 	 * task gives way at the end of the tick (proc_return_to_user). */
 	rq_tick(this_rq());
+	if (this_cpu()->id == 0)
+		loadavg_tick(now);
 	for (t = timed_sleepers; t; t = next) {
 		next = t->timed_next;
 		if (t->wake_at > now)
@@ -699,6 +701,7 @@ void sched_get_stats(struct sched_stats *st)
 	*st = stats;
 	st->runnable = 0;
 	for (unsigned int i = 0; i < sched_cpu_count(); i++)
-		st->runnable += rq_nr_queued(i);
+		st->runnable += rq_nr_active(i);
+	loadavg_get(st->load);
 	spin_unlock(&sched_lock);
 }

@@ -135,9 +135,12 @@ void wake_up(struct waitqueue *wq);
 void sched_tick(void);
 
 struct sched_stats {
-	uint64_t switches;  /* context switches */
-	unsigned int tasks; /* not yet freed, idle tasks included */
-	unsigned int runnable;
+	uint64_t switches;     /* context switches */
+	unsigned int tasks;    /* not yet freed, idle tasks included */
+	unsigned int runnable; /* running on a CPU or queued for one */
+	/* The 1, 5 and 15 minute load averages (loadavg.c), fixed point:
+	 * LOAD_FIXED_1 is a load of 1. */
+	unsigned long load[3];
 	/* Exited, to be freed by the next task on their CPU: a test that
 	 * counts tasks or memory waits until none are left. */
 	unsigned int exiting;
@@ -145,6 +148,8 @@ struct sched_stats {
 	 * counted atomically, without the sched lock. */
 	uint64_t kernel_preemptions;
 };
+#define LOAD_FSHIFT 11
+#define LOAD_FIXED_1 (1UL << LOAD_FSHIFT)
 void sched_get_stats(struct sched_stats *st);
 
 /* ---- policies (rq.c; policy.h has the classes) --------------------------

@@ -106,11 +106,10 @@ int procfs_uptime(struct pbuf *b)
 	return 0;
 }
 
-/* Tasks running or waiting to: the queued ones, and the one running on
- * the CPU (the reader; one CPU runs). */
+/* Tasks running or waiting to run: the reader is one of them. */
 static unsigned int running(const struct sched_stats *st)
 {
-	return st->runnable + 1;
+	return MAX(st->runnable, 1U);
 }
 
 /* The last pid made is not kept; the largest pid alive stands in. */
@@ -122,8 +121,9 @@ static void largest_pid(struct proc *p, void *arg)
 		*max = p->pid;
 }
 
-/* No load averages are computed: 0.00 each; then running or runnable /
- * all tasks, and a recent pid, as Linux. */
+/* The 1, 5 and 15 minute load averages (sched/loadavg.c) with two
+ * decimals; then running or runnable / all tasks, and a recent pid, as
+ * Linux. */
 int procfs_loadavg(struct pbuf *b)
 {
 	struct sched_stats st;
@@ -131,7 +131,14 @@ int procfs_loadavg(struct pbuf *b)
 
 	sched_get_stats(&st);
 	proc_for_each(largest_pid, &pid);
-	pbuf_printf(b, "0.00 0.00 0.00 %u/%u %d\n", st.runnable, st.tasks, pid);
+	for (int i = 0; i < 3; i++) {
+		/* Rounded to the nearest hundredth, as Linux prints it. */
+		unsigned long l = st.load[i] + LOAD_FIXED_1 / 200;
+
+		pbuf_printf(b, "%lu.%02lu ", l >> LOAD_FSHIFT,
+			    (l & (LOAD_FIXED_1 - 1)) * 100 >> LOAD_FSHIFT);
+	}
+	pbuf_printf(b, "%u/%u %d\n", running(&st), st.tasks, pid);
 	return 0;
 }
 
