@@ -1,0 +1,34 @@
+# grade/debian/system.sh BUSYBOX: Debian's busybox reading Kestrel's
+# system interfaces (/proc, the block-device ioctls, the terminal's
+# termios, /etc/passwd). Its output is Kestrel's own, so the lab checks
+# it line by line instead of against the host (grade/lab-debian.sh).
+bb=$1
+run()
+{
+	echo "--- $*"
+	$bb "$@" 2>&1
+	echo "--- status $?"
+}
+run uname -s
+run nproc
+run id
+run stat -c '%U %G %a' /
+run ps
+run top -b -n 1
+run free
+run df /
+run mount
+run blockdev --getsize64 /dev/vdb
+run blockdev --getss /dev/vdb
+run fdisk -l /dev/vdb
+run stty -a
+run cat /proc/loadavg
+# Two CPU-bound tasks for 11 s: at least two 5 s samples of the load
+# averages see them, and uptime (sysinfo) and /proc/loadavg show it.
+/bin/spin 14 >/dev/null &
+/bin/spin 14 >/dev/null &
+$bb sleep 11
+echo "--- loaded"
+run cat /proc/loadavg
+run uptime
+wait
