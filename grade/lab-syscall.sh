@@ -4,12 +4,13 @@
 # binaries pass on Linux (make test's host suite). Sourced by
 # grade/grade.sh; helpers in grade/lib.sh.
 
-run_usertests syscall 240 t_files t_dirs t_fd t_pipe t_poll t_efault \
+run_usertests syscall 240 t_files t_dirs t_fd t_pipe t_fifo t_poll t_efault \
 	t_time t_misc t_proc_fs t_dev t_tty t_fuzz
 usertest_pass t_files 10
 usertest_pass t_dirs 10
 usertest_pass t_fd 10
 usertest_pass t_pipe 10
+usertest_pass t_fifo 10
 usertest_pass t_poll 10
 usertest_pass t_efault 10
 usertest_pass t_time 5

@@ -94,6 +94,44 @@ int vfs_symlink(struct inode *cwd, const char *target, const char *path)
 	return err;
 }
 
+int vfs_mknod(struct inode *cwd, const char *path, uint32_t mode, uint64_t rdev)
+{
+	uint32_t type = mode & S_IFMT;
+	struct inode *dir, *made;
+	const char *name;
+	size_t len;
+	int err;
+
+	if (type == S_IFDIR)
+		return -EPERM; /* mkdir makes directories */
+	if (type != S_IFREG && type != S_IFIFO && type != S_IFSOCK &&
+	    type != S_IFCHR && type != S_IFBLK)
+		return -EINVAL;
+	err = namei_parent(cwd, path, &dir, &name, &len);
+	if (err)
+		return err;
+	sleep_lock(&dir->lock);
+	err = create_checks(dir, name, len, false);
+	if (!err && type == S_IFREG) {
+		err = dir->ops->create
+			      ? dir->ops->create(dir, name, len,
+						 mode & (S_IFMT | 07777), &made)
+			      : -EPERM;
+		if (!err)
+			vfs_iput(made);
+	} else if (!err) {
+		if (type != S_IFCHR && type != S_IFBLK)
+			rdev = 0;
+		err = dir->ops->mknod
+			      ? dir->ops->mknod(dir, name, len,
+						mode & (S_IFMT | 07777), rdev)
+			      : -EPERM;
+	}
+	sleep_unlock(&dir->lock);
+	vfs_iput(dir);
+	return err;
+}
+
 int vfs_link(struct inode *cwd, const char *old_path, const char *new_path)
 {
 	struct inode *src, *dir;

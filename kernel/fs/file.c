@@ -12,6 +12,7 @@
  * linux_dirent64 records. docs/vfs.md, docs/devices.md.
  */
 #include "fs/chardev.h"
+#include "fs/fs_syscalls.h"
 #include "fs/vfs_internal.h"
 #include "mm/mm.h"
 #include "mm/pagecache.h"
@@ -42,8 +43,11 @@ static int may_open(struct inode *inode, int flags)
 		return -ELOOP; /* O_NOFOLLOW, and the last name a symlink */
 	if (S_ISDIR(inode->mode) && may_write(flags))
 		return -EISDIR;
-	if (S_ISCHR(inode->mode) || S_ISBLK(inode->mode))
-		return 0; /* a device is writable on a read-only mount */
+	if (S_ISCHR(inode->mode) || S_ISBLK(inode->mode) ||
+	    S_ISFIFO(inode->mode))
+		return 0; /* writable on a read-only mount: not the disk's */
+	if (S_ISSOCK(inode->mode))
+		return -ENXIO; /* a socket's name is for connect, not open */
 	if (may_write(flags))
 		return sb_writable(inode->sb);
 	return 0;
@@ -172,6 +176,8 @@ int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
 	err = may_open(ip, flags);
 	if (!err && (S_ISCHR(ip->mode) || S_ISBLK(ip->mode)))
 		return device_open(ip, flags, out); /* the driver's file */
+	if (!err && S_ISFIFO(ip->mode))
+		return fifo_open(ip, flags, out); /* a pipe's end */
 	if (!err && (flags & O_TRUNC) && S_ISREG(ip->mode))
 		err = truncate_inode(ip, 0);
 	f = err ? NULL : kzalloc(sizeof(*f));

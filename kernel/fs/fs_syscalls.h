@@ -52,6 +52,11 @@ int dir_path(struct inode *dir, char *buf);
 /* A new pipe: its read end in *rf and its write end in *wf (flags:
  * O_NONBLOCK or 0); 0 or -ENOMEM. */
 int pipe_create(int flags, struct file **rf, struct file **wf);
+/* Open the FIFO inode (a named pipe; flags as open's), waiting for the
+ * other side as Linux does; the file takes the inode's reference, which
+ * is put on an error. -ENXIO: O_WRONLY|O_NONBLOCK and no reader;
+ * -ERESTARTSYS: a signal came while it waited. */
+int fifo_open(struct inode *inode, int flags, struct file **out);
 /* Is f an end of a pipe? Then fill *st as fstat shows it (S_IFIFO). */
 bool pipe_stat(struct file *f, struct kstat *st);
 

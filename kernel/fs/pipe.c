@@ -1,5 +1,6 @@
 /*
- * Pipes: pipe(2) and pipe2(2). A pipe is a ring of PIPE_SIZE bytes with
+ * Pipes: pipe(2), pipe2(2) and FIFOs (named pipes, at the end of the
+ * file). A pipe is a ring of PIPE_SIZE bytes with
  * two open files, a read end and a write end, each a struct file whose
  * operations are below. Two counters that only grow say where the data
  * is: bytes [nread, nwrite) are in the ring, at index counter % PIPE_SIZE
@@ -32,23 +33,32 @@
 #define PIPEFS_MAGIC 0x50495045
 
 struct pipe {
-	struct spinlock lock;  /* protects everything below but buf's bytes */
-	uint64_t nread;        /* bytes read since creation */
-	uint64_t nwrite;       /* bytes written since creation */
-	unsigned int readers;  /* open read ends */
-	unsigned int writers;  /* open write ends */
+	struct spinlock lock; /* protects everything below but buf's bytes */
+	uint64_t nread;       /* bytes read since creation */
+	uint64_t nwrite;      /* bytes written since creation */
+	unsigned int readers; /* open read ends */
+	unsigned int writers; /* open write ends */
+	/* Opens of each side so far: a FIFO's open that waits for the other
+	 * side sees it came, even if it has closed again. */
+	unsigned int read_opens, write_opens;
 	bool reading;          /* a reader is copying out of the ring */
 	bool writing;          /* a writer is copying into the ring */
 	struct waitqueue wait; /* readers and writers waiting for a change */
 	/* Set at creation: for fstat. */
 	uint64_t ino;
 	struct timespec64 created;
+	/* A FIFO's inode, whose fifo field points here (NULL for pipe(2)). */
+	struct inode *fifo_inode;
 	/* The ring: [nread, nwrite) belongs to the reader that claimed
 	 * reading, the rest to the writer that claimed writing. */
 	uint8_t *buf;
 };
 
-static const struct file_operations pipe_read_ops, pipe_write_ops;
+static const struct file_operations pipe_read_ops, pipe_write_ops,
+	pipe_rdwr_ops;
+/* Protects every FIFO inode's fifo field, and so which pipe a FIFO's
+ * next open joins; taken before a pipe's lock. */
+static struct spinlock fifo_lock = SPINLOCK_INIT("fifo");
 static uint64_t next_pipe_ino = 1; /* atomic */
 
 static uint64_t pipe_used(const struct pipe *p)
@@ -278,20 +288,30 @@ static long pipe_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	return put_user(n, arg);
 }
 
-/* One end closed; the last end frees the pipe. */
+/* One end closed (a FIFO opened O_RDWR is both); the last end frees the
+ * pipe, and a FIFO's inode forgets it under fifo_lock, so that no open
+ * can join a pipe being freed. */
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->private;
 	bool last;
 
+	if (!p)
+		return; /* a FIFO's open that failed before it joined */
+	if (p->fifo_inode)
+		spin_lock(&fifo_lock);
 	spin_lock(&p->lock);
-	if (f->fops == &pipe_read_ops)
+	if (f->fops->read)
 		p->readers--;
-	else
+	if (f->fops->write)
 		p->writers--;
 	last = p->readers == 0 && p->writers == 0;
+	if (last && p->fifo_inode)
+		p->fifo_inode->fifo = NULL;
 	pipe_changed(p);
 	spin_unlock(&p->lock);
+	if (p->fifo_inode)
+		spin_unlock(&fifo_lock);
 	if (last) {
 		kfree(p->buf);
 		kfree(p);
@@ -313,11 +333,27 @@ static const struct file_operations pipe_write_ops = {
 	.ioctl = pipe_ioctl,
 };
 
+/* Both sides at once: only a FIFO opened O_RDWR, which never waits. */
+static unsigned int pipe_rdwr_poll(struct file *f)
+{
+	return pipe_read_poll(f) | pipe_write_poll(f);
+}
+
+static const struct file_operations pipe_rdwr_ops = {
+	.release = pipe_release,
+	.read = pipe_read,
+	.write = pipe_write,
+	.writev = pipe_writev,
+	.poll = pipe_rdwr_poll,
+	.ioctl = pipe_ioctl,
+};
+
 bool pipe_stat(struct file *f, struct kstat *st)
 {
 	struct pipe *p = f->private;
 
-	if (f->fops != &pipe_read_ops && f->fops != &pipe_write_ops)
+	if (f->fops != &pipe_read_ops && f->fops != &pipe_write_ops &&
+	    f->fops != &pipe_rdwr_ops)
 		return false;
 	memset(st, 0, sizeof(*st));
 	st->dev = PIPEFS_MAGIC; /* a device number no mount uses */
@@ -329,22 +365,38 @@ bool pipe_stat(struct file *f, struct kstat *st)
 	return true;
 }
 
-/* A new pipe and its two open files (each holding one count). */
-int pipe_create(int flags, struct file **rf, struct file **wf)
+/* A new empty pipe with no ends open, or NULL. */
+static struct pipe *pipe_alloc(void)
 {
 	struct pipe *p = kzalloc(sizeof(*p));
 
 	if (!p)
-		return -ENOMEM;
+		return NULL;
 	p->buf = kmalloc(PIPE_SIZE);
 	if (!p->buf) {
 		kfree(p);
-		return -ENOMEM;
+		return NULL;
 	}
 	p->lock = (struct spinlock)SPINLOCK_INIT("pipe");
 	p->wait = (struct waitqueue)WAITQUEUE_INIT;
 	p->ino = __atomic_fetch_add(&next_pipe_ino, 1, __ATOMIC_RELAXED);
 	p->created = vfs_now();
+	return p;
+}
+
+static void pipe_free(struct pipe *p)
+{
+	kfree(p->buf);
+	kfree(p);
+}
+
+/* A new pipe and its two open files (each holding one count). */
+int pipe_create(int flags, struct file **rf, struct file **wf)
+{
+	struct pipe *p = pipe_alloc();
+
+	if (!p)
+		return -ENOMEM;
 	*rf = vfs_file_alloc(&pipe_read_ops, p, NULL, O_RDONLY | flags);
 	*wf = vfs_file_alloc(&pipe_write_ops, p, NULL, O_WRONLY | flags);
 	p->readers = *rf != NULL;
@@ -356,11 +408,125 @@ int pipe_create(int flags, struct file **rf, struct file **wf)
 		vfs_close(*rf);
 	else if (*wf)
 		vfs_close(*wf);
-	else {
-		kfree(p->buf);
-		kfree(p);
-	}
+	else
+		pipe_free(p);
 	return -ENOMEM;
+}
+
+/* ---- FIFOs (named pipes) -------------------------------------------------
+ *
+ * A FIFO is an inode of type S_IFIFO in a file system (mkfifo, mknod);
+ * its bytes never reach the disk. Every open of it joins one pipe, kept
+ * in the inode's fifo field from the first open to the last close, with
+ * Linux's rules for the open:
+ *
+ *   O_RDONLY            waits for a writer; with O_NONBLOCK it does not
+ *   O_WRONLY            waits for a reader; with O_NONBLOCK and no reader
+ *                       it fails with ENXIO
+ *   O_RDWR              both sides at once, never waits
+ *
+ * A waiting open ends when the other side opens, even if that side has
+ * closed again by the time the sleeper runs (the read_opens and
+ * write_opens counts), and a signal interrupts it (ERESTARTSYS).
+ */
+
+/* The operations of a FIFO opened with flags: one side, or both. */
+static const struct file_operations *fifo_ops(int flags)
+{
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY:
+		return &pipe_read_ops;
+	case O_WRONLY:
+		return &pipe_write_ops;
+	default:
+		return &pipe_rdwr_ops;
+	}
+}
+
+/* Make the new file f join the pipe of its FIFO inode, holding one count
+ * on each side it has, and wake an open waiting for these sides. Caller
+ * holds fifo_lock; *spare is a new pipe to use if the FIFO has none open
+ * (then taken: set to NULL). */
+static void fifo_join(struct file *f, struct pipe **spare)
+{
+	struct pipe *p = f->inode->fifo;
+
+	if (!p) {
+		p = *spare;
+		*spare = NULL;
+		p->fifo_inode = f->inode;
+		f->inode->fifo = p;
+	}
+	f->private = p;
+	spin_lock(&p->lock);
+	if (f->fops->read) {
+		p->readers++;
+		p->read_opens++;
+	}
+	if (f->fops->write) {
+		p->writers++;
+		p->write_opens++;
+	}
+	pipe_changed(p);
+	spin_unlock(&p->lock);
+}
+
+/* Sleep until the side f lacks has been opened: 0, or -ERESTARTSYS. */
+static int fifo_wait_other_side(struct file *f)
+{
+	struct pipe *p = f->private;
+	bool reader = f->fops == &pipe_read_ops;
+	unsigned int seen;
+	int err = 0;
+
+	spin_lock(&p->lock);
+	seen = reader ? p->write_opens : p->read_opens;
+	while ((reader ? p->writers : p->readers) == 0 &&
+	       (reader ? p->write_opens : p->read_opens) == seen) {
+		if (signal_pending()) {
+			err = -ERESTARTSYS;
+			break;
+		}
+		sleep_on(&p->wait, &p->lock);
+	}
+	spin_unlock(&p->lock);
+	return err;
+}
+
+int fifo_open(struct inode *inode, int flags, struct file **out)
+{
+	struct pipe *spare = pipe_alloc();
+	struct file *f = vfs_file_alloc(fifo_ops(flags), NULL, inode, flags);
+	int err = 0;
+
+	if (!f) {
+		if (spare)
+			pipe_free(spare);
+		vfs_iput(inode);
+		return -ENOMEM;
+	}
+	/* From here on the file holds the inode: vfs_close(f) puts it. */
+	if (!spare) {
+		vfs_close(f);
+		return -ENOMEM;
+	}
+	spin_lock(&fifo_lock);
+	if (f->fops == &pipe_write_ops && (flags & O_NONBLOCK) &&
+	    (!inode->fifo || inode->fifo->readers == 0))
+		err = -ENXIO;
+	else
+		fifo_join(f, &spare);
+	spin_unlock(&fifo_lock);
+	if (spare)
+		pipe_free(spare);
+	if (!err && f->fops != &pipe_rdwr_ops && !(flags & O_NONBLOCK))
+		err = fifo_wait_other_side(f);
+	if (err) {
+		vfs_close(f); /* leaves the pipe if it joined */
+		return err;
+	}
+	*out = f;
+	return 0;
 }
 
 static long sys_pipe2(uaddr_t ufds, uint64_t flags)

@@ -86,6 +86,10 @@ static struct ramfs_node *node_of(struct inode *inode)
 
 static unsigned int dtype(uint32_t mode)
 {
+	if (S_ISFIFO(mode))
+		return DT_FIFO;
+	if (S_ISSOCK(mode))
+		return DT_SOCK;
 	return S_ISDIR(mode) ? DT_DIR : S_ISLNK(mode) ? DT_LNK : DT_REG;
 }
 
@@ -399,6 +403,17 @@ static int ramfs_create(struct inode *dir, const char *name, size_t len,
 	return make_node(dir, name, len, S_IFREG | (mode & 07777), NULL, out);
 }
 
+/* FIFOs and sockets' names; ramfs keeps no device numbers, so it makes
+ * no device nodes (-EPERM). */
+static int ramfs_mknod(struct inode *dir, const char *name, size_t len,
+		       uint32_t mode, uint64_t rdev)
+{
+	(void)rdev;
+	if (!S_ISFIFO(mode) && !S_ISSOCK(mode))
+		return -EPERM;
+	return make_node(dir, name, len, mode, NULL, NULL);
+}
+
 static int ramfs_mkdir(struct inode *dir, const char *name, size_t len,
 		       uint32_t mode)
 {
@@ -708,6 +723,7 @@ static const struct inode_operations ramfs_dir_ops = {
 	.rename = ramfs_rename,
 	.link = ramfs_link,
 	.symlink = ramfs_symlink,
+	.mknod = ramfs_mknod,
 	.readdir = ramfs_readdir,
 };
 

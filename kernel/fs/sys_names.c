@@ -93,6 +93,40 @@ static long sys_mkdirat(int64_t dirfd, uaddr_t upath, uint64_t mode)
 }
 SYSCALL(mkdirat, sys_mkdirat);
 
+/* mknod: a FIFO (what mkfifo makes), a socket's name, a device node or
+ * an empty file. dev is Linux's 32-bit encoding, which the low half of
+ * Kestrel's 64-bit device numbers is. */
+static long mknod_at(int dirfd, uaddr_t upath, uint64_t mode, uint64_t dev)
+{
+	uint32_t m = (uint32_t)mode;
+	struct upath up;
+	int err;
+
+	if ((m & S_IFMT) == 0)
+		m |= S_IFREG;
+	err = path_get(dirfd, upath, &up);
+	if (err)
+		return err;
+	err = vfs_mknod(up.dir, up.path,
+			(m & S_IFMT) | (m & 07777 & ~proc_current()->umask),
+			(uint32_t)dev);
+	path_put(&up);
+	return err;
+}
+
+static long sys_mknod(uaddr_t upath, uint64_t mode, uint64_t dev)
+{
+	return mknod_at(AT_FDCWD, upath, mode, dev);
+}
+SYSCALL(mknod, sys_mknod);
+
+static long sys_mknodat(int64_t dirfd, uaddr_t upath, uint64_t mode,
+			uint64_t dev)
+{
+	return mknod_at((int)dirfd, upath, mode, dev);
+}
+SYSCALL(mknodat, sys_mknodat);
+
 static long unlink_at(int dirfd, uaddr_t upath, uint64_t flags)
 {
 	struct upath up;

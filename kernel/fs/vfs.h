@@ -112,6 +112,10 @@ struct inode_operations {
 		    size_t len);
 	int (*symlink)(struct inode *dir, const char *name, size_t len,
 		       const char *target);
+	/* A FIFO, a socket or a device node: mode has its type (S_IFIFO,
+	 * S_IFSOCK, S_IFCHR, S_IFBLK); rdev is a device's number, else 0. */
+	int (*mknod)(struct inode *dir, const char *name, size_t len,
+		     uint32_t mode, uint64_t rdev);
 	/* Copy the target (not NUL-terminated, at most size bytes) into
 	 * buf; the bytes copied. */
 	int (*readlink)(struct inode *inode, char *buf, size_t size);
@@ -188,6 +192,8 @@ struct super_block {
 	void *fs_private;
 };
 
+struct pipe;
+
 struct inode {
 	/* Set when read, constant afterwards. */
 	struct super_block *sb;
@@ -209,6 +215,9 @@ struct inode {
 	uint64_t size;
 	struct timespec64 atime, mtime, ctime;
 	bool dirty;
+
+	/* A FIFO's pipe while any open of it lasts (fs/pipe.c's fifo_lock). */
+	struct pipe *fifo;
 };
 
 struct file_system_type {
@@ -390,6 +399,12 @@ int vfs_unlink(struct inode *cwd, const char *path);
 int vfs_rename(struct inode *cwd, const char *old_path, const char *new_path);
 int vfs_link(struct inode *cwd, const char *old_path, const char *new_path);
 int vfs_symlink(struct inode *cwd, const char *target, const char *path);
+/* mknod: a new inode of mode's type, S_IFREG (an empty file), S_IFIFO,
+ * S_IFSOCK, S_IFCHR or S_IFBLK (rdev its number); -EPERM for a
+ * directory and for a file system without such inodes, -EINVAL for no
+ * known type. */
+int vfs_mknod(struct inode *cwd, const char *path, uint32_t mode,
+	      uint64_t rdev);
 int vfs_readlink(struct inode *cwd, const char *path, char *buf, size_t size);
 int vfs_truncate(struct inode *cwd, const char *path, uint64_t size);
 int vfs_stat(struct inode *cwd, const char *path, int flags, struct kstat *st);

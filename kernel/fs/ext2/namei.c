@@ -127,6 +127,47 @@ static int ext2_symlink(struct inode *dir, const char *name, size_t len,
 	return 0;
 }
 
+/*
+ * A FIFO, a socket or a device node: an inode with no blocks. A device's
+ * number goes where the block map would be, as Linux's ext2 puts it: in
+ * the old 16-bit form in block[0] when the major and minor fit in a byte
+ * each, otherwise block[0] is 0 and block[1] holds Linux's 32-bit form
+ * (ext2_stat's device_number reads both).
+ */
+static int ext2_mknod(struct inode *dir, const char *name, size_t len,
+		      uint32_t mode, uint64_t rdev)
+{
+	struct ext2_inode_info *d = to_ext2_inode(dir), *ei;
+	uint32_t major = (uint32_t)((rdev >> 8) & 0xfff);
+	uint32_t minor = (uint32_t)((rdev & 0xff) | ((rdev >> 12) & 0xfff00));
+	struct inode *inode;
+	int err = ext2_check_writable(ext2_fs_of(d));
+
+	if (err < 0)
+		return err;
+	err = new_inode(d, mode, &inode);
+	if (err < 0)
+		return err;
+	ei = to_ext2_inode(inode);
+	sleep_lock(&inode->lock);
+	if (major < 256 && minor < 256) {
+		ei->block[0] = major << 8 | minor;
+	} else {
+		ei->block[0] = 0;
+		ei->block[1] = (minor & 0xff) | major << 8 |
+			       (minor & ~0xffu) << 12;
+	}
+	vfs_inode_dirty(inode);
+	sleep_unlock(&inode->lock);
+	err = ext2_dir_add(d, name, len, inode->ino, mode);
+	if (err < 0) {
+		drop_new_inode(inode);
+		return err;
+	}
+	vfs_iput(inode);
+	return 0;
+}
+
 static int ext2_link(struct inode *target, struct inode *dir, const char *name,
 		     size_t len)
 {
@@ -443,6 +484,7 @@ const struct inode_operations ext2_dir_ops = {
 	.rename = ext2_rename,
 	.link = ext2_link,
 	.symlink = ext2_symlink,
+	.mknod = ext2_mknod,
 	.readdir = ext2_readdir,
 	.stat = ext2_stat,
 	.fsync = ext2_fsync,
