@@ -12,8 +12,11 @@
 #             virtio disk (/dev/vdb, /dev/vdc): the same report and exit
 #             status as on the host; then e2fsck -fy repairs a third
 #             disk inside Kestrel, and the host's e2fsck finds it clean
-#   system    busybox ps, top, free, df, mount, id, stat, blockdev, fdisk
-#             and stty on Kestrel: what they print is what Kestrel is
+#   system    busybox ps, top, free, df, mount, id, stat, blockdev, fdisk,
+#             stty, mkfifo and mknod on Kestrel: what they print is what
+#             Kestrel is
+#   root_clean  e2fsck -fn on the root disk afterwards, with a FIFO and
+#             a device node made by busybox mkfifo and mknod on it
 #   loadavg   the load averages rise under two spinners (/proc/loadavg
 #             and sysinfo, as busybox uptime reads them)
 # Sourced by grade/grade.sh; helpers in grade/lib.sh.
@@ -197,11 +200,24 @@ deb_sys_need '^4194304$' "blockdev --getsize64 (BLKGETSIZE64)"
 deb_sys_need '^512$' "blockdev --getss (BLKSSZGET)"
 deb_sys_need '4194304 bytes, 8192 sectors' "fdisk -l"
 deb_sys_need ' icanon ' "stty -a (the console's termios)"
+deb_sys_need '^prw-r--r-- +1 root +root +0 .* /tmp/fifo$' "mkfifo, ls -l"
+deb_sys_need '^crw-r--r-- +1 root +root +1, +3 .* /tmp/null$' "mknod, ls -l"
+deb_sys_need '^through the fifo$' "a FIFO between two busybox processes"
 deb_sys_need '^[0-9]+\.[0-9]+ [0-9]+\.[0-9]+ [0-9]+\.[0-9]+ [0-9]+/[0-9]+ [0-9]+$' \
 	"/proc/loadavg"
 if grep -q -E '^--- status [1-9]' "$deb_sys"; then
 	fail_because "an applet failed" \
 		"$(grep -B 3 -E '^--- status [1-9]' "$deb_sys" | head -n 20)"
+fi
+test_end
+
+# The root disk after the poweroff, with the FIFO and the device node
+# system.sh left on it: the host's e2fsck finds it clean.
+test_start root_clean 5
+forbid 'KERNEL PANIC'
+if ! e2fsck -fn "$deb_img" >"$g_dir/root.e2fsck" 2>&1; then
+	fail_because "e2fsck" "e2fsck -fn on the root disk after the boot:" \
+		"$(tail -n 15 "$g_dir/root.e2fsck")"
 fi
 test_end
 

@@ -32,3 +32,11 @@ echo "--- loaded"
 run cat /proc/loadavg
 run uptime
 wait
+# Named pipes and device nodes on the ext2 root, left in place for the
+# host's e2fsck after the poweroff.
+run mkfifo /tmp/fifo
+run mknod /tmp/null c 1 3
+run ls -l /tmp/fifo /tmp/null
+$bb sh -c "echo through the fifo >/tmp/fifo" &
+run cat /tmp/fifo
+wait
