@@ -46,6 +46,8 @@ case_pass preemption_stops_spinners 10
 case_pass stack_overflow_is_reported 10
 case_pass deadlock_is_reported 5
 case_pass main_may_exit_first 5
+# O_NONBLOCK, set on a shared pipe, is taken off again at exit
+case_pass nonblock_taken_off_at_exit 5
 usertest_pass t_uthread 5
 
 # ---- the ported programs -------------------------------------------------

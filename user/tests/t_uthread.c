@@ -782,6 +782,38 @@ static void main_may_exit_first(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 5);
 }
 
+static void nonblock_child(void)
+{
+	char c;
+
+	if (uthread_read(pipe_fds[0], &c, 1) != 1)
+		_exit(1);
+	/* the parent checks the flag while we are still here */
+	if (write(pipe_fds[1],
+		  (fcntl(pipe_fds[0], F_GETFL) & O_NONBLOCK) ? "n" : "b",
+		  1) != 1)
+		_exit(1);
+	exit(0);
+}
+
+/* O_NONBLOCK belongs to the file description the parent shares: set while
+ * the child reads through the library, taken off again at its exit. */
+static void nonblock_taken_off_at_exit(void)
+{
+	char out[64], c = 0;
+	int status;
+
+	CHECK_OK(pipe(pipe_fds));
+	CHECK_EQ(write(pipe_fds[1], "x", 1), 1);
+	status = in_child(nonblock_child, out, sizeof(out));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_EQ(read(pipe_fds[0], &c, 1), 1);
+	CHECK_EQ(c, 'n');
+	CHECK_EQ(fcntl(pipe_fds[0], F_GETFL) & O_NONBLOCK, 0);
+	close(pipe_fds[0]);
+	close(pipe_fds[1]);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -805,5 +837,6 @@ int main(int argc, char **argv)
 	RUN(stack_overflow_is_reported);
 	RUN(deadlock_is_reported);
 	RUN(main_may_exit_first);
+	RUN(nonblock_taken_off_at_exit);
 	return t_end();
 }
