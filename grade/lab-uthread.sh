@@ -42,6 +42,7 @@ case_pass pipe_read_blocks_only_its_thread 10
 case_pass all_blocked_waits_in_poll 5
 # fairness under preemption: spinners do not starve each other or main
 case_pass preemption_stops_spinners 10
+case_pass preemption_keeps_the_library_consistent 10
 # the stack overflow caught, with its message
 case_pass stack_overflow_is_reported 10
 case_pass deadlock_is_reported 5
