@@ -263,7 +263,7 @@ int uthread_select(struct uthread_case *cases, int n, int nonblock)
 				waitq_add(queue_of(&waiters[k]), &waiters[k]);
 		}
 		ut_current->state = UT_BLOCKED;
-		ut_block();
+		ut_schedule();
 		chosen = sel.fired;
 		cases[chosen].ok = waiters[chosen].ok;
 	}

@@ -75,10 +75,12 @@ void lib_leave(void);
 
 /* Caller holds the guard. Put T on the run queue's tail. */
 void ut_make_runnable(struct uthread *t);
-/* Caller holds the guard and has set ut_current->state to UT_BLOCKED and
- * queued it somewhere it will be woken from: run another thread until
- * someone makes this one runnable again. */
-void ut_block(void);
+/* Switch to the next runnable thread; the only function that switches.
+ * Caller holds the guard (depth 1) and has put ut_current where it
+ * belongs: on the run queue (a yield, which may pick it again at once),
+ * on some wait list with state UT_BLOCKED (back here once someone makes
+ * it runnable), or nowhere as a UT_ZOMBIE (never back). */
+void ut_schedule(void);
 
 /* Wait queues (struct uthread_waitq), FIFO through uthread.next. */
 void ut_waitq_push(struct uthread_waitq *q, struct uthread *t);

@@ -121,7 +121,7 @@ int uthread_wait_fd(int fd, short events)
 	io_waiters = ut_current;
 	io_count++;
 	ut_current->state = UT_BLOCKED;
-	ut_block();
+	ut_schedule();
 	revents = ut_current->wait_revents;
 	lib_leave();
 	return revents;

@@ -13,7 +13,7 @@
  *             detached (freed by the next thread to run, since a thread
  *             cannot unmap the stack it stands on)
  *
- * schedule() is the only place that switches: it takes the run queue's
+ * ut_schedule() is the only place that switches: it takes the run queue's
  * head; with nothing runnable it wakes sleepers whose time has come and
  * waits in poll() for the descriptors threads wait on, at most until the
  * earliest deadline. With nothing runnable, no sleeper and no I/O
@@ -140,7 +140,7 @@ void ut_wait_on(struct uthread_waitq *q)
 {
 	ut_current->state = UT_BLOCKED;
 	ut_waitq_push(q, ut_current);
-	ut_block();
+	ut_schedule();
 }
 
 static void wake_sleepers(uint64_t now)
@@ -184,8 +184,7 @@ static void __attribute__((noreturn)) deadlock(void)
 	static const char msg[] =
 		"uthread: deadlock: every thread is blocked for good\n";
 
-	if (write(2, msg, sizeof(msg) - 1) < 0)
-		_exit(134);
+	(void)!write(2, msg, sizeof(msg) - 1);
 	abort();
 }
 
@@ -212,12 +211,7 @@ static void idle(void)
 	nanosleep(&ts, NULL); /* a signal may end it early: we look again */
 }
 
-/*
- * Switch to the next runnable thread. Caller holds the guard (depth 1)
- * and has put ut_current where it belongs: on the run queue (yield),
- * some wait list (BLOCKED) or nowhere (ZOMBIE).
- */
-static void schedule(void)
+void ut_schedule(void)
 {
 	struct uthread *prev = ut_current, *next;
 
@@ -239,11 +233,6 @@ static void schedule(void)
 	ut_current = next;
 	ut_switch(&prev->sp, next->sp);
 	after_switch();
-}
-
-void ut_block(void)
-{
-	schedule();
 }
 
 /* ---- the stack overflow report ------------------------------------------ */
@@ -287,8 +276,7 @@ static void on_segv(int sig, siginfo_t *si, void *context)
 			put_str(&p, " \"");
 			put_str(&p, t->name);
 			put_str(&p, "\"\n");
-			if (write(2, msg, (size_t)(p - msg)) < 0)
-				break;
+			(void)!write(2, msg, (size_t)(p - msg));
 			break;
 		}
 	}
@@ -401,7 +389,7 @@ void uthread_yield(void)
 {
 	lib_enter();
 	ut_make_runnable(ut_current);
-	schedule();
+	ut_schedule();
 	lib_leave();
 }
 
@@ -421,7 +409,7 @@ void uthread_exit(void *result)
 		t->next = reap_list;
 		reap_list = t;
 	}
-	schedule();
+	ut_schedule();
 	abort(); /* a zombie is never scheduled again */
 }
 
@@ -441,7 +429,7 @@ int uthread_join(struct uthread *t, void **result)
 	if (t->state != UT_ZOMBIE) {
 		t->joiner = ut_current;
 		ut_current->state = UT_BLOCKED;
-		ut_block();
+		ut_schedule();
 	}
 	if (result)
 		*result = t->result;
@@ -478,7 +466,7 @@ void uthread_sleep_ns(uint64_t ns)
 	ut_current->sleep_next = *pp;
 	*pp = ut_current;
 	ut_current->state = UT_BLOCKED;
-	ut_block();
+	ut_schedule();
 	lib_leave();
 }
 
@@ -527,7 +515,7 @@ static void on_tick(int sig)
 		return;
 	lib_enter();
 	ut_make_runnable(ut_current);
-	schedule();
+	ut_schedule();
 	lib_leave();
 	errno = saved;
 }
