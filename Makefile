@@ -186,7 +186,7 @@ usertests: $(UT_BINS)
 $(BUILD)/user/tests/%: user/tests/%.c user/tests/t.h $(UAPI_HDRS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UT_CC) $(UT_CFLAGS) -o $@ $<
+	$(Q)$(UT_CC) $(UT_CFLAGS) -o $@ $< $(UTHREAD_LINK)
 
 $(BUILD)/usertests.stamp: $(UT_BINS) $(ROOTFS).stamp
 	$(Q)mkdir -p $(ROOTFS)/tests
@@ -218,7 +218,17 @@ $(ROOTFS).stamp: $(UPROGS)
 $(BUILD)/user/bin/%: user/bin/%.c $(ULIB) $(UHDRS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UCC) $(UCFLAGS) -o $@ $< $(ULIB)
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $< $(ULIB) $(UTHREAD_LINK)
+
+# The green-thread library (user/lib/uthread, docs/uthread.md) is linked
+# only into the programs that use it: those named here.
+UTHREAD_DIR  := user/lib/uthread
+UTHREAD_SRCS := $(sort $(wildcard $(UTHREAD_DIR)/*.c $(UTHREAD_DIR)/*.S))
+UTHREAD_HDRS := $(wildcard $(UTHREAD_DIR)/*.h)
+UTHREAD_BINS := $(patsubst %,$(BUILD)/user/bin/%,primes uthreads ringpc \
+	pipeserv uthreadbench) $(BUILD)/user/tests/t_uthread
+$(UTHREAD_BINS): $(UTHREAD_SRCS) $(UTHREAD_HDRS)
+$(UTHREAD_BINS): UTHREAD_LINK = -I$(UTHREAD_DIR) $(UTHREAD_SRCS)
 
 $(BUILD)/user/bin/sh: $(SH_SRCS) $(wildcard user/sh/*.h) $(ULIB) $(UHDRS)
 	@mkdir -p $(@D)

@@ -5,8 +5,9 @@
 # starting QEMU to the banner line on the serial port (BIOS, GRUB and
 # the kernel's early init), and the kernel's own "ready in X ms"; then
 # ext2's throughput measured in the kernel (ktest=ext2.bench); then user
-# space (ubench) and the ring device beside a pipe (ringbench), each
-# beside this host. Prints figures beside the goals; never passes or
+# space (ubench), the ring device beside a pipe (ringbench) and green
+# threads beside swapcontext and processes (uthreadbench), each beside
+# this host. Prints figures beside the goals; never passes or
 # fails on time. POSIX sh; the
 # QEMU handling is the grader's (grade/lib.sh).
 
@@ -184,4 +185,21 @@ echo "Ring device: /bin/ringbench (user/bin/ringbench.c) in Kestrel, -m 512M"
 echo "-smp 1 under TCG, heapdebug=0: 64 MiB in 4 KiB writes and reads, 1 writer"
 echo "and 1 reader, ring capacity 64 KiB (a pipe's); 1-byte round trips"
 guest_beside_host ringbench
+# Green threads (docs/uthread.md): /bin/uthreadbench in Kestrel beside the
+# same static binary here, and built once more with the host's C library
+# (glibc) for swapcontext, which musl does not have.
+echo
+echo "Green threads: /bin/uthreadbench (user/bin/uthreadbench.c) in Kestrel,"
+echo "-m 512M -smp 1 under TCG, heapdebug=0; a yield switch and an unbuffered"
+echo "channel round trip beside two processes on a pipe (per switch)"
+guest_beside_host uthreadbench
+if ${HOSTCC:-cc} -O2 -Iuser/lib/uthread -o "$g_dir/uthreadbench-glibc" \
+	user/bin/uthreadbench.c user/lib/uthread/*.c user/lib/uthread/*.S \
+	2>"$g_dir/uthreadbench-glibc.cc"; then
+	"$g_dir/uthreadbench-glibc" | sed -n 's/^uthreadbench: \(.*\): /  \1 (host, glibc build): /p'
+else
+	echo "  (no glibc build: $g_dir/uthreadbench-glibc.cc)"
+fi
+echo "goals: a yield switch under 50 ns on the host, and in Kestrel 10x"
+echo "cheaper than the process switch"
 echo "(figures, not a test: they depend on the machine and its load)"
