@@ -13,6 +13,7 @@ QEMUEXTRA ?=
 # NET=none: no network card. PCAP=file: the card's frames, both ways, as
 # a pcap file (QEMU's filter-dump; docs/net.md).
 NET     ?= user
+GRADE_FORMAT ?= text
 PCAP    ?=
 
 # Like xv6's TOOLPREFIX: use a cross compiler when there is one, else the
@@ -58,7 +59,7 @@ KOBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 KERNEL := $(BUILD)/kestrel.elf
 ISO    := $(BUILD)/kestrel.iso
 
-.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test test-repeat soak bench hosttest \
+.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test test-repeat soak bench handout handin demo hosttest \
 	screenshot setup lint clean help
 .DELETE_ON_ERROR:
 
@@ -301,7 +302,7 @@ hosttest: setup
 
 # The labs use both the ISO and the root image (a copy of it).
 grade: setup all
-	@BUILD=$(BUILD) sh grade/grade.sh $(LAB)
+	@BUILD=$(BUILD) GRADE_FORMAT=$(GRADE_FORMAT) sh grade/grade.sh $(LAB)
 
 test: setup
 	@$(MAKE) --no-print-directory all
@@ -323,6 +324,21 @@ test-repeat: setup
 bench: setup all
 	@BUILD=$(BUILD) sh tools/bench.sh
 
+# The course (docs/teaching.md): a student's tree for one lab, and the
+# tarball a student hands in from it.
+DEST ?= $(BUILD)/handout-$(LAB)
+handout:
+	@[ -n "$(LAB)" ] || { echo "make handout LAB=name [DEST=dir]; labs:" \
+		$$(sh tools/handout.sh --list); exit 2; }
+	@sh tools/handout.sh $(LAB) $(DEST)
+
+handin:
+	@sh tools/handin.sh
+
+# The classroom demos (docs/demos.md): the list, or one of them.
+demo: setup all
+	@BUILD=$(BUILD) sh tools/demo.sh $(NAME)
+
 screenshot: setup $(ISO)
 	@BUILD=$(BUILD) sh tools/screenshot.sh docs/images/console.png
 
@@ -342,6 +358,9 @@ help:
 	@echo "make test-repeat RUNS=5   make test RUNS times beside a CPU hog"
 	@echo "make grade LAB=name   one lab (boot, mm, trap)"
 	@echo "make soak SECONDS=600 SEED=1 SMP=1   sysfuzz for that long"
+	@echo "make handout LAB=name [DEST=dir]   a student's tree for one lab"
+	@echo "make handin     in a handout: the tarball to hand in"
+	@echo "make demo [NAME=x]   the classroom demos, or one of them"
 	@echo "make bench      boot-time figures"
 	@echo "make screenshot docs/images/console.png from a real boot"
 	@echo "variables: CMDLINE= MEM= SMP= CPU= HZ= ACCEL= QEMUEXTRA= BUILD="

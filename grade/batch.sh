@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift 2
 done
-[ $# -gt 0 ] || {
+[ $# -gt 0 ] || [ -n "$one" ] || {
 	echo "usage: sh grade/batch.sh [-l LAB] [-j JOBS] [-t SECONDS]" \
 		"SUBMISSION..." >&2
 	exit 2

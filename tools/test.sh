@@ -1,7 +1,8 @@
 #!/bin/sh
 # tools/test.sh: `make test`, everything a change must pass: the host unit
-# tests, lint (formatting and cppcheck, one test), then every graded lab
-# (BUILD in the environment). Ends with one
+# tests, lint (formatting and cppcheck, one test), every graded lab, then
+# the lab handouts (tools/handout-check.sh) and the classroom demos
+# (tools/demo.sh --check) (BUILD in the environment). Ends with one
 # line adding both up, "N passed, M failed", which CI reads; exits 1 if
 # anything failed. POSIX sh.
 
@@ -40,13 +41,20 @@ run lint sh -c 'if sh tools/lint.sh; then echo "lint: 1 passed, 0 failed";
 echo
 echo "== graded labs"
 run grade sh grade/grade.sh
+echo
+echo "== lab handouts (docs/teaching.md)"
+run handout sh tools/handout-check.sh
+echo
+echo "== classroom demos (docs/demos.md)"
+run demo sh tools/demo.sh --check
 
-set -- $(counts hosttest) $(counts lint) $(counts grade)
-passed=$(($1 + $3 + $5))
-failed=$(($2 + $4 + $6))
+set -- $(counts hosttest) $(counts lint) $(counts grade) $(counts handout) \
+	$(counts demo)
+passed=$(($1 + $3 + $5 + $7 + $9))
+failed=$(($2 + $4 + $6 + $8 + ${10}))
 # A part that failed without counting a failure (the grader could not
 # run, say) still fails the whole.
-for part in hosttest lint grade; do
+for part in hosttest lint grade handout demo; do
 	st=$(cat "$tmp/$part.status" 2>/dev/null)
 	if [ "${st:-1}" -ne 0 ] && [ "$failed" -eq 0 ]; then
 		echo "test: $part exited ${st:-?}"
