@@ -76,6 +76,10 @@ long strncpy_from_user(char *dst, uaddr_t src, size_t size);
 /* A path argument: a new kmalloc'd copy (free with kfree) in *out; 0,
  * -EFAULT, -ENAMETOOLONG (VFS_PATH_MAX), -ENOENT (empty), -ENOMEM. */
 int user_path(uaddr_t src, char **out);
+/* One atomic compare-and-exchange on the aligned user word at addr
+ * (futexes): *cur gets what was there, and new is stored if that was
+ * old. 0 or -EFAULT. */
+int user_cmpxchg32(uaddr_t addr, uint32_t old, uint32_t new, uint32_t *cur);
 /* Typed helpers. */
 #define get_user(kvar, uaddr) copy_from_user(&(kvar), (uaddr), sizeof(kvar))
 #define put_user(kval, uaddr)                                             \

@@ -161,6 +161,7 @@
 #define SYS_pselect6 270
 #define SYS_ppoll 271
 #define SYS_set_robust_list 273
+#define SYS_get_robust_list 274
 #define SYS_utimensat 280
 #define SYS_dup3 292
 #define SYS_pipe2 293

@@ -153,6 +153,7 @@ struct sigmask_swap {
 static int sigmask_install(struct sigmask_swap *s, uaddr_t umask, size_t size)
 {
 	struct proc *p = proc_current();
+	struct sighand *h;
 	uint64_t mask;
 
 	s->active = false;
@@ -163,10 +164,10 @@ static int sigmask_install(struct sigmask_swap *s, uaddr_t umask, size_t size)
 	if (get_user(mask, umask))
 		return -EFAULT;
 	mask &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
-	spin_lock(&p->sig.lock);
+	h = signal_lock(p);
 	s->old = p->sig.blocked;
 	p->sig.blocked = mask;
-	spin_unlock(&p->sig.lock);
+	signal_unlock(h);
 	s->active = true;
 	return 0;
 }
@@ -174,17 +175,18 @@ static int sigmask_install(struct sigmask_swap *s, uaddr_t umask, size_t size)
 static void sigmask_restore(struct sigmask_swap *s, long result)
 {
 	struct proc *p = proc_current();
+	struct sighand *h;
 
 	if (!s->active)
 		return;
-	spin_lock(&p->sig.lock);
+	h = signal_lock(p);
 	if (result == -EINTR) {
 		p->sig.saved_mask = s->old;
 		p->sig.restore_mask = true;
 	} else {
 		p->sig.blocked = s->old;
 	}
-	spin_unlock(&p->sig.lock);
+	signal_unlock(h);
 }
 
 /* ---- poll ---------------------------------------------------------------- */

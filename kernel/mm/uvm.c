@@ -500,6 +500,35 @@ int mm_fault(struct mm *mm, uint64_t addr, uint64_t error)
 	return err;
 }
 
+int mm_futex_key(struct mm *mm, uint64_t addr, uint64_t *phys)
+{
+	struct vma *v;
+	physaddr_t pa;
+	int err = 0;
+
+	sleep_lock(&mm->lock);
+	v = vma_find(mm, addr);
+	if (!v || v->prot == PROT_NONE) {
+		err = -EFAULT;
+	} else if (!(v->flags & VMA_SHARED)) {
+		err = 1; /* private: the caller keys by (mm, addr) */
+	} else {
+		err = mm_fault_locked(mm, addr, PF_USER);
+		if (!err)
+			err = vm_walk(&mm->vs,
+				      addr & ~(uint64_t)(PAGE_SIZE - 1), &pa,
+				      NULL)
+				      ? -EFAULT
+				      : 0;
+		if (!err)
+			*phys = pa + addr % PAGE_SIZE;
+		else
+			err = -EFAULT;
+	}
+	sleep_unlock(&mm->lock);
+	return err;
+}
+
 int mm_write(struct mm *mm, uint64_t addr, const void *src, size_t len)
 {
 	int err = 0;

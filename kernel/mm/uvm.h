@@ -57,6 +57,11 @@ int mm_fault(struct mm *mm, uint64_t addr, uint64_t error);
 /* Write len bytes at addr of mm, faulting pages in as a user write would
  * (exec builds the new stack with it, mm not loaded): 0 or -EFAULT. */
 int mm_write(struct mm *mm, uint64_t addr, const void *src, size_t len);
+/* For futexes: where the word at addr lives. 1 if in a private area
+ * (the key is the address space and addr), 0 with *phys its physical
+ * address if in a shared one (every process mapping it sees the same
+ * key), -EFAULT if nothing is mapped there. */
+int mm_futex_key(struct mm *mm, uint64_t addr, uint64_t *phys);
 
 /* exec: set up an area (used by the ELF loader). prot is PROT_* (Linux's:
  * 1 read, 2 write, 4 exec). A file area maps f's bytes [off, off + filesz)

@@ -507,6 +507,46 @@ fault:
 	return n == EXEC_MAX_ARGS - 1 ? -E2BIG : -EFAULT;
 }
 
+/*
+ * execve by a thread of a group with others: they all end (SIGKILL,
+ * which proc_exit sees as exec's, not a group exit), and the caller
+ * waits for them; if it is not the leader, it then takes the leader's
+ * pid and place (proc_exec_takeover_locked), as in Linux. -EAGAIN if
+ * the group is already exiting, or another thread execs.
+ */
+static int exec_end_other_threads(struct proc *p)
+{
+	struct thread_group *tg = p->tg;
+	struct proc *old_leader = NULL;
+
+	spin_lock(&proc_lock);
+	if (tg->live == 1 && tg->leader == p) {
+		spin_unlock(&proc_lock);
+		return 0;
+	}
+	if (tg->group_exit || tg->exec_thread) {
+		spin_unlock(&proc_lock);
+		return -EAGAIN;
+	}
+	tg->exec_thread = p;
+	signal_kill_other_threads_locked(p);
+	while (tg->live > 1)
+		sleep_on(&tg->exec_wait, &proc_lock);
+	if (tg->leader != p) {
+		old_leader = tg->leader;
+		old_leader->refcount++; /* for itimer_exit below */
+		proc_exec_takeover_locked(p);
+	}
+	tg->exec_thread = NULL;
+	spin_unlock(&proc_lock);
+	if (old_leader) {
+		/* Its timer is not carried over (docs/threads.md). */
+		itimer_exit(old_leader);
+		proc_put(old_leader);
+	}
+	return 0;
+}
+
 static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 {
 	struct proc *p = proc_current();
@@ -532,7 +572,15 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 			mm_put(mm);
 		goto out;
 	}
-	/* No way back from here: the old program is gone. */
+	/* No way back from here: the other threads end, then the old
+	 * program is gone. */
+	err = exec_end_other_threads(p);
+	if (err) {
+		mm_put(mm);
+		goto out;
+	}
+	p->clear_child_tid = 0;
+	p->robust_list = 0;
 	spin_lock(&proc_lock);
 	old = p->mm;
 	p->mm = mm;

@@ -19,6 +19,7 @@
 #include "proc/table.h"
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
+#include "proc/futex.h"
 
 /* wait4's and waitid's options, and waitid's id types: Linux's
  * (include/uapi/linux/wait.h). */
@@ -65,18 +66,15 @@ static void notify_parent_locked(struct proc *p, int code, int status)
 	signal_send(parent, sig, &info);
 }
 
-__noreturn void proc_exit(int wait_status)
+/* What every thread gives back when it ends: the robust futexes it
+ * held, its tid word (CLONE_CHILD_CLEARTID, set_tid_address: 0, and a
+ * futex wake for pthread_join), its references to the address space,
+ * the files and the working directory. */
+static void thread_release(struct proc *p)
 {
-	struct proc *p = proc_current();
 	struct mm *mm;
-	int code, status;
 
-	assert(p);
-	if (proc_is_init(p))
-		panic("init (pid 1) exited with wait status %#x: there is no "
-		      "one left to reap orphans",
-		      wait_status);
-	itimer_exit(p);
+	futex_exit(p);
 	signal_exit(p);
 	fdtable_put(p->files);
 	p->files = NULL;
@@ -89,7 +87,44 @@ __noreturn void proc_exit(int wait_status)
 	mm_put(mm);
 	vfs_iput(p->cwd);
 	p->cwd = NULL;
+}
 
+/* The running thread ends. If others of its group live on, that is
+ * all (a leader's struct stays for wait); the last one to go ends the
+ * process: the leader becomes a zombie and its parent hears of it. */
+static __noreturn void thread_end(struct proc *p, int wait_status)
+{
+	struct thread_group *tg = p->tg;
+	struct proc *l;
+	int code, status;
+
+	thread_release(p);
+	spin_lock(&proc_lock);
+	proc_thread_unlink_locked(p);
+	l = tg->leader;
+	if (p == l)
+		p->exit_status = wait_status; /* the process's, unless */
+	if (tg->live > 0) {
+		/* An execve waits for the others to be gone. */
+		if (tg->exec_thread && tg->live == 1)
+			wake_up(&tg->exec_wait);
+		if (p != l)
+			proc_thread_reap_locked(p);
+		task_exit_unlock(&proc_lock);
+	}
+	/* The last thread: the process ends, with exit_group's (or the
+	 * fatal signal's) status, or else the leader's own (Linux's). */
+	if (tg->group_exit)
+		wait_status = tg->group_status;
+	else if (p != l)
+		wait_status = l->exit_status;
+	if (p != l)
+		proc_thread_reap_locked(p);
+	if (proc_is_init(l))
+		panic("init (pid 1) exited with wait status %#x: there is no "
+		      "one left to reap orphans",
+		      wait_status);
+	itimer_exit(l);
 	if (wait_status & 0x7f) {
 		code = CLD_KILLED;
 		status = wait_status & 0x7f;
@@ -97,33 +132,65 @@ __noreturn void proc_exit(int wait_status)
 		code = CLD_EXITED;
 		status = (wait_status >> 8) & 0xff;
 	}
-	spin_lock(&proc_lock);
-	proc_make_zombie_locked(p, wait_status);
+	proc_make_zombie_locked(l, wait_status);
 	/* A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) leaves no
 	 * zombies, as POSIX says. */
-	if (p->kernel_child)
-		wake_up(&p->child_wait); /* proc_wait */
-	else if (!p->parent || signal_child_autoreap(p->parent))
-		proc_reap_locked(p);
+	if (l->kernel_child)
+		wake_up(&l->child_wait); /* proc_wait */
+	else if (!l->parent || signal_child_autoreap(l->parent))
+		proc_reap_locked(l);
 	else
-		notify_parent_locked(p, code, status);
+		notify_parent_locked(l, code, status);
 	/* Not preempted from here on: a parent reaping the zombie finds
 	 * its task running (task_release waits) or dead, not runnable. */
 	task_exit_unlock(&proc_lock);
 }
 
+__noreturn void proc_exit(int wait_status)
+{
+	struct proc *p = proc_current();
+	struct thread_group *tg;
+
+	assert(p);
+	tg = p->tg;
+	spin_lock(&proc_lock);
+	/* The first to end the group sets its status and kills the rest;
+	 * a thread killed by another's execve just goes. */
+	if (!tg->group_exit && !(tg->exec_thread && tg->exec_thread != p)) {
+		tg->group_exit = true;
+		tg->group_status = wait_status;
+		signal_kill_other_threads_locked(p);
+	}
+	spin_unlock(&proc_lock);
+	thread_end(p, wait_status);
+}
+
+__noreturn void proc_thread_exit(int wait_status)
+{
+	struct proc *p = proc_current();
+
+	assert(p);
+	thread_end(p, wait_status);
+}
+
 static long sys_exit(uint64_t code)
+{
+	proc_thread_exit(WAIT_EXITED(code));
+}
+SYSCALL(exit, sys_exit);
+
+static long sys_exit_group(uint64_t code)
 {
 	proc_exit(WAIT_EXITED(code));
 }
-SYSCALL(exit, sys_exit);
-SYSCALL(exit_group, sys_exit);
+SYSCALL(exit_group, sys_exit_group);
 
 /* ---- stop and continue (signal.c's default actions) ------------------- */
 
 void proc_notify_stop(struct proc *p, int sig)
 {
 	spin_lock(&proc_lock);
+	p = p->tg->leader;
 	p->stop_report = WAIT_STOPPED(sig);
 	if (!signal_nocldstop(p->parent))
 		notify_parent_locked(p, CLD_STOPPED, sig);
@@ -135,6 +202,7 @@ void proc_notify_stop(struct proc *p, int sig)
 void proc_notify_continue(struct proc *p)
 {
 	spin_lock(&proc_lock);
+	p = p->tg->leader;
 	p->stop_report = WAIT_CONTINUED;
 	if (!signal_nocldstop(p->parent))
 		notify_parent_locked(p, CLD_CONTINUED, SIGCONT);
@@ -209,10 +277,12 @@ static int wait_scan_locked(struct proc *self, int idtype, int id, int options,
 
 static int do_wait(int idtype, int id, int options, struct wait_result *r)
 {
-	struct proc *self = proc_current();
+	struct proc *self;
 	int found;
 
 	spin_lock(&proc_lock);
+	/* Any thread waits for the process's children: the leader's. */
+	self = proc_current()->tg->leader;
 	if (idtype == P_PGID && id == 0)
 		id = self->pgid;
 	for (;;) {

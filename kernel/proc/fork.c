@@ -16,8 +16,10 @@
  * and only then is its task started; a failure before publishing undoes
  * everything (proc_discard). A vfork parent sleeps until the child lets
  * go of their shared memory, by execve or exit (proc_vfork_release).
- * Threads (CLONE_THREAD) are not supported: one task per process.
- * docs/processes.md, "Life of a process".
+ * A thread (CLONE_THREAD) is a struct proc of its own too, with its own
+ * task and thread id, joined to its creator's thread group: it shares
+ * the address space, files and handlers, and is nobody's child (wait
+ * sees the group's leader). docs/processes.md, docs/threads.md.
  */
 #include "proc/proc.h"
 #include "proc/table.h"
@@ -29,13 +31,22 @@
 #define CLONE_FS 0x00000200
 #define CLONE_FILES 0x00000400
 #define CLONE_SIGHAND 0x00000800
+#define CLONE_PIDFD 0x00001000
+#define CLONE_PTRACE 0x00002000
 #define CLONE_VFORK 0x00004000
 #define CLONE_PARENT 0x00008000
 #define CLONE_THREAD 0x00010000
+#define CLONE_NEWNS 0x00020000
+#define CLONE_SYSVSEM 0x00040000
 #define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED 0x00400000
+#define CLONE_UNTRACED 0x00800000
 #define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_IO 0x80000000
+/* The namespace flags: Kestrel has no namespaces. */
+#define CLONE_NAMESPACES 0x7e000000
 #define CSIGNAL 0xff /* the low byte: the exit signal */
 
 static void default_limits(struct proc *p)
@@ -63,8 +74,23 @@ static struct proc *proc_alloc(void)
 	p->vfork_wait = (struct waitqueue)WAITQUEUE_INIT;
 	p->start_ns = time_ns();
 	p->exit_signal = SIGCHLD;
-	signal_state_init(&p->sig);
 	return p;
+}
+
+/* A thread group with p its leader and only thread, and a fresh set of
+ * handlers: 0 or -ENOMEM. */
+static int group_alloc(struct proc *p)
+{
+	struct thread_group *tg = kzalloc(sizeof(*tg));
+
+	if (!tg)
+		return -ENOMEM;
+	tg->refcount = 1;
+	tg->leader = p;
+	tg->exec_wait = (struct waitqueue)WAITQUEUE_INIT;
+	tg->stop_wait = (struct waitqueue)WAITQUEUE_INIT;
+	p->tg = tg;
+	return 0;
 }
 
 /* Undo proc_alloc and what was given to p before it was in the table. */
@@ -86,8 +112,13 @@ static void proc_discard(struct proc *p)
 static void enter_user(void *arg)
 {
 	struct trapframe tf = *(struct trapframe *)arg;
+	struct proc *p = proc_current();
 
 	kfree(arg);
+	/* CLONE_CHILD_SETTID: in the child's own memory, before it runs.
+	 * A bad address is ignored, as Linux does. */
+	if (p && p->set_child_tid)
+		put_user((int32_t)p->pid, p->set_child_tid);
 	irq_disable();
 	user_enter(&tf);
 }
@@ -99,7 +130,7 @@ static int spawn(const char *path, char *const argv[], char *const envp[],
 	struct trapframe *tf = kzalloc(sizeof(*tf));
 	int err = -ENOMEM;
 
-	if (!p || !tf)
+	if (!p || !tf || group_alloc(p) || signal_state_init(&p->sig))
 		goto fail;
 	p->mm = mm_create();
 	p->files = fdtable_create();
@@ -157,72 +188,118 @@ int proc_spawn_init(const char *path, char *const argv[], char *const envp[])
 	return err;
 }
 
-/* fork, vfork and clone. Threads (CLONE_THREAD) are not supported yet:
- * every task is a process of its own. */
-static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
-		    uint64_t tls)
+/* Linux's checks on clone's flags (kernel/fork.c, copy_process): 0 or
+ * -EINVAL. */
+static int clone_flags_ok(uint64_t flags)
 {
-	struct proc *parent = proc_current(), *c;
-	struct trapframe *tf;
-	int err = -ENOMEM;
-
-	if (flags & (CLONE_THREAD | CLONE_SIGHAND))
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
+		return -EINVAL;
+	if ((flags & CLONE_THREAD) && (flags & CSIGNAL))
+		return -EINVAL; /* a thread sends no exit signal */
+	if ((flags & CLONE_PIDFD) &&
+	    (flags & (CLONE_DETACHED | CLONE_PARENT_SETTID)))
+		return -EINVAL;
+	if (flags & (CLONE_NAMESPACES | CLONE_NEWNS | CLONE_PIDFD))
+		return -EINVAL; /* Kestrel has no namespaces nor pidfds */
+	return 0;
+}
+
+/* fork, vfork and clone: a new process, or with CLONE_THREAD a new
+ * thread in the caller's group. */
+static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
+		    uaddr_t child_tid, uint64_t tls)
+{
+	struct proc *self = proc_current(), *c, *parent;
+	bool thread = flags & CLONE_THREAD;
+	struct trapframe *tf;
+	int err = clone_flags_ok(flags), pid;
+
+	if (err)
+		return err;
+	err = -ENOMEM;
 	c = proc_alloc();
 	tf = kmalloc(sizeof(*tf));
 	if (!c || !tf)
 		goto fail;
+	if (thread) {
+		c->tg = self->tg; /* its reference: proc_publish_thread */
+	} else if (group_alloc(c)) {
+		goto fail;
+	}
+	err = signal_state_fork(&c->sig, &self->sig, flags & CLONE_SIGHAND,
+				thread);
+	if (err)
+		goto fail;
+	err = -ENOMEM;
 	*tf = *user_frame();
 	tf->rax = 0; /* the child's return value */
 	if (stack)
 		tf->rsp = stack;
 	if (flags & CLONE_VM) {
-		mm_get(parent->mm);
-		c->mm = parent->mm;
+		mm_get(self->mm);
+		c->mm = self->mm;
 	} else {
-		c->mm = mm_fork(parent->mm);
+		c->mm = mm_fork(self->mm);
 	}
 	if (flags & CLONE_FILES) {
-		fdtable_get(parent->files);
-		c->files = parent->files;
+		fdtable_get(self->files);
+		c->files = self->files;
 	} else {
-		c->files = fdtable_copy(parent->files);
+		c->files = fdtable_copy(self->files);
 	}
 	if (!c->mm || !c->files)
 		goto fail;
-	vfs_iref(parent->cwd);
-	c->cwd = parent->cwd;
-	c->umask = parent->umask;
-	memcpy(c->rlim, parent->rlim, sizeof(c->rlim));
-	memcpy(c->name, parent->name, sizeof(c->name));
-	if (parent->cmdline) {
-		c->cmdline = kmalloc(parent->cmdline_len);
+	vfs_iref(self->cwd);
+	c->cwd = self->cwd;
+	c->umask = self->umask;
+	memcpy(c->rlim, self->rlim, sizeof(c->rlim));
+	memcpy(c->name, self->name, sizeof(c->name));
+	if (self->cmdline) {
+		c->cmdline = kmalloc(self->cmdline_len);
 		if (c->cmdline) {
-			memcpy(c->cmdline, parent->cmdline,
-			       parent->cmdline_len);
-			c->cmdline_len = parent->cmdline_len;
+			memcpy(c->cmdline, self->cmdline, self->cmdline_len);
+			c->cmdline_len = self->cmdline_len;
 		}
 	}
-	c->exit_signal = (int)(flags & CSIGNAL);
-	signal_state_fork(&c->sig, &parent->sig);
+	c->exit_signal = thread ? -1 : (int)(flags & CSIGNAL);
+	if (flags & CLONE_CHILD_SETTID)
+		c->set_child_tid = child_tid;
+	if (flags & CLONE_CHILD_CLEARTID)
+		c->clear_child_tid = child_tid;
 	c->task = task_create(c->name, &c->mm->vs, c, enter_user, tf);
 	if (!c->task)
 		goto fail;
 	task_copy_user_state(c->task);
 	if (flags & CLONE_SETTLS)
 		task_init_fs_base(c->task, tls);
-	err = proc_publish(c,
-			   (flags & CLONE_PARENT) && parent->parent
-				   ? parent->parent
-				   : parent,
-			   false);
+	if (thread) {
+		err = proc_publish_thread(c, self);
+	} else {
+		/* A process's parent is the forking thread's group (its
+		 * leader), whichever thread forks. */
+		parent = proc_leader(self);
+		if ((flags & CLONE_PARENT) && parent->parent)
+			parent = parent->parent;
+		err = proc_publish(c, parent, false);
+	}
 	if (err) {
 		task_discard(c->task);
 		c->task = NULL;
 		goto fail;
 	}
+	pid = c->pid;
 	if (flags & CLONE_PARENT_SETTID)
-		put_user((int32_t)c->pid, parent_tid);
+		put_user((int32_t)pid, parent_tid);
+	/* A thread is reaped by its own exit, at once: hold it while
+	 * waiting for it below. (A child process is held by its parent's
+	 * reference until the parent reaps it.) */
+	spin_lock(&proc_lock);
+	c->refcount++;
+	spin_unlock(&proc_lock);
 	task_start(c->task);
 	if (flags & CLONE_VFORK) {
 		/* The parent waits until the child has let go of the shared
@@ -232,23 +309,27 @@ static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 			sleep_on(&c->vfork_wait, &proc_lock);
 		spin_unlock(&proc_lock);
 	}
-	return c->pid;
+	proc_put(c);
+	return pid;
 fail:
 	kfree(tf);
-	if (c)
+	if (c) {
+		if (thread)
+			c->tg = NULL; /* not yet its */
 		proc_discard(c);
+	}
 	return err;
 }
 
 static long sys_fork(void)
 {
-	return do_fork(SIGCHLD, 0, 0, 0);
+	return do_fork(SIGCHLD, 0, 0, 0, 0);
 }
 SYSCALL(fork, sys_fork);
 
 static long sys_vfork(void)
 {
-	return do_fork(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0);
+	return do_fork(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }
 SYSCALL(vfork, sys_vfork);
 
@@ -257,7 +338,7 @@ SYSCALL(vfork, sys_vfork);
 static long sys_clone(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 		      uaddr_t child_tid, uint64_t tls)
 {
-	return do_fork(flags, stack, parent_tid, tls);
+	return do_fork(flags, stack, parent_tid, child_tid, tls);
 }
 SYSCALL(clone, sys_clone);
 

@@ -71,7 +71,7 @@ void itimer_exit(struct proc *p)
 static void set_alarm(uint64_t value_ns, uint64_t every_ns, uint64_t *old_ns,
 		      uint64_t *old_every)
 {
-	struct proc *p = proc_current();
+	struct proc *p = proc_leader(proc_current());
 	uint64_t now = time_ns();
 
 	spin_lock(&alarm_lock);
@@ -131,7 +131,7 @@ SYSCALL(setitimer, sys_setitimer);
 
 static long sys_getitimer(uint64_t which, uaddr_t uval)
 {
-	struct proc *p = proc_current();
+	struct proc *p = proc_leader(proc_current());
 	struct k_itimerval v = { 0 };
 	uint64_t now = time_ns();
 

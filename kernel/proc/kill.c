@@ -15,10 +15,10 @@
  * proc_lock. */
 static bool kill_reaches_locked(int pid, struct proc *self, struct proc *q)
 {
-	if (q->state != PROC_ALIVE)
-		return false;
+	if (q->state != PROC_ALIVE || q->pid != q->tgid)
+		return false; /* a process is reached once, by its leader */
 	if (pid == -1)
-		return !proc_is_init(q) && q != self;
+		return !proc_is_init(q) && q->tg != self->tg;
 	return q->pgid == (pid == 0 ? self->pgid : -pid);
 }
 
@@ -129,23 +129,49 @@ static long sys_kill(int64_t pid, uint64_t sig)
 
 	info.si_signo = (int)sig;
 	info.si_code = SI_USER;
-	info.kill.pid = proc_current()->pid;
+	info.kill.pid = proc_current()->tgid;
 	return proc_kill((int)pid, (int)sig, &info);
 }
 SYSCALL(kill, sys_kill);
 
+/* A signal to one thread: tid in group tgid (-1: any group). 0,
+ * -EINVAL, -ESRCH. */
+static long thread_kill(int tgid, int tid, uint64_t sig)
+{
+	struct ksiginfo info = { 0 };
+	struct proc *p;
+	long err = 0;
+
+	if (tid <= 0 || sig > NSIG)
+		return -EINVAL;
+	p = proc_get(tid);
+	if (!p)
+		return -ESRCH;
+	spin_lock(&proc_lock);
+	if (p->thread_exited || p->state != PROC_ALIVE ||
+	    (tgid != -1 && p->tgid != tgid))
+		err = -ESRCH;
+	spin_unlock(&proc_lock);
+	if (!err && sig) {
+		info.si_signo = (int)sig;
+		info.si_code = -6; /* SI_TKILL */
+		info.kill.pid = proc_current()->tgid;
+		signal_send_thread(p, (int)sig, &info);
+	}
+	proc_put(p);
+	return err;
+}
+
 static long sys_tgkill(int64_t tgid, int64_t tid, uint64_t sig)
 {
-	if ((int)tid <= 0 || ((int)tgid != -1 && tgid != tid))
-		return (int)tid <= 0 ? -EINVAL : -ESRCH;
-	return sys_kill(tid, sig);
+	if ((int)tgid <= 0)
+		return -EINVAL;
+	return thread_kill((int)tgid, (int)tid, sig);
 }
 SYSCALL(tgkill, sys_tgkill);
 
 static long sys_tkill(int64_t tid, uint64_t sig)
 {
-	if ((int)tid <= 0)
-		return -EINVAL;
-	return sys_kill(tid, sig);
+	return thread_kill(-1, (int)tid, sig);
 }
 SYSCALL(tkill, sys_tkill);

@@ -52,6 +52,17 @@ static long sys_getsid(int64_t pid)
 }
 SYSCALL(getsid, sys_getsid);
 
+/* Every thread of p's group gets the new ids. Caller holds proc_lock. */
+static void set_ids_locked(struct proc *p, int pgid, int sid)
+{
+	p->pgid = pgid;
+	p->sid = sid;
+	for (struct proc *t = p->tg->threads; t; t = t->thread_next) {
+		t->pgid = pgid;
+		t->sid = sid;
+	}
+}
+
 /* Has session sid a live process in group pgid? Caller holds proc_lock. */
 static bool group_in_session_locked(int pgid, int sid)
 {
@@ -69,7 +80,7 @@ static bool group_in_session_locked(int pgid, int sid)
  * is its own pid or an existing group in the same session. */
 static long sys_setpgid(int64_t upid, int64_t upgid)
 {
-	struct proc *self = proc_current(), *p;
+	struct proc *self = proc_leader(proc_current()), *p;
 	int pid = (int)upid ? (int)upid : self->pid;
 	int pgid = (int)upgid ? (int)upgid : pid;
 	long err = 0;
@@ -78,6 +89,8 @@ static long sys_setpgid(int64_t upid, int64_t upgid)
 		return -EINVAL;
 	spin_lock(&proc_lock);
 	p = proc_lookup_locked(pid);
+	if (p)
+		p = p->tg->leader; /* a thread's id names its process */
 	if (!p || (p != self && p->parent != self)) {
 		err = -ESRCH;
 	} else if (p->sid != self->sid) {
@@ -88,7 +101,7 @@ static long sys_setpgid(int64_t upid, int64_t upgid)
 		err = -EPERM;
 	}
 	if (!err)
-		p->pgid = pgid;
+		set_ids_locked(p, pgid, p->sid);
 	spin_unlock(&proc_lock);
 	return err;
 }
@@ -96,7 +109,7 @@ SYSCALL(setpgid, sys_setpgid);
 
 static long sys_setsid(void)
 {
-	struct proc *self = proc_current(), *q;
+	struct proc *self = proc_leader(proc_current()), *q;
 	long err = self->pid;
 
 	spin_lock(&proc_lock);
@@ -106,10 +119,8 @@ static long sys_setsid(void)
 			break;
 		}
 	}
-	if (err > 0) {
-		self->sid = self->pid;
-		self->pgid = self->pid;
-	}
+	if (err > 0)
+		set_ids_locked(self, self->pid, self->pid);
 	spin_unlock(&proc_lock);
 	return err;
 }

@@ -155,6 +155,10 @@ void proc_free(struct proc *p)
 {
 	if (p->task)
 		task_release(p->task); /* freed once off its CPU */
+	signal_state_free(&p->sig);
+	if (p->tg &&
+	    __atomic_sub_fetch(&p->tg->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		kfree(p->tg);
 	kfree(p->cmdline);
 	kfree(p);
 }
@@ -190,6 +194,8 @@ int proc_list_pids(int *pids, int max)
 		/* Insertion sort: the table is small. */
 		int j = n < max ? n : max;
 
+		if (p->pid != p->tgid)
+			continue; /* a thread: /proc/PID/task has it */
 		n++;
 		while (j > 0 && pids[j - 1] > p->pid) {
 			if (j < max)
@@ -208,9 +214,51 @@ int proc_ppid(struct proc *p)
 	int ppid;
 
 	spin_lock(&proc_lock);
+	p = p->tg->leader;
 	ppid = p->parent ? p->parent->pid : 0;
 	spin_unlock(&proc_lock);
 	return ppid;
+}
+
+struct proc *proc_leader(struct proc *p)
+{
+	struct proc *l;
+
+	spin_lock(&proc_lock);
+	l = p->tg->leader;
+	spin_unlock(&proc_lock);
+	return l;
+}
+
+unsigned int proc_thread_count(struct proc *p)
+{
+	unsigned int n;
+
+	spin_lock(&proc_lock);
+	n = p->tg->live;
+	spin_unlock(&proc_lock);
+	return n;
+}
+
+int proc_list_tids(struct proc *p, int *tids, int max)
+{
+	int n = 0;
+
+	spin_lock(&proc_lock);
+	for (struct proc *t = p->tg->threads; t; t = t->thread_next) {
+		int j = n < max ? n : max;
+
+		n++;
+		while (j > 0 && tids[j - 1] > t->pid) {
+			if (j < max)
+				tids[j] = tids[j - 1];
+			j--;
+		}
+		if (j < max)
+			tids[j] = t->pid;
+	}
+	spin_unlock(&proc_lock);
+	return n;
 }
 
 struct mm *proc_mm_get(struct proc *p)
@@ -305,6 +353,9 @@ int proc_publish(struct proc *p, struct proc *parent, bool is_init)
 		init_proc = p;
 	}
 	p->pid = pid;
+	p->tgid = pid;
+	p->tg->threads = p;
+	p->tg->live = 1;
 	if (parent) {
 		child_add_locked(parent, p);
 		p->pgid = parent->pgid;
@@ -319,6 +370,120 @@ int proc_publish(struct proc *p, struct proc *parent, bool is_init)
 	counts.forks++;
 	spin_unlock(&proc_lock);
 	return 0;
+}
+
+int proc_publish_thread(struct proc *c, struct proc *self)
+{
+	struct thread_group *tg = self->tg;
+	struct sighand *h;
+	int pid;
+
+	spin_lock(&proc_lock);
+	if (counts.alive + counts.zombies >= counts.max || tg->group_exit ||
+	    tg->exec_thread) {
+		spin_unlock(&proc_lock);
+		return -EAGAIN;
+	}
+	pid = alloc_pid_locked();
+	if (pid < 0) {
+		spin_unlock(&proc_lock);
+		return pid;
+	}
+	c->pid = pid;
+	c->tgid = self->tgid;
+	c->pgid = self->pgid;
+	c->sid = self->sid;
+	__atomic_add_fetch(&tg->refcount, 1, __ATOMIC_RELAXED);
+	hash_insert_locked(c);
+	counts.alive++;
+	counts.forks++;
+	h = signal_lock(self);
+	c->thread_next = tg->threads;
+	tg->threads = c;
+	tg->live++;
+	signal_unlock(h);
+	spin_unlock(&proc_lock);
+	return 0;
+}
+
+void proc_thread_unlink_locked(struct proc *p)
+{
+	struct thread_group *tg = p->tg;
+	struct sighand *h = signal_lock(p);
+	struct proc **pp = &tg->threads;
+
+	while (*pp && *pp != p)
+		pp = &(*pp)->thread_next;
+	if (*pp) {
+		*pp = p->thread_next;
+		tg->live--;
+	}
+	p->thread_next = NULL;
+	p->thread_exited = true;
+	signal_unlock(h);
+}
+
+void proc_thread_reap_locked(struct proc *p)
+{
+	struct proc *l = p->tg->leader;
+
+	/* Its times count as the process's. */
+	__atomic_add_fetch(&l->utime_ns, p->utime_ns, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&l->stime_ns, p->stime_ns, __ATOMIC_RELAXED);
+	hash_remove_locked(p);
+	p->state = PROC_ZOMBIE;
+	counts.alive--;
+	if (--p->refcount == 0) /* the table's */
+		proc_free(p);
+}
+
+void proc_exec_takeover_locked(struct proc *self)
+{
+	struct proc *l = self->tg->leader;
+
+	if (l == self)
+		return;
+	hash_remove_locked(self);
+	hash_remove_locked(l);
+	self->pid = l->pid;
+	/* self takes l's place among its parent's children. */
+	self->parent = l->parent;
+	if (l->parent) {
+		struct proc **pp;
+
+		for (pp = &l->parent->children; *pp && *pp != l;
+		     pp = &(*pp)->sibling)
+			;
+		if (*pp)
+			*pp = self;
+		self->sibling = l->sibling;
+		self->refcount++; /* the parent's, moved from l */
+		l->refcount--;
+	}
+	self->children = l->children;
+	for (struct proc *c = self->children; c; c = c->sibling)
+		c->parent = self;
+	self->pgid = l->pgid;
+	self->sid = l->sid;
+	self->exit_signal = l->exit_signal;
+	self->kernel_child = l->kernel_child;
+	self->start_ns = l->start_ns;
+	self->cutime_ns = l->cutime_ns;
+	self->cstime_ns = l->cstime_ns;
+	__atomic_add_fetch(&self->utime_ns, l->utime_ns, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&self->stime_ns, l->stime_ns, __ATOMIC_RELAXED);
+	if (l == init_proc)
+		init_proc = self;
+	l->parent = NULL;
+	l->children = NULL;
+	l->sibling = NULL;
+	hash_insert_locked(self);
+	self->tg->leader = self;
+	/* l's thread has exited (exec waited for it): it goes. */
+	l->state = PROC_ZOMBIE;
+	counts.alive--;
+	if (--l->refcount == 0) /* the table's */
+		proc_free(l);
 }
 
 /* The process limit: proc.max= on the command line, or the default. */
@@ -387,15 +552,24 @@ void proc_make_zombie_locked(struct proc *p, int wait_status)
 
 static long sys_getpid(void)
 {
-	return proc_current()->pid;
+	return proc_current()->tgid;
 }
 SYSCALL(getpid, sys_getpid);
-SYSCALL(gettid, sys_getpid);
 
-/* One task per process for now, so the thread id is the pid. */
-static long sys_set_tid_address(uaddr_t tidptr)
+static long sys_gettid(void)
 {
 	return proc_current()->pid;
+}
+SYSCALL(gettid, sys_gettid);
+
+/* At this thread's exit, 0 goes to tidptr and a futex wake to whoever
+ * waits on it (pthread_join). */
+static long sys_set_tid_address(uaddr_t tidptr)
+{
+	struct proc *p = proc_current();
+
+	p->clear_child_tid = tidptr;
+	return p->pid;
 }
 SYSCALL(set_tid_address, sys_set_tid_address);
 

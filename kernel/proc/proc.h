@@ -58,9 +58,38 @@ enum proc_state {
 struct fdtable;
 struct inode;
 
+/*
+ * A thread group: the threads (each a struct proc with its own task and
+ * thread id, its pid field) that make one process, made by clone with
+ * CLONE_THREAD. getpid is the group id (the leader's pid, tgid); wait,
+ * kill, ps and /proc see the group through its leader. The leader's
+ * struct proc stays in the table until the last thread has exited, even
+ * when the leader itself exited first. docs/threads.md.
+ */
+struct thread_group {
+	unsigned int refcount; /* atomic: the struct procs that point here */
+	struct proc *leader; /* proc_lock: pid == tgid; changes only at exec */
+	/* Written under proc_lock and the group's signal lock (sighand),
+	 * read under either: */
+	struct proc *threads; /* the threads not yet exited, by thread_next */
+	unsigned int live;    /* how many */
+	bool group_exit;      /* exit_group or a fatal signal: all go */
+	int group_status;     /* its wait status */
+	struct proc *exec_thread; /* an execve waits for the others to go */
+	struct waitqueue exec_wait;
+	/* The group's signal lock (sighand->lock): */
+	uint64_t shared_pending; /* process-directed signals */
+	struct ksiginfo shared_info[NSIG];
+	bool stopped; /* group stop, until SIGCONT or SIGKILL */
+	struct waitqueue stop_wait;
+};
+
 struct proc {
-	/* Set at creation, constant afterwards. */
-	int pid;
+	/* Set at creation, constant afterwards (pid, tgid: except that an
+	 * execve by a thread gives it the leader's pid, under proc_lock). */
+	int pid;  /* the thread id (gettid); the group leader's is the pid */
+	int tgid; /* the thread group's id (getpid) */
+	struct thread_group *tg;
 	struct task *task;
 	uint64_t start_ns; /* time_ns() at fork */
 
@@ -79,6 +108,9 @@ struct proc {
 	bool vfork_done;             /* a vfork parent sleeps until this */
 	bool kernel_child; /* made by proc_spawn: proc_wait reaps it */
 	struct waitqueue vfork_wait;
+	bool thread_exited;       /* its task is gone (a leader that exited
+			     * before the rest of its group) */
+	struct proc *thread_next; /* tg->threads (see struct thread_group) */
 
 	/* Changed only by the process itself (others may read them, racily,
 	 * for /proc); cmdline and mm are replaced under proc_lock, so that
@@ -91,8 +123,13 @@ struct proc {
 	struct inode *cwd; /* referenced */
 	unsigned int umask;
 	struct rlimit64 rlim[RLIM_NLIMITS];
-	int exit_signal;      /* sent to the parent on exit: SIGCHLD, or 0 */
-	uint64_t syscall_nr;  /* the call in progress, for restarts */
+	int exit_signal;         /* sent to the parent on exit: SIGCHLD, or 0 */
+	uint64_t syscall_nr;     /* the call in progress, for restarts */
+	uaddr_t set_child_tid;   /* CLONE_CHILD_SETTID: tid written at start */
+	uaddr_t clear_child_tid; /* set_tid_address: 0 and a futex wake at
+				  * exit (pthread_join) */
+	uaddr_t robust_list;     /* set_robust_list's head */
+	uint64_t robust_len;
 	bool frame_rewritten; /* return by iretq (see syscall_dispatch) */
 
 	/* CPU time, in ns (atomic adds, by the process and the tick). */
@@ -154,8 +191,20 @@ void itimer_exit(struct proc *p);
 /* The timer's accounting: ns of CPU time to the running process. */
 void proc_tick(bool user, uint64_t ns);
 
-/* End the running process with a wait status (never returns). */
+/* End the running process (every thread of its group) with a wait
+ * status (never returns). */
 __noreturn void proc_exit(int wait_status);
+/* End the running thread only (exit(2)); the last thread's end is the
+ * process's. */
+__noreturn void proc_thread_exit(int wait_status);
+/* The leader of p's thread group (the struct proc that wait, kill and
+ * /proc see). */
+struct proc *proc_leader(struct proc *p);
+/* How many threads p's group has now (for /proc). */
+unsigned int proc_thread_count(struct proc *p);
+/* The thread ids of p's group, ascending, into tids (at most max); how
+ * many there are. For /proc/PID/task. */
+int proc_list_tids(struct proc *p, int *tids, int max);
 
 struct proc_counts {
 	unsigned int alive, zombies, max;

@@ -59,106 +59,291 @@ static enum sig_default default_action(int sig)
 	return DEF_TERM;
 }
 
-/* Would sig be thrown away on arrival? Caller holds s->lock. */
-static bool is_ignored(struct signal_state *s, int sig)
+/* Would sig be thrown away on arrival? Caller holds h->lock. */
+static bool is_ignored(struct sighand *h, int sig)
 {
-	uint64_t h = s->action[sig - 1].handler;
+	uint64_t handler = h->action[sig - 1].handler;
 
 	if (sig == SIGKILL || sig == SIGSTOP)
 		return false;
-	return h == SIG_IGN ||
-	       (h == SIG_DFL && (default_action(sig) == DEF_IGNORE ||
-				 default_action(sig) == DEF_CONT));
+	return handler == SIG_IGN ||
+	       (handler == SIG_DFL && (default_action(sig) == DEF_IGNORE ||
+				       default_action(sig) == DEF_CONT));
 }
 
-void signal_state_init(struct signal_state *s)
+/* Take the signal lock of s (its sighand's). s->hand changes only when
+ * an execve gives its last thread a sighand of its own; the old one
+ * stays allocated until s's proc is freed (old_hand), so a sender that
+ * read the old pointer locks live memory and then sees the change. */
+static struct sighand *lock_hand(struct signal_state *s)
+{
+	for (;;) {
+		struct sighand *h = __atomic_load_n(&s->hand, __ATOMIC_ACQUIRE);
+
+		spin_lock(&h->lock);
+		if (h == s->hand)
+			return h;
+		spin_unlock(&h->lock);
+	}
+}
+
+struct sighand *signal_lock(struct proc *p)
+{
+	return lock_hand(&p->sig);
+}
+
+void signal_unlock(struct sighand *h)
+{
+	spin_unlock(&h->lock);
+}
+
+static struct sighand *sighand_alloc(void)
+{
+	struct sighand *h = kzalloc(sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->lock = (struct spinlock)SPINLOCK_INIT("signal");
+	h->refcount = 1;
+	return h;
+}
+
+static void sighand_put(struct sighand *h)
+{
+	if (h && __atomic_sub_fetch(&h->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		kfree(h);
+}
+
+int signal_state_init(struct signal_state *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->lock = (struct spinlock)SPINLOCK_INIT("signal");
 	s->wait = (struct waitqueue)WAITQUEUE_INIT;
 	s->altstack_flags = SS_DISABLE;
+	s->hand = sighand_alloc();
+	return s->hand ? 0 : -ENOMEM;
 }
 
-void signal_state_fork(struct signal_state *child, struct signal_state *parent)
+int signal_state_fork(struct signal_state *child, struct signal_state *parent,
+		      bool share, bool thread)
 {
-	spin_lock(&parent->lock);
-	memcpy(child->action, parent->action, sizeof(child->action));
+	struct sighand *h;
+
+	memset(child, 0, sizeof(*child));
+	child->wait = (struct waitqueue)WAITQUEUE_INIT;
+	child->altstack_flags = SS_DISABLE;
+	if (!share) {
+		child->hand = sighand_alloc();
+		if (!child->hand)
+			return -ENOMEM;
+	}
+	h = lock_hand(parent);
+	if (share) {
+		__atomic_add_fetch(&h->refcount, 1, __ATOMIC_RELAXED);
+		child->hand = h;
+	} else {
+		memcpy(child->hand->action, h->action, sizeof(h->action));
+	}
 	child->blocked = parent->blocked;
-	child->altstack_sp = parent->altstack_sp;
-	child->altstack_size = parent->altstack_size;
-	child->altstack_flags = parent->altstack_flags;
-	spin_unlock(&parent->lock);
+	if (!thread) {
+		/* A thread starts on a stack of its own, without the
+		 * alternate stack (Linux's CLONE_VM rule). */
+		child->altstack_sp = parent->altstack_sp;
+		child->altstack_size = parent->altstack_size;
+		child->altstack_flags = parent->altstack_flags;
+	}
+	spin_unlock(&h->lock);
+	return 0;
 }
 
 void signal_state_exec(struct signal_state *s)
 {
-	spin_lock(&s->lock);
+	struct sighand *h = lock_hand(s), *mine = NULL;
+
+	/* Handlers shared with another process (CLONE_SIGHAND without
+	 * CLONE_THREAD; the caller's own other threads are gone by now)
+	 * are not ours to reset: take a copy. */
+	if (__atomic_load_n(&h->refcount, __ATOMIC_RELAXED) > 1) {
+		spin_unlock(&h->lock);
+		mine = sighand_alloc();
+		h = lock_hand(s);
+	}
+	if (mine && !s->old_hand) {
+		memcpy(mine->action, h->action, sizeof(h->action));
+		s->old_hand = h; /* dropped in signal_state_free */
+		__atomic_store_n(&s->hand, mine, __ATOMIC_RELEASE);
+		spin_unlock(&h->lock);
+		h = lock_hand(s);
+		mine = NULL;
+	}
 	for (int i = 0; i < NSIG; i++) {
-		if (s->action[i].handler != SIG_IGN)
-			s->action[i].handler = SIG_DFL;
-		s->action[i].flags = 0;
-		s->action[i].mask = 0;
-		s->action[i].restorer = 0;
+		if (h->action[i].handler != SIG_IGN)
+			h->action[i].handler = SIG_DFL;
+		h->action[i].flags = 0;
+		h->action[i].mask = 0;
+		h->action[i].restorer = 0;
 	}
 	s->altstack_sp = s->altstack_size = 0;
 	s->altstack_flags = SS_DISABLE;
-	spin_unlock(&s->lock);
+	spin_unlock(&h->lock);
+	kfree(mine); /* not needed after all */
+}
+
+void signal_state_free(struct signal_state *s)
+{
+	sighand_put(s->hand);
+	sighand_put(s->old_hand);
+	s->hand = s->old_hand = NULL;
 }
 
 /* ---- sending ----------------------------------------------------------- */
 
+/* Would thread t take sig now? Caller holds the group's signal lock. */
+static bool takes(struct proc *t, uint64_t bit)
+{
+	return !t->sig.dead && !(t->sig.blocked & bit);
+}
+
+/* A process-directed signal in bits waits in tg's shared set: interrupt
+ * one thread that would take it, preferring first. Caller holds the
+ * group's signal lock. */
+static void wake_taker_locked(struct thread_group *tg, struct proc *first,
+			      uint64_t bits)
+{
+	for (int sig = 1; sig <= NSIG; sig++) {
+		uint64_t bit = SIGBIT(sig);
+
+		if (!(bits & bit))
+			continue;
+		if (first && takes(first, bit) && first->task) {
+			task_interrupt(first->task);
+			continue;
+		}
+		for (struct proc *t = tg->threads; t; t = t->thread_next) {
+			if (takes(t, bit)) {
+				task_interrupt(t->task);
+				break;
+			}
+		}
+	}
+}
+
+/* Drop the signals in bits from the group's and every thread's pending
+ * sets. Caller holds the group's signal lock. */
+static void discard_locked(struct thread_group *tg, struct proc *p,
+			   uint64_t bits)
+{
+	tg->shared_pending &= ~bits;
+	p->sig.pending &= ~bits;
+	for (struct proc *t = tg->threads; t; t = t->thread_next)
+		t->sig.pending &= ~bits;
+}
+
 static void send(struct proc *p, int sig, const struct ksiginfo *info,
-		 bool force)
+		 bool force, bool thread)
 {
 	struct signal_state *s = &p->sig;
-	uint64_t bit;
+	struct thread_group *tg = p->tg;
+	struct sighand *h;
+	uint64_t bit, *pending;
+	struct ksiginfo *slot;
 	bool continued = false;
 
 	if (sig <= 0 || sig > NSIG)
 		return;
 	bit = SIGBIT(sig);
-	spin_lock(&s->lock);
-	if (s->dead) {
-		spin_unlock(&s->lock);
+	h = lock_hand(s);
+	if (thread ? s->dead : tg->live == 0) {
+		spin_unlock(&h->lock);
 		return;
 	}
 	if (force &&
-	    ((s->blocked & bit) || s->action[sig - 1].handler == SIG_IGN)) {
-		/* A fault the process cannot take: it dies of it. */
+	    ((s->blocked & bit) || h->action[sig - 1].handler == SIG_IGN)) {
+		/* A fault the thread cannot take: the process dies of it. */
 		s->blocked &= ~bit;
-		s->action[sig - 1].handler = SIG_DFL;
+		h->action[sig - 1].handler = SIG_DFL;
 	}
 	if (sig == SIGCONT || sig == SIGKILL) {
-		s->pending &= ~STOP_SIGNALS;
-		continued = s->stopped && sig == SIGCONT;
-		s->stopped = false;
-	}
-	if (bit & STOP_SIGNALS)
-		s->pending &= ~SIGBIT(SIGCONT);
-	if (!((s->blocked & bit) == 0 && is_ignored(s, sig)) &&
-	    !(s->pending & bit)) {
-		s->pending |= bit;
-		if (info) {
-			s->info[sig - 1] = *info;
-		} else {
-			memset(&s->info[sig - 1], 0, sizeof(struct ksiginfo));
-			s->info[sig - 1].si_signo = sig;
-			s->info[sig - 1].si_code = SI_KERNEL;
+		discard_locked(tg, p, STOP_SIGNALS);
+		continued = tg->stopped && sig == SIGCONT;
+		if (tg->stopped) {
+			tg->stopped = false;
+			wake_up(&tg->stop_wait);
 		}
 	}
-	/* Wake it if it sleeps, so a blocking call sees the signal (or a
-	 * stopped process sees SIGCONT/SIGKILL). The task is alive: dead is
-	 * set under this lock before it goes. */
-	if (p->task && ((s->pending & ~s->blocked) || continued))
-		task_interrupt(p->task);
-	spin_unlock(&s->lock);
+	if (bit & STOP_SIGNALS)
+		discard_locked(tg, p, SIGBIT(SIGCONT));
+	pending = thread ? &s->pending : &tg->shared_pending;
+	slot = thread ? &s->info[sig - 1] : &tg->shared_info[sig - 1];
+	if (!((s->blocked & bit) == 0 && is_ignored(h, sig)) &&
+	    !(*pending & bit)) {
+		*pending |= bit;
+		if (info) {
+			*slot = *info;
+		} else {
+			memset(slot, 0, sizeof(*slot));
+			slot->si_signo = sig;
+			slot->si_code = SI_KERNEL;
+		}
+	}
+	/* Wake a thread that will take it if it sleeps, so a blocking call
+	 * sees the signal. A thread on the list is alive: it leaves the
+	 * list under this lock before its task goes. A process-wide
+	 * SIGKILL wakes them all: each must go. */
+	if (thread) {
+		if (p->task && (s->pending & bit) && !(s->blocked & bit))
+			task_interrupt(p->task);
+	} else if (sig == SIGKILL && (tg->shared_pending & bit)) {
+		for (struct proc *t = tg->threads; t; t = t->thread_next)
+			task_interrupt(t->task);
+	} else if (tg->shared_pending & bit) {
+		wake_taker_locked(tg, p->sig.dead ? NULL : p, bit);
+	}
+	spin_unlock(&h->lock);
 	if (continued)
 		proc_notify_continue(p);
 }
 
 void signal_send(struct proc *p, int sig, const struct ksiginfo *info)
 {
-	send(p, sig, info, false);
+	send(p, sig, info, false, false);
+}
+
+void signal_send_thread(struct proc *p, int sig, const struct ksiginfo *info)
+{
+	send(p, sig, info, false, true);
+}
+
+void signal_kill_other_threads_locked(struct proc *self)
+{
+	struct thread_group *tg = self->tg;
+	struct sighand *h = lock_hand(&self->sig);
+
+	for (struct proc *t = tg->threads; t; t = t->thread_next) {
+		if (t == self)
+			continue;
+		t->sig.pending |= SIGBIT(SIGKILL);
+		memset(&t->sig.info[SIGKILL - 1], 0, sizeof(struct ksiginfo));
+		t->sig.info[SIGKILL - 1].si_signo = SIGKILL;
+		t->sig.info[SIGKILL - 1].si_code = SI_KERNEL;
+		task_interrupt(t->task);
+	}
+	if (tg->stopped) {
+		tg->stopped = false;
+		wake_up(&tg->stop_wait);
+	}
+	spin_unlock(&h->lock);
+}
+
+bool signal_stopped(struct proc *p)
+{
+	return __atomic_load_n(&p->tg->stopped, __ATOMIC_RELAXED);
+}
+
+/* The signals waiting for thread p: its own and its group's. */
+static uint64_t pending_for(struct proc *p)
+{
+	return __atomic_load_n(&p->sig.pending, __ATOMIC_RELAXED) |
+	       __atomic_load_n(&p->tg->shared_pending, __ATOMIC_RELAXED);
 }
 
 bool signal_pending(void)
@@ -167,38 +352,42 @@ bool signal_pending(void)
 
 	if (!p)
 		return false;
-	return (__atomic_load_n(&p->sig.pending, __ATOMIC_RELAXED) &
+	return (pending_for(p) &
 		~__atomic_load_n(&p->sig.blocked, __ATOMIC_RELAXED)) != 0;
 }
 
 bool signal_child_autoreap(struct proc *parent)
 {
-	struct k_sigaction *a = &parent->sig.action[SIGCHLD - 1];
-	bool r;
+	struct sighand *h = lock_hand(&parent->sig);
+	struct k_sigaction *a = &h->action[SIGCHLD - 1];
+	bool r = a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT);
 
-	spin_lock(&parent->sig.lock);
-	r = a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT);
-	spin_unlock(&parent->sig.lock);
+	spin_unlock(&h->lock);
 	return r;
 }
 
 bool signal_nocldstop(struct proc *parent)
 {
+	struct sighand *h;
 	bool r;
 
 	if (!parent)
 		return true;
-	spin_lock(&parent->sig.lock);
-	r = parent->sig.action[SIGCHLD - 1].flags & SA_NOCLDSTOP;
-	spin_unlock(&parent->sig.lock);
+	h = lock_hand(&parent->sig);
+	r = h->action[SIGCHLD - 1].flags & SA_NOCLDSTOP;
+	spin_unlock(&h->lock);
 	return r;
 }
 
 void signal_exit(struct proc *p)
 {
-	spin_lock(&p->sig.lock);
+	struct sighand *h = lock_hand(&p->sig);
+
 	p->sig.dead = true;
-	spin_unlock(&p->sig.lock);
+	/* A signal for the whole process that this thread was to take goes
+	 * to another one. */
+	wake_taker_locked(p->tg, NULL, p->tg->shared_pending);
+	spin_unlock(&h->lock);
 }
 
 /* ---- faults ------------------------------------------------------------ */
@@ -232,13 +421,12 @@ static int fault_signal(uint64_t vector, int *code)
 /* Will sig, forced, end the process (no handler to catch it)? */
 static bool fatal(struct proc *p, int sig)
 {
-	bool r;
+	struct sighand *h = lock_hand(&p->sig);
+	bool r = h->action[sig - 1].handler == SIG_DFL ||
+		 h->action[sig - 1].handler == SIG_IGN ||
+		 (p->sig.blocked & SIGBIT(sig));
 
-	spin_lock(&p->sig.lock);
-	r = p->sig.action[sig - 1].handler == SIG_DFL ||
-	    p->sig.action[sig - 1].handler == SIG_IGN ||
-	    (p->sig.blocked & SIGBIT(sig));
-	spin_unlock(&p->sig.lock);
+	spin_unlock(&h->lock);
 	return r;
 }
 
@@ -261,7 +449,7 @@ void proc_user_fault(struct trapframe *tf)
 			kprintf("pid %d (%s): out of memory at address %#lx: "
 				"killed\n",
 				p->pid, p->name, addr);
-			send(p, SIGKILL, NULL, true);
+			send(p, SIGKILL, NULL, true, true);
 			return;
 		}
 		sig = err == -EIO ? SIGBUS : SIGSEGV;
@@ -285,7 +473,7 @@ void proc_user_fault(struct trapframe *tf)
 	info.si_signo = sig;
 	info.si_code = code;
 	info.fault.addr = addr;
-	send(p, sig, &info, true);
+	send(p, sig, &info, true, true);
 }
 
 /* ---- delivery ------------------------------------------------------------ */
@@ -422,73 +610,97 @@ static void fix_restart(struct proc *p, struct trapframe *tf, bool handler,
 	}
 }
 
-/* Default action "stop": tell the parent, sleep until SIGCONT or SIGKILL
- * (both clear stopped and wake us). */
-static void do_stop(struct proc *p, int sig)
+/* Sleep while the group is stopped, until SIGCONT or SIGKILL (both
+ * clear stopped and wake stop_wait; a SIGKILL for this thread alone
+ * interrupts the sleep). Caller holds h, the group's signal lock. */
+static void stopped_wait_locked(struct proc *p, struct sighand *h)
 {
-	struct signal_state *s = &p->sig;
-
-	spin_lock(&s->lock);
-	s->stopped = true;
-	spin_unlock(&s->lock);
-	proc_notify_stop(p, sig);
-	spin_lock(&s->lock);
-	while (s->stopped && !(s->pending & SIGBIT(SIGKILL)))
-		sleep_on(&s->wait, &s->lock);
-	spin_unlock(&s->lock);
+	while (p->tg->stopped && !(p->sig.pending & SIGBIT(SIGKILL)))
+		sleep_on(&p->tg->stop_wait, &h->lock);
 }
 
-/* Nothing to deliver and no mask to restore: the common case on every
- * return to user space, read without the lock. A sender that sets a bit
- * just after this look interrupts the task (task_interrupt), so the
- * signal comes at the next entry, as it would had it come just after a
- * look under the lock; and restore_mask is only ever set by the process
- * itself (rt_sigsuspend), so it cannot change under this look. */
-static bool nothing_to_deliver(struct signal_state *s)
+/* Default action "stop": the whole group stops; tell the parent, sleep
+ * until SIGCONT or SIGKILL. */
+static void do_stop(struct proc *p, int sig)
 {
-	uint64_t pending = __atomic_load_n(&s->pending, __ATOMIC_RELAXED);
-	uint64_t blocked = __atomic_load_n(&s->blocked, __ATOMIC_RELAXED);
+	struct sighand *h = lock_hand(&p->sig);
+	bool first = !p->tg->stopped;
 
-	return !(pending & ~blocked) && !s->restore_mask;
+	if (first) {
+		p->tg->stopped = true;
+		/* The other threads join the stop on their way out. */
+		for (struct proc *t = p->tg->threads; t; t = t->thread_next)
+			if (t != p)
+				task_interrupt(t->task);
+	}
+	spin_unlock(&h->lock);
+	if (first)
+		proc_notify_stop(p, sig);
+	h = lock_hand(&p->sig);
+	stopped_wait_locked(p, h);
+	spin_unlock(&h->lock);
+}
+
+/* Nothing to deliver, no mask to restore, no group stop: the common
+ * case on every return to user space, read without the lock. A sender
+ * that sets a bit (or stops the group) just after this look interrupts
+ * the task (task_interrupt), so the signal comes at the next entry, as
+ * it would had it come just after a look under the lock; and
+ * restore_mask is only ever set by the thread itself (rt_sigsuspend),
+ * so it cannot change under this look. */
+static bool nothing_to_deliver(struct proc *p)
+{
+	uint64_t blocked = __atomic_load_n(&p->sig.blocked, __ATOMIC_RELAXED);
+
+	return !(pending_for(p) & ~blocked) && !p->sig.restore_mask &&
+	       !__atomic_load_n(&p->tg->stopped, __ATOMIC_RELAXED);
 }
 
 void signal_deliver(struct trapframe *tf)
 {
 	struct proc *p = proc_current();
 	struct signal_state *s = &p->sig;
+	struct thread_group *tg = p->tg;
 
-	if (nothing_to_deliver(s)) {
+	if (nothing_to_deliver(p)) {
 		fix_restart(p, tf, false, 0);
 		return;
 	}
 	for (;;) {
 		struct k_sigaction act;
 		struct ksiginfo info;
+		struct sighand *h;
 		uint64_t pend, old_mask;
 		int sig;
 
-		spin_lock(&s->lock);
-		pend = s->pending & ~s->blocked;
+		h = lock_hand(s);
+		stopped_wait_locked(p, h); /* another thread stopped us */
+		pend = (s->pending | tg->shared_pending) & ~s->blocked;
 		if (!pend) {
 			if (s->restore_mask) {
 				s->blocked = s->saved_mask;
 				s->restore_mask = false;
 			}
-			spin_unlock(&s->lock);
+			spin_unlock(&h->lock);
 			break;
 		}
 		sig = __builtin_ctzll(pend) + 1;
 		if (pend & SIGBIT(SIGKILL))
 			sig = SIGKILL;
-		s->pending &= ~SIGBIT(sig);
-		info = s->info[sig - 1];
-		act = s->action[sig - 1];
+		if (s->pending & SIGBIT(sig)) {
+			s->pending &= ~SIGBIT(sig);
+			info = s->info[sig - 1];
+		} else {
+			tg->shared_pending &= ~SIGBIT(sig);
+			info = tg->shared_info[sig - 1];
+		}
+		act = h->action[sig - 1];
 		if (act.handler == SIG_IGN) {
-			spin_unlock(&s->lock);
+			spin_unlock(&h->lock);
 			continue;
 		}
 		if (act.handler == SIG_DFL) {
-			spin_unlock(&s->lock);
+			spin_unlock(&h->lock);
 			switch (default_action(sig)) {
 			case DEF_IGNORE:
 			case DEF_CONT:
@@ -502,14 +714,16 @@ void signal_deliver(struct trapframe *tf)
 			}
 		}
 		if (act.flags & SA_RESETHAND)
-			s->action[sig - 1].handler = SIG_DFL;
+			h->action[sig - 1].handler = SIG_DFL;
 		old_mask = s->restore_mask ? s->saved_mask : s->blocked;
 		s->restore_mask = false;
 		s->blocked |= act.mask;
 		if (!(act.flags & SA_NODEFER))
 			s->blocked |= SIGBIT(sig);
 		s->blocked &= ~UNBLOCKABLE;
-		spin_unlock(&s->lock);
+		/* What this thread now blocks may be another's to take. */
+		wake_taker_locked(tg, NULL, tg->shared_pending & s->blocked);
+		spin_unlock(&h->lock);
 		fix_restart(p, tf, true, act.flags);
 		if (setup_frame(p, tf, sig, &act, &info, old_mask)) {
 			kprintf("pid %d (%s): cannot build the frame for "
@@ -538,8 +752,9 @@ void proc_return_to_user(struct trapframe *tf)
 static long sys_rt_sigaction(uint64_t sig, uaddr_t uact, uaddr_t uold,
 			     uint64_t setsize)
 {
-	struct signal_state *s = &proc_current()->sig;
+	struct proc *p = proc_current();
 	struct k_sigaction act, old;
+	struct sighand *h;
 
 	if (setsize != sizeof(uint64_t) || sig == 0 || sig > NSIG)
 		return -EINVAL;
@@ -547,16 +762,17 @@ static long sys_rt_sigaction(uint64_t sig, uaddr_t uact, uaddr_t uold,
 		return -EFAULT;
 	if (uact && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
-	spin_lock(&s->lock);
-	old = s->action[sig - 1];
+	h = lock_hand(&p->sig);
+	old = h->action[sig - 1];
 	if (uact) {
 		act.mask &= ~UNBLOCKABLE;
-		s->action[sig - 1] = act;
-		/* Setting a pending signal to be ignored discards it. */
-		if (is_ignored(s, (int)sig))
-			s->pending &= ~SIGBIT(sig);
+		h->action[sig - 1] = act;
+		/* Setting a pending signal to be ignored discards it, in
+		 * every thread. */
+		if (is_ignored(h, (int)sig))
+			discard_locked(p->tg, p, SIGBIT(sig));
 	}
-	spin_unlock(&s->lock);
+	spin_unlock(&h->lock);
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
@@ -566,7 +782,9 @@ SYSCALL(rt_sigaction, sys_rt_sigaction);
 static long sys_rt_sigprocmask(uint64_t how, uaddr_t uset, uaddr_t uold,
 			       uint64_t setsize)
 {
-	struct signal_state *s = &proc_current()->sig;
+	struct proc *p = proc_current();
+	struct signal_state *s = &p->sig;
+	struct sighand *h;
 	uint64_t set = 0, old;
 
 	if (setsize != sizeof(uint64_t))
@@ -575,7 +793,7 @@ static long sys_rt_sigprocmask(uint64_t how, uaddr_t uset, uaddr_t uold,
 		return -EFAULT;
 	if (uset && how > SIG_SETMASK)
 		return -EINVAL;
-	spin_lock(&s->lock);
+	h = lock_hand(s);
 	old = s->blocked;
 	if (uset) {
 		if (how == SIG_BLOCK)
@@ -585,8 +803,11 @@ static long sys_rt_sigprocmask(uint64_t how, uaddr_t uset, uaddr_t uold,
 		else
 			s->blocked = set;
 		s->blocked &= ~UNBLOCKABLE;
+		/* Process signals this thread now blocks: another's. */
+		wake_taker_locked(p->tg, NULL,
+				  p->tg->shared_pending & s->blocked & ~old);
 	}
-	spin_unlock(&s->lock);
+	spin_unlock(&h->lock);
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
@@ -595,14 +816,15 @@ SYSCALL(rt_sigprocmask, sys_rt_sigprocmask);
 
 static long sys_rt_sigpending(uaddr_t uset, uint64_t setsize)
 {
-	struct signal_state *s = &proc_current()->sig;
+	struct proc *p = proc_current();
+	struct sighand *h;
 	uint64_t set;
 
 	if (setsize > sizeof(uint64_t))
 		return -EINVAL;
-	spin_lock(&s->lock);
-	set = s->pending & s->blocked;
-	spin_unlock(&s->lock);
+	h = lock_hand(&p->sig);
+	set = (p->sig.pending | p->tg->shared_pending) & p->sig.blocked;
+	spin_unlock(&h->lock);
 	return copy_to_user(uset, &set, setsize);
 }
 SYSCALL(rt_sigpending, sys_rt_sigpending);
@@ -611,32 +833,35 @@ SYSCALL(rt_sigpending, sys_rt_sigpending);
  * it, and the old mask comes back after (restore_mask). */
 static long sys_rt_sigsuspend(uaddr_t umask, uint64_t setsize)
 {
-	struct signal_state *s = &proc_current()->sig;
+	struct proc *p = proc_current();
+	struct signal_state *s = &p->sig;
+	struct sighand *h;
 	uint64_t mask;
 
 	if (setsize != sizeof(uint64_t))
 		return -EINVAL;
 	if (copy_from_user(&mask, umask, sizeof(mask)))
 		return -EFAULT;
-	spin_lock(&s->lock);
+	h = lock_hand(s);
 	s->saved_mask = s->blocked;
 	s->restore_mask = true;
 	s->blocked = mask & ~UNBLOCKABLE;
-	while (!(s->pending & ~s->blocked))
-		sleep_on(&s->wait, &s->lock);
-	spin_unlock(&s->lock);
+	while (!((s->pending | p->tg->shared_pending) & ~s->blocked))
+		sleep_on(&s->wait, &h->lock);
+	spin_unlock(&h->lock);
 	return -EINTR;
 }
 SYSCALL(rt_sigsuspend, sys_rt_sigsuspend);
 
 static long sys_pause(void)
 {
-	struct signal_state *s = &proc_current()->sig;
+	struct proc *p = proc_current();
+	struct signal_state *s = &p->sig;
+	struct sighand *h = lock_hand(s);
 
-	spin_lock(&s->lock);
-	while (!(s->pending & ~s->blocked))
-		sleep_on(&s->wait, &s->lock);
-	spin_unlock(&s->lock);
+	while (!((s->pending | p->tg->shared_pending) & ~s->blocked))
+		sleep_on(&s->wait, &h->lock);
+	spin_unlock(&h->lock);
 	return -EINTR;
 }
 SYSCALL(pause, sys_pause);
@@ -646,11 +871,12 @@ static long sys_sigaltstack(uaddr_t uss, uaddr_t uold)
 	struct signal_state *s = &proc_current()->sig;
 	struct trapframe *tf = user_frame();
 	struct k_stack ss, old;
+	struct sighand *h;
 	bool on;
 
 	if (uss && copy_from_user(&ss, uss, sizeof(ss)))
 		return -EFAULT;
-	spin_lock(&s->lock);
+	h = lock_hand(s);
 	on = on_altstack(s, tf->rsp);
 	old = (struct k_stack){ .ss_sp = s->altstack_sp,
 				.ss_size = s->altstack_size,
@@ -667,7 +893,7 @@ static long sys_sigaltstack(uaddr_t uss, uaddr_t uold)
 		else if (ss.ss_flags != SS_DISABLE && ss.ss_size < MINSIGSTKSZ)
 			err = -ENOMEM;
 		if (err) {
-			spin_unlock(&s->lock);
+			spin_unlock(&h->lock);
 			return err;
 		}
 		if (ss.ss_flags == SS_DISABLE) {
@@ -679,7 +905,7 @@ static long sys_sigaltstack(uaddr_t uss, uaddr_t uold)
 			s->altstack_size = ss.ss_size;
 		}
 	}
-	spin_unlock(&s->lock);
+	spin_unlock(&h->lock);
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
@@ -729,9 +955,12 @@ static long sys_rt_sigreturn(void)
 	tf->cs = SEL_UCODE;
 	tf->ss = SEL_UDATA;
 	tf->vector = 0; /* not a syscall to restart any more */
-	spin_lock(&p->sig.lock);
-	p->sig.blocked = f.uc.uc_sigmask & ~UNBLOCKABLE;
-	spin_unlock(&p->sig.lock);
+	{
+		struct sighand *h = lock_hand(&p->sig);
+
+		p->sig.blocked = f.uc.uc_sigmask & ~UNBLOCKABLE;
+		spin_unlock(&h->lock);
+	}
 	p->frame_rewritten = true;
 	return (long)mc->rax;
 bad:

@@ -132,35 +132,63 @@ struct ksiginfo {
 	};
 };
 
-struct signal_state {
-	struct spinlock lock; /* protects everything here */
+/* The handlers, shared by the threads of a group (and by processes made
+ * with CLONE_SIGHAND). Its lock is the group's signal lock: it protects
+ * the actions here, every signal_state that points here, and the
+ * group's shared pending set and stop (struct thread_group). */
+struct sighand {
+	struct spinlock lock;
+	unsigned int refcount; /* atomic: the signal_states pointing here */
 	struct k_sigaction action[NSIG];
+};
+
+/* One thread's signals; under hand->lock. */
+struct signal_state {
+	struct sighand *hand;     /* changed only by execve (see old_hand) */
+	struct sighand *old_hand; /* the one execve left, kept until freed */
 	uint64_t blocked;
-	uint64_t pending;
+	uint64_t pending;           /* thread-directed (tkill, faults) */
 	struct ksiginfo info[NSIG]; /* for each pending signal */
 	uint64_t saved_mask; /* rt_sigsuspend's, restored after delivery */
 	bool restore_mask;
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
-	bool stopped; /* by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU, until SIGCONT */
-	bool dead;    /* exiting: its task may be gone, send nothing */
-	struct waitqueue wait; /* sigsuspend, pause and a stopped process */
+	bool dead;             /* exiting: its task may be gone, send nothing */
+	struct waitqueue wait; /* sigsuspend and pause */
 };
 
 struct proc;
 struct trapframe;
 
-/* Initial state: every action SIG_DFL, nothing blocked or pending. */
-void signal_state_init(struct signal_state *s);
-/* fork: the child inherits actions, mask and alternate stack. */
-void signal_state_fork(struct signal_state *child, struct signal_state *parent);
-/* exec: handlers go back to SIG_DFL (ignored stay ignored). */
+/* Initial state: every action SIG_DFL, nothing blocked or pending;
+ * -ENOMEM. */
+int signal_state_init(struct signal_state *s);
+/* fork: the child inherits the mask, and the actions (a copy, or the
+ * same sighand with share) and, unless thread, the alternate stack.
+ * -ENOMEM. */
+int signal_state_fork(struct signal_state *child, struct signal_state *parent,
+		      bool share, bool thread);
+/* exec: handlers go back to SIG_DFL (ignored stay ignored); a sighand
+ * shared with another process is copied first. */
 void signal_state_exec(struct signal_state *s);
+/* Take and drop the signal lock of p's group (procfs, poll). */
+struct sighand *signal_lock(struct proc *p);
+void signal_unlock(struct sighand *h);
+/* Drop s's sighand reference (proc_free). */
+void signal_state_free(struct signal_state *s);
 
-/* Send sig to p (0 tests only). info may be NULL (SI_USER from the
+/* Send sig to p's process (0 tests only): any thread of its group that
+ * does not block it takes it. info may be NULL (SI_USER from the
  * kernel). SIGKILL and SIGCONT wake a stopped process; a stop signal
  * discards a pending SIGCONT and the reverse. */
 void signal_send(struct proc *p, int sig, const struct ksiginfo *info);
+/* Send sig to the thread p only (tkill, tgkill, pthread_kill). */
+void signal_send_thread(struct proc *p, int sig, const struct ksiginfo *info);
+/* Is p's group stopped (for /proc)? */
+bool signal_stopped(struct proc *p);
+/* exit_group and exec: SIGKILL to every thread of the caller's group but
+ * itself. Caller holds proc_lock. */
+void signal_kill_other_threads_locked(struct proc *self);
 /* kill.c: send to every process in group pgid; -ESRCH if there is
  * none. */
 int signal_send_pgrp(int pgid, int sig);

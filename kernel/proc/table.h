@@ -43,6 +43,20 @@ struct proc *proc_lookup_locked(int pid);
  * by the kernel), with a new pid: 0, or -EAGAIN at the process limit.
  * The first process with is_init is init, pid 1. Takes proc_lock. */
 int proc_publish(struct proc *p, struct proc *parent, bool is_init);
+/* Put the thread c (from fork.c, its tg set) in the table, in self's
+ * group, with a new thread id: 0, or -EAGAIN at the process limit or
+ * when the group is exiting. Takes proc_lock. */
+int proc_publish_thread(struct proc *c, struct proc *self);
+/* The thread p has exited: off its group's list (live goes down),
+ * thread_exited set. Caller holds proc_lock (takes the signal lock). */
+void proc_thread_unlink_locked(struct proc *p);
+/* Remove an exited thread that is not its group's leader from the
+ * table: no one waits for it. Caller holds proc_lock. */
+void proc_thread_reap_locked(struct proc *p);
+/* execve by a thread that is not the leader, the others gone: it takes
+ * the leader's pid and place (parent, children, ids), and the old
+ * leader's struct goes. Caller holds proc_lock. */
+void proc_exec_takeover_locked(struct proc *self);
 /* Free a struct proc whose last reference is gone. */
 void proc_free(struct proc *p);
 /* Make p a zombie with this wait status; its children go to init.

@@ -41,6 +41,18 @@ int copy_to_user(uaddr_t dst, const void *src, size_t n)
 	return err;
 }
 
+int user_cmpxchg32(uaddr_t addr, uint32_t old, uint32_t new, uint32_t *cur)
+{
+	int err;
+
+	if (!user_range_ok(addr, sizeof(uint32_t)) || addr % 4)
+		return -EFAULT;
+	user_access_begin();
+	err = cmpxchg_nofault((uint32_t *)addr, old, new, cur);
+	user_access_end();
+	return err;
+}
+
 int clear_user(uaddr_t dst, size_t n)
 {
 	static const uint8_t zeros[256];

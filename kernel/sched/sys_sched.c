@@ -46,8 +46,8 @@ static void visit(struct proc *p, void *arg)
 	struct target *tg = arg;
 	int err;
 
-	if (p->state != PROC_ALIVE)
-		return;
+	if (p->state != PROC_ALIVE || p->thread_exited)
+		return; /* (a leader whose own thread has gone) */
 	if (tg->which == PRIO_PROCESS && p->pid != tg->who)
 		return;
 	if (tg->which == PRIO_PGRP && p->pgid != tg->who)

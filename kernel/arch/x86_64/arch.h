@@ -447,6 +447,7 @@ physaddr_t kernel_phys_end(void);
  * The trap handler finds the faulting instruction in the exception table
  * (__extable) and resumes at its fixup. */
 int copy_nofault(void *dst, const void *src, size_t n);
+int cmpxchg_nofault(uint32_t *p, uint32_t old, uint32_t new, uint32_t *cur);
 
 /* Print "  [<addr>] function+0xoff/0xsize" for rip, then for each frame on
  * the rbp chain; stops at a bad frame pointer or after a limit. */

@@ -116,6 +116,28 @@ capture_registers:
  * instead of reporting a kernel fault. This is how every later access to
  * memory the kernel does not trust (user buffers) stays safe.
  */
+/*
+ * int cmpxchg_nofault(uint32_t *p, uint32_t old, uint32_t new,
+ *                     uint32_t *cur): one atomic compare-and-exchange on
+ * *p (futexes): *cur gets the value found (new was stored if it equals
+ * old); 0, or -EFAULT if p faulted. A write access even when the
+ * values differ, so a copy-on-write page is made the process's own.
+ */
+	.globl cmpxchg_nofault
+cmpxchg_nofault:
+	movl %esi, %eax
+3:	lock cmpxchgl %edx, (%rdi)
+	movl %eax, (%rcx)
+	xorl %eax, %eax
+	ret
+4:	movl $-EFAULT, %eax
+	ret
+
+	.section .extable, "a"
+	.balign 8
+	.quad 3b, 4b
+	.text
+
 	.globl copy_nofault
 copy_nofault:
 	movq %rdx, %rcx

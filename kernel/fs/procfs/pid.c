@@ -25,19 +25,20 @@ struct sig_masks {
 
 static void sig_masks(struct proc *p, struct sig_masks *m)
 {
-	spin_lock(&p->sig.lock);
-	m->pending = p->sig.pending;
+	struct sighand *h = signal_lock(p);
+
+	m->pending = p->sig.pending | p->tg->shared_pending;
 	m->blocked = p->sig.blocked;
 	m->ignored = m->caught = 0;
 	for (int sig = 1; sig <= NSIG; sig++) {
-		uint64_t handler = p->sig.action[sig - 1].handler;
+		uint64_t handler = h->action[sig - 1].handler;
 
 		if (handler == SIG_IGN)
 			m->ignored |= SIGBIT(sig);
 		else if (handler != SIG_DFL)
 			m->caught |= SIGBIT(sig);
 	}
-	spin_unlock(&p->sig.lock);
+	signal_unlock(h);
 }
 
 struct state_query {
@@ -55,7 +56,7 @@ static void find_state(struct proc *p, void *arg)
 		return;
 	if (p->state == PROC_ZOMBIE)
 		q->letter = 'Z';
-	else if (p->sig.stopped)
+	else if (signal_stopped(p))
 		q->letter = 'T';
 	else
 		q->letter = task_state_char(p->task);
@@ -136,12 +137,12 @@ int procfs_pid_stat(struct proc *p, struct pbuf *b)
 		    (unsigned long long)mem.majflt);
 	/* 14-22: utime stime cutime cstime priority nice num_threads
 	 * itrealvalue starttime, times in clock ticks. */
-	pbuf_printf(b, "%llu %llu %llu %llu %d %d 1 0 %llu ",
+	pbuf_printf(b, "%llu %llu %llu %llu %d %d %u 0 %llu ",
 		    (unsigned long long)ns_to_ticks(p->utime_ns),
 		    (unsigned long long)ns_to_ticks(p->stime_ns),
 		    (unsigned long long)ns_to_ticks(p->cutime_ns),
 		    (unsigned long long)ns_to_ticks(p->cstime_ns),
-		    sched.priority, sched.nice,
+		    sched.priority, sched.nice, proc_thread_count(p),
 		    (unsigned long long)ns_to_ticks(p->start_ns));
 	/* 23-30: vsize rss rsslim startcode endcode startstack kstkesp
 	 * kstkeip. */
@@ -180,18 +181,18 @@ int procfs_pid_status(struct proc *p, struct pbuf *b)
 	sig_masks(p, &sig);
 	pbuf_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", name, p->umask,
 		    state_name(state_letter(p)));
-	pbuf_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->pid,
+	pbuf_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->tgid,
 		    p->pid, ppid);
 	pbuf_printf(b, "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
 	pbuf_printf(b, "FDSize:\t%d\nGroups:\t\n", p->files ? FD_MAX : 0);
 	pbuf_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
-		    p->pid, p->pid, p->pgid, p->sid);
+		    p->tgid, p->pid, p->pgid, p->sid);
 	if (has_mm)
 		pbuf_printf(b, "VmSize:\t%8llu kB\nVmRSS:\t%8llu kB\n",
 			    (unsigned long long)mem.virt_bytes / 1024,
 			    (unsigned long long)mem.resident_pages *
 				    KB_PER_PAGE);
-	pbuf_printf(b, "Threads:\t1\n");
+	pbuf_printf(b, "Threads:\t%u\n", proc_thread_count(p));
 	pbuf_printf(b, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n",
 		    (unsigned long long)sig.pending,
 		    (unsigned long long)sig.pending);

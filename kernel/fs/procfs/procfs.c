@@ -13,6 +13,9 @@
  *   /proc/PID/stat ...     text about that process (pid.c; its
  *                          scheduling fields and /proc/PID/sched
  *                          from sched.c)
+ *   /proc/PID/task/        directory: one entry per thread, TID, the
+ *                          same directory as /proc/TID (a thread's id
+ *                          is found there too, though not listed)
  *
  * An inode number says what a file is: 1 is /proc, 2 + i is /proc's
  * entry i, and a process's files have the pid, a generation made from
@@ -40,6 +43,7 @@
 #define INO_KIND_MASK 0xffULL
 #define INO_PID_MASK 0xffffffffULL
 #define INO_GEN_MASK 0xffffffULL
+#define KIND_TASK_DIR 0xff /* /proc/PID/task */
 
 #define TEXT_FIRST_SIZE PAGE_SIZE
 #define TEXT_MAX_SIZE (4ULL << 20) /* no file of ours grows beyond this */
@@ -94,7 +98,7 @@ struct procfs_inode {
 };
 
 static const struct inode_operations procfs_root_ops, procfs_pid_dir_ops,
-	procfs_file_ops, procfs_self_ops;
+	procfs_task_dir_ops, procfs_file_ops, procfs_self_ops;
 static const struct super_operations procfs_super_ops;
 
 static struct procfs_inode *pinode(struct inode *inode)
@@ -163,7 +167,8 @@ static int read_pid_inode(struct procfs_inode *pi, uint64_t ino)
 	struct proc *p;
 
 	pi->pid = (int)(ino >> INO_PID_SHIFT & INO_PID_MASK);
-	if (kind > ARRAY_SIZE(pid_entries) || pi->pid <= 0)
+	if ((kind > ARRAY_SIZE(pid_entries) && kind != KIND_TASK_DIR) ||
+	    pi->pid <= 0)
 		return -ENOENT;
 	p = proc_get(pi->pid);
 	if (!p)
@@ -173,7 +178,9 @@ static int read_pid_inode(struct procfs_inode *pi, uint64_t ino)
 	if (generation(pi->start_ns) != (ino >> INO_GEN_SHIFT & INO_GEN_MASK))
 		return -ENOENT;
 	if (kind == 0) {
-		fill_inode(pi, S_IFDIR | 0555, 2, &procfs_pid_dir_ops);
+		fill_inode(pi, S_IFDIR | 0555, 3, &procfs_pid_dir_ops);
+	} else if (kind == KIND_TASK_DIR) {
+		fill_inode(pi, S_IFDIR | 0555, 2, &procfs_task_dir_ops);
 	} else {
 		pi->pid_entry = &pid_entries[kind - 1];
 		fill_inode(pi, S_IFREG | 0444, 1, &procfs_file_ops);
@@ -387,6 +394,10 @@ static int procfs_pid_lookup(struct inode *dir, const char *name, size_t len,
 			return vfs_iget(dir->sb,
 					pid_ino(pi->pid, pi->start_ns, i + 1),
 					out);
+	if (name_is(name, len, "task"))
+		return vfs_iget(dir->sb,
+				pid_ino(pi->pid, pi->start_ns, KIND_TASK_DIR),
+				out);
 	return -ENOENT;
 }
 
@@ -417,12 +428,100 @@ static int procfs_pid_readdir(struct inode *dir, uint64_t *pos,
 			 pid_ino(pi->pid, pi->start_ns, i + 1), DT_REG))
 			return 0;
 	}
+	if (*pos == FIRST_ENTRY_POS + ARRAY_SIZE(pid_entries)) {
+		if (emit(ctx, "task", 4,
+			 pid_ino(pi->pid, pi->start_ns, KIND_TASK_DIR), DT_DIR))
+			return 0;
+		(*pos)++;
+	}
 	return 0;
 }
 
 static const struct inode_operations procfs_pid_dir_ops = {
 	.lookup = procfs_pid_lookup,
 	.readdir = procfs_pid_readdir,
+};
+
+/* ---- /proc/PID/task ------------------------------------------------------ */
+
+/* The directory of thread tid if it belongs to process pid: its inode
+ * number, or 0. */
+static uint64_t thread_dir_ino(int pid, int tid)
+{
+	struct proc *t = tid > 0 ? proc_get(tid) : NULL;
+	uint64_t ino = 0;
+
+	if (!t)
+		return 0;
+	if (t->tgid == pid)
+		ino = pid_ino(tid, t->start_ns, 0);
+	proc_put(t);
+	return ino;
+}
+
+static int procfs_task_lookup(struct inode *dir, const char *name, size_t len,
+			      struct inode **out)
+{
+	struct procfs_inode *pi = pinode(dir);
+	uint64_t ino;
+
+	if (name_is(name, len, ".."))
+		return vfs_iget(dir->sb, pid_ino(pi->pid, pi->start_ns, 0),
+				out);
+	ino = thread_dir_ino(pi->pid, parse_pid(name, len));
+	return ino ? vfs_iget(dir->sb, ino, out) : -ENOENT;
+}
+
+/* ".", "..", then the threads in tid order; the position after "..",
+ * FIRST_ENTRY_POS + the next tid, as in /proc. */
+static int procfs_task_readdir(struct inode *dir, uint64_t *pos,
+			       vfs_emit_fn emit, void *ctx)
+{
+	struct procfs_inode *pi = pinode(dir);
+	struct proc *p = inode_proc(pi);
+	struct proc_counts c;
+	int *tids, n;
+
+	if (!p)
+		return 0;
+	if (*pos == 0) {
+		if (emit(ctx, ".", 1, dir->ino, DT_DIR))
+			goto out;
+		*pos = 1;
+	}
+	if (*pos == 1) {
+		if (emit(ctx, "..", 2, pid_ino(pi->pid, pi->start_ns, 0),
+			 DT_DIR))
+			goto out;
+		*pos = FIRST_ENTRY_POS;
+	}
+	proc_get_counts(&c);
+	tids = kmalloc((c.max + 1) * sizeof(int));
+	if (!tids) {
+		proc_put(p);
+		return -ENOMEM;
+	}
+	n = MIN(proc_list_tids(p, tids, (int)c.max + 1), (int)c.max + 1);
+	for (int i = 0; i < n; i++) {
+		uint64_t ino = thread_dir_ino(pi->pid, tids[i]);
+		char name[16];
+
+		if (FIRST_ENTRY_POS + (uint64_t)tids[i] < *pos || !ino)
+			continue;
+		ksnprintf(name, sizeof(name), "%d", tids[i]);
+		if (emit(ctx, name, strlen(name), ino, DT_DIR))
+			break;
+		*pos = FIRST_ENTRY_POS + (uint64_t)tids[i] + 1;
+	}
+	kfree(tids);
+out:
+	proc_put(p);
+	return 0;
+}
+
+static const struct inode_operations procfs_task_dir_ops = {
+	.lookup = procfs_task_lookup,
+	.readdir = procfs_task_readdir,
 };
 
 /* ---- files --------------------------------------------------------------- */
@@ -487,7 +586,7 @@ static int procfs_self_readlink(struct inode *inode, char *buf, size_t size)
 
 	if (!p)
 		return -ENOENT;
-	len = ksnprintf(pid, sizeof(pid), "%d", p->pid);
+	len = ksnprintf(pid, sizeof(pid), "%d", p->tgid);
 	len = MIN(len, (int)size);
 	memcpy(buf, pid, len);
 	return len;

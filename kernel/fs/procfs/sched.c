@@ -85,7 +85,8 @@ int procfs_pid_sched(struct proc *p, struct pbuf *b)
 	if (!sched_info(p, &i))
 		return -ESRCH; /* as Linux, for a zombie's */
 	rt = i.policy == SCHED_FIFO || i.policy == SCHED_RR;
-	pbuf_printf(b, "%s (%d, #threads: 1)\n", p->name, p->pid);
+	pbuf_printf(b, "%s (%d, #threads: %u)\n", p->name, p->pid,
+		    proc_thread_count(p));
 	pbuf_printf(b, "-------------------------------------------------"
 		       "------------------\n");
 	put_ms(b, "se.exec_start", i.exec_start_ns);
