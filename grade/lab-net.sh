@@ -78,3 +78,11 @@ grep -q '^udpsend: reply: hello-kestrel$' "$g_dir/udpsend.out" 2>/dev/null ||
 	fail_because "no echo on the host" \
 		"udpsend said: $(cat "$g_dir/udpsend.out" 2>/dev/null)"
 test_end
+
+# TCP over lo, checked by a user test program that passes on Linux too
+# (user/tests/t_tcp.c): connect and accept, a refused port (blocking and
+# non-blocking), half-close, 4 MiB with their checksum, EPIPE and
+# SIGPIPE, MSG_PEEK/MSG_DONTWAIT/SO_RCVTIMEO, 100 connections at once,
+# SO_REUSEADDR over TIME_WAIT, the options.
+run_usertests tcp 300 t_tcp
+usertest_pass t_tcp 20

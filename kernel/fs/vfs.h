@@ -265,6 +265,8 @@ struct file_operations {
 	/* arg is a number or a user address, as the command says. */
 	long (*ioctl)(struct file *f, unsigned int cmd, uint64_t arg);
 	int64_t (*llseek)(struct file *f, int64_t off, int whence);
+	/* fstat of a file with no inode (a socket): fill *st. */
+	int (*stat)(struct file *f, struct kstat *st);
 };
 
 /* An open file. */

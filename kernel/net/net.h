@@ -48,6 +48,9 @@ struct pbuf {
 	uint32_t ip_src, ip_dst;
 	uint8_t *ip_header; /* the IPv4 header, for ICMP errors */
 	uint16_t src_port;  /* UDP source port, or ICMP echo id */
+	/* An out-of-order TCP segment waiting for the gap before it. */
+	uint32_t tcp_seq;
+	bool tcp_fin;
 	uint8_t buf[PBUF_HEADROOM + PBUF_DATA_MAX];
 };
 
