@@ -258,6 +258,8 @@ void tcp_set_timewait(struct tcb *t);
 void tcp_timers_run(uint64_t now);
 /* Wake the timer task: a tcb has a timer now. */
 void tcp_timer_kick(void);
+/* Set by ktests (under tcp_lock): the task runs no timer. */
+extern bool tcp_timers_frozen;
 
 /* ---- tcp_usr.c: the socket's calls --------------------------------------- */
 

@@ -398,6 +398,8 @@ static bool data_input(struct tcb *t, struct seg *s)
 	}
 	room = t->rcv.size - t->rcv.len;
 	if (seq == t->rcv_nxt) {
+		bool gap_filled = t->ooo != NULL;
+
 		if (len > room) {
 			tcp_count(rcv_overflow);
 			len = room;
@@ -413,7 +415,7 @@ static bool data_input(struct tcb *t, struct seg *s)
 		t->unacked_segs++;
 		/* Delayed ACK (RFC 1122 4.2.3.2, RFC 5681 4.2): every second
 		 * full segment at once, a filled gap at once, else soon. */
-		if (t->unacked_segs >= 2 || t->ooo || fin)
+		if (t->unacked_segs >= 2 || gap_filled || fin)
 			t->ack_now = true;
 		else if (!t->delack_at) {
 			t->delack_at = time_ns() + TCP_DELACK_MS * NS_PER_MS;
@@ -462,6 +464,16 @@ static int synced_input(struct tcb *t, struct seg *s)
 	    !(s->flags & TCP_ACK) && s->seq == t->irs) {
 		tcp_send_segment(t, TCP_SYN, t->iss, 0);
 		return 0;
+	}
+	/* Simultaneous open: the peer's SYN-ACK for our SYN-ACK's SYN. Its
+	 * SYN we have; the rest is the ACK that ends the handshake (as
+	 * Linux takes it). */
+	if (t->state == TCP_SYN_RECEIVED &&
+	    (s->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) &&
+	    s->seq + 1 == t->rcv_nxt && s->ack == t->snd_nxt) {
+		s->flags &= (uint8_t)~TCP_SYN;
+		s->seq++;
+		s->len--;
 	}
 	/* 1: the sequence number. */
 	if (!acceptable(t, s)) {
