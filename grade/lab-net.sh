@@ -124,6 +124,8 @@ shell_boot tcphost net=$net_port timeout=400 stall=120 &&
 wait_for -E '^up-done' 120 &&
 	serial_send 'httpd -n 1 -r /tmp &\r' &&
 	wait_for 'httpd: serving /tmp on port 80' 30 &&
+	serial_send 'netstat -l; cat /proc/net/dev; echo netstat-done\r' &&
+	wait_for -E '^netstat-done' 30 &&
 	"$net_tcppeer" get "$net_port" /up "$g_dir/tcp-got-httpd" \
 		>"$g_dir/tcp-get.out" 2>&1
 serial_send 'echo get-done\r' &&
@@ -152,6 +154,11 @@ net_same_sha()
 		fail_because "$1: the host got ${_got:-nothing}, not $net_sha" \
 			"$(cat "$g_dir"/tcp-*.out 2>/dev/null)"
 }
+
+test_start netstat 5
+need_re '^tcp +0 +0 0\.0\.0\.0:80 +0\.0\.0\.0:\* +LISTEN$'
+need_re '^ +eth0: +[1-9][0-9]* +[1-9][0-9]* +0 +'
+test_end
 
 test_start tcp_host_to_guest 10
 need "nc: received 3145728 bytes sha256 $net_sha"

@@ -126,6 +126,13 @@ int netdev_set_addr(struct netdev *dev, uint32_t addr, uint32_t netmask);
 void netdev_set_flags(struct netdev *dev, unsigned int flags);
 void netdev_stat_add(uint64_t *counter, uint64_t n);
 
+/* /proc/net's files in Linux's formats (procfs shows them): the text
+ * into buf, at most size bytes; the whole text's length is returned, and
+ * may be more than size (call again with more room). */
+size_t net_proc_dev(char *buf, size_t size);
+size_t net_proc_tcp(char *buf, size_t size);
+size_t net_proc_udp(char *buf, size_t size); /* socket.c */
+
 /* Byte order: x86-64 is little-endian, the wire big-endian. */
 static inline uint16_t htons(uint16_t x)
 {

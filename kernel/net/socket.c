@@ -1011,3 +1011,38 @@ static long sys_getsockopt(uint64_t fd, uint64_t level, uint64_t name,
 	return r;
 }
 SYSCALL(getsockopt, sys_getsockopt);
+
+/* ---- /proc/net/udp --------------------------------------------------------- */
+
+size_t net_proc_udp(char *buf, size_t size)
+{
+	size_t len = 0;
+	int n = 0;
+
+	len += (size_t)ksnprintf(buf, size,
+				 "   sl  local_address rem_address   st "
+				 "tx_queue rx_queue tr tm->when retrnsmt   uid "
+				 " timeout inode ref pointer drops\n");
+	spin_lock(&sockets_lock);
+	for (struct socket *s = bound_sockets; s; s = s->next) {
+		size_t room = len < size ? size - len : 0;
+		size_t queued;
+
+		if (s->protocol != IPPROTO_UDP)
+			continue;
+		spin_lock(&s->lock);
+		queued = s->queued_bytes;
+		spin_unlock(&s->lock);
+		/* st: 07 (TCP_CLOSE) unbound to a peer, 01 connected. */
+		len += (size_t)ksnprintf(
+			room ? buf + len : buf, room,
+			"%5d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 "
+			"00000000 %5u %8d %lu 2 0000000000000000 0\n",
+			n++, s->local_addr, ntohs(s->local_port),
+			s->remote_addr, ntohs(s->remote_port),
+			s->connected ? 1u : 7u, 0u, (uint32_t)queued, 0u, 0,
+			(unsigned long)s->ino);
+	}
+	spin_unlock(&sockets_lock);
+	return len;
+}

@@ -57,8 +57,12 @@ void tcp_unlock(void)
 
 void tcp_ring_put(struct tcp_ring *r, const uint8_t *src, size_t n)
 {
-	size_t tail = (r->head + r->len) % r->size;
-	size_t first = MIN(n, r->size - tail);
+	size_t tail, first;
+
+	if (n == 0)
+		return;
+	tail = (r->head + r->len) % r->size;
+	first = MIN(n, r->size - tail);
 
 	memcpy(r->buf + tail, src, first);
 	memcpy(r->buf, src + first, n - first);
@@ -67,8 +71,12 @@ void tcp_ring_put(struct tcp_ring *r, const uint8_t *src, size_t n)
 
 void tcp_ring_get(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n)
 {
-	size_t from = (r->head + off) % r->size;
-	size_t first = MIN(n, r->size - from);
+	size_t from, first;
+
+	if (n == 0)
+		return;
+	from = (r->head + off) % r->size;
+	first = MIN(n, r->size - from);
 
 	memcpy(dst, r->buf + from, first);
 	memcpy(dst + first, r->buf, n - first);
@@ -76,6 +84,8 @@ void tcp_ring_get(const struct tcp_ring *r, size_t off, uint8_t *dst, size_t n)
 
 void tcp_ring_drop(struct tcp_ring *r, size_t n)
 {
+	if (n == 0)
+		return;
 	r->head = (r->head + n) % r->size;
 	r->len -= n;
 }
@@ -131,6 +141,14 @@ static void unhash(struct tcb *t)
 		}
 	}
 	t->hashed = false;
+}
+
+void tcp_free_buffers(struct tcb *t)
+{
+	kfree(t->rcv.buf);
+	kfree(t->snd.buf);
+	t->rcv = (struct tcp_ring){ NULL, 0, 0, 0 };
+	t->snd = (struct tcp_ring){ NULL, 0, 0, 0 };
 }
 
 static void free_tcb(struct tcb *t)

@@ -217,6 +217,8 @@ struct tcb *tcp_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr,
 /* A new tcb with buffers of the given sizes, not in the list. */
 struct tcb *tcp_tcb_alloc(int rcvbuf, int sndbuf);
 void tcp_hash(struct tcb *t);
+/* An orphan in TIME_WAIT needs no buffers: give them back early. */
+void tcp_free_buffers(struct tcb *t);
 uint32_t tcp_new_isn(uint32_t laddr, uint16_t lport, uint32_t raddr,
 		     uint16_t rport);
 /* Wake everyone waiting on t (and poll). */

@@ -206,9 +206,12 @@ void tcp_output(struct tcb *t)
 		fin = len == avail && fin_due(t, t->snd_nxt + (uint32_t)len);
 		if (len == 0 && !fin)
 			break;
-		/* Nagle: a short segment waits while data is in flight. */
-		if (len < t->mss && !fin &&
-		    !(len == avail && (t->nodelay || in_flight == 0)))
+		/* Nagle: a short segment waits while data is in flight
+		 * (its ACK will let us send more), unless TCP_NODELAY and it
+		 * is all there is. With nothing in flight it goes, even
+		 * cut short by the window: no ACK would come to wait for. */
+		if (len < t->mss && !fin && in_flight > 0 &&
+		    !(t->nodelay && len == avail))
 			break;
 		if (!t->rtt_timing && t->snd_nxt == t->snd_max && len) {
 			t->rtt_timing = true;

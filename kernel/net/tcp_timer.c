@@ -40,6 +40,8 @@ void tcp_set_timewait(struct tcb *t)
 	t->rexmit_at = t->persist_at = t->keep_at = t->delack_at = 0;
 	t->state = TCP_TIME_WAIT;
 	t->timewait_at = time_ns() + TCP_TIME_WAIT_MS * NS_PER_MS;
+	if (t->orphan)
+		tcp_free_buffers(t);
 	tcp_wake(t);
 	tcp_timer_kick();
 }

@@ -543,7 +543,10 @@ void tcp_usr_close(struct tcb *t)
 	case TCP_FIN_WAIT_2:
 		t->timewait_at = time_ns() + TCP_FIN_WAIT_2_MS * NS_PER_MS;
 		break;
-	default: /* FIN_WAIT_1, CLOSING, LAST_ACK, TIME_WAIT: under way */
+	case TCP_TIME_WAIT:
+		tcp_free_buffers(t);
+		break;
+	default: /* FIN_WAIT_1, CLOSING, LAST_ACK: under way */
 		break;
 	}
 	tcp_unlock();

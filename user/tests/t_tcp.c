@@ -7,7 +7,8 @@
  * with their checksum; a peer that closed makes a write fail with EPIPE
  * (MSG_NOSIGNAL) or SIGPIPE; MSG_PEEK, MSG_DONTWAIT, a non-blocking
  * accept, SO_RCVTIMEO; 100 connections are open at once; SO_REUSEADDR
- * binds a port whose connection is in TIME_WAIT; the options read back.
+ * binds a port whose connection is in TIME_WAIT; the options read back;
+ * /proc/net/tcp lists a listener and a connection in Linux's format.
  */
 #include "t.h"
 #include <netinet/in.h>
@@ -382,6 +383,44 @@ static void reuseaddr_and_options(void)
 	close(l2);
 }
 
+/* Is there a line for local 127.0.0.1:port in state st in
+ * /proc/net/tcp? */
+static int proc_net_tcp_has(int port, unsigned int st)
+{
+	char line[512], want[32];
+	FILE *f = fopen("/proc/net/tcp", "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	snprintf(want, sizeof(want), "0100007F:%04X", port);
+	while (fgets(line, sizeof(line), f)) {
+		char local[32];
+		unsigned int s;
+
+		if (sscanf(line, " %*d: %31s %*s %x", local, &s) == 2 &&
+		    strcmp(local, want) == 0 && s == st)
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+static void proc_net_tcp(void)
+{
+	struct sockaddr_in addr;
+	int l = listener(1, &addr), c, s;
+
+	CHECK(proc_net_tcp_has(ntohs(addr.sin_port), 0x0a)); /* LISTEN */
+	c = connect_to(&addr);
+	s = accept(l, NULL, NULL);
+	CHECK(c >= 0 && s >= 0);
+	CHECK(proc_net_tcp_has(ntohs(addr.sin_port), 0x01)); /* ESTABLISHED */
+	close(c);
+	close(s);
+	close(l);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -395,5 +434,6 @@ int main(int argc, char **argv)
 	RUN(peek_dontwait_and_timeouts);
 	RUN(many_connections);
 	RUN(reuseaddr_and_options);
+	RUN(proc_net_tcp);
 	return t_end();
 }
