@@ -33,6 +33,7 @@ KTEST(net, tcp_sequence_arithmetic)
 
 static struct pbuf *captured;
 static uint16_t feed_port = PEER_PORT; /* the peer's port */
+static uint16_t feed_window = 8192;    /* the window it offers */
 
 /* The peer's segment: flags, seq, ack, optional MSS, len bytes of data;
  * fed through lo. Every checksum right unless bad_sum. */
@@ -64,7 +65,7 @@ static void feed(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t mss,
 	h->ack = htonl(ack);
 	h->offset = (uint8_t)((TCP_HEADER_LEN + opt) / 4 << 4);
 	h->flags = flags;
-	h->window = htons(8192);
+	h->window = htons(feed_window);
 	if (mss) {
 		uint8_t *o = (uint8_t *)(h + 1);
 
@@ -407,6 +408,118 @@ KTEST(net, tcp_syn_retransmission_and_timeout)
 	KT_ASSERT_EQ(tcp_usr_take_error(conn), ETIMEDOUT);
 	KT_ASSERT(take() == NULL, "sent something after giving up");
 	tcp_usr_close(conn);
+	capture(false);
+	KT_ASSERT_EQ(pbuf_live(), live);
+}
+
+/* The next segment sent must be data at seq, n bytes long. */
+#define EXPECT_DATA(seq_, n_)                                        \
+	do {                                                         \
+		struct pbuf *p_ = take();                            \
+		KT_ASSERT(p_ != NULL, "no segment sent");            \
+		KT_ASSERT_EQ(ntohl(hdr(p_)->seq), (uint32_t)(seq_)); \
+		KT_ASSERT_EQ(seg_data(p_), (size_t)(n_));            \
+		pbuf_free(p_);                                       \
+	} while (0)
+
+/* Queue n bytes to send, as a write would, and let TCP send. */
+static void queue_bytes(struct tcb *t, size_t n)
+{
+	static uint8_t bytes[1000];
+
+	spin_lock(&tcp_lock);
+	tcp_ring_put(&t->snd, bytes, MIN(n, sizeof(bytes)));
+	tcp_output(t);
+	tcp_unlock();
+}
+
+static void run_timers_at(uint64_t when)
+{
+	spin_lock(&tcp_lock);
+	tcp_timers_run(when);
+	tcp_unlock();
+}
+
+/* The sender (RFC 5681, 6582, 6298, 9293 3.8.6.1): the initial window of
+ * 4 segments of a 100-byte MSS, slow start, fast retransmit on the third
+ * duplicate ACK and the end of recovery, a retransmission timeout going
+ * back to one segment, and a zero window probed. */
+KTEST(net, tcp_congestion_and_probes)
+{
+	uint64_t live = pbuf_live(), before;
+	struct tcb *conn = tcp_usr_create();
+	uint32_t iss, rto;
+
+	KT_ASSERT(conn != NULL, "out of memory");
+	capture(true);
+	KT_ASSERT_EQ(tcp_usr_bind(conn, IPV4_LOOPBACK, htons(OUR_PORT)), 0);
+	KT_ASSERT_EQ(tcp_usr_connect(conn, PEER, htons(PEER_PORT), true),
+		     -EINPROGRESS);
+	iss = EXPECT(TCP_SYN, 0);
+	feed(TCP_SYN | TCP_ACK, 5000, iss + 1, 100, NULL, 0, false);
+	KT_ASSERT_EQ(state_of(conn), TCP_ESTABLISHED);
+	EXPECT(TCP_ACK, 5001);
+	KT_ASSERT_EQ(conn->mss, 100);
+	KT_ASSERT_EQ(conn->cwnd, 400); /* RFC 5681's initial window */
+
+	/* 1000 bytes: the first cwnd's worth goes, 4 segments. */
+	queue_bytes(conn, 1000);
+	for (int i = 0; i < 4; i++)
+		EXPECT_DATA(iss + 1 + 100 * i, 100);
+	KT_ASSERT(take() == NULL, "sent beyond cwnd");
+	/* One ACK: slow start opens cwnd by an MSS, two segments go. */
+	feed(TCP_ACK, 5001, iss + 101, 0, NULL, 0, false);
+	KT_ASSERT_EQ(conn->cwnd, 500);
+	EXPECT_DATA(iss + 401, 100);
+	EXPECT_DATA(iss + 501, 100);
+	KT_ASSERT(take() == NULL, "sent beyond cwnd");
+
+	/* Three duplicate ACKs: the segment after it is resent at once. */
+	before = COUNT(fast_retransmits);
+	for (int i = 0; i < 3; i++)
+		feed(TCP_ACK, 5001, iss + 101, 0, NULL, 0, false);
+	EXPECT_DATA(iss + 101, 100);
+	KT_ASSERT(take() == NULL, "more than the retransmission");
+	KT_ASSERT_EQ(COUNT(fast_retransmits), before + 1);
+	KT_ASSERT(conn->in_recovery, "not in fast recovery");
+	KT_ASSERT_EQ(conn->ssthresh, 250); /* half of 500 in flight */
+	/* All acknowledged: recovery ends, cwnd deflates, data goes on. */
+	feed(TCP_ACK, 5001, iss + 601, 0, NULL, 0, false);
+	KT_ASSERT(!conn->in_recovery, "still in recovery");
+	EXPECT_DATA(iss + 601, 100);
+
+	/* That segment is lost: the retransmission timer resends it and
+	 * doubles the RTO (backoff), with cwnd one segment. */
+	before = COUNT(timeouts);
+	rto = conn->rto_ms;
+	run_timers_at(time_ns() + (uint64_t)(rto + 100) * NS_PER_MS);
+	EXPECT_DATA(iss + 601, 100);
+	KT_ASSERT_EQ(COUNT(timeouts), before + 1);
+	KT_ASSERT_EQ(conn->rto_ms, MIN(2 * rto, (uint32_t)TCP_RTO_MAX_MS));
+	KT_ASSERT_EQ(conn->cwnd, 100);
+
+	/* Acknowledged, but the window is now zero: nothing is sent, and
+	 * the persist timer probes just below the window. */
+	feed_window = 0;
+	feed(TCP_ACK, 5001, iss + 701, 0, NULL, 0, false);
+	KT_ASSERT(take() == NULL, "sent into a zero window");
+	KT_ASSERT(conn->persist_at != 0, "no persist timer");
+	before = COUNT(persist_probes);
+	run_timers_at(conn->persist_at + NS_PER_MS);
+	KT_ASSERT_EQ(EXPECT(TCP_ACK, 5001), iss + 700);
+	KT_ASSERT_EQ(COUNT(persist_probes), before + 1);
+	/* The window opens: data flows again. */
+	feed_window = 8192;
+	feed(TCP_ACK, 5001, iss + 701, 0, NULL, 0, false);
+	EXPECT_DATA(iss + 701, 100);
+	drain();
+
+	/* A RST at RCV.NXT ends it: ECONNRESET. */
+	feed(TCP_RST, 5001, 0, 0, NULL, 0, false);
+	KT_ASSERT_EQ(state_of(conn), TCP_CLOSED);
+	KT_ASSERT_EQ(tcp_usr_take_error(conn), ECONNRESET);
+	tcp_usr_close(conn);
+	drain();
 	capture(false);
 	KT_ASSERT_EQ(pbuf_live(), live);
 }

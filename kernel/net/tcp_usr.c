@@ -376,6 +376,15 @@ static void window_update(struct tcb *t, uint32_t before)
 	}
 }
 
+/* MSG_PEEK with MSG_WAITALL looks once all asked for is there (or a
+ * full buffer), or no more will come; before, it waits. */
+static bool peek_waits(const struct tcb *t, size_t len, int flags)
+{
+	return (flags & TCP_MSG_WAITALL) &&
+	       t->rcv.len < MIN(MIN(len, (size_t)BOUNCE), t->rcv.size) &&
+	       !t->fin_received && !t->shut_rd && t->state != TCP_CLOSED;
+}
+
 long tcp_usr_recv(struct tcb *t, uaddr_t ubuf, size_t len, int flags)
 {
 	uint8_t *bounce = kmalloc(MIN(len, (size_t)BOUNCE) + 1);
@@ -390,13 +399,17 @@ long tcp_usr_recv(struct tcb *t, uaddr_t ubuf, size_t len, int flags)
 	while (done < len) {
 		size_t n = MIN(MIN(t->rcv.len, len - done), (size_t)BOUNCE);
 
-		if (n && (flags & TCP_MSG_PEEK)) {
-			n = MIN(MIN(t->rcv.len, len), (size_t)BOUNCE);
-			tcp_ring_get(&t->rcv, 0, bounce, n);
-			spin_unlock(&tcp_lock);
-			err = copy_to_user(ubuf, bounce, n) ? -EFAULT : 0;
-			kfree(bounce);
-			return err ? err : (long)n;
+		if (flags & TCP_MSG_PEEK) {
+			if (n && !peek_waits(t, len, flags)) {
+				n = MIN(MIN(t->rcv.len, len), (size_t)BOUNCE);
+				tcp_ring_get(&t->rcv, 0, bounce, n);
+				spin_unlock(&tcp_lock);
+				err = copy_to_user(ubuf, bounce, n) ? -EFAULT
+								    : 0;
+				kfree(bounce);
+				return err ? err : (long)n;
+			}
+			n = 0; /* wait for more */
 		}
 		if (n) {
 			uint32_t before = tcp_rcv_window(t);

@@ -1,7 +1,7 @@
 /*
  * t_tcp: TCP stream sockets over 127.0.0.1. A connection is accepted and
  * carries bytes both ways, with the names each end sees and fstat's
- * S_IFSOCK; a closed port refuses (ECONNREFUSED), blocking and
+ * S_IFSOCK, readv and writev; a closed port refuses (ECONNREFUSED), blocking and
  * non-blocking (EINPROGRESS, then SO_ERROR); half-close: shutdown(SHUT_WR)
  * gives the peer end of file while it can still answer; 4 MiB go through
  * with their checksum; a peer that closed makes a write fail with EPIPE
@@ -15,6 +15,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #define BIG (4 * 1024 * 1024)
 #define MANY 100
@@ -92,6 +93,19 @@ static void connect_accept_and_echo(void)
 	CHECK_EQ(send(s, "world!", 6, 0), 6);
 	CHECK_EQ(recv(c, buf, 6, MSG_WAITALL), 6);
 	CHECK(memcmp(buf, "world!", 6) == 0);
+	{
+		struct iovec out[2] = { { "ab", 2 }, { "cde", 3 } };
+		char x[2], y[3];
+		struct iovec in[2] = { { x, 2 }, { y, 3 } };
+
+		CHECK_EQ(writev(c, out, 2), 5);
+		CHECK_EQ(read_full(s, buf, 5), 5);
+		CHECK(memcmp(buf, "abcde", 5) == 0);
+		CHECK_EQ(writev(s, out, 2), 5);
+		CHECK_EQ(recv(c, buf, 5, MSG_PEEK | MSG_WAITALL), 5);
+		CHECK_EQ(readv(c, in, 2), 5);
+		CHECK(memcmp(x, "ab", 2) == 0 && memcmp(y, "cde", 3) == 0);
+	}
 	CHECK_OK(fstat(s, &st));
 	CHECK(S_ISSOCK(st.st_mode));
 	CHECK_ERR(getpeername(l, (struct sockaddr *)&peer, &len), ENOTCONN);
