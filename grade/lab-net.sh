@@ -18,6 +18,7 @@ ktest_pass net.tcp_bad_segments 5
 ktest_pass net.tcp_simultaneous_open_and_close 10
 ktest_pass net.tcp_syn_retransmission_and_timeout 5
 ktest_pass net.tcp_congestion_and_probes 10
+ktest_pass net.tcp_window_scale 5
 
 # The host side of the UDP test (grade/progs/udpsend.c), and a host port
 # for the forward that another grader on this machine is unlikely to use.

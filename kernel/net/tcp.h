@@ -62,11 +62,12 @@ enum tcp_state {
 	TCP_CLOSING,
 };
 
-#define TCP_MSS_DEFAULT 536 /* when the peer sends no MSS option */
-#define TCP_BUF_DEFAULT 65535
+#define TCP_MSS_DEFAULT 536          /* when the peer sends no MSS option */
+#define TCP_BUF_DEFAULT (128 * 1024) /* each way; SO_RCVBUF/SO_SNDBUF */
 #define TCP_BUF_MIN 2048
 #define TCP_SNDBUF_MAX (1024 * 1024)
-#define TCP_RCVBUF_MAX 65535 /* no window scaling: the window is 16 bits */
+#define TCP_RCVBUF_MAX (256 * 1024) /* beyond 64 KiB with window scaling */
+#define TCP_WSCALE_MAX 14           /* RFC 7323 2.3 */
 #define TCP_TICK_NS (10 * NS_PER_MS)
 #define TCP_RTO_INITIAL_MS 1000 /* RFC 6298 2.1 */
 #define TCP_RTO_MIN_MS 200      /* Linux's; RFC 6298 says 1 s */
@@ -124,6 +125,11 @@ struct tcb {
 	 * SND.NXT so far: after a timeout SND.NXT goes back to SND.UNA. */
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
 	uint16_t mss; /* the most we put in a segment */
+	/* Window scaling (RFC 7323), if both SYNs offered it: the peer's
+	 * windows are shifted left by snd_wscale, ours right by
+	 * rcv_wscale; both 0 otherwise. */
+	bool wscale_ok;
+	uint8_t snd_wscale, rcv_wscale;
 	struct tcp_ring snd;
 	bool fin_queued; /* close or shutdown: a FIN follows the data */
 	/* Receive sequence space. rcv_adv is the right edge of the window
@@ -248,6 +254,8 @@ void tcp_send_reset_for(const struct pbuf *p, const struct tcp_header *h,
 			uint32_t seg_len);
 /* The window we offer now, which may open but never shrink. */
 uint32_t tcp_rcv_window(struct tcb *t);
+/* The shift we ask for in our SYN: enough for the receive buffer. */
+uint8_t tcp_our_wscale(const struct tcb *t);
 /* For ktests: segments sent are kept on this list instead (non-NULL). */
 extern struct pbuf **tcp_capture;
 

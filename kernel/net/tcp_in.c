@@ -25,6 +25,7 @@ struct seg {
 	size_t data_len;
 	uint8_t flags;
 	uint16_t mss; /* 0: no MSS option */
+	int wscale;   /* -1: no window scale option */
 };
 
 /* ---- RTT and the congestion window --------------------------------------- */
@@ -106,6 +107,8 @@ static bool parse_options(const uint8_t *o, size_t n, struct seg *s)
 		len = o[i + 1];
 		if (o[i] == TCP_OPT_MSS && len == 4 && (s->flags & TCP_SYN))
 			s->mss = (uint16_t)(o[i + 2] << 8 | o[i + 3]);
+		if (o[i] == TCP_OPT_WSCALE && len == 3 && (s->flags & TCP_SYN))
+			s->wscale = MIN(o[i + 2], TCP_WSCALE_MAX);
 		i += len;
 	}
 	return true;
@@ -182,6 +185,11 @@ static void listen_input(struct tcb *l, struct seg *s)
 	c->snd_wl1 = s->seq;
 	c->snd_wl2 = c->iss;
 	set_mss(c, s->mss);
+	if (s->wscale >= 0) { /* RFC 7323: both offered, both scale */
+		c->wscale_ok = true;
+		c->snd_wscale = (uint8_t)s->wscale;
+		c->rcv_wscale = tcp_our_wscale(c);
+	}
 	c->listener = l;
 	l->children++;
 	c->state = TCP_SYN_RECEIVED;
@@ -219,6 +227,11 @@ static void syn_sent_input(struct tcb *t, struct seg *s)
 	t->rcv_nxt = s->seq + 1;
 	t->rcv_adv = t->rcv_nxt;
 	set_mss(t, s->mss);
+	/* We offered a window shift; it holds only if the peer did too. */
+	t->wscale_ok = s->wscale >= 0;
+	t->snd_wscale = t->wscale_ok ? (uint8_t)s->wscale : 0;
+	if (!t->wscale_ok)
+		t->rcv_wscale = 0;
 	t->snd_wnd = s->wnd;
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = s->ack;
@@ -598,6 +611,7 @@ void tcp_input(struct pbuf *p)
 	}
 	hlen = (size_t)(h->offset >> 4) * 4;
 	s.flags = h->flags;
+	s.wscale = -1;
 	if (hlen < TCP_HEADER_LEN || hlen > p->len ||
 	    !parse_options(p->data + TCP_HEADER_LEN, hlen - TCP_HEADER_LEN,
 			   &s)) {
@@ -642,6 +656,9 @@ void tcp_input(struct pbuf *p)
 					  : 0;
 	if (t)
 		t->keep_probes = 0;
+	/* A window is scaled, but never a SYN's (RFC 7323 2.2). */
+	if (t && !(s.flags & TCP_SYN))
+		s.wnd <<= t->snd_wscale;
 	if (!t)
 		closed_input(&s);
 	else if (t->state == TCP_LISTEN)

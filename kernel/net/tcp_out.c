@@ -27,7 +27,16 @@ uint32_t tcp_rcv_window(struct tcb *t)
 	 * the window only by a useful amount; never shrink it. */
 	if (free < cur || free - cur < step)
 		free = cur;
-	return MIN(free, 65535u);
+	return MIN(free, 65535u << t->rcv_wscale);
+}
+
+uint8_t tcp_our_wscale(const struct tcb *t)
+{
+	uint8_t shift = 0;
+
+	while (shift < TCP_WSCALE_MAX && (t->rcv.size >> shift) > 65535)
+		shift++;
+	return shift;
 }
 
 /* ---- one segment -------------------------------------------------------- */
@@ -74,7 +83,11 @@ static uint16_t our_mss(uint32_t dst)
 
 void tcp_send_segment(struct tcb *t, uint8_t flags, uint32_t seq, size_t len)
 {
-	size_t opt_len = (flags & TCP_SYN) ? 4 : 0;
+	/* A SYN carries our MSS, and our window shift in the first SYN
+	 * or in a SYN-ACK answering a SYN that offered one. */
+	bool ws = (flags & TCP_SYN) &&
+		  (t->state == TCP_SYN_SENT || t->wscale_ok);
+	size_t opt_len = (flags & TCP_SYN) ? (ws ? 8 : 4) : 0;
 	struct tcp_header *h;
 	struct pbuf *p;
 	uint32_t win;
@@ -94,7 +107,13 @@ void tcp_send_segment(struct tcb *t, uint8_t flags, uint32_t seq, size_t len)
 	h->offset = (uint8_t)((TCP_HEADER_LEN + opt_len) / 4 << 4);
 	h->flags = flags;
 	win = tcp_rcv_window(t);
-	h->window = htons((uint16_t)win);
+	if (flags & TCP_SYN) { /* a SYN's window is never scaled */
+		win = MIN(win, 65535u);
+		h->window = htons((uint16_t)win);
+	} else {
+		h->window = htons((uint16_t)(win >> t->rcv_wscale));
+		win = win >> t->rcv_wscale << t->rcv_wscale;
+	}
 	h->urgent = 0;
 	if (opt_len) {
 		uint8_t *o = p->data + TCP_HEADER_LEN;
@@ -104,6 +123,12 @@ void tcp_send_segment(struct tcb *t, uint8_t flags, uint32_t seq, size_t len)
 		o[1] = 4;
 		o[2] = (uint8_t)(mss >> 8);
 		o[3] = (uint8_t)mss;
+		if (ws) {
+			o[4] = TCP_OPT_NOP;
+			o[5] = TCP_OPT_WSCALE;
+			o[6] = 3;
+			o[7] = t->rcv_wscale;
+		}
 	}
 	if (len)
 		tcp_ring_get(&t->snd, seq - t->snd_una,

@@ -34,13 +34,14 @@ KTEST(net, tcp_sequence_arithmetic)
 static struct pbuf *captured;
 static uint16_t feed_port = PEER_PORT; /* the peer's port */
 static uint16_t feed_window = 8192;    /* the window it offers */
+static int feed_wscale = -1;           /* its SYN's window shift, or none */
 
 /* The peer's segment: flags, seq, ack, optional MSS, len bytes of data;
  * fed through lo. Every checksum right unless bad_sum. */
 static void feed(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t mss,
 		 const char *data, size_t len, bool bad_sum)
 {
-	size_t opt = mss ? 4 : 0;
+	size_t opt = mss ? (feed_wscale >= 0 ? 8 : 4) : 0;
 	size_t tcp_len = TCP_HEADER_LEN + opt + len;
 	struct pbuf *p = pbuf_alloc(ETH_HEADER_LEN + IPV4_HEADER_LEN + tcp_len);
 	struct ipv4_header *ip;
@@ -73,6 +74,12 @@ static void feed(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t mss,
 		o[1] = 4;
 		o[2] = (uint8_t)(mss >> 8);
 		o[3] = (uint8_t)mss;
+		if (feed_wscale >= 0) {
+			o[4] = TCP_OPT_NOP;
+			o[5] = TCP_OPT_WSCALE;
+			o[6] = 3;
+			o[7] = (uint8_t)feed_wscale;
+		}
 	}
 	memcpy((uint8_t *)h + TCP_HEADER_LEN + opt, data, len);
 	h->checksum =
@@ -519,6 +526,57 @@ KTEST(net, tcp_congestion_and_probes)
 	KT_ASSERT_EQ(state_of(conn), TCP_CLOSED);
 	KT_ASSERT_EQ(tcp_usr_take_error(conn), ECONNRESET);
 	tcp_usr_close(conn);
+	drain();
+	capture(false);
+	KT_ASSERT_EQ(pbuf_live(), live);
+}
+
+/* RFC 7323 window scaling: a SYN offering a shift gets ours back (the
+ * 128 KiB receive buffer needs a shift of 2, 65535 being the most 16
+ * bits say); then the peer's windows are
+ * scaled up by its shift and ours down by ours. */
+KTEST(net, tcp_window_scale)
+{
+	uint64_t live = pbuf_live();
+	struct tcb *l = tcp_usr_create(), *c = NULL;
+	const uint8_t *o;
+	struct pbuf *p;
+	uint32_t iss;
+
+	KT_ASSERT(l != NULL, "out of memory");
+	KT_ASSERT_EQ(tcp_usr_bind(l, IPV4_LOOPBACK, htons(OUR_PORT)), 0);
+	KT_ASSERT_EQ(tcp_usr_listen(l, 1), 0);
+	capture(true);
+	feed_wscale = 2;
+	feed(TCP_SYN, 1000, 0, 1000, NULL, 0, false);
+	feed_wscale = -1;
+	p = take();
+	KT_ASSERT(p != NULL, "no SYN-ACK");
+	KT_ASSERT_EQ(hdr(p)->flags, TCP_SYN | TCP_ACK);
+	KT_ASSERT_EQ(hdr(p)->offset >> 4, 7); /* MSS, NOP, window scale */
+	o = p->data + TCP_HEADER_LEN;
+	KT_ASSERT(o[4] == TCP_OPT_NOP && o[5] == TCP_OPT_WSCALE && o[6] == 3,
+		  "no window scale option");
+	KT_ASSERT_EQ(o[7], 2);
+	iss = ntohl(hdr(p)->seq);
+	pbuf_free(p);
+	feed_window = 100; /* 400 bytes, scaled by 2 */
+	feed(TCP_ACK, 1001, iss + 1, 0, NULL, 0, false);
+	feed_window = 8192;
+	KT_ASSERT_EQ(tcp_usr_accept(l, true, &c), 0);
+	KT_ASSERT_EQ(c->snd_wnd, 400);
+	KT_ASSERT(c->wscale_ok && c->rcv_wscale == 2, "not scaling");
+	/* Our ACK's window, in units of 4 bytes, says more than 64 KiB. */
+	feed(TCP_ACK | TCP_PSH, 1001, iss + 1, 0, "a", 1, false);
+	feed(TCP_ACK | TCP_PSH, 1002, iss + 1, 0, "b", 1, false);
+	p = take();
+	KT_ASSERT(p != NULL, "no ACK");
+	KT_ASSERT((uint32_t)ntohs(hdr(p)->window) << 2 > 65535,
+		  "window not scaled");
+	pbuf_free(p);
+	feed(TCP_RST, 1003, 0, 0, NULL, 0, false);
+	tcp_usr_close(c);
+	tcp_usr_close(l);
 	drain();
 	capture(false);
 	KT_ASSERT_EQ(pbuf_live(), live);

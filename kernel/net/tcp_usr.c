@@ -268,6 +268,7 @@ int tcp_usr_connect(struct tcb *t, uint32_t addr, uint16_t port, bool nonblock)
 	t->rcv_nxt = t->rcv_adv = 0;
 	t->rto_ms = TCP_RTO_INITIAL_MS;
 	t->retries = 0;
+	t->rcv_wscale = tcp_our_wscale(t); /* offered in the SYN */
 	t->state = TCP_SYN_SENT;
 	tcp_count(active_opens);
 	tcp_output(t); /* the SYN */
