@@ -12,6 +12,13 @@ ktest_pass net.checksum 5
 ktest_pass net.malformed_frames 10
 ktest_pass net.arp_cache 10
 ktest_pass net.routes 5
+ktest_pass net.tcp_sequence_arithmetic 5
+ktest_pass net.tcp_passive_open_data_and_close 10
+ktest_pass net.tcp_bad_segments 5
+ktest_pass net.tcp_simultaneous_open_and_close 10
+ktest_pass net.tcp_syn_retransmission_and_timeout 5
+ktest_pass net.tcp_congestion_and_probes 10
+ktest_pass net.tcp_window_scale 5
 
 # The host side of the UDP test (grade/progs/udpsend.c), and a host port
 # for the forward that another grader on this machine is unlikely to use.
@@ -77,4 +84,103 @@ need_re '^udpecho: echoed 13 bytes to 10\.0\.2\.2:[0-9]+$'
 grep -q '^udpsend: reply: hello-kestrel$' "$g_dir/udpsend.out" 2>/dev/null ||
 	fail_because "no echo on the host" \
 		"udpsend said: $(cat "$g_dir/udpsend.out" 2>/dev/null)"
+test_end
+
+# TCP over lo, checked by a user test program that passes on Linux too
+# (user/tests/t_tcp.c): connect and accept, a refused port (blocking and
+# non-blocking), half-close, 4 MiB with their checksum, EPIPE and
+# SIGPIPE, MSG_PEEK/MSG_DONTWAIT/SO_RCVTIMEO, 100 connections at once,
+# SO_REUSEADDR over TIME_WAIT, the options.
+run_usertests tcp 300 t_tcp
+usertest_pass t_tcp 20
+
+# TCP against Linux's own TCP, through slirp: a 3 MiB file from the host
+# to `nc -l` in the guest (through the forward to port 80), back to the
+# host from httpd, from the guest to a host server at 10.0.2.2 with nc,
+# and from a host web server to httpget; each compared by SHA-256 with
+# sha256sum's. Then a closed host port refuses the guest's connect.
+net_tcppeer=$g_dir/tcppeer
+${HOSTCC:-cc} -Wall -Wextra -Werror -O2 -o "$net_tcppeer" \
+	grade/progs/tcppeer.c || die "cannot build grade/progs/tcppeer.c"
+net_file=$g_dir/tcp-3m.bin
+head -c 3145728 /dev/urandom >"$net_file" || die "cannot make $net_file"
+net_sha=$(sha256sum "$net_file" | cut -d' ' -f1)
+rm -f "$g_dir"/tcp-*.port "$g_dir"/tcp-*.out "$g_dir"/tcp-got-*
+
+# A host server's port, once it has written it (its own background job).
+net_port_of()
+{
+	_i=0
+	while [ ! -s "$1" ] && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	cat "$1" 2>/dev/null
+}
+
+shell_boot tcphost net=$net_port timeout=400 stall=120 &&
+	serial_send 'nc -l -s 80 < /dev/null > /tmp/up; echo up-done\r' &&
+	wait_for 'nc: listening on port 80' 30 &&
+	"$net_tcppeer" send "$net_port" "$net_file" \
+		>"$g_dir/tcp-send.out" 2>&1
+wait_for -E '^up-done' 120 &&
+	serial_send 'httpd -n 1 -r /tmp &\r' &&
+	wait_for 'httpd: serving /tmp on port 80' 30 &&
+	serial_send 'netstat -l; cat /proc/net/dev; echo netstat-done\r' &&
+	wait_for -E '^netstat-done' 30 &&
+	"$net_tcppeer" get "$net_port" /up "$g_dir/tcp-got-httpd" \
+		>"$g_dir/tcp-get.out" 2>&1
+serial_send 'echo get-done\r' &&
+	wait_for -E '^get-done' 30 &&
+	{ "$net_tcppeer" recv "$g_dir/tcp-recv.port" "$g_dir/tcp-got-nc" \
+		>"$g_dir/tcp-recv.out" 2>&1 & } &&
+	net_rport=$(net_port_of "$g_dir/tcp-recv.port") &&
+	serial_send "nc -s 10.0.2.2 $net_rport < /tmp/up; echo ncup-done\r" &&
+	wait_for -E '^ncup-done' 120 &&
+	{ "$net_tcppeer" serve "$g_dir/tcp-serve.port" "$net_file" \
+		>"$g_dir/tcp-serve.out" 2>&1 & } &&
+	net_sport=$(net_port_of "$g_dir/tcp-serve.port") &&
+	serial_send "httpget -s -o /tmp/down http://10.0.2.2:$net_sport/f; echo get2-done\r" &&
+	wait_for -E '^get2-done' 120 &&
+	net_free=$("$net_tcppeer" freeport) &&
+	serial_send "nc 10.0.2.2 $net_free; echo refused-done\r" &&
+	wait_for -E '^refused-done' 60 &&
+	serial_send 'poweroff\r'
+boot_wait
+
+# net_same_sha NAME FILE: FILE is the file sent, by sha256sum.
+net_same_sha()
+{
+	_got=$(sha256sum "$2" 2>/dev/null | cut -d' ' -f1)
+	[ "$_got" = "$net_sha" ] ||
+		fail_because "$1: the host got ${_got:-nothing}, not $net_sha" \
+			"$(cat "$g_dir"/tcp-*.out 2>/dev/null)"
+}
+
+test_start netstat 5
+need_re '^tcp +0 +0 0\.0\.0\.0:80 +0\.0\.0\.0:\* +LISTEN$'
+need_re '^ +eth0: +[1-9][0-9]* +[1-9][0-9]* +0 +'
+test_end
+
+test_start tcp_host_to_guest 10
+need "nc: received 3145728 bytes sha256 $net_sha"
+forbid 'KERNEL PANIC'
+test_end
+
+test_start tcp_httpd_to_host 10
+need 'httpd: GET /up 200 3145728'
+net_same_sha httpd "$g_dir/tcp-got-httpd"
+test_end
+
+test_start tcp_guest_to_host 10
+need "nc: sent 3145728 bytes sha256 $net_sha"
+net_same_sha nc "$g_dir/tcp-got-nc"
+test_end
+
+test_start tcp_httpget_from_host 10
+need "httpget: 3145728 bytes sha256 $net_sha"
+test_end
+
+test_start tcp_refused 5
+need 'nc: connect: Connection refused'
 test_end

@@ -223,7 +223,8 @@ boot_running()
 #					(10.0.2.0/24; tests talk only to
 #					slirp's 10.0.2.2), its frames in
 #					NAME.pcap; with PORT, UDP to host
-#					127.0.0.1:PORT reaches guest port 5555.
+#					127.0.0.1:PORT reaches guest port 5555
+#					and TCP to 127.0.0.1:PORT guest port 80.
 #					Without it a boot keeps QEMU's
 #					default NIC, as before
 #	serial_input			serial_send may type into COM1
@@ -264,7 +265,7 @@ boot_start()
 	if [ -n "$_net" ]; then
 		_fwd=
 		[ "$_net" = yes ] ||
-			_fwd=",hostfwd=udp:127.0.0.1:$_net-:5555"
+			_fwd=",hostfwd=udp:127.0.0.1:$_net-:5555,hostfwd=tcp:127.0.0.1:$_net-:80"
 		set -- "$@" -netdev "user,id=net0$_fwd" \
 			-device e1000,netdev=net0 \
 			-object "filter-dump,id=dump0,netdev=net0,file=$g_dir/$b_name.pcap"

@@ -48,6 +48,7 @@
 #define SYS_accept 43
 #define SYS_sendto 44
 #define SYS_recvfrom 45
+#define SYS_shutdown 48
 #define SYS_bind 49
 #define SYS_listen 50
 #define SYS_getsockname 51
@@ -163,6 +164,7 @@
 #define SYS_set_robust_list 273
 #define SYS_get_robust_list 274
 #define SYS_utimensat 280
+#define SYS_accept4 288
 #define SYS_dup3 292
 #define SYS_pipe2 293
 #define SYS_preadv 295

@@ -44,4 +44,14 @@ struct file *fd_remove(struct fdtable *t, int fd);
 int fd_get_cloexec(struct fdtable *t, int fd); /* 0/1, or -EBADF */
 int fd_set_cloexec(struct fdtable *t, int fd, bool on);
 
+/* ---- the running process's descriptors (sys_file.c) -------------------
+ * For the system calls of any subsystem that hands out files (sockets,
+ * kernel/net/socket.c). */
+
+/* The file at fd, referenced (vfs_close when done), or NULL. */
+struct file *file_get(int fd);
+/* Install f at the lowest free descriptor >= min: the descriptor, or
+ * -EMFILE, in which case the caller still owns f. */
+int file_install(struct file *f, int min, bool cloexec);
+
 #endif

@@ -15,11 +15,8 @@
 
 /* The highest descriptor + 1 the process may use (RLIMIT_NOFILE). */
 int fd_limit(void);
-/* The file at fd, referenced (vfs_close when done), or NULL. */
-struct file *file_get(int fd);
-/* Install f at the lowest free descriptor >= min: the descriptor, or
- * -EMFILE, in which case the caller still owns f. */
-int file_install(struct file *f, int min, bool cloexec);
+/* file_get and file_install are in fdtable.h: other subsystems that
+ * make files (sockets) use them too. */
 /* Linux's struct stat (x86-64) filled from *st, copied out. */
 int stat_to_user(const struct kstat *st, uaddr_t ubuf);
 /* What f would tell fstat: its inode's, or a pipe's. */

@@ -597,7 +597,9 @@ int file_stat(struct file *f, struct kstat *st)
 		return vfs_fstat(f, st);
 	if (pipe_stat(f, st))
 		return 0;
-	return -EBADF; /* no file without an inode but a pipe exists yet */
+	if (f->fops && f->fops->stat)
+		return f->fops->stat(f, st);
+	return -EBADF;
 }
 
 static long sys_fstat(uint64_t fd, uaddr_t ubuf)

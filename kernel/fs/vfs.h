@@ -277,6 +277,8 @@ struct file_operations {
 	/* fsync and fdatasync: what was written is on the device. Without it
 	 * they fail with EINVAL, as a pipe's or a terminal's do on Linux. */
 	int (*fsync)(struct file *f);
+	/* fstat of a file with no inode (a socket): fill *st. */
+	int (*stat)(struct file *f, struct kstat *st);
 };
 
 /* An open file. */

@@ -14,7 +14,7 @@
  * searched for the longest matching prefix; a device's address adds its
  * subnet's route, net.gw= (or SIOCADDRT) the default route.
  */
-#include "net/net_internal.h"
+#include "net/tcp.h"
 
 #define ROUTES_MAX 8
 
@@ -194,6 +194,9 @@ void ipv4_input(struct netdev *dev, struct pbuf *p)
 		break;
 	case IPPROTO_UDP:
 		udp_input(p);
+		break;
+	case IPPROTO_TCP:
+		tcp_input(p);
 		break;
 	default:
 		net_count(ip_unknown_protocol);

@@ -48,6 +48,9 @@ struct pbuf {
 	uint32_t ip_src, ip_dst;
 	uint8_t *ip_header; /* the IPv4 header, for ICMP errors */
 	uint16_t src_port;  /* UDP source port, or ICMP echo id */
+	/* An out-of-order TCP segment waiting for the gap before it. */
+	uint32_t tcp_seq;
+	bool tcp_fin;
 	uint8_t buf[PBUF_HEADROOM + PBUF_DATA_MAX];
 };
 
@@ -122,6 +125,13 @@ void netdev_receive(struct netdev *dev, struct pbuf *p);
 int netdev_set_addr(struct netdev *dev, uint32_t addr, uint32_t netmask);
 void netdev_set_flags(struct netdev *dev, unsigned int flags);
 void netdev_stat_add(uint64_t *counter, uint64_t n);
+
+/* /proc/net's files in Linux's formats (procfs shows them): the text
+ * into buf, at most size bytes; the whole text's length is returned, and
+ * may be more than size (call again with more room). */
+size_t net_proc_dev(char *buf, size_t size);
+size_t net_proc_tcp(char *buf, size_t size);
+size_t net_proc_udp(char *buf, size_t size); /* socket.c */
 
 /* Byte order: x86-64 is little-endian, the wire big-endian. */
 static inline uint16_t htons(uint16_t x)

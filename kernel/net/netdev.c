@@ -9,7 +9,7 @@
  * against them); its statistics and the protocol counters are atomic
  * adds, since they are bumped on every packet from any CPU. docs/net.md.
  */
-#include "net/net_internal.h"
+#include "net/tcp.h"
 
 struct net_counters net_counters;
 
@@ -121,12 +121,43 @@ void netdev_set_flags(struct netdev *dev, unsigned int flags)
 
 /* ---- lo ------------------------------------------------------------------ */
 
-/* What lo sends it receives, at once, on the sender's stack. */
+/* What lo sends it receives, on the sender's stack, before the send
+ * returns. But not inside another delivery: a TCP segment's answer goes
+ * out on lo while the segment is still being taken in, and its answer
+ * in turn, so a chain of them would grow the stack without end. So one
+ * caller at a time delivers ("draining"), and whatever is sent on lo
+ * meanwhile, by it or by another CPU, waits in the queue for its turn. */
+static struct spinlock lo_lock = SPINLOCK_INIT("lo queue");
+static struct pbuf *lo_head, *lo_tail; /* lo_lock */
+static bool lo_draining;               /* lo_lock */
+
 static void loopback_transmit(struct netdev *dev, struct pbuf *p)
 {
 	netdev_stat_add(&dev->stats.tx_packets, 1);
 	netdev_stat_add(&dev->stats.tx_bytes, p->len);
-	netdev_receive(dev, p);
+	p->next = NULL;
+	spin_lock(&lo_lock);
+	if (lo_tail)
+		lo_tail->next = p;
+	else
+		lo_head = p;
+	lo_tail = p;
+	if (lo_draining) {
+		spin_unlock(&lo_lock);
+		return;
+	}
+	lo_draining = true;
+	while ((p = lo_head)) {
+		lo_head = p->next;
+		if (!lo_head)
+			lo_tail = NULL;
+		p->next = NULL;
+		spin_unlock(&lo_lock);
+		netdev_receive(dev, p);
+		spin_lock(&lo_lock);
+	}
+	lo_draining = false;
+	spin_unlock(&lo_lock);
 }
 
 static const struct netdev_ops loopback_ops = {
@@ -141,6 +172,7 @@ void net_init(void)
 	loopback.flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
 	netdev_register(&loopback);
 	netdev_set_addr(&loopback, IPV4_LOOPBACK, IPV4(255, 0, 0, 0));
+	tcp_init();
 }
 
 /* ---- the command line ---------------------------------------------------- */

@@ -1,11 +1,13 @@
 /*
- * Sockets: Linux's socket system calls for AF_INET datagram sockets, UDP
- * (SOCK_DGRAM) and ICMP echo ("ping" sockets, SOCK_DGRAM with
- * IPPROTO_ICMP, as Linux offers them: the program writes an echo request,
- * the kernel sets its identifier to the socket's port and its checksum,
- * and the program reads the matching replies). A socket is an ordinary
- * open file (read, write, poll, close, ioctl, O_NONBLOCK) whose private
- * data is a struct socket.
+ * Sockets: Linux's socket system calls for AF_INET stream sockets (TCP,
+ * whose half is in tcp_usr.c: a stream socket holds a struct tcb and
+ * every call on it goes there) and datagram sockets, UDP (SOCK_DGRAM)
+ * and ICMP echo ("ping" sockets, SOCK_DGRAM with IPPROTO_ICMP, as Linux
+ * offers them: the program writes an echo request, the kernel sets its
+ * identifier to the socket's port and its checksum, and the program
+ * reads the matching replies). A socket is an ordinary open file (read,
+ * write, poll, close, ioctl, fstat, O_NONBLOCK) whose private data is a
+ * struct socket.
  *
  * Received datagrams wait in the socket's queue, up to SOCKET_RCVBUF
  * bytes (more are dropped and counted, as UDP may); a reader sleeps on
@@ -18,9 +20,11 @@
  * a socket's lock. Copies to and from user memory happen with neither
  * held. docs/net.md.
  */
-#include "fs/fs_syscalls.h"
+#include "fs/fdtable.h"
+#include "fs/poll.h"
 #include "mm/mm.h"
-#include "net/net_internal.h"
+#include "net/tcp.h"
+#include "proc/proc.h"
 #include "proc/signal.h"
 #include "sched/sched.h"
 #include "syscall.h"
@@ -39,15 +43,22 @@
 #define SO_TYPE 3
 #define SO_ERROR 4
 #define SO_BROADCAST 6
+#define SO_KEEPALIVE 9
 #define SO_SNDBUF 7
 #define SO_RCVBUF 8
 #define SO_RCVTIMEO 20 /* SO_RCVTIMEO_OLD: a 64-bit struct timeval */
 #define SO_SNDTIMEO 21
+#define SO_ACCEPTCONN 30
 #define SO_PROTOCOL 38
+#define SOL_TCP 6
+#define TCP_NODELAY 1
 #define SO_DOMAIN 39
 #define MSG_PEEK 0x2
 #define MSG_TRUNC 0x20
 #define MSG_DONTWAIT 0x40
+#define MSG_WAITALL 0x100
+#define MSG_NOSIGNAL 0x4000
+#define SHUT_RDWR 2
 
 #define SOCKET_RCVBUF 65536
 #define EPHEMERAL_FIRST 32768 /* Linux's ip_local_port_range */
@@ -59,7 +70,9 @@ struct timeval {
 };
 
 struct socket {
-	uint8_t protocol; /* IPPROTO_UDP or IPPROTO_ICMP */
+	uint8_t protocol; /* IPPROTO_UDP, IPPROTO_ICMP or IPPROTO_TCP */
+	struct tcb *tcb;  /* a stream socket's; NULL for a datagram one */
+	uint64_t ino;     /* what fstat shows */
 	/* Protected by sockets_lock. */
 	struct socket *next; /* in the bound list */
 	bool bound;
@@ -78,6 +91,7 @@ struct socket {
 };
 
 static struct spinlock sockets_lock = SPINLOCK_INIT("sockets");
+static uint64_t next_ino = 1;                     /* atomic */
 static struct socket *bound_sockets;              /* sockets_lock */
 static uint16_t next_ephemeral = EPHEMERAL_FIRST; /* sockets_lock */
 
@@ -367,17 +381,41 @@ static long socket_recv(struct file *f, uaddr_t ubuf, size_t len, int flags,
 
 /* ---- the file ------------------------------------------------------------ */
 
+/* A stream socket's MSG_* flags, and the file's O_NONBLOCK, as TCP's. */
+static int tcp_flags(const struct file *f, uint64_t flags)
+{
+	int r = 0;
+
+	if ((f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT))
+		r |= TCP_MSG_NONBLOCK;
+	if (flags & MSG_PEEK)
+		r |= TCP_MSG_PEEK;
+	if (flags & MSG_NOSIGNAL)
+		r |= TCP_MSG_NOSIGNAL;
+	if (flags & MSG_WAITALL)
+		r |= TCP_MSG_WAITALL;
+	return r;
+}
+
 static ssize_t socket_read(struct file *f, uint64_t ubuf, size_t n,
 			   uint64_t *pos)
 {
+	struct socket *s = f->private;
+
 	(void)pos;
+	if (s->tcb)
+		return tcp_usr_recv(s->tcb, ubuf, n, tcp_flags(f, 0));
 	return socket_recv(f, ubuf, n, 0, 0, 0);
 }
 
 static ssize_t socket_write(struct file *f, uint64_t ubuf, size_t n,
 			    uint64_t *pos)
 {
+	struct socket *s = f->private;
+
 	(void)pos;
+	if (s->tcb)
+		return tcp_usr_send(s->tcb, ubuf, n, tcp_flags(f, 0));
 	return socket_send(f, ubuf, n, 0, 0);
 }
 
@@ -386,6 +424,8 @@ static unsigned int socket_poll(struct file *f)
 	struct socket *s = f->private;
 	unsigned int mask = POLLOUT | POLLWRNORM;
 
+	if (s->tcb)
+		return tcp_usr_poll(s->tcb);
 	spin_lock(&s->lock);
 	if (s->queue_head)
 		mask |= POLLIN | POLLRDNORM;
@@ -397,6 +437,11 @@ static void socket_release(struct file *f)
 {
 	struct socket *s = f->private;
 
+	if (s->tcb) {
+		tcp_usr_close(s->tcb); /* TCP frees it when it is done */
+		kfree(s);
+		return;
+	}
 	spin_lock(&sockets_lock);
 	for (struct socket **pp = &bound_sockets; *pp; pp = &(*pp)->next) {
 		if (*pp == s) {
@@ -422,6 +467,10 @@ static long socket_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 
 	switch (cmd) {
 	case FIONREAD: /* the next datagram's size, as Linux's UDP says */
+		if (s->tcb) {
+			n = tcp_usr_readable(s->tcb);
+			return put_user(n, arg);
+		}
 		spin_lock(&s->lock);
 		n = s->queue_head ? (int)s->queue_head->len : 0;
 		spin_unlock(&s->lock);
@@ -431,12 +480,26 @@ static long socket_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	}
 }
 
+static int socket_stat(struct file *f, struct kstat *st)
+{
+	const struct socket *s = f->private;
+
+	memset(st, 0, sizeof(*st));
+	st->dev = 0x534f434b; /* "SOCK": a device number no mount uses */
+	st->ino = s->ino;
+	st->mode = S_IFSOCK | 0777;
+	st->nlink = 1;
+	st->blksize = PAGE_SIZE;
+	return 0;
+}
+
 static const struct file_operations socket_ops = {
 	.release = socket_release,
 	.read = socket_read,
 	.write = socket_write,
 	.poll = socket_poll,
 	.ioctl = socket_ioctl,
+	.stat = socket_stat,
 };
 
 /* ---- the system calls ---------------------------------------------------- */
@@ -457,39 +520,77 @@ static int socket_get(uint64_t fd, struct file **out)
 	return 0;
 }
 
+/* A new struct socket, of a stream socket if tcb, or NULL. */
+static struct socket *socket_new(uint8_t protocol, struct tcb *tcb)
+{
+	struct socket *s = kzalloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->protocol = protocol;
+	s->tcb = tcb;
+	s->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
+	spin_init(&s->lock, "socket");
+	s->wait = (struct waitqueue)WAITQUEUE_INIT;
+	return s;
+}
+
+/* A new socket file for s, installed at a descriptor: the descriptor,
+ * or a negative errno, s then freed (and its tcb closed). */
+static int socket_install(struct socket *s, uint64_t flags)
+{
+	struct file *f;
+	int fd;
+
+	f = vfs_file_alloc(&socket_ops, s, NULL,
+			   O_RDWR | (int)(flags & SOCK_NONBLOCK));
+	if (!f) {
+		if (s->tcb)
+			tcp_usr_close(s->tcb);
+		kfree(s);
+		return -ENOMEM;
+	}
+	fd = file_install(f, 0, flags & SOCK_CLOEXEC);
+	if (fd < 0)
+		vfs_close(f);
+	return fd;
+}
+
 static long sys_socket(uint64_t domain, uint64_t type, uint64_t protocol)
 {
 	int base = (int)(type & SOCK_TYPE_MASK);
 	struct socket *s;
-	struct file *f;
-	int fd;
 
 	if (type & ~(uint64_t)(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC) ||
 	    base == 0 || base > SOCK_TYPE_MAX)
 		return -EINVAL;
 	if (domain != AF_INET)
 		return -EAFNOSUPPORT;
+	if (base == SOCK_STREAM) {
+		struct tcb *tcb;
+
+		if (protocol != 0 && protocol != IPPROTO_TCP)
+			return -EPROTONOSUPPORT;
+		tcb = tcp_usr_create();
+		if (!tcb)
+			return -ENOMEM;
+		s = socket_new(IPPROTO_TCP, tcb);
+		if (!s) {
+			tcp_usr_close(tcb);
+			return -ENOMEM;
+		}
+		return socket_install(s, type);
+	}
 	if (base != SOCK_DGRAM)
-		return -ESOCKTNOSUPPORT; /* TCP and raw sockets are to come */
+		return -ESOCKTNOSUPPORT; /* raw sockets are to come */
 	if (protocol != 0 && protocol != IPPROTO_UDP &&
 	    protocol != IPPROTO_ICMP)
 		return -EPROTONOSUPPORT;
-	s = kzalloc(sizeof(*s));
+	s = socket_new(protocol == IPPROTO_ICMP ? IPPROTO_ICMP : IPPROTO_UDP,
+		       NULL);
 	if (!s)
 		return -ENOMEM;
-	s->protocol = protocol == IPPROTO_ICMP ? IPPROTO_ICMP : IPPROTO_UDP;
-	spin_init(&s->lock, "socket");
-	s->wait = (struct waitqueue)WAITQUEUE_INIT;
-	f = vfs_file_alloc(&socket_ops, s, NULL,
-			   O_RDWR | (int)(type & SOCK_NONBLOCK));
-	if (!f) {
-		kfree(s);
-		return -ENOMEM;
-	}
-	fd = file_install(f, 0, type & SOCK_CLOEXEC);
-	if (fd < 0)
-		vfs_close(f);
-	return fd;
+	return socket_install(s, type);
 }
 SYSCALL(socket, sys_socket);
 
@@ -509,7 +610,11 @@ static long sys_bind(uint64_t fd, uaddr_t uaddr, uint64_t len)
 	if (!err && sin.addr != IPV4_ANY && sin.addr != IPV4_BROADCAST &&
 	    !netdev_by_addr(sin.addr))
 		err = -EADDRNOTAVAIL;
-	if (!err) {
+	if (!err && s->tcb) {
+		err = sin.addr == IPV4_BROADCAST
+			      ? -EADDRNOTAVAIL
+			      : tcp_usr_bind(s->tcb, sin.addr, sin.port);
+	} else if (!err) {
 		spin_lock(&sockets_lock);
 		err = bind_locked(s, sin.addr, sin.port);
 		spin_unlock(&sockets_lock);
@@ -531,6 +636,15 @@ static long sys_connect(uint64_t fd, uaddr_t uaddr, uint64_t len)
 		return err;
 	s = f->private;
 	err = sockaddr_from_user(uaddr, len, &sin);
+	if (s->tcb) {
+		if (!err && sin.family != AF_INET)
+			err = -EAFNOSUPPORT;
+		if (!err)
+			err = tcp_usr_connect(s->tcb, sin.addr, sin.port,
+					      f->flags & O_NONBLOCK);
+		vfs_close(f);
+		return err;
+	}
 	if (!err && sin.family == AF_INET) {
 		src = ipv4_source_for(sin.addr);
 		err = src ? autobind(s) : -ENETUNREACH;
@@ -555,10 +669,13 @@ static long sys_sendto(uint64_t fd, uaddr_t ubuf, uint64_t len, uint64_t flags,
 	struct file *f;
 	long r = socket_get(fd, &f);
 
-	(void)flags; /* sending never waits: MSG_DONTWAIT changes nothing */
 	if (r)
 		return r;
-	r = socket_send(f, ubuf, len, uaddr, addrlen);
+	if (((struct socket *)f->private)->tcb) /* the address is ignored */
+		r = tcp_usr_send(((struct socket *)f->private)->tcb, ubuf, len,
+				 tcp_flags(f, flags));
+	else /* sending a datagram never waits: no flag matters */
+		r = socket_send(f, ubuf, len, uaddr, addrlen);
 	vfs_close(f);
 	return r;
 }
@@ -572,7 +689,16 @@ static long sys_recvfrom(uint64_t fd, uaddr_t ubuf, uint64_t len,
 
 	if (r)
 		return r;
-	r = socket_recv(f, ubuf, len, (int)flags, uaddr, ulen);
+	if (((struct socket *)f->private)->tcb) {
+		r = tcp_usr_recv(((struct socket *)f->private)->tcb, ubuf, len,
+				 tcp_flags(f, flags));
+		/* A stream has no sender address to give: Linux sets the
+		 * length to 0. */
+		if (r >= 0 && uaddr && put_user(0, ulen))
+			r = -EFAULT;
+	} else {
+		r = socket_recv(f, ubuf, len, (int)flags, uaddr, ulen);
+	}
 	vfs_close(f);
 	return r;
 }
@@ -589,12 +715,16 @@ static long get_name(uint64_t fd, uaddr_t uaddr, uaddr_t ulen, bool peer)
 	if (r)
 		return r;
 	s = f->private;
-	spin_lock(&sockets_lock);
-	if (peer && !s->connected)
-		r = -ENOTCONN;
-	addr = peer ? s->remote_addr : s->local_addr;
-	port = peer ? s->remote_port : s->local_port;
-	spin_unlock(&sockets_lock);
+	if (s->tcb) {
+		r = tcp_usr_name(s->tcb, peer, &addr, &port);
+	} else {
+		spin_lock(&sockets_lock);
+		if (peer && !s->connected)
+			r = -ENOTCONN;
+		addr = peer ? s->remote_addr : s->local_addr;
+		port = peer ? s->remote_port : s->local_port;
+		spin_unlock(&sockets_lock);
+	}
 	if (!r)
 		r = sockaddr_to_user(uaddr, ulen, addr, port);
 	vfs_close(f);
@@ -616,22 +746,87 @@ SYSCALL(getpeername, sys_getpeername);
 /* Datagram sockets do not listen or accept (Linux: EOPNOTSUPP). */
 static long sys_listen(uint64_t fd, uint64_t backlog)
 {
+	struct socket *s;
 	struct file *f;
 	long r = socket_get(fd, &f);
 
-	(void)backlog;
 	if (r)
 		return r;
+	s = f->private;
+	r = s->tcb ? tcp_usr_listen(s->tcb, (int)backlog) : -EOPNOTSUPP;
 	vfs_close(f);
-	return -EOPNOTSUPP;
+	return r;
 }
 SYSCALL(listen, sys_listen);
 
+static long sys_accept4(uint64_t fd, uaddr_t uaddr, uaddr_t ulen,
+			uint64_t flags)
+{
+	struct socket *s;
+	struct tcb *c;
+	struct file *f;
+	uint32_t addr;
+	uint16_t port;
+	long r;
+
+	if (flags & ~(uint64_t)(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	r = socket_get(fd, &f);
+	if (r)
+		return r;
+	s = f->private;
+	if (!s->tcb) {
+		vfs_close(f);
+		return -EOPNOTSUPP;
+	}
+	r = tcp_usr_accept(s->tcb, f->flags & O_NONBLOCK, &c);
+	vfs_close(f);
+	if (r)
+		return r;
+	/* The peer's address first: once the descriptor is installed,
+	 * another thread may close it. */
+	tcp_usr_name(c, true, &addr, &port);
+	if (uaddr) {
+		r = sockaddr_to_user(uaddr, ulen, addr, port);
+		if (r) {
+			tcp_usr_close(c);
+			return r;
+		}
+	}
+	s = socket_new(IPPROTO_TCP, c);
+	if (!s) {
+		tcp_usr_close(c);
+		return -ENOMEM;
+	}
+	return socket_install(s, flags);
+}
+SYSCALL(accept4, sys_accept4);
+
 static long sys_accept(uint64_t fd, uaddr_t uaddr, uaddr_t ulen)
 {
-	return sys_listen(fd, 0);
+	return sys_accept4(fd, uaddr, ulen, 0);
 }
 SYSCALL(accept, sys_accept);
+
+static long sys_shutdown(uint64_t fd, uint64_t how)
+{
+	struct socket *s;
+	struct file *f;
+	long r = socket_get(fd, &f);
+
+	if (r)
+		return r;
+	s = f->private;
+	if (how > SHUT_RDWR)
+		r = -EINVAL;
+	else if (s->tcb)
+		r = tcp_usr_shutdown(s->tcb, (int)how);
+	else /* a datagram socket: Linux says so unless connected */
+		r = -ENOTCONN;
+	vfs_close(f);
+	return r;
+}
+SYSCALL(shutdown, sys_shutdown);
 
 static long set_option(struct socket *s, int name, uaddr_t uval, uint64_t len)
 {
@@ -645,21 +840,38 @@ static long set_option(struct socket *s, int name, uaddr_t uval, uint64_t len)
 			return -EFAULT;
 		if (tv.usec < 0 || tv.usec >= 1000000)
 			return -EDOM;
-		if (name == SO_RCVTIMEO) {
+		uint64_t ns = tv.sec < 0
+				      ? 0
+				      : (uint64_t)tv.sec * NS_PER_SEC +
+						(uint64_t)tv.usec * NS_PER_USEC;
+
+		if (s->tcb) {
+			tcp_usr_set_timeout(s->tcb, name == SO_RCVTIMEO, ns);
+		} else if (name == SO_RCVTIMEO) {
 			spin_lock(&s->lock);
-			s->rcvtimeo_ns =
-				tv.sec < 0 ? 0
-					   : (uint64_t)tv.sec * NS_PER_SEC +
-						     (uint64_t)tv.usec *
-							     NS_PER_USEC;
+			s->rcvtimeo_ns = ns;
 			spin_unlock(&s->lock);
 		}
-		return 0; /* sending never waits: SO_SNDTIMEO is moot */
+		return 0; /* sending a datagram never waits: SO_SNDTIMEO is
+			   * moot there */
 	}
 	if (len < sizeof(v))
 		return -EINVAL;
 	if (get_user(v, uval))
 		return -EFAULT;
+	if (s->tcb) {
+		static const int map[][2] = {
+			{ SO_REUSEADDR, TCP_OPTION_REUSEADDR },
+			{ SO_KEEPALIVE, TCP_OPTION_KEEPALIVE },
+			{ SO_RCVBUF, TCP_OPTION_RCVBUF },
+			{ SO_SNDBUF, TCP_OPTION_SNDBUF },
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+			if (map[i][0] == name)
+				return tcp_usr_setopt(s->tcb, map[i][1], v);
+		return -ENOPROTOOPT;
+	}
 	switch (name) {
 	case SO_REUSEADDR:
 		s->reuseaddr = v != 0;
@@ -682,14 +894,30 @@ static long sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name,
 
 	if (r)
 		return r;
-	r = level == SOL_SOCKET ? set_option(f->private, (int)name, uval, len)
-				: -ENOPROTOOPT;
+	if (level == SOL_SOCKET) {
+		r = set_option(f->private, (int)name, uval, len);
+	} else if (level == SOL_TCP && ((struct socket *)f->private)->tcb) {
+		int v;
+
+		if (name != TCP_NODELAY)
+			r = -ENOPROTOOPT;
+		else if (len < sizeof(v))
+			r = -EINVAL;
+		else if (get_user(v, uval))
+			r = -EFAULT;
+		else
+			r = tcp_usr_setopt(((struct socket *)f->private)->tcb,
+					   TCP_OPTION_NODELAY, v);
+	} else {
+		r = -ENOPROTOOPT;
+	}
 	vfs_close(f);
 	return r;
 }
 SYSCALL(setsockopt, sys_setsockopt);
 
-static long get_option(struct socket *s, int name, uaddr_t uval, uaddr_t ulen)
+static long get_option(struct socket *s, int level, int name, uaddr_t uval,
+		       uaddr_t ulen)
 {
 	struct timeval tv;
 	int v, len;
@@ -700,12 +928,26 @@ static long get_option(struct socket *s, int name, uaddr_t uval, uaddr_t ulen)
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (level == SOL_TCP) {
+		if (!s->tcb || name != TCP_NODELAY)
+			return -ENOPROTOOPT;
+		name = -1; /* below: TCP_NODELAY */
+	}
 	switch (name) {
+	case -1:
+		v = tcp_usr_getopt(s->tcb, TCP_OPTION_NODELAY);
+		break;
 	case SO_TYPE:
-		v = SOCK_DGRAM;
+		v = s->tcb ? SOCK_STREAM : SOCK_DGRAM;
 		break;
 	case SO_ERROR:
-		v = 0;
+		v = s->tcb ? tcp_usr_take_error(s->tcb) : 0;
+		break;
+	case SO_ACCEPTCONN:
+		v = s->tcb && tcp_usr_poll_listening(s->tcb);
+		break;
+	case SO_KEEPALIVE:
+		v = s->tcb && tcp_usr_getopt(s->tcb, TCP_OPTION_KEEPALIVE);
 		break;
 	case SO_DOMAIN:
 		v = AF_INET;
@@ -714,23 +956,36 @@ static long get_option(struct socket *s, int name, uaddr_t uval, uaddr_t ulen)
 		v = s->protocol;
 		break;
 	case SO_REUSEADDR:
-		v = s->reuseaddr;
+		v = s->tcb ? tcp_usr_getopt(s->tcb, TCP_OPTION_REUSEADDR)
+			   : s->reuseaddr;
 		break;
 	case SO_BROADCAST:
 		v = s->broadcast;
 		break;
 	case SO_RCVBUF:
 	case SO_SNDBUF:
-		v = SOCKET_RCVBUF;
+		v = !s->tcb ? SOCKET_RCVBUF
+		    : name == SO_RCVBUF
+			    ? tcp_usr_getopt(s->tcb, TCP_OPTION_RCVBUF)
+			    : tcp_usr_getopt(s->tcb, TCP_OPTION_SNDBUF);
 		break;
 	case SO_RCVTIMEO:
-		spin_lock(&s->lock);
-		tv.sec = (int64_t)(s->rcvtimeo_ns / NS_PER_SEC);
-		tv.usec = (int64_t)(s->rcvtimeo_ns % NS_PER_SEC / NS_PER_USEC);
-		spin_unlock(&s->lock);
+	case SO_SNDTIMEO: {
+		uint64_t ns;
+
+		if (s->tcb) {
+			ns = tcp_usr_get_timeout(s->tcb, name == SO_RCVTIMEO);
+		} else {
+			spin_lock(&s->lock);
+			ns = name == SO_RCVTIMEO ? s->rcvtimeo_ns : 0;
+			spin_unlock(&s->lock);
+		}
+		tv.sec = (int64_t)(ns / NS_PER_SEC);
+		tv.usec = (int64_t)(ns % NS_PER_SEC / NS_PER_USEC);
 		src = &tv;
 		size = sizeof(tv);
 		break;
+	}
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -749,9 +1004,45 @@ static long sys_getsockopt(uint64_t fd, uint64_t level, uint64_t name,
 
 	if (r)
 		return r;
-	r = level == SOL_SOCKET ? get_option(f->private, (int)name, uval, ulen)
-				: -ENOPROTOOPT;
+	r = level == SOL_SOCKET || level == SOL_TCP
+		    ? get_option(f->private, (int)level, (int)name, uval, ulen)
+		    : -ENOPROTOOPT;
 	vfs_close(f);
 	return r;
 }
 SYSCALL(getsockopt, sys_getsockopt);
+
+/* ---- /proc/net/udp --------------------------------------------------------- */
+
+size_t net_proc_udp(char *buf, size_t size)
+{
+	size_t len = 0;
+	int n = 0;
+
+	len += (size_t)ksnprintf(buf, size,
+				 "   sl  local_address rem_address   st "
+				 "tx_queue rx_queue tr tm->when retrnsmt   uid "
+				 " timeout inode ref pointer drops\n");
+	spin_lock(&sockets_lock);
+	for (struct socket *s = bound_sockets; s; s = s->next) {
+		size_t room = len < size ? size - len : 0;
+		size_t queued;
+
+		if (s->protocol != IPPROTO_UDP)
+			continue;
+		spin_lock(&s->lock);
+		queued = s->queued_bytes;
+		spin_unlock(&s->lock);
+		/* st: 07 (TCP_CLOSE) unbound to a peer, 01 connected. */
+		len += (size_t)ksnprintf(
+			room ? buf + len : buf, room,
+			"%5d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 "
+			"00000000 %5u %8d %lu 2 0000000000000000 0\n",
+			n++, s->local_addr, ntohs(s->local_port),
+			s->remote_addr, ntohs(s->remote_port),
+			s->connected ? 1u : 7u, 0u, (uint32_t)queued, 0u, 0,
+			(unsigned long)s->ino);
+	}
+	spin_unlock(&sockets_lock);
+	return len;
+}

@@ -70,4 +70,11 @@ int procfs_loadavg(struct pbuf *b);
 int procfs_stat(struct pbuf *b);
 int procfs_ring(struct pbuf *b);
 
+/* ---- kernel/net/procnet.c and socket.c: /proc/net's text --------------
+ * (Declared here too: net.h's struct pbuf is another thing than ours.)
+ * Each writes at most size bytes and returns the whole text's length. */
+size_t net_proc_dev(char *buf, size_t size);
+size_t net_proc_tcp(char *buf, size_t size);
+size_t net_proc_udp(char *buf, size_t size);
+
 #endif

@@ -9,6 +9,7 @@
  *   /proc/self             symlink: the reader's own pid
  *   /proc/meminfo ...      text about the whole system (sys.c)
  *   /proc/schedstat ...    text about the scheduler (sched.c)
+ *   /proc/net/             directory: dev, tcp, udp (kernel/net/procnet.c)
  *   /proc/PID/             directory: the files of one process
  *   /proc/PID/stat ...     text about that process (pid.c; its
  *                          scheduling fields and /proc/PID/sched
@@ -18,8 +19,9 @@
  *                          is found there too, though not listed)
  *
  * An inode number says what a file is: 1 is /proc, 2 + i is /proc's
- * entry i, and a process's files have the pid, a generation made from
- * the process's start time, and which of its files (0: its directory):
+ * entry i, NET_FIRST_INO + i is /proc/net's entry i, and a process's
+ * files have the pid, a generation made from the process's start time,
+ * and which of its files (0: its directory):
  *
  *   63        40 39           8 7      0
  *   [generation][     pid      ][ kind ]
@@ -38,6 +40,7 @@
 
 #define PROCFS_ROOT_INO 1
 #define PROCFS_FIRST_ENTRY_INO 2
+#define NET_FIRST_INO 128 /* below any pid's (pid << 8) */
 #define INO_PID_SHIFT 8
 #define INO_GEN_SHIFT 40
 #define INO_KIND_MASK 0xffULL
@@ -56,22 +59,54 @@
 
 struct root_entry {
 	const char *name;
-	int (*show)(struct pbuf *b); /* NULL for the symlink "self" */
+	int (*show)(struct pbuf *b); /* NULL for "self" and "net" */
+	bool dir;                    /* "net" */
+};
+
+/* /proc/net's files: the text comes from kernel/net (procnet.c). */
+static int show_net(struct pbuf *b, size_t (*gen)(char *, size_t))
+{
+	size_t room = b->len < b->size ? b->size - b->len : 0;
+
+	b->len += gen(room ? b->buf + b->len : b->buf, room);
+	return 0;
+}
+
+static int procfs_net_dev(struct pbuf *b)
+{
+	return show_net(b, net_proc_dev);
+}
+
+static int procfs_net_tcp(struct pbuf *b)
+{
+	return show_net(b, net_proc_tcp);
+}
+
+static int procfs_net_udp(struct pbuf *b)
+{
+	return show_net(b, net_proc_udp);
+}
+
+static const struct root_entry net_entries[] = {
+	{ "dev", procfs_net_dev, false },
+	{ "tcp", procfs_net_tcp, false },
+	{ "udp", procfs_net_udp, false },
 };
 
 static const struct root_entry root_entries[] = {
-	{ "self", NULL },
-	{ "cpuinfo", procfs_cpuinfo },
-	{ "interrupts", procfs_interrupts },
-	{ "loadavg", procfs_loadavg },
-	{ "meminfo", procfs_meminfo },
-	{ "mounts", procfs_mounts },
-	{ "ring", procfs_ring },
-	{ "schedstat", procfs_schedstat },
-	{ "schedtrace", procfs_schedtrace },
-	{ "stat", procfs_stat },
-	{ "uptime", procfs_uptime },
-	{ "version", procfs_version },
+	{ "self", NULL, false },
+	{ "cpuinfo", procfs_cpuinfo, false },
+	{ "interrupts", procfs_interrupts, false },
+	{ "loadavg", procfs_loadavg, false },
+	{ "meminfo", procfs_meminfo, false },
+	{ "mounts", procfs_mounts, false },
+	{ "net", NULL, true },
+	{ "ring", procfs_ring, false },
+	{ "schedstat", procfs_schedstat, false },
+	{ "schedtrace", procfs_schedtrace, false },
+	{ "stat", procfs_stat, false },
+	{ "uptime", procfs_uptime, false },
+	{ "version", procfs_version, false },
 };
 
 struct pid_entry {
@@ -98,7 +133,8 @@ struct procfs_inode {
 };
 
 static const struct inode_operations procfs_root_ops, procfs_pid_dir_ops,
-	procfs_task_dir_ops, procfs_file_ops, procfs_self_ops;
+	procfs_task_dir_ops, procfs_file_ops, procfs_self_ops,
+	procfs_net_dir_ops;
 static const struct super_operations procfs_super_ops;
 
 static struct procfs_inode *pinode(struct inode *inode)
@@ -201,11 +237,18 @@ static int procfs_read_inode(struct super_block *sb, uint64_t ino,
 		fill_inode(pi, S_IFDIR | 0555, 2, &procfs_root_ops);
 	} else if (ino - PROCFS_FIRST_ENTRY_INO < ARRAY_SIZE(root_entries)) {
 		e = &root_entries[ino - PROCFS_FIRST_ENTRY_INO];
-		pi->root_entry = e;
-		if (e->show)
+		if (e->dir) {
+			fill_inode(pi, S_IFDIR | 0555, 2, &procfs_net_dir_ops);
+		} else if (e->show) {
+			pi->root_entry = e;
 			fill_inode(pi, S_IFREG | 0444, 1, &procfs_file_ops);
-		else
+		} else {
+			pi->root_entry = e;
 			fill_inode(pi, S_IFLNK | 0777, 1, &procfs_self_ops);
+		}
+	} else if (ino - NET_FIRST_INO < ARRAY_SIZE(net_entries)) {
+		pi->root_entry = &net_entries[ino - NET_FIRST_INO];
+		fill_inode(pi, S_IFREG | 0444, 1, &procfs_file_ops);
 	} else {
 		err = read_pid_inode(pi, ino);
 	}
@@ -356,7 +399,9 @@ static int procfs_root_readdir(struct inode *dir, uint64_t *pos,
 
 		if (emit(ctx, e->name, strlen(e->name),
 			 PROCFS_FIRST_ENTRY_INO + *pos - FIRST_ENTRY_POS,
-			 e->show ? DT_REG : DT_LNK))
+			 e->dir    ? DT_DIR
+			 : e->show ? DT_REG
+				   : DT_LNK))
 			return 0;
 	}
 	/* The pids are a snapshot; the position is the next pid, so
@@ -522,6 +567,48 @@ out:
 static const struct inode_operations procfs_task_dir_ops = {
 	.lookup = procfs_task_lookup,
 	.readdir = procfs_task_readdir,
+};
+
+/* ---- /proc/net ----------------------------------------------------------- */
+
+static int procfs_net_lookup(struct inode *dir, const char *name, size_t len,
+			     struct inode **out)
+{
+	if (name_is(name, len, ".."))
+		return vfs_iget(dir->sb, PROCFS_ROOT_INO, out);
+	for (size_t i = 0; i < ARRAY_SIZE(net_entries); i++)
+		if (name_is(name, len, net_entries[i].name))
+			return vfs_iget(dir->sb, NET_FIRST_INO + i, out);
+	return -ENOENT;
+}
+
+static int procfs_net_readdir(struct inode *dir, uint64_t *pos,
+			      vfs_emit_fn emit, void *ctx)
+{
+	if (*pos == 0) {
+		if (emit(ctx, ".", 1, dir->ino, DT_DIR))
+			return 0;
+		*pos = 1;
+	}
+	if (*pos == 1) {
+		if (emit(ctx, "..", 2, PROCFS_ROOT_INO, DT_DIR))
+			return 0;
+		*pos = FIRST_ENTRY_POS;
+	}
+	for (; *pos < FIRST_ENTRY_POS + ARRAY_SIZE(net_entries); (*pos)++) {
+		const struct root_entry *e =
+			&net_entries[*pos - FIRST_ENTRY_POS];
+
+		if (emit(ctx, e->name, strlen(e->name),
+			 NET_FIRST_INO + *pos - FIRST_ENTRY_POS, DT_REG))
+			return 0;
+	}
+	return 0;
+}
+
+static const struct inode_operations procfs_net_dir_ops = {
+	.lookup = procfs_net_lookup,
+	.readdir = procfs_net_readdir,
 };
 
 /* ---- files --------------------------------------------------------------- */

@@ -1,0 +1,118 @@
+/*
+ * netstat: the TCP and UDP sockets, read from /proc/net/tcp and
+ * /proc/net/udp (Linux's formats, so it runs on both), always numeric.
+ *
+ *   netstat [-t] [-u] [-l | -a]
+ *
+ * -t TCP only, -u UDP only (default both); -l listening sockets only, -a
+ * all; by default those not listening (a UDP socket counts as listening
+ * unless connected, as in Linux's netstat).
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ulib.h"
+
+static const char *const states[] = {
+	"",           "ESTABLISHED", "SYN_SENT",  "SYN_RECV",
+	"FIN_WAIT1",  "FIN_WAIT2",   "TIME_WAIT", "CLOSE",
+	"CLOSE_WAIT", "LAST_ACK",    "LISTEN",    "CLOSING",
+};
+
+#define LISTEN_STATE 10
+#define STATES (sizeof(states) / sizeof(states[0]))
+#define UDP_UNCONNECTED 7
+
+static const char *state_name(const char *proto, unsigned int st)
+{
+	return strcmp(proto, "tcp") == 0 && st < STATES ? states[st] : "";
+}
+
+/* "a.b.c.d:port" from /proc's hex (the address as this machine reads the
+ * four bytes, the port in host order); port 0 is "*". */
+static void endpoint(char *out, size_t size, unsigned int addr,
+		     unsigned int port)
+{
+	struct in_addr a = { .s_addr = addr };
+
+	if (port)
+		snprintf(out, size, "%s:%u", inet_ntoa(a), port);
+	else
+		snprintf(out, size, "%s:*", inet_ntoa(a));
+}
+
+static int show(const char *proto, const char *path, int want_listen,
+		int want_other)
+{
+	char line[512], local[32], remote[32];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	if (!fgets(line, sizeof(line), f)) { /* the heading */
+		fprintf(stderr, "netstat: %s: empty\n", path);
+		fclose(f);
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int la, lp, ra, rp, st, txq, rxq;
+		int listening;
+
+		if (sscanf(line, " %*d: %x:%x %x:%x %x %x:%x", &la, &lp, &ra,
+			   &rp, &st, &txq, &rxq) != 7)
+			continue;
+		listening = strcmp(proto, "tcp") == 0 ? st == LISTEN_STATE
+						      : st == UDP_UNCONNECTED;
+		if (listening ? !want_listen : !want_other)
+			continue;
+		endpoint(local, sizeof(local), la, lp);
+		endpoint(remote, sizeof(remote), ra, rp);
+		printf("%-5s %6u %6u %-23s %-23s %s\n", proto, rxq, txq, local,
+		       remote, state_name(proto, st));
+	}
+	fclose(f);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int tcp = 0, udp = 0, listen_only = 0, all = 0, c, r = 0;
+
+	while ((c = getopt(argc, argv, "tula")) != -1) {
+		switch (c) {
+		case 't':
+			tcp = 1;
+			break;
+		case 'u':
+			udp = 1;
+			break;
+		case 'l':
+			listen_only = 1;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		default:
+			usage("[-t] [-u] [-l | -a]");
+		}
+	}
+	if (!tcp && !udp)
+		tcp = udp = 1;
+	printf("Active Internet connections (%s)\n",
+	       all           ? "servers and established"
+	       : listen_only ? "only servers"
+			     : "w/o servers");
+	printf("Proto Recv-Q Send-Q Local Address           Foreign Address  "
+	       "       State\n");
+	if (tcp)
+		r |= show("tcp", "/proc/net/tcp", all || listen_only,
+			  all || !listen_only);
+	if (udp)
+		r |= show("udp", "/proc/net/udp", all || listen_only,
+			  all || !listen_only);
+	return r;
+}
