@@ -167,6 +167,22 @@ $(FSIMG):
 	@echo "make: FSIMG=$(FSIMG): no such disk image" >&2; exit 1
 endif
 
+# ---- malloc -------------------------------------------------------------
+# user/lib/malloc: Kestrel's own malloc (docs/malloc.md). Built once, with
+# musl-gcc, and linked as objects (not an archive, so that every one of
+# them is in, and musl's malloc never is) into every program below: the
+# user tests, the programs in /bin, the shell and sysfuzz.
+MALLOC_SRCS := $(sort $(wildcard user/lib/malloc/*.c))
+MALLOC_HDRS := $(wildcard user/lib/malloc/*.h)
+MALLOC_OBJS := $(patsubst %.c,$(BUILD)/%.musl.o,$(MALLOC_SRCS))
+MALLOC_CFLAGS := -O2 -Wall -Wextra -Werror -Wstrict-prototypes \
+	-Wmissing-prototypes -std=gnu11
+
+$(BUILD)/user/lib/malloc/%.musl.o: user/lib/malloc/%.c $(MALLOC_HDRS)
+	@mkdir -p $(@D)
+	$(quiet) "  MUSLCC  $@"
+	$(Q)musl-gcc $(MALLOC_CFLAGS) -c -o $@ $<
+
 # ---- user test programs -------------------------------------------------
 # user/tests: one static musl program per area of the user ABI, plus
 # run-all, which runs them (docs/usertests.md). They are built into
@@ -176,17 +192,25 @@ endif
 # include/kestrel: the kernel's interface headers (<kestrel/ring.h>).
 UAPI_HDRS := $(wildcard include/kestrel/*.h)
 UT_CC     := musl-gcc
-UT_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Iinclude
+UT_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Iinclude \
+	-Iuser/lib/malloc
 UT_SRCS   := $(sort $(wildcard user/tests/*.c))
 UT_BINS   := $(patsubst user/tests/%.c,$(BUILD)/user/tests/%,$(UT_SRCS))
 
 .PHONY: usertests
 usertests: $(UT_BINS)
 
-$(BUILD)/user/tests/%: user/tests/%.c user/tests/t.h $(UAPI_HDRS)
+$(BUILD)/user/tests/%: user/tests/%.c user/tests/t.h $(UAPI_HDRS) \
+		$(MALLOC_OBJS) $(MALLOC_HDRS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UT_CC) $(UT_CFLAGS) -o $@ $<
+	$(Q)$(UT_CC) $(UT_CFLAGS) -o $@ $< $(MALLOC_OBJS)
+
+# t_malloc misuses malloc on purpose: the compiler must call it as written,
+# not drop a malloc whose block is only freed, nor a store into it.
+MALLOC_TEST_CFLAGS := -fno-builtin-malloc -fno-builtin-free \
+	-fno-builtin-calloc -fno-builtin-realloc
+$(BUILD)/user/tests/t_malloc: UT_CFLAGS += $(MALLOC_TEST_CFLAGS)
 
 $(BUILD)/usertests.stamp: $(UT_BINS) $(ROOTFS).stamp
 	$(Q)mkdir -p $(ROOTFS)/tests
@@ -201,7 +225,8 @@ $(ROOTIMG): $(BUILD)/usertests.stamp
 # user/bin/NAME.c is one program, user/sh/ is the shell, and each links
 # user/lib/. They go into the root tree's /bin (the rootfs rule above).
 UCC      := musl-gcc
-UCFLAGS  := -static -Os -Wall -Wextra -Werror -std=gnu11 -Iuser/lib -Iinclude
+UCFLAGS  := -static -Os -Wall -Wextra -Werror -std=gnu11 -Iuser/lib -Iinclude \
+	-Iuser/lib/malloc
 ULIB     := $(sort $(wildcard user/lib/*.c))
 UHDRS    := $(wildcard user/lib/*.h) $(UAPI_HDRS)
 SH_SRCS  := $(sort $(wildcard user/sh/*.c))
@@ -215,21 +240,23 @@ user: $(UPROGS)
 all: user
 $(ROOTFS).stamp: $(UPROGS)
 
-$(BUILD)/user/bin/%: user/bin/%.c $(ULIB) $(UHDRS)
+$(BUILD)/user/bin/%: user/bin/%.c $(ULIB) $(UHDRS) $(MALLOC_OBJS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UCC) $(UCFLAGS) -o $@ $< $(ULIB)
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $< $(ULIB) $(MALLOC_OBJS)
 
-$(BUILD)/user/bin/sh: $(SH_SRCS) $(wildcard user/sh/*.h) $(ULIB) $(UHDRS)
+$(BUILD)/user/bin/sh: $(SH_SRCS) $(wildcard user/sh/*.h) $(ULIB) $(UHDRS) \
+		$(MALLOC_OBJS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UCC) $(UCFLAGS) -o $@ $(SH_SRCS) $(ULIB)
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $(SH_SRCS) $(ULIB) $(MALLOC_OBJS)
 
 # The system-call fuzzer is a folder of its own (docs/testing.md).
-$(BUILD)/user/bin/sysfuzz: $(FUZZ_SRCS) user/bin/sysfuzz/sysfuzz.h $(UHDRS)
+$(BUILD)/user/bin/sysfuzz: $(FUZZ_SRCS) user/bin/sysfuzz/sysfuzz.h $(UHDRS) \
+		$(MALLOC_OBJS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UCC) $(UCFLAGS) -o $@ $(FUZZ_SRCS)
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $(FUZZ_SRCS) $(MALLOC_OBJS)
 
 # ---- running ------------------------------------------------------------
 # The kernel command line is GRUB's plus CMDLINE, which QEMU hands over in
