@@ -6,7 +6,8 @@
 # the kernel's early init), and the kernel's own "ready in X ms"; then
 # ext2's throughput measured in the kernel (ktest=ext2.bench); then user
 # space (ubench) and the ring device beside a pipe (ringbench), each
-# beside this host. Prints figures beside the goals; never passes or
+# beside this host; then malloc beside musl's and glibc's on this host
+# (tools/mallocbench.sh). Prints figures beside the goals; never passes or
 # fails on time. POSIX sh; the
 # QEMU handling is the grader's (grade/lib.sh).
 
@@ -185,3 +186,7 @@ echo "-smp 1 under TCG, heapdebug=0: 64 MiB in 4 KiB writes and reads, 1 writer"
 echo "and 1 reader, ring capacity 64 KiB (a pipe's); 1-byte round trips"
 guest_beside_host ringbench
 echo "(figures, not a test: they depend on the machine and its load)"
+# The userland's malloc (docs/malloc.md): /bin/mallocbench's workloads on
+# this host with Kestrel's malloc beside musl's and glibc's.
+echo
+sh tools/mallocbench.sh "$BUILD"

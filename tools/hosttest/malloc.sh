@@ -130,6 +130,22 @@ else
 	fail "KESTREL_MALLOC=stats under LD_PRELOAD printed no statistics"
 fi
 
+# ---- heapviz's demo, built as in Kestrel ---------------------------------
+# Slot 0 of the 48-byte slab holds malloc's own fork-handler record; the
+# demo's blocks 0..7 follow, the odd ones are freed, and block 11 takes
+# the lowest free slot, where block 1 was.
+# shellcheck disable=SC2086
+if musl-gcc -static -Os $warn -Iuser/lib -Iinclude -Iuser/lib/malloc \
+	-o "$out/heapviz" user/bin/heapviz.c user/lib/ulib.c $srcs \
+	2>>"$out/cc.log" && "$out/heapviz" >"$out/heapviz.log" 2>&1 &&
+	sed -n '/^after 16: a 11 48$/,/^after 17/p' "$out/heapviz.log" |
+	grep -q '^       0 |####\.#\.#\.\.\.*|$' &&
+	grep -q '^  large block 0x[0-9a-f]*: 100 KiB$' "$out/heapviz.log"; then
+	pass
+else
+	fail "heapviz's demo did not draw the expected heap"
+fi
+
 # ---- 3. threads, with the preloaded malloc --------------------------------
 # shellcheck disable=SC2086
 if $cc -O2 $warn $nobuiltin -pthread -Iinclude -Iuser/lib/malloc \

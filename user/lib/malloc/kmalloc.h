@@ -25,6 +25,24 @@ size_t malloc_large_stats(size_t *pages);
 /* glibc's malloc_stats: each class in use, one line each, on stderr. */
 void malloc_stats(void);
 
+/* One slab as malloc_heap_walk shows it. */
+struct malloc_slab_info {
+	size_t size;   /* bytes per block */
+	void *base;    /* first block */
+	size_t nslots; /* blocks in the slab */
+	size_t nfree;
+	unsigned long long free_bits[64]; /* bit i set: block i is free */
+};
+
+/*
+ * Call fn once per slab (small blocks) and then once per large block
+ * (info->nslots 1, info->size its bytes), with the arena's lock held: fn
+ * must not allocate or free. For heapviz.
+ */
+void malloc_heap_walk(void (*fn)(const struct malloc_slab_info *info,
+				 void *arg),
+		      void *arg);
+
 /*
  * For the hardening tests only: scribble over the descriptor of block p,
  * as a wild write into malloc's own pages would, so that the next free of

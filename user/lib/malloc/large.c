@@ -118,7 +118,7 @@ void large_unquarantine(struct large *l)
 }
 
 /*
- * Grow or shrink l to n bytes by moving its pages (mremap). Returns the
+ * Grow or shrink l to n bytes or more by moving its pages (mremap). Returns the
  * new address, or NULL if the kernel cannot (no mremap, no memory, an
  * aligned block); the block is then unchanged and the caller copies.
  * The old page's map entry is cleared first: once mremap returns, another
@@ -129,8 +129,12 @@ void *large_realloc(struct large *l, size_t n)
 	size_t bytes = round_page(n);
 	void *moved;
 
-	if (l->user != l->map || malloc_debug || n > PTRDIFF_MAX - PAGE_SIZE)
+	if (l->user != l->map || malloc_debug || n > PTRDIFF_MAX / 2)
 		return NULL;
+	/* A block that grows may grow again: a quarter more room makes a
+	 * run of small steps cost a few mremaps, not one per page. */
+	if (bytes > l->map_bytes)
+		bytes = round_page(n + n / 4);
 	pagemap_set(l->user, PAGE_SIZE, NULL);
 	moved = mremap(l->map, l->map_bytes, bytes, MREMAP_MAYMOVE);
 	if (moved == MAP_FAILED) {

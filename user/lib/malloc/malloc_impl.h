@@ -30,7 +30,7 @@
 #define MIN_ALIGN 16UL                /* every block is this aligned */
 #define NCLASSES 40
 #define MAX_SLOTS (SLAB_BYTES / MIN_ALIGN)
-#define BITMAP_WORDS (MAX_SLOTS / 64)
+#define BITMAP_WORDS (MAX_SLOTS / 64) /* 64, as kmalloc.h says */
 #define NARENAS 8
 /* Debug mode: bytes past the requested size that hold the canary. */
 #define CANARY_BYTES 8

@@ -201,6 +201,44 @@ API size_t malloc_large_stats(size_t *pages)
 	return n;
 }
 
+_Static_assert(sizeof(((struct malloc_slab_info *)0)->free_bits) ==
+		       sizeof(((struct slab *)0)->free_bits),
+	       "kmalloc.h's bitmap is the slab's");
+
+API void malloc_heap_walk(void (*fn)(const struct malloc_slab_info *info,
+				     void *arg),
+			  void *arg)
+{
+	struct malloc_slab_info info;
+
+	for (int a = 0; a < NARENAS; a++) {
+		lock_take(&arenas[a].lock);
+		for (int c = 0; c < NCLASSES; c++) {
+			for (struct slab *s = arenas[a].classes[c].all; s;
+			     s = s->all_next) {
+				info.size = s->size;
+				info.base = s->base;
+				info.nslots = s->nslots;
+				info.nfree = s->nfree;
+				memcpy(info.free_bits, s->free_bits,
+				       sizeof(info.free_bits));
+				fn(&info, arg);
+			}
+		}
+		lock_drop(&arenas[a].lock);
+	}
+	lock_take(&large_lock);
+	for (struct large *l = large_list; l; l = l->next) {
+		memset(&info, 0, sizeof(info));
+		info.size = l->map_bytes - (size_t)(l->user - l->map);
+		info.base = l->user;
+		info.nslots = 1;
+		info.nfree = l->quarantined;
+		fn(&info, arg);
+	}
+	lock_drop(&large_lock);
+}
+
 /* glibc's name: the figures of every class in use, on stderr. */
 API void malloc_stats(void)
 {

@@ -212,9 +212,13 @@ int slab_slot(struct slab *s, void *p, const char *op)
 	    (char *)p < s->base)
 		report_corrupt(s, p);
 	off = (size_t)((char *)p - s->base);
-	if (off % s->size != 0 || off / s->size >= s->nslots)
+	if (off >= s->bytes)
 		report_invalid(op, p);
-	return (int)(off / s->size);
+	/* 32-bit division: a slab is far smaller than 4 GiB. */
+	if ((uint32_t)off % s->size != 0 ||
+	    (uint32_t)off / s->size >= s->nslots)
+		report_invalid(op, p);
+	return (int)((uint32_t)off / s->size);
 }
 
 /* Is slot i of s free? Caller holds the arena lock. */
