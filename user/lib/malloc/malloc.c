@@ -41,13 +41,15 @@ static int internal_count;
 /* ---- start and fork ------------------------------------------------- */
 
 /* Every lock, in the one order they may nest: the arenas before the
- * record pool and the page map (slab_new), each alone otherwise. */
+ * chunks, the record pool and the page map (slab_new), each alone
+ * otherwise. */
 static void fork_prepare(void)
 {
 	lock_take(&quarantine_lock);
 	lock_take(&large_lock);
 	for (int a = 0; a < NARENAS; a++)
 		lock_take(&arenas[a].lock);
+	lock_take(&chunk_lock);
 	lock_take(&record_lock);
 	lock_take(&pagemap_lock);
 }
@@ -56,6 +58,7 @@ static void fork_done(void)
 {
 	lock_drop(&pagemap_lock);
 	lock_drop(&record_lock);
+	lock_drop(&chunk_lock);
 	for (int a = NARENAS - 1; a >= 0; a--)
 		lock_drop(&arenas[a].lock);
 	lock_drop(&large_lock);

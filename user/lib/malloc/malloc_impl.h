@@ -169,7 +169,9 @@ void *record_alloc(void);
 void record_free(void *r);
 void *pages_map(size_t bytes);
 void pages_unmap(void *p, size_t bytes);
-extern struct lock pagemap_lock, record_lock;
+void *slab_pages_get(size_t bytes);
+void slab_pages_put(void *p, size_t bytes);
+extern struct lock pagemap_lock, record_lock, chunk_lock;
 
 /* hardening reports (report.c): write one line to stderr and abort */
 void report_block(const char *what, const void *p, size_t size)

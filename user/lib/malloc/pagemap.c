@@ -20,6 +20,13 @@
  *
  * The record pool hands out the descriptors: fixed-size records carved
  * from pages of their own, reused through a free list (record_lock).
+ *
+ * Slabs' pages come from chunks of CHUNK_BYTES mapped at once (chunk_lock):
+ * a program with twenty classes in use has a few mappings rather than
+ * twenty, and a new slab is seldom a system call. A released slab's pages
+ * go back to the kernel with madvise(MADV_DONTNEED), which keeps the
+ * address range; the range waits on a short stack for the next slab of
+ * its size, and is unmapped if the stack is full.
  */
 #include <stdint.h>
 #include <string.h>
@@ -31,6 +38,8 @@
 #define LEAF_BITS 20
 #define LEAF_ENTRIES (1UL << LEAF_BITS)
 #define POOL_CHUNK (64 * 1024UL)
+#define CHUNK_BYTES (1024 * 1024UL) /* a multiple of both slab sizes */
+#define SPARE_MAX 64
 
 struct lock pagemap_lock; /* guards new leaves and entry stores */
 static void **pagemap_top[1UL << TOP_BITS];
@@ -56,6 +65,55 @@ void *pages_map(size_t bytes)
 void pages_unmap(void *p, size_t bytes)
 {
 	munmap(p, bytes);
+}
+
+struct lock chunk_lock; /* guards chunks[] */
+/* [0]: SLAB_BYTES slabs, [1]: BIG_SLAB_BYTES slabs */
+static struct {
+	char *next, *end;       /* the unused rest of the current chunk */
+	void *spare[SPARE_MAX]; /* released slabs' ranges, pages dropped */
+	int nspare;
+} chunks[2];
+
+/* Pages for a slab of bytes (one of the two slab sizes), or NULL. */
+void *slab_pages_get(size_t bytes)
+{
+	int k = bytes != SLAB_BYTES;
+	void *p = NULL;
+
+	lock_take(&chunk_lock);
+	if (chunks[k].nspare) {
+		p = chunks[k].spare[--chunks[k].nspare];
+	} else {
+		if (chunks[k].next == chunks[k].end) {
+			chunks[k].next = pages_map(CHUNK_BYTES);
+			chunks[k].end = chunks[k].next
+						? chunks[k].next + CHUNK_BYTES
+						: NULL;
+		}
+		if (chunks[k].next) {
+			p = chunks[k].next;
+			chunks[k].next += bytes;
+		}
+	}
+	lock_drop(&chunk_lock);
+	return p;
+}
+
+/* A slab's pages go back to the kernel; its range is kept for reuse. */
+void slab_pages_put(void *p, size_t bytes)
+{
+	int k = bytes != SLAB_BYTES;
+
+	madvise(p, bytes, MADV_DONTNEED);
+	lock_take(&chunk_lock);
+	if (chunks[k].nspare < SPARE_MAX) {
+		chunks[k].spare[chunks[k].nspare++] = p;
+		p = NULL;
+	}
+	lock_drop(&chunk_lock);
+	if (p)
+		pages_unmap(p, bytes);
 }
 
 /* The leaf slot of page p, NULL if its leaf does not exist (yet). */

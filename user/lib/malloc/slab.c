@@ -9,8 +9,9 @@
  * Invariants, each under the arena's lock:
  *  - a slab is on its class's partial list iff 0 < nfree < nslots;
  *  - a slab with nfree == nslots is the class's one `empty` slab or is
- *    gone: the second fully free slab of a class is unmapped at once, so
- *    a program that frees a lot gives its pages back to the kernel;
+ *    gone: the second fully free slab of a class is released at once
+ *    (its pages dropped, pagemap.c), so a program that frees a lot gives
+ *    its pages back to the kernel;
  *  - nfree is the number of set bits, and hint is at most the index of
  *    the first word with one.
  *
@@ -111,7 +112,7 @@ static struct slab *slab_new(struct arena *a, int class)
 
 	if (!s)
 		return NULL;
-	s->base = pages_map(bytes);
+	s->base = slab_pages_get(bytes);
 	if (!s->base)
 		goto out_record;
 	s->magic = SLAB_MAGIC ^ (uintptr_t)s;
@@ -142,18 +143,18 @@ out_debug:
 	if (s->debug_size)
 		pages_unmap(s->debug_size, s->nslots * sizeof(uint32_t));
 out_pages:
-	pages_unmap(s->base, bytes);
+	slab_pages_put(s->base, bytes);
 out_record:
 	record_free(s);
 	return NULL;
 }
 
-/* Give a fully free slab back to the kernel. Caller holds its arena's
+/* Give a fully free slab's pages back to the kernel. Caller holds its arena's
  * lock; the slab is on no partial list and is not cs->empty. */
 static void slab_release(struct class_state *cs, struct slab *s)
 {
 	pagemap_set(s->base, s->bytes, NULL);
-	pages_unmap(s->base, s->bytes);
+	slab_pages_put(s->base, s->bytes);
 	if (s->debug_size)
 		pages_unmap(s->debug_size, s->nslots * sizeof(uint32_t));
 	*s->all_pprev = s->all_next;
