@@ -102,14 +102,14 @@ same()
 
 same kestrel-sort "$out/sort" "$out/input"
 same kestrel-sort-r "$out/sort" -r "$out/input"
-same kestrel-ls "$out/ls" -l /usr/include
+same kestrel-ls "$out/ls" -l kernel/mm
 same kestrel-grep "$out/grep" -c "kestrel 1" "$out/input"
 same kestrel-wc "$out/wc" "$out/input"
 same kestrel-uniq "$out/uniq" "$out/input"
 same kestrel-od "$out/od" -c "$out/t_malloc"
 same kestrel-tail "$out/tail" -n 300 "$out/input"
 same host-sort sort -n "$out/input"
-same host-ls ls -la /usr/lib
+same host-ls ls -la kernel/fs
 same host-awk awk '{ n[$1]++ } END { for (k in n) c++; print c }' "$out/input"
 same host-sed sed -e 's/kestrel/KESTREL/' "$out/input"
 if command -v python3 >/dev/null 2>&1; then

@@ -148,15 +148,14 @@ static size_t block_bytes(void *desc, void *p)
  */
 static void *alloc(size_t n, size_t align, int zero)
 {
-	size_t need = n + (malloc_debug ? CANARY_BYTES : 0);
+	size_t need;
 	int class = -1;
 	void *p;
 
 	init();
 	if (n > PTRDIFF_MAX - PAGE_SIZE - CANARY_BYTES)
 		goto out_nomem;
-	if (malloc_debug)
-		need = n + CANARY_BYTES;
+	need = n + (malloc_debug ? CANARY_BYTES : 0);
 	if (align <= MIN_ALIGN && need <= SMALL_MAX)
 		class = size_class(need);
 	else if (align > MIN_ALIGN)
@@ -241,7 +240,8 @@ static size_t usable(void *desc, void *p)
 	if (!malloc_debug)
 		return block_bytes(desc, p);
 	if (s->kind == DESC_SLAB)
-		return s->debug_size[slab_slot(s, p, "realloc")] & ~QUARANTINED;
+		return s->debug_size[slab_slot(s, p, "malloc_usable_size")] &
+		       ~QUARANTINED;
 	return ((struct large *)desc)->requested;
 }
 

@@ -95,9 +95,8 @@ void report_freed(const char *op, const void *p, size_t size)
 {
 	struct line l = { .n = 0 };
 
-	if (strcmp(op, "free") == 0) {
+	if (strcmp(op, "free") == 0)
 		report_block("double free", p, size);
-	}
 	put_str(&l, op);
 	put_str(&l, " after free");
 	l.buf[l.n] = '\0';
