@@ -359,7 +359,7 @@ help:
 	@echo "make test-repeat RUNS=5   make test RUNS times beside a CPU hog"
 	@echo "make grade LAB=name   one lab (boot, mm, trap)"
 	@echo "make soak SECONDS=600 SEED=1 SMP=1   sysfuzz for that long"
-	@echo "make bench      boot-time figures"
+	@echo "make bench      boot-time, userland and malloc figures"
 	@echo "make screenshot docs/images/console.png from a real boot"
 	@echo "variables: CMDLINE= MEM= SMP= CPU= HZ= ACCEL= QEMUEXTRA= BUILD="
 	@echo "           NET=none (no network card) PCAP=file (its frames)"
