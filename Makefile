@@ -168,6 +168,22 @@ $(FSIMG):
 	@echo "make: FSIMG=$(FSIMG): no such disk image" >&2; exit 1
 endif
 
+# ---- malloc -------------------------------------------------------------
+# user/lib/malloc: Kestrel's own malloc (docs/malloc.md). Built once, with
+# musl-gcc, and linked as objects (not an archive, so that every one of
+# them is in, and musl's malloc never is) into every program below: the
+# user tests, the programs in /bin, the shell and sysfuzz.
+MALLOC_SRCS := $(sort $(wildcard user/lib/malloc/*.c))
+MALLOC_HDRS := $(wildcard user/lib/malloc/*.h)
+MALLOC_OBJS := $(patsubst %.c,$(BUILD)/%.musl.o,$(MALLOC_SRCS))
+MALLOC_CFLAGS := -O2 -Wall -Wextra -Werror -Wstrict-prototypes \
+	-Wmissing-prototypes -std=gnu11
+
+$(BUILD)/user/lib/malloc/%.musl.o: user/lib/malloc/%.c $(MALLOC_HDRS)
+	@mkdir -p $(@D)
+	$(quiet) "  MUSLCC  $@"
+	$(Q)musl-gcc $(MALLOC_CFLAGS) -c -o $@ $<
+
 # ---- user test programs -------------------------------------------------
 # user/tests: one static musl program per area of the user ABI, plus
 # run-all, which runs them (docs/usertests.md). They are built into
@@ -177,17 +193,25 @@ endif
 # include/kestrel: the kernel's interface headers (<kestrel/ring.h>).
 UAPI_HDRS := $(wildcard include/kestrel/*.h)
 UT_CC     := musl-gcc
-UT_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Iinclude
+UT_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Iinclude \
+	-Iuser/lib/malloc
 UT_SRCS   := $(sort $(wildcard user/tests/*.c))
 UT_BINS   := $(patsubst user/tests/%.c,$(BUILD)/user/tests/%,$(UT_SRCS))
 
 .PHONY: usertests
 usertests: $(UT_BINS)
 
-$(BUILD)/user/tests/%: user/tests/%.c user/tests/t.h $(UAPI_HDRS)
+$(BUILD)/user/tests/%: user/tests/%.c user/tests/t.h $(UAPI_HDRS) \
+		$(MALLOC_OBJS) $(MALLOC_HDRS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UT_CC) $(UT_CFLAGS) -o $@ $< $(UTHREAD_LINK)
+	$(Q)$(UT_CC) $(UT_CFLAGS) -o $@ $< $(UTHREAD_LINK) $(MALLOC_OBJS)
+
+# t_malloc misuses malloc on purpose: the compiler must call it as written,
+# not drop a malloc whose block is only freed, nor a store into it.
+MALLOC_TEST_CFLAGS := -fno-builtin-malloc -fno-builtin-free \
+	-fno-builtin-calloc -fno-builtin-realloc
+$(BUILD)/user/tests/t_malloc: UT_CFLAGS += $(MALLOC_TEST_CFLAGS)
 
 $(BUILD)/usertests.stamp: $(UT_BINS) $(ROOTFS).stamp
 	$(Q)mkdir -p $(ROOTFS)/tests
@@ -202,7 +226,8 @@ $(ROOTIMG): $(BUILD)/usertests.stamp
 # user/bin/NAME.c is one program, user/sh/ is the shell, and each links
 # user/lib/. They go into the root tree's /bin (the rootfs rule above).
 UCC      := musl-gcc
-UCFLAGS  := -static -Os -Wall -Wextra -Werror -std=gnu11 -Iuser/lib -Iinclude
+UCFLAGS  := -static -Os -Wall -Wextra -Werror -std=gnu11 -Iuser/lib -Iinclude \
+	-Iuser/lib/malloc
 ULIB     := $(sort $(wildcard user/lib/*.c))
 UHDRS    := $(wildcard user/lib/*.h) $(UAPI_HDRS)
 SH_SRCS  := $(sort $(wildcard user/sh/*.c))
@@ -216,10 +241,10 @@ user: $(UPROGS)
 all: user
 $(ROOTFS).stamp: $(UPROGS)
 
-$(BUILD)/user/bin/%: user/bin/%.c $(ULIB) $(UHDRS)
+$(BUILD)/user/bin/%: user/bin/%.c $(ULIB) $(UHDRS) $(MALLOC_OBJS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UCC) $(UCFLAGS) -o $@ $< $(ULIB) $(UTHREAD_LINK)
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $< $(ULIB) $(UTHREAD_LINK) $(MALLOC_OBJS)
 
 # The green-thread library (user/lib/uthread, docs/uthread.md) is linked
 # only into the programs that use it: those named here.
@@ -231,16 +256,18 @@ UTHREAD_BINS := $(patsubst %,$(BUILD)/user/bin/%,primes uthreads ringpc \
 $(UTHREAD_BINS): $(UTHREAD_SRCS) $(UTHREAD_HDRS)
 $(UTHREAD_BINS): UTHREAD_LINK = -I$(UTHREAD_DIR) $(UTHREAD_SRCS)
 
-$(BUILD)/user/bin/sh: $(SH_SRCS) $(wildcard user/sh/*.h) $(ULIB) $(UHDRS)
+$(BUILD)/user/bin/sh: $(SH_SRCS) $(wildcard user/sh/*.h) $(ULIB) $(UHDRS) \
+		$(MALLOC_OBJS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UCC) $(UCFLAGS) -o $@ $(SH_SRCS) $(ULIB)
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $(SH_SRCS) $(ULIB) $(MALLOC_OBJS)
 
 # The system-call fuzzer is a folder of its own (docs/testing.md).
-$(BUILD)/user/bin/sysfuzz: $(FUZZ_SRCS) user/bin/sysfuzz/sysfuzz.h $(UHDRS)
+$(BUILD)/user/bin/sysfuzz: $(FUZZ_SRCS) user/bin/sysfuzz/sysfuzz.h $(UHDRS) \
+		$(MALLOC_OBJS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UCC) $(UCFLAGS) -o $@ $(FUZZ_SRCS)
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $(FUZZ_SRCS) $(MALLOC_OBJS)
 
 # ---- running ------------------------------------------------------------
 # The kernel command line is GRUB's plus CMDLINE, which QEMU hands over in
@@ -361,7 +388,7 @@ help:
 	@echo "make handout LAB=name [DEST=dir]   a student's tree for one lab"
 	@echo "make handin     in a handout: the tarball to hand in"
 	@echo "make demo [NAME=x]   the classroom demos, or one of them"
-	@echo "make bench      boot-time figures"
+	@echo "make bench      boot-time, userland and malloc figures"
 	@echo "make screenshot docs/images/console.png from a real boot"
 	@echo "variables: CMDLINE= MEM= SMP= CPU= HZ= ACCEL= QEMUEXTRA= BUILD="
 	@echo "           NET=none (no network card) PCAP=file (its frames)"

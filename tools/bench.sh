@@ -7,7 +7,8 @@
 # ext2's throughput measured in the kernel (ktest=ext2.bench); then user
 # space (ubench), the ring device beside a pipe (ringbench) and green
 # threads beside swapcontext and processes (uthreadbench), each beside
-# this host. Prints figures beside the goals; never passes or
+# this host; then malloc beside musl's and glibc's on this host
+# (tools/mallocbench.sh). Prints figures beside the goals; never passes or
 # fails on time. POSIX sh; the
 # QEMU handling is the grader's (grade/lib.sh).
 
@@ -203,3 +204,7 @@ fi
 echo "goals: a yield switch under 50 ns on the host, and in Kestrel 10x"
 echo "cheaper than the process switch"
 echo "(figures, not a test: they depend on the machine and its load)"
+# The userland's malloc (docs/malloc.md): /bin/mallocbench's workloads on
+# this host with Kestrel's malloc beside musl's and glibc's.
+echo
+sh tools/mallocbench.sh "$BUILD"
