@@ -294,11 +294,15 @@ static long pipe_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->private;
+	struct inode *fifo;
 	bool last;
 
 	if (!p)
 		return; /* a FIFO's open that failed before it joined */
-	if (p->fifo_inode)
+	/* Read once: once p->lock is dropped, the other end's close may
+	 * free p. */
+	fifo = p->fifo_inode;
+	if (fifo)
 		spin_lock(&fifo_lock);
 	spin_lock(&p->lock);
 	if (f->fops->read)
@@ -306,11 +310,11 @@ static void pipe_release(struct file *f)
 	if (f->fops->write)
 		p->writers--;
 	last = p->readers == 0 && p->writers == 0;
-	if (last && p->fifo_inode)
-		p->fifo_inode->fifo = NULL;
+	if (last && fifo)
+		fifo->fifo = NULL;
 	pipe_changed(p);
 	spin_unlock(&p->lock);
-	if (p->fifo_inode)
+	if (fifo)
 		spin_unlock(&fifo_lock);
 	if (last) {
 		kfree(p->buf);
