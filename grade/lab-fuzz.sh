@@ -28,7 +28,7 @@ fuzz_boot()
 {
 	_fn=$1 _fs=$2 _ft=$3 _fw=$4
 	shift 4
-	shell_boot "$_fn" smp="$_fs" timeout="$_ft" stall=60 &&
+	shell_boot "$_fn" smp="$_fs" timeout="$_ft" stall=60 net=none &&
 		serial_send "sysfuzz -s $_fw -n 2000 -c 4 -w $fuzz_watchdog; sysfuzz -m -c 4 -w $fuzz_watchdog $*; echo sysfuzz-status \$?; poweroff\r"
 	boot_wait
 }

@@ -227,6 +227,8 @@ boot_running()
 #					and TCP to 127.0.0.1:PORT guest port 80.
 #					Without it a boot keeps QEMU's
 #					default NIC, as before
+#	net=none			no network card at all (QEMU adds an
+#					e1000 on its user network otherwise)
 #	serial_input			serial_send may type into COM1
 #	monitor				monitor_cmd/type_keys may use the
 #					QEMU monitor (sendkey, screendump)
@@ -262,7 +264,9 @@ boot_start()
 			-device "virtio-blk-pci,drive=disk$_n"
 		_n=$((_n + 1))
 	done
-	if [ -n "$_net" ]; then
+	if [ "$_net" = none ]; then
+		set -- "$@" -nic none
+	elif [ -n "$_net" ]; then
 		_fwd=
 		[ "$_net" = yes ] ||
 			_fwd=",hostfwd=udp:127.0.0.1:$_net-:5555,hostfwd=tcp:127.0.0.1:$_net-:80"

@@ -92,6 +92,25 @@ VALS(clone_flags, true, 17 /* SIGCHLD */, 0x4100 | 17 /* VM|VFORK */,
      0x8000 | 17 /* PARENT */, 0x400 | 17 /* FILES */, 0x200 | 17 /* FS */,
      0x800 /* SIGHAND: EINVAL */, 0x10000 /* THREAD: EINVAL */, 0,
      0x80000 | 17 /* SETTLS */, 0x100000 | 0x200000 | 17 /* SETTIDs */);
+/* Sockets (Kestrel only: on the host a random address would reach the
+ * network), FIFOs left out of mknod (an open of one waits for the other
+ * side), futexes on the child's own words. */
+VALS(sock_domain, false, 2 /* AF_INET */, 1 /* AF_UNIX */, 10, 16, 0);
+VALS(sock_type, false, 1 /* SOCK_STREAM */, 2 /* SOCK_DGRAM */, 3, 5,
+     04000 /* SOCK_NONBLOCK */, 02000000 /* SOCK_CLOEXEC */);
+VALS(sock_proto, false, 0, 1 /* ICMP */, 6 /* TCP */, 17 /* UDP */, 255);
+VALS(sock_level, false, 1 /* SOL_SOCKET */, 6 /* SOL_TCP */, 0, 17);
+VALS(sock_opt, false, 1, 2, 3, 4, 6, 7, 8, 9, 20, 21, 30, 38, 39, -1);
+VALS(msg_flags, false, 0x2 /* PEEK */, 0x20, 0x40 /* DONTWAIT */,
+     0x100 /* WAITALL */, 0x4000 /* NOSIGNAL */);
+VALS(shut_how, false, 0, 1, 2, 3, -1);
+VALS(backlog, false, 0, 1, 5, 128, 100000, -1);
+VALS(accept_flags, false, 04000, 02000000, 1);
+VALS(mknod_modes, true, 0100644 /* a file */, 0140644 /* a socket */,
+     040755 /* EPERM */, 0, 0170000 /* EINVAL */);
+VALS(futex_ops, false, 0 /* WAIT */, 1 /* WAKE */, 3 /* REQUEUE */,
+     4 /* CMP_REQUEUE */, 5 /* WAKE_OP */, 9 /* WAIT_BITSET */,
+     10 /* WAKE_BITSET */, 128 /* PRIVATE */, 256 /* CLOCK_REALTIME */, 13);
 VALS(syslog_type, false, 0, 1, 3, 9, 10, -1, 100);
 VALS(arch_prctl_code, true, 0x1001, 0x1002, 0x1003, 0x1004, 0x1011, 0x1012, 0,
      -1);
@@ -262,6 +281,22 @@ const struct call calls[] = {
 	CALL(faccessat2, 0, 4, K(DIRFD), K(PATH_RO), F(amode), F(at_flags)),
 	CALL(msync, 0, 3, K(ADDR), K(MAPLEN), F(msync_flags)),
 	CALL(syslog, C_KESTREL_ONLY, 3, E(syslog_type), K(BUF), K(LEN)),
+	CALL(socket, C_KESTREL_ONLY, 3, E(sock_domain), F(sock_type), E(sock_proto)),
+	CALL(bind, C_KESTREL_ONLY, 3, K(FD), K(BUF), K(LEN)),
+	CALL(listen, C_KESTREL_ONLY, 2, K(FD), E(backlog)),
+	CALL(connect, C_KESTREL_ONLY | C_BLOCKS, 3, K(FD), K(BUF), K(LEN)),
+	CALL(accept4, C_KESTREL_ONLY | C_BLOCKS, 4, K(FD), K(BUF), K(BUF), F(accept_flags)),
+	CALL(sendto, C_KESTREL_ONLY | C_BLOCKS, 6, K(FD), K(BUF), K(LEN), F(msg_flags), K(BUF), K(LEN)),
+	CALL(recvfrom, C_KESTREL_ONLY | C_BLOCKS, 6, K(FD), K(BUF), K(LEN), F(msg_flags), K(BUF), K(BUF)),
+	CALL(shutdown, C_KESTREL_ONLY, 2, K(FD), E(shut_how)),
+	CALL(getsockname, C_KESTREL_ONLY, 3, K(FD), K(BUF), K(BUF)),
+	CALL(getpeername, C_KESTREL_ONLY, 3, K(FD), K(BUF), K(BUF)),
+	CALL(setsockopt, C_KESTREL_ONLY, 5, K(FD), E(sock_level), E(sock_opt), K(BUF), K(LEN)),
+	CALL(getsockopt, C_KESTREL_ONLY, 5, K(FD), E(sock_level), E(sock_opt), K(BUF), K(BUF)),
+	CALL(mknodat, 0, 4, K(DIRFD), K(PATH), E(mknod_modes), K(ANY)),
+	CALL(futex, C_BLOCKS, 6, K(BUF), F(futex_ops), K(INT), K(TIMESPEC), K(BUF), K(INT)),
+	CALL(set_robust_list, 0, 2, K(BUF), K(LEN)),
+	CALL(get_robust_list, 0, 3, K(PID_RO), K(BUF), K(BUF)),
 	/* A number no kernel has: the "no such call" path. */
 	{ -1, "nosys", C_NOSYS, 6, { K(ANY), K(ANY), K(ANY), K(ANY), K(ANY), K(ANY) } },
 };
