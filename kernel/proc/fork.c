@@ -23,6 +23,7 @@
 #include "proc/table.h"
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
+#include "trace/trace.h"
 
 /* clone's flags: Linux's (include/uapi/linux/sched.h). */
 #define CLONE_VM 0x00000100
@@ -223,6 +224,7 @@ static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 	}
 	if (flags & CLONE_PARENT_SETTID)
 		put_user((int32_t)c->pid, parent_tid);
+	trace_process_fork(parent->pid, c->pid);
 	task_start(c->task);
 	if (flags & CLONE_VFORK) {
 		/* The parent waits until the child has let go of the shared

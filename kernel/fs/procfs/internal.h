@@ -70,4 +70,9 @@ int procfs_loadavg(struct pbuf *b);
 int procfs_stat(struct pbuf *b);
 int procfs_ring(struct pbuf *b);
 
+/* ---- trace.c: the tracer's files --------------------------------------- */
+
+int procfs_trace_events(struct pbuf *b);
+int procfs_trace_stat(struct pbuf *b);
+
 #endif

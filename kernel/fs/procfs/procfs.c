@@ -9,6 +9,7 @@
  *   /proc/self             symlink: the reader's own pid
  *   /proc/meminfo ...      text about the whole system (sys.c)
  *   /proc/schedstat ...    text about the scheduler (sched.c)
+ *   /proc/trace_events ... the tracer's (trace.c)
  *   /proc/PID/             directory: the files of one process
  *   /proc/PID/stat ...     text about that process (pid.c; its
  *                          scheduling fields and /proc/PID/sched
@@ -66,6 +67,8 @@ static const struct root_entry root_entries[] = {
 	{ "schedstat", procfs_schedstat },
 	{ "schedtrace", procfs_schedtrace },
 	{ "stat", procfs_stat },
+	{ "trace_events", procfs_trace_events },
+	{ "trace_stat", procfs_trace_stat },
 	{ "uptime", procfs_uptime },
 	{ "version", procfs_version },
 };
