@@ -551,6 +551,14 @@ int mm_fault(struct mm *mm, uint64_t addr, uint64_t error, uint64_t ip)
 	return err;
 }
 
+void mm_inherit_faults(struct mm *mm, const struct mm *old)
+{
+	if (__atomic_load_n(&old->refcount, __ATOMIC_RELAXED) > 1)
+		return;
+	__atomic_fetch_add(&mm->minflt, old->minflt, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&mm->majflt, old->majflt, __ATOMIC_RELAXED);
+}
+
 int mm_write(struct mm *mm, uint64_t addr, const void *src, size_t len)
 {
 	int err = 0;

@@ -46,6 +46,9 @@ void mm_get(struct mm *mm);
  * CR3 (the caller has switched away from it). */
 void mm_put(struct mm *mm);
 
+/* exec: the new mm counts on from the old one's faults, unless old is
+ * still shared (vfork's parent keeps them). */
+void mm_inherit_faults(struct mm *mm, const struct mm *old);
 /* A page fault at addr with the CPU's error code (bit 0 present, 1
  * write, 2 user, 4 instruction fetch), in the running process's mm:
  * 0 when it is resolved (retry the access), -EFAULT (SIGSEGV, SEGV_MAPERR:
