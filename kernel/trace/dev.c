@@ -96,6 +96,8 @@ static ssize_t trace_read_file(struct file *f, uint64_t ubuf, size_t n,
 	struct trace_reader *r = f->private;
 	size_t done = 0;
 
+	if (n == 0)
+		return 0;
 	while (done < n) {
 		size_t chunk;
 
