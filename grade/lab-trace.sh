@@ -74,3 +74,29 @@ need_re '^fault pid [0-9]+ addr 0x[0-9a-f]+ ip 0x[0-9a-f]+ demand-zero anon$'
 need_re '^anon: 3 demand-zero 3$'
 forbid 'KERNEL PANIC'
 test_end
+
+# irqlat on two CPUs for 2 s: every source's count per CPU agrees with
+# /proc/interrupts over the same interval (within 2: the two reads of
+# /proc/interrupts and the interval's edges are not one instant), and
+# each row's handler times are ordered, min <= avg <= max.
+shell_boot irqlat smp=2 timeout=180 &&
+	serial_send 'irqlat -s 2; echo irqlat-done\r' &&
+	wait_for -E '^irqlat-done' 90 &&
+	serial_send 'poweroff\r'
+boot_wait
+
+test_start irqlat_counts_agree 10
+expect_exit 1
+need_re '^irqlat: 2\.0 s, handler time from entry to exit stamp$'
+need_re '^LOC cpu0: [0-9]+ interrupts \(/proc/interrupts [0-9]+\), min [0-9.]+ avg [0-9.]+ max [0-9.]+ us$'
+need_re '^LOC cpu1: [0-9]+ interrupts \(/proc/interrupts [0-9]+\), min [0-9.]+ avg [0-9.]+ max [0-9.]+ us$'
+_bad=$(tr -d '\r' <"$b_log" | awk '
+	/^[A-Z0-9]+ cpu[0-9]+: [0-9]+ interrupts \(\/proc\/interrupts / {
+		p = $6; sub(/\).*/, "", p)
+		d = $3 - p; if (d < 0) d = -d
+		if (d > 2) print "count: " $0
+		if ($3 > 0 && !($9 <= $11 && $11 <= $13)) print "order: " $0
+	}')
+[ -z "$_bad" ] || fail_because "rows that disagree" "$_bad"
+forbid 'KERNEL PANIC'
+test_end
