@@ -21,6 +21,7 @@
 #include "net/net.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
+#include "trace/trace.h"
 #include "monitor.h"
 
 #define FWCFG_CMDLINE "opt/kestrel/cmdline"
@@ -159,6 +160,7 @@ void kmain(physaddr_t multiboot_info)
 	tty_init();
 	memdev_init();
 	ring_init();
+	trace_init();
 	procfs_init();
 
 	mount_root();

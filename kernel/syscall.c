@@ -11,6 +11,7 @@
  * docs/syscalls.md has the table of what exists.
  */
 #include "proc/proc.h"
+#include "trace/trace.h"
 
 extern const struct syscall_def __syscalls_start[], __syscalls_end[];
 
@@ -71,8 +72,10 @@ int syscall_dispatch(struct trapframe *tf)
 
 	p->syscall_nr = nr;
 	p->frame_rewritten = false;
+	trace_sys_enter(nr, tf->rdi, tf->rsi, tf->rdx);
 	tf->rax = d ? d->fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9)
 		    : no_such_call(nr);
+	trace_sys_exit(nr, (int64_t)tf->rax);
 	proc_return_to_user(tf);
 	/* sysret would fault in kernel mode on a non-user rip. */
 	if (tf->rip >= USER_TOP) {

@@ -23,6 +23,7 @@
  * docs/memory.md, "User memory", has the pictures.
  */
 #include "mm/uvm_internal.h"
+#include "trace/trace.h"
 #include "arch/x86_64/arch.h"
 #include "fs/vfs.h"
 #include "mm/pagecache.h"
@@ -467,35 +468,85 @@ static int write_protected(struct mm *mm, struct vma *v, uint64_t va,
 	return copy ? install(mm, va, copy, vma_pte_prot(v)) : -ENOMEM;
 }
 
-int mm_fault_locked(struct mm *mm, uint64_t addr, uint64_t error)
+/* Resolve the fault at addr: 0 or mm_fault's errors. *kind says what
+ * it was and *area is its area (NULL: none) for the tracepoint. */
+static int resolve(struct mm *mm, uint64_t addr, uint64_t error,
+		   enum trace_fault_kind *kind, struct vma **area)
 {
 	uint64_t va = ALIGN_DOWN(addr, PAGE_SIZE);
-	struct vma *v;
+	uint64_t majflt = mm->majflt;
+	struct vma *v = NULL;
 	unsigned int prot;
 	physaddr_t pa;
 
-	if (addr >= USER_TOP)
+	*kind = FAULT_DEMAND_ZERO;
+	if (addr < USER_TOP)
+		v = vma_find(mm, addr);
+	if (!v && addr < USER_TOP && (v = grow_stack(mm, addr)))
+		*kind = FAULT_STACK_GROW;
+	*area = v;
+	if (!v) {
+		*kind = FAULT_NO_AREA;
 		return -EFAULT;
-	v = vma_find(mm, addr);
-	if (!v)
-		v = grow_stack(mm, addr);
-	if (!v)
-		return -EFAULT;
-	if (!access_ok(v, error))
+	}
+	if (!access_ok(v, error)) {
+		*kind = FAULT_PROTECTION;
 		return -EACCES;
-	if (vm_walk(&mm->vs, va, &pa, &prot) < 0)
-		return fill(mm, v, va, error & PF_WRITE);
-	if ((error & PF_WRITE) && !(prot & VM_WRITE))
+	}
+	if (vm_walk(&mm->vs, va, &pa, &prot) < 0) {
+		int err = fill(mm, v, va, error & PF_WRITE);
+		if (v->file && va < v->file_end)
+			*kind = mm->majflt != majflt ? FAULT_FILE_MAJOR
+						     : FAULT_FILE_MINOR;
+		return err;
+	}
+	if ((error & PF_WRITE) && !(prot & VM_WRITE)) {
+		*kind = (v->flags & VMA_SHARED) || frame_refcount(pa) == 1
+				? FAULT_WRITE_REUSE
+				: FAULT_COW;
 		return write_protected(mm, v, va, pa);
+	}
+	*kind = FAULT_SPURIOUS;
 	return 0; /* resolved already (the TLB had an old entry) */
 }
 
-int mm_fault(struct mm *mm, uint64_t addr, uint64_t error)
+int mm_fault_locked(struct mm *mm, uint64_t addr, uint64_t error)
 {
+	enum trace_fault_kind kind;
+	struct vma *v;
+
+	return resolve(mm, addr, error, &kind, &v);
+}
+
+/* Which part of the program area v is, for the tracepoint: exec's
+ * segments end their file bytes at file_end, mmap's never do. */
+static enum trace_fault_region region_of(const struct mm *mm,
+					 const struct vma *v)
+{
+	if (!v)
+		return REGION_NONE;
+	if (v->file && v->file_end != UINT64_MAX)
+		return v->prot & PROT_EXEC ? REGION_TEXT : REGION_DATA;
+	if (v->file)
+		return REGION_FILE;
+	if (v->end == mm->stack_top)
+		return REGION_STACK;
+	if (v->start >= mm->brk_start &&
+	    v->start < ALIGN_UP(mm->brk, PAGE_SIZE))
+		return REGION_HEAP;
+	return v->start < mm->brk_start ? REGION_DATA : REGION_ANON;
+}
+
+int mm_fault(struct mm *mm, uint64_t addr, uint64_t error, uint64_t ip)
+{
+	enum trace_fault_kind kind;
+	struct vma *v;
 	int err;
 
 	sleep_lock(&mm->lock);
-	err = mm_fault_locked(mm, addr, error);
+	err = resolve(mm, addr, error, &kind, &v);
+	if (trace_on(TP_MM_PAGE_FAULT))
+		trace_page_fault(addr, ip, kind, err, region_of(mm, v));
 	sleep_unlock(&mm->lock);
 	return err;
 }
@@ -527,6 +578,14 @@ int mm_futex_key(struct mm *mm, uint64_t addr, uint64_t *phys)
 	}
 	sleep_unlock(&mm->lock);
 	return err;
+}
+
+void mm_inherit_faults(struct mm *mm, const struct mm *old)
+{
+	if (__atomic_load_n(&old->refcount, __ATOMIC_RELAXED) > 1)
+		return;
+	__atomic_fetch_add(&mm->minflt, old->minflt, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&mm->majflt, old->majflt, __ATOMIC_RELAXED);
 }
 
 int mm_write(struct mm *mm, uint64_t addr, const void *src, size_t len)

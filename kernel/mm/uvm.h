@@ -46,14 +46,18 @@ void mm_get(struct mm *mm);
  * CR3 (the caller has switched away from it). */
 void mm_put(struct mm *mm);
 
+/* exec: the new mm counts on from the old one's faults, unless old is
+ * still shared (vfork's parent keeps them). */
+void mm_inherit_faults(struct mm *mm, const struct mm *old);
 /* A page fault at addr with the CPU's error code (bit 0 present, 1
  * write, 2 user, 4 instruction fetch), in the running process's mm:
  * 0 when it is resolved (retry the access), -EFAULT (SIGSEGV, SEGV_MAPERR:
  * no area), -EACCES (SIGSEGV, SEGV_ACCERR: the area does not allow the
  * access), -EIO (SIGBUS: beyond the end of a mapped file, or a read
  * error), -ENOMEM (out of memory). May sleep; called with interrupts on
- * and no spinlock held. Works on any mm, loaded or not. */
-int mm_fault(struct mm *mm, uint64_t addr, uint64_t error);
+ * and no spinlock held. Works on any mm, loaded or not. ip is the
+ * faulting instruction's address, for the mm:page_fault tracepoint. */
+int mm_fault(struct mm *mm, uint64_t addr, uint64_t error, uint64_t ip);
 /* Write len bytes at addr of mm, faulting pages in as a user write would
  * (exec builds the new stack with it, mm not loaded): 0 or -EFAULT. */
 int mm_write(struct mm *mm, uint64_t addr, const void *src, size_t len);

@@ -64,7 +64,7 @@ static int peek(struct mm *mm, uint64_t va)
 {
 	physaddr_t pa;
 
-	if (mm_fault(mm, va, PF_USER) < 0)
+	if (mm_fault(mm, va, PF_USER, 0) < 0)
 		return -1;
 	pa = frame_at_va(mm, va, NULL);
 	return pa ? ((uint8_t *)phys_to_virt(pa))[va % PAGE_SIZE] : -1;
@@ -182,12 +182,12 @@ KTEST(uvm, access_checks)
 	KT_ASSERT(mm, "mm_create failed");
 	KT_ASSERT_EQ(map(mm, BASE, 1, PROT_READ, 0, NULL), 0);
 	KT_ASSERT_EQ(map(mm, BASE + PAGES(2), 1, PROT_NONE, 0, NULL), 0);
-	KT_ASSERT_EQ(mm_fault(mm, BASE, PF_USER | PF_WRITE), -EACCES);
-	KT_ASSERT_EQ(mm_fault(mm, BASE, PF_USER | PF_INSTR), -EACCES);
-	KT_ASSERT_EQ(mm_fault(mm, BASE, PF_USER), 0);
-	KT_ASSERT_EQ(mm_fault(mm, BASE + PAGES(1), PF_USER), -EFAULT);
-	KT_ASSERT_EQ(mm_fault(mm, BASE + PAGES(2), PF_USER), -EACCES);
-	KT_ASSERT_EQ(mm_fault(mm, USER_TOP, PF_USER), -EFAULT);
+	KT_ASSERT_EQ(mm_fault(mm, BASE, PF_USER | PF_WRITE, 0), -EACCES);
+	KT_ASSERT_EQ(mm_fault(mm, BASE, PF_USER | PF_INSTR, 0), -EACCES);
+	KT_ASSERT_EQ(mm_fault(mm, BASE, PF_USER, 0), 0);
+	KT_ASSERT_EQ(mm_fault(mm, BASE + PAGES(1), PF_USER, 0), -EFAULT);
+	KT_ASSERT_EQ(mm_fault(mm, BASE + PAGES(2), PF_USER, 0), -EACCES);
+	KT_ASSERT_EQ(mm_fault(mm, USER_TOP, PF_USER, 0), -EFAULT);
 	mm_put(mm);
 }
 
@@ -205,16 +205,16 @@ KTEST(uvm, stack_grows_to_its_limit)
 		     0);
 	KT_ASSERT_EQ(poke(mm, top - 1024 * 1024, 1), 0);
 	KT_ASSERT_EQ(mm->vmas->start, top - 1024 * 1024);
-	KT_ASSERT_EQ(mm_fault(mm, top - mm->stack_limit - 8, PF_WRITE),
+	KT_ASSERT_EQ(mm_fault(mm, top - mm->stack_limit - 8, PF_WRITE, 0),
 		     -EFAULT);
 	/* Another area 3 MiB down: the stack stops a guard page above it. */
 	KT_ASSERT_EQ(map(mm, top - 3 * 1024 * 1024 - PAGES(1), 1, PROT_READ, 0,
 			 NULL),
 		     0);
-	KT_ASSERT_EQ(mm_fault(mm, top - 3 * 1024 * 1024 + 8, PF_WRITE),
+	KT_ASSERT_EQ(mm_fault(mm, top - 3 * 1024 * 1024 + 8, PF_WRITE, 0),
 		     -EFAULT);
-	KT_ASSERT_EQ(mm_fault(mm, top - 3 * 1024 * 1024 + PAGES(1), PF_WRITE),
-		     0);
+	KT_ASSERT_EQ(
+		mm_fault(mm, top - 3 * 1024 * 1024 + PAGES(1), PF_WRITE, 0), 0);
 	mm_put(mm);
 	KT_ASSERT(frames_back(), "frames not all returned");
 }
@@ -369,7 +369,7 @@ KTEST(uvm, shared_file_mapping_is_coherent)
 	KT_ASSERT_EQ(peek(mm, BASE + PAGES(1) + 20), 'W');
 	/* A store through the mapping (the page table, so the CPU sets the
 	 * dirty bit) shows in read() at once, and on the disk after msync. */
-	KT_ASSERT_EQ(mm_fault(mm, BASE + 10, PF_USER | PF_WRITE), 0);
+	KT_ASSERT_EQ(mm_fault(mm, BASE + 10, PF_USER | PF_WRITE, 0), 0);
 	store_as_user(mm, BASE + 10, 'S');
 	KT_ASSERT_EQ(vfs_pread(f, &c, 1, 10), 1);
 	KT_ASSERT_EQ(c, 'S');
@@ -422,7 +422,7 @@ KTEST(uvm, past_the_end_of_a_file)
 	KT_ASSERT_EQ(map(mm, BASE, 2, PROT_READ, VMA_SHARED, f), 0);
 	KT_ASSERT_EQ(peek(mm, BASE + 99), 'a');
 	KT_ASSERT_EQ(peek(mm, BASE + 100), 0);
-	KT_ASSERT_EQ(mm_fault(mm, BASE + PAGES(1), PF_USER), -EIO);
+	KT_ASSERT_EQ(mm_fault(mm, BASE + PAGES(1), PF_USER, 0), -EIO);
 	KT_ASSERT_EQ(pagecache_pages(), cached + 1);
 	/* Truncating drops the cached page past the new end; a page past
 	 * the end is SIGBUS from then on. */
@@ -432,7 +432,7 @@ KTEST(uvm, past_the_end_of_a_file)
 	KT_ASSERT_EQ(mm_unmap_locked(mm, BASE, BASE + PAGES(2)), 0);
 	sleep_unlock(&mm->lock);
 	KT_ASSERT_EQ(map(mm, BASE, 2, PROT_READ, VMA_SHARED, f), 0);
-	KT_ASSERT_EQ(mm_fault(mm, BASE, PF_USER), -EIO);
+	KT_ASSERT_EQ(mm_fault(mm, BASE, PF_USER, 0), -EIO);
 	mm_put(mm);
 	remove_file(f);
 }

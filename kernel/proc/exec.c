@@ -585,6 +585,7 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	old = p->mm;
 	p->mm = mm;
 	spin_unlock(&proc_lock);
+	mm_inherit_faults(mm, old); /* the counts survive exec, as Linux's */
 	task_set_vs(&mm->vs);
 	mm_put(old);
 	proc_vfork_release(p);

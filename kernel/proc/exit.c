@@ -83,6 +83,8 @@ static void thread_release(struct proc *p)
 	spin_lock(&proc_lock);
 	mm = p->mm;
 	p->mm = NULL;
+	p->minflt = __atomic_load_n(&mm->minflt, __ATOMIC_RELAXED);
+	p->majflt = __atomic_load_n(&mm->majflt, __ATOMIC_RELAXED);
 	spin_unlock(&proc_lock);
 	mm_put(mm);
 	vfs_iput(p->cwd);

@@ -25,6 +25,7 @@
 #include "proc/table.h"
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
+#include "trace/trace.h"
 
 /* clone's flags: Linux's (include/uapi/linux/sched.h). */
 #define CLONE_VM 0x00000100
@@ -300,6 +301,7 @@ static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 	spin_lock(&proc_lock);
 	c->refcount++;
 	spin_unlock(&proc_lock);
+	trace_process_fork(self->pid, c->pid);
 	task_start(c->task);
 	if (flags & CLONE_VFORK) {
 		/* The parent waits until the child has let go of the shared

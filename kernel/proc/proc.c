@@ -507,6 +507,8 @@ void proc_reap_locked(struct proc *p)
 	if (p->parent) {
 		p->parent->cutime_ns += p->utime_ns + p->cutime_ns;
 		p->parent->cstime_ns += p->stime_ns + p->cstime_ns;
+		p->parent->cminflt += p->minflt + p->cminflt;
+		p->parent->cmajflt += p->majflt + p->cmajflt;
 		child_remove_locked(p);
 		p->refcount--; /* the parent's */
 	}

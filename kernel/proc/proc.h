@@ -135,6 +135,9 @@ struct proc {
 	/* CPU time, in ns (atomic adds, by the process and the tick). */
 	uint64_t utime_ns, stime_ns;
 	uint64_t cutime_ns, cstime_ns; /* reaped children's (proc_lock) */
+	/* Page faults: its mm's counts once it has exited (mm->minflt,
+	 * majflt before), and its reaped children's (proc_lock). */
+	uint64_t minflt, majflt, cminflt, cmajflt;
 
 	/* The real-time timer (itimer.c; its alarm lock). */
 	uint64_t alarm_at, alarm_every; /* time_ns() deadline, interval */

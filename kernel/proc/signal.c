@@ -442,7 +442,7 @@ void proc_user_fault(struct trapframe *tf)
 
 		addr = read_cr2();
 		irq_enable();
-		err = mm_fault(p->mm, addr, tf->error);
+		err = mm_fault(p->mm, addr, tf->error, tf->rip);
 		if (err == 0)
 			return;
 		if (err == -ENOMEM) {

@@ -106,7 +106,7 @@ static void usage_self(struct proc *p, struct linux_rusage *ru)
 	ru->maxrss = (int64_t)(resident * (PAGE_SIZE / 1024));
 }
 
-/* Reaped children: only their CPU time is kept. */
+/* Reaped children: their CPU time and page faults. */
 static long sys_getrusage(int64_t who, uaddr_t usage)
 {
 	struct proc *p = proc_current();
@@ -121,6 +121,8 @@ static long sys_getrusage(int64_t who, uaddr_t usage)
 	case RUSAGE_CHILDREN:
 		ru.utime = to_timeval(p->cutime_ns);
 		ru.stime = to_timeval(p->cstime_ns);
+		ru.minflt = (int64_t)p->cminflt;
+		ru.majflt = (int64_t)p->cmajflt;
 		break;
 	default:
 		return -EINVAL;

@@ -17,6 +17,7 @@
 #include "sched/rq.h"
 #include "arch/x86_64/arch.h"
 #include "proc/proc.h"
+#include "trace/trace.h"
 
 struct trace_ring {
 	struct spinlock lock;
@@ -89,6 +90,7 @@ void sched_trace_switch(unsigned int cpu, struct task *prev, struct task *next)
 	note_who(next);
 	who(prev, &e->pid, e->comm);
 	who(next, &e->pid2, e->comm2);
+	trace_sched_switch(e->pid, e->pid2); /* kernel/trace's too */
 	done(cpu);
 }
 
@@ -100,6 +102,7 @@ void sched_trace_wakeup(unsigned int cpu, struct task *t,
 	note_who(t);
 	who(t, &e->pid, e->comm);
 	e->arg = target_cpu;
+	trace_sched_wakeup(e->pid, target_cpu);
 	done(cpu);
 }
 

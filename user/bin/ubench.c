@@ -40,6 +40,31 @@ static void bench_syscall(void)
 	report("syscall", (now_ns() - t) / n, "ns/call", n);
 }
 
+/* The null call again with raw_syscalls:sys_enter and sys_exit on (two
+ * events a call, docs/tracing.md); against "syscall", where every
+ * tracepoint is off, it gives an enabled tracepoint's cost. Kestrel only:
+ * Linux has no /dev/trace. */
+static void bench_syscall_traced(void)
+{
+	long n = 100000;
+	int fd = open("/dev/trace", O_WRONLY);
+	double t;
+
+	if (fd < 0 || write(fd, "raw_syscalls:*\n", 15) != 15) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	t = now_ns();
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	t = now_ns() - t;
+	if (write(fd, "!raw_syscalls:*\n", 16) != 16)
+		perror("ubench: /dev/trace");
+	close(fd);
+	report("syscall traced", t / n, "ns/call", n);
+}
+
 static void bench_fork(void)
 {
 	long n = 300;
@@ -272,15 +297,11 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } benches[] = {
-	{ "syscall", bench_syscall },
-	{ "fork", bench_fork },
-	{ "exec", bench_exec },
-	{ "pingpong", bench_pingpong },
-	{ "yield", bench_yield },
-	{ "wakeup", bench_wakeup },
-	{ "pipe", bench_pipe_throughput },
-	{ "faults", bench_faults },
-	{ "file", bench_file },
+	{ "syscall", bench_syscall },   { "traced", bench_syscall_traced },
+	{ "fork", bench_fork },         { "exec", bench_exec },
+	{ "pingpong", bench_pingpong }, { "yield", bench_yield },
+	{ "wakeup", bench_wakeup },     { "pipe", bench_pipe_throughput },
+	{ "faults", bench_faults },     { "file", bench_file },
 };
 
 int main(int argc, char **argv)

@@ -13,6 +13,7 @@
 #include "lib/spinlock.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
+#include "trace/trace.h"
 
 struct extable_entry {
 	uint64_t fault_rip;
@@ -225,7 +226,8 @@ static void kernel_exception(struct trapframe *tf)
 
 		if (tf->rflags & RFLAGS_IF)
 			irq_enable();
-		if (mm_fault(proc_current()->mm, addr, tf->error & ~4UL) == 0)
+		if (mm_fault(proc_current()->mm, addr, tf->error & ~4UL,
+			     tf->rip) == 0)
 			return;
 	}
 	if ((tf->vector == EXC_PAGE_FAULT ||
@@ -269,6 +271,14 @@ static void isa_interrupt(unsigned int irq)
 	lapic_eoi();
 }
 
+/* The IRQ line of device vector v, or -1 for a CPU-local vector. */
+static int irq_line(uint64_t v)
+{
+	return v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + 16
+		       ? (int)(v - VEC_IRQ_BASE)
+		       : -1;
+}
+
 void trap(struct trapframe *tf);
 
 void trap(struct trapframe *tf)
@@ -281,6 +291,8 @@ void trap(struct trapframe *tf)
 	user_access_end();
 	if (v == EXC_NMI && smp_stop_requested())
 		halt_forever(); /* another CPU panicked */
+	if (v >= 32)
+		trace_irq_entry(v, irq_line(v));
 	if (v < 32 && from_user) {
 		proc_user_fault(tf);
 	} else if (v < 32) {
@@ -302,6 +314,8 @@ void trap(struct trapframe *tf)
 		kprintf("trap: unexpected vector %lu, ignored\n", v);
 		lapic_eoi();
 	}
+	if (v >= 32)
+		trace_irq_exit(v, irq_line(v));
 	/* Back to user mode: signals to deliver, a time slice used up. Back
 	 * to kernel code that had interrupts on: it may be preempted. */
 	if (from_user)

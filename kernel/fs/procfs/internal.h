@@ -77,4 +77,9 @@ size_t net_proc_dev(char *buf, size_t size);
 size_t net_proc_tcp(char *buf, size_t size);
 size_t net_proc_udp(char *buf, size_t size);
 
+/* ---- trace.c: the tracer's files --------------------------------------- */
+
+int procfs_trace_events(struct pbuf *b);
+int procfs_trace_stat(struct pbuf *b);
+
 #endif

@@ -131,10 +131,16 @@ int procfs_pid_stat(struct proc *p, struct pbuf *b)
 	procfs_sched_fields(p, &sched);
 	/* Fields 1-13: pid (comm) state ppid pgrp session tty_nr tpgid
 	 * flags minflt cminflt majflt cmajflt. */
-	pbuf_printf(b, "%d (%s) %c %d %d %d 0 %d 0 %llu 0 %llu 0 ", p->pid,
-		    name, state_letter(p), proc_ppid(p), p->pgid, p->sid,
-		    NO_TTY_PGRP, (unsigned long long)mem.minflt,
-		    (unsigned long long)mem.majflt);
+	if (zombie) {
+		mem.minflt = p->minflt;
+		mem.majflt = p->majflt;
+	}
+	pbuf_printf(b, "%d (%s) %c %d %d %d 0 %d 0 %llu %llu %llu %llu ",
+		    p->pid, name, state_letter(p), proc_ppid(p), p->pgid,
+		    p->sid, NO_TTY_PGRP, (unsigned long long)mem.minflt,
+		    (unsigned long long)p->cminflt,
+		    (unsigned long long)mem.majflt,
+		    (unsigned long long)p->cmajflt);
 	/* 14-22: utime stime cutime cstime priority nice num_threads
 	 * itrealvalue starttime, times in clock ticks. */
 	pbuf_printf(b, "%llu %llu %llu %llu %d %d %u 0 %llu ",

@@ -10,6 +10,7 @@
  *   /proc/meminfo ...      text about the whole system (sys.c)
  *   /proc/schedstat ...    text about the scheduler (sched.c)
  *   /proc/net/             directory: dev, tcp, udp (kernel/net/procnet.c)
+ *   /proc/trace_events ... the tracer's (trace.c)
  *   /proc/PID/             directory: the files of one process
  *   /proc/PID/stat ...     text about that process (pid.c; its
  *                          scheduling fields and /proc/PID/sched
@@ -105,6 +106,8 @@ static const struct root_entry root_entries[] = {
 	{ "schedstat", procfs_schedstat, false },
 	{ "schedtrace", procfs_schedtrace, false },
 	{ "stat", procfs_stat, false },
+	{ "trace_events", procfs_trace_events, false },
+	{ "trace_stat", procfs_trace_stat, false },
 	{ "uptime", procfs_uptime, false },
 	{ "version", procfs_version, false },
 };

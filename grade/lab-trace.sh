@@ -1,0 +1,102 @@
+# Lab trace: the tracer (kernel/trace), its tracepoints and pfa, the
+# page-fault analyzer. Sourced by grade/grade.sh; helpers in grade/lib.sh;
+# docs/tracing.md.
+
+# The ring buffer, in the kernel: order, overruns, set_event, text.
+boot trace cmdline="ktest=trace"
+ktest_pass trace.events_in_order 5
+ktest_pass trace.overrun_counts_and_goes_on 10
+ktest_pass trace.set_event_patterns 5
+ktest_pass trace.format_names_fields 5
+
+# From user space (user/tests/t_trace.c): getrusage and /proc/PID/stat
+# count faults (a zombie's and reaped children's too); N fresh pages are
+# exactly N demand-zero events; a flood overruns with a count; tracing
+# on and off while three processes fault, on four CPUs.
+run_usertests user 240 smp=4 t_trace
+usertest_pass t_trace 25
+
+# pfa on fixed programs (user/tests/faultprog.c), line by line.
+shell_boot pfa timeout=300 &&
+	serial_send 'pfa /tests/faultprog zero 64; echo pfa-zero-done\r' &&
+	wait_for -E '^pfa-zero-done' 60 &&
+	serial_send 'pfa /tests/faultprog cow 32; echo pfa-cow-done\r' &&
+	wait_for -E '^pfa-cow-done' 60 &&
+	serial_send 'pfa /tests/faultprog file /tmp/pfa.dat 16; echo pfa-file-done\r' &&
+	wait_for -E '^pfa-file-done' 60 &&
+	serial_send 'pfa /tests/faultprog stack 100; echo pfa-stack-done\r' &&
+	wait_for -E '^pfa-stack-done' 60 &&
+	serial_send 'pfa -v /tests/faultprog zero 3 | grep anon; echo pfa-v-done\r' &&
+	wait_for -E '^pfa-v-done' 60 &&
+	serial_send 'poweroff\r'
+boot_wait
+
+test_start pfa_demand_zero 10
+expect_exit 1
+ordered
+need_re '^pfa: /tests/faultprog: exit 0, 1 process$'
+need_re '^faults: [0-9]+ \(minor [0-9]+, major [0-9]+\)$'
+need_re '^anon: 64 demand-zero 64$'
+forbid 'KERNEL PANIC'
+test_end
+
+test_start pfa_cow_after_fork 10
+expect_exit 1
+ordered
+need_re '^pfa: /tests/faultprog: exit 0, 2 processes$'
+need_re '^anon: 64 demand-zero 32 cow 32$'
+need_re '^advice: [0-9]+ copy-on-write faults: after fork'
+forbid 'KERNEL PANIC'
+test_end
+
+test_start pfa_file_major_then_minor 10
+expect_exit 1
+ordered
+need_re '^file( /tmp/pfa.dat)?: 32 file-minor 16 file-major 16$'
+need_re '^advice: 16 major faults on (/tmp/pfa.dat|a file): each read one page'
+forbid 'KERNEL PANIC'
+test_end
+
+test_start pfa_stack_growth 5
+expect_exit 1
+ordered
+need_re '^stack: [0-9]+ demand-zero [0-9]+ stack-grow [0-9]+$'
+need_re '^advice: the stack grew [0-9]+ times, a page at a time'
+forbid 'KERNEL PANIC'
+test_end
+
+test_start pfa_verbose 5
+expect_exit 1
+ordered
+need_re '^fault pid [0-9]+ addr 0x[0-9a-f]+ ip 0x[0-9a-f]+ demand-zero anon$'
+need_re '^fault pid [0-9]+ addr 0x[0-9a-f]+ ip 0x[0-9a-f]+ demand-zero anon$'
+need_re '^fault pid [0-9]+ addr 0x[0-9a-f]+ ip 0x[0-9a-f]+ demand-zero anon$'
+need_re '^anon: 3 demand-zero 3$'
+forbid 'KERNEL PANIC'
+test_end
+
+# irqlat on two CPUs for 2 s: every source's count per CPU agrees with
+# /proc/interrupts over the same interval (within 2: the two reads of
+# /proc/interrupts and the interval's edges are not one instant), and
+# each row's handler times are ordered, min <= avg <= max.
+shell_boot irqlat smp=2 timeout=180 &&
+	serial_send 'irqlat -s 2; echo irqlat-done\r' &&
+	wait_for -E '^irqlat-done' 90 &&
+	serial_send 'poweroff\r'
+boot_wait
+
+test_start irqlat_counts_agree 10
+expect_exit 1
+need_re '^irqlat: 2\.0 s, handler time from entry to exit stamp$'
+need_re '^LOC cpu0: [0-9]+ interrupts \(/proc/interrupts [0-9]+\), min [0-9.]+ avg [0-9.]+ max [0-9.]+ us$'
+need_re '^LOC cpu1: [0-9]+ interrupts \(/proc/interrupts [0-9]+\), min [0-9.]+ avg [0-9.]+ max [0-9.]+ us$'
+_bad=$(tr -d '\r' <"$b_log" | awk '
+	/^[A-Z0-9]+ cpu[0-9]+: [0-9]+ interrupts \(\/proc\/interrupts / {
+		p = $6; sub(/\).*/, "", p)
+		d = $3 - p; if (d < 0) d = -d
+		if (d > 2) print "count: " $0
+		if ($3 > 0 && !($9 <= $11 && $11 <= $13)) print "order: " $0
+	}')
+[ -z "$_bad" ] || fail_because "rows that disagree" "$_bad"
+forbid 'KERNEL PANIC'
+test_end
