@@ -5,7 +5,7 @@
 
 # ---- the first screen and the shell -------------------------------------
 shell_boot shell timeout=240 &&
-	serial_send 'ls /bin\r' && wait_for -E '^uptime' &&
+	serial_send 'ls /bin | cat\r' && wait_for -E '^uptime' &&
 	serial_send 'echo one two three | wc -w\r' && wait_for -E '^ *3$' &&
 	serial_send 'echo abc > /tmp/f; echo def >> /tmp/f; cat < /tmp/f\r' &&
 	wait_for -E '^def$' &&

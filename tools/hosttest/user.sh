@@ -131,8 +131,27 @@ status=0" "stat fruit | head -n 1"
 same wc-files "wc words fruit"
 same wc-stdin "wc < fruit; cat fruit | wc; wc -l fruit; wc -c - < words"
 
+mkdir -p "$tmp/lsd/sub/deep"
+printf 'x\n' >"$tmp/lsd/small"
+head -c 5000 /dev/zero >"$tmp/lsd/big"
+head -c 1500000 /dev/zero >"$tmp/lsd/huge"
+touch -d '2020-01-01 00:00' "$tmp/lsd/small"
+touch -d '2021-01-01 00:00' "$tmp/lsd/huge"
+same ls-pipe "LC_ALL=C ls lsd"
+same ls-R "LC_ALL=C ls -R lsd"
+same ls-S "LC_ALL=C ls -S lsd; LC_ALL=C ls -S -r lsd"
+same ls-t "LC_ALL=C ls -t lsd/small lsd/huge; LC_ALL=C ls -t -a -d lsd/big lsd/huge"
+same ls-d "LC_ALL=C ls -d lsd lsd/sub"
+same ls-h "LC_ALL=C ls -l -h lsd | awk 'NR > 1 { print \$5, \$NF }'"
+same ls-l-names "ls -l lsd/small | awk '{ print \$3, \$4 }'"
+# On a terminal (script(1)'s pseudo-terminal): columns across, colours.
+check ls-columns "big  huge  small  sub
+status=0" "script -qc 'ls lsd' /dev/null | tr -d '\r' | sed 's/\x1b\[[0-9;]*m//g'"
+check ls-colour "yes
+status=0" "script -qc 'ls lsd' /dev/null | /usr/bin/cat -v | grep -q '1;34msub' && echo yes"
+
 # ---- coreutils: the rest -----------------------------------------------
-check usage "usage: ls [-a] [-l] [FILE...]
+check usage "usage: ls [-1adhlrRSt] [FILE...]
 status=2" "ls -z 2>&1 | grep usage; exit 2"
 check env "HELLO=1
 status=0" "env HELLO=1 env | grep ^HELLO="

@@ -3,7 +3,7 @@
  * each character of SET1 to the one at the same place in SET2 (the last
  * of SET2 repeats); -d deletes the characters of SET1 instead; -s
  * squeezes a run of one character of the last set into one. The sets
- * know ranges (a-z) and the escapes \n \t \\.
+ * know ranges (a-z) and the escapes \n \t \r \\.
  */
 #include "ulib.h"
 
@@ -20,7 +20,10 @@ static int expand(const char *s, unsigned char *out)
 		unsigned char c = *s++;
 		if (c == '\\' && *s) {
 			c = *s++;
-			c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
+			c = c == 'n'   ? '\n'
+			    : c == 't' ? '\t'
+			    : c == 'r' ? '\r'
+				       : c;
 		}
 		if (*s == '-' && s[1]) {
 			unsigned char hi = s[1];
