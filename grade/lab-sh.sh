@@ -74,6 +74,7 @@ expect_exit 1
 need_re '^x is 42$'
 need_re '^waited$'
 need_re '^/tmp$'
+need '/tmp $ '
 need_re '^script-arg A1$'
 test_end
 
@@ -148,7 +149,7 @@ boot_wait
 test_start vga_keyboard 10
 expect_exit 1
 need_re '^typed on the keyboard$'
-for want in 'Kestrel [0-9]' 'Welcome to Kestrel' '^\$ echo typed on the keyboard$' \
+for want in 'Kestrel [0-9]' 'Welcome to Kestrel' '/ \$ echo typed on the keyboard$' \
 	'^typed on the keyboard$'; do
 	grep -q -E "$want" "$g_dir/vga.screen" ||
 		fail_because "the VGA screen lacks /$want/; it shows:" \
