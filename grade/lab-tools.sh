@@ -22,7 +22,7 @@ shell_boot tools timeout=400 &&
 	wait_for -E '^hello$' &&
 	serial_send 'echo abc | hexdump -C; echo abc | sha256sum\r' &&
 	wait_for -E '  -$' &&
-	serial_send 'free; df; du -s /etc; which ls\r' &&
+	serial_send 'free; df; du -s /etc; cat /proc/filesystems; which ls\r' &&
 	wait_for -E '^/bin/ls$' &&
 	serial_send 'head -c 4 /etc/passwd; echo; cat -n /etc/passwd | head -n 1\r' &&
 	wait_for -E '^ +1.root' &&
@@ -88,6 +88,8 @@ need_re '^Mem: +[1-9][0-9]* +[0-9]+ +[1-9][0-9]*'
 need_re '^Filesystem +1K-blocks +Used +Available +Use% +Mounted on$'
 need_re '^[^ ]+ +[1-9][0-9]* +[0-9]+ +[0-9]+ +[0-9]+% /$'
 need_re '^[1-9][0-9]*	/etc$'
+need_re '^nodev	proc$'
+need_re '^	ext2$'
 test_end
 
 test_start older_tools_options 10

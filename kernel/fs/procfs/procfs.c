@@ -58,6 +58,7 @@ struct root_entry {
 static const struct root_entry root_entries[] = {
 	{ "self", NULL },
 	{ "cpuinfo", procfs_cpuinfo },
+	{ "filesystems", procfs_filesystems },
 	{ "interrupts", procfs_interrupts },
 	{ "loadavg", procfs_loadavg },
 	{ "meminfo", procfs_meminfo },
