@@ -35,7 +35,7 @@ a 10" | sort -k 2 -n\r' &&
 	serial_send 'sh -c "tail -f /tmp/tee.out & sleep 1; echo appended >> /tmp/tee.out; sleep 2; kill \\$!"\r' &&
 	wait_for -E '^appended$' &&
 	serial_send 'clear; echo cleared\r' && wait_for -E 'cleared$' &&
-	serial_send 'ls /bin; ls -l -d /etc/passwd /tmp; ls /bin | head -n 2\r' &&
+	serial_send 'ls /bin; ls --color /bin; ls -l -d /etc/passwd /tmp; ls /bin | head -n 2\r' &&
 	wait_for -E '^cat$' &&
 	serial_send 'seq 60 | more\r' && wait_for '--More--' &&
 	serial_send ' ' && wait_for -E '^48$' && wait_for '--More--' &&
@@ -108,10 +108,13 @@ need_re '^appended$'
 test_end
 
 # ls on the terminal: columns (basename, the first name, shares its line
-# with others), executables in green; into a pipe one name a line; -l with
+# with others), no colour without --color (GNU's default; the VGA console
+# shows no ANSI escapes), with it executables green; into a pipe one name
+# a line; -l with
 # the names of root's user and group from /etc/passwd and /etc/group.
 test_start ls_columns_names 10
 expect_exit 1
+need_re '^basename +[a-z]+ +[a-z]'
 need_re "$(printf '\033')\\[1;32mbasename$(printf '\033')\\[0m +.*$(printf '\033')\\[1;32m"
 need_re '^-rw-r--r-- +1 root +root +[0-9]+ .* /etc/passwd$'
 need_re '^drwxrwxrwt +[0-9]+ root +root .*/tmp'

@@ -148,10 +148,12 @@ same ls-l-names "ls -l lsd/small | awk '{ print \$3, \$4 }'"
 check ls-columns "big  huge  small  sub
 status=0" "script -qc 'ls lsd' /dev/null | tr -d '\r' | sed 's/\x1b\[[0-9;]*m//g'"
 check ls-colour "yes
-status=0" "script -qc 'ls lsd' /dev/null | /usr/bin/cat -v | grep -q '1;34msub' && echo yes"
+status=0" "script -qc 'ls --color lsd' /dev/null | /usr/bin/cat -v | grep -q '1;34msub' && echo yes"
+check ls-no-colour "no
+status=0" "script -qc 'ls lsd' /dev/null | /usr/bin/cat -v | grep -q '1;34m' && echo yes || echo no"
 
 # ---- coreutils: the rest -----------------------------------------------
-check usage "usage: ls [-1adhlrRSt] [FILE...]
+check usage "usage: ls [-1adhlrRSt] [--color] [FILE...]
 status=2" "ls -z 2>&1 | grep usage; exit 2"
 check env "HELLO=1
 status=0" "env HELLO=1 env | grep ^HELLO="

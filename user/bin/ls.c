@@ -5,8 +5,10 @@
  * (newest first), by size with -S (largest first); -r reverses.
  *
  * On a terminal the names go in columns across its width (TIOCGWINSZ),
- * down then across as GNU ls does, coloured by type (directories blue,
- * links cyan, executables green, devices yellow, pipes brown); into a
+ * down then across as GNU ls does, and with --color coloured by type (as
+ * GNU ls, colour is asked for: Kestrel's VGA console shows no ANSI
+ * escapes): directories blue, links cyan, executables green, devices
+ * yellow, pipes brown; into a
  * pipe or a file, one name a line and no colour. -1 forces one a line.
  * -l gives a line per entry: type and permissions, links, owner and group
  * (names from /etc/passwd and /etc/group, else the numbers), size (-h:
@@ -338,6 +340,17 @@ int main(int argc, char **argv)
 	int ndirs = 0, opt, status = 0;
 	struct winsize ws;
 
+	/* --color (=auto): colours on a terminal; taken out before getopt. */
+	int want_colour = 0, kept = 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--color") ||
+		    !strcmp(argv[i], "--color=auto"))
+			want_colour = 1;
+		else
+			argv[kept++] = argv[i];
+	}
+	argc = kept;
+	argv[argc] = NULL;
 	while ((opt = getopt(argc, argv, "1adhlrRSt")) != -1) {
 		switch (opt) {
 		case '1':
@@ -368,11 +381,11 @@ int main(int argc, char **argv)
 			by_time = 1;
 			break;
 		default:
-			usage("[-1adhlrRSt] [FILE...]");
+			usage("[-1adhlrRSt] [--color] [FILE...]");
 		}
 	}
 	if (isatty(1)) {
-		colour = 1;
+		colour = want_colour;
 		if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 			width = ws.ws_col;
 	} else {
