@@ -295,15 +295,12 @@ GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 
 # QEMU's isa-debug-exit makes QEMU exit with 2*status+1; a kernel that
 # powers off cleanly (status 0) makes it exit 1. Both targets end there.
-# A window needs a display; without one (ssh, CI) make qemu says so and
-# runs like qemu-nox.
-QEMUDISPLAY = $(if $(DISPLAY)$(WAYLAND_DISPLAY),,-display none)
-
+# A window needs a display and QEMU's GTK (or SDL) module;
+# tools/qemu-display.sh picks the window or, without one (ssh, CI), the
+# serial console only as make qemu-nox, and says which.
 qemu: setup $(ISO)
-	@[ -n "$(QEMUDISPLAY)" ] && echo "make qemu: no display here;" \
-		"serial console only (as make qemu-nox)" || true
-	$(QEMU) $(QEMUOPTS) $(QEMUDISPLAY) -serial mon:stdio; \
-		s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ]
+	$(QEMU) $(QEMUOPTS) $$(sh tools/qemu-display.sh $(QEMU)) \
+		-serial mon:stdio; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ]
 
 qemu-nox: setup $(ISO)
 	$(QEMU) $(QEMUOPTS) -display none -serial mon:stdio; \

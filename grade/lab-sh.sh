@@ -5,7 +5,7 @@
 
 # ---- the first screen and the shell -------------------------------------
 shell_boot shell timeout=240 &&
-	serial_send 'ls /bin\r' && wait_for -E '^uptime' &&
+	serial_send 'ls /bin | cat\r' && wait_for -E '^uptime' &&
 	serial_send 'echo one two three | wc -w\r' && wait_for -E '^ *3$' &&
 	serial_send 'echo abc > /tmp/f; echo def >> /tmp/f; cat < /tmp/f\r' &&
 	wait_for -E '^def$' &&
@@ -75,6 +75,7 @@ expect_exit 1
 need_re '^x is 42$'
 need_re '^waited$'
 need_re '^/tmp$'
+need '/tmp $ '
 need_re '^script-arg A1$'
 test_end
 
@@ -151,7 +152,7 @@ boot_wait
 test_start vga_keyboard 10
 expect_exit 1
 need_re '^typed on the keyboard$'
-for want in 'Kestrel [0-9]' 'Welcome to Kestrel' '^\$ echo typed on the keyboard$' \
+for want in 'Kestrel [0-9]' 'Welcome to Kestrel' '/ \$ echo typed on the keyboard$' \
 	'^typed on the keyboard$'; do
 	grep -q -E "$want" "$g_dir/vga.screen" ||
 		fail_because "the VGA screen lacks /$want/; it shows:" \

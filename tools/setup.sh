@@ -4,7 +4,9 @@
 # every `make qemu`, `make test` ...: silent and quick when all is there.
 # POSIX sh.
 
-# command-or-path:package pairs.
+# command-or-path:package pairs; a path may be a glob. qemu-system-gui
+# holds QEMU's GTK window (make qemu on a desktop); xvfb and x11-utils let
+# the desktop test (tools/hosttest/desktop.sh) run one without a screen.
 needs="qemu-system-x86_64:qemu-system-x86
 grub-mkrescue:grub-common
 /usr/lib/grub/i386-pc:grub-pc-bin
@@ -16,12 +18,21 @@ musl-gcc:musl-tools
 e2fsck:e2fsprogs
 clang-format:clang-format
 cppcheck:cppcheck
-gdb:gdb"
+gdb:gdb
+/usr/lib/*/qemu/ui-gtk.so:qemu-system-gui
+Xvfb:xvfb
+xwininfo:x11-utils
+xwd:x11-apps"
 
 have()
 {
 	case $1 in
-	/*) [ -e "$1" ] ;;
+	/*)
+		for f in $1; do
+			[ -e "$f" ] && return 0
+		done
+		return 1
+		;;
 	*)
 		command -v "$1" >/dev/null 2>&1 ||
 			[ -x "/sbin/$1" ] || [ -x "/usr/sbin/$1" ]

@@ -280,6 +280,18 @@ void vfs_register_fs(struct file_system_type *type)
 	spin_unlock(&fs_types.lock);
 }
 
+unsigned int vfs_fs_types(struct file_system_type **out, unsigned int max)
+{
+	unsigned int n = 0;
+
+	spin_lock(&fs_types.lock);
+	for (unsigned int i = 0;
+	     i < VFS_FS_TYPES_MAX && fs_types.types[i] && n < max; i++)
+		out[n++] = fs_types.types[i];
+	spin_unlock(&fs_types.lock);
+	return n;
+}
+
 struct file_system_type *vfs_find_fs(const char *name)
 {
 	struct file_system_type *found = NULL;

@@ -320,6 +320,10 @@ struct linux_dirent64 {
 /* Boot: register the file systems built into the VFS (ramfs). */
 void vfs_init(void);
 void vfs_register_fs(struct file_system_type *type);
+/* Copies up to max registered types, in registration order, into out;
+ * returns how many (types are never unregistered: the pointers stay
+ * good). For /proc/filesystems. */
+unsigned int vfs_fs_types(struct file_system_type **out, unsigned int max);
 /* Built-in file systems: vfs_init registers ramfs; kmain calls these. */
 void ext2_init(void);
 

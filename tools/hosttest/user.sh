@@ -42,6 +42,8 @@ check()
 }
 
 # same NAME COMMAND: our program and the GNU one give the same output.
+# COMMAND names the programs bare: the GNU one runs with this host's
+# PATH, ours with $bin first (so never write "$bin/" in COMMAND).
 same()
 {
 	name=$1
@@ -61,35 +63,34 @@ printf 'banana\napple\ncherry\napple\n10\n9\n' >"$tmp/fruit"
 printf 'one two\nthree\n\nfour five six\n' >"$tmp/words"
 
 # ---- coreutils against GNU ---------------------------------------------
-same cat "$bin/cat fruit words"
-same cat-stdin "$bin/cat < fruit"
-same echo "$bin/echo a  b 'c d'; $bin/echo -n x; $bin/echo"
-same wc-l "$bin/wc -l < fruit"
-same wc-w "$bin/wc -w < words"
-same wc-c "$bin/wc -c < words"
-same head "$bin/head -n 2 fruit"
-same head-default "seq 20 | $bin/head"
-same tail "$bin/tail -n 3 fruit"
-same tail-pipe "seq 20 | $bin/tail"
-same sort "$bin/sort fruit"
-same sort-r "$bin/sort -r fruit"
-same sort-n "$bin/sort -n fruit"
-same sort-u "$bin/sort -u fruit"
-same uniq "$bin/sort fruit | $bin/uniq"
-same uniq-d "$bin/sort fruit | $bin/uniq -d"
-same grep "$bin/grep an fruit"
-same grep-v "$bin/grep -v an fruit"
-same grep-c "$bin/grep -c a fruit"
-same grep-n "$bin/grep -n 'e\$' fruit"
-same grep-i "$bin/grep -i APPLE fruit"
-same grep-E "$bin/grep -E '^(apple|cherry)\$' fruit"
-same grep-none "$bin/grep zebra fruit"
-same od "$bin/od words | sed 's/  */ /g'" # hexdump -C, spaces aside
+same cat "cat fruit words"
+same cat-stdin "cat < fruit"
+same echo "echo a  b 'c d'; echo -n x; echo"
+same wc-l "wc -l < fruit"
+same wc-w "wc -w < words"
+same wc-c "wc -c < words"
+same head "head -n 2 fruit"
+same head-default "seq 20 | head"
+same tail "tail -n 3 fruit"
+same tail-pipe "seq 20 | tail"
+same sort "sort fruit"
+same sort-r "sort -r fruit"
+same sort-n "sort -n fruit"
+same sort-u "sort -u fruit"
+same uniq "sort fruit | uniq"
+same uniq-d "sort fruit | uniq -d"
+same grep "grep an fruit"
+same grep-v "grep -v an fruit"
+same grep-c "grep -c a fruit"
+same grep-n "grep -n 'e\$' fruit"
+same grep-i "grep -i APPLE fruit"
+same grep-E "grep -E '^(apple|cherry)\$' fruit"
+same grep-none "grep zebra fruit"
 check od-hexdump "$(hexdump -C "$tmp/words")
 status=0" "od words"
-same pwd "$bin/pwd"
-same true "$bin/true"
-same false "$bin/false"
+same pwd "pwd"
+same true "true"
+same false "false"
 
 # ---- coreutils: file operations ----------------------------------------
 check mkdir-p "f
@@ -127,13 +128,32 @@ check cat-missing "cat: nothing: No such file or directory
 status=1" "cat nothing"
 check stat "  File: fruit
 status=0" "stat fruit | head -n 1"
-check wc-files "4 6 29 words
-6 6 31 fruit
-10 12 60 total
-status=0" "wc words fruit"
+same wc-files "wc words fruit"
+same wc-stdin "wc < fruit; cat fruit | wc; wc -l fruit; wc -c - < words"
+
+mkdir -p "$tmp/lsd/sub/deep"
+printf 'x\n' >"$tmp/lsd/small"
+head -c 5000 /dev/zero >"$tmp/lsd/big"
+head -c 1500000 /dev/zero >"$tmp/lsd/huge"
+touch -d '2020-01-01 00:00' "$tmp/lsd/small"
+touch -d '2021-01-01 00:00' "$tmp/lsd/huge"
+same ls-pipe "LC_ALL=C ls lsd"
+same ls-R "LC_ALL=C ls -R lsd"
+same ls-S "LC_ALL=C ls -S lsd; LC_ALL=C ls -S -r lsd"
+same ls-t "LC_ALL=C ls -t lsd/small lsd/huge; LC_ALL=C ls -t -a -d lsd/big lsd/huge"
+same ls-d "LC_ALL=C ls -d lsd lsd/sub"
+same ls-h "LC_ALL=C ls -l -h lsd | awk 'NR > 1 { print \$5, \$NF }'"
+same ls-l-names "ls -l lsd/small | awk '{ print \$3, \$4 }'"
+# On a terminal (script(1)'s pseudo-terminal): columns across, colours.
+check ls-columns "big  huge  small  sub
+status=0" "script -qc 'ls lsd' /dev/null | tr -d '\r' | sed 's/\x1b\[[0-9;]*m//g'"
+check ls-colour "yes
+status=0" "script -qc 'ls --color lsd' /dev/null | /usr/bin/cat -v | grep -q '1;34msub' && echo yes"
+check ls-no-colour "no
+status=0" "script -qc 'ls lsd' /dev/null | /usr/bin/cat -v | grep -q '1;34m' && echo yes || echo no"
 
 # ---- coreutils: the rest -----------------------------------------------
-check usage "usage: ls [-a] [-l] [FILE...]
+check usage "usage: ls [-1adhlrRSt] [--color] [FILE...]
 status=2" "ls -z 2>&1 | grep usage; exit 2"
 check env "HELLO=1
 status=0" "env HELLO=1 env | grep ^HELLO="
@@ -160,6 +180,98 @@ check dmesg "status=0" "dmesg >/dev/null"
 # option parsing is.
 check sysfuzz-usage "usage: sysfuzz [-s SEED] [-n CALLS] [-c CHILDREN] [-t SECONDS] [-v] [-x NR,...] [-o NR,...] [-k CHILD] [-w SECONDS] [-m]
 status=2" "sysfuzz -c 0"
+
+# ---- the first hour's tools against GNU (LC_ALL=C for sort) ----------
+mkdir -p "$tmp/tree/sub/deep"
+printf 'x\n' >"$tmp/tree/a.c"
+printf 'yy\n' >"$tmp/tree/sub/b.c"
+printf 'zzz\n' >"$tmp/tree/sub/deep/c.txt"
+printf 'b 3 x\na 10 y\nc 2 z\nd 10 a\n  e 1 q\n' >"$tmp/keys"
+printf 'x:5:b\ny:40:a\nz:5:a\n' >"$tmp/colons"
+same head-c "head -c 7 fruit"
+same head-c-files "head -c 3 fruit words"
+same cat-n "cat -n fruit words"
+same grep-e "grep -e cherry -e '^10' fruit"
+same grep-r "grep -r -n y tree | sort"
+same grep-r-dot "cd tree && grep -r -i -c Z | sort"
+same grep-r-file "grep -r -v x tree/a.c"
+same sort-k "LC_ALL=C sort -k2,2n keys"
+same sort-k-r "LC_ALL=C sort -k2,2n -r keys"
+same sort-k-own-r "LC_ALL=C sort -k2,2nr keys"
+same sort-k3 "LC_ALL=C sort -k 3 keys"
+same sort-t "LC_ALL=C sort -t : -k 2n colons"
+same sort-t-u "LC_ALL=C sort -u -t : -k3,3 colons"
+same wc-several "wc fruit words keys"
+same find "find tree | sort"
+same find-name "find tree -name '*.c' | sort"
+same find-type "find tree -type d | sort"
+same find-maxdepth "find tree -maxdepth 1 -type f"
+same find-mindepth "find tree -mindepth 2 -maxdepth 2 | sort"
+same find-exec "find tree -name c.txt -exec cat {} ';'"
+same find-exec-print "find tree -type f -exec grep -q y {} ';' -print"
+same xargs "printf 'a b\nc\n' | xargs echo x"
+same xargs-n "seq 7 | xargs -n 3 echo"
+same xargs-I "printf 'one\ntwo\n' | xargs -I @ echo [@]"
+same xargs-quotes "printf '\"a b\" c\n' | xargs -n 1 echo"
+same xargs-empty "xargs echo empty </dev/null"
+same xargs-status "echo 1 | xargs false"
+same seq "seq 5"
+same seq-range "seq 3 7"
+same seq-step "seq 10 -3 1"
+same seq-s "seq -s , 4"
+same seq-w "seq -w 8 11"
+same basename "basename /usr/lib/x.so .so; basename /; basename a/b/; basename x.c .c"
+same dirname "dirname /usr/lib; dirname x; dirname /x; dirname a/b//; dirname //"
+same tee "echo hi | tee t1 t2; cat t1 t2; echo more | tee -a t1 >/dev/null; cat t1"
+same tr "echo hello | tr a-z A-Z"
+same tr-d "echo hello world | tr -d lo"
+same tr-s "echo 'a   b    c' | tr -s ' '"
+same tr-short "echo abcdef | tr a-f xy"
+same cut-f "printf 'a\tb\tc\nno tab\n' | cut -f 2,3"
+same cut-d "cut -d : -f 1,3 colons"
+same cut-s "printf 'a:b\nnone\n' | cut -d : -f 2 -s"
+same cut-range "cut -c 2-4 fruit"
+same cut-open "cut -d : -f 2- colons"
+same date-format "date -u -d @86400 '+%Y-%m-%d %H:%M:%S %j %a'"
+same date-epoch "date -u -d @1234567890"
+same hexdump "hexdump -C words fruit"
+same hexdump-stdin "printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab' | hexdump -C"
+same hexdump-empty "hexdump -C </dev/null"
+same sha256sum "sha256sum fruit words; sha256sum </dev/null"
+same sha256sum-c "sha256sum fruit words >sums; sha256sum -c sums"
+same du "du -s tree; du -a tree | sort -k 2"
+check which "$bin/sh
+status=1" "which sh; which -a nosuch-here"
+same clear "clear | /usr/bin/od -c"
+check date-now "yes
+status=0" "test \$(date +%s) -ge \$(/bin/date +%s) && echo yes"
+check free "Mem: yes
+status=0" "free | awk 'NR == 2 { print \$1, (\$2 > 0 && \$2 >= \$3 ? \"yes\" : \"no\") }'"
+# df: the same sizes as GNU df for one file system, in 1K blocks.
+check df "$(df -P . | awk 'NR == 2 { print $2, $3 + $4 }')
+status=0" "df . | awk 'NR == 2 { print \$2, \$3 + \$4 }'"
+check more-pipe "banana
+status=0" "more fruit | head -n 1"
+# The editor in a pseudo-terminal (script(1)): down, type, up, End, two
+# Backspaces, X, Enter, find "tw", Delete, save, quit. The keys wait a
+# moment for the editor's raw mode: typed before it, the line discipline
+# would take Backspace, Ctrl-S and Ctrl-Q for itself.
+printf 'one\ntwo\n' >"$tmp/ed.txt"
+check edit "oX
+
+new wo
+status=0" "(sleep 1; printf '\033[Bnew \033[A\033[F\177\177X\r\006tw\r\033[3~\023\021') |
+	timeout 30 script -qec 'edit ed.txt' /dev/null >/dev/null; cat ed.txt"
+check edit-new "first
+status=0" "(sleep 1; printf 'first\023\021') | timeout 30 script -qec 'edit new.txt' /dev/null >/dev/null; cat new.txt"
+check edit-quit-unsaved "one
+two
+status=0" "printf 'one\ntwo\n' >u.txt; (sleep 1; printf 'zzz\021\021') |
+	timeout 30 script -qec 'edit u.txt' /dev/null >/dev/null; cat u.txt"
+check tail-f "2
+3
+4
+status=0" "printf '1\n2\n3\n' >tf; (tail -f -n 2 tf >tout & p=\$!; sleep 0.5; echo 4 >>tf; sleep 0.7; kill \$p); cat tout"
 
 # ---- the shell ---------------------------------------------------------
 shell sh-echo "hello world
@@ -231,6 +343,9 @@ check sh-notfound "sh: nosuch: command not found
 status=127" "sh -c nosuch"
 check sh-noexec "sh: ./fruit: Permission denied
 status=126" "sh -c ./fruit"
+# Interactive (on script(1)'s terminal) the prompt is the directory.
+check sh-prompt "/tmp \$ echo hi
+status=0" "printf 'cd /tmp\necho hi\nexit\n' | script -qc sh /dev/null | tr -d '\r' | grep '^/tmp \\$ echo'"
 check sh-reap "done
 status=0" "printf 'sleep 0.1 &\nsleep 0.3\necho done\n' | sh"
 

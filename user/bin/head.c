@@ -1,6 +1,7 @@
 /*
- * head [-n COUNT] [FILE...]: prints the first COUNT lines (10) of each
- * file, with a "==> name <==" heading when there are several.
+ * head [-n COUNT | -c BYTES] [FILE...]: prints the first COUNT lines (10),
+ * or the first BYTES bytes, of each file, with a "==> name <==" heading
+ * when there are several.
  */
 #include "ulib.h"
 
@@ -10,13 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
+static int bytes; /* -c: COUNT is of bytes */
+
 static void head(FILE *fp, long count)
 {
 	int c;
 
 	while (count > 0 && (c = getc(fp)) != EOF) {
 		putchar(c);
-		if (c == '\n')
+		if (bytes || c == '\n')
 			count--;
 	}
 }
@@ -28,7 +31,7 @@ static long parse_count(const char *s)
 	long n = strtol(s, &end, 10);
 
 	if (*end || end == s || n < 0)
-		errx(2, "%s: not a line count", s);
+		errx(2, "%s: not a count", s);
 	return n;
 }
 
@@ -44,9 +47,10 @@ int main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
-		if (opt != 'n')
-			usage("[-n COUNT] [FILE...]");
+	while ((opt = getopt(argc, argv, "n:c:")) != -1) {
+		if (opt != 'n' && opt != 'c')
+			usage("[-n COUNT | -c BYTES] [FILE...]");
+		bytes = opt == 'c';
 		count = parse_count(optarg);
 	}
 	if (optind == argc)

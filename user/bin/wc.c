@@ -2,13 +2,17 @@
  * wc [-l] [-w] [-c] [FILE...]: counts lines, words (runs of non-blanks)
  * and bytes of each FILE (or standard input), and a total line for more
  * than one file. Without options it prints all three, in that order, as
- * GNU wc does.
+ * GNU wc does, and in GNU's columns: as wide as the digits of all the
+ * files' sizes together (7 at least when one is not a regular file, a
+ * pipe say), or unpadded for a single count of a single input.
  */
 #include "ulib.h"
 
 #include <ctype.h>
 #include <err.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct counts {
@@ -16,6 +20,31 @@ struct counts {
 };
 
 static int want_lines, want_words, want_bytes;
+static int width = 1; /* of each number */
+
+/* GNU wc's column width for the inputs NAMES ("-": standard input). */
+static int column_width(char **names, int n)
+{
+	unsigned long long size = 0;
+	int w = 1, minimum = 1;
+
+	if (n <= 1 && want_lines + want_words + want_bytes == 1)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		int r = strcmp(names[i], "-") ? stat(names[i], &st)
+					      : fstat(0, &st);
+		if (r < 0)
+			continue;
+		if (S_ISREG(st.st_mode))
+			size += st.st_size;
+		else
+			minimum = 7;
+	}
+	for (; size >= 10; size /= 10)
+		w++;
+	return w > minimum ? w : minimum;
+}
 
 static int count(int fd, const char *name, struct counts *c)
 {
@@ -48,15 +77,15 @@ static void print(const struct counts *c, const char *name)
 	const char *sep = "";
 
 	if (want_lines) {
-		printf("%lld", c->lines);
+		printf("%*lld", width, c->lines);
 		sep = " ";
 	}
 	if (want_words) {
-		printf("%s%lld", sep, c->words);
+		printf("%s%*lld", sep, width, c->words);
 		sep = " ";
 	}
 	if (want_bytes)
-		printf("%s%lld", sep, c->bytes);
+		printf("%s%*lld", sep, width, c->bytes);
 	if (name)
 		printf(" %s", name);
 	putchar('\n');
@@ -81,11 +110,14 @@ int main(int argc, char **argv)
 		want_lines = want_words = want_bytes = 1;
 	if (optind == argc) {
 		struct counts c = { 0 };
+		char *stdin_name = "-";
 
+		width = column_width(&stdin_name, 1);
 		status = count(0, "-", &c);
 		print(&c, NULL);
 		return status;
 	}
+	width = column_width(argv + optind, argc - optind);
 	for (int i = optind; i < argc; i++) {
 		struct counts c = { 0 };
 		int fd = open_input(argv[i]);

@@ -15,6 +15,7 @@
 #include "ulib.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,11 +45,27 @@ static void catch_interrupt(void)
 	signal(SIGTSTP, SIG_IGN);
 }
 
+/* The prompt: $PS1 if set, else the current directory and "$ ", as
+ * "/tmp $ " (what a student needs to know before typing a path). */
+static const char *prompt(void)
+{
+	static char buf[PATH_MAX + 8];
+	char cwd[PATH_MAX];
+	const char *ps1 = var_get("PS1");
+
+	if (ps1)
+		return ps1;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return "$ ";
+	snprintf(buf, sizeof(buf), "%s $ ", cwd);
+	return buf;
+}
+
 /* Reads one complete command line: NULL at end of input. On ^C, an
  * empty line. On a syntax error, *jobs is NULL and $? is 2. */
 static char *read_command(struct job **jobs)
 {
-	char *text = input_line(var_get("PS1") ? var_get("PS1") : "$ ");
+	char *text = input_line(prompt());
 	struct token *tokens;
 	enum sh_result r;
 

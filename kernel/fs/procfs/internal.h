@@ -64,6 +64,7 @@ int procfs_meminfo(struct pbuf *b);
 int procfs_uptime(struct pbuf *b);
 int procfs_mounts(struct pbuf *b);
 int procfs_version(struct pbuf *b);
+int procfs_filesystems(struct pbuf *b);
 int procfs_cpuinfo(struct pbuf *b);
 int procfs_interrupts(struct pbuf *b);
 int procfs_loadavg(struct pbuf *b);

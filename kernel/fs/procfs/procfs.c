@@ -97,6 +97,7 @@ static const struct root_entry net_entries[] = {
 static const struct root_entry root_entries[] = {
 	{ "self", NULL, false },
 	{ "cpuinfo", procfs_cpuinfo, false },
+	{ "filesystems", procfs_filesystems, false },
 	{ "interrupts", procfs_interrupts, false },
 	{ "loadavg", procfs_loadavg, false },
 	{ "meminfo", procfs_meminfo, false },

@@ -207,6 +207,20 @@ int procfs_mounts(struct pbuf *b)
 
 /* ---- version and cpuinfo ------------------------------------------------- */
 
+/* Linux's /proc/filesystems: a line per type, "nodev" first for those
+ * that mount no block device, then a tab and the name. */
+int procfs_filesystems(struct pbuf *b)
+{
+	struct file_system_type *types[16];
+	unsigned int n = vfs_fs_types(types, 16);
+
+	for (unsigned int i = 0; i < n; i++)
+		pbuf_printf(b, "%s\t%s\n",
+			    types[i]->requires_device ? "" : "nodev",
+			    types[i]->name);
+	return 0;
+}
+
 int procfs_version(struct pbuf *b)
 {
 	struct utsname u;
