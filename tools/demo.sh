@@ -103,14 +103,15 @@ step()
 	mark
 	serial_send "$1\r"
 	# The key line, then the prompt back: the command has finished.
-	if wait_for -E "$2" "${3:-60}" && wait_for -E '^\$ $' 60; then
+	# (The prompt is the working directory and "$ ": "/tmp $ ".)
+	if wait_for -E "$2" "${3:-60}" && wait_for -E '^[^ ]* ?\$ $' 60; then
 		# Kestrel's answer: what came after the command's echo.
 		[ $check = yes ] || tail -c +$((b_mark + 1)) "$b_log" |
 			tr -d '\r' | awk -v c="$1" '
 			seen { line[n++] = $0 }
 			!seen && index($0, c) { seen = 1 }
 			END {
-				if (n && line[n - 1] ~ /^\$ ?$/) n--
+				if (n && line[n - 1] ~ /^[^ ]* ?\$ ?$/) n--
 				for (i = 0; i < n; i++) print "   | " line[i]
 			}'
 		return 0
