@@ -414,7 +414,12 @@ static void no_starvation(void)
 		       nice[i], 100 * share, 100 * fair,
 		       (long long)(sh->max_gap_ns[i] / NS_PER_MS));
 		CHECK(share >= fair / 2);
-		CHECK(sh->max_gap_ns[i] < 1000 * NS_PER_MS);
+		/* Starved means never run, or run once and then not again:
+		 * every task must run in both halves of the window. (A fixed
+		 * bound such as 1 s was crossed on a busy host, where QEMU
+		 * itself waits for a CPU while guest time goes on: the nice
+		 * 10 task's normal gap here is some hundreds of ms.) */
+		CHECK(sh->max_gap_ns[i] < 3000 / 2 * NS_PER_MS);
 	}
 }
 
