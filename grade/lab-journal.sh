@@ -17,6 +17,13 @@
 #                 block, honours the revoke, and e2fsck is clean
 #   csum          a journal with checksums (metadata_csum's csum v3) is
 #                 refused with a message, never mounted
+#   powercut-S    the power-cut test, seed S (1, 2, 3): /tests/powercut
+#                 writes, appends, truncates, renames and unlinks files on
+#                 an ext3 disk, printing a line after each fsync; the host
+#                 SIGKILLs QEMU after a delay drawn from the seed. Then
+#                 e2fsck -fy replays (powercut-S.e2fsck) or Kestrel's mount
+#                 does (powercut-S.kestrel): e2fsck -fn clean, and every
+#                 file whose last line was printed holds what it said
 
 PATH=$PATH:/sbin:/usr/sbin
 for _tool in mke2fs debugfs e2fsck dumpe2fs cksum dd; do
@@ -211,3 +218,111 @@ expect_end any
 need "journal features not supported"
 need "ext2.walk: mount refused"
 test_end
+
+# ---- powercut: SIGKILL in the middle of a workload ---------------------------
+
+# jn_expected LOG: "NAME SIZE CKSUM" or "NAME gone" for every name the
+# workload's printed lines vouch for; names of an operation begun but
+# not finished are left out (either state is right for them).
+jn_expected()
+{
+	awk '
+	/^begin / { delete unsure; unsure[$3] = 1; if (NF > 3) unsure[$4] = 1; next }
+	/^synced / { st[$3] = $4 " " $5; delete unsure; next }
+	/^gone / { st[$3] = "gone"; next }
+	END { for (n in st) if (!(n in unsure)) print n, st[n] }' "$1" |
+		LC_ALL=C sort
+}
+
+# jn_check_host IMAGE EXPECTED: what debugfs reads is what was vouched for.
+jn_check_host()
+{
+	_bad=0
+	while read -r _n _size _sum; do
+		if [ "$_size" = gone ]; then
+			jn_debugfs "$1" "stat /$_n" | grep -q '^Inode:' && {
+				fail_because "contents" "/$_n exists, but its unlink was synced"
+				_bad=1
+			}
+			continue
+		fi
+		jn_debugfs "$1" "dump /$_n $g_dir/dumped" >/dev/null
+		_got="$(stat -c %s "$g_dir/dumped" 2>/dev/null) $(cksum <"$g_dir/dumped" | cut -d ' ' -f 1)"
+		[ "$_got" = "$_size $_sum" ] || {
+			fail_because "contents" "/$_n: size and cksum '$_got', synced '$_size $_sum'"
+			_bad=1
+		}
+		rm -f "$g_dir/dumped"
+		[ $_bad = 0 ] || break
+	done <"$2"
+}
+
+# jn_check_tree EXPECTED: the last boot's ext2.tree listing agrees.
+jn_check_tree()
+{
+	while read -r _n _size _sum; do
+		_line=$(grep -a "^tree: /$_n " "$b_log")
+		if [ "$_size" = gone ]; then
+			[ -z "$_line" ] ||
+				fail_because "contents" "/$_n exists, but its unlink was synced"
+			continue
+		fi
+		case $_line in
+		"tree: /$_n 100644 1 $_size $_sum") ;;
+		*) fail_because "contents" "/$_n: '$_line', synced '$_size $_sum'"
+		   break ;;
+		esac
+	done <"$1"
+}
+
+for jn_seed in 1 2 3; do
+	jn_img=$g_dir/powercut-$jn_seed.img
+	jn_mke2fs -b 1024 "$jn_img" 32M
+	# The delay before the cut, from the seed: 0.5 to 4.5 s (scaled).
+	jn_delay=$((500 + (jn_seed * 2654435761) % 4000))
+	boot_start "powercut-$jn_seed" serial_input \
+		disk="$(root_copy "powercut-$jn_seed-root")" disk="$jn_img" \
+		cmdline="root=vda" timeout=300 stall=60
+	jn_ran=no
+	if wait_for '$ ' 60; then
+		serial_send "/tests/powercut /mnt/pc $jn_seed 1000000 /dev/vdb\r"
+		if wait_for "powercut: running" 60; then
+			jn_ran=yes
+			sleep "$(awk -v ms=$jn_delay -v f="$GRADE_TIME_SCALE" \
+				'BEGIN { printf "%.1f\n", ms * f / 1000 }')"
+			jn_pid=$(cat "$b_pid_file" 2>/dev/null)
+			if [ -n "$jn_pid" ]; then
+				pkill -KILL -P "$jn_pid" 2>/dev/null
+				kill -KILL "$jn_pid" 2>/dev/null
+			fi
+			boot_stop killed "power cut after $jn_delay ms"
+		fi
+	fi
+	[ -z "$b_running" ] || boot_stop killed "power cut"
+	jn_log=$g_dir/powercut-$jn_seed.log
+	jn_expected "$jn_log" >"$g_dir/powercut-$jn_seed.expected"
+	cp "$jn_img" "$g_dir/powercut-$jn_seed-k.img"
+
+	test_start "powercut-$jn_seed.e2fsck" 10
+	expect_end any
+	[ $jn_ran = yes ] || fail_because "workload" "powercut never started"
+	grep -q '^synced ' "$jn_log" ||
+		fail_because "workload" "no fsync finished before the cut"
+	forbid "powercut: FAIL"
+	e2fsck -fy "$jn_img" >"$jn_img.replay" 2>&1
+	jn_clean "$jn_img"
+	jn_check_host "$jn_img" "$g_dir/powercut-$jn_seed.expected"
+	note "$(grep -c '^synced ' "$jn_log") fsyncs before the cut; $(wc -l <"$g_dir/powercut-$jn_seed.expected") names checked"
+	test_end
+
+	jn_img=$g_dir/powercut-$jn_seed-k.img
+	boot "powercut-$jn_seed-kestrel" disk="$jn_img" \
+		cmdline="ktest=ext2.tree ext2.disk=vda"
+	test_start "powercut-$jn_seed.kestrel" 10
+	expect_end any
+	need "ktest: ext2.tree: PASS"
+	jn_check_tree "$g_dir/powercut-$jn_seed.expected"
+	jn_clean "$jn_img"
+	jn_no_recovery "$jn_img"
+	test_end
+done

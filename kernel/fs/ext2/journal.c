@@ -13,10 +13,11 @@
  *    metadata buffers it dirties (ext2_dirty_meta) join the transaction
  *    and are pinned in the buffer cache (bpin), so no write-back can take
  *    them home early. File data is dirtied as before (ordered mode).
- *  - A commit waits until no handle is open, then: frees the blocks freed
- *    since the last commit (deferred, so that no block freed in the
- *    transaction is reused before it commits), copies the superblock and
- *    group descriptors into their buffers, writes every other dirty
+ *  - A block freed in the running transaction is not reused before it
+ *    commits: the group's bitmap as last committed is kept
+ *    (ext2_journal_keep_bitmap) and alloc.c takes no block set in it.
+ *  - A commit waits until no handle is open, then copies the superblock
+ *    and group descriptors into their buffers, writes every other dirty
  *    buffer (the data, ordered mode), writes descriptor, data and commit
  *    blocks to the log, points the journal superblock at them (the
  *    transaction is now committed), unpins, writes everything home (the
@@ -37,7 +38,8 @@
  * journals (csum v2/v3, async commit, fast commit) are refused.
  *
  * Locking: j->lock (a spinlock) guards the handle table, the committing
- * flags and the transaction's block and free lists. A commit runs with
+ * flags and the transaction's block list; the bitmap copies are under
+ * fs->lock. A commit runs with
  * j->committing set and no handle open, and takes fs->lock and buffer
  * locks below it, as an operation does.
  */

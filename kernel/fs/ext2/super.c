@@ -541,11 +541,24 @@ out:
  * mount the disk is marked recovered at once. */
 static int load_journal(struct ext2_fs *fs, bool *read_only)
 {
+	bool dirty = fs->sb.s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER;
 	bool replayed;
 	int err = ext2_journal_load(fs, &replayed);
 
-	if (err < 0 || !replayed)
+	if (err < 0)
 		return err;
+	if (!replayed) {
+		/* needs_recovery over an empty log (a crash between two
+		 * commits): nothing to do but say it is recovered. */
+		if (dirty && *read_only && !fs->dev->read_only) {
+			sleep_lock(&fs->lock);
+			fs->sb.s_feature_incompat &=
+				~EXT3_FEATURE_INCOMPAT_RECOVER;
+			err = write_super(fs, true);
+			sleep_unlock(&fs->lock);
+		}
+		return err;
+	}
 	kfree(fs->groups);
 	fs->groups = NULL;
 	err = read_superblock(fs);
