@@ -213,6 +213,28 @@ void bdirty(struct buf *b)
 	spin_unlock(&bcache.lock);
 }
 
+void bpin(struct buf *b)
+{
+	assert(sleep_held(&b->lock) && b->valid);
+	spin_lock(&bcache.lock);
+	if (!b->pinned) {
+		b->pinned = true;
+		take_ref(b);
+	}
+	spin_unlock(&bcache.lock);
+}
+
+void bunpin(struct buf *b)
+{
+	assert(sleep_held(&b->lock));
+	spin_lock(&bcache.lock);
+	if (b->pinned) {
+		b->pinned = false;
+		drop_ref(b, false); /* the caller's reference remains */
+	}
+	spin_unlock(&bcache.lock);
+}
+
 /* Write back b, which the caller references but has not locked; dropping
  * the reference does not make b recent. */
 static int writeback_unlocked(struct buf *b)
@@ -408,7 +430,8 @@ int bsync(struct block_device *dev)
 		/* An unreferenced buffer's dirty flag can be read here: no
 		 * one holds its lock. A referenced one may be dirtied by its
 		 * holder any moment: wait for it. */
-		if (!belongs(b, dev) || (b->refcount == 0 && !b->dirty)) {
+		if (!belongs(b, dev) || (b->refcount == 0 && !b->dirty) ||
+		    b->pinned) {
 			spin_unlock(&bcache.lock);
 			continue;
 		}

@@ -24,6 +24,7 @@ struct buf {
 	unsigned int refcount;
 	struct buf *hash_next;
 	struct buf *lru_prev, *lru_next; /* least recently released first */
+	bool pinned; /* bpin: a journal's; held in memory, not written */
 
 	/* Protected by lock (held from bread to brelse); while refcount is
 	 * 0 no one holds lock, and the cache changes them under its own. */
@@ -57,8 +58,18 @@ int bwrite(struct buf *b);
 /* Unlock b and drop the reference. */
 void brelse(struct buf *b);
 
-/* Write back every dirty buffer of dev (all devices if NULL): 0 or the
- * first error. */
+/* For a journal (docs/ext2.md): keep b (locked by the caller) in memory
+ * and out of every write-back until bunpin, because its new contents may
+ * reach its home block only after they are committed to the journal. A
+ * pinned buffer holds a reference of its own, so it is never recycled;
+ * bsync skips it. bpin of a pinned buffer does nothing. */
+void bpin(struct buf *b);
+/* Undo bpin (b locked by the caller): b is an ordinary dirty buffer
+ * again, written back by the next bsync or when recycled. */
+void bunpin(struct buf *b);
+
+/* Write back every dirty buffer of dev (all devices if NULL) but the
+ * pinned ones: 0 or the first error. */
 int bsync(struct block_device *dev);
 /* Unmount: write back and forget every buffer of dev; -EBUSY if one is
  * still referenced, or the first write error. */

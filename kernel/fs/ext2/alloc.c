@@ -73,6 +73,22 @@ const char *ext2_block_problem(struct ext2_fs *fs, uint32_t blk)
 	return NULL;
 }
 
+/* The first bit at or after start clear in map and, with a journal, in
+ * the bitmap as the last commit left it: a block freed in the running
+ * transaction is not reused before that commits (it might be one the
+ * old state still needs, as ext3's b_committed_data). Caller holds
+ * fs->lock. */
+static int64_t find_free(struct ext2_fs *fs, uint32_t g, const uint8_t *map,
+			 uint32_t nbits, uint32_t start)
+{
+	const uint8_t *committed = ext2_journal_bitmap(fs, g);
+	int64_t bit = ext2_find_zero_bit(map, nbits, start);
+
+	while (bit >= 0 && committed && test_bit(committed, (uint32_t)bit))
+		bit = ext2_find_zero_bit(map, nbits, (uint32_t)bit + 1);
+	return bit;
+}
+
 /* Take the first free block of group g at or after bit start (else
  * before it). Caller holds fs->lock. */
 static int alloc_block_in_group(struct ext2_fs *fs, uint32_t g, uint32_t start,
@@ -93,9 +109,13 @@ static int alloc_block_in_group(struct ext2_fs *fs, uint32_t g, uint32_t start,
 			   gd->bg_block_bitmap);
 		return -EIO;
 	}
-	bit = ext2_find_zero_bit(b->data, nbits, start);
+	bit = find_free(fs, g, b->data, nbits, start);
 	if (bit < 0)
-		bit = ext2_find_zero_bit(b->data, nbits, 0);
+		bit = find_free(fs, g, b->data, nbits, 0);
+	if (bit < 0 && ext2_journal_bitmap(fs, g)) {
+		err = -ENOSPC; /* all freed in the running transaction */
+		goto out;
+	}
 	if (bit < 0) {
 		ext2_error(fs,
 			   "group %u: %u blocks free by the descriptor, "
@@ -114,7 +134,7 @@ static int alloc_block_in_group(struct ext2_fs *fs, uint32_t g, uint32_t start,
 		goto out;
 	}
 	set_bit(b->data, bit);
-	bdirty(b);
+	ext2_dirty_meta(fs, b);
 	gd->bg_free_blocks_count--;
 	*out = first + bit;
 out:
@@ -170,9 +190,13 @@ int ext2_free_block(struct ext2_fs *fs, uint32_t blk)
 	if (!test_bit(b->data, bit)) {
 		ext2_error(fs, "freeing block %u, which is already free", blk);
 		err = -EIO;
+	} else if (fs->journal &&
+		   (err = ext2_journal_keep_bitmap(fs, g, b->data)) < 0) {
+		/* No memory for the committed copy: the block stays in
+		 * use (lost until e2fsck), which is safe. */
 	} else {
 		clear_bit(b->data, bit);
-		bdirty(b);
+		ext2_dirty_meta(fs, b);
 		if (gd->bg_free_blocks_count < ext2_group_blocks(fs, g))
 			gd->bg_free_blocks_count++;
 	}
@@ -256,7 +280,7 @@ static int alloc_inode_in_group(struct ext2_fs *fs, uint32_t g, bool dir,
 		goto out;
 	}
 	set_bit(b->data, bit);
-	bdirty(b);
+	ext2_dirty_meta(fs, b);
 	gd->bg_free_inodes_count--;
 	if (dir)
 		gd->bg_used_dirs_count++;
@@ -303,7 +327,7 @@ void ext2_free_inode_number(struct ext2_fs *fs, uint32_t ino, bool dir)
 		ext2_error(fs, "freeing inode %u, which is already free", ino);
 	} else {
 		clear_bit(b->data, bit);
-		bdirty(b);
+		ext2_dirty_meta(fs, b);
 		if (gd->bg_free_inodes_count < fs->inodes_per_group)
 			gd->bg_free_inodes_count++;
 		if (dir && gd->bg_used_dirs_count)

@@ -192,7 +192,7 @@ static bool add_in_block(struct ext2_fs *fs, struct buf *b, const char *name,
 			de->rec_len = used;
 		}
 		fill_entry(fs, new, name, len, ino, mode);
-		bdirty(b);
+		ext2_dirty_meta(fs, b);
 		return true;
 	}
 	return false;
@@ -221,7 +221,7 @@ static int add_block(struct ext2_inode_info *dir, const char *name, size_t len,
 	de = entry_at(b->data, 0);
 	de->rec_len = fs->block_size;
 	fill_entry(fs, de, name, len, ino, mode);
-	bdirty(b);
+	ext2_dirty_meta(fs, b);
 	brelse(b);
 	dir->vfs.size += fs->block_size;
 	return 0;
@@ -268,7 +268,7 @@ int ext2_dir_remove(struct ext2_inode_info *dir,
 	} else {
 		de->inode = 0;
 	}
-	bdirty(b);
+	ext2_dirty_meta(ext2_fs_of(dir), b);
 	brelse(b);
 	return dir_changed(dir);
 }
@@ -286,7 +286,7 @@ int ext2_dir_retarget(struct ext2_inode_info *dir,
 	de = entry_at(b->data, slot->offset);
 	de->inode = ino;
 	de->file_type = file_type_of(ext2_fs_of(dir), mode);
-	bdirty(b);
+	ext2_dirty_meta(ext2_fs_of(dir), b);
 	brelse(b);
 	return dir_changed(dir);
 }
@@ -342,7 +342,7 @@ int ext2_dir_init(struct ext2_inode_info *dir, uint32_t parent_ino)
 	de = entry_at(b->data, EXT2_DIR_REC_LEN(1));
 	de->rec_len = fs->block_size - EXT2_DIR_REC_LEN(1);
 	fill_entry(fs, de, "..", 2, parent_ino, S_IFDIR);
-	bdirty(b);
+	ext2_dirty_meta(fs, b);
 	brelse(b);
 	dir->vfs.size = fs->block_size;
 	return ext2_write_inode(&dir->vfs);

@@ -13,6 +13,7 @@
  *   dir.c     directory entries: check, find, add, remove, list
  *   file.c    file data: read, write, truncate; symlink targets; stat
  *   namei.c   create, mkdir, rmdir, unlink, rename, link, symlink
+ *   journal.c ext3's journal: transactions, commit, replay at mount
  *
  * Locks, in the order they are taken (docs/ext2.md):
  *   inode->lock    (the VFS's) an inode's fields, here and in struct inode
@@ -21,6 +22,9 @@
  *                  bitmap buffers under fs->lock
  *   fs->lock       the in-memory superblock and group descriptors, and the
  *                  bitmaps; taken with no buffer held
+ *   journal->lock  (a spinlock, innermost) handles, the running
+ *                  transaction's lists; an operation's handle is taken
+ *                  before fs->lock and any buffer (journal.c)
  */
 #ifndef KESTREL_EXT2_H
 #define KESTREL_EXT2_H
@@ -28,6 +32,48 @@
 #include "block/bcache.h"
 #include "fs/ext2/ext2_fs.h"
 #include "fs/vfs.h"
+
+/* A task inside an operation (a handle), and how deeply nested. */
+struct ext2_jholder {
+	struct task *task; /* NULL: a free slot */
+	uint32_t depth;
+};
+
+#define EXT2_JOURNAL_HOLDERS 32
+
+/* The journal of a mounted ext3 file system (journal.c). */
+struct ext2_journal {
+	struct ext2_fs *fs;
+	/* Set at mount, constant afterwards (but the superblock copy, which
+	 * only commits and replay write, one at a time). */
+	uint32_t *map;   /* journal block -> file-system block */
+	uint32_t maxlen; /* journal blocks */
+	uint32_t first;  /* first log block */
+	uint32_t tag_bytes, tags_per_desc;
+	uint8_t uuid[16];
+	uint8_t *sb_block; /* the journal superblock's block */
+	uint32_t cap;      /* blocks a transaction may hold */
+	uint32_t limit;    /* commit before an operation beyond this */
+	uint32_t seq;      /* the running transaction's number */
+	uint64_t commits;
+
+	/* Under lock. */
+	struct spinlock lock;
+	struct waitqueue wq; /* handles and commits waiting */
+	struct ext2_jholder holders[EXT2_JOURNAL_HOLDERS];
+	uint32_t active;     /* open handles (tasks) */
+	bool committing;     /* a commit runs; no handle may start */
+	bool commit_wanted;  /* a commit waits for the handles to end */
+	bool overflow;       /* more metadata than cap: written in place */
+	uint64_t started_ns; /* when the transaction got its first handle */
+	uint32_t *blocks;    /* the transaction's blocks (pinned) */
+	uint32_t nblocks;
+	/* Under fs->lock: per group, the block bitmap as of the last
+	 * commit, kept while the running transaction frees blocks of the
+	 * group (alloc.c does not reuse them), else NULL. */
+	uint8_t **committed;
+	uint32_t ncommitted; /* copies held */
+};
 
 /* One mounted ext2 file system. */
 struct ext2_fs {
@@ -67,6 +113,9 @@ struct ext2_fs {
 	struct sleeplock lock;
 	struct ext2_superblock sb;
 	struct ext2_group_desc *groups;
+
+	/* NULL without has_journal (plain ext2). */
+	struct ext2_journal *journal;
 };
 
 /* An inode in memory: the VFS's part, and the rest of the disk inode
@@ -113,6 +162,8 @@ uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g);
 uint32_t ext2_group_blocks(struct ext2_fs *fs, uint32_t g);
 /* -EROFS on a read-only mount, else 0. */
 int ext2_check_writable(struct ext2_fs *fs);
+/* Copy the in-memory superblock and descriptors into their buffers. */
+int ext2_write_super_and_groups(struct ext2_fs *fs);
 
 /* ---- alloc.c ----------------------------------------------------------- */
 
@@ -124,8 +175,10 @@ const char *ext2_block_problem(struct ext2_fs *fs, uint32_t blk);
  * -ENOSPC, -EIO, -EROFS. */
 int ext2_new_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out);
 /* Give back block blk (the caller has unlinked it): 0, or -EIO if it is
- * not a data block or is free already (reported). */
+ * not a data block or is free already (reported). With a journal it is
+ * not reused before the transaction commits. */
 int ext2_free_block(struct ext2_fs *fs, uint32_t blk);
+
 /* First clear bit of map at or after start, below nbits; -1 if none. */
 int64_t ext2_find_zero_bit(const uint8_t *map, uint32_t nbits, uint32_t start);
 /* A free inode number for a new inode in directory dir_group's
@@ -211,6 +264,33 @@ int ext2_fsync(struct inode *inode);
 /* Store a symlink's target in a new inode (fast or in a block). */
 int ext2_set_link_target(struct ext2_inode_info *ei, const char *target,
 			 size_t len);
+
+/* ---- journal.c --------------------------------------------------------- */
+
+/* Mount: read the journal of a has_journal file system, replay it if it
+ * needs it (*replayed says so: the superblock and descriptors must then
+ * be read again), and set fs->journal. */
+int ext2_journal_load(struct ext2_fs *fs, bool *replayed);
+void ext2_journal_free(struct ext2_fs *fs);
+/* Around every operation that changes the file system (nests). */
+void ext2_journal_start(struct ext2_fs *fs);
+void ext2_journal_stop(struct ext2_fs *fs);
+/* Commit the running transaction and write everything home. */
+int ext2_journal_commit(struct ext2_fs *fs);
+/* b (locked) holds changed metadata: bdirty, and with a journal, make it
+ * part of the running transaction. */
+void ext2_dirty_meta(struct ext2_fs *fs, struct buf *b);
+/* Tests (ext2.journal_crash): commits stop after the commit block, as
+ * if the power failed before any block reached home. */
+extern bool ext2_journal_crash_after_commit;
+/* Before a block of group g is freed (fs->lock held): keep a copy of the
+ * block bitmap map as the last commit left it, if not kept yet; 0 or
+ * -ENOMEM. */
+int ext2_journal_keep_bitmap(struct ext2_fs *fs, uint32_t g,
+			     const uint8_t *map);
+/* That copy, or NULL (no journal, or nothing freed in g since the last
+ * commit). fs->lock held. */
+const uint8_t *ext2_journal_bitmap(struct ext2_fs *fs, uint32_t g);
 
 /* The operations tables, by file type (namei.c, file.c). */
 extern const struct inode_operations ext2_dir_ops;

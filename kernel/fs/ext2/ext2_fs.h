@@ -313,4 +313,87 @@ static inline uint8_t ext2_file_type(uint16_t mode)
 	return EXT2_FT_UNKNOWN;
 }
 
+/*
+ * The journal (ext3's, JBD2's format): the blocks of inode
+ * s_journal_inum, a circular log. Every field is big-endian. Block 0 of
+ * the journal is its superblock; the log runs from s_first to s_maxlen - 1
+ * and wraps. A transaction in the log:
+ *
+ *   descriptor  header (type 1, seq T), then tags: one per data block
+ *   data ...    the new contents of the blocks the tags name, in order
+ *   [descriptor, data ... again if the tags did not fit in one block]
+ *   [revoke]    header (type 5, seq T), r_count, block numbers
+ *   commit      header (type 2, seq T): T is complete
+ *
+ * s_start == 0 means the log is empty; otherwise replay begins at
+ * s_start with transaction s_sequence.
+ */
+#define JBD2_MAGIC 0xc03b3998u
+#define JBD2_DESCRIPTOR_BLOCK 1
+#define JBD2_COMMIT_BLOCK 2
+#define JBD2_SUPERBLOCK_V1 3
+#define JBD2_SUPERBLOCK_V2 4
+#define JBD2_REVOKE_BLOCK 5
+
+struct jbd2_header {
+	uint32_t h_magic;
+	uint32_t h_blocktype;
+	uint32_t h_sequence;
+};
+
+/* The journal superblock (the fields up to s_max_trans_data; the rest,
+ * checksums and the list of users, stays as mke2fs wrote it). */
+struct jbd2_superblock {
+	struct jbd2_header s_header;
+	uint32_t s_blocksize;
+	uint32_t s_maxlen;   /* blocks in the journal */
+	uint32_t s_first;    /* first log block */
+	uint32_t s_sequence; /* first transaction to replay */
+	uint32_t s_start;    /* its first block; 0: the log is empty */
+	uint32_t s_errno;
+	uint32_t s_feature_compat; /* v2 only, as the rest */
+	uint32_t s_feature_incompat;
+	uint32_t s_feature_ro_compat;
+	uint8_t s_uuid[16];
+	uint32_t s_nr_users;
+	uint32_t s_dynsuper;
+	uint32_t s_max_transaction;
+	uint32_t s_max_trans_data;
+};
+
+#define JBD2_FEATURE_COMPAT_CHECKSUM 0x1
+#define JBD2_FEATURE_INCOMPAT_REVOKE 0x1
+#define JBD2_FEATURE_INCOMPAT_64BIT 0x2
+#define JBD2_FEATURE_INCOMPAT_ASYNC_COMMIT 0x4
+#define JBD2_FEATURE_INCOMPAT_CSUM_V2 0x8
+#define JBD2_FEATURE_INCOMPAT_CSUM_V3 0x10
+#define JBD2_FEATURE_INCOMPAT_FAST_COMMIT 0x20
+
+/* A descriptor's tag, without checksums: 8 bytes (12 with 64bit, the
+ * high half of the block number last). A tag without SAME_UUID is
+ * followed by the 16-byte journal UUID. */
+#define JBD2_TAG_SIZE32 8
+#define JBD2_TAG_SIZE64 12
+#define JBD2_FLAG_ESCAPE 1 /* the block began with JBD2_MAGIC: zeroed */
+#define JBD2_FLAG_SAME_UUID 2
+#define JBD2_FLAG_DELETED 4
+#define JBD2_FLAG_LAST_TAG 8
+
+/* A revoke block: the header, r_count (bytes used, header included),
+ * then 4-byte (8 with 64bit) block numbers not to replay from this or
+ * earlier transactions. */
+#define JBD2_REVOKE_HEADER 16
+
+/* A commit block, after its header: checksum fields (unused here) and
+ * the commit time. */
+struct jbd2_commit_block {
+	struct jbd2_header h;
+	uint8_t h_chksum_type;
+	uint8_t h_chksum_size;
+	uint8_t h_padding[2];
+	uint32_t h_chksum[8];
+	uint64_t h_commit_sec;
+	uint32_t h_commit_nsec;
+} __attribute__((packed));
+
 #endif

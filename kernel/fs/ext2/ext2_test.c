@@ -1379,3 +1379,33 @@ KTEST(ext2, bench)
 		ns / 1000000);
 	KT_ASSERT_EQ(unmount_disk(), 0);
 }
+
+/* ---- ext2.journal_crash ------------------------------------------------ */
+
+/* On an ext3 image: one transaction committed and checkpointed (/old),
+ * then one committed to the journal only, as if the power failed before
+ * its blocks reached home (ext2_journal_crash_after_commit): /new
+ * written, /d made, /old renamed into it, /trunc cut short. The disk is
+ * left mounted. The grader checks that the home blocks lack the second
+ * transaction, and that e2fsck's replay and Kestrel's both bring it
+ * back. */
+KTEST(ext2, journal_crash)
+{
+	char disk[DISK_NAME_MAX];
+	static char big[3000];
+
+	if (!test_disk("journal_crash", disk))
+		return;
+	memset(big, 'x', sizeof(big));
+	KT_ASSERT_EQ(mount_disk(disk, false), 0);
+	KT_ASSERT_EQ(put_file(MNT "/old", O_TRUNC, "old file\n", 9), 0);
+	KT_ASSERT_EQ(put_file(MNT "/trunc", O_TRUNC, big, sizeof(big)), 0);
+	KT_ASSERT_EQ(vfs_sync(), 0);
+	ext2_journal_crash_after_commit = true;
+	KT_ASSERT_EQ(put_file(MNT "/new", O_TRUNC, "journaled\n", 10), 0);
+	KT_ASSERT_EQ(vfs_mkdir(NULL, MNT "/d", 0755), 0);
+	KT_ASSERT_EQ(vfs_rename(NULL, MNT "/old", MNT "/d/moved"), 0);
+	KT_ASSERT_EQ(vfs_truncate(NULL, MNT "/trunc", 5), 0);
+	KT_ASSERT_EQ(vfs_sync(), 0);
+	kprintf("ext2.journal_crash: committed, left mounted\n");
+}

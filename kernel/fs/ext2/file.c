@@ -210,7 +210,7 @@ int ext2_set_link_target(struct ext2_inode_info *ei, const char *target,
 			return err;
 		memset(b->data, 0, fs->block_size);
 		memcpy(b->data, target, len);
-		bdirty(b);
+		ext2_dirty_meta(fs, b);
 		brelse(b);
 	}
 	ei->vfs.size = len;
@@ -294,19 +294,66 @@ int ext2_stat(struct inode *inode, struct kstat *st)
 	return 0;
 }
 
+/* With a journal, fsync commits the running transaction, whoever's
+ * changes it holds (and the VFS has written the inode into it). */
 int ext2_fsync(struct inode *inode)
 {
-	int err = ext2_write_inode(inode);
+	struct ext2_fs *fs = to_ext2_fs(inode->sb);
+	int err;
 
+	if (fs->journal) {
+		if (inode->sb->read_only)
+			return 0;
+		return ext2_journal_commit(fs);
+	}
+	err = ext2_write_inode(inode);
 	if (err < 0)
 		return err;
 	return bsync(inode->sb->dev);
 }
 
+/* A write in pieces of at most 32 blocks, each its own journal handle,
+ * so that one handle dirties a bounded number of metadata blocks. */
+static ssize_t j_write(struct inode *inode, const void *buf, size_t n,
+		       uint64_t off)
+{
+	struct ext2_fs *fs = to_ext2_fs(inode->sb);
+	size_t piece = (size_t)32 << fs->block_log, done = 0;
+	ssize_t r = 0;
+
+	if (!fs->journal)
+		return ext2_write(inode, buf, n, off);
+	do {
+		size_t want = MIN(piece, n - done);
+
+		ext2_journal_start(fs);
+		r = ext2_write(inode, (const uint8_t *)buf + done, want,
+			       off + done);
+		ext2_journal_stop(fs);
+		if (r <= 0)
+			break;
+		done += (size_t)r;
+		if ((size_t)r < want)
+			break;
+	} while (done < n);
+	return done ? (ssize_t)done : r;
+}
+
+static int j_truncate(struct inode *inode, uint64_t size)
+{
+	struct ext2_fs *fs = to_ext2_fs(inode->sb);
+	int err;
+
+	ext2_journal_start(fs);
+	err = ext2_truncate(inode, size);
+	ext2_journal_stop(fs);
+	return err;
+}
+
 const struct inode_operations ext2_file_ops = {
 	.read = ext2_read,
-	.write = ext2_write,
-	.truncate = ext2_truncate,
+	.write = j_write,
+	.truncate = j_truncate,
 	.stat = ext2_stat,
 	.fsync = ext2_fsync,
 };

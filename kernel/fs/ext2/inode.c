@@ -244,7 +244,7 @@ int ext2_write_inode(struct inode *inode)
 	if (err < 0)
 		return err;
 	inode_to_disk(fs, to_ext2_inode(inode), raw);
-	bdirty(b);
+	ext2_dirty_meta(fs, b);
 	brelse(b);
 	return 0;
 }
@@ -279,14 +279,14 @@ int ext2_make_inode(struct ext2_fs *fs, uint32_t ino, uint32_t mode,
 			x->i_crtime_extra = encode_extra(now);
 		x->i_crtime = (uint32_t)now.sec;
 	}
-	bdirty(b);
+	ext2_dirty_meta(fs, b);
 	brelse(b);
 	err = vfs_iget(&fs->vfs, ino, out);
 	if (err < 0 && get_raw_inode(fs, ino, &b, &raw) == 0) {
 		/* Free on disk again, so the caller can free the number. */
 		raw->i_links_count = 0;
 		raw->i_dtime = (uint32_t)now.sec;
-		bdirty(b);
+		ext2_dirty_meta(fs, b);
 		brelse(b);
 	}
 	return err;
@@ -361,7 +361,7 @@ static int new_file_block(struct ext2_inode_info *ei, bool indirect,
 			return err;
 		}
 		memset(b->data, 0, fs->block_size);
-		bdirty(b);
+		ext2_dirty_meta(fs, b);
 		brelse(b);
 	}
 	ei->blocks += units;
@@ -411,7 +411,7 @@ static int indirect_entry(struct ext2_inode_info *ei, uint32_t parent,
 		goto out_io;
 	}
 	((uint32_t *)b->data)[index] = *child;
-	bdirty(b);
+	ext2_dirty_meta(fs, b);
 	brelse(b);
 	*fresh = leaf;
 	return 0;
@@ -522,7 +522,7 @@ static int free_branch(struct ext2_inode_info *ei, uint32_t blk, int levels,
 			goto out;
 		}
 		memcpy(b->data, entries, fs->block_size);
-		bdirty(b);
+		ext2_dirty_meta(fs, b);
 		brelse(b);
 	}
 out:
@@ -608,7 +608,7 @@ static void release_xattr_block(struct ext2_inode_info *ei)
 	}
 	h->h_refcount--;
 	last = h->h_refcount == 0;
-	bdirty(b);
+	ext2_dirty_meta(fs, b);
 	brelse(b);
 	if (last)
 		ext2_free_block(fs, ei->file_acl);

@@ -475,16 +475,76 @@ static int ext2_rename(struct inode *old_dir, const char *old_name,
 	return err;
 }
 
+/* Each operation in one journal handle (journal.c): all of it commits,
+ * or none. Without a journal these only call through. */
+#define JOURNALED(fs, call)             \
+	({                              \
+		int err_;               \
+		ext2_journal_start(fs); \
+		err_ = (call);          \
+		ext2_journal_stop(fs);  \
+		err_;                   \
+	})
+#define FS_OF(i) to_ext2_fs((i)->sb)
+
+static int j_create(struct inode *dir, const char *name, size_t len,
+		    uint32_t mode, struct inode **out)
+{
+	return JOURNALED(FS_OF(dir), ext2_create(dir, name, len, mode, out));
+}
+
+static int j_mkdir(struct inode *dir, const char *name, size_t len,
+		   uint32_t mode)
+{
+	return JOURNALED(FS_OF(dir), ext2_mkdir(dir, name, len, mode));
+}
+
+static int j_rmdir(struct inode *dir, const char *name, size_t len)
+{
+	return JOURNALED(FS_OF(dir), ext2_rmdir(dir, name, len));
+}
+
+static int j_unlink(struct inode *dir, const char *name, size_t len)
+{
+	return JOURNALED(FS_OF(dir), ext2_unlink(dir, name, len));
+}
+
+static int j_rename(struct inode *old_dir, const char *old_name, size_t old_len,
+		    struct inode *new_dir, const char *new_name, size_t new_len)
+{
+	return JOURNALED(FS_OF(old_dir),
+			 ext2_rename(old_dir, old_name, old_len, new_dir,
+				     new_name, new_len));
+}
+
+static int j_link(struct inode *target, struct inode *dir, const char *name,
+		  size_t len)
+{
+	return JOURNALED(FS_OF(dir), ext2_link(target, dir, name, len));
+}
+
+static int j_symlink(struct inode *dir, const char *name, size_t len,
+		     const char *target)
+{
+	return JOURNALED(FS_OF(dir), ext2_symlink(dir, name, len, target));
+}
+
+static int j_mknod(struct inode *dir, const char *name, size_t len,
+		   uint32_t mode, uint64_t rdev)
+{
+	return JOURNALED(FS_OF(dir), ext2_mknod(dir, name, len, mode, rdev));
+}
+
 const struct inode_operations ext2_dir_ops = {
 	.lookup = ext2_lookup,
-	.create = ext2_create,
-	.mkdir = ext2_mkdir,
-	.rmdir = ext2_rmdir,
-	.unlink = ext2_unlink,
-	.rename = ext2_rename,
-	.link = ext2_link,
-	.symlink = ext2_symlink,
-	.mknod = ext2_mknod,
+	.create = j_create,
+	.mkdir = j_mkdir,
+	.rmdir = j_rmdir,
+	.unlink = j_unlink,
+	.rename = j_rename,
+	.link = j_link,
+	.symlink = j_symlink,
+	.mknod = j_mknod,
 	.readdir = ext2_readdir,
 	.stat = ext2_stat,
 	.fsync = ext2_fsync,

@@ -143,6 +143,9 @@ static int check_features(struct ext2_fs *fs, bool *read_only)
 
 	if (s->s_rev_level == EXT2_GOOD_OLD_REV)
 		return 0; /* no feature fields before revision 1 */
+	if ((incompat & EXT3_FEATURE_INCOMPAT_RECOVER) &&
+	    (s->s_feature_compat & EXT3_FEATURE_COMPAT_HAS_JOURNAL))
+		incompat &= ~EXT3_FEATURE_INCOMPAT_RECOVER; /* journal.c */
 	if (incompat & EXT3_FEATURE_INCOMPAT_RECOVER) {
 		kprintf("ext2: %s: the journal needs recovery (run e2fsck); "
 			"not mounted\n",
@@ -396,9 +399,13 @@ static int write_super(struct ext2_fs *fs, bool now)
 	if (err < 0)
 		return err;
 	memcpy(b->data + off, &fs->sb, sizeof(fs->sb));
-	bdirty(b);
-	if (now)
+	if (now) {
+		/* Around the journal: only when its log is empty. */
+		bdirty(b);
 		err = bwrite(b);
+	} else {
+		ext2_dirty_meta(fs, b);
+	}
 	brelse(b);
 	return err;
 }
@@ -418,10 +425,22 @@ static int write_groups(struct ext2_fs *fs)
 			return err;
 		memcpy(b->data, (uint8_t *)fs->groups + done,
 		       MIN(fs->block_size, bytes - done));
-		bdirty(b);
+		ext2_dirty_meta(fs, b);
 		brelse(b);
 	}
 	return 0;
+}
+
+int ext2_write_super_and_groups(struct ext2_fs *fs)
+{
+	int err;
+
+	sleep_lock(&fs->lock);
+	err = write_groups(fs);
+	if (err == 0)
+		err = write_super(fs, false);
+	sleep_unlock(&fs->lock);
+	return err;
 }
 
 /* The root must be a directory in use; anything else is a damaged file
@@ -448,6 +467,17 @@ static int mark_mounted(struct ext2_fs *fs)
 	int err;
 
 	fs->mount_state = fs->sb.s_state;
+	if (fs->journal) {
+		/* ext3: the disk stays "clean"; needs_recovery says that the
+		 * journal must be looked at after a crash. */
+		sleep_lock(&fs->lock);
+		fs->sb.s_feature_incompat |= EXT3_FEATURE_INCOMPAT_RECOVER;
+		fs->sb.s_mnt_count++;
+		fs->sb.s_mtime = now_seconds();
+		err = write_super(fs, true);
+		sleep_unlock(&fs->lock);
+		return err;
+	}
 	if (!(fs->sb.s_state & EXT2_VALID_FS))
 		kprintf("ext2: %s: warning: not cleanly unmounted; run "
 			"e2fsck\n",
@@ -506,6 +536,47 @@ out:
 	return err;
 }
 
+/* has_journal: load the journal and replay it if needed; after a replay
+ * the superblock and descriptors are read again, and on a read-only
+ * mount the disk is marked recovered at once. */
+static int load_journal(struct ext2_fs *fs, bool *read_only)
+{
+	bool dirty = fs->sb.s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER;
+	bool replayed;
+	int err = ext2_journal_load(fs, &replayed);
+
+	if (err < 0)
+		return err;
+	if (!replayed) {
+		/* needs_recovery over an empty log (a crash between two
+		 * commits): nothing to do but say it is recovered. */
+		if (dirty && *read_only && !fs->dev->read_only) {
+			sleep_lock(&fs->lock);
+			fs->sb.s_feature_incompat &=
+				~EXT3_FEATURE_INCOMPAT_RECOVER;
+			err = write_super(fs, true);
+			sleep_unlock(&fs->lock);
+		}
+		return err;
+	}
+	kfree(fs->groups);
+	fs->groups = NULL;
+	err = read_superblock(fs);
+	if (err == 0)
+		err = check_features(fs, read_only);
+	if (err == 0)
+		err = read_geometry(fs);
+	if (err == 0)
+		err = read_groups(fs);
+	if (err == 0 && *read_only) {
+		sleep_lock(&fs->lock);
+		fs->sb.s_feature_incompat &= ~EXT3_FEATURE_INCOMPAT_RECOVER;
+		err = write_super(fs, true);
+		sleep_unlock(&fs->lock);
+	}
+	return err;
+}
+
 static int ext2_mount(struct block_device *dev, bool read_only,
 		      struct super_block **out)
 {
@@ -530,6 +601,11 @@ static int ext2_mount(struct block_device *dev, bool read_only,
 	err = read_groups(fs);
 	if (err < 0)
 		goto out_groups;
+	if (fs->sb.s_feature_compat & EXT3_FEATURE_COMPAT_HAS_JOURNAL) {
+		err = load_journal(fs, &read_only);
+		if (err < 0)
+			goto out_groups;
+	}
 	err = check_root(fs);
 	if (err < 0)
 		goto out_groups;
@@ -557,6 +633,7 @@ static int ext2_mount(struct block_device *dev, bool read_only,
 	return 0;
 
 out_groups:
+	ext2_journal_free(fs);
 	kfree(fs->groups);
 	binvalidate(dev);
 out_free:
@@ -573,6 +650,8 @@ static int ext2_sync(struct super_block *sb)
 
 	if (sb->read_only)
 		return 0;
+	if (fs->journal)
+		return ext2_journal_commit(fs);
 	sleep_lock(&fs->lock);
 	err = write_groups(fs);
 	if (err == 0)
@@ -583,6 +662,18 @@ static int ext2_sync(struct super_block *sb)
 		return err;
 	}
 	return bsync(fs->dev);
+}
+
+/* The journal is empty and everything is home: clear needs_recovery. */
+static int mark_recovered(struct ext2_fs *fs)
+{
+	int err;
+
+	sleep_lock(&fs->lock);
+	fs->sb.s_feature_incompat &= ~EXT3_FEATURE_INCOMPAT_RECOVER;
+	err = write_super(fs, true);
+	sleep_unlock(&fs->lock);
+	return err;
 }
 
 /* A clean unmount: the state found at mount (clean, unless it was not)
@@ -598,6 +689,8 @@ static int ext2_unmount(struct super_block *sb)
 		fs->sb.s_state = fs->mount_state;
 		sleep_unlock(&fs->lock);
 		err = ext2_sync(sb);
+		if (err == 0 && fs->journal)
+			err = mark_recovered(fs);
 	}
 	if (binvalidate(fs->dev) < 0 && err == 0)
 		err = -EIO;
@@ -606,6 +699,7 @@ static int ext2_unmount(struct super_block *sb)
 	else
 		kprintf("ext2: %s: unmounted, but writing it failed (%d)\n",
 			fs->name, err);
+	ext2_journal_free(fs);
 	kfree(fs->groups);
 	kfree(fs);
 	return err;
@@ -621,6 +715,14 @@ static int ext2_remount(struct super_block *sb, bool read_only)
 
 	if (!read_only && fs->dev->read_only)
 		return -EROFS;
+	if (fs->journal && !read_only) {
+		err = mark_mounted(fs); /* needs_recovery again */
+		if (err == 0) {
+			sb->read_only = false;
+			kprintf("ext2: %s: remounted read-write\n", fs->name);
+		}
+		return err;
+	}
 	sleep_lock(&fs->lock);
 	if (read_only) {
 		fs->sb.s_state = fs->mount_state;
@@ -630,6 +732,8 @@ static int ext2_remount(struct super_block *sb, bool read_only)
 	}
 	sleep_unlock(&fs->lock);
 	err = ext2_sync(sb);
+	if (err == 0 && fs->journal)
+		err = mark_recovered(fs);
 	if (err == 0) {
 		sb->read_only = read_only;
 		kprintf("ext2: %s: remounted %s\n", fs->name,
@@ -655,10 +759,32 @@ static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 	return 0;
 }
 
+/* The VFS's entries that change the disk run inside a journal handle
+ * (nothing happens without a journal). */
+static int j_write_inode(struct inode *inode)
+{
+	struct ext2_fs *fs = to_ext2_fs(inode->sb);
+	int err;
+
+	ext2_journal_start(fs);
+	err = ext2_write_inode(inode);
+	ext2_journal_stop(fs);
+	return err;
+}
+
+static void j_evict_inode(struct inode *inode)
+{
+	struct ext2_fs *fs = to_ext2_fs(inode->sb);
+
+	ext2_journal_start(fs);
+	ext2_evict_inode(inode);
+	ext2_journal_stop(fs);
+}
+
 static const struct super_operations ext2_super_ops = {
 	.read_inode = ext2_read_inode,
-	.write_inode = ext2_write_inode,
-	.evict_inode = ext2_evict_inode,
+	.write_inode = j_write_inode,
+	.evict_inode = j_evict_inode,
 	.free_inode = ext2_free_inode,
 	.statfs = ext2_statfs,
 	.sync = ext2_sync,
