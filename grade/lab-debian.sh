@@ -6,7 +6,7 @@
 #
 #   busybox   grade/debian/busybox.sh under busybox's own shell: text
 #             tools, files, links, tar and gzip, shell jobs and traps
-#   bash      grade/debian/bash.sh: bash's builtins, arrays, regexes,
+#   bash      grade/debian/workout.bash: bash's builtins, arrays, regexes,
 #             redirections, subshells, background jobs and traps
 #   e2fsck    e2fsck -fn on a clean and on a damaged ext2 image, each a
 #             virtio disk (/dev/vdb, /dev/vdc): the same report and exit
@@ -58,7 +58,7 @@ deb_debugfs "$deb_img" "mkdir /opt" "mkdir /opt/debian" \
 	"write $deb_bash /opt/debian/bash" \
 	"write $deb_fsck /opt/debian/e2fsck" \
 	"write grade/debian/busybox.sh /opt/debian/busybox.sh" \
-	"write grade/debian/bash.sh /opt/debian/bash.sh" \
+	"write grade/debian/workout.bash /opt/debian/workout.bash" \
 	"write grade/debian/system.sh /opt/debian/system.sh" \
 	"sif /opt/debian/busybox mode 0100755" \
 	"sif /opt/debian/bash mode 0100755" \
@@ -99,7 +99,7 @@ mkdir -p "$g_dir/bash.work"
 "$deb_bb" sh grade/debian/busybox.sh "$deb_bb" "$(cd "$g_dir" && pwd)/bb.work" \
 	>"$g_dir/busybox.host" 2>&1
 echo "status $?" >>"$g_dir/busybox.host"
-"$deb_bash" grade/debian/bash.sh "$g_dir/bash.work" >"$g_dir/bash.host" 2>&1
+"$deb_bash" grade/debian/workout.bash "$g_dir/bash.work" >"$g_dir/bash.host" 2>&1
 echo "status $?" >>"$g_dir/bash.host"
 
 # ---- Kestrel's -----------------------------------------------------------
@@ -120,7 +120,7 @@ boot_start debian serial_input smp=2 timeout=900 stall=120 cmdline="root=vda" \
 	wait_for "\$ " 30 &&
 	deb_run busybox "/opt/debian/busybox sh /opt/debian/busybox.sh /opt/debian/busybox /tmp/bb.work" &&
 	serial_send 'mkdir /tmp/bash.work\r' &&
-	deb_run bash "/opt/debian/bash /opt/debian/bash.sh /tmp/bash.work" &&
+	deb_run bash "/opt/debian/bash /opt/debian/workout.bash /tmp/bash.work" &&
 	deb_run clean "/opt/debian/e2fsck -fn /dev/vdb" &&
 	deb_run broken "/opt/debian/e2fsck -fn /dev/vdc" &&
 	deb_run repair "/opt/debian/e2fsck -fy /dev/vdd" &&
