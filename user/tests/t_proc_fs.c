@@ -301,6 +301,23 @@ static void mounts_lines(void)
 	CHECK(proc >= 1);
 }
 
+/* /proc/PID/task/TID holds the thread's files but no task directory of
+ * its own, as on Linux: otherwise a walk of /proc (find, du) never ends. */
+static void task_dir_has_no_task(void)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d", (int)getpid());
+	CHECK_OK(stat(path, &st));
+	CHECK(S_ISDIR(st.st_mode));
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status",
+		 (int)getpid());
+	CHECK_OK(stat(path, &st));
+	snprintf(path, sizeof(path), "/proc/self/task/%d/task", (int)getpid());
+	CHECK_ERR(stat(path, &st), ENOENT);
+}
+
 static void self_link(void)
 {
 	char link[32], want[32];
@@ -470,6 +487,7 @@ int main(int argc, char **argv)
 	RUN(uptime_grows);
 	RUN(mounts_lines);
 	RUN(self_link);
+	RUN(task_dir_has_no_task);
 	RUN(readdir_lists_pids);
 	RUN(pieces_and_seek);
 	RUN(no_mmap);

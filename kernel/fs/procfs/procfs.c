@@ -48,6 +48,9 @@
 #define INO_PID_MASK 0xffffffffULL
 #define INO_GEN_MASK 0xffffffULL
 #define KIND_TASK_DIR 0xff /* /proc/PID/task */
+/* /proc/PID/task/TID: the thread's own /proc/TID without "task" (as on
+ * Linux; with it, find / went round task/TID/task/TID... for ever). */
+#define KIND_THREAD_DIR 0xfe
 
 #define TEXT_FIRST_SIZE PAGE_SIZE
 #define TEXT_MAX_SIZE (4ULL << 20) /* no file of ours grows beyond this */
@@ -207,7 +210,8 @@ static int read_pid_inode(struct procfs_inode *pi, uint64_t ino)
 	struct proc *p;
 
 	pi->pid = (int)(ino >> INO_PID_SHIFT & INO_PID_MASK);
-	if ((kind > ARRAY_SIZE(pid_entries) && kind != KIND_TASK_DIR) ||
+	if ((kind > ARRAY_SIZE(pid_entries) && kind != KIND_TASK_DIR &&
+	     kind != KIND_THREAD_DIR) ||
 	    pi->pid <= 0)
 		return -ENOENT;
 	p = proc_get(pi->pid);
@@ -217,7 +221,7 @@ static int read_pid_inode(struct procfs_inode *pi, uint64_t ino)
 	proc_put(p);
 	if (generation(pi->start_ns) != (ino >> INO_GEN_SHIFT & INO_GEN_MASK))
 		return -ENOENT;
-	if (kind == 0) {
+	if (kind == 0 || kind == KIND_THREAD_DIR) {
 		fill_inode(pi, S_IFDIR | 0555, 3, &procfs_pid_dir_ops);
 	} else if (kind == KIND_TASK_DIR) {
 		fill_inode(pi, S_IFDIR | 0555, 2, &procfs_task_dir_ops);
@@ -431,6 +435,11 @@ static const struct inode_operations procfs_root_ops = {
 
 /* ---- /proc/PID ----------------------------------------------------------- */
 
+static bool is_thread_dir(const struct inode *dir)
+{
+	return (dir->ino & INO_KIND_MASK) == KIND_THREAD_DIR;
+}
+
 static int procfs_pid_lookup(struct inode *dir, const char *name, size_t len,
 			     struct inode **out)
 {
@@ -443,7 +452,7 @@ static int procfs_pid_lookup(struct inode *dir, const char *name, size_t len,
 			return vfs_iget(dir->sb,
 					pid_ino(pi->pid, pi->start_ns, i + 1),
 					out);
-	if (name_is(name, len, "task"))
+	if (name_is(name, len, "task") && !is_thread_dir(dir))
 		return vfs_iget(dir->sb,
 				pid_ino(pi->pid, pi->start_ns, KIND_TASK_DIR),
 				out);
@@ -477,7 +486,8 @@ static int procfs_pid_readdir(struct inode *dir, uint64_t *pos,
 			 pid_ino(pi->pid, pi->start_ns, i + 1), DT_REG))
 			return 0;
 	}
-	if (*pos == FIRST_ENTRY_POS + ARRAY_SIZE(pid_entries)) {
+	if (*pos == FIRST_ENTRY_POS + ARRAY_SIZE(pid_entries) &&
+	    !is_thread_dir(dir)) {
 		if (emit(ctx, "task", 4,
 			 pid_ino(pi->pid, pi->start_ns, KIND_TASK_DIR), DT_DIR))
 			return 0;
@@ -503,7 +513,7 @@ static uint64_t thread_dir_ino(int pid, int tid)
 	if (!t)
 		return 0;
 	if (t->tgid == pid)
-		ino = pid_ino(tid, t->start_ns, 0);
+		ino = pid_ino(tid, t->start_ns, KIND_THREAD_DIR);
 	proc_put(t);
 	return ino;
 }
