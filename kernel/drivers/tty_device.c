@@ -50,7 +50,7 @@ static void match_leader(struct proc *p, void *arg)
 {
 	struct group_query *q = arg;
 
-	if (p->state == PROC_ALIVE && p->pid == q->sid && p->sid == q->sid)
+	if (p->state == PROC_ALIVE && p->tgid == q->sid && p->sid == q->sid)
 		q->found = true;
 }
 
@@ -106,7 +106,7 @@ static int acquire(struct tty *tty, struct proc *p, bool steal)
 {
 	int holder;
 
-	if (p->pid != p->sid)
+	if (p->tgid != p->sid) /* any thread of the session leader */
 		return -EPERM;
 	spin_lock(&tty->lock);
 	holder = tty->session;
@@ -159,7 +159,7 @@ static int tty_open(struct inode *inode, struct file *f)
 	 * it starts in sessions of their own must be able to take the
 	 * console. (Linux never makes /dev/console anyone's controlling
 	 * terminal; Kestrel's shells run on it, so it does for them.) */
-	if (p && p->pid != 1 && !(f->flags & O_NOCTTY))
+	if (p && p->tgid != 1 && !(f->flags & O_NOCTTY))
 		acquire(f->private, p, false);
 	return 0;
 }
