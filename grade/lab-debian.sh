@@ -205,6 +205,20 @@ deb_sys_need '^crw-r--r-- +1 root +root +1, +3 .* /tmp/null$' "mknod, ls -l"
 deb_sys_need '^through the fifo$' "a FIFO between two busybox processes"
 deb_sys_need '^[0-9]+\.[0-9]+ [0-9]+\.[0-9]+ [0-9]+\.[0-9]+ [0-9]+/[0-9]+ [0-9]+$' \
 	"/proc/loadavg"
+# The clock (system.sh): hwclock -r shows the year date shows; date -s
+# moves it to 2030; hwclock -s brings it back from the RTC.
+deb_years=$(sed -n '/^--- date -u +%Y$/{n;p;}' "$deb_sys" | tr '\n' ' ')
+deb_rtc_year=$(sed -n '/^--- hwclock -r -u$/{n;p;}' "$deb_sys" |
+	awk '{ print $5 }')
+case "$deb_years" in
+"$deb_rtc_year 2030 $deb_rtc_year ") ;;
+*)
+	fail_because "hwclock, date -s (/dev/rtc0, clock_settime)" \
+		"hwclock -r's year '$deb_rtc_year'; date's years before date -s," \
+		"after it and after hwclock -s: '$deb_years' (want" \
+		"'$deb_rtc_year 2030 $deb_rtc_year')"
+	;;
+esac
 if grep -q -E '^--- status [1-9]' "$deb_sys"; then
 	fail_because "an applet failed" \
 		"$(grep -B 3 -E '^--- status [1-9]' "$deb_sys" | head -n 20)"

@@ -159,6 +159,7 @@ void kmain(physaddr_t multiboot_info)
 	 * random, kmsg. devfs shows them at /dev once it is mounted there. */
 	tty_init();
 	memdev_init();
+	rtc_dev_init();
 	ring_init();
 	trace_init();
 	procfs_init();

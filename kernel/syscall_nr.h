@@ -128,6 +128,7 @@
 #define SYS_arch_prctl 158
 #define SYS_setrlimit 160
 #define SYS_sync 162
+#define SYS_settimeofday 164
 #define SYS_mount 165
 #define SYS_umount2 166
 #define SYS_reboot 169
@@ -141,6 +142,7 @@
 #define SYS_sched_getaffinity 204
 #define SYS_getdents64 217
 #define SYS_set_tid_address 218
+#define SYS_clock_settime 227
 #define SYS_clock_gettime 228
 #define SYS_clock_getres 229
 #define SYS_clock_nanosleep 230

@@ -1,6 +1,6 @@
 # grade/debian/system.sh BUSYBOX: Debian's busybox reading Kestrel's
 # system interfaces (/proc, the block-device ioctls, the terminal's
-# termios, /etc/passwd). Its output is Kestrel's own, so the lab checks
+# termios, /etc/passwd, the clock device). Its output is Kestrel's own, so the lab checks
 # it line by line instead of against the host (grade/lab-debian.sh).
 bb=$1
 run()
@@ -32,6 +32,16 @@ echo "--- loaded"
 run cat /proc/loadavg
 run uptime
 wait
+# The clock device and setting the time: hwclock reads /dev/rtc (the CMOS
+# clock), date -s moves the system time and not the RTC, hwclock -s puts
+# the system time back from the RTC, and hwclock -w copies it there.
+run hwclock -r -u
+run date -u +%Y
+run date -u -s '2030-01-02 03:04:05'
+run date -u +%Y
+run hwclock -s -u
+run date -u +%Y
+run hwclock -w -u
 # Named pipes and device nodes on the ext2 root, left in place for the
 # host's e2fsck after the poweroff.
 run mkfifo /tmp/fifo

@@ -41,6 +41,8 @@ void keyboard_init(void);
 
 /* The memory devices: null, zero, full, random, urandom, kmsg (mem.c). */
 void memdev_init(void);
+/* /dev/rtc0, the CMOS clock (rtc.c). */
+void rtc_dev_init(void);
 
 /* Storage (docs/block.md). pci_init enumerates the bus (drivers/pci.h is
  * the API); the disk drivers find their devices and register them with

@@ -41,6 +41,7 @@ static const struct {
 	{ "stdin", "/proc/self/fd/0" },
 	{ "stdout", "/proc/self/fd/1" },
 	{ "stderr", "/proc/self/fd/2" },
+	{ "rtc", "rtc0" },
 };
 
 /* One name in /dev, as the registries describe it now. */

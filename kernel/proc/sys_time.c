@@ -1,7 +1,8 @@
 /*
  * Time system calls: the clocks (clock_gettime, clock_getres,
  * gettimeofday, time), sleeping (nanosleep, clock_nanosleep) and the
- * process's CPU times (times). Linux's structures, clock ids and errno
+ * process's CPU times (times), and setting the time of day
+ * (settimeofday, clock_settime). Linux's structures, clock ids and errno
  * values.
  *
  * Every clock is read from the TSC clock (time_ns, kernel/arch/x86_64/
@@ -232,6 +233,48 @@ static long sys_clock_nanosleep(int64_t clk, uint64_t flags, uaddr_t req,
 	return sleep_until(ns > offset ? ns - offset : 0, &left);
 }
 SYSCALL(clock_nanosleep, sys_clock_nanosleep);
+
+/* ---- setting the clock ---------------------------------------------------- */
+
+/* Only CLOCK_REALTIME can be set; the others are Linux's -EINVAL. Kestrel
+ * has no users yet, so anyone may (Linux needs CAP_SYS_TIME). Clocks
+ * asleep in clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME) keep the
+ * deadline they converted at the start. */
+static long sys_clock_settime(int64_t clk, uaddr_t tp)
+{
+	uint64_t ns;
+	int err;
+
+	if ((int)clk != CLOCK_REALTIME)
+		return -EINVAL;
+	err = read_timespec(tp, &ns);
+	if (err)
+		return err;
+	time_set_realtime_ns(ns);
+	return 0;
+}
+SYSCALL(clock_settime, sys_clock_settime);
+
+/* The time zone argument is accepted and forgotten: the zone is UTC. */
+static long sys_settimeofday(uaddr_t tv, uaddr_t tz)
+{
+	struct linux_timeval t;
+	struct linux_timezone zone;
+
+	/* Linux's order of checks. */
+	if (tv && copy_from_user(&t, tv, sizeof(t)))
+		return -EFAULT;
+	if (tv && (t.sec < 0 || t.usec < 0 || t.usec >= 1000000))
+		return -EINVAL;
+	if (tz && copy_from_user(&zone, tz, sizeof(zone)))
+		return -EFAULT;
+	if (!tv)
+		return 0;
+	time_set_realtime_ns((uint64_t)t.sec * NS_PER_SEC +
+			     (uint64_t)t.usec * NS_PER_USEC);
+	return 0;
+}
+SYSCALL(settimeofday, sys_settimeofday);
 
 /* ---- CPU times ----------------------------------------------------------- */
 

@@ -7,12 +7,28 @@
  * CLOCK_REALTIME, a deadline already past) sleep at least as long as
  * asked; a signal interrupts nanosleep and clock_nanosleep with EINTR and
  * the time left; bad clocks and bad timespecs give EINVAL; sched_yield
- * returns 0.
+ * returns 0. Setting the clock (clock_settime, settimeofday) refuses bad
+ * times everywhere, and on Kestrel moves every wall-clock reading and not
+ * the monotonic clock (on Linux it would move the host's clock: not
+ * done). The clock device /dev/rtc0 reads the calendar time of the
+ * wall clock, refuses dates that do not exist, and on Kestrel is set
+ * without moving the system time.
  */
 #include "t.h"
+#include <fcntl.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <time.h>
+
+/* Linux's RTC interface (linux/rtc.h), not in musl's headers. */
+struct rtc_time {
+	int tm_sec, tm_min, tm_hour, tm_mday, tm_mon, tm_year;
+	int tm_wday, tm_yday, tm_isdst;
+};
+#define RTC_RD_TIME _IOR('p', 0x09, struct rtc_time)
+#define RTC_SET_TIME _IOW('p', 0x0a, struct rtc_time)
 
 static long long ns(const struct timespec *t)
 {
@@ -205,6 +221,142 @@ static void signal_interrupts_nanosleep(void)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/* Put the wall clock at 'at' seconds: 0 or -1. */
+static int set_realtime(long long at_ns)
+{
+	struct timespec t = { at_ns / 1000000000, at_ns % 1000000000 };
+
+	return (int)syscall(SYS_clock_settime, CLOCK_REALTIME, &t);
+}
+
+static void setting_the_clock(void)
+{
+	struct timespec bad_ns = { 2000000000, 1000000000 };
+	struct timespec negative = { -1, 0 };
+	struct timespec some = { 2000000000, 0 };
+	struct timeval bad_us = { 2000000000, 1000000 };
+	struct timeval neg_us = { 2000000000, -1 };
+	struct timeval tv = { 1900000000, 500000 };
+	long long offset, before, mono;
+
+	/* Refused before any permission check, on Linux too. */
+	CHECK_ERR(syscall(SYS_clock_settime, CLOCK_MONOTONIC, &some), EINVAL);
+	CHECK_ERR(syscall(SYS_clock_settime, CLOCK_REALTIME, &bad_ns), EINVAL);
+	CHECK_ERR(syscall(SYS_clock_settime, CLOCK_REALTIME, &negative),
+		  EINVAL);
+	CHECK_ERR(syscall(SYS_clock_settime, CLOCK_REALTIME, (void *)8),
+		  EFAULT);
+	CHECK_ERR(syscall(SYS_settimeofday, &bad_us, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_settimeofday, &neg_us, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_settimeofday, (void *)8, NULL), EFAULT);
+	if (t_on_linux()) {
+		t_kestrel_only("setting the clock (it is the host's)");
+		return;
+	}
+	offset = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
+	mono = now_ns(CLOCK_MONOTONIC);
+	CHECK_OK(set_realtime(2000000000LL * 1000000000));
+	before = now_ns(CLOCK_REALTIME);
+	CHECK(before >= 2000000000LL * 1000000000 &&
+	      before < 2000000060LL * 1000000000);
+	CHECK(time(NULL) >= 2000000000 && time(NULL) < 2000000060);
+	CHECK(now_ns(CLOCK_MONOTONIC) >= mono); /* not moved */
+	CHECK_OK(syscall(SYS_settimeofday, &tv, NULL));
+	gettimeofday(&tv, NULL);
+	CHECK(tv.tv_sec >= 1900000000 && tv.tv_sec < 1900000060);
+	CHECK(now_ns(CLOCK_REALTIME) >= 1900000000500000000LL);
+	/* No time value: only the zone, which is forgotten. */
+	CHECK_OK(syscall(SYS_settimeofday, NULL, NULL));
+	/* Back to where it was. */
+	CHECK_OK(set_realtime(now_ns(CLOCK_MONOTONIC) + offset));
+	CHECK(now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC) - offset <
+	      1000000000LL);
+}
+
+/* The RTC's time as seconds since 1970, UTC. */
+static long long rtc_seconds(const struct rtc_time *r)
+{
+	struct tm tm = { .tm_sec = r->tm_sec,
+			 .tm_min = r->tm_min,
+			 .tm_hour = r->tm_hour,
+			 .tm_mday = r->tm_mday,
+			 .tm_mon = r->tm_mon,
+			 .tm_year = r->tm_year };
+
+	return (long long)timegm(&tm);
+}
+
+static void clock_device(void)
+{
+	struct rtc_time r, feb30, now_r;
+	struct tm check;
+	time_t at;
+	long long diff;
+	int fd = open("/dev/rtc0", O_RDONLY);
+
+	if (fd < 0 && t_on_linux()) {
+		t_kestrel_only("/dev/rtc0 (this host has none to open)");
+		return;
+	}
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	CHECK_OK(ioctl(fd, RTC_RD_TIME, &r));
+	/* The calendar fields are the wall clock's: a wrong field or zone
+	 * would be hours or more away. */
+	diff = rtc_seconds(&r) - (long long)time(NULL);
+	CHECK(diff > -120 && diff < 120);
+	at = (time_t)rtc_seconds(&r);
+	gmtime_r(&at, &check);
+	CHECK_EQ(r.tm_wday, check.tm_wday);
+	CHECK_EQ(r.tm_yday, check.tm_yday);
+	CHECK_ERR(ioctl(fd, RTC_RD_TIME, (void *)8), EFAULT);
+	CHECK_ERR(ioctl(fd, RTC_SET_TIME, (void *)8), EFAULT);
+	CHECK_ERR(ioctl(fd, _IO('p', 0x7f), 0), ENOTTY); /* no such */
+	if (t_on_linux()) {
+		t_kestrel_only("setting the RTC (it is the host's)");
+		close(fd);
+		return;
+	}
+	feb30 = r;
+	feb30.tm_mon = 1;
+	feb30.tm_mday = 30;
+	CHECK_ERR(ioctl(fd, RTC_SET_TIME, &feb30), EINVAL);
+	feb30.tm_mday = 1;
+	feb30.tm_year = 69;
+	CHECK_ERR(ioctl(fd, RTC_SET_TIME, &feb30), EINVAL);
+	feb30.tm_year = 130;
+	feb30.tm_mon = 12;
+	CHECK_ERR(ioctl(fd, RTC_SET_TIME, &feb30), EINVAL);
+	/* 2030-06-15 22:34:56 (an afternoon hour: a 12-hour CMOS mode would
+	 * show a PM mistake). */
+	r = (struct rtc_time){ .tm_sec = 56,
+			       .tm_min = 34,
+			       .tm_hour = 22,
+			       .tm_mday = 15,
+			       .tm_mon = 5,
+			       .tm_year = 130 };
+	CHECK_OK(ioctl(fd, RTC_SET_TIME, &r));
+	CHECK_OK(ioctl(fd, RTC_RD_TIME, &now_r));
+	diff = rtc_seconds(&now_r) - rtc_seconds(&r);
+	CHECK(diff >= 0 && diff < 5);
+	CHECK_EQ(now_r.tm_year, 130);
+	CHECK_EQ(now_r.tm_hour, 22);
+	/* The system time did not move. */
+	CHECK(time(NULL) < 1900000000);
+	/* Back to the system time, as hwclock --systohc does. */
+	at = time(NULL);
+	gmtime_r(&at, &check);
+	r = (struct rtc_time){ .tm_sec = check.tm_sec,
+			       .tm_min = check.tm_min,
+			       .tm_hour = check.tm_hour,
+			       .tm_mday = check.tm_mday,
+			       .tm_mon = check.tm_mon,
+			       .tm_year = check.tm_year };
+	CHECK_OK(ioctl(fd, RTC_SET_TIME, &r));
+	close(fd);
+}
+
 static void sched_yield_returns(void)
 {
 	CHECK_EQ(sched_yield(), 0);
@@ -221,5 +373,7 @@ int main(int argc, char **argv)
 	RUN(sleeps_last_long_enough);
 	RUN(signal_interrupts_nanosleep);
 	RUN(sched_yield_returns);
+	RUN(setting_the_clock);
+	RUN(clock_device);
 	return t_end();
 }

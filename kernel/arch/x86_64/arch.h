@@ -385,8 +385,19 @@ extern uint64_t spurious_count;
 /* Nanoseconds since boot from the calibrated TSC; monotonic. */
 uint64_t time_ns(void);
 /* Nanoseconds since 1970-01-01 00:00 UTC: the CMOS clock read at boot
- * plus time_ns(), so it never jumps. */
+ * plus time_ns(), so it never jumps unless time_set_realtime_ns (the
+ * settimeofday and clock_settime calls) moves it. */
 uint64_t time_realtime_ns(void);
+void time_set_realtime_ns(uint64_t ns);
+/* The CMOS clock itself, in UTC (/dev/rtc0): a calendar time, mon 1-12,
+ * the full year, wday 0-6 from Sunday, yday 0-365 (rtc_get fills those
+ * two; rtc_set ignores them). rtc_set refuses a date that does not
+ * exist (-EINVAL) and does not move time_realtime_ns. */
+struct rtc_tm {
+	unsigned int sec, min, hour, mday, mon, year, wday, yday;
+};
+void rtc_get(struct rtc_tm *tm);
+int rtc_set(const struct rtc_tm *tm);
 /* Timer interrupts since boot on the boot CPU, and their rate. */
 uint64_t ticks_now(void);
 extern unsigned int timer_hz;
