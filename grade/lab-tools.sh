@@ -2,7 +2,7 @@
 # on the serial console as a student would: the editor driven by its
 # keys, the pager, find, xargs, date, df, du, free and the small tools,
 # and the options of the older ones (head -c, tail -f, cat -n, grep -r,
-# sort -k, wc on several files). Each tool is also checked against GNU
+# sort -k, wc on several files), and the shell's tab completion. Each tool is also checked against GNU
 # on the host (tools/hosttest/user.sh). Sourced by grade/grade.sh;
 # helpers in grade/lib.sh; docs/userland.md.
 
@@ -32,6 +32,13 @@ shell_boot tools timeout=400 &&
 a 10" | sort -k 2 -n\r' &&
 	wait_for -E '^a 10$' &&
 	serial_send 'wc /etc/passwd /etc/group\r' && wait_for -E ' total$' &&
+	serial_send 'mkdir -p /tmp/cmp/beta; echo completed-alpha >/tmp/cmp/alpha.txt\r' &&
+	serial_send 'cat /tmp/cmp/al\t\r' && wait_for -E '^completed-alpha$' &&
+	serial_send 'sha256\t/tmp/cmp/al\t\r' && wait_for -E '  /tmp/cmp/alpha.txt$' &&
+	serial_send 'ls /tmp/cmp/\t' && serial_send '\t' && wait_for 'alpha.txt  beta/' &&
+	serial_send '\0025echo listed\r' && wait_for -E '^listed$' &&
+	serial_send 'cd /tmp/cm\tbe\t\r' && serial_send 'pwd; cd /\r' &&
+	wait_for -E '^/tmp/cmp/beta$' &&
 	serial_send 'sh -c "tail -f /tmp/tee.out & sleep 1; echo appended >> /tmp/tee.out; sleep 2; kill \\$!"\r' &&
 	wait_for -E '^appended$' &&
 	serial_send 'clear; echo cleared\r' && wait_for -E 'cleared$' &&
@@ -135,6 +142,19 @@ need_re '^48$'
 need '--More--'
 need_re '^pager-done$'
 forbid_re '^49$'
+test_end
+
+# The shell's tab completion, typed on the serial line: a path completes
+# to the only file that fits, a command to the only program, a directory
+# gets its '/', and a second Tab lists what is left to choose from.
+test_start tab_completion 10
+expect_exit 1
+ordered
+need_re '^completed-alpha$'
+need_re '^[0-9a-f]{64}  /tmp/cmp/alpha.txt$'
+need 'alpha.txt  beta/'
+need_re '^listed$'
+need_re '^/tmp/cmp/beta$'
 test_end
 
 # The editor in raw mode, driven by keys on the serial line: typed text,

@@ -115,6 +115,12 @@ static const struct builtin *find(const char *name)
 	return NULL;
 }
 
+const char *builtin_name(size_t i)
+{
+	return i < sizeof(builtins) / sizeof(builtins[0]) ? builtins[i].name
+							  : NULL;
+}
+
 bool builtin_is(const char *name)
 {
 	return find(name) != NULL;

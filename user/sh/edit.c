@@ -7,7 +7,9 @@
  * cursor; Backspace; the left and right arrows (ESC [ D, ESC [ C), ^B and
  * ^F; the up and down arrows (ESC [ A, ESC [ B), ^P and ^N walk the
  * history; ^A and ^E go to the start and end; ^U erases the line; ^D on an
- * empty line is end of input; Enter ends the line.
+ * empty line is end of input; Enter ends the line. Tab completes the word
+ * before the cursor (complete.c) as far as all its completions agree; a
+ * second Tab lists them when they disagree.
  */
 #include "sh.h"
 #include "ulib.h"
@@ -40,9 +42,11 @@ void edit_history_add(const char *line)
 
 struct editor {
 	int fd;
+	const char *prompt;
 	char buf[LINE_MAX_LEN];
 	size_t len, cursor;
-	int recall; /* the history entry shown; history_count: none */
+	int recall;    /* the history entry shown; history_count: none */
+	bool tab_last; /* the key before this one was a Tab */
 };
 
 static void out(const char *s, size_t n)
@@ -145,12 +149,87 @@ static void escape(struct editor *e)
 	}
 }
 
+/* Characters that end a word for completion. */
+static bool word_break(char c)
+{
+	return strchr(" \t;|&<>()", c) != NULL;
+}
+
+/* The candidates after a second Tab, by their last part (as bash shows
+ * them), then the prompt and the line again. */
+static void list_candidates(struct editor *e, char **c, size_t n)
+{
+	size_t pos = e->cursor;
+
+	out("\r\n", 2);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(c[i]);
+		const char *last = c[i];
+
+		/* "dir/sub/" shows as "sub/", "dir/f" as "f". */
+		for (size_t j = 0; j + 1 < len; j++)
+			if (c[i][j] == '/')
+				last = c[i] + j + 1;
+		out(last, strlen(last));
+		out(i + 1 < n ? "  " : "\r\n", 2);
+	}
+	out(e->prompt, strlen(e->prompt));
+	out(e->buf, e->len);
+	e->cursor = e->len;
+	cursor_to(e, pos);
+}
+
+/* Complete the word before the cursor; list the candidates if this is
+ * a second Tab that could not add to it. */
+static void tab(struct editor *e, bool second)
+{
+	size_t start = e->cursor, before, wlen, common, n;
+	char word[LINE_MAX_LEN], **c;
+
+	while (start > 0 && !word_break(e->buf[start - 1]))
+		start--;
+	before = start;
+	while (before > 0 && strchr(" \t", e->buf[before - 1]))
+		before--;
+	wlen = e->cursor - start;
+	memcpy(word, e->buf + start, wlen);
+	word[wlen] = '\0';
+	c = complete(word, before == 0 || strchr(";|&(", e->buf[before - 1]),
+		     &n);
+	if (n == 0) {
+		complete_free(c, n);
+		return;
+	}
+	/* As far as every candidate agrees. */
+	common = strlen(c[0]);
+	for (size_t i = 1; i < n; i++) {
+		size_t k = 0;
+
+		while (k < common && c[i][k] == c[0][k])
+			k++;
+		common = k;
+	}
+	for (size_t k = wlen; k < common; k++)
+		insert(e, c[0][k]);
+	if (n == 1 && c[0][common - 1] != '/')
+		insert(e, ' ');
+	else if (n > 1 && common == wlen && second)
+		list_candidates(e, c, n);
+	complete_free(c, n);
+}
+
 #define CTRL(c) ((c)&0x1f)
 
 /* One key; returns 1 at Enter, -1 at end of input, 0 otherwise. */
 static int key(struct editor *e, char c)
 {
+	bool second_tab = e->tab_last && c == '\t';
+
+	e->tab_last = c == '\t';
 	switch (c) {
+	case '\t':
+		tab(e, second_tab);
+		break;
 	case '\r':
 	case '\n':
 		return 1;
@@ -196,7 +275,9 @@ static int key(struct editor *e, char c)
 char *edit_line(int fd, const char *prompt, bool *editing)
 {
 	struct termios saved, raw;
-	struct editor e = { .fd = fd, .recall = history_count };
+	struct editor e = { .fd = fd,
+			    .prompt = prompt,
+			    .recall = history_count };
 	char c;
 	int done = 0;
 

@@ -1,7 +1,8 @@
 /*
  * sh: Kestrel's shell. A line goes through four stages, a file each:
  *
- *   input.c, edit.c  read a line (edit.c: line editing on a terminal)
+ *   input.c, edit.c  read a line (edit.c: line editing on a terminal,
+ *                    complete.c: its tab completion)
  *   lex.c            cut it into tokens: words, operators, redirections
  *   parse.c          build jobs from the tokens: job = pipelines joined by
  *                    && and ||; pipeline = commands joined by |
@@ -117,6 +118,8 @@ void exec_program(char **argv) __attribute__((noreturn));
 /* builtin.c: runs ARGV if it names a builtin, sets *status; false if not. */
 bool builtin_run(char **argv, int *status);
 bool builtin_is(const char *name);
+/* The i-th builtin's name (0, 1, ...), NULL past the last. */
+const char *builtin_name(size_t i);
 
 /* var.c */
 const char *var_get(const char *name);
@@ -141,6 +144,14 @@ char *input_line(const char *prompt);
  * we can set up. */
 char *edit_line(int fd, const char *prompt, bool *editing);
 void edit_history_add(const char *line);
+
+/* complete.c: what WORD (the text before the cursor, from the start of
+ * the word) may complete to: commands (builtins and programs in PATH)
+ * when COMMAND, else paths, a directory's with a '/' after it. Sorted,
+ * without duplicates; *n of them, in a malloc'd array of malloc'd
+ * strings (complete_free). */
+char **complete(const char *word, bool command, size_t *n);
+void complete_free(char **c, size_t n);
 
 /* main.c: true once ^C was typed; cleared by the reader. */
 extern volatile int interrupted;
