@@ -157,6 +157,26 @@ static int truncate_inode(struct inode *inode, uint64_t size)
 	return err;
 }
 
+/* Keep the path f was opened by, for /proc/PID/fd: 0, or -ENOMEM with
+ * f closed. */
+static int remember_path(struct file *f, struct inode *cwd, const char *path)
+{
+	size_t n = strlen(path) + 1;
+
+	f->open_path = kmalloc(n);
+	if (f->open_path)
+		memcpy(f->open_path, path, n);
+	if (!f->open_path) {
+		vfs_close(f);
+		return -ENOMEM;
+	}
+	if (path[0] != '/' && cwd) {
+		vfs_iref(cwd);
+		f->open_dir = cwd;
+	}
+	return 0;
+}
+
 int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
 	     struct file **out)
 {
@@ -174,10 +194,14 @@ int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
 	if (err)
 		return err;
 	err = may_open(ip, flags);
-	if (!err && (S_ISCHR(ip->mode) || S_ISBLK(ip->mode)))
-		return device_open(ip, flags, out); /* the driver's file */
-	if (!err && S_ISFIFO(ip->mode))
-		return fifo_open(ip, flags, out); /* a pipe's end */
+	if (!err && (S_ISCHR(ip->mode) || S_ISBLK(ip->mode))) {
+		err = device_open(ip, flags, out); /* the driver's file */
+		return err ? err : remember_path(*out, cwd, path);
+	}
+	if (!err && S_ISFIFO(ip->mode)) {
+		err = fifo_open(ip, flags, out); /* a pipe's end */
+		return err ? err : remember_path(*out, cwd, path);
+	}
 	if (!err && (flags & O_TRUNC) && S_ISREG(ip->mode))
 		err = truncate_inode(ip, 0);
 	f = err ? NULL : kzalloc(sizeof(*f));
@@ -193,7 +217,7 @@ int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
 	f->refcount = 1;
 	__atomic_add_fetch(&open_files, 1, __ATOMIC_RELAXED);
 	*out = f;
-	return 0;
+	return remember_path(f, cwd, path);
 }
 
 struct file *vfs_file_alloc(const struct file_operations *fops, void *private,
@@ -226,6 +250,9 @@ void vfs_close(struct file *f)
 		f->fops->release(f);
 	if (f->inode)
 		vfs_iput(f->inode);
+	if (f->open_dir)
+		vfs_iput(f->open_dir);
+	kfree(f->open_path);
 	kfree(f->text);
 	kfree(f);
 	__atomic_sub_fetch(&open_files, 1, __ATOMIC_RELAXED);

@@ -43,6 +43,12 @@ void path_put(struct upath *up);
  * (VFS_PATH_MAX bytes): its length, -ENOENT if dir was removed,
  * -ENAMETOOLONG. */
 int dir_path(struct inode *dir, char *buf);
+/* realpath(3): the absolute path of what path names from cwd, with no
+ * symlink, "." or ".." left in it, into buf (VFS_PATH_MAX bytes); a
+ * symlink at the end is followed. Its length, or a lookup's error. The
+ * inode it names (referenced) into *target if target is not NULL. */
+int real_path(struct inode *cwd, const char *path, char *buf,
+	      struct inode **target);
 
 /* ---- pipe.c ---------------------------------------------------------- */
 

@@ -10,7 +10,8 @@
  * its target: the walk goes on with target + rest of the path, from the
  * root if the target is absolute, else from the link's directory. At
  * most VFS_SYMLINK_MAX links are followed in one walk (-ELOOP), so a
- * loop of links ends. The expanded path lives in one heap buffer of
+ * loop of links ends. A magic link (/proc/PID/fd/N) is followed to the
+ * inode it stands for, not by its text. The expanded path lives in one heap buffer of
  * VFS_PATH_MAX bytes; nothing is recursive, so the kernel stack stays
  * small. docs/vfs.md has an example walk.
  *
@@ -134,6 +135,24 @@ static int follow(struct walk *w, struct inode *link, const char *rest)
 	return 0;
 }
 
+/* Go on from what a magic link stands for (inode_operations.get_link),
+ * with rest. */
+static int follow_magic(struct walk *w, struct inode *link, const char *rest)
+{
+	struct inode *target;
+	int err;
+
+	if (++w->links > VFS_SYMLINK_MAX)
+		return -ELOOP;
+	err = link->ops->get_link(link, &target);
+	if (err)
+		return err;
+	vfs_iput(w->dir);
+	w->dir = target;
+	w->p = rest;
+	return 0;
+}
+
 /* Skip slashes to the next component: false at the end of the path. */
 static bool next_name(struct walk *w, const char **name, size_t *len)
 {
@@ -168,7 +187,9 @@ static int walk(struct walk *w, int flags, struct inode **out)
 			return err;
 		if (S_ISLNK(child->mode) &&
 		    (rest < w->end || (flags & LOOKUP_FOLLOW))) {
-			err = follow(w, child, rest);
+			err = child->ops->get_link
+				      ? follow_magic(w, child, rest)
+				      : follow(w, child, rest);
 			vfs_iput(child);
 			if (err)
 				return err;

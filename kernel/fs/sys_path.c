@@ -172,6 +172,85 @@ out_free:
 	return err ? err : (int)(VFS_PATH_MAX - 1 - pos);
 }
 
+int real_path(struct inode *cwd, const char *path, char *buf,
+	      struct inode **target)
+{
+	char *cur = kmalloc(VFS_PATH_MAX);
+	struct inode *at = cwd, *dir = NULL, *child = NULL;
+	char last[VFS_NAME_MAX + 1];
+	const char *name;
+	size_t len = 0;
+	int err = -ELOOP, n;
+
+	if (!cur)
+		return -ENOMEM;
+	strlcpy(cur, path, VFS_PATH_MAX);
+	if (at)
+		vfs_iref(at);
+	/* Each round takes one name: a symlink's target starts the next
+	 * round from the link's directory. */
+	for (int links = 0; links <= VFS_SYMLINK_MAX; links++) {
+		err = vfs_lookup_parent(at, cur, &dir, &name, &len);
+		if (err == -ENOENT && (!strcmp(cur, "/") || !*cur)) {
+			err = vfs_lookup(at, cur, 0, &child); /* "/" itself */
+			dir = NULL;
+			len = 0;
+		} else if (!err) {
+			len = MIN(len, (size_t)VFS_NAME_MAX);
+			memcpy(last, name, len);
+			last[len] = '\0';
+			err = vfs_lookup(dir, last, 0, &child);
+		}
+		if (err)
+			break;
+		if (!S_ISLNK(child->mode))
+			break;
+		n = vfs_readlink(dir, last, cur, VFS_PATH_MAX - 1);
+		if (n >= 0)
+			cur[n] = '\0';
+		if (n == 0)
+			n = -ENOENT;
+		vfs_iput(child);
+		child = NULL;
+		if (at)
+			vfs_iput(at);
+		at = dir;
+		dir = NULL;
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		err = -ELOOP;
+	}
+	if (!err && (S_ISDIR(child->mode) || !dir)) {
+		err = dir_path(child, buf);
+	} else if (!err) {
+		err = dir_path(dir, buf);
+		if (err >= 0 && (size_t)err + 1 + len >= VFS_PATH_MAX)
+			err = -ENAMETOOLONG;
+		if (err >= 0) {
+			n = err;
+			if (n > 1)
+				buf[n++] = '/';
+			memcpy(buf + n, last, len);
+			buf[n + len] = '\0';
+			err = n + (int)len;
+		}
+	}
+	if (err >= 0 && target) {
+		*target = child;
+		child = NULL;
+	}
+	if (child)
+		vfs_iput(child);
+	if (dir)
+		vfs_iput(dir);
+	if (at)
+		vfs_iput(at);
+	kfree(cur);
+	return err;
+}
+
 static long sys_getcwd(uaddr_t ubuf, uint64_t size)
 {
 	char *buf = kmalloc(VFS_PATH_MAX);
@@ -489,13 +568,13 @@ SYSCALL(sync, sys_sync);
 static long set_cwd(struct inode *dir)
 {
 	struct proc *p = proc_current();
-	struct inode *old = p->cwd;
+	struct inode *old;
 
 	if (!S_ISDIR(dir->mode)) {
 		vfs_iput(dir);
 		return -ENOTDIR;
 	}
-	p->cwd = dir;
+	old = proc_cwd_set(p, dir);
 	if (old)
 		vfs_iput(old);
 	return 0;

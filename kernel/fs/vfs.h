@@ -119,6 +119,11 @@ struct inode_operations {
 	/* Copy the target (not NUL-terminated, at most size bytes) into
 	 * buf; the bytes copied. */
 	int (*readlink)(struct inode *inode, char *buf, size_t size);
+	/* Optional, for a "magic" link (/proc/PID/fd/N, cwd, exe): the
+	 * inode it stands for (referenced), where a walk goes on instead of
+	 * following the text, so that it reaches a file no path names any
+	 * more (a deleted one) and the very device or FIFO that is open. */
+	int (*get_link)(struct inode *inode, struct inode **target);
 	/* Bytes read (0 at or past the end) or written; holes read as
 	 * zeros; writing past the end extends the file. */
 	ssize_t (*read)(struct inode *inode, void *buf, size_t n, uint64_t off);
@@ -300,6 +305,12 @@ struct file {
 	 * under the inode's lock. */
 	char *text;
 	size_t text_len;
+	/* Constant after the open: the path it was opened by (kmalloc) and
+	 * the directory a relative one started from (referenced), or NULL
+	 * for a file not opened by path (a pipe, a socket).
+	 * /proc/PID/fd/N makes its name from them (real_path). */
+	char *open_path;
+	struct inode *open_dir;
 	/* Atomic. */
 	unsigned int refcount;
 };

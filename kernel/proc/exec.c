@@ -30,6 +30,7 @@
  * what else execve resets.
  */
 #include "fs/fdtable.h"
+#include "fs/fs_syscalls.h"
 #include "fs/vfs.h"
 #include "proc/proc.h"
 #include "proc/table.h"
@@ -551,10 +552,11 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 {
 	struct proc *p = proc_current();
 	struct trapframe *tf = user_frame();
-	char *path = NULL, **argv = NULL, **envp = NULL;
+	char *path = NULL, **argv = NULL, **envp = NULL, *exe_path = NULL;
 	size_t bytes = 0;
 	uint64_t entry, rsp;
 	struct mm *mm, *old;
+	struct inode *exe = NULL;
 	int err;
 
 	err = user_path(upath, &path);
@@ -572,11 +574,21 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 			mm_put(mm);
 		goto out;
 	}
+	/* /proc/PID/exe: the program's real path (best effort: without
+	 * memory for it, there is no exe link). */
+	exe_path = kmalloc(VFS_PATH_MAX);
+	if (exe_path && real_path(p->cwd, path, exe_path, &exe) < 0) {
+		kfree(exe_path);
+		exe_path = NULL;
+	}
 	/* No way back from here: the other threads end, then the old
 	 * program is gone. */
 	err = exec_end_other_threads(p);
 	if (err) {
 		mm_put(mm);
+		if (exe)
+			vfs_iput(exe);
+		kfree(exe_path);
 		goto out;
 	}
 	p->clear_child_tid = 0;
@@ -584,7 +596,19 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	spin_lock(&proc_lock);
 	old = p->mm;
 	p->mm = mm;
+	{ /* the old program's go */
+		struct inode *new_exe = exe;
+		char *new_path = exe_path;
+
+		exe = p->exe;
+		exe_path = p->exe_path;
+		p->exe = new_exe;
+		p->exe_path = new_path;
+	}
 	spin_unlock(&proc_lock);
+	if (exe)
+		vfs_iput(exe);
+	kfree(exe_path);
 	mm_inherit_faults(mm, old); /* the counts survive exec, as Linux's */
 	task_set_vs(&mm->vs);
 	mm_put(old);

@@ -72,12 +72,19 @@ static void notify_parent_locked(struct proc *p, int code, int status)
  * the files and the working directory. */
 static void thread_release(struct proc *p)
 {
+	struct fdtable *files;
+	struct inode *cwd, *exe;
+	char *exe_path;
 	struct mm *mm;
 
 	futex_exit(p);
 	signal_exit(p);
-	fdtable_put(p->files);
+	/* Taken away under proc_lock: /proc may be reading them. */
+	spin_lock(&proc_lock);
+	files = p->files;
 	p->files = NULL;
+	spin_unlock(&proc_lock);
+	fdtable_put(files);
 	proc_vfork_release(p);
 	task_set_vs(NULL);
 	spin_lock(&proc_lock);
@@ -85,10 +92,18 @@ static void thread_release(struct proc *p)
 	p->mm = NULL;
 	p->minflt = __atomic_load_n(&mm->minflt, __ATOMIC_RELAXED);
 	p->majflt = __atomic_load_n(&mm->majflt, __ATOMIC_RELAXED);
+	cwd = p->cwd;
+	p->cwd = NULL;
+	exe = p->exe;
+	exe_path = p->exe_path;
+	p->exe = NULL;
+	p->exe_path = NULL;
 	spin_unlock(&proc_lock);
 	mm_put(mm);
-	vfs_iput(p->cwd);
-	p->cwd = NULL;
+	vfs_iput(cwd);
+	if (exe)
+		vfs_iput(exe);
+	kfree(exe_path);
 }
 
 /* The running thread ends. If others of its group live on, that is

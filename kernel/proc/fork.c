@@ -103,6 +103,9 @@ static void proc_discard(struct proc *p)
 		mm_put(p->mm);
 	if (p->cwd)
 		vfs_iput(p->cwd);
+	if (p->exe)
+		vfs_iput(p->exe);
+	kfree(p->exe_path);
 	proc_free(p);
 }
 
@@ -256,6 +259,16 @@ static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 		goto fail;
 	vfs_iref(self->cwd);
 	c->cwd = self->cwd;
+	if (self->exe) { /* the same program (the parent's own field) */
+		size_t n = strlen(self->exe_path) + 1;
+
+		c->exe_path = kmalloc(n);
+		if (c->exe_path) {
+			memcpy(c->exe_path, self->exe_path, n);
+			vfs_iref(self->exe);
+			c->exe = self->exe;
+		}
+	}
 	c->umask = self->umask;
 	memcpy(c->rlim, self->rlim, sizeof(c->rlim));
 	memcpy(c->name, self->name, sizeof(c->name));

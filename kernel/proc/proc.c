@@ -18,6 +18,8 @@
  * program), exit.c (exit and wait), pgrp.c (groups and sessions), kill.c
  * and signal.c. docs/processes.md has the pictures.
  */
+#include "fs/fdtable.h"
+#include "fs/vfs.h"
 #include "proc/proc.h"
 #include "proc/table.h"
 
@@ -271,6 +273,55 @@ struct mm *proc_mm_get(struct proc *p)
 		mm_get(mm);
 	spin_unlock(&proc_lock);
 	return mm;
+}
+
+struct fdtable *proc_files_get(struct proc *p)
+{
+	struct fdtable *t;
+
+	spin_lock(&proc_lock);
+	t = p->files;
+	if (t)
+		fdtable_get(t);
+	spin_unlock(&proc_lock);
+	return t;
+}
+
+struct inode *proc_cwd_get(struct proc *p)
+{
+	struct inode *ip;
+
+	spin_lock(&proc_lock);
+	ip = p->cwd;
+	if (ip)
+		vfs_iref(ip);
+	spin_unlock(&proc_lock);
+	return ip;
+}
+
+struct inode *proc_cwd_set(struct proc *p, struct inode *dir)
+{
+	struct inode *old;
+
+	spin_lock(&proc_lock);
+	old = p->cwd;
+	p->cwd = dir;
+	spin_unlock(&proc_lock);
+	return old;
+}
+
+struct inode *proc_exe_get(struct proc *p, char *buf)
+{
+	struct inode *ip;
+
+	spin_lock(&proc_lock);
+	ip = p->exe;
+	if (ip) {
+		vfs_iref(ip);
+		strlcpy(buf, p->exe_path, VFS_PATH_MAX);
+	}
+	spin_unlock(&proc_lock);
+	return ip;
 }
 
 size_t proc_cmdline_copy(struct proc *p, char *buf, size_t size)

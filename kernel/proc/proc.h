@@ -121,6 +121,12 @@ struct proc {
 	struct mm *mm;
 	struct fdtable *files;
 	struct inode *cwd; /* referenced */
+	/* The program (/proc/PID/exe): its inode (referenced) and real
+	 * path (kmalloc), set by execve, or NULL. Like files and cwd, set
+	 * and cleared under proc_lock, so that others can take them with
+	 * proc_files_get, proc_cwd_get and proc_exe_get. */
+	struct inode *exe;
+	char *exe_path;
 	unsigned int umask;
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	int exit_signal;         /* sent to the parent on exit: SIGCHLD, or 0 */
@@ -178,6 +184,15 @@ int proc_ppid(struct proc *p);
  * (mm_put it), or NULL once p has exited; p's command line copied into
  * buf (at most size bytes), returning its whole length. */
 struct mm *proc_mm_get(struct proc *p);
+/* Another process's file table, working directory or program (and its
+ * path, into buf of VFS_PATH_MAX bytes), referenced; NULL once it has
+ * exited (or never exec'd, for exe). */
+struct fdtable *proc_files_get(struct proc *p);
+struct inode *proc_cwd_get(struct proc *p);
+/* chdir: make dir (a reference p takes over) p's working directory;
+ * the old one, whose reference the caller drops. */
+struct inode *proc_cwd_set(struct proc *p, struct inode *dir);
+struct inode *proc_exe_get(struct proc *p, char *buf);
 size_t proc_cmdline_copy(struct proc *p, char *buf, size_t size);
 
 /* kill.c: kill(2): pid > 0 one process, 0 the caller's group, -1

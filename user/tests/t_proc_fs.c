@@ -11,11 +11,18 @@
  * /proc/self is a link to the pid; readdir lists the pids; a file read
  * in pieces or after lseek is the same text; mmap of a /proc file is
  * ENODEV; every file of every process reads while processes come and go.
+ * /proc/PID/fd lists the open descriptors, each a link to the file's
+ * absolute path (a pipe's "pipe:[INO]", a deleted file's " (deleted)")
+ * whose permission bits say how it is open, and which opens the very
+ * file even once it has no name; cwd and exe are links to the working
+ * directory and the program, in this process and in another.
  */
 #include "t.h"
 #include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 static int g_argc;
 static char **g_argv;
@@ -472,6 +479,156 @@ static void no_mmap(void)
 	close(fd);
 }
 
+/* CHECK_TEXT(a, b): two strings must be equal. */
+#define CHECK_TEXT(a, b)                                                       \
+	do {                                                                   \
+		const char *t_sa_ = (a), *t_sb_ = (b);                         \
+		if (strcmp(t_sa_, t_sb_) == 0)                                 \
+			t_passed++;                                            \
+		else                                                           \
+			t_fail(__FILE__, __LINE__, "%s: \"%s\" != \"%s\"", #a, \
+			       t_sa_, t_sb_);                                  \
+	} while (0)
+
+/* The target of link path, or "" (errno set) if it has none. */
+static const char *link_of(const char *path)
+{
+	static char buf[PATH_MAX];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	buf[n < 0 ? 0 : n] = '\0';
+	return buf;
+}
+
+static const char *fd_link(pid_t pid, int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	return link_of(path);
+}
+
+static void fd_links(void)
+{
+	char here[PATH_MAX], want[PATH_MAX + 32], got[PATH_MAX];
+	char exe[PATH_MAX], buf[16];
+	int fd = open("/etc/passwd", O_RDONLY);
+	int rel, wr, p[2], seen = 0;
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+
+	CHECK(fd >= 0);
+	CHECK_TEXT(fd_link(getpid(), fd), "/etc/passwd");
+	snprintf(got, sizeof(got), "/dev/fd/%d", fd); /* a link to here */
+	CHECK_TEXT(link_of(got), "/etc/passwd");
+	CHECK(link_of("/proc/self/fd/0")[0] != '\0'); /* whatever it is */
+	/* A relative name, from the scratch directory. */
+	CHECK(getcwd(here, sizeof(here)) != NULL);
+	CHECK_TEXT(link_of("/proc/self/cwd"), here);
+	wr = open("new", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	rel = open("./new", O_RDWR);
+	CHECK(wr >= 0 && rel >= 0);
+	snprintf(want, sizeof(want), "%s/new", here);
+	CHECK_TEXT(fd_link(getpid(), wr), want);
+	CHECK_TEXT(fd_link(getpid(), rel), want);
+	/* How each is open: r-x, -wx, rwx for the owner. */
+	snprintf(got, sizeof(got), "/proc/self/fd/%d", fd);
+	CHECK_OK(lstat(got, &st));
+	CHECK(S_ISLNK(st.st_mode));
+	CHECK_EQ(st.st_mode & 0777, 0500);
+	snprintf(got, sizeof(got), "/proc/self/fd/%d", wr);
+	CHECK_OK(lstat(got, &st));
+	CHECK_EQ(st.st_mode & 0777, 0300);
+	snprintf(got, sizeof(got), "/proc/self/fd/%d", rel);
+	CHECK_OK(lstat(got, &st));
+	CHECK_EQ(st.st_mode & 0777, 0700);
+	/* Removed, it is "(deleted)", and still opens through the link. */
+	CHECK_EQ(write(wr, "kept", 4), 4);
+	CHECK_OK(unlink("new"));
+	strcat(want, " (deleted)");
+	CHECK_TEXT(fd_link(getpid(), rel), want);
+	snprintf(got, sizeof(got), "/proc/self/fd/%d", rel);
+	{
+		int again = open(got, O_RDONLY);
+
+		CHECK(again >= 0);
+		memset(buf, 0, sizeof(buf));
+		CHECK_EQ(read(again, buf, sizeof(buf)), 4);
+		CHECK_TEXT(buf, "kept");
+		close(again);
+	}
+	/* Both ends of a pipe name the same pipe, by fstat's inode. */
+	CHECK_OK(pipe(p));
+	CHECK_OK(fstat(p[0], &st));
+	snprintf(want, sizeof(want), "pipe:[%lu]", (unsigned long)st.st_ino);
+	CHECK_TEXT(fd_link(getpid(), p[0]), want);
+	CHECK_TEXT(fd_link(getpid(), p[1]), want);
+	/* The directory lists what is open, and nothing closed. */
+	CHECK_EQ(dup2(p[1], 200), 200);
+	CHECK_OK(close(200));
+	d = opendir("/proc/self/fd");
+	CHECK(d != NULL);
+	while (d && (e = readdir(d))) {
+		int n = atoi(e->d_name);
+
+		if (e->d_name[0] == '.')
+			continue;
+		CHECK(fcntl(n, F_GETFD) >= 0 || n == dirfd(d));
+		seen |= (n == fd) | (n == p[0]) << 1 | (n == 200) << 2;
+	}
+	if (d)
+		closedir(d);
+	CHECK_EQ(seen, 3);
+	CHECK_ERR(readlink("/proc/self/fd/200", buf, sizeof(buf)), ENOENT);
+	/* exe is this program, by its real path. */
+	CHECK(realpath(t_self, exe) != NULL);
+	CHECK_TEXT(link_of("/proc/self/exe"), exe);
+	close(fd);
+	close(wr);
+	close(rel);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* Another process's links: a child that opened a file and waits. */
+static void other_process_fd(void)
+{
+	char want[PATH_MAX + 16], exe[PATH_MAX];
+	int ready[2], hold[2];
+	pid_t pid;
+	char c;
+
+	CHECK_OK(pipe(ready));
+	CHECK_OK(pipe(hold));
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/etc/group", O_RDONLY);
+
+		close(ready[0]);
+		close(hold[1]);
+		/* Ends up as descriptor 9, its number told to the parent. */
+		if (fd >= 0 && dup2(fd, 9) == 9 && chdir("/etc") == 0 &&
+		    write(ready[1], "x", 1) == 1)
+			(void)read(hold[0], &c, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	CHECK_EQ(read(ready[0], &c, 1), 1);
+	CHECK_TEXT(fd_link(pid, 9), "/etc/group");
+	snprintf(want, sizeof(want), "/proc/%d/cwd", (int)pid);
+	CHECK_TEXT(link_of(want), "/etc");
+	snprintf(want, sizeof(want), "/proc/%d/exe", (int)pid);
+	CHECK(realpath(t_self, exe) != NULL);
+	CHECK_TEXT(link_of(want), exe);
+	close(hold[1]);
+	CHECK_EQ(t_wait(pid), 0);
+	close(ready[0]);
+	/* Reaped, it has no links. */
+	CHECK_ERR(readlink(want, exe, sizeof(exe)), ENOENT);
+}
+
 int main(int argc, char **argv)
 {
 	g_argc = argc;
@@ -492,5 +649,7 @@ int main(int argc, char **argv)
 	RUN(pieces_and_seek);
 	RUN(no_mmap);
 	RUN(processes_come_and_go);
+	RUN(fd_links);
+	RUN(other_process_fd);
 	return t_end();
 }

@@ -1,5 +1,5 @@
 /*
- * What procfs's files (procfs.c, pid.c, sched.c, sys.c) share: the text
+ * What procfs's files (procfs.c, pid.c, fd.c, sched.c, sys.c) share: the text
  * buffer every file is generated into, and the generators. Nothing
  * outside kernel/fs/procfs/ includes it. docs/procfs.md.
  */
@@ -43,6 +43,21 @@ int procfs_pid_statm(struct proc *p, struct pbuf *b);
 int procfs_pid_cmdline(struct proc *p, struct pbuf *b);
 int procfs_pid_comm(struct proc *p, struct pbuf *b);
 int procfs_pid_maps(struct proc *p, struct pbuf *b);
+
+/* ---- fd.c: the links of /proc/PID -------------------------------------- */
+
+#define PROCFS_LINK_CWD (-1)
+#define PROCFS_LINK_EXE (-2)
+/* The text of p's link (which: a file descriptor, or PROCFS_LINK_CWD or
+ * _EXE) into buf (VFS_PATH_MAX bytes): its length, or -ENOENT. With
+ * target, also the inode it stands for (referenced), or -ENXIO if none
+ * (a pipe, a socket). */
+int procfs_link(struct proc *p, int which, char *buf, struct inode **target);
+/* The first descriptor at or after from that p has open, or -1. */
+int procfs_fd_next(struct proc *p, int from);
+/* The permission bits of /proc/PID/fd/fd as Linux gives them (r-x for
+ * reading, -wx for writing), or -ENOENT. */
+int procfs_fd_mode(struct proc *p, int fd);
 
 /* ---- sched.c: the scheduler's files ----------------------------------- */
 

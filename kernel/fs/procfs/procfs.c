@@ -18,6 +18,8 @@
  *   /proc/PID/task/        directory: one entry per thread, TID, the
  *                          same directory as /proc/TID (a thread's id
  *                          is found there too, though not listed)
+ *   /proc/PID/cwd, exe     links: its working directory, its program
+ *   /proc/PID/fd/N         links: its open files (fd.c)
  *
  * An inode number says what a file is: 1 is /proc, 2 + i is /proc's
  * entry i, NET_FIRST_INO + i is /proc/net's entry i, and a process's
@@ -26,6 +28,9 @@
  *
  *   63        40 39           8 7      0
  *   [generation][     pid      ][ kind ]
+ *
+ * except /proc/PID/fd/N, whose generation bits hold N + 1 instead (its
+ * text is made afresh from the process's table at each readlink).
  *
  * The generation makes a reused pid give new inode numbers, so an old
  * inode still open (cached by the VFS) is never mistaken for the new
@@ -37,6 +42,7 @@
  */
 #include "fs/procfs/internal.h"
 #include "arch/x86_64/memlayout.h"
+#include "fs/fdtable.h"
 #include "mm/mm.h"
 
 #define PROCFS_ROOT_INO 1
@@ -51,6 +57,10 @@
 /* /proc/PID/task/TID: the thread's own /proc/TID without "task" (as on
  * Linux; with it, find / went round task/TID/task/TID... for ever). */
 #define KIND_THREAD_DIR 0xfe
+#define KIND_FD_DIR 0xfd  /* /proc/PID/fd */
+#define KIND_CWD 0xfc     /* /proc/PID/cwd */
+#define KIND_EXE 0xfb     /* /proc/PID/exe */
+#define KIND_FD_LINK 0xfa /* /proc/PID/fd/N: N + 1 in the generation bits */
 
 #define TEXT_FIRST_SIZE PAGE_SIZE
 #define TEXT_MAX_SIZE (4ULL << 20) /* no file of ours grows beyond this */
@@ -137,11 +147,12 @@ struct procfs_inode {
 	const struct pid_entry *pid_entry;
 	int pid;           /* 0 outside /proc/PID */
 	uint64_t start_ns; /* the process's start, to tell a reused pid */
+	int link;          /* a link's: a descriptor, PROCFS_LINK_CWD, _EXE */
 };
 
 static const struct inode_operations procfs_root_ops, procfs_pid_dir_ops,
 	procfs_task_dir_ops, procfs_file_ops, procfs_self_ops,
-	procfs_net_dir_ops;
+	procfs_net_dir_ops, procfs_fd_dir_ops, procfs_pid_link_ops;
 static const struct super_operations procfs_super_ops;
 
 static struct procfs_inode *pinode(struct inode *inode)
@@ -207,24 +218,38 @@ static void fill_inode(struct procfs_inode *pi, uint32_t mode, uint32_t nlink,
 static int read_pid_inode(struct procfs_inode *pi, uint64_t ino)
 {
 	unsigned int kind = ino & INO_KIND_MASK;
+	uint64_t gen = ino >> INO_GEN_SHIFT & INO_GEN_MASK;
+	int fd_mode = 0;
 	struct proc *p;
 
 	pi->pid = (int)(ino >> INO_PID_SHIFT & INO_PID_MASK);
-	if ((kind > ARRAY_SIZE(pid_entries) && kind != KIND_TASK_DIR &&
-	     kind != KIND_THREAD_DIR) ||
+	if ((kind > ARRAY_SIZE(pid_entries) && kind < KIND_FD_LINK) ||
 	    pi->pid <= 0)
 		return -ENOENT;
 	p = proc_get(pi->pid);
 	if (!p)
 		return -ENOENT;
 	pi->start_ns = p->start_ns;
+	if (kind == KIND_FD_LINK) {
+		pi->link = (int)gen - 1;
+		fd_mode = procfs_fd_mode(p, pi->link);
+	}
 	proc_put(p);
-	if (generation(pi->start_ns) != (ino >> INO_GEN_SHIFT & INO_GEN_MASK))
+	if (kind == KIND_FD_LINK ? fd_mode < 0
+				 : generation(pi->start_ns) != gen)
 		return -ENOENT;
 	if (kind == 0 || kind == KIND_THREAD_DIR) {
 		fill_inode(pi, S_IFDIR | 0555, 3, &procfs_pid_dir_ops);
 	} else if (kind == KIND_TASK_DIR) {
 		fill_inode(pi, S_IFDIR | 0555, 2, &procfs_task_dir_ops);
+	} else if (kind == KIND_FD_DIR) {
+		fill_inode(pi, S_IFDIR | 0500, 2, &procfs_fd_dir_ops);
+	} else if (kind == KIND_FD_LINK) {
+		fill_inode(pi, S_IFLNK | (uint32_t)fd_mode, 1,
+			   &procfs_pid_link_ops);
+	} else if (kind == KIND_CWD || kind == KIND_EXE) {
+		pi->link = kind == KIND_CWD ? PROCFS_LINK_CWD : PROCFS_LINK_EXE;
+		fill_inode(pi, S_IFLNK | 0777, 1, &procfs_pid_link_ops);
 	} else {
 		pi->pid_entry = &pid_entries[kind - 1];
 		fill_inode(pi, S_IFREG | 0444, 1, &procfs_file_ops);
@@ -440,6 +465,18 @@ static bool is_thread_dir(const struct inode *dir)
 	return (dir->ino & INO_KIND_MASK) == KIND_THREAD_DIR;
 }
 
+/* A process directory's other entries, after the files of pid_entries;
+ * "task" is last, and not in a thread's directory. */
+static const struct {
+	const char *name;
+	unsigned int kind, type;
+} pid_others[] = {
+	{ "cwd", KIND_CWD, DT_LNK },
+	{ "exe", KIND_EXE, DT_LNK },
+	{ "fd", KIND_FD_DIR, DT_DIR },
+	{ "task", KIND_TASK_DIR, DT_DIR },
+};
+
 static int procfs_pid_lookup(struct inode *dir, const char *name, size_t len,
 			     struct inode **out)
 {
@@ -452,10 +489,15 @@ static int procfs_pid_lookup(struct inode *dir, const char *name, size_t len,
 			return vfs_iget(dir->sb,
 					pid_ino(pi->pid, pi->start_ns, i + 1),
 					out);
-	if (name_is(name, len, "task") && !is_thread_dir(dir))
+	for (size_t i = 0; i < ARRAY_SIZE(pid_others); i++) {
+		if (!name_is(name, len, pid_others[i].name) ||
+		    (pid_others[i].kind == KIND_TASK_DIR && is_thread_dir(dir)))
+			continue;
 		return vfs_iget(dir->sb,
-				pid_ino(pi->pid, pi->start_ns, KIND_TASK_DIR),
+				pid_ino(pi->pid, pi->start_ns,
+					pid_others[i].kind),
 				out);
+	}
 	return -ENOENT;
 }
 
@@ -486,12 +528,19 @@ static int procfs_pid_readdir(struct inode *dir, uint64_t *pos,
 			 pid_ino(pi->pid, pi->start_ns, i + 1), DT_REG))
 			return 0;
 	}
-	if (*pos == FIRST_ENTRY_POS + ARRAY_SIZE(pid_entries) &&
-	    !is_thread_dir(dir)) {
-		if (emit(ctx, "task", 4,
-			 pid_ino(pi->pid, pi->start_ns, KIND_TASK_DIR), DT_DIR))
+	for (; *pos < FIRST_ENTRY_POS + ARRAY_SIZE(pid_entries) +
+			      ARRAY_SIZE(pid_others);
+	     (*pos)++) {
+		unsigned int i =
+			*pos - FIRST_ENTRY_POS - ARRAY_SIZE(pid_entries);
+		const char *name = pid_others[i].name;
+
+		if (pid_others[i].kind == KIND_TASK_DIR && is_thread_dir(dir))
+			continue;
+		if (emit(ctx, name, strlen(name),
+			 pid_ino(pi->pid, pi->start_ns, pid_others[i].kind),
+			 pid_others[i].type))
 			return 0;
-		(*pos)++;
 	}
 	return 0;
 }
@@ -581,6 +630,121 @@ out:
 static const struct inode_operations procfs_task_dir_ops = {
 	.lookup = procfs_task_lookup,
 	.readdir = procfs_task_readdir,
+};
+
+/* ---- /proc/PID/fd and the links ------------------------------------------ */
+
+static uint64_t fd_link_ino(const struct procfs_inode *pi, int fd)
+{
+	return (uint64_t)(fd + 1) << INO_GEN_SHIFT |
+	       (uint64_t)pi->pid << INO_PID_SHIFT | KIND_FD_LINK;
+}
+
+static int procfs_fd_lookup(struct inode *dir, const char *name, size_t len,
+			    struct inode **out)
+{
+	struct procfs_inode *pi = pinode(dir);
+	int fd;
+
+	if (name_is(name, len, ".."))
+		return vfs_iget(dir->sb, pid_ino(pi->pid, pi->start_ns, 0),
+				out);
+	fd = name_is(name, len, "0") ? 0 : parse_pid(name, len);
+	if (fd < 0 || fd >= FD_MAX)
+		return -ENOENT;
+	return vfs_iget(dir->sb, fd_link_ino(pi, fd), out);
+}
+
+/* ".", "..", then the open descriptors in order: position
+ * FIRST_ENTRY_POS + the next descriptor to look at. */
+static int procfs_fd_readdir(struct inode *dir, uint64_t *pos, vfs_emit_fn emit,
+			     void *ctx)
+{
+	struct procfs_inode *pi = pinode(dir);
+	struct proc *p = inode_proc(pi);
+	int fd;
+
+	if (!p)
+		return 0;
+	if (*pos == 0) {
+		if (emit(ctx, ".", 1, dir->ino, DT_DIR))
+			goto out;
+		*pos = 1;
+	}
+	if (*pos == 1) {
+		if (emit(ctx, "..", 2, pid_ino(pi->pid, pi->start_ns, 0),
+			 DT_DIR))
+			goto out;
+		*pos = FIRST_ENTRY_POS;
+	}
+	while ((fd = procfs_fd_next(p, (int)(*pos - FIRST_ENTRY_POS))) >= 0) {
+		char name[16];
+
+		ksnprintf(name, sizeof(name), "%d", fd);
+		if (emit(ctx, name, strlen(name), fd_link_ino(pi, fd), DT_LNK))
+			break;
+		*pos = FIRST_ENTRY_POS + (uint64_t)fd + 1;
+	}
+out:
+	proc_put(p);
+	return 0;
+}
+
+static const struct inode_operations procfs_fd_dir_ops = {
+	.lookup = procfs_fd_lookup,
+	.readdir = procfs_fd_readdir,
+};
+
+/* The link's text, or with target the inode it stands for. */
+static int pid_link(struct inode *inode, char *buf, struct inode **target)
+{
+	struct procfs_inode *pi = pinode(inode);
+	struct proc *p = proc_get(pi->pid);
+	int n;
+
+	if (!p)
+		return -ENOENT;
+	/* An fd link's number has no generation: any process with the pid
+	 * will do (its files are looked up afresh). */
+	n = (inode->ino & INO_KIND_MASK) == KIND_FD_LINK ||
+			    p->start_ns == pi->start_ns
+		    ? procfs_link(p, pi->link, buf, target)
+		    : -ENOENT;
+	proc_put(p);
+	return n;
+}
+
+static int procfs_pid_readlink(struct inode *inode, char *buf, size_t size)
+{
+	char *text = kmalloc(VFS_PATH_MAX);
+	int n;
+
+	if (!text)
+		return -ENOMEM;
+	n = pid_link(inode, text, NULL);
+	if (n >= 0) {
+		n = MIN(n, (int)size);
+		memcpy(buf, text, (size_t)n);
+	}
+	kfree(text);
+	return n;
+}
+
+static int procfs_pid_get_link(struct inode *inode, struct inode **target)
+{
+	char *text = kmalloc(VFS_PATH_MAX);
+	int n;
+
+	if (!text)
+		return -ENOMEM;
+	n = pid_link(inode, text, target);
+	kfree(text);
+	return n < 0 ? n : 0;
+}
+
+static const struct inode_operations procfs_pid_link_ops = {
+	.readlink = procfs_pid_readlink,
+	.get_link = procfs_pid_get_link,
 };
 
 /* ---- /proc/net ----------------------------------------------------------- */
