@@ -61,6 +61,37 @@ now_ms()
 	echo $((_ns / 1000000))
 }
 
+# The grader's clock, in milliseconds, for every limit it enforces (time
+# limits, stalls, wait_for). A busy host gives QEMU less CPU than an idle
+# one, so a wall-clock limit would turn load into failures. Each poll
+# advances this clock by the wall time since the last one, times the
+# share of a CPU each runnable task gets now: ncpu / (tasks runnable,
+# from /proc/loadavg, not counting the grader), at most 1, at least
+# 1/CLOCK_MAX_SLOWDOWN (so a hang on a swamped host still ends). On an
+# idle host it is the wall clock; with a parallel build beside the
+# tests it runs at about the speed QEMU does.
+CLOCK_MAX_SLOWDOWN=20
+g_ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+g_clock=0
+g_clock_wall=
+
+clock_tick()
+{
+	_cw=$(now_ms)
+	if [ -n "$g_clock_wall" ]; then
+		_cdt=$((_cw - g_clock_wall))
+		_crun=$g_ncpu
+		if read -r _c1 _c2 _c3 _crt _c4 </proc/loadavg 2>/dev/null; then
+			_crun=$((${_crt%/*} - 1))
+		fi
+		[ "$_crun" -gt $((g_ncpu * CLOCK_MAX_SLOWDOWN)) ] &&
+			_crun=$((g_ncpu * CLOCK_MAX_SLOWDOWN))
+		[ "$_crun" -gt "$g_ncpu" ] && _cdt=$((_cdt * g_ncpu / _crun))
+		g_clock=$((g_clock + _cdt))
+	fi
+	g_clock_wall=$_cw
+}
+
 # scale_ms SECONDS: a time limit in milliseconds, times GRADE_TIME_SCALE.
 scale_ms()
 {
@@ -285,14 +316,19 @@ boot_start()
 		set -- "$@" -monitor none
 	fi
 	# A safety net: should the grader itself be killed outright (no trap
-	# runs on SIGKILL), QEMU still ends a minute after the time limit.
+	# runs on SIGKILL), QEMU still ends a minute after the time limit
+	# would on the slowest grader clock.
 	if command -v timeout >/dev/null 2>&1; then
-		set -- timeout -s KILL $((b_timeout_ms / 1000 + 60)) "$QEMU" "$@"
+		set -- timeout -s KILL \
+			$((b_timeout_ms * CLOCK_MAX_SLOWDOWN / 1000 + 60)) \
+			"$QEMU" "$@"
 	else
 		set -- "$QEMU" "$@"
 	fi
 
-	b_start=$(now_ms)
+	b_start_wall=$(now_ms)
+	clock_tick
+	b_start=$g_clock
 	if [ $_serial_in = yes ]; then
 		# COM1 on QEMU's stdio: stdin is a FIFO, stdout the log. Both
 		# QEMU and we open the FIFO read-write, so no open blocks.
@@ -312,7 +348,8 @@ boot_start()
 boot_poll()
 {
 	[ -n "$b_running" ] || return 1
-	_now=$(now_ms)
+	clock_tick
+	_now=$g_clock
 	if [ -e "$b_status_file" ]; then
 		b_exit=$(cat "$b_status_file")
 		boot_classify
@@ -470,7 +507,9 @@ boot_finish()
 	if [ -f "$b_log" ]; then
 		tr -d '\r' <"$b_log" >"$b_log.tmp" && mv "$b_log.tmp" "$b_log"
 	fi
-	b_elapsed=$(($(now_ms) - b_start))
+	b_elapsed=$(($(now_ms) - b_start_wall))
+	clock_tick
+	b_elapsed_clock=$((g_clock - b_start))
 	b_running=
 }
 
@@ -523,7 +562,8 @@ wait_for()
 	fi
 	_wpat=$1
 	_wlim=$(scale_ms "${2:-20}")
-	_wt0=$(now_ms)
+	clock_tick
+	_wt0=$g_clock
 	_wseen=-1
 	while boot_poll; do
 		if [ "$b_size" -ne "$_wseen" ]; then
@@ -533,7 +573,7 @@ wait_for()
 				return 0
 			fi
 		fi
-		if [ $(($(now_ms) - _wt0)) -ge "$_wlim" ]; then
+		if [ $((g_clock - _wt0)) -ge "$_wlim" ]; then
 			boot_stop timeout "timeout: waited $(fmt_s "$_wlim")" \
 				"for \"$_wpat\" on the console, QEMU stopped"
 			return 1
@@ -914,7 +954,10 @@ test_verdict()
 	[ -z "$t_notes" ] || printf '%s' "$t_notes" | sed 's/^/      /'
 	[ "$t_host" = yes ] && return 1
 	echo "      boot: $b_desc"
-	echo "      ended: $b_end_desc, after $(fmt_s "$b_elapsed")"
+	_ec=
+	[ $((b_elapsed - b_elapsed_clock)) -gt 1000 ] &&
+		_ec=" ($(fmt_s "$b_elapsed_clock") on the grader's clock, a busy host)"
+	echo "      ended: $b_end_desc, after $(fmt_s "$b_elapsed")$_ec"
 	echo "      log: $b_log (QEMU's: $b_qlog)"
 	echo "      last lines of the log:"
 	tail -n 15 "$b_log" | sed 's/^/        | /'

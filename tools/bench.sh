@@ -45,7 +45,7 @@ while [ "$i" -le "$runs" ]; do
 	banner=
 	while boot_poll; do
 		if grep -q -a '^Kestrel ' "$b_log"; then
-			banner=$(($(now_ms) - b_start))
+			banner=$(($(now_ms) - b_start_wall))
 			break
 		fi
 		sleep 0.01
