@@ -146,8 +146,9 @@ static void many_processes_finish_their_work(void)
 	printf("note: MemFree %ld kB before, %ld kB after %d workers x %d "
 	       "rounds\n",
 	       before, after, WORKERS, ROUNDS);
+	/* On Linux the host's other processes move MemFree too. */
 	if (t_on_linux())
-		CHECK(labs(before - after) < 64 * 1024);
+		t_kestrel_only("MemFree back to its start after the workers");
 	else
 		CHECK_EQ(after, before);
 }
