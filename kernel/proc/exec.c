@@ -555,7 +555,7 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	size_t bytes = 0;
 	uint64_t entry, rsp;
 	struct mm *mm, *old;
-	int err;
+	int err, old_pid = p->pid;
 
 	err = user_path(upath, &path);
 	if (!err)
@@ -602,6 +602,8 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	tf->rflags = RFLAGS_IF;
 	tf->vector = 256; /* still a syscall frame */
 	p->frame_rewritten = true;
+	if (ptrace_traced(p))
+		ptrace_exec(old_pid);
 out:
 	kfree(path);
 	kfree(argv);
