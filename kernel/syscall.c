@@ -66,16 +66,27 @@ static long no_such_call(uint64_t nr)
 int syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
-	const struct syscall_def *d = nr < NR_SYSCALLS ? syscall_table[nr]
-						       : NULL;
+	const struct syscall_def *d;
 	struct proc *p = proc_current();
+	bool run = true;
 
 	p->syscall_nr = nr;
 	p->frame_rewritten = false;
+	/* A tracer asked for syscall stops (ptrace.c): it may change the
+	 * number and arguments here, and the result below. */
+	if (__builtin_expect(p->ptrace.syscall_work, 0)) {
+		run = ptrace_syscall_entry(tf);
+		nr = p->syscall_nr;
+	}
+	d = nr < NR_SYSCALLS ? syscall_table[nr] : NULL;
 	trace_sys_enter(nr, tf->rdi, tf->rsi, tf->rdx);
-	tf->rax = d ? d->fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9)
-		    : no_such_call(nr);
+	if (run)
+		tf->rax = d ? d->fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8,
+				    tf->r9)
+			    : no_such_call(nr);
 	trace_sys_exit(nr, (int64_t)tf->rax);
+	if (__builtin_expect(p->ptrace.syscall_work, 0))
+		ptrace_syscall_exit(tf);
 	proc_return_to_user(tf);
 	/* sysret would fault in kernel mode on a non-user rip. */
 	if (tf->rip >= USER_TOP) {

@@ -92,6 +92,7 @@
 #define SYS_getrusage 98
 #define SYS_sysinfo 99
 #define SYS_times 100
+#define SYS_ptrace 101
 #define SYS_getuid 102
 #define SYS_syslog 103
 #define SYS_getgid 104
@@ -173,6 +174,8 @@
 #define SYS_pwritev 296
 #define SYS_prlimit64 302
 #define SYS_syncfs 306
+#define SYS_process_vm_readv 310
+#define SYS_process_vm_writev 311
 #define SYS_renameat2 316
 #define SYS_getrandom 318
 #define SYS_statx 332

@@ -612,6 +612,37 @@ int mm_write(struct mm *mm, uint64_t addr, const void *src, size_t len)
 	return err < 0 ? -EFAULT : 0;
 }
 
+int mm_read(struct mm *mm, uint64_t addr, void *dst, size_t len)
+{
+	int err = 0;
+
+	sleep_lock(&mm->lock);
+	while (len && !err) {
+		size_t in_page = addr % PAGE_SIZE;
+		size_t n = MIN(len, PAGE_SIZE - in_page);
+		physaddr_t pa;
+
+		if (addr >= USER_TOP) {
+			err = -EFAULT;
+			break;
+		}
+		if (vm_walk(&mm->vs, addr - in_page, &pa, NULL) < 0) {
+			err = mm_fault_locked(mm, addr, PF_USER);
+			if (!err)
+				err = vm_walk(&mm->vs, addr - in_page, &pa,
+					      NULL);
+		}
+		if (err)
+			break;
+		memcpy(dst, (uint8_t *)phys_to_virt(pa) + in_page, n);
+		addr += n;
+		dst = (uint8_t *)dst + n;
+		len -= n;
+	}
+	sleep_unlock(&mm->lock);
+	return err < 0 ? -EFAULT : 0;
+}
+
 /* ---- exec, fork, exit ------------------------------------------------------ */
 
 int mm_map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int prot,

@@ -61,6 +61,10 @@ int mm_fault(struct mm *mm, uint64_t addr, uint64_t error, uint64_t ip);
 /* Write len bytes at addr of mm, faulting pages in as a user write would
  * (exec builds the new stack with it, mm not loaded): 0 or -EFAULT. */
 int mm_write(struct mm *mm, uint64_t addr, const void *src, size_t len);
+/* Read len bytes at addr of mm into dst, faulting pages in as a user
+ * read would (ptrace, process_vm_readv: mm need not be loaded): 0 or
+ * -EFAULT. */
+int mm_read(struct mm *mm, uint64_t addr, void *dst, size_t len);
 /* For futexes: where the word at addr lives. 1 if in a private area
  * (the key is the address space and addr), 0 with *phys its physical
  * address if in a shared one (every process mapping it sees the same

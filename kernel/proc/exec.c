@@ -557,7 +557,7 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	uint64_t entry, rsp;
 	struct mm *mm, *old;
 	struct inode *exe = NULL;
-	int err;
+	int err, old_pid = p->pid;
 
 	err = user_path(upath, &path);
 	if (!err)
@@ -626,6 +626,8 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	tf->rflags = RFLAGS_IF;
 	tf->vector = 256; /* still a syscall frame */
 	p->frame_rewritten = true;
+	if (ptrace_traced(p))
+		ptrace_exec(old_pid);
 out:
 	kfree(path);
 	kfree(argv);

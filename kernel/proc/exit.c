@@ -21,22 +21,6 @@
 #include "fs/vfs.h"
 #include "proc/futex.h"
 
-/* wait4's and waitid's options, and waitid's id types: Linux's
- * (include/uapi/linux/wait.h). */
-#define WNOHANG 0x00000001
-#define WUNTRACED 0x00000002
-#define WSTOPPED WUNTRACED
-#define WEXITED 0x00000004
-#define WCONTINUED 0x00000008
-#define WNOWAIT 0x01000000
-#define __WNOTHREAD 0x20000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
-
-#define P_ALL 0
-#define P_PID 1
-#define P_PGID 2
-
 /* ---- exit ------------------------------------------------------------ */
 
 /* Tell p's parent that p changed state (exit, stop, continue): its
@@ -113,8 +97,9 @@ static __noreturn void thread_end(struct proc *p, int wait_status)
 {
 	struct thread_group *tg = p->tg;
 	struct proc *l;
-	int code, status;
 
+	if (ptrace_traced(p))
+		ptrace_exit(wait_status); /* PTRACE_EVENT_EXIT */
 	thread_release(p);
 	spin_lock(&proc_lock);
 	proc_thread_unlink_locked(p);
@@ -142,25 +127,31 @@ static __noreturn void thread_end(struct proc *p, int wait_status)
 		      "one left to reap orphans",
 		      wait_status);
 	itimer_exit(l);
-	if (wait_status & 0x7f) {
-		code = CLD_KILLED;
-		status = wait_status & 0x7f;
-	} else {
-		code = CLD_EXITED;
-		status = (wait_status >> 8) & 0xff;
-	}
+	ptrace_tracer_exit_locked(l); /* its tracees go free */
 	proc_make_zombie_locked(l, wait_status);
+	/* A tracer that is not the parent hears of the exit first, and
+	 * hands the zombie on when it has waited for it. */
+	if (!ptrace_exit_notify_locked(l))
+		proc_release_zombie_locked(l);
+	/* Not preempted from here on: a parent reaping the zombie finds
+	 * its task running (task_release waits) or dead, not runnable. */
+	task_exit_unlock(&proc_lock);
+}
+
+void proc_release_zombie_locked(struct proc *l)
+{
+	int st = l->exit_status;
+
 	/* A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) leaves no
 	 * zombies, as POSIX says. */
 	if (l->kernel_child)
 		wake_up(&l->child_wait); /* proc_wait */
 	else if (!l->parent || signal_child_autoreap(l->parent))
 		proc_reap_locked(l);
+	else if (st & 0x7f)
+		notify_parent_locked(l, CLD_KILLED, st & 0x7f);
 	else
-		notify_parent_locked(l, code, status);
-	/* Not preempted from here on: a parent reaping the zombie finds
-	 * its task running (task_release waits) or dead, not runnable. */
-	task_exit_unlock(&proc_lock);
+		notify_parent_locked(l, CLD_EXITED, (st >> 8) & 0xff);
 }
 
 __noreturn void proc_exit(int wait_status)
@@ -230,14 +221,7 @@ void proc_notify_continue(struct proc *p)
 
 /* ---- wait ------------------------------------------------------------- */
 
-struct wait_result {
-	int pid;
-	int status; /* wait status */
-	int code;   /* CLD_* */
-	uint64_t utime_ns, stime_ns;
-};
-
-static bool wait_matches(struct proc *c, int idtype, int id)
+bool proc_wait_matches(struct proc *c, int idtype, int id)
 {
 	switch (idtype) {
 	case P_PID:
@@ -257,9 +241,11 @@ static int wait_scan_locked(struct proc *self, int idtype, int id, int options,
 	bool any = false;
 
 	for (struct proc *c = self->children; c; c = c->sibling) {
-		if (!wait_matches(c, idtype, id))
+		if (!proc_wait_matches(c, idtype, id))
 			continue;
 		any = true;
+		if (ptrace_hides_child_locked(self, c))
+			continue; /* the tracer's to report */
 		r->pid = c->pid;
 		r->utime_ns = c->utime_ns;
 		r->stime_ns = c->stime_ns;
@@ -303,7 +289,15 @@ static int do_wait(int idtype, int id, int options, struct wait_result *r)
 	if (idtype == P_PGID && id == 0)
 		id = self->pgid;
 	for (;;) {
-		found = wait_scan_locked(self, idtype, id, options, r);
+		/* Tracees first (ptrace.c), then children. */
+		found = ptrace_wait_scan_locked(self, idtype, id, options, r);
+		if (found != 1) {
+			int child =
+				wait_scan_locked(self, idtype, id, options, r);
+
+			if (child == 1 || found == -ECHILD)
+				found = child;
+		}
 		if (found != 0 || (options & WNOHANG))
 			break;
 		if (signal_pending()) {
@@ -381,7 +375,8 @@ static long sys_waitid(uint64_t idtype, uint64_t id, uaddr_t uinfo,
 		info.kill.pid = r.pid;
 		info.kill.status = r.code == CLD_EXITED ? (r.status >> 8) & 0xff
 				   : r.code == CLD_CONTINUED ? SIGCONT
-				   : r.code == CLD_STOPPED
+				   : r.code == CLD_STOPPED ||
+						   r.code == CLD_TRAPPED
 					   ? (r.status >> 8) & 0xff
 					   : r.status & 0x7f;
 		info.kill.utime = (int64_t)(r.utime_ns / 10000000);

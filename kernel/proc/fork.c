@@ -73,6 +73,7 @@ static struct proc *proc_alloc(void)
 	p->refcount = 1; /* the table's */
 	p->child_wait = (struct waitqueue)WAITQUEUE_INIT;
 	p->vfork_wait = (struct waitqueue)WAITQUEUE_INIT;
+	p->ptrace.wait = (struct waitqueue)WAITQUEUE_INIT;
 	p->start_ns = time_ns();
 	p->exit_signal = SIGCHLD;
 	return p;
@@ -123,6 +124,10 @@ static void enter_user(void *arg)
 	 * A bad address is ignored, as Linux does. */
 	if (p && p->set_child_tid)
 		put_user((int32_t)p->pid, p->set_child_tid);
+	/* Traced from birth: its first stop comes before its first
+	 * instruction (ptrace_fork_attach queued it). */
+	if (p && ptrace_traced(p))
+		proc_return_to_user(&tf);
 	irq_disable();
 	user_enter(&tf);
 }
@@ -220,7 +225,7 @@ static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 	struct proc *self = proc_current(), *c, *parent;
 	bool thread = flags & CLONE_THREAD;
 	struct trapframe *tf;
-	int err = clone_flags_ok(flags), pid;
+	int err = clone_flags_ok(flags), pid, event;
 
 	if (err)
 		return err;
@@ -315,7 +320,10 @@ static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 	c->refcount++;
 	spin_unlock(&proc_lock);
 	trace_process_fork(self->pid, c->pid);
+	event = ptrace_fork_attach(c, flags & CLONE_VFORK);
 	task_start(c->task);
+	if (event)
+		ptrace_fork_report(event, pid);
 	if (flags & CLONE_VFORK) {
 		/* The parent waits until the child has let go of the shared
 		 * memory: by exec or exit. */

@@ -481,6 +481,7 @@ void proc_thread_reap_locked(struct proc *p)
 	/* Its times count as the process's. */
 	__atomic_add_fetch(&l->utime_ns, p->utime_ns, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&l->stime_ns, p->stime_ns, __ATOMIC_RELAXED);
+	ptrace_unlink_locked(p);
 	hash_remove_locked(p);
 	p->state = PROC_ZOMBIE;
 	counts.alive--;
@@ -530,6 +531,7 @@ void proc_exec_takeover_locked(struct proc *self)
 	l->sibling = NULL;
 	hash_insert_locked(self);
 	self->tg->leader = self;
+	ptrace_takeover_locked(self, l);
 	/* l's thread has exited (exec waited for it): it goes. */
 	l->state = PROC_ZOMBIE;
 	counts.alive--;
@@ -563,6 +565,7 @@ void proc_reap_locked(struct proc *p)
 		child_remove_locked(p);
 		p->refcount--; /* the parent's */
 	}
+	ptrace_unlink_locked(p);
 	hash_remove_locked(p);
 	counts.zombies--;
 	if (--p->refcount == 0) /* the table's */

@@ -16,6 +16,7 @@
 
 #include "arch/x86_64/arch.h"
 #include "mm/uvm.h"
+#include "proc/ptrace.h"
 #include "proc/signal.h"
 #include "sched/sched.h"
 #include "syscall.h"
@@ -151,6 +152,9 @@ struct proc {
 
 	/* Signals: under sig.lock (signal.h). */
 	struct signal_state sig;
+
+	/* Tracing: under proc_lock (ptrace.h says which are read without). */
+	struct ptrace_link ptrace;
 };
 
 /* Boot: the process table's limit (proc.max= on the command line). */

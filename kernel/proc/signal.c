@@ -28,7 +28,6 @@ enum sig_default { DEF_TERM, DEF_IGNORE, DEF_CORE, DEF_STOP, DEF_CONT };
 	(SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define VEC_SYSCALL 256
-#define RFLAGS_USER_CHANGEABLE 0x40dd5UL /* CF PF AF ZF SF TF DF OF AC */
 
 static enum sig_default default_action(int sig)
 {
@@ -274,7 +273,10 @@ static void send(struct proc *p, int sig, const struct ksiginfo *info,
 		discard_locked(tg, p, SIGBIT(SIGCONT));
 	pending = thread ? &s->pending : &tg->shared_pending;
 	slot = thread ? &s->info[sig - 1] : &tg->shared_info[sig - 1];
-	if (!((s->blocked & bit) == 0 && is_ignored(h, sig)) &&
+	/* An ignored signal is dropped here, unless a tracer is to see
+	 * it (at delivery, ptrace_signal). */
+	if (!((s->blocked & bit) == 0 && is_ignored(h, sig) &&
+	      !ptrace_traced(p)) &&
 	    !(*pending & bit)) {
 		*pending |= bit;
 		if (info) {
@@ -353,7 +355,8 @@ bool signal_pending(void)
 	if (!p)
 		return false;
 	return (pending_for(p) &
-		~__atomic_load_n(&p->sig.blocked, __ATOMIC_RELAXED)) != 0;
+		~__atomic_load_n(&p->sig.blocked, __ATOMIC_RELAXED)) != 0 ||
+	       __atomic_load_n(&p->ptrace.trap_pending, __ATOMIC_RELAXED);
 }
 
 bool signal_child_autoreap(struct proc *parent)
@@ -460,7 +463,7 @@ void proc_user_fault(struct trapframe *tf)
 		irq_enable();
 		sig = fault_signal(tf->vector, &code);
 	}
-	if (fatal(p, sig)) {
+	if (!ptrace_traced(p) && fatal(p, sig)) {
 		kprintf("pid %d (%s): %s at rip %#lx, rsp %#lx", p->pid,
 			p->name,
 			tf->vector < 32 ? exception_name(tf->vector)
@@ -612,16 +615,20 @@ static void fix_restart(struct proc *p, struct trapframe *tf, bool handler,
 
 /* Sleep while the group is stopped, until SIGCONT or SIGKILL (both
  * clear stopped and wake stop_wait; a SIGKILL for this thread alone
- * interrupts the sleep). Caller holds h, the group's signal lock. */
+ * interrupts the sleep). A traced thread does not sleep here: its
+ * tracer runs it (ptrace_group_stop), and an attach wakes it. Caller
+ * holds h, the group's signal lock. */
 static void stopped_wait_locked(struct proc *p, struct sighand *h)
 {
-	while (p->tg->stopped && !(p->sig.pending & SIGBIT(SIGKILL)))
+	while (p->tg->stopped && !(p->sig.pending & SIGBIT(SIGKILL)) &&
+	       !ptrace_traced(p))
 		sleep_on(&p->tg->stop_wait, &h->lock);
 }
 
 /* Default action "stop": the whole group stops; tell the parent, sleep
- * until SIGCONT or SIGKILL. */
-static void do_stop(struct proc *p, int sig)
+ * until SIGCONT or SIGKILL (a traced thread: until its tracer resumes
+ * it). */
+static void do_stop(struct proc *p, struct trapframe *tf, int sig)
 {
 	struct sighand *h = lock_hand(&p->sig);
 	bool first = !p->tg->stopped;
@@ -636,6 +643,10 @@ static void do_stop(struct proc *p, int sig)
 	spin_unlock(&h->lock);
 	if (first)
 		proc_notify_stop(p, sig);
+	if (ptrace_traced(p)) {
+		ptrace_group_stop(tf, sig);
+		return;
+	}
 	h = lock_hand(&p->sig);
 	stopped_wait_locked(p, h);
 	spin_unlock(&h->lock);
@@ -662,10 +673,12 @@ void signal_deliver(struct trapframe *tf)
 	struct signal_state *s = &p->sig;
 	struct thread_group *tg = p->tg;
 
-	if (nothing_to_deliver(p)) {
+	if (nothing_to_deliver(p) &&
+	    !__atomic_load_n(&p->ptrace.trap_pending, __ATOMIC_RELAXED)) {
 		fix_restart(p, tf, false, 0);
 		return;
 	}
+	ptrace_take_trap(tf);
 	for (;;) {
 		struct k_sigaction act;
 		struct ksiginfo info;
@@ -694,6 +707,20 @@ void signal_deliver(struct trapframe *tf)
 			tg->shared_pending &= ~SIGBIT(sig);
 			info = tg->shared_info[sig - 1];
 		}
+		/* A tracer sees every signal but SIGKILL first, and says
+		 * which to deliver; one now blocked waits again. */
+		if (sig != SIGKILL && ptrace_traced(p)) {
+			spin_unlock(&h->lock);
+			sig = ptrace_signal(tf, sig, &info);
+			if (!sig)
+				continue;
+			h = lock_hand(s);
+			if (s->blocked & SIGBIT(sig)) {
+				spin_unlock(&h->lock);
+				signal_send_thread(p, sig, &info);
+				continue;
+			}
+		}
 		act = h->action[sig - 1];
 		if (act.handler == SIG_IGN) {
 			spin_unlock(&h->lock);
@@ -706,7 +733,7 @@ void signal_deliver(struct trapframe *tf)
 			case DEF_CONT:
 				continue;
 			case DEF_STOP:
-				do_stop(p, sig);
+				do_stop(p, tf, sig);
 				continue;
 			case DEF_TERM:
 			case DEF_CORE:
@@ -858,11 +885,15 @@ static long sys_pause(void)
 	struct proc *p = proc_current();
 	struct signal_state *s = &p->sig;
 	struct sighand *h = lock_hand(s);
+	bool sig;
 
-	while (!((s->pending | p->tg->shared_pending) & ~s->blocked))
+	while (!(sig = (s->pending | p->tg->shared_pending) & ~s->blocked) &&
+	       !__atomic_load_n(&p->ptrace.trap_pending, __ATOMIC_RELAXED))
 		sleep_on(&s->wait, &h->lock);
 	spin_unlock(&h->lock);
-	return -EINTR;
+	/* Woken by a tracer's PTRACE_INTERRUPT alone: pause again after
+	 * the stop. */
+	return sig ? -EINTR : -ERESTARTSYS;
 }
 SYSCALL(pause, sys_pause);
 

@@ -69,6 +69,37 @@ void proc_reap_locked(struct proc *p);
 /* Is p init (pid 1)? */
 bool proc_is_init(const struct proc *p);
 
+/* wait4's and waitid's options, and waitid's id types: Linux's
+ * (include/uapi/linux/wait.h). */
+#define WNOHANG 0x00000001
+#define WUNTRACED 0x00000002
+#define WSTOPPED WUNTRACED
+#define WEXITED 0x00000004
+#define WCONTINUED 0x00000008
+#define WNOWAIT 0x01000000
+#define __WNOTHREAD 0x20000000
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
+
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
+
+/* What wait found (exit.c, and ptrace.c for tracees). */
+struct wait_result {
+	int pid;
+	int status; /* wait status */
+	int code;   /* CLD_* */
+	uint64_t utime_ns, stime_ns;
+};
+
+/* Does process c match wait's (idtype, id)? Caller holds proc_lock. */
+bool proc_wait_matches(struct proc *c, int idtype, int id);
+/* Zombie l goes to its parent: reaped at once if the parent asked for
+ * no zombies, else the parent's SIGCHLD and wait. Caller holds
+ * proc_lock. */
+void proc_release_zombie_locked(struct proc *l);
+
 /* A new program's name (the base name of path) and command line (argv);
  * by the process itself, in spawn and execve. */
 void proc_set_name(struct proc *p, const char *path);

@@ -386,6 +386,11 @@ void task_init_fs_base(struct task *t, uint64_t base)
 	t->arch.fs_base = base;
 }
 
+struct arch_task *task_arch(struct task *t)
+{
+	return &t->arch;
+}
+
 void task_interrupt(struct task *t)
 {
 	spin_lock(&sched_lock);

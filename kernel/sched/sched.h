@@ -81,6 +81,9 @@ void task_release(struct task *t);
 /* fork: give t the running task's SSE registers and FS base. */
 void task_copy_user_state(struct task *t);
 void task_init_fs_base(struct task *t, uint64_t base);
+/* The CPU state (FS base, SSE registers) of t, which is not running:
+ * ptrace reads and writes a stopped tracee's here. */
+struct arch_task *task_arch(struct task *t);
 /* exec: a clean SSE state and FS base 0 for the running task. */
 void task_reset_user_state(void);
 /* Switch the running task to another address space (exec, exit). */

@@ -54,6 +54,9 @@ static inline void cpu_relax(void)
 #define RFLAGS_TF (1UL << 8)
 #define RFLAGS_IF (1UL << 9)
 #define RFLAGS_DF (1UL << 10)
+/* What user code may change in rflags (sigreturn, ptrace): CF PF AF ZF
+ * SF TF DF OF AC, never IOPL, IF, VM and the rest. */
+#define RFLAGS_USER_CHANGEABLE 0x40dd5UL
 
 static inline uint64_t read_rflags(void)
 {

@@ -189,7 +189,8 @@ int procfs_pid_status(struct proc *p, struct pbuf *b)
 		    state_name(state_letter(p)));
 	pbuf_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->tgid,
 		    p->pid, ppid);
-	pbuf_printf(b, "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
+	pbuf_printf(b, "TracerPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",
+		    ptrace_tracer_pid(p));
 	pbuf_printf(b, "FDSize:\t%d\nGroups:\t\n", p->files ? FD_MAX : 0);
 	pbuf_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    p->tgid, p->pid, p->pgid, p->sid);
