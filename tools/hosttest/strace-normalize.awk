@@ -41,6 +41,7 @@ function pidsub(s,    out, pre, num) {
 	if (pids) {
 		p = $1
 		rest = substr($0, length(p) + 2)
+		sub(/^ +/, "", rest) # strace -f -o: "%-5d "
 	} else {
 		p = "-"
 		rest = $0
