@@ -10,6 +10,8 @@
 #    pipe:[N] and socket:[N] I;
 #  - with -v times=1, the -t/-tt/-ttt/-r time before a line becomes TIME
 #    and -T's <0.000012> after it <T>;
+#  - with -v vars=1, execve's "/* 41 vars */" becomes "/* N vars */"
+#    (to compare runs in two systems, whose environments differ);
 #  - with -v racy=1, the lines that depend on when a SIGCHLD comes in
 #    a pipeline (the signal, the rt_sigreturn after its handler, a wait4
 #    it interrupted, to be restarted) are dropped.
@@ -106,6 +108,8 @@ END {
 			gsub(/si_utime=[0-9]+( \/\* [0-9.]+ s \*\/)?/, "si_utime=T", t)
 			gsub(/si_stime=[0-9]+( \/\* [0-9.]+ s \*\/)?/, "si_stime=T", t)
 			gsub(/ +=/, " =", t)
+			if (vars)
+				gsub(/\/\* [0-9]+ vars \*\//, "/* N vars */", t)
 			gsub(/(pipe|socket):\[[0-9]+\]/, "&I", t)
 			gsub(/:\[[0-9]+\]I/, ":[I]", t)
 			print (pids ? name[order[k]] " " : "") t

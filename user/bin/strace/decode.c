@@ -262,6 +262,28 @@ static void print_statx(struct tracee *t, unsigned long addr)
 	tprintf(t, ", stx_size=%llu, ...}", (unsigned long long)size);
 }
 
+static void print_statfs(struct tracee *t, unsigned long addr)
+{
+	/* f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree,
+	 * f_fsid (two ints), f_namelen, f_frsize, f_flags */
+	unsigned long f[11];
+	if (read_mem(t->pid, addr, f, sizeof(f)) < 0) {
+		print_ptr(t, addr);
+		return;
+	}
+	tputs(t, "{f_type=");
+	if (!print_enum(t, fs_magics, f[0]))
+		tprintf(t, "%#lx", f[0]);
+	tprintf(t,
+		", f_bsize=%lu, f_blocks=%lu, f_bfree=%lu, f_bavail=%lu, "
+		"f_files=%lu, f_ffree=%lu, f_fsid={val=[%#x, %#x]}, "
+		"f_namelen=%lu, f_frsize=%lu, f_flags=",
+		f[1], f[2], f[3], f[4], f[5], f[6], (unsigned)f[7],
+		(unsigned)(f[7] >> 32), f[8], f[9]);
+	print_flags(t, statfs_flags, f[10], "0");
+	tputs(t, "}");
+}
+
 static bool read_pair(struct tracee *t, unsigned long addr, long pair[2])
 {
 	if (!addr) {
@@ -869,6 +891,7 @@ bool arg_at_exit(struct tracee *t, int i)
 	case A_OSTACK:
 	case A_STAT:
 	case A_STATX:
+	case A_STATFS:
 	case A_OTS:
 	case A_REMTS:
 	case A_OTV:
@@ -1032,6 +1055,9 @@ void print_arg(struct tracee *t, int i, long ret)
 		break;
 	case A_STATX:
 		print_statx(t, v);
+		break;
+	case A_STATFS:
+		print_statfs(t, v);
 		break;
 	case A_STATXMASK:
 		print_flags(t, statx_masks, v, "0");

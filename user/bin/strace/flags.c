@@ -517,6 +517,32 @@ const struct flag_name mode_types[] = {
 	{ 0010000, "S_IFIFO" },  END,
 };
 
+const struct flag_name fs_magics[] = {
+	{ 0xef53, "EXT2_SUPER_MAGIC" },
+	{ 0x9fa0, "PROC_SUPER_MAGIC" },
+	{ 0x62656572, "SYSFS_MAGIC" },
+	{ 0x01021994, "TMPFS_MAGIC" },
+	{ 0x858458f6, "RAMFS_MAGIC" },
+	{ 0x1cd1, "DEVPTS_SUPER_MAGIC" },
+	{ 0x63677270, "CGROUP2_SUPER_MAGIC" },
+	{ 0x27e0eb, "CGROUP_SUPER_MAGIC" },
+	{ 0x794c7630, "OVERLAYFS_SUPER_MAGIC" },
+	{ 0x4d44, "MSDOS_SUPER_MAGIC" },
+	{ 0x6969, "NFS_SUPER_MAGIC" },
+	{ 0x9123683e, "BTRFS_SUPER_MAGIC" },
+	{ 0x58465342, "XFS_SUPER_MAGIC" },
+	END,
+};
+
+const struct flag_name statfs_flags[] = {
+	{ 32, "ST_VALID" }, /* strace names it first */
+	{ 1, "ST_RDONLY" },       { 2, "ST_NOSUID" },
+	{ 4, "ST_NODEV" },        { 8, "ST_NOEXEC" },
+	{ 16, "ST_SYNCHRONOUS" }, { 64, "ST_MANDLOCK" },
+	{ 1024, "ST_NOATIME" },   { 2048, "ST_NODIRATIME" },
+	{ 4096, "ST_RELATIME" },  END,
+};
+
 const struct flag_name prio_whichs[] = {
 	{ 0, "PRIO_PROCESS" },
 	{ 1, "PRIO_PGRP" },

@@ -67,6 +67,7 @@ enum arg_kind {
 	A_OSTACK,
 	A_STAT,
 	A_STATX,
+	A_STATFS, /* struct statfs written */
 	A_STATXMASK,
 	A_TS,
 	A_OTS,
@@ -247,7 +248,7 @@ extern const struct flag_name open_flags[], prot_flags[], map_flags[],
 	sock_levels[], sock_opts[], tcp_opts[], random_flags[], rename_flags[],
 	prctl_opts[], ptrace_reqs[], statx_masks[], sa_flags[], poll_events[],
 	mode_types[], prio_whichs[], sched_policies[], mount_flags[],
-	umount_flags[];
+	umount_flags[], fs_magics[], statfs_flags[];
 const char *errno_name(int err);
 const char *errno_message(int err);
 

@@ -194,7 +194,8 @@ static int read_syscall(struct tracee *t, bool *entry, long *ret)
 		struct __ptrace_syscall_info info;
 		long n = ptrace(PTRACE_GET_SYSCALL_INFO, t->pid,
 				(void *)sizeof(info), &info);
-		if (n > 0) {
+		if (n > 0 && (info.op == PTRACE_SYSCALL_INFO_ENTRY ||
+			      info.op == PTRACE_SYSCALL_INFO_EXIT)) {
 			if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
 				*entry = true;
 				t->nr = (long)info.entry.nr;
@@ -207,9 +208,11 @@ static int read_syscall(struct tracee *t, bool *entry, long *ret)
 			}
 			return 0;
 		}
-		if (errno == ESRCH)
+		if (n < 0 && errno == ESRCH)
 			return -1;
-		have_syscall_info = false;
+		/* not there, or no op for this stop: registers it is */
+		if (n < 0)
+			have_syscall_info = false;
 	}
 	struct user_regs_struct regs;
 	if (ptrace(PTRACE_GETREGS, t->pid, 0, &regs) < 0)
