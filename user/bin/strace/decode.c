@@ -164,6 +164,23 @@ void print_str(struct tracee *t, unsigned long addr, long len, bool nul_term,
 		tputs(t, "...");
 }
 
+/* "\x1e\x08...": every byte in hex, cut after -s bytes. */
+static void print_hex_bytes(struct tracee *t, unsigned long addr, long len)
+{
+	unsigned char buf[4096];
+	long n = len < opt.strsize ? len : opt.strsize;
+	if (n > (long)sizeof(buf))
+		n = sizeof(buf);
+	if (n < 0 || read_mem(t->pid, addr, buf, n) < 0) {
+		print_ptr(t, addr);
+		return;
+	}
+	tputs(t, "\"");
+	for (long i = 0; i < n; i++)
+		tprintf(t, "\\x%02x", buf[i]);
+	tputs(t, len > n ? "\"..." : "\"");
+}
+
 void print_path(struct tracee *t, unsigned long addr)
 {
 	print_str(t, addr, 0, true, PATH_MAX);
@@ -301,7 +318,7 @@ static void print_timespec(struct tracee *t, unsigned long addr)
 {
 	long ts[2];
 	if (read_pair(t, addr, ts))
-		tprintf(t, "{tv_sec=%ld, tv_nsec=%ld}", ts[0], ts[1]);
+		tprintf(t, "{tv_sec=%ld, tv_nsec=%lu}", ts[0], ts[1]);
 }
 
 static void print_timeval(struct tracee *t, unsigned long addr)
@@ -328,6 +345,20 @@ static void print_itimerval(struct tracee *t, unsigned long addr)
 		v[0], v[1], v[2], v[3]);
 }
 
+/* {tv_sec=S, tv_nsec=N} and, as strace, the date it stands for. */
+static void print_time_comment(struct tracee *t, long sec, long nsec)
+{
+	char date[64], zone[16];
+	struct tm tm;
+	time_t s = sec;
+	tprintf(t, "{tv_sec=%ld, tv_nsec=%ld}", sec, nsec);
+	if (nsec < 0 || nsec >= 1000000000 || !localtime_r(&s, &tm))
+		return;
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	tprintf(t, " /* %s.%09ld%s */", date, nsec, zone);
+}
+
 static void print_utimes(struct tracee *t, unsigned long addr)
 {
 	long ts[4];
@@ -348,10 +379,65 @@ static void print_utimes(struct tracee *t, unsigned long addr)
 		else if (ts[2 * i + 1] == UTIME_OMIT)
 			tputs(t, "UTIME_OMIT");
 		else
-			tprintf(t, "{tv_sec=%ld, tv_nsec=%ld}", ts[2 * i],
-				ts[2 * i + 1]);
+			print_time_comment(t, ts[2 * i], ts[2 * i + 1]);
 	}
 	tputs(t, "]");
+}
+
+/* An fd_set of nfds bits: [3 4]. */
+static void print_fdset(struct tracee *t, unsigned long addr, int nfds)
+{
+	unsigned long bits[1024 / 64];
+	if (!addr || nfds <= 0 || nfds > 1024) {
+		print_ptr(t, addr);
+		return;
+	}
+	size_t bytes = (size_t)(nfds + 63) / 64 * 8;
+	if (bytes && read_mem(t->pid, addr, bits, bytes) < 0) {
+		print_ptr(t, addr);
+		return;
+	}
+	tputs(t, "[");
+	for (int fd = 0, first = 1; fd < nfds; fd++) {
+		if (bits[fd / 64] & (1UL << (fd % 64))) {
+			tprintf(t, "%s%d", first ? "" : " ", fd);
+			first = 0;
+		}
+	}
+	tputs(t, "]");
+}
+
+/* select's result: the descriptors ready in each set, the time left. */
+static void print_select_result(struct tracee *t, long ret)
+{
+	static const char *const sets[] = { "in", "out", "except" };
+	bool first = true;
+	tprintf(t, "%ld (", ret);
+	for (int i = 0; i < 3; i++) {
+		unsigned long bits[1024 / 64];
+		int nfds = (int)t->args[0];
+		unsigned long addr = t->args[i + 1];
+		size_t bytes = (size_t)(nfds + 63) / 64 * 8;
+		if (!addr || nfds <= 0 || nfds > 1024 ||
+		    read_mem(t->pid, addr, bits, bytes) < 0)
+			continue;
+		bool any = false;
+		for (int fd = 0; fd < nfds; fd++)
+			any |= (bits[fd / 64] >> (fd % 64)) & 1;
+		if (!any)
+			continue;
+		tprintf(t, "%s%s ", first ? "" : ", ", sets[i]);
+		print_fdset(t, addr, nfds);
+		first = false;
+	}
+	if (t->args[4]) {
+		tprintf(t, "%sleft ", first ? "" : ", ");
+		if (t->nr == 270) /* pselect6: a timespec */
+			print_timespec(t, t->args[4]);
+		else
+			print_timeval(t, t->args[4]);
+	}
+	tputs(t, ")");
 }
 
 /* The kernel's struct sigaction on x86-64. */
@@ -459,8 +545,8 @@ static void print_wstatus(struct tracee *t, unsigned long addr, long ret)
 static void print_iov(struct tracee *t, unsigned long addr, long count,
 		      long data)
 {
-	if (!addr) {
-		tputs(t, "NULL");
+	if (!addr || count < 0 || count > 1024) { /* UIO_MAXIOV */
+		print_ptr(t, addr);
 		return;
 	}
 	tputs(t, "[");
@@ -478,6 +564,12 @@ static void print_iov(struct tracee *t, unsigned long addr, long count,
 			break;
 		}
 		tprintf(t, "%s{iov_base=", i ? ", " : "");
+		if (data == -2) { /* the call failed: no contents */
+			print_ptr(t, (unsigned long)iov.iov_base);
+			tprintf(t, ", iov_len=%lu}",
+				(unsigned long)iov.iov_len);
+			continue;
+		}
 		long n = (long)iov.iov_len;
 		if (data >= 0 && n > data)
 			n = data;
@@ -584,10 +676,15 @@ static void print_pollfds(struct tracee *t, unsigned long addr, long n,
 		if (revents && !p.revents)
 			continue;
 		tprintf(t, "%s{fd=", first ? "" : ", ");
+		first = false;
 		if (revents)
 			tprintf(t, "%d", p.fd);
 		else
 			print_fd(t, p.fd);
+		if (p.fd < 0 && !revents) { /* ignored: strace omits events */
+			tputs(t, "}");
+			continue;
+		}
 		tprintf(t, ", %s=", revents ? "revents" : "events");
 		print_flags(t, poll_events, revents ? p.revents : p.events,
 			    "0");
@@ -860,6 +957,11 @@ int effective_nargs(struct tracee *t)
 				       S_ISBLK(t->args[d->nargs - 2])
 			       ? d->nargs
 			       : d->nargs - 1;
+	case 16: /* ioctl: FIOCLEX and FIONCLEX take no argument */
+		return (t->args[1] & 0xffffffff) == 0x5450 ||
+				       (t->args[1] & 0xffffffff) == 0x5451
+			       ? 2
+			       : 3;
 	case 202: /* futex */
 		switch (t->args[1] & 127) {
 		case 0:
@@ -906,6 +1008,7 @@ bool arg_at_exit(struct tracee *t, int i)
 	case A_DENTS:
 	case A_ORLIM:
 	case A_ORUSAGE:
+	case A_OSIGINFO:
 	case A_OTMS:
 	case A_OINT:
 	case A_OSCHEDPARAM:
@@ -933,7 +1036,8 @@ void print_arg(struct tracee *t, int i, long ret)
 	bool failed = ret < 0 && ret >= -4095;
 	int kind = known ? syscall_table[t->nr].arg[i] : A_HEX;
 	if (failed && arg_at_exit(t, i) && kind != A_OSOCKLEN &&
-	    kind != A_OINT && kind != A_PIPE) {
+	    kind != A_OINT && kind != A_PIPE && kind != A_OIOV &&
+	    kind != A_REMTS) {
 		print_ptr(t, v);
 		return;
 	}
@@ -989,7 +1093,10 @@ void print_arg(struct tracee *t, int i, long ret)
 		print_str(t, v, (long)t->args[i + 1], false, opt.strsize);
 		break;
 	case A_BUF_OUT:
-		print_str(t, v, ret, false, opt.strsize);
+		if (t->nr == 318) /* getrandom: strace shows bytes in hex */
+			print_hex_bytes(t, v, ret);
+		else
+			print_str(t, v, ret, false, opt.strsize);
 		break;
 	case A_OFLAGS:
 		if (t->nr == 292 || t->nr == 293) /* dup3, pipe2 */
@@ -1067,14 +1174,44 @@ void print_arg(struct tracee *t, int i, long ret)
 		print_timespec(t, v);
 		break;
 	case A_REMTS:
-		if (ret == -4 || ret == -516)
+		/* EINTR, ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND,
+		 * ERESTART_RESTARTBLOCK: the time left was written */
+		if (ret == -4 || (ret <= -512 && ret >= -516 && ret != -515))
 			print_timespec(t, v);
 		else
 			print_ptr(t, v);
 		break;
 	case A_OTV:
+	case A_TV:
 		print_timeval(t, v);
 		break;
+	case A_FDSET:
+		print_fdset(t, v, (int)t->args[0]);
+		break;
+	case A_CLOSERANGEF:
+		print_flags(t, close_range_flags, v, "0");
+		break;
+	case A_PSELSIG: {
+		unsigned long ss[2]; /* sigset_t *, its size */
+		if (!v || read_mem(t->pid, v, ss, sizeof(ss)) < 0) {
+			print_ptr(t, v);
+			break;
+		}
+		tputs(t, "{sigmask=");
+		print_sigset_at(t, ss[0], (long)ss[1]);
+		tprintf(t, ", sigsetsize=%lu}", ss[1]);
+		break;
+	}
+	case A_OSIGINFO: {
+		siginfo_t si;
+		if (!v || read_mem(t->pid, v, &si, sizeof(si)) < 0)
+			print_ptr(t, v);
+		else if (!si.si_signo)
+			tputs(t, "{}");
+		else
+			print_siginfo(t, &si);
+		break;
+	}
 	case A_ITIMER:
 		if (!print_enum(t, itimers, v))
 			tprintf(t, "%d", (int)v);
@@ -1091,7 +1228,7 @@ void print_arg(struct tracee *t, int i, long ret)
 		break;
 	case A_CLOCK:
 		if (!print_enum(t, clock_ids, v))
-			tprintf(t, "%d", (int)v);
+			tprintf(t, "%#x /* CLOCK_??? */", (unsigned)v);
 		break;
 	case A_WSTATUS:
 		print_wstatus(t, v, ret);
@@ -1107,14 +1244,17 @@ void print_arg(struct tracee *t, int i, long ret)
 		print_iov(t, v, (long)t->args[i + 1], -1);
 		break;
 	case A_OIOV:
-		print_iov(t, v, (long)t->args[i + 1], ret);
+		print_iov(t, v, (long)t->args[i + 1], failed ? -2 : ret);
 		break;
 	case A_AMODE:
 		print_flags(t, access_modes, v, "F_OK");
 		break;
 	case A_ATFLAGS:
-		print_flags(t, at_flags, v,
-			    t->nr == 332 ? "AT_STATX_SYNC_AS_STAT" : "0");
+		/* the first two, AT_STATX_*, are statx's alone */
+		if (t->nr == 332)
+			print_flags(t, at_flags, v, "AT_STATX_SYNC_AS_STAT");
+		else
+			print_flags(t, at_flags + 2, v, "0");
 		break;
 	case A_FCNTL:
 		if (!print_enum(t, fcntl_cmds, v))
@@ -1241,7 +1381,7 @@ void print_arg(struct tracee *t, int i, long ret)
 		break;
 	case A_RUSAGEWHO:
 		if (!print_enum(t, rusage_whos, (unsigned long)(long)(int)v))
-			tprintf(t, "%d", (int)v);
+			tprintf(t, "%#x /* RUSAGE_??? */", (unsigned)v);
 		break;
 	case A_ORUSAGE:
 		print_rusage(t, v);
@@ -1252,10 +1392,17 @@ void print_arg(struct tracee *t, int i, long ret)
 			print_ptr(t, v);
 			break;
 		}
-		tprintf(t,
-			"{tms_utime=%ld, tms_stime=%ld, tms_cutime=%ld, "
-			"tms_cstime=%ld}",
-			tms[0], tms[1], tms[2], tms[3]);
+		static const char *const names[] = { "tms_utime", "tms_stime",
+						     "tms_cutime",
+						     "tms_cstime" };
+		for (int k = 0; k < 4; k++) {
+			tprintf(t, "%s%s=%ld", k ? ", " : "{", names[k],
+				tms[k]);
+			if (tms[k]) /* clock ticks, 100 a second */
+				tprintf(t, " /* %ld.%02ld s */", tms[k] / 100,
+					tms[k] % 100);
+		}
+		tputs(t, "}");
 		break;
 	}
 	case A_OINT:
@@ -1376,6 +1523,14 @@ void print_return(struct tracee *t, long ret)
 			return;
 		}
 	}
+	if ((t->nr == 23 || t->nr == 270) && ret > 0) { /* select */
+		print_select_result(t, ret);
+		return;
+	}
+	if ((t->nr == 23 || t->nr == 270) && ret == 0) {
+		tputs(t, "0 (Timeout)");
+		return;
+	}
 	if ((t->nr == 7 || t->nr == 271) && ret >= 0) { /* poll, ppoll */
 		tprintf(t, "%ld", ret);
 		if (ret == 0) {
@@ -1385,6 +1540,16 @@ void print_return(struct tracee *t, long ret)
 			print_pollfds(t, t->args[0], (long)t->args[1], true);
 			tputs(t, ")");
 		}
+		return;
+	}
+	if (t->nr == 201 && ret >= 0) { /* time: and the date */
+		char date[64];
+		struct tm tm;
+		time_t sec = ret;
+		tprintf(t, "%ld", ret);
+		if (localtime_r(&sec, &tm) &&
+		    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", &tm))
+			tprintf(t, " (%s)", date);
 		return;
 	}
 	switch (syscall_table[t->nr].ret) {

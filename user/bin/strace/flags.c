@@ -7,6 +7,8 @@
  */
 #include "strace.h"
 
+#include <string.h>
+
 #define NAME(x)       \
 	{             \
 		x, #x \
@@ -482,15 +484,16 @@ const struct flag_name statx_masks[] = {
 	END,
 };
 
+/* In strace's order. */
 const struct flag_name sa_flags[] = {
-	{ 0x00000001, "SA_NOCLDSTOP" },
-	{ 0x00000002, "SA_NOCLDWAIT" },
-	{ 0x00000004, "SA_SIGINFO" },
 	{ 0x04000000, "SA_RESTORER" },
 	{ 0x08000000, "SA_ONSTACK" },
 	{ 0x10000000, "SA_RESTART" },
 	{ 0x40000000, "SA_NODEFER" },
 	{ 0x80000000, "SA_RESETHAND" },
+	{ 0x00000004, "SA_SIGINFO" },
+	{ 0x00000001, "SA_NOCLDSTOP" },
+	{ 0x00000002, "SA_NOCLDWAIT" },
 	END,
 };
 
@@ -543,6 +546,12 @@ const struct flag_name statfs_flags[] = {
 	{ 4096, "ST_RELATIME" },  END,
 };
 
+const struct flag_name close_range_flags[] = {
+	{ 2, "CLOSE_RANGE_UNSHARE" },
+	{ 4, "CLOSE_RANGE_CLOEXEC" },
+	END,
+};
+
 const struct flag_name prio_whichs[] = {
 	{ 0, "PRIO_PROCESS" },
 	{ 1, "PRIO_PGRP" },
@@ -586,11 +595,34 @@ const struct flag_name umount_flags[] = {
 	END,
 };
 
+/*
+ * No name matched: strace prints the value and the family of the names,
+ * 0x40 and CLOSE_RANGE_??? in a comment: what the first two names
+ * share, up to its last '_'. access(2)'s R_OK, W_OK ... are ?_OK.
+ */
+static void print_unknown_flags(struct tracee *t, const struct flag_name *names,
+				unsigned long value)
+{
+	const char *a = names[0].name ? names[0].name : "";
+	const char *b = names[0].name && names[1].name ? names[1].name : a;
+	int n = 0, cut = 0;
+	while (a[n] && a[n] == b[n])
+		if (a[n++] == '_')
+			cut = n;
+	if (cut)
+		n = cut;
+	if (!strcmp(a + strlen(a) - (strlen(a) >= 3 ? 3 : 0), "_OK"))
+		tprintf(t, "%#lx /* ?_OK */", value);
+	else
+		tprintf(t, "%#lx /* %.*s??? */", value, n, a);
+}
+
 /* Prints the names of the bits in value, '|' between, leftover bits in hex. */
 void print_flags(struct tracee *t, const struct flag_name *names,
 		 unsigned long value, const char *none)
 {
 	bool first = true;
+	const struct flag_name *table = names;
 	if (!value) {
 		tputs(t, none);
 		return;
@@ -602,8 +634,11 @@ void print_flags(struct tracee *t, const struct flag_name *names,
 			first = false;
 		}
 	}
-	if (value)
-		tprintf(t, "%s%#lx", first ? "" : "|", value);
+	if (value && !first) {
+		tprintf(t, "|%#lx", value);
+	} else if (value) {
+		print_unknown_flags(t, table, value);
+	}
 }
 
 /* Prints the name of value; false (nothing printed) if it has none. */

@@ -73,6 +73,11 @@ enum arg_kind {
 	A_OTS,
 	A_REMTS, /* nanosleep's remainder: a struct only if interrupted */
 	A_OTV,
+	A_TV,       /* struct timeval read at entry */
+	A_FDSET,    /* select's fd_set, nfds (the first argument) bits */
+	A_OSIGINFO, /* siginfo_t written (waitid) */
+	A_PSELSIG,  /* pselect6's {sigset_t *, size} */
+	A_CLOSERANGEF,
 	A_ITIMER,
 	A_ITV,
 	A_OITV,
@@ -248,7 +253,7 @@ extern const struct flag_name open_flags[], prot_flags[], map_flags[],
 	sock_levels[], sock_opts[], tcp_opts[], random_flags[], rename_flags[],
 	prctl_opts[], ptrace_reqs[], statx_masks[], sa_flags[], poll_events[],
 	mode_types[], prio_whichs[], sched_policies[], mount_flags[],
-	umount_flags[], fs_magics[], statfs_flags[];
+	umount_flags[], fs_magics[], statfs_flags[], close_range_flags[];
 const char *errno_name(int err);
 const char *errno_message(int err);
 

@@ -352,6 +352,9 @@ static void tracee_gone(struct tracee *t, int status)
 {
 	if (t->in_syscall && t->line_open && t->traced_call) {
 		resume_line(t);
+		/* arguments still to print: strace says it was cut */
+		if (t->first_out < effective_nargs(t))
+			tputs(t, " <unfinished ...>");
 		tputs(t, ")");
 		print_result(t, 0, false);
 		end_line(t);
