@@ -200,18 +200,34 @@ else
 fi
 
 # ---- -p: attach to a sleeping process, ^C detaches ------------------------
+# field PID NAME: NAME's value in /proc/PID/status
+field()
+{
+	awk -v name="$2:" '$1 == name { print $2 }' "/proc/$1/status" \
+		2>/dev/null
+}
+# waitfor PID NAME VALUE: until NAME is VALUE (at most 10 s)
+waitfor()
+{
+	i=0
+	while [ "$(field "$1" "$2")" != "$3" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
 "$tests/stracee" sleep 5 &
 sleeper=$!
-sleep 0.2
+waitfor "$sleeper" State S
 "$ours" -o "$tmp/p.out" -p "$sleeper" 2>"$tmp/p.err" &
 tracer=$!
-sleep 0.5
-tracerpid=$(awk '/^TracerPid:/ { print $2 }' "/proc/$sleeper/status")
+waitfor "$sleeper" TracerPid "$tracer"
+sleep 0.2 # for the stop at attach to pass and the sleep to resume
+tracerpid=$(field "$sleeper" TracerPid)
 kill -INT "$tracer"
 wait "$tracer"
 status=$?
-state=$(awk '/^State:/ { print $2 }' "/proc/$sleeper/status")
-after=$(awk '/^TracerPid:/ { print $2 }' "/proc/$sleeper/status")
+state=$(field "$sleeper" State)
+after=$(field "$sleeper" TracerPid)
 if [ "$tracerpid" = "$tracer" ] && [ "$after" = 0 ] && [ "$state" = S ] &&
 	[ "$status" = 130 ] &&
 	grep -q "^restart_syscall(<... resuming interrupted call ...> <detached ...>\$" \
@@ -236,15 +252,17 @@ fi
 # both straces attached in turn to one sleeper, ^C each
 "$tests/stracee" sleep 5 &
 sleeper=$!
-sleep 0.2
-# attach WHICH OUT: WHICH traces the sleeper for half a second
+waitfor "$sleeper" State S
+# attach WHICH OUT: WHICH attaches to the sleeper, then gets ^C
 attach()
 {
 	"$1" -o "$2" -p "$sleeper" 2>/dev/null &
 	tracer=$!
-	sleep 0.5
+	waitfor "$sleeper" TracerPid "$tracer"
+	sleep 0.2
 	kill -INT "$tracer"
 	wait "$tracer"
+	waitfor "$sleeper" TracerPid 0
 }
 attach "$ref" "$tmp/ref.out"
 attach "$ours" "$tmp/our.out"
