@@ -232,9 +232,10 @@ ULIB     := $(sort $(wildcard user/lib/*.c))
 UHDRS    := $(wildcard user/lib/*.h) $(UAPI_HDRS)
 SH_SRCS  := $(sort $(wildcard user/sh/*.c))
 FUZZ_SRCS := $(sort $(wildcard user/bin/sysfuzz/*.c))
+STRACE_SRCS := $(sort $(wildcard user/bin/strace/*.c))
 UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/user/bin/%, \
 	$(sort $(wildcard user/bin/*.c))) $(BUILD)/user/bin/sh \
-	$(BUILD)/user/bin/sysfuzz
+	$(BUILD)/user/bin/sysfuzz $(BUILD)/user/bin/strace
 
 .PHONY: user
 user: $(UPROGS)
@@ -268,6 +269,13 @@ $(BUILD)/user/bin/sysfuzz: $(FUZZ_SRCS) user/bin/sysfuzz/sysfuzz.h $(UHDRS) \
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
 	$(Q)$(UCC) $(UCFLAGS) -o $@ $(FUZZ_SRCS) $(MALLOC_OBJS)
+
+# strace is a folder of its own too (docs/userland.md).
+$(BUILD)/user/bin/strace: $(STRACE_SRCS) user/bin/strace/strace.h $(UHDRS) \
+		$(MALLOC_OBJS)
+	@mkdir -p $(@D)
+	$(quiet) "  MUSLCC  $@"
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $(STRACE_SRCS) $(MALLOC_OBJS)
 
 # ---- running ------------------------------------------------------------
 # The kernel command line is GRUB's plus CMDLINE, which QEMU hands over in

@@ -6,7 +6,9 @@
 
 # command-or-path:package pairs; a path may be a glob. qemu-system-gui
 # holds QEMU's GTK window (make qemu on a desktop); xvfb and x11-utils let
-# the desktop test (tools/hosttest/desktop.sh) run one without a screen.
+# the desktop test (tools/hosttest/desktop.sh) run one without a screen;
+# strace is the reference tools/hosttest/strace.sh compares Kestrel's
+# strace with.
 needs="qemu-system-x86_64:qemu-system-x86
 grub-mkrescue:grub-common
 /usr/lib/grub/i386-pc:grub-pc-bin
@@ -22,7 +24,8 @@ gdb:gdb
 /usr/lib/*/qemu/ui-gtk.so:qemu-system-gui
 Xvfb:xvfb
 xwininfo:x11-utils
-xwd:x11-apps"
+xwd:x11-apps
+/usr/bin/strace:strace"
 
 have()
 {
