@@ -90,9 +90,14 @@ test_end
 # (user/tests/t_tcp.c): connect and accept, a refused port (blocking and
 # non-blocking), half-close, 4 MiB with their checksum, EPIPE and
 # SIGPIPE, MSG_PEEK/MSG_DONTWAIT/SO_RCVTIMEO, 100 connections at once,
-# SO_REUSEADDR over TIME_WAIT, the options.
-run_usertests tcp 300 t_tcp
+# SO_REUSEADDR over TIME_WAIT, the options. In the same boot, AF_UNIX
+# sockets (user/tests/t_unix.c, no card needed): socketpair, names in the
+# file system and the abstract namespace, stream, datagram and seqpacket,
+# sendmsg/recvmsg with SCM_RIGHTS and SCM_CREDENTIALS, poll's wakeups,
+# two processes trading thousands of messages.
+run_usertests tcp 400 t_tcp t_unix
 usertest_pass t_tcp 20
+usertest_pass t_unix 20
 
 # TCP against Linux's own TCP, through slirp: a 3 MiB file from the host
 # to `nc -l` in the guest (through the forward to port 80), back to the
