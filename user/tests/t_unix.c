@@ -926,6 +926,64 @@ static void proc_net_unix(void)
 	CHECK_OK(unlink("psock"));
 }
 
+/* Sockets of every kind left with data, files in flight and waiting
+ * connections, then closed. */
+static int leak_workload(void)
+{
+	struct sockaddr_un a;
+	socklen_t alen = abstract_addr(&a, "t_unix-leak");
+	int sv[2], p[2], c[5], l, flags, got, bad = 0;
+
+	for (int i = 0; i < 20; i++) {
+		pair(i % 2 ? SOCK_STREAM : SOCK_DGRAM, sv);
+		if (pipe(p) < 0)
+			return 1;
+		bad |= send_fds(sv[0], p, 2) != 1;
+		bad |= write(sv[1], "unread", 6) != 6;
+		if (i % 4 == 0) { /* some are received and closed */
+			bad |= recv_fds(sv[1], c, 4, 0, &flags) != 2;
+			close(c[0]);
+			close(c[1]);
+		}
+		close(p[0]);
+		close(p[1]);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	l = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	bad |= bind(l, (struct sockaddr *)&a, alen) < 0 || listen(l, 8) < 0;
+	for (int i = 0; i < 5; i++) {
+		c[i] = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+		bad |= connect(c[i], (struct sockaddr *)&a, alen) < 0;
+		bad |= write(c[i], "x", 1) != 1;
+	}
+	got = accept(l, NULL, NULL);
+	bad |= got < 0;
+	close(got);
+	close(l);
+	for (int i = 0; i < 5; i++)
+		close(c[i]);
+	return bad;
+}
+
+static void no_leak(void)
+{
+	long before, after;
+
+	CHECK_EQ(leak_workload(), 0); /* what stays: pages, the heap's */
+	t_memfree_kib();
+	before = t_memfree_kib();
+	for (int i = 0; i < 10; i++)
+		CHECK_EQ(leak_workload(), 0);
+	after = t_memfree_back_to(before);
+	CHECK(before > 0 && after > 0);
+	printf("note: MemFree %ld kB before, %ld kB after\n", before, after);
+	if (t_on_linux())
+		CHECK(labs(before - after) < 64 * 1024);
+	else
+		CHECK_EQ(after, before);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -942,5 +1000,6 @@ int main(int argc, char **argv)
 	RUN(poll_wakeups);
 	RUN(stress);
 	RUN(proc_net_unix);
+	RUN(no_leak);
 	return t_end();
 }
