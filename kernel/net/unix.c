@@ -75,12 +75,14 @@ struct ucred {
 	uint32_t uid, gid;
 };
 
-/* struct sockaddr_un, and how many of its bytes are the name. */
+/* struct sockaddr_un, and how many of its bytes are the name. path has
+ * room for a NUL after Linux's 108 bytes: a path that fills them still
+ * ends (Linux's unix_mkname_bsd does the same). */
 struct unix_addr {
 	uint32_t len; /* 0: unbound */
 	struct {
 		uint16_t family;
-		char path[UNIX_PATH_MAX];
+		char path[UNIX_PATH_MAX + 1];
 	} sun;
 };
 
@@ -254,9 +256,9 @@ void unix_set_ino(struct unix_sock *us, uint64_t ino)
 
 /* ---- messages ------------------------------------------------------------ */
 
-/* Caller holds unix_lock. Take m off nothing (it is already unlinked):
- * give its bytes back to the sender and wake it. Its files are left to
- * the caller (closing one may sleep). */
+/* Caller holds unix_lock. m is off its queue: give its bytes back to
+ * the sender and wake it. Its files are left to the caller (closing one
+ * may sleep). */
 static void msg_unaccount(struct unix_msg *m)
 {
 	m->from->wmem -= m->len;
@@ -1040,12 +1042,16 @@ static long send_connected(struct unix_sock *us, struct sock_msg *m,
 			   struct scm *scm, int flags, bool nonblock)
 {
 	struct iov_cursor c;
-	size_t sent = 0;
-	uint64_t deadline = deadline_for(us->sndtimeo_ns);
+	size_t sent = 0, sndbuf;
+	uint64_t deadline;
 	bool first = true;
 
+	spin_lock(&unix_lock);
+	sndbuf = (size_t)us->sndbuf;
+	deadline = deadline_for(us->sndtimeo_ns);
+	spin_unlock(&unix_lock);
 	iov_cursor_init(&c, m);
-	if (us->type == SOCK_SEQPACKET && m->total + 32 > (size_t)us->sndbuf)
+	if (us->type == SOCK_SEQPACKET && m->total + 32 > sndbuf)
 		return -EMSGSIZE;
 	while (sent < m->total || (first && us->type == SOCK_SEQPACKET)) {
 		size_t size = m->total - sent;
@@ -1053,8 +1059,8 @@ static long send_connected(struct unix_sock *us, struct sock_msg *m,
 		int err;
 
 		if (us->type == SOCK_STREAM)
-			size = MIN(size, MIN((size_t)us->sndbuf / 2,
-					     (size_t)UNIX_CHUNK_MAX));
+			size = MIN(size,
+				   MIN(sndbuf / 2, (size_t)UNIX_CHUNK_MAX));
 		err = msg_new(&c, size, &msg);
 		if (err)
 			return sent ? (long)sent : err;
@@ -1098,10 +1104,15 @@ static long send_dgram(struct unix_sock *us, struct sock_msg *m,
 	struct unix_sock *to = NULL;
 	struct unix_msg *msg;
 	struct iov_cursor c;
-	uint64_t deadline = deadline_for(us->sndtimeo_ns);
+	uint64_t deadline;
+	size_t sndbuf;
 	int err;
 
-	if (m->total + 32 > (size_t)us->sndbuf)
+	spin_lock(&unix_lock);
+	sndbuf = (size_t)us->sndbuf;
+	deadline = deadline_for(us->sndtimeo_ns);
+	spin_unlock(&unix_lock);
+	if (m->total + 32 > sndbuf)
 		return -EMSGSIZE;
 	if (m->name) {
 		struct unix_addr a;
@@ -1257,7 +1268,7 @@ static long recv_record(struct unix_sock *us, struct sock_msg *m, int flags,
 	struct ucred cred;
 	int nfiles, err;
 	size_t n, whole;
-	bool peek = flags & MSG_PEEK;
+	bool peek = flags & MSG_PEEK, passcred = us->passcred;
 
 	while (!us->rq_head) {
 		if (us->err) {
@@ -1305,7 +1316,7 @@ static long recv_record(struct unix_sock *us, struct sock_msg *m, int flags,
 	if (whole > n)
 		m->out_flags |= MSG_TRUNC;
 	if (!err)
-		err = scm_deliver(m, flags, us->passcred, &cred, files, nfiles);
+		err = scm_deliver(m, flags, passcred, &cred, files, nfiles);
 	else
 		for (int i = 0; i < nfiles; i++)
 			vfs_close(files[i]);
@@ -1325,7 +1336,7 @@ static long recv_record(struct unix_sock *us, struct sock_msg *m, int flags,
 static long recv_stream(struct unix_sock *us, struct sock_msg *m, int flags,
 			bool nonblock, uint64_t deadline)
 {
-	bool peek = flags & MSG_PEEK;
+	bool peek = flags & MSG_PEEK, passcred = us->passcred;
 	size_t target = (flags & MSG_WAITALL) ? m->total : 1;
 	size_t copied = 0, peek_off = 0;
 	struct unix_msg *msg = NULL, *done = NULL;
@@ -1362,7 +1373,7 @@ static long recv_stream(struct unix_sock *us, struct sock_msg *m, int flags,
 			continue;
 		}
 		/* With SO_PASSCRED, one sender's bytes at a time. */
-		if (copied && us->passcred && msg->cred.pid != cred.pid)
+		if (copied && passcred && msg->cred.pid != cred.pid)
 			break;
 		cred = msg->cred;
 		off = msg->off + peek_off;
@@ -1403,9 +1414,8 @@ static long recv_stream(struct unix_sock *us, struct sock_msg *m, int flags,
 		msg_free(msg);
 	}
 	m->namelen = 0;
-	if (copied && (nfiles || us->passcred)) {
-		int e = scm_deliver(m, flags, us->passcred, &cred, files,
-				    nfiles);
+	if (copied && (nfiles || passcred)) {
+		int e = scm_deliver(m, flags, passcred, &cred, files, nfiles);
 
 		err = err ? err : e;
 	} else {

@@ -265,6 +265,29 @@ static void path_bind_connect(void)
 	close(fd);
 	CHECK_ERR(connect(d, (struct sockaddr *)&got, alen), ECONNREFUSED);
 	CHECK_OK(unlink("dsock"));
+	/* A path filling all of sun_path, no NUL: still a name. */
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	memset(&got, 0, sizeof(got));
+	got.sun_family = AF_UNIX;
+	memset(got.sun_path, 'p', sizeof(got.sun_path));
+	CHECK_OK(bind(fd, (struct sockaddr *)&got, sizeof(got)));
+	memset(got.sun_path, 0, sizeof(got.sun_path));
+	len = sizeof(got);
+	CHECK_OK(getsockname(fd, (struct sockaddr *)&got, &len));
+	CHECK_EQ(len, sizeof(got) + 1); /* Linux counts a NUL past the end */
+	CHECK_EQ(got.sun_path[sizeof(got.sun_path) - 1], 'p');
+	got.sun_path[sizeof(got.sun_path) - 1] = 0;
+	CHECK_EQ(strlen(got.sun_path), sizeof(got.sun_path) - 1);
+	CHECK_ERR(stat(got.sun_path, &st), ENOENT); /* 107 of them: none */
+	close(fd);
+	memset(got.sun_path, 'p', sizeof(got.sun_path));
+	{
+		char name[sizeof(got.sun_path) + 1];
+
+		memcpy(name, got.sun_path, sizeof(got.sun_path));
+		name[sizeof(got.sun_path)] = 0;
+		CHECK_OK(unlink(name));
+	}
 	/* Bad addresses. */
 	CHECK_ERR(bind(d, (struct sockaddr *)&a, 1), EINVAL);
 	CHECK_ERR(bind(d, (struct sockaddr *)&a, sizeof(a) + 1), EINVAL);
