@@ -2,7 +2,9 @@
  * AF_UNIX sockets: Linux's local sockets, SOCK_STREAM, SOCK_DGRAM and
  * SOCK_SEQPACKET, between processes of this machine. No packets: a send
  * copies the user's bytes into a struct unix_msg and puts it on the
- * receiver's queue; a receive copies them out and frees it.
+ * receiver's queue; a receive copies them out and frees it. This file
+ * has the sockets, their names, connections, closing and options;
+ * unix_msg.c sends and receives; unix_internal.h is what they share.
  *
  *   sender                         receiver (struct unix_sock)
  *   ------                         ---------------------------
@@ -42,152 +44,19 @@
 #include "fs/fs_syscalls.h"
 #include "fs/poll.h"
 #include "mm/mm.h"
-#include "net/socket_internal.h"
+#include "net/unix_internal.h"
 #include "proc/proc.h"
 #include "proc/signal.h"
 #include "sched/sched.h"
 
-#define UNIX_PATH_MAX 108
-#define SOCK_RAW 3
-#define UNIX_ADDR_MAX (2 + UNIX_PATH_MAX) /* sizeof(struct sockaddr_un) */
-#define UNIX_BUF_DEFAULT 212992           /* Linux's wmem_default */
-#define UNIX_BUF_MAX 212992               /* ... and wmem_max */
-#define UNIX_SNDBUF_MIN 4608              /* SOCK_MIN_SNDBUF */
-#define UNIX_RCVBUF_MIN 2304              /* SOCK_MIN_RCVBUF */
-#define UNIX_DGRAM_QLEN 10                /* net.unix.max_dgram_qlen */
-#define UNIX_BACKLOG_MAX 4096             /* net.core.somaxconn */
-#define UNIX_CHUNK_MAX 65536 /* a stream send is cut into such messages */
-#define SCM_MAX_FD 253
-#define CONTROL_MAX 20480 /* net.core.optmem_max: -ENOBUFS beyond */
-#define SIOCINQ FIONREAD
-#define SEND_SHUTDOWN 2 /* Linux's sk_shutdown bits */
-#define RCV_SHUTDOWN 1
-
-enum unix_state {
-	UNIX_UNCONNECTED,
-	UNIX_LISTENING,
-	UNIX_CONNECTED, /* stream/seqpacket: has a peer (maybe gone) */
-};
-
-/* Linux's struct ucred. */
-struct ucred {
-	int32_t pid;
-	uint32_t uid, gid;
-};
-
-/* struct sockaddr_un, and how many of its bytes are the name. path has
- * room for a NUL after Linux's 108 bytes: a path that fills them still
- * ends (Linux's unix_mkname_bsd does the same). */
-struct unix_addr {
-	uint32_t len; /* 0: unbound */
-	struct {
-		uint16_t family;
-		char path[UNIX_PATH_MAX + 1];
-	} sun;
-};
-
-/* Linux's struct cmsghdr, as x86-64 lays it out. */
-struct cmsghdr {
-	uint64_t len;
-	int32_t level, type;
-};
-#define CMSG_ALIGN(n) (((n) + 7) & ~(size_t)7)
-#define CMSG_HDR CMSG_ALIGN(sizeof(struct cmsghdr))
-
-/* One message: a datagram, a seqpacket record, or a piece of a stream. */
-struct unix_msg {
-	struct unix_msg *next;
-	struct unix_sock *from; /* referenced; its wmem counts len */
-	size_t len, off;        /* off: bytes a stream reader has taken */
-	struct file **files;    /* SCM_RIGHTS in flight, referenced */
-	int nfiles;
-	struct ucred cred;     /* the sender's, or what it passed */
-	struct unix_addr addr; /* the sender's name (datagrams) */
-	uint8_t data[];
-};
-
-struct unix_sock {
-	/* Constant after creation. */
-	int type;              /* SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
-	struct waitqueue wait; /* readers, writers, accept and connect */
-	/* Protected by unix_lock. */
-	int refs;     /* its file (or accept queue), peers, messages */
-	bool dead;    /* its file is closed */
-	bool reading; /* a reader is taking messages off rq */
-	enum unix_state state;
-	struct unix_sock *peer; /* referenced */
-	struct unix_addr addr;
-	struct inode *inode;          /* bound to a path: referenced */
-	struct unix_sock *next_bound; /* bound_list */
-	struct unix_sock *next_all;   /* all_list (for /proc/net/unix) */
-	struct unix_msg *rq_head, *rq_tail;
-	size_t rq_bytes;
-	int rq_count;
-	struct unix_sock *acceptq_head, *acceptq_tail, *next_accept;
-	int backlog, pending;
-	size_t wmem; /* bytes of ours still queued at a peer */
-	int sndbuf, rcvbuf;
-	int shutdown; /* SEND_SHUTDOWN | RCV_SHUTDOWN */
-	int err;      /* SO_ERROR: ECONNRESET */
-	bool passcred;
-	struct ucred peercred; /* SO_PEERCRED */
-	struct ucred listencred;
-	uint64_t rcvtimeo_ns, sndtimeo_ns; /* 0: forever */
-	uint64_t ino;
-};
-
-static struct spinlock unix_lock = SPINLOCK_INIT("unix");
+struct spinlock unix_lock = SPINLOCK_INIT("unix");
 static struct unix_sock *bound_list; /* unix_lock */
 static struct unix_sock *all_list;   /* unix_lock */
 static uint32_t next_autobind;       /* unix_lock */
 
-/* ---- user buffers ------------------------------------------------------- */
-
-void iov_cursor_init(struct iov_cursor *c, const struct sock_msg *m)
-{
-	c->iov = m->iov;
-	c->cnt = m->iovcnt;
-	c->off = 0;
-}
-
-static int iov_copy(struct iov_cursor *c, void *kbuf, size_t n, bool in)
-{
-	uint8_t *k = kbuf;
-
-	while (n) {
-		size_t step;
-
-		if (c->cnt == 0)
-			return -EFAULT; /* more than the buffers hold: a bug */
-		step = MIN(n, c->iov->len - c->off);
-		if (step && (in ? copy_from_user(k, c->iov->base + c->off, step)
-				: copy_to_user(c->iov->base + c->off, k, step)))
-			return -EFAULT;
-		k += step;
-		n -= step;
-		c->off += step;
-		if (c->off == c->iov->len) {
-			c->iov++;
-			c->cnt--;
-			c->off = 0;
-		}
-	}
-	return 0;
-}
-
-int iov_copy_in(struct iov_cursor *c, void *dst, size_t n)
-{
-	return iov_copy(c, dst, n, true);
-}
-
-int iov_copy_out(struct iov_cursor *c, const void *src, size_t n)
-{
-	return iov_copy(c, (void *)src, n, false);
-}
-
 /* ---- sockets and references -------------------------------------------- */
 
-static void current_cred(struct ucred *c)
+void unix_current_cred(struct ucred *c)
 {
 	c->pid = proc_current()->tgid;
 	c->uid = 0; /* everyone is root (kernel/proc/sys_limits.c) */
@@ -215,14 +84,14 @@ static struct unix_sock *sock_alloc(int type)
 }
 
 /* Caller holds unix_lock. */
-static void sock_get(struct unix_sock *us)
+void unix_sock_get(struct unix_sock *us)
 {
 	us->refs++;
 }
 
 /* Caller holds unix_lock. The last reference frees it (its queues are
  * empty by then: release emptied them). */
-static void sock_put(struct unix_sock *us)
+void unix_sock_put(struct unix_sock *us)
 {
 	if (--us->refs > 0)
 		return;
@@ -259,16 +128,16 @@ void unix_set_ino(struct unix_sock *us, uint64_t ino)
 /* Caller holds unix_lock. m is off its queue: give its bytes back to
  * the sender and wake it. Its files are left to the caller (closing one
  * may sleep). */
-static void msg_unaccount(struct unix_msg *m)
+void unix_msg_unaccount(struct unix_msg *m)
 {
 	m->from->wmem -= m->len;
 	wake_up(&m->from->wait);
-	sock_put(m->from);
+	unix_sock_put(m->from);
 	m->from = NULL;
 }
 
 /* Close files in flight and free m; unix_lock not held. */
-static void msg_free(struct unix_msg *m)
+void unix_msg_free(struct unix_msg *m)
 {
 	for (int i = 0; i < m->nfiles; i++)
 		vfs_close(m->files[i]);
@@ -277,7 +146,7 @@ static void msg_free(struct unix_msg *m)
 }
 
 /* Caller holds unix_lock. */
-static void rq_append(struct unix_sock *us, struct unix_msg *m)
+void unix_rq_append(struct unix_sock *us, struct unix_msg *m)
 {
 	m->next = NULL;
 	if (us->rq_tail)
@@ -290,7 +159,7 @@ static void rq_append(struct unix_sock *us, struct unix_msg *m)
 }
 
 /* Caller holds unix_lock. Unlink rq's first message. */
-static struct unix_msg *rq_pop(struct unix_sock *us)
+struct unix_msg *unix_rq_pop(struct unix_sock *us)
 {
 	struct unix_msg *m = us->rq_head;
 
@@ -333,12 +202,12 @@ static void sock_kill(struct unix_sock *us, struct unix_msg **msgs,
 	}
 	if (peer) {
 		us->peer = NULL;
-		sock_put(peer);
+		unix_sock_put(peer);
 	}
 	while (us->rq_head) {
-		struct unix_msg *m = rq_pop(us);
+		struct unix_msg *m = unix_rq_pop(us);
 
-		msg_unaccount(m);
+		unix_msg_unaccount(m);
 		m->next = *msgs;
 		*msgs = m;
 	}
@@ -372,9 +241,9 @@ void unix_release(struct unix_sock *us)
 		if (e->peer)
 			e->peer->err = ECONNRESET;
 		sock_kill(e, &msgs, &embryos, &ignored);
-		sock_put(e);
+		unix_sock_put(e);
 	}
-	sock_put(us);
+	unix_sock_put(us);
 	spin_unlock(&unix_lock);
 	if (inode)
 		vfs_iput(inode);
@@ -383,7 +252,7 @@ void unix_release(struct unix_sock *us)
 		struct unix_msg *m = msgs;
 
 		msgs = m->next;
-		msg_free(m);
+		unix_msg_free(m);
 	}
 }
 
@@ -391,7 +260,7 @@ void unix_release(struct unix_sock *us)
 
 /* A sockaddr_un from user space into *a: 0, -EINVAL, -EFAULT. An
  * autobind request (only the family) gives a->len == 2. */
-static int addr_from_user(uaddr_t uaddr, uint64_t len, struct unix_addr *a)
+int unix_addr_from_user(uaddr_t uaddr, uint64_t len, struct unix_addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (len < sizeof(a->sun.family) || len > UNIX_ADDR_MAX)
@@ -463,7 +332,7 @@ static void bind_locked(struct unix_sock *us, const struct unix_addr *a,
 
 /* Caller holds unix_lock. Linux's autobind: a free abstract name of five
  * hex digits. */
-static int autobind_locked(struct unix_sock *us)
+int unix_autobind_locked(struct unix_sock *us)
 {
 	struct unix_addr a;
 
@@ -488,13 +357,13 @@ int unix_bind(struct unix_sock *us, uaddr_t uaddr, uint64_t len)
 {
 	struct unix_addr a;
 	struct inode *dir, *inode;
-	int err = addr_from_user(uaddr, len, &a);
+	int err = unix_addr_from_user(uaddr, len, &a);
 
 	if (err)
 		return err;
 	if (a.len == sizeof(a.sun.family)) {
 		spin_lock(&unix_lock);
-		err = us->addr.len ? -EINVAL : autobind_locked(us);
+		err = us->addr.len ? -EINVAL : unix_autobind_locked(us);
 		spin_unlock(&unix_lock);
 		return err;
 	}
@@ -541,8 +410,8 @@ int unix_bind(struct unix_sock *us, uaddr_t uaddr, uint64_t len)
 /* The socket named a, referenced (sock_put under unix_lock when done):
  * 0, -ECONNREFUSED (nothing there), -ENOENT and the lookup's errors
  * for a path, -EPROTOTYPE (another type). */
-static int lookup_name(const struct unix_addr *a, int type,
-		       struct unix_sock **out)
+int unix_lookup_name(const struct unix_addr *a, int type,
+		     struct unix_sock **out)
 {
 	struct inode *inode = NULL;
 	struct unix_sock *s;
@@ -567,7 +436,7 @@ static int lookup_name(const struct unix_addr *a, int type,
 	else if (s->type != type)
 		err = -EPROTOTYPE;
 	else
-		sock_get(s);
+		unix_sock_get(s);
 	spin_unlock(&unix_lock);
 	if (inode)
 		vfs_iput(inode);
@@ -595,7 +464,7 @@ int unix_name(struct unix_sock *us, bool peer, uaddr_t uaddr, uaddr_t ulen)
 /* Caller holds unix_lock. Sleep on us->wait until woken, the deadline (0:
  * none), or a signal: 0, -EAGAIN (deadline passed or nonblock),
  * -ERESTARTSYS. The caller looks again when it returns 0. */
-static int wait_locked(struct unix_sock *us, bool nonblock, uint64_t deadline)
+int unix_wait_locked(struct unix_sock *us, bool nonblock, uint64_t deadline)
 {
 	if (nonblock || (deadline && time_ns() >= deadline))
 		return -EAGAIN;
@@ -608,7 +477,7 @@ static int wait_locked(struct unix_sock *us, bool nonblock, uint64_t deadline)
 	return 0;
 }
 
-static uint64_t deadline_for(uint64_t timeout_ns)
+uint64_t unix_deadline_for(uint64_t timeout_ns)
 {
 	return timeout_ns ? time_ns() + timeout_ns : 0;
 }
@@ -629,7 +498,7 @@ int unix_listen(struct unix_sock *us, int backlog)
 	} else {
 		us->state = UNIX_LISTENING;
 		us->backlog = backlog;
-		current_cred(&us->listencred);
+		unix_current_cred(&us->listencred);
 		wake_up(&us->wait); /* a larger backlog may let connect on */
 	}
 	spin_unlock(&unix_lock);
@@ -639,9 +508,9 @@ int unix_listen(struct unix_sock *us, int backlog)
 /* Caller holds unix_lock: connect us and peer to each other. */
 static void pair_locked(struct unix_sock *a, struct unix_sock *b)
 {
-	sock_get(b);
+	unix_sock_get(b);
 	a->peer = b;
-	sock_get(a);
+	unix_sock_get(a);
 	b->peer = a;
 	if (a->type != SOCK_DGRAM) {
 		a->state = UNIX_CONNECTED;
@@ -654,13 +523,13 @@ static int connect_stream(struct unix_sock *us, const struct unix_addr *a,
 {
 	struct unix_sock *listener, *e;
 	uint64_t deadline;
-	int err = lookup_name(a, us->type, &listener);
+	int err = unix_lookup_name(a, us->type, &listener);
 
 	if (err)
 		return err;
 	e = sock_alloc(us->type); /* the server's end */
 	spin_lock(&unix_lock);
-	deadline = deadline_for(us->sndtimeo_ns);
+	deadline = unix_deadline_for(us->sndtimeo_ns);
 	for (;;) {
 		if (!e) {
 			err = -ENOMEM;
@@ -672,21 +541,21 @@ static int connect_stream(struct unix_sock *us, const struct unix_addr *a,
 			   listener->state != UNIX_LISTENING) {
 			err = -ECONNREFUSED;
 		} else if (listener->pending > listener->backlog) {
-			err = wait_locked(listener, nonblock, deadline);
+			err = unix_wait_locked(listener, nonblock, deadline);
 			if (!err)
 				continue;
 		} else {
 			break;
 		}
 		if (e)
-			sock_put(e);
-		sock_put(listener);
+			unix_sock_put(e);
+		unix_sock_put(listener);
 		spin_unlock(&unix_lock);
 		return err;
 	}
 	/* The embryo: the listener's name, the client's credentials. */
 	e->addr = listener->addr;
-	current_cred(&e->peercred);
+	unix_current_cred(&e->peercred);
 	e->sndbuf = listener->sndbuf;
 	e->rcvbuf = listener->rcvbuf;
 	us->peercred = listener->listencred;
@@ -699,7 +568,7 @@ static int connect_stream(struct unix_sock *us, const struct unix_addr *a,
 	listener->acceptq_tail = e;
 	listener->pending++; /* e's reference passes to the queue */
 	wake_up(&listener->wait);
-	sock_put(listener);
+	unix_sock_put(listener);
 	spin_unlock(&unix_lock);
 	poll_notify();
 	return 0;
@@ -720,7 +589,7 @@ int unix_connect(struct unix_sock *us, uaddr_t uaddr, uint64_t len,
 		if (family == AF_UNSPEC) { /* disconnect */
 			spin_lock(&unix_lock);
 			if (us->peer) {
-				sock_put(us->peer);
+				unix_sock_put(us->peer);
 				us->peer = NULL;
 			}
 			spin_unlock(&unix_lock);
@@ -728,26 +597,26 @@ int unix_connect(struct unix_sock *us, uaddr_t uaddr, uint64_t len,
 			return 0;
 		}
 	}
-	err = addr_from_user(uaddr, len, &a);
+	err = unix_addr_from_user(uaddr, len, &a);
 	if (err)
 		return err;
 	if (a.len == sizeof(a.sun.family))
 		return -EINVAL;
 	if (us->type != SOCK_DGRAM)
 		return connect_stream(us, &a, nonblock);
-	err = lookup_name(&a, SOCK_DGRAM, &target);
+	err = unix_lookup_name(&a, SOCK_DGRAM, &target);
 	if (err)
 		return err;
 	spin_lock(&unix_lock);
 	if (target->dead) {
 		err = -ECONNREFUSED;
-		sock_put(target);
+		unix_sock_put(target);
 	} else {
 		if (us->peer)
-			sock_put(us->peer);
+			unix_sock_put(us->peer);
 		us->peer = target; /* the lookup's reference */
 		if (us->passcred)
-			autobind_locked(us);
+			unix_autobind_locked(us);
 	}
 	spin_unlock(&unix_lock);
 	poll_notify();
@@ -763,9 +632,9 @@ int unix_accept(struct unix_sock *us, bool nonblock, struct unix_sock **out)
 	if (us->type == SOCK_DGRAM)
 		return -EOPNOTSUPP;
 	spin_lock(&unix_lock);
-	deadline = deadline_for(us->rcvtimeo_ns);
+	deadline = unix_deadline_for(us->rcvtimeo_ns);
 	while (!err && us->state == UNIX_LISTENING && !us->acceptq_head)
-		err = wait_locked(us, nonblock, deadline);
+		err = unix_wait_locked(us, nonblock, deadline);
 	if (!err && us->state != UNIX_LISTENING)
 		err = -EINVAL;
 	if (err) {
@@ -798,7 +667,7 @@ int unix_pair(int type, int protocol, struct unix_sock **a,
 	}
 	spin_lock(&unix_lock);
 	pair_locked(*a, *b);
-	current_cred(&(*a)->peercred);
+	unix_current_cred(&(*a)->peercred);
 	(*b)->peercred = (*a)->peercred;
 	spin_unlock(&unix_lock);
 	return 0;
@@ -825,638 +694,6 @@ int unix_shutdown(struct unix_sock *us, int how)
 	spin_unlock(&unix_lock);
 	poll_notify();
 	return 0;
-}
-
-/* ---- ancillary data -------------------------------------------------------- */
-
-/* What a sendmsg's control buffer asked for. */
-struct scm {
-	struct file **files; /* referenced */
-	int nfiles;
-	bool has_cred;
-	struct ucred cred;
-};
-
-static void scm_drop(struct scm *scm)
-{
-	for (int i = 0; i < scm->nfiles; i++)
-		vfs_close(scm->files[i]);
-	kfree(scm->files);
-	scm->files = NULL;
-	scm->nfiles = 0;
-}
-
-/* SCM_RIGHTS: the files behind n descriptors at data, added to scm. */
-static int scm_take_files(struct scm *scm, const int *fds, int n)
-{
-	struct file **files;
-
-	if (scm->nfiles + n > SCM_MAX_FD)
-		return -EINVAL;
-	files = kmalloc(sizeof(*files) * (size_t)(scm->nfiles + n));
-	if (!files)
-		return -ENOMEM;
-	for (int i = 0; i < scm->nfiles; i++)
-		files[i] = scm->files[i];
-	kfree(scm->files);
-	scm->files = files;
-	for (int i = 0; i < n; i++) {
-		struct file *f = file_get(fds[i]);
-
-		if (!f)
-			return -EBADF;
-		scm->files[scm->nfiles++] = f;
-	}
-	return 0;
-}
-
-/* Parse the control buffer (SOL_SOCKET's SCM_RIGHTS, SCM_CREDENTIALS;
- * other levels ignored, as Linux): 0, -EINVAL, -EBADF, -EPERM, -EFAULT,
- * -ENOBUFS. On error nothing stays taken. */
-static int scm_parse(const struct sock_msg *m, struct scm *scm)
-{
-	uint8_t *buf;
-	size_t off = 0;
-	int err = 0;
-
-	memset(scm, 0, sizeof(*scm));
-	if (m->controllen < sizeof(struct cmsghdr))
-		return 0;
-	if (m->controllen > CONTROL_MAX)
-		return -ENOBUFS;
-	buf = kmalloc(m->controllen);
-	if (!buf)
-		return -ENOMEM;
-	if (copy_from_user(buf, m->control, m->controllen))
-		err = -EFAULT;
-	while (!err && m->controllen - off >= sizeof(struct cmsghdr)) {
-		struct cmsghdr h;
-		size_t data_len;
-
-		memcpy(&h, buf + off, sizeof(h));
-		if (h.len < sizeof(h) || h.len > m->controllen - off) {
-			err = -EINVAL;
-			break;
-		}
-		data_len = h.len - CMSG_HDR;
-		if (h.level != SOL_SOCKET) {
-			/* not ours */
-		} else if (h.type == SCM_RIGHTS) {
-			if (data_len / sizeof(int) > 0)
-				err = scm_take_files(
-					scm,
-					(const int *)(buf + off + CMSG_HDR),
-					(int)(data_len / sizeof(int)));
-		} else if (h.type == SCM_CREDENTIALS &&
-			   data_len == sizeof(struct ucred)) {
-			struct ucred c;
-
-			memcpy(&c, buf + off + CMSG_HDR, sizeof(c));
-			/* Everyone is root, but a pid must be the sender's:
-			 * Linux lets root name any live process; here only
-			 * its own. */
-			if (c.pid != proc_current()->tgid)
-				err = -EPERM;
-			scm->cred = c;
-			scm->has_cred = true;
-		} else {
-			err = -EINVAL;
-		}
-		off += CMSG_ALIGN(h.len);
-		if (off > m->controllen)
-			break;
-	}
-	kfree(buf);
-	if (err)
-		scm_drop(scm);
-	return err;
-}
-
-/* Append one control message to the user's buffer at *used: false if it
- * did not fit (MSG_CTRUNC). */
-static bool put_cmsg(struct sock_msg *m, size_t *used, int type,
-		     const void *data, size_t len, int *err)
-{
-	struct cmsghdr h = { CMSG_HDR + len, SOL_SOCKET, type };
-
-	if (m->controllen < *used || m->controllen - *used < CMSG_HDR + len)
-		return false;
-	if (copy_to_user(m->control + *used, &h, sizeof(h)) ||
-	    copy_to_user(m->control + *used + CMSG_HDR, data, len))
-		*err = -EFAULT;
-	*used += MIN(CMSG_ALIGN(CMSG_HDR + len), m->controllen - *used);
-	return true;
-}
-
-/* Give a received message's credentials (if SO_PASSCRED) and files
- * (installed as new descriptors; those that do not fit are closed) to
- * the receiver. Files are consumed. 0 or -EFAULT. */
-static int scm_deliver(struct sock_msg *m, int flags, bool passcred,
-		       const struct ucred *cred, struct file **files,
-		       int nfiles)
-{
-	size_t used = 0;
-	int err = 0, installed = 0;
-	int *fds = NULL;
-
-	if (passcred &&
-	    !put_cmsg(m, &used, SCM_CREDENTIALS, cred, sizeof(*cred), &err))
-		m->out_flags |= MSG_CTRUNC;
-	if (nfiles) {
-		size_t room = m->controllen > used + CMSG_HDR
-				      ? m->controllen - used - CMSG_HDR
-				      : 0;
-		int fit = (int)MIN(room / sizeof(int), (size_t)nfiles);
-
-		fds = kmalloc(sizeof(int) * (size_t)nfiles);
-		for (; fds && !err && installed < fit; installed++) {
-			int fd = file_install(files[installed], 0,
-					      flags & MSG_CMSG_CLOEXEC);
-
-			if (fd < 0)
-				break;
-			fds[installed] = fd; /* the table owns the file now */
-		}
-		if (installed < nfiles)
-			m->out_flags |= MSG_CTRUNC;
-		if (installed)
-			put_cmsg(m, &used, SCM_RIGHTS, fds,
-				 sizeof(int) * (size_t)installed, &err);
-		kfree(fds);
-	}
-	for (int i = installed; i < nfiles; i++)
-		vfs_close(files[i]);
-	m->controllen = used;
-	return err;
-}
-
-/* ---- sending ------------------------------------------------------------ */
-
-/* A new message holding the next len bytes of the user's buffers. */
-static int msg_new(struct iov_cursor *c, size_t len, struct unix_msg **out)
-{
-	struct unix_msg *m = kzalloc(sizeof(*m) + len);
-
-	if (!m)
-		return -ENOBUFS;
-	m->len = len;
-	if (iov_copy_in(c, m->data, len)) {
-		kfree(m);
-		return -EFAULT;
-	}
-	*out = m;
-	return 0;
-}
-
-/* Caller holds unix_lock: queue m at to, charged to from. */
-static void msg_queue(struct unix_sock *from, struct unix_sock *to,
-		      struct unix_msg *m)
-{
-	sock_get(from);
-	m->from = from;
-	from->wmem += m->len;
-	rq_append(to, m);
-	wake_up(&to->wait);
-}
-
-static void msg_set_scm(struct unix_msg *m, struct scm *scm)
-{
-	m->files = scm->files;
-	m->nfiles = scm->nfiles;
-	scm->files = NULL;
-	scm->nfiles = 0;
-	if (scm->has_cred)
-		m->cred = scm->cred;
-	else
-		current_cred(&m->cred);
-}
-
-static void sigpipe(int flags)
-{
-	if (!(flags & MSG_NOSIGNAL))
-		signal_send(proc_current(), SIGPIPE, NULL);
-}
-
-/* Stream and seqpacket: to the connected peer, a stream in pieces. */
-static long send_connected(struct unix_sock *us, struct sock_msg *m,
-			   struct scm *scm, int flags, bool nonblock)
-{
-	struct iov_cursor c;
-	size_t sent = 0, sndbuf;
-	uint64_t deadline;
-	bool first = true;
-
-	spin_lock(&unix_lock);
-	sndbuf = (size_t)us->sndbuf;
-	deadline = deadline_for(us->sndtimeo_ns);
-	spin_unlock(&unix_lock);
-	iov_cursor_init(&c, m);
-	if (us->type == SOCK_SEQPACKET && m->total + 32 > sndbuf)
-		return -EMSGSIZE;
-	while (sent < m->total || (first && us->type == SOCK_SEQPACKET)) {
-		size_t size = m->total - sent;
-		struct unix_msg *msg;
-		int err;
-
-		if (us->type == SOCK_STREAM)
-			size = MIN(size,
-				   MIN(sndbuf / 2, (size_t)UNIX_CHUNK_MAX));
-		err = msg_new(&c, size, &msg);
-		if (err)
-			return sent ? (long)sent : err;
-		msg_set_scm(msg, scm);
-		spin_lock(&unix_lock);
-		for (;;) {
-			struct unix_sock *peer = us->peer;
-
-			if (us->state != UNIX_CONNECTED)
-				err = -ENOTCONN;
-			else if ((us->shutdown & SEND_SHUTDOWN) || !peer ||
-				 peer->dead || (peer->shutdown & RCV_SHUTDOWN))
-				err = -EPIPE;
-			else if (us->wmem &&
-				 us->wmem + size > (size_t)us->sndbuf)
-				err = wait_locked(us, nonblock, deadline);
-			else
-				break;
-			if (err)
-				break;
-		}
-		if (err) {
-			spin_unlock(&unix_lock);
-			msg_free(msg);
-			if (err == -EPIPE && !sent)
-				sigpipe(flags);
-			return sent ? (long)sent : err;
-		}
-		msg_queue(us, us->peer, msg);
-		spin_unlock(&unix_lock);
-		poll_notify();
-		sent += size;
-		first = false;
-	}
-	return (long)sent;
-}
-
-static long send_dgram(struct unix_sock *us, struct sock_msg *m,
-		       struct scm *scm, bool nonblock)
-{
-	struct unix_sock *to = NULL;
-	struct unix_msg *msg;
-	struct iov_cursor c;
-	uint64_t deadline;
-	size_t sndbuf;
-	int err;
-
-	spin_lock(&unix_lock);
-	sndbuf = (size_t)us->sndbuf;
-	deadline = deadline_for(us->sndtimeo_ns);
-	spin_unlock(&unix_lock);
-	if (m->total + 32 > sndbuf)
-		return -EMSGSIZE;
-	if (m->name) {
-		struct unix_addr a;
-
-		err = addr_from_user(m->name, (uint64_t)m->namelen, &a);
-		if (!err && a.len == sizeof(a.sun.family))
-			err = -EINVAL;
-		if (!err)
-			err = lookup_name(&a, SOCK_DGRAM, &to);
-		if (err)
-			return err;
-	}
-	iov_cursor_init(&c, m);
-	err = msg_new(&c, m->total, &msg);
-	if (err)
-		goto out;
-	msg_set_scm(msg, scm);
-	spin_lock(&unix_lock);
-	if (!to && us->peer) {
-		to = us->peer;
-		sock_get(to);
-	}
-	for (;;) {
-		if (!to) {
-			err = -ENOTCONN;
-		} else if (to->dead) {
-			err = -ECONNREFUSED;
-			if (us->peer == to) { /* Linux disconnects, too */
-				us->peer = NULL;
-				sock_put(to);
-			}
-		} else if (to->peer && to->peer != us) {
-			err = -EPERM;
-		} else if (us->shutdown & SEND_SHUTDOWN) {
-			err = -EPIPE;
-		} else if (to->peer != us && to->rq_count > UNIX_DGRAM_QLEN) {
-			err = wait_locked(to, nonblock, deadline);
-			if (!err)
-				continue;
-		} else if (us->wmem &&
-			   us->wmem + msg->len > (size_t)us->sndbuf) {
-			err = wait_locked(us, nonblock, deadline);
-			if (!err)
-				continue;
-		} else {
-			break;
-		}
-		break;
-	}
-	if (!err) {
-		if (us->passcred)
-			autobind_locked(us);
-		msg->addr = us->addr;
-		msg_queue(us, to, msg);
-		msg = NULL;
-	}
-	spin_unlock(&unix_lock);
-	poll_notify();
-	if (msg)
-		msg_free(msg);
-out:
-	if (to) {
-		spin_lock(&unix_lock);
-		sock_put(to);
-		spin_unlock(&unix_lock);
-	}
-	return err ? err : (long)m->total;
-}
-
-long unix_sendmsg(struct unix_sock *us, struct sock_msg *m, int flags,
-		  bool nonblock)
-{
-	struct scm scm;
-	long r;
-
-	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
-	if (flags & MSG_DONTWAIT)
-		nonblock = true;
-	if (us->type == SOCK_STREAM && m->name) {
-		spin_lock(&unix_lock);
-		r = us->state == UNIX_CONNECTED ? -EISCONN : -EOPNOTSUPP;
-		spin_unlock(&unix_lock);
-		return r;
-	}
-	r = scm_parse(m, &scm);
-	if (r)
-		return r;
-	if (us->type == SOCK_DGRAM)
-		r = send_dgram(us, m, &scm, nonblock);
-	else
-		r = send_connected(us, m, &scm, flags, nonblock);
-	scm_drop(&scm); /* what no message took */
-	return r;
-}
-
-/* ---- receiving ------------------------------------------------------------ */
-
-/* Caller holds unix_lock. Become us's one reader. */
-static int reader_claim(struct unix_sock *us, bool nonblock, uint64_t deadline)
-{
-	while (us->reading) {
-		int err = wait_locked(us, nonblock, deadline);
-
-		if (err)
-			return err;
-	}
-	us->reading = true;
-	return 0;
-}
-
-/* Caller holds unix_lock. */
-static void reader_leave(struct unix_sock *us)
-{
-	us->reading = false;
-	wake_up(&us->wait);
-}
-
-/* Caller holds unix_lock and is us's reader: the files and credentials
- * of m move to the caller (MSG_PEEK: new references to its files). */
-static void take_scm(struct unix_msg *m, bool peek, struct file ***files,
-		     int *nfiles)
-{
-	*files = NULL;
-	*nfiles = 0;
-	if (!m->nfiles)
-		return;
-	if (!peek) {
-		*files = m->files;
-		*nfiles = m->nfiles;
-		m->files = NULL;
-		m->nfiles = 0;
-		return;
-	}
-	*files = kmalloc(sizeof(**files) * (size_t)m->nfiles);
-	if (!*files)
-		return;
-	for (int i = 0; i < m->nfiles; i++) {
-		vfs_file_ref(m->files[i]);
-		(*files)[i] = m->files[i];
-	}
-	*nfiles = m->nfiles;
-}
-
-/* Datagram and seqpacket: one message a call. Caller holds unix_lock
- * and is us's reader; returns with unix_lock held. */
-static long recv_record(struct unix_sock *us, struct sock_msg *m, int flags,
-			bool nonblock, uint64_t deadline)
-{
-	struct unix_msg *msg;
-	struct iov_cursor c;
-	struct file **files;
-	struct ucred cred;
-	int nfiles, err;
-	size_t n, whole;
-	bool peek = flags & MSG_PEEK, passcred = us->passcred;
-
-	while (!us->rq_head) {
-		if (us->err) {
-			err = -us->err;
-			us->err = 0;
-			return err;
-		}
-		if (us->type == SOCK_SEQPACKET) {
-			if (us->state != UNIX_CONNECTED)
-				return -ENOTCONN;
-			if (us->shutdown & RCV_SHUTDOWN)
-				return 0;
-		} else if (us->shutdown & RCV_SHUTDOWN) {
-			return 0;
-		}
-		err = wait_locked(us, nonblock, deadline);
-		if (err)
-			return err;
-	}
-	msg = us->rq_head;
-	if (!peek) {
-		rq_pop(us);
-		msg_unaccount(msg);
-		wake_up(&us->wait); /* senders waiting for queue room */
-	}
-	take_scm(msg, peek, &files, &nfiles);
-	cred = msg->cred;
-	whole = msg->len;
-	spin_unlock(&unix_lock);
-	if (!peek)
-		poll_notify();
-	n = MIN(m->total, whole);
-	iov_cursor_init(&c, m);
-	err = iov_copy_out(&c, msg->data, n);
-	if (!err && m->name && us->type == SOCK_DGRAM) {
-		/* recvmsg's msg_namelen: the sender's name, 0 if none */
-		size_t len = MIN((size_t)m->namelen, msg->addr.len);
-
-		if (msg->addr.len && copy_to_user(m->name, &msg->addr.sun, len))
-			err = -EFAULT;
-		m->namelen = (int)msg->addr.len;
-	} else {
-		m->namelen = 0;
-	}
-	if (whole > n)
-		m->out_flags |= MSG_TRUNC;
-	if (!err)
-		err = scm_deliver(m, flags, passcred, &cred, files, nfiles);
-	else
-		for (int i = 0; i < nfiles; i++)
-			vfs_close(files[i]);
-	kfree(files);
-	if (!peek)
-		msg_free(msg);
-	spin_lock(&unix_lock);
-	if (err)
-		return err;
-	return (flags & MSG_TRUNC) ? (long)whole : (long)n;
-}
-
-/* Stream: bytes across messages, until the buffers are full (MSG_WAITALL)
- * or something was read and no more is queued; a message with files
- * ends the read, as on Linux. Caller holds unix_lock and is us's reader;
- * returns with unix_lock held. */
-static long recv_stream(struct unix_sock *us, struct sock_msg *m, int flags,
-			bool nonblock, uint64_t deadline)
-{
-	bool peek = flags & MSG_PEEK, passcred = us->passcred;
-	size_t target = (flags & MSG_WAITALL) ? m->total : 1;
-	size_t copied = 0, peek_off = 0;
-	struct unix_msg *msg = NULL, *done = NULL;
-	struct file **files = NULL;
-	struct ucred cred = { 0, 0, 0 };
-	struct iov_cursor c;
-	int nfiles = 0, err = 0;
-
-	if (us->state != UNIX_CONNECTED)
-		return -EINVAL;
-	iov_cursor_init(&c, m);
-	while (copied < m->total) {
-		size_t n, off;
-
-		msg = peek ? (msg ? msg : us->rq_head) : us->rq_head;
-		if (peek && msg && peek_off == msg->len - msg->off) {
-			msg = msg->next;
-			peek_off = 0;
-		}
-		if (!msg) {
-			if (copied >= target)
-				break;
-			if (us->err) {
-				err = -us->err;
-				us->err = 0;
-				break;
-			}
-			if (us->shutdown & RCV_SHUTDOWN)
-				break;
-			err = wait_locked(us, nonblock, deadline);
-			if (err)
-				break;
-			msg = NULL;
-			continue;
-		}
-		/* With SO_PASSCRED, one sender's bytes at a time. */
-		if (copied && passcred && msg->cred.pid != cred.pid)
-			break;
-		cred = msg->cred;
-		off = msg->off + peek_off;
-		n = MIN(m->total - copied, msg->len - off);
-		spin_unlock(&unix_lock);
-		err = iov_copy_out(&c, msg->data + off, n);
-		spin_lock(&unix_lock);
-		if (err)
-			break;
-		copied += n;
-		if (peek) {
-			peek_off += n;
-			if (msg->nfiles) {
-				take_scm(msg, true, &files, &nfiles);
-				break;
-			}
-			continue;
-		}
-		msg->off += n;
-		us->rq_bytes -= n;
-		if (msg->nfiles)
-			take_scm(msg, false, &files, &nfiles);
-		if (msg->off == msg->len) {
-			rq_pop(us);
-			msg_unaccount(msg);
-			msg->next = done;
-			done = msg;
-		}
-		if (nfiles)
-			break;
-	}
-	spin_unlock(&unix_lock);
-	if (done)
-		poll_notify();
-	while (done) {
-		msg = done;
-		done = msg->next;
-		msg_free(msg);
-	}
-	m->namelen = 0;
-	if (copied && (nfiles || passcred)) {
-		int e = scm_deliver(m, flags, passcred, &cred, files, nfiles);
-
-		err = err ? err : e;
-	} else {
-		for (int i = 0; i < nfiles; i++)
-			vfs_close(files[i]);
-		m->controllen = 0;
-	}
-	kfree(files);
-	spin_lock(&unix_lock);
-	if (copied)
-		return (long)copied;
-	return err;
-}
-
-long unix_recvmsg(struct unix_sock *us, struct sock_msg *m, int flags,
-		  bool nonblock)
-{
-	uint64_t deadline;
-	long r;
-
-	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
-	if (flags & MSG_DONTWAIT)
-		nonblock = true;
-	m->out_flags = 0;
-	spin_lock(&unix_lock);
-	deadline = deadline_for(us->rcvtimeo_ns);
-	r = reader_claim(us, nonblock, deadline);
-	if (r) {
-		spin_unlock(&unix_lock);
-		return r;
-	}
-	if (us->type == SOCK_STREAM)
-		r = recv_stream(us, m, flags, nonblock, deadline);
-	else
-		r = recv_record(us, m, flags, nonblock, deadline);
-	reader_leave(us);
-	spin_unlock(&unix_lock);
-	if (!(m->out_flags & MSG_CTRUNC) && r < 0)
-		m->controllen = 0;
-	return r;
 }
 
 /* ---- readiness, ioctls, options ------------------------------------------ */
