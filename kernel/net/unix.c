@@ -502,6 +502,7 @@ int unix_listen(struct unix_sock *us, int backlog)
 		wake_up(&us->wait); /* a larger backlog may let connect on */
 	}
 	spin_unlock(&unix_lock);
+	poll_notify(); /* a listener polls differently */
 	return err;
 }
 
