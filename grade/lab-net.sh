@@ -28,9 +28,11 @@ ${HOSTCC:-cc} -Wall -Wextra -Werror -O2 -o "$net_udpsend" \
 net_port=$((20000 + $$ % 20000))
 
 # At the shell, with a card on slirp: the interfaces; pings to slirp's
-# gateway (slirp answers them itself) and to lo; a UDP echo over lo; and
-# a datagram from the host through the forward to udpecho in the guest
-# and back. Each step waits for its own line, never for a time.
+# gateway (slirp answers them itself) and to lo; a UDP echo over lo; a
+# datagram from the host through the forward to udpecho in the guest
+# and back; and a file through an AF_UNIX socket between two nc (-U),
+# with netstat -x showing the listener. Each step waits for its own
+# line, never for a time.
 shell_boot shell net=$net_port timeout=180 &&
 	serial_send 'ifconfig; echo ifconfig-done\r' &&
 	wait_for -E '^ifconfig-done' 30 &&
@@ -46,6 +48,12 @@ shell_boot shell net=$net_port timeout=180 &&
 	wait_for 'udpecho: listening on port 5555' 30 &&
 	"$net_udpsend" "$net_port" hello-kestrel 10 >"$g_dir/udpsend.out" 2>&1
 wait_for -E '^udphost-done' 30 &&
+	serial_send 'nc -l -U /tmp/u.sock > /tmp/ugot &\r' &&
+	wait_for 'nc: listening on /tmp/u.sock' 30 &&
+	serial_send 'netstat -x -l; echo unixstat-done\r' &&
+	wait_for -E '^unixstat-done' 30 &&
+	serial_send 'nc -U /tmp/u.sock < /bin/nc; wait; sha256sum /bin/nc /tmp/ugot; echo unc-done\r' &&
+	wait_for -E '^unc-done' 60 &&
 	serial_send 'poweroff\r'
 boot_wait
 
@@ -86,13 +94,28 @@ grep -q '^udpsend: reply: hello-kestrel$' "$g_dir/udpsend.out" 2>/dev/null ||
 		"udpsend said: $(cat "$g_dir/udpsend.out" 2>/dev/null)"
 test_end
 
+test_start unix_nc 5
+need_re '^unix +[0-9]+ +\[ ACC \] +STREAM +LISTENING +[0-9]+ +/tmp/u\.sock'
+net_h1=$(grep -a -E '^[0-9a-f]{64}  /bin/nc' "$b_log" | cut -d' ' -f1)
+net_h2=$(grep -a -E '^[0-9a-f]{64}  /tmp/ugot' "$b_log" | cut -d' ' -f1)
+[ -n "$net_h1" ] && [ "$net_h1" = "$net_h2" ] ||
+	fail_because "the file through nc -U differs: ${net_h2:-nothing}, not ${net_h1:-nothing}"
+test_end
+
 # TCP over lo, checked by a user test program that passes on Linux too
 # (user/tests/t_tcp.c): connect and accept, a refused port (blocking and
 # non-blocking), half-close, 4 MiB with their checksum, EPIPE and
 # SIGPIPE, MSG_PEEK/MSG_DONTWAIT/SO_RCVTIMEO, 100 connections at once,
-# SO_REUSEADDR over TIME_WAIT, the options.
-run_usertests tcp 300 t_tcp
+# SO_REUSEADDR over TIME_WAIT, the options. In the same boot, AF_UNIX
+# sockets (user/tests/t_unix.c, no card needed): socketpair, names in the
+# file system and the abstract namespace, stream, datagram and seqpacket,
+# sendmsg/recvmsg with SCM_RIGHTS and SCM_CREDENTIALS, poll's wakeups,
+# two processes trading thousands of messages. t_unix runs first: its
+# check that memory comes back must not see t_tcp's TIME_WAIT
+# connections being freed meanwhile.
+run_usertests tcp 400 t_unix t_tcp
 usertest_pass t_tcp 20
+usertest_pass t_unix 20
 
 # TCP against Linux's own TCP, through slirp: a 3 MiB file from the host
 # to `nc -l` in the guest (through the forward to port 80), back to the

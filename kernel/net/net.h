@@ -131,7 +131,8 @@ void netdev_stat_add(uint64_t *counter, uint64_t n);
  * may be more than size (call again with more room). */
 size_t net_proc_dev(char *buf, size_t size);
 size_t net_proc_tcp(char *buf, size_t size);
-size_t net_proc_udp(char *buf, size_t size); /* socket.c */
+size_t net_proc_udp(char *buf, size_t size);  /* socket.c */
+size_t net_proc_unix(char *buf, size_t size); /* unix.c */
 
 /* Byte order: x86-64 is little-endian, the wire big-endian. */
 static inline uint16_t htons(uint16_t x)

@@ -7,7 +7,8 @@
  * identifier to the socket's port and its checksum, and the program
  * reads the matching replies). A socket is an ordinary open file (read,
  * write, poll, close, ioctl, fstat, O_NONBLOCK) whose private data is a
- * struct socket.
+ * struct socket. AF_UNIX sockets (unix.c) hold a struct unix_sock, and
+ * every call on one goes there.
  *
  * Received datagrams wait in the socket's queue, up to SOCKET_RCVBUF
  * bytes (more are dropped and counted, as UDP may); a reader sleeps on
@@ -178,9 +179,11 @@ static int sockaddr_to_user(uaddr_t uaddr, uaddr_t ulen, uint32_t addr,
 
 /* ---- sending and receiving ----------------------------------------------- */
 
-static int send_datagram(struct socket *s, uaddr_t ubuf, size_t len,
+static int send_datagram(struct socket *s, const struct sock_msg *m,
 			 uint32_t dst, uint16_t dst_port)
 {
+	struct iov_cursor c;
+	size_t len = m->total;
 	struct pbuf *p;
 	uint32_t src;
 	uint16_t port;
@@ -197,7 +200,8 @@ static int send_datagram(struct socket *s, uaddr_t ubuf, size_t len,
 	p = pbuf_alloc(len);
 	if (!p)
 		return -ENOBUFS;
-	if (copy_from_user(p->data, ubuf, len)) {
+	iov_cursor_init(&c, m);
+	if (iov_copy_in(&c, p->data, len)) {
 		pbuf_free(p);
 		return -EFAULT;
 	}
@@ -222,10 +226,11 @@ static int send_datagram(struct socket *s, uaddr_t ubuf, size_t len,
 	return err ? err : (int)len;
 }
 
-static long socket_send(struct file *f, uaddr_t ubuf, size_t len, uaddr_t uaddr,
-			uint64_t addrlen)
+static long socket_send(struct file *f, const struct sock_msg *m)
 {
 	struct socket *s = f->private;
+	uaddr_t uaddr = m->name;
+	uint64_t addrlen = (uint64_t)m->namelen;
 	struct sockaddr_in sin;
 	uint32_t dst;
 	uint16_t port;
@@ -252,7 +257,7 @@ static long socket_send(struct file *f, uaddr_t ubuf, size_t len, uaddr_t uaddr,
 	}
 	if (s->protocol == IPPROTO_UDP && port == 0)
 		return -EINVAL;
-	return send_datagram(s, ubuf, len, dst, port);
+	return send_datagram(s, m, dst, port);
 }
 
 /* The next datagram, taken off the queue (or only looked at, with
@@ -291,10 +296,12 @@ static int wait_datagram(struct socket *s, bool nonblock, struct pbuf **out)
 	return -EAGAIN;
 }
 
-static long socket_recv(struct file *f, uaddr_t ubuf, size_t len, int flags,
-			uaddr_t uaddr, uaddr_t ulen)
+/* A datagram into m's buffers, its sender's address into m->name (at
+ * most m->namelen bytes; m->namelen becomes its size). */
+static long socket_recv(struct file *f, struct sock_msg *m, int flags)
 {
 	struct socket *s = f->private;
+	struct iov_cursor c;
 	struct pbuf *p;
 	size_t n, whole;
 	int err;
@@ -306,15 +313,27 @@ static long socket_recv(struct file *f, uaddr_t ubuf, size_t len, int flags,
 	if (err)
 		return err;
 	whole = p->len;
-	n = MIN(len, whole);
-	err = copy_to_user(ubuf, p->data, n);
-	if (!err && uaddr)
-		err = sockaddr_to_user(uaddr, ulen, p->ip_src,
-				       s->protocol == IPPROTO_UDP ? p->src_port
-								  : 0);
+	n = MIN(m->total, whole);
+	iov_cursor_init(&c, m);
+	err = iov_copy_out(&c, p->data, n);
+	if (!err && m->name) {
+		struct sockaddr_in sin = {
+			AF_INET,
+			s->protocol == IPPROTO_UDP ? p->src_port : 0,
+			p->ip_src,
+			{ 0 },
+		};
+
+		if (copy_to_user(m->name, &sin,
+				 MIN((size_t)m->namelen, sizeof(sin))))
+			err = -EFAULT;
+		m->namelen = sizeof(sin);
+	}
 	pbuf_free(p);
 	if (err)
 		return err;
+	if (whole > n)
+		m->out_flags |= MSG_TRUNC;
 	return (flags & MSG_TRUNC) ? (long)whole : (long)n;
 }
 
@@ -336,26 +355,86 @@ static int tcp_flags(const struct file *f, uint64_t flags)
 	return r;
 }
 
-static ssize_t socket_read(struct file *f, uint64_t ubuf, size_t n,
-			   uint64_t *pos)
+/* A stream socket's sendmsg or recvmsg: one TCP call a buffer. After
+ * the first bytes come, a receive takes only what is there. */
+static long tcp_msg(struct file *f, struct sock_msg *m, int flags, bool send)
+{
+	struct tcb *t = ((struct socket *)f->private)->tcb;
+	int tflags = tcp_flags(f, (uint64_t)flags);
+	long done = 0;
+
+	m->namelen = 0;
+	m->controllen = 0;
+	for (int i = 0; i < m->iovcnt; i++) {
+		const struct iovec *v = &m->iov[i];
+		long r;
+
+		if (!v->len)
+			continue;
+		r = send ? tcp_usr_send(t, v->base, v->len, tflags)
+			 : tcp_usr_recv(t, v->base, v->len, tflags);
+		if (r < 0)
+			return done ? done : r;
+		done += r;
+		if ((size_t)r < v->len)
+			break;
+		if (!send && !(flags & MSG_WAITALL))
+			tflags |= TCP_MSG_NONBLOCK;
+	}
+	return done;
+}
+
+long socket_sendmsg(struct file *f, struct sock_msg *m, int flags)
 {
 	struct socket *s = f->private;
 
-	(void)pos;
+	if (s->usock)
+		return unix_sendmsg(s->usock, m, flags, f->flags & O_NONBLOCK);
+	if (s->tcb) /* the address is ignored */
+		return tcp_msg(f, m, flags, true);
+	return socket_send(f, m); /* a datagram never waits: no flag matters */
+}
+
+long socket_recvmsg(struct file *f, struct sock_msg *m, int flags)
+{
+	struct socket *s = f->private;
+
+	m->out_flags = 0;
+	if (s->usock)
+		return unix_recvmsg(s->usock, m, flags, f->flags & O_NONBLOCK);
 	if (s->tcb)
-		return tcp_usr_recv(s->tcb, ubuf, n, tcp_flags(f, 0));
-	return socket_recv(f, ubuf, n, 0, 0, 0);
+		return tcp_msg(f, m, flags, false);
+	m->controllen = 0;
+	return socket_recv(f, m, flags);
+}
+
+static ssize_t socket_read(struct file *f, uint64_t ubuf, size_t n,
+			   uint64_t *pos)
+{
+	struct iovec v = { ubuf, n };
+	struct sock_msg m = { .iov = &v, .iovcnt = 1, .total = n };
+
+	(void)pos;
+	return socket_recvmsg(f, &m, 0);
 }
 
 static ssize_t socket_write(struct file *f, uint64_t ubuf, size_t n,
 			    uint64_t *pos)
 {
-	struct socket *s = f->private;
+	struct iovec v = { ubuf, n };
+	struct sock_msg m = { .iov = &v, .iovcnt = 1, .total = n };
 
 	(void)pos;
-	if (s->tcb)
-		return tcp_usr_send(s->tcb, ubuf, n, tcp_flags(f, 0));
-	return socket_send(f, ubuf, n, 0, 0);
+	return socket_sendmsg(f, &m, 0);
+}
+
+/* All the buffers as one send: one datagram, as Linux's writev makes. */
+static ssize_t socket_writev(struct file *f, const struct iovec *iov, int count,
+			     size_t total)
+{
+	struct sock_msg m = { .iov = iov, .iovcnt = count, .total = total };
+
+	return socket_sendmsg(f, &m, 0);
 }
 
 static unsigned int socket_poll(struct file *f)
@@ -365,6 +444,8 @@ static unsigned int socket_poll(struct file *f)
 
 	if (s->tcb)
 		return tcp_usr_poll(s->tcb);
+	if (s->usock)
+		return unix_poll(s->usock);
 	spin_lock(&s->lock);
 	if (s->queue_head)
 		mask |= POLLIN | POLLRDNORM;
@@ -376,6 +457,11 @@ static void socket_release(struct file *f)
 {
 	struct socket *s = f->private;
 
+	if (s->usock) {
+		unix_release(s->usock);
+		kfree(s);
+		return;
+	}
 	if (s->tcb) {
 		tcp_usr_close(s->tcb); /* TCP frees it when it is done */
 		kfree(s);
@@ -404,6 +490,8 @@ static long socket_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 	struct socket *s = f->private;
 	int n;
 
+	if (s->usock && (cmd == FIONREAD || cmd == SIOCOUTQ))
+		return unix_ioctl(s->usock, cmd, arg);
 	switch (cmd) {
 	case FIONREAD: /* the next datagram's size, as Linux's UDP says */
 		if (s->tcb) {
@@ -436,6 +524,7 @@ static const struct file_operations socket_ops = {
 	.release = socket_release,
 	.read = socket_read,
 	.write = socket_write,
+	.writev = socket_writev,
 	.poll = socket_poll,
 	.ioctl = socket_ioctl,
 	.stat = socket_stat,
@@ -484,6 +573,8 @@ static int socket_install(struct socket *s, uint64_t flags)
 	if (!f) {
 		if (s->tcb)
 			tcp_usr_close(s->tcb);
+		if (s->usock)
+			unix_release(s->usock);
 		kfree(s);
 		return -ENOMEM;
 	}
@@ -491,6 +582,30 @@ static int socket_install(struct socket *s, uint64_t flags)
 	if (fd < 0)
 		vfs_close(f);
 	return fd;
+}
+
+/* A struct socket for us, its file installed (flags: SOCK_*): the
+ * descriptor, or a negative errno (us released). */
+static int unix_install(struct unix_sock *us, uint64_t flags)
+{
+	struct socket *s = socket_new(0, NULL);
+
+	if (!s) {
+		unix_release(us);
+		return -ENOMEM;
+	}
+	s->usock = us;
+	unix_set_ino(us, s->ino);
+	return socket_install(s, flags);
+}
+
+/* socket(AF_UNIX, ...): base is the type without its flags. */
+static int unix_socket(int base, int protocol, uint64_t flags)
+{
+	struct unix_sock *us;
+	int err = unix_create(base, protocol, &us);
+
+	return err ? err : unix_install(us, flags);
 }
 
 static long sys_socket(uint64_t domain, uint64_t type, uint64_t protocol)
@@ -501,6 +616,8 @@ static long sys_socket(uint64_t domain, uint64_t type, uint64_t protocol)
 	if (type & ~(uint64_t)(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC) ||
 	    base == 0 || base > SOCK_TYPE_MAX)
 		return -EINVAL;
+	if (domain == AF_UNIX)
+		return unix_socket(base, (int)protocol, type);
 	if (domain != AF_INET)
 		return -EAFNOSUPPORT;
 	if (base == SOCK_STREAM) {
@@ -541,6 +658,11 @@ static long sys_bind(uint64_t fd, uaddr_t uaddr, uint64_t len)
 	if (err)
 		return err;
 	s = f->private;
+	if (s->usock) {
+		err = unix_bind(s->usock, uaddr, len);
+		vfs_close(f);
+		return err;
+	}
 	err = sockaddr_from_user(uaddr, len, &sin);
 	if (!err && sin.family != AF_INET)
 		err = -EAFNOSUPPORT;
@@ -572,6 +694,11 @@ static long sys_connect(uint64_t fd, uaddr_t uaddr, uint64_t len)
 	if (err)
 		return err;
 	s = f->private;
+	if (s->usock) {
+		err = unix_connect(s->usock, uaddr, len, f->flags & O_NONBLOCK);
+		vfs_close(f);
+		return err;
+	}
 	err = sockaddr_from_user(uaddr, len, &sin);
 	if (s->tcb) {
 		if (!err && sin.family != AF_INET)
@@ -603,16 +730,19 @@ SYSCALL(connect, sys_connect);
 static long sys_sendto(uint64_t fd, uaddr_t ubuf, uint64_t len, uint64_t flags,
 		       uaddr_t uaddr, uint64_t addrlen)
 {
+	struct iovec v = { ubuf, len };
+	struct sock_msg m = { .iov = &v, .iovcnt = 1, .total = len };
 	struct file *f;
-	long r = socket_get(fd, &f);
+	long r;
 
+	if (uaddr && addrlen > SOCKADDR_STORAGE_SIZE)
+		return -EINVAL;
+	m.name = uaddr;
+	m.namelen = uaddr ? (int)addrlen : 0;
+	r = socket_get(fd, &f);
 	if (r)
 		return r;
-	if (((struct socket *)f->private)->tcb) /* the address is ignored */
-		r = tcp_usr_send(((struct socket *)f->private)->tcb, ubuf, len,
-				 tcp_flags(f, flags));
-	else /* sending a datagram never waits: no flag matters */
-		r = socket_send(f, ubuf, len, uaddr, addrlen);
+	r = socket_sendmsg(f, &m, (int)flags);
 	vfs_close(f);
 	return r;
 }
@@ -621,21 +751,25 @@ SYSCALL(sendto, sys_sendto);
 static long sys_recvfrom(uint64_t fd, uaddr_t ubuf, uint64_t len,
 			 uint64_t flags, uaddr_t uaddr, uaddr_t ulen)
 {
+	struct iovec v = { ubuf, len };
+	struct sock_msg m = { .iov = &v, .iovcnt = 1, .total = len };
 	struct file *f;
-	long r = socket_get(fd, &f);
+	long r;
 
+	if (uaddr) {
+		if (get_user(m.namelen, ulen))
+			return -EFAULT;
+		if (m.namelen < 0)
+			return -EINVAL;
+		m.name = uaddr;
+	}
+	r = socket_get(fd, &f);
 	if (r)
 		return r;
-	if (((struct socket *)f->private)->tcb) {
-		r = tcp_usr_recv(((struct socket *)f->private)->tcb, ubuf, len,
-				 tcp_flags(f, flags));
-		/* A stream has no sender address to give: Linux sets the
-		 * length to 0. */
-		if (r >= 0 && uaddr && put_user(0, ulen))
-			r = -EFAULT;
-	} else {
-		r = socket_recv(f, ubuf, len, (int)flags, uaddr, ulen);
-	}
+	r = socket_recvmsg(f, &m, (int)flags);
+	/* A stream has no sender address to give: the length becomes 0. */
+	if (r >= 0 && uaddr && put_user(m.namelen, ulen))
+		r = -EFAULT;
 	vfs_close(f);
 	return r;
 }
@@ -652,6 +786,11 @@ static long get_name(uint64_t fd, uaddr_t uaddr, uaddr_t ulen, bool peer)
 	if (r)
 		return r;
 	s = f->private;
+	if (s->usock) {
+		r = unix_name(s->usock, peer, uaddr, ulen);
+		vfs_close(f);
+		return r;
+	}
 	if (s->tcb) {
 		r = tcp_usr_name(s->tcb, peer, &addr, &port);
 	} else {
@@ -690,11 +829,35 @@ static long sys_listen(uint64_t fd, uint64_t backlog)
 	if (r)
 		return r;
 	s = f->private;
-	r = s->tcb ? tcp_usr_listen(s->tcb, (int)backlog) : -EOPNOTSUPP;
+	r = s->usock ? unix_listen(s->usock, (int)backlog)
+	    : s->tcb ? tcp_usr_listen(s->tcb, (int)backlog)
+		     : -EOPNOTSUPP;
 	vfs_close(f);
 	return r;
 }
 SYSCALL(listen, sys_listen);
+
+/* accept4 on an AF_UNIX socket: the connection's descriptor. Drops the
+ * listener's file f. */
+static long unix_accept_file(struct file *f, uaddr_t uaddr, uaddr_t ulen,
+			     uint64_t flags)
+{
+	struct unix_sock *c;
+	long r = unix_accept(((struct socket *)f->private)->usock,
+			     f->flags & O_NONBLOCK, &c);
+
+	vfs_close(f);
+	if (r)
+		return r;
+	if (uaddr) {
+		r = unix_name(c, true, uaddr, ulen);
+		if (r) {
+			unix_release(c);
+			return r;
+		}
+	}
+	return unix_install(c, flags);
+}
 
 static long sys_accept4(uint64_t fd, uaddr_t uaddr, uaddr_t ulen,
 			uint64_t flags)
@@ -712,6 +875,8 @@ static long sys_accept4(uint64_t fd, uaddr_t uaddr, uaddr_t ulen,
 	if (r)
 		return r;
 	s = f->private;
+	if (s->usock)
+		return unix_accept_file(f, uaddr, ulen, flags);
 	if (!s->tcb) {
 		vfs_close(f);
 		return -EOPNOTSUPP;
@@ -756,6 +921,8 @@ static long sys_shutdown(uint64_t fd, uint64_t how)
 	s = f->private;
 	if (how > SHUT_RDWR)
 		r = -EINVAL;
+	else if (s->usock)
+		r = unix_shutdown(s->usock, (int)how);
 	else if (s->tcb)
 		r = tcp_usr_shutdown(s->tcb, (int)how);
 	else /* a datagram socket: Linux says so unless connected */
@@ -764,6 +931,44 @@ static long sys_shutdown(uint64_t fd, uint64_t how)
 	return r;
 }
 SYSCALL(shutdown, sys_shutdown);
+
+/* Two connected AF_UNIX sockets at sv[0] and sv[1] (Linux: AF_INET has
+ * no pairs, EOPNOTSUPP). */
+static long sys_socketpair(uint64_t domain, uint64_t type, uint64_t protocol,
+			   uaddr_t usv)
+{
+	int base = (int)(type & SOCK_TYPE_MASK);
+	int sv[2] = { -1, -1 };
+	struct unix_sock *a, *b;
+	long r;
+
+	if (type & ~(uint64_t)(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC) ||
+	    base == 0 || base > SOCK_TYPE_MAX)
+		return -EINVAL;
+	if (domain == AF_INET)
+		return -EOPNOTSUPP;
+	if (domain != AF_UNIX)
+		return -EAFNOSUPPORT;
+	if (copy_to_user(usv, sv, sizeof(sv))) /* before anything is made */
+		return -EFAULT;
+	r = unix_pair(base, (int)protocol, &a, &b);
+	if (r)
+		return r;
+	sv[0] = unix_install(a, type);
+	if (sv[0] < 0) {
+		unix_release(b);
+		return sv[0];
+	}
+	sv[1] = unix_install(b, type);
+	if (sv[1] < 0) {
+		vfs_close(fd_remove(proc_current()->files, sv[0]));
+		return sv[1];
+	}
+	if (copy_to_user(usv, sv, sizeof(sv)))
+		return -EFAULT; /* unmapped meanwhile: the descriptors stay */
+	return 0;
+}
+SYSCALL(socketpair, sys_socketpair);
 
 /* ---- /proc/net/udp --------------------------------------------------------- */
 

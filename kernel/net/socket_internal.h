@@ -8,6 +8,7 @@
 
 #include "fs/vfs.h"
 #include "net/tcp.h"
+#include "net/unix.h"
 
 /* Linux's values (include/linux/socket.h, net.h, in.h, asm-generic
  * socket.h, sockios.h). */
@@ -39,6 +40,7 @@
 #define MSG_WAITALL 0x100
 #define MSG_NOSIGNAL 0x4000
 #define SHUT_RDWR 2
+#define SOCKADDR_STORAGE_SIZE 128 /* the longest address a call takes */
 
 #define SOCKET_RCVBUF 65536
 #define EPHEMERAL_FIRST 32768 /* Linux's ip_local_port_range */
@@ -52,7 +54,8 @@ struct timeval {
 struct socket {
 	uint8_t protocol; /* IPPROTO_UDP, IPPROTO_ICMP or IPPROTO_TCP */
 	struct tcb *tcb;  /* a stream socket's; NULL for a datagram one */
-	uint64_t ino;     /* what fstat shows */
+	struct unix_sock *usock; /* AF_UNIX: everything is there (unix.c) */
+	uint64_t ino;            /* what fstat shows */
 	/* Protected by sockets_lock. */
 	struct socket *next; /* in the bound list */
 	bool bound;
@@ -73,5 +76,10 @@ struct socket {
 /* The socket at fd, referenced (vfs_close when done): 0, -EBADF,
  * -ENOTSOCK. */
 int socket_get(uint64_t fd, struct file **out);
+
+/* sendmsg and recvmsg on any socket (msg.c parses the struct msghdr):
+ * the bytes moved or a negative errno. */
+long socket_sendmsg(struct file *f, struct sock_msg *m, int flags);
+long socket_recvmsg(struct file *f, struct sock_msg *m, int flags);
 
 #endif

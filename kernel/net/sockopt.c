@@ -2,7 +2,7 @@
  * setsockopt and getsockopt: the socket options Kestrel knows, Linux's
  * numbers and answers. A stream socket's options live in its tcb (TCP's
  * half, tcp_usr.c); a datagram socket's in struct socket, under its
- * lock. docs/net.md.
+ * lock; an AF_UNIX socket's are unix.c's. docs/net.md.
  */
 #include "mm/mm.h"
 #include "net/socket_internal.h"
@@ -74,7 +74,12 @@ static long sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name,
 
 	if (r)
 		return r;
-	if (level == SOL_SOCKET) {
+	if (((struct socket *)f->private)->usock) {
+		r = level == SOL_SOCKET
+			    ? unix_setopt(((struct socket *)f->private)->usock,
+					  (int)name, uval, len)
+			    : -ENOPROTOOPT;
+	} else if (level == SOL_SOCKET) {
 		r = set_option(f->private, (int)name, uval, len);
 	} else if (level == SOL_TCP && ((struct socket *)f->private)->tcb) {
 		int v;
@@ -108,6 +113,19 @@ static long get_option(struct socket *s, int level, int name, uaddr_t uval,
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (s->usock) {
+		/* tv: 16 bytes, the largest value (SO_PEERCRED's is 12) */
+		int r = level == SOL_SOCKET ? unix_getopt(s->usock, name, &tv)
+					    : -ENOPROTOOPT;
+
+		if (r < 0)
+			return r;
+		size = MIN((size_t)r, (size_t)len);
+		if (copy_to_user(uval, &tv, size))
+			return -EFAULT;
+		len = (int)size;
+		return put_user(len, ulen);
+	}
 	if (level == SOL_TCP) {
 		if (!s->tcb || name != TCP_NODELAY)
 			return -ENOPROTOOPT;

@@ -5,6 +5,9 @@
  *
  *   nc [-u] [-s] [-w secs] host port   connect to host:port
  *   nc -l [-u] [-s] port                wait for one peer on port
+ *   nc -U [-s] path                     connect to an AF_UNIX stream socket
+ *   nc -l -U [-s] path                  wait for one peer there (bind
+ *                                       makes the socket file)
  *
  *   -u       UDP instead of TCP: each read of standard input is one
  *            datagram; with -l, the first datagram's sender is the peer
@@ -26,15 +29,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "sha256.h"
 #include "ulib.h"
 
 static const char synopsis[] = "[-u] [-s] [-w secs] host port | "
-			       "nc -l [-u] [-s] port";
+			       "nc -l [-u] [-s] port | nc [-l] -U [-s] path";
 
-static int udp, stats;
+static int udp, unix_path, stats;
 static struct sha256 sent_hash, rcvd_hash;
 static unsigned long long sent_bytes, rcvd_bytes;
 
@@ -99,6 +103,44 @@ static int client(const char *host, int port, int secs)
 		exit(1);
 	}
 	return fd;
+}
+
+/* An AF_UNIX stream socket: connected to path, or (listen) the one peer
+ * that connected to it there. */
+static int unix_socket(const char *path, int listen_mode)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), c;
+
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		fprintf(stderr, "nc: %s: name too long\n", path);
+		exit(1);
+	}
+	strcpy(a.sun_path, path);
+	if (fd < 0) {
+		perror("nc: socket");
+		exit(1);
+	}
+	if (!listen_mode) {
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+			perror("nc: connect");
+			exit(1);
+		}
+		return fd;
+	}
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 1) < 0) {
+		perror("nc: bind");
+		exit(1);
+	}
+	fprintf(stderr, "nc: listening on %s\n", path);
+	c = accept(fd, NULL, NULL);
+	if (c < 0) {
+		perror("nc: accept");
+		exit(1);
+	}
+	close(fd);
+	return c;
 }
 
 static int server(int port)
@@ -206,7 +248,7 @@ int main(int argc, char **argv)
 {
 	int listen_mode = 0, secs = 0, fd, c, r;
 
-	while ((c = getopt(argc, argv, "lusw:")) != -1) {
+	while ((c = getopt(argc, argv, "lusUw:")) != -1) {
 		switch (c) {
 		case 'l':
 			listen_mode = 1;
@@ -217,6 +259,9 @@ int main(int argc, char **argv)
 		case 's':
 			stats = 1;
 			break;
+		case 'U':
+			unix_path = 1;
+			break;
 		case 'w':
 			secs = atoi(optarg);
 			break;
@@ -224,11 +269,14 @@ int main(int argc, char **argv)
 			usage(synopsis);
 		}
 	}
-	if (argc - optind != (listen_mode ? 1 : 2))
+	if (argc - optind != (listen_mode || unix_path ? 1 : 2) ||
+	    (unix_path && udp))
 		usage(synopsis);
 	sha256_init(&sent_hash);
 	sha256_init(&rcvd_hash);
-	if (listen_mode)
+	if (unix_path)
+		fd = unix_socket(argv[optind], listen_mode);
+	else if (listen_mode)
 		fd = server(parse_port(argv[optind]));
 	else
 		fd = client(argv[optind], parse_port(argv[optind + 1]), secs);

@@ -1,12 +1,13 @@
 /*
- * netstat: the TCP and UDP sockets, read from /proc/net/tcp and
- * /proc/net/udp (Linux's formats, so it runs on both), always numeric.
+ * netstat: the TCP, UDP and AF_UNIX sockets, read from /proc/net/tcp,
+ * /proc/net/udp and /proc/net/unix (Linux's formats, so it runs on
+ * both), always numeric.
  *
- *   netstat [-t] [-u] [-l | -a]
+ *   netstat [-t] [-u] [-x] [-l | -a]
  *
- * -t TCP only, -u UDP only (default both); -l listening sockets only, -a
- * all; by default those not listening (a UDP socket counts as listening
- * unless connected, as in Linux's netstat).
+ * -t TCP, -u UDP, -x AF_UNIX (default all three); -l listening sockets
+ * only, -a all; by default those not listening (a UDP socket counts as
+ * listening unless connected, as in Linux's netstat).
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -78,17 +79,76 @@ static int show(const char *proto, const char *path, int want_listen,
 	return 0;
 }
 
+#define UNIX_ACCEPTCON 0x10000 /* Linux's __SO_ACCEPTCON */
+
+static const char *unix_type(unsigned int type)
+{
+	return type == 1   ? "STREAM"
+	       : type == 2 ? "DGRAM"
+	       : type == 5 ? "SEQPACKET"
+			   : "?";
+}
+
+/* /proc/net/unix: "Num: RefCount Protocol Flags Type St Inode [Path]". */
+static int show_unix(int want_listen, int want_other)
+{
+	char line[512], path[256];
+	FILE *f = fopen("/proc/net/unix", "r");
+
+	if (!f) {
+		perror("/proc/net/unix");
+		return 1;
+	}
+	printf("Active UNIX domain sockets (%s)\n",
+	       want_listen && want_other ? "servers and established"
+	       : want_listen             ? "only servers"
+					 : "w/o servers");
+	printf("Proto RefCnt Flags       Type       State         I-Node   "
+	       "Path\n");
+	if (!fgets(line, sizeof(line), f)) { /* the heading */
+		fclose(f);
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int refs, proto, flags, type, st;
+		unsigned long inode;
+		const char *state;
+		int listening;
+
+		path[0] = 0;
+		if (sscanf(line, "%*[0-9a-fA-F]: %x %x %x %x %x %lu %255s",
+			   &refs, &proto, &flags, &type, &st, &inode, path) < 6)
+			continue;
+		listening = (flags & UNIX_ACCEPTCON) != 0;
+		/* SS_UNCONNECTED 1, SS_CONNECTING 2, SS_CONNECTED 3 */
+		state = listening ? "LISTENING"
+			: st == 3 ? "CONNECTED"
+			: st == 2 ? "CONNECTING"
+				  : "";
+		if (listening ? !want_listen : !want_other)
+			continue;
+		printf("unix  %-6u %-11s %-10s %-13s %-8lu%s%s\n", refs,
+		       listening ? "[ ACC ]" : "[ ]", unix_type(type), state,
+		       inode, *path ? " " : "", path);
+	}
+	fclose(f);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	int tcp = 0, udp = 0, listen_only = 0, all = 0, c, r = 0;
+	int tcp = 0, udp = 0, unx = 0, listen_only = 0, all = 0, c, r = 0;
 
-	while ((c = getopt(argc, argv, "tula")) != -1) {
+	while ((c = getopt(argc, argv, "tuxla")) != -1) {
 		switch (c) {
 		case 't':
 			tcp = 1;
 			break;
 		case 'u':
 			udp = 1;
+			break;
+		case 'x':
+			unx = 1;
 			break;
 		case 'l':
 			listen_only = 1;
@@ -97,22 +157,26 @@ int main(int argc, char **argv)
 			all = 1;
 			break;
 		default:
-			usage("[-t] [-u] [-l | -a]");
+			usage("[-t] [-u] [-x] [-l | -a]");
 		}
 	}
-	if (!tcp && !udp)
-		tcp = udp = 1;
-	printf("Active Internet connections (%s)\n",
-	       all           ? "servers and established"
-	       : listen_only ? "only servers"
-			     : "w/o servers");
-	printf("Proto Recv-Q Send-Q Local Address           Foreign Address  "
-	       "       State\n");
+	if (!tcp && !udp && !unx)
+		tcp = udp = unx = 1;
+	if (tcp || udp) {
+		printf("Active Internet connections (%s)\n",
+		       all           ? "servers and established"
+		       : listen_only ? "only servers"
+				     : "w/o servers");
+		printf("Proto Recv-Q Send-Q Local Address           Foreign Address  "
+		       "       State\n");
+	}
 	if (tcp)
 		r |= show("tcp", "/proc/net/tcp", all || listen_only,
 			  all || !listen_only);
 	if (udp)
 		r |= show("udp", "/proc/net/udp", all || listen_only,
 			  all || !listen_only);
+	if (unx)
+		r |= show_unix(all || listen_only, all || !listen_only);
 	return r;
 }

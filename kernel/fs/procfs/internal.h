@@ -92,6 +92,7 @@ int procfs_ring(struct pbuf *b);
 size_t net_proc_dev(char *buf, size_t size);
 size_t net_proc_tcp(char *buf, size_t size);
 size_t net_proc_udp(char *buf, size_t size);
+size_t net_proc_unix(char *buf, size_t size);
 
 /* ---- trace.c: the tracer's files --------------------------------------- */
 

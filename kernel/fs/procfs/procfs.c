@@ -101,10 +101,16 @@ static int procfs_net_udp(struct pbuf *b)
 	return show_net(b, net_proc_udp);
 }
 
+static int procfs_net_unix(struct pbuf *b)
+{
+	return show_net(b, net_proc_unix);
+}
+
 static const struct root_entry net_entries[] = {
 	{ "dev", procfs_net_dev, false },
 	{ "tcp", procfs_net_tcp, false },
 	{ "udp", procfs_net_udp, false },
+	{ "unix", procfs_net_unix, false },
 };
 
 static const struct root_entry root_entries[] = {
