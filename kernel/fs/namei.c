@@ -249,8 +249,7 @@ int namei_parent(struct inode *cwd, const char *path, struct inode **dir,
 	if (err)
 		return err;
 	/* The last name will be looked up in *dir: search it now. */
-	err = S_ISDIR((*dir)->mode) ? vfs_permission(*dir, MAY_EXEC)
-				    : -ENOTDIR;
+	err = S_ISDIR((*dir)->mode) ? vfs_permission(*dir, MAY_EXEC) : -ENOTDIR;
 	if (err)
 		vfs_iput(*dir);
 	return err;
