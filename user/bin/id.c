@@ -1,9 +1,10 @@
 /*
  * id [USER]: the user and group ids, with their names from /etc/passwd
  * and /etc/group, as "uid=1000(student) gid=1000(student)
- * groups=1000(student)"; an effective id that differs from the real one
- * is shown too (euid=, egid=). With USER: that user's ids from the files
- * instead of the caller's.
+ * groups=1000(student),50(staff)" (the gid first, as GNU id); an
+ * effective id that differs from the real one is shown too (euid=,
+ * egid=). With USER: that user's ids from the files instead of the
+ * caller's.
  */
 #include "ulib.h"
 
@@ -69,10 +70,13 @@ int main(int argc, char **argv)
 		printf(" ");
 		show_group("egid", egid);
 	}
+	/* As GNU id: the (effective) gid first, then the others. */
 	printf(" groups=");
+	show_group(NULL, egid);
 	for (int i = 0; i < n; i++) {
-		if (i)
-			printf(",");
+		if (groups[i] == egid)
+			continue;
+		printf(",");
 		show_group(NULL, groups[i]);
 	}
 	printf("\n");
