@@ -122,7 +122,8 @@ $(ISO): $(KERNEL) tools/grub.cfg
 # ---- the root disk ------------------------------------------------------
 # mkfs/ holds a host program that builds an ext2 image from a directory
 # tree (docs/mkfs.md). The root tree is mkfs/skel plus the empty
-# directories dev, proc, mnt and tmp, copied afresh with modes that do not
+# directories dev, proc, mnt, tmp and the ordinary user's home (owned by
+# uid 1000 through mkfs -o), copied afresh with modes that do not
 # depend on the checkout's umask; the image is remade whenever the tree or
 # the tool changes, and only then. QEMU boots with it as the first virtio
 # disk, and the kernel writes to it: to keep a changed image, copy it
@@ -152,13 +153,15 @@ $(ROOTFS).stamp: $(ROOT_SKEL)
 	$(Q)rm -rf $(ROOTFS) && mkdir -p $(ROOTFS)
 	$(Q)cp -R mkfs/skel/. $(ROOTFS)/
 	$(Q)mkdir -p $(ROOTFS)/bin && cp $(UPROGS) $(ROOTFS)/bin/
-	$(Q)mkdir -p $(ROOTFS)/dev $(ROOTFS)/proc $(ROOTFS)/mnt $(ROOTFS)/tmp
-	$(Q)chmod -R u=rwX,go=rX $(ROOTFS) && chmod 1777 $(ROOTFS)/tmp
+	$(Q)mkdir -p $(ROOTFS)/dev $(ROOTFS)/proc $(ROOTFS)/mnt $(ROOTFS)/tmp \
+		$(ROOTFS)/home/student
+	$(Q)chmod -R u=rwX,go=rX $(ROOTFS) && chmod 1777 $(ROOTFS)/tmp && \
+		chmod 700 $(ROOTFS)/home/student
 	@touch $@
 
 $(ROOTIMG): $(MKFS) $(ROOTFS).stamp
 	$(quiet) "  MKFS    $@"
-	$(Q)$(MKFS) $(ROOTMKFS) -d $(ROOTFS) $@
+	$(Q)$(MKFS) $(ROOTMKFS) -o home/student:1000:1000 -d $(ROOTFS) $@
 
 # The qemu targets boot FSIMG: the root image, built as needed, or an
 # image of your own, used as it is.

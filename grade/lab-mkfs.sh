@@ -466,6 +466,24 @@ else
 fi
 test_end
 
+# -o gives one file of the tree to an owner (how the root image's
+# /home/student becomes uid 1000's), and leaves the others root's.
+host_test give_owner 5
+if "$m_tool" -o modes/file-0640:1000:50 -s 16M -d "$m_tree" \
+	"$m_dir/give.img" >"$m_dir/give.out" 2>&1; then
+	got=$(debugfs -R 'stat /modes/file-0640' "$m_dir/give.img" \
+		2>/dev/null | awk '/^User: / { print $2, $4 }')
+	[ "$got" = "1000 50" ] || fail_because "wrong owner" \
+		"/modes/file-0640: uid and gid '$got', not '1000 50'"
+	got=$(debugfs -R 'stat /modes' "$m_dir/give.img" \
+		2>/dev/null | awk '/^User: / { print $2, $4 }')
+	[ "$got" = "0 0" ] || fail_because "another file changed hands" \
+		"/modes: uid and gid '$got', not root's"
+else
+	fail_because "mkfs -o failed" "$(cat "$m_dir/give.out")"
+fi
+test_end
+
 # A tree that does not fit: a clear message, status 1, and the image
 # that was there before left as it was, with no temporary file beside it.
 host_test too_small 10

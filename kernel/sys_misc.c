@@ -128,6 +128,8 @@ static long sys_reboot(uint64_t magic1, uint64_t magic2, uint64_t cmd,
 {
 	(void)arg; /* RESTART2's command string: there is no boot loader
 		    * to pass it to */
+	if (!cred_capable())
+		return -EPERM; /* root's (CAP_SYS_BOOT), before anything */
 	if (!reboot_magic_ok((uint32_t)magic1, (uint32_t)magic2))
 		return -EINVAL;
 	switch ((uint32_t)cmd) {

@@ -107,10 +107,17 @@
 #define SYS_getppid 110
 #define SYS_getpgrp 111
 #define SYS_setsid 112
+#define SYS_setreuid 113
+#define SYS_setregid 114
 #define SYS_getgroups 115
+#define SYS_setgroups 116
+#define SYS_setresuid 117
 #define SYS_getresuid 118
+#define SYS_setresgid 119
 #define SYS_getresgid 120
 #define SYS_getpgid 121
+#define SYS_setfsuid 122
+#define SYS_setfsgid 123
 #define SYS_getsid 124
 #define SYS_rt_sigpending 127
 #define SYS_rt_sigtimedwait 128

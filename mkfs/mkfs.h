@@ -37,6 +37,14 @@
 
 /* ---- options.c --------------------------------------------------------- */
 
+#define MKFS_OWNERS_MAX 16
+
+/* -o PATH:UID:GID: one file of the tree given to an owner. */
+struct mkfs_owner {
+	const char *path; /* relative to the tree, as "home/student" */
+	uint32_t uid, gid;
+};
+
 struct mkfs_options {
 	uint64_t size;                /* -s: bytes of the image file */
 	uint32_t block_size;          /* -b */
@@ -49,8 +57,10 @@ struct mkfs_options {
 	uint8_t uuid[MKFS_UUID_SIZE]; /* -U */
 	uint32_t time;                /* -T: every time stamp in the image */
 	bool keep_owners;             /* -P: uid/gid from the tree, not 0 */
-	bool verbose;                 /* -v: print the layout */
-	const char *dir;              /* -d */
+	struct mkfs_owner owners[MKFS_OWNERS_MAX]; /* -o */
+	unsigned int nowners;
+	bool verbose;    /* -v: print the layout */
+	const char *dir; /* -d */
 	const char *image;
 };
 

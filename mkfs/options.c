@@ -54,10 +54,12 @@ static void usage(int status)
 	fprintf(status ? stderr : stdout,
 		"usage: mkfs [-b 1024|2048|4096] [-I 128|256] [-N inodes | -i bytes-per-inode]\n"
 		"            [-m reserved-percent] [-g blocks-per-group] [-L label]\n"
-		"            [-U uuid|random] [-T unix-time|now] [-P] [-v] -s SIZE -d DIR IMAGE\n"
+		"            [-U uuid|random] [-T unix-time|now] [-P] [-o PATH:UID:GID]...\n"
+		"            [-v] -s SIZE -d DIR IMAGE\n"
 		"Builds an ext2 file system of SIZE bytes (K, M, G suffixes: KiB, MiB,\n"
 		"GiB) in the file IMAGE holding the tree DIR. -P keeps the tree's\n"
-		"owners (by default everything belongs to root), -v prints the layout.\n"
+		"owners (by default everything belongs to root), -o gives the file PATH\n"
+		"(relative to DIR) to UID:GID, -v prints the layout.\n"
 		"See docs/mkfs.md.\n");
 	exit(status);
 }
@@ -159,6 +161,27 @@ static void size_defaults(struct mkfs_options *opt)
 		opt->bytes_per_inode = c->bytes_per_inode;
 }
 
+/* -o PATH:UID:GID */
+static void parse_owner(struct mkfs_options *opt, char *arg)
+{
+	char *gid = strrchr(arg, ':'), *uid;
+	struct mkfs_owner *o;
+
+	if (!gid || gid == arg)
+		fatal("-o %s: not PATH:UID:GID", arg);
+	*gid++ = '\0';
+	uid = strrchr(arg, ':');
+	if (!uid || uid == arg)
+		fatal("-o %s: not PATH:UID:GID", arg);
+	*uid++ = '\0';
+	if (opt->nowners == MKFS_OWNERS_MAX)
+		fatal("-o: at most %d of them", MKFS_OWNERS_MAX);
+	o = &opt->owners[opt->nowners++];
+	o->path = arg;
+	o->uid = (uint32_t)parse_number("o", uid, UINT32_MAX);
+	o->gid = (uint32_t)parse_number("o", gid, UINT32_MAX);
+}
+
 static void parse_one(struct mkfs_options *opt, int c, const char *arg)
 {
 	switch (c) {
@@ -222,6 +245,9 @@ static void parse_one(struct mkfs_options *opt, int c, const char *arg)
 	case 'P':
 		opt->keep_owners = true;
 		break;
+	case 'o':
+		parse_owner(opt, xstrdup(arg));
+		break;
 	case 'v':
 		opt->verbose = true;
 		break;
@@ -243,7 +269,7 @@ void options_parse(int argc, char **argv, struct mkfs_options *opt)
 	opt->time = MKFS_DEFAULT_TIME;
 	memcpy(opt->uuid, default_uuid, MKFS_UUID_SIZE);
 
-	while ((c = getopt(argc, argv, "b:I:N:i:m:g:L:U:T:s:d:Pvh")) != -1)
+	while ((c = getopt(argc, argv, "b:I:N:i:m:g:L:U:T:s:d:Po:vh")) != -1)
 		parse_one(opt, c, optarg);
 	if (optind != argc - 1) {
 		fprintf(stderr, "mkfs: %s\n",

@@ -90,6 +90,22 @@ static char *read_link(const char *path, const struct stat *st)
 	return target;
 }
 
+/* -o: the owner given to the file at path (DIR/rel), if any. */
+static void set_owner(const struct mkfs_options *opt, const char *path,
+		      struct node *node)
+{
+	const char *rel = path + strlen(opt->dir);
+
+	while (*rel == '/')
+		rel++;
+	for (unsigned int i = 0; i < opt->nowners; i++) {
+		if (strcmp(rel, opt->owners[i].path) == 0) {
+			node->uid = opt->owners[i].uid;
+			node->gid = opt->owners[i].gid;
+		}
+	}
+}
+
 /* The node a new node of this stat: the kind of file, its bits and its
  * owner; the contents come later. */
 static struct node *new_node(struct reader *r, const char *path,
@@ -102,6 +118,7 @@ static struct node *new_node(struct reader *r, const char *path,
 		node->uid = st->st_uid;
 		node->gid = st->st_gid;
 	}
+	set_owner(r->opt, path, node);
 	switch (st->st_mode & S_IFMT) {
 	case S_IFREG:
 		node->path = xstrdup(path);

@@ -1,8 +1,10 @@
 /*
  * Calls that change names (vfs.h): mkdir, rmdir, unlink, link, symlink
  * and rename. Each finds the parent directory (namei_parent), makes the
- * checks that give Linux's errno values whatever the file system, and
- * calls the file system's operation with the directory locked.
+ * checks that give Linux's errno values whatever the file system (the
+ * permission to add a name to a directory or take one away, with the
+ * sticky bit's rule: permission.c), and calls the file system's
+ * operation with the directory locked.
  *
  * Rename is the hard one. It holds the file system's rename_lock, so no
  * directory moves meanwhile: then "is A above B" can be answered by
@@ -13,9 +15,11 @@
  * else the lower address first. docs/vfs.md, docs/locking.md.
  */
 #include "fs/vfs_internal.h"
+#include "proc/cred.h"
 
 /* A new name may be made in dir (dir->lock held): 0, or -EEXIST (name
- * taken), -ENOENT (dir was removed), another lookup error. */
+ * taken), -ENOENT (dir was removed), -EACCES (no write and search
+ * permission on dir), another lookup error. */
 static int may_create(struct inode *dir, const char *name, size_t len)
 {
 	struct inode *old;
@@ -26,7 +30,9 @@ static int may_create(struct inode *dir, const char *name, size_t len)
 		vfs_iput(old);
 		return -EEXIST;
 	}
-	return err == -ENOENT && dir->nlink > 0 ? 0 : err;
+	if (err == -ENOENT && dir->nlink == 0)
+		return -ENOENT;
+	return err == -ENOENT ? vfs_may_create(dir) : err;
 }
 
 /* Checks shared by mkdir, link and symlink: the last component may be
@@ -107,6 +113,8 @@ int vfs_mknod(struct inode *cwd, const char *path, uint32_t mode, uint64_t rdev)
 	if (type != S_IFREG && type != S_IFIFO && type != S_IFSOCK &&
 	    type != S_IFCHR && type != S_IFBLK)
 		return -EINVAL;
+	if ((type == S_IFCHR || type == S_IFBLK) && !cred_capable())
+		return -EPERM; /* devices: root's (CAP_MKNOD) */
 	err = namei_parent(cwd, path, &dir, &name, &len);
 	if (err)
 		return err;
@@ -205,9 +213,10 @@ int vfs_rmdir(struct inode *cwd, const char *path)
 	err = lookup_locked(dir, name, len, &victim);
 	if (err)
 		goto out_unlock;
-	if (!S_ISDIR(victim->mode))
+	err = vfs_may_delete(dir, victim);
+	if (!err && !S_ISDIR(victim->mode))
 		err = -ENOTDIR;
-	else if (mount_busy_inode(victim))
+	else if (!err && mount_busy_inode(victim))
 		err = -EBUSY;
 	vfs_iput(victim);
 	if (!err)
@@ -240,9 +249,10 @@ int vfs_unlink(struct inode *cwd, const char *path)
 	err = lookup_locked(dir, name, len, &victim);
 	if (err)
 		goto out_unlock;
-	if (S_ISDIR(victim->mode))
+	err = vfs_may_delete(dir, victim);
+	if (!err && S_ISDIR(victim->mode))
 		err = -EISDIR;
-	else if (name[len] == '/')
+	else if (!err && name[len] == '/')
 		err = -ENOTDIR;
 	vfs_iput(victim);
 	if (!err)
@@ -313,6 +323,21 @@ static void rename_put(struct rename *r)
 		vfs_iput(r->dst);
 }
 
+/* The caller may take the old name away and make (or replace) the new
+ * one; a directory that changes parents has its ".." rewritten, so the
+ * caller must be able to write it too. */
+static int rename_may(struct rename *r)
+{
+	int err = vfs_may_delete(r->old_dir, r->src);
+
+	if (!err)
+		err = r->dst ? vfs_may_delete(r->new_dir, r->dst)
+			     : vfs_may_create(r->new_dir);
+	if (!err && S_ISDIR(r->src->mode) && r->old_dir != r->new_dir)
+		err = vfs_permission(r->src, MAY_WRITE);
+	return err;
+}
+
 /* Linux's checks on what the names are; 1 if there is nothing to do. */
 static int rename_checks(struct rename *r)
 {
@@ -322,6 +347,9 @@ static int rename_checks(struct rename *r)
 
 	if (r->src == r->dst)
 		return 1; /* two names of one file: nothing to do */
+	err = rename_may(r);
+	if (err)
+		return err;
 	if (!S_ISDIR(r->src->mode)) {
 		if (slash)
 			return -ENOTDIR;

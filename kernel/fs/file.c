@@ -53,6 +53,19 @@ static int may_open(struct inode *inode, int flags)
 	return 0;
 }
 
+/* May the caller open inode for what flags ask (the file exists and was
+ * not made by this open)? */
+static int open_permission(struct inode *inode, int flags)
+{
+	int mask = 0;
+
+	if ((flags & O_ACCMODE) != O_WRONLY)
+		mask |= MAY_READ;
+	if (may_write(flags))
+		mask |= MAY_WRITE;
+	return vfs_permission(inode, mask);
+}
+
 /* The inode called name in dir (locked), or else a new regular file:
  * then *created is set. */
 static int create_locked(struct inode *dir, const char *name, size_t len,
@@ -67,6 +80,8 @@ static int create_locked(struct inode *dir, const char *name, size_t len,
 		return -ENOENT;
 	err = sb_writable(dir->sb);
 	if (!err)
+		err = vfs_may_create(dir);
+	if (!err)
 		err = dir->ops->create
 			      ? dir->ops->create(dir, name, len,
 						 S_IFREG | (mode & 07777), out)
@@ -79,7 +94,7 @@ static int create_locked(struct inode *dir, const char *name, size_t len,
  * symlink, its target is (unless O_EXCL or O_NOFOLLOW). One round per
  * symlink, starting from the directory that held it. */
 static int open_create(struct inode *cwd, const char *path, int flags,
-		       uint32_t mode, struct inode **out)
+		       uint32_t mode, struct inode **out, bool *made)
 {
 	struct inode *start = NULL, *dir;
 	char *buf = NULL;
@@ -108,6 +123,7 @@ static int open_create(struct inode *cwd, const char *path, int flags,
 		}
 		if (err)
 			goto out_dir;
+		*made = created;
 		if (!created && (flags & O_EXCL)) {
 			vfs_iput(*out);
 			err = -EEXIST;
@@ -177,31 +193,17 @@ static int remember_path(struct file *f, struct inode *cwd, const char *path)
 	return 0;
 }
 
-int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
-	     struct file **out)
+/* The rest of an open: the file for inode ip (referenced; the reference
+ * passes to the file, or is dropped on failure), unless the checks
+ * already failed with err. */
+static int open_inode(struct inode *ip, int flags, int err, struct file **out)
 {
-	struct inode *ip;
 	struct file *f;
-	int err;
 
-	if ((flags & O_ACCMODE) == O_ACCMODE)
-		return -EINVAL;
-	if (flags & O_CREAT)
-		err = open_create(cwd, path, flags, mode, &ip);
-	else
-		err = vfs_lookup(cwd, path,
-				 flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &ip);
-	if (err)
-		return err;
-	err = may_open(ip, flags);
-	if (!err && (S_ISCHR(ip->mode) || S_ISBLK(ip->mode))) {
-		err = device_open(ip, flags, out); /* the driver's file */
-		return err ? err : remember_path(*out, cwd, path);
-	}
-	if (!err && S_ISFIFO(ip->mode)) {
-		err = fifo_open(ip, flags, out); /* a pipe's end */
-		return err ? err : remember_path(*out, cwd, path);
-	}
+	if (!err && (S_ISCHR(ip->mode) || S_ISBLK(ip->mode)))
+		return device_open(ip, flags, out); /* the driver's file */
+	if (!err && S_ISFIFO(ip->mode))
+		return fifo_open(ip, flags, out); /* a pipe's end */
 	if (!err && (flags & O_TRUNC) && S_ISREG(ip->mode))
 		err = truncate_inode(ip, 0);
 	f = err ? NULL : kzalloc(sizeof(*f));
@@ -217,7 +219,42 @@ int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
 	f->refcount = 1;
 	__atomic_add_fetch(&open_files, 1, __ATOMIC_RELAXED);
 	*out = f;
-	return remember_path(f, cwd, path);
+	return 0;
+}
+
+int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
+	     struct file **out)
+{
+	bool created = false;
+	struct inode *ip;
+	int err;
+
+	if ((flags & O_ACCMODE) == O_ACCMODE)
+		return -EINVAL;
+	if (flags & O_CREAT)
+		err = open_create(cwd, path, flags, mode, &ip, &created);
+	else
+		err = vfs_lookup(cwd, path,
+				 flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &ip);
+	if (err)
+		return err;
+	err = may_open(ip, flags);
+	if (!err && !created)
+		err = open_permission(ip, flags);
+	err = open_inode(ip, flags, err, out);
+	return err ? err : remember_path(*out, cwd, path);
+}
+
+int vfs_open_exec(struct inode *cwd, const char *path, struct file **out)
+{
+	struct inode *ip;
+	int err = vfs_lookup(cwd, path, LOOKUP_FOLLOW, &ip);
+
+	if (err)
+		return err;
+	err = S_ISREG(ip->mode) ? vfs_permission(ip, MAY_EXEC) : -EACCES;
+	err = open_inode(ip, O_RDONLY, err, out);
+	return err ? err : remember_path(*out, cwd, path);
 }
 
 struct file *vfs_file_alloc(const struct file_operations *fops, void *private,
@@ -421,6 +458,8 @@ int vfs_truncate(struct inode *cwd, const char *path, uint64_t size)
 	if (err)
 		return err;
 	err = may_truncate(ip);
+	if (!err)
+		err = vfs_permission(ip, MAY_WRITE);
 	if (!err)
 		err = truncate_inode(ip, size);
 	vfs_iput(ip);

@@ -11,7 +11,9 @@
  * root if the target is absolute, else from the link's directory. At
  * most VFS_SYMLINK_MAX links are followed in one walk (-ELOOP), so a
  * loop of links ends. A magic link (/proc/PID/fd/N) is followed to the
- * inode it stands for, not by its text. The expanded path lives in one heap buffer of
+ * inode it stands for, not by its text. Every directory the walk looks a
+ * name up in must grant the caller search (x) permission (permission.c),
+ * else -EACCES. The expanded path lives in one heap buffer of
  * VFS_PATH_MAX bytes; nothing is recursive, so the kernel stack stays
  * small. docs/vfs.md has an example walk.
  *
@@ -182,6 +184,9 @@ static int walk(struct walk *w, int flags, struct inode **out)
 			return -ENAMETOOLONG;
 		if (!S_ISDIR(w->dir->mode))
 			return -ENOTDIR;
+		err = vfs_permission(w->dir, MAY_EXEC); /* search */
+		if (err)
+			return err;
 		err = step(w->dir, name, len, &child);
 		if (err)
 			return err;
@@ -262,10 +267,12 @@ int namei_parent(struct inode *cwd, const char *path, struct inode **dir,
 	if (!err)
 		err = walk(&w, LOOKUP_FOLLOW, dir);
 	walk_end(&w);
-	if (!err && !S_ISDIR((*dir)->mode)) {
+	if (err)
+		return err;
+	/* The last name will be looked up in *dir: search it now. */
+	err = S_ISDIR((*dir)->mode) ? vfs_permission(*dir, MAY_EXEC) : -ENOTDIR;
+	if (err)
 		vfs_iput(*dir);
-		err = -ENOTDIR;
-	}
 	return err;
 }
 

@@ -379,11 +379,15 @@ static int make_node(struct inode *dir, const char *name, size_t len,
 {
 	struct ramfs_sb *rfs = rsb(dir->sb);
 	struct ramfs_node *n;
+	uint32_t uid, gid;
 	int err;
 
+	vfs_init_owner(dir, &mode, &uid, &gid);
 	err = node_new(rfs, mode, dir->ino, &n);
 	if (err)
 		return err;
+	n->uid = uid;
+	n->gid = gid;
 	err = entry_add(dir, name, len, n->ino, (uint8_t)dtype(mode));
 	if (err) {
 		node_remove(rfs, n);

@@ -3,14 +3,15 @@
  * forms. The attributes live in the in-memory inode under inode->lock
  * (vfs.h): the call changes them there, sets ctime, and marks the inode
  * dirty; the file system writes it back (write_inode) like any other
- * change. Every process is root, so there are no permission checks; a
- * read-only mount refuses with -EROFS.
+ * change. Who may change what is Linux's rule (may_change below, with
+ * permission.c's helpers); a read-only mount refuses with -EROFS.
  *
  * A pipe has no inode: its attributes are fixed (fstat shows mode 0600
  * and the creation time), and changing them succeeds without effect, as
  * on Linux nothing could see the change but fstat on that pipe.
  */
 #include "fs/fs_syscalls.h"
+#include "proc/cred.h"
 
 #define UTIME_NOW ((1L << 30) - 1)
 #define UTIME_OMIT ((1L << 30) - 2)
@@ -23,15 +24,65 @@ struct attr_change {
 	uint32_t uid, gid; /* (uint32_t)-1: unchanged */
 	bool chown;
 	const struct timespec64 *atime, *mtime; /* NULL: unchanged */
+	bool to_now; /* the times asked for are both "now" */
 };
+
+/* chmod's bits: set-group-ID is dropped when the caller is neither root
+ * nor in the file's group (it could not have made the file so). */
+static uint32_t set_mode_bits(struct inode *ip, uint32_t mode)
+{
+	const struct cred *cr = cred_current();
+
+	mode &= 07777;
+	if (cr->fsuid != 0 && !cred_in_group(cr, ip->gid))
+		mode &= ~(uint32_t)S_ISGID;
+	return mode;
+}
+
+/* chown's rule: only root gives a file away; its owner may change its
+ * group to one of the owner's own groups. -1 leaves either alone. */
+static int may_chown(struct inode *ip, const struct attr_change *c)
+{
+	const struct cred *cr = cred_current();
+
+	if (cr->fsuid == 0)
+		return 0;
+	if (c->uid != (uint32_t)-1 && c->uid != ip->uid)
+		return -EPERM;
+	if (c->gid != (uint32_t)-1 && c->gid != ip->gid &&
+	    (cr->fsuid != ip->uid || !cred_in_group(cr, c->gid)))
+		return -EPERM;
+	return 0;
+}
+
+/* Who may change what (Linux's setattr_prepare): chmod and chosen times
+ * only the owner or root (EPERM); times set to now also anyone who may
+ * write the file (EACCES); chown as may_chown. Caller holds ip->lock. */
+static int may_change(struct inode *ip, const struct attr_change *c)
+{
+	if (c->chown)
+		return may_chown(ip, c);
+	if (vfs_owner_or_root(ip))
+		return 0;
+	if (c->mode_set || !c->to_now)
+		return -EPERM;
+	return vfs_permission(ip, MAY_WRITE);
+}
 
 static int change_inode(struct inode *ip, const struct attr_change *c)
 {
+	int err;
+
 	if (ip->sb->read_only)
 		return -EROFS;
 	sleep_lock(&ip->lock);
+	err = may_change(ip, c);
+	if (err) {
+		sleep_unlock(&ip->lock);
+		return err;
+	}
 	if (c->mode_set)
-		ip->mode = (ip->mode & S_IFMT) | (c->mode & 07777);
+		ip->mode = (ip->mode & S_IFMT) | set_mode_bits(ip, c->mode);
 	if (c->chown) {
 		if (c->uid != (uint32_t)-1)
 			ip->uid = c->uid;
@@ -212,7 +263,7 @@ static long sys_utimensat(int64_t dirfd, uaddr_t upath, uaddr_t utimes,
 			  uint64_t flags)
 {
 	struct timespec64 times[2], now = vfs_now();
-	struct attr_change c = { .atime = &now, .mtime = &now };
+	struct attr_change c = { .atime = &now, .mtime = &now, .to_now = true };
 
 	if (utimes) {
 		if (copy_from_user(times, utimes, sizeof(times)))
@@ -222,6 +273,8 @@ static long sys_utimensat(int64_t dirfd, uaddr_t upath, uaddr_t utimes,
 			return -EINVAL;
 		if (!c.atime && !c.mtime)
 			return 0; /* both omitted: nothing, not even ctime */
+		c.to_now = times[0].nsec == UTIME_NOW &&
+			   times[1].nsec == UTIME_NOW;
 	}
 	return change_at((int)dirfd, upath, (int)flags, &c);
 }

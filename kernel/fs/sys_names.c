@@ -13,6 +13,7 @@
  * docs/files.md.
  */
 #include "fs/fs_syscalls.h"
+#include "proc/cred.h"
 #include "mm/mm.h"
 
 /* umount2 flags (include/linux/fs.h). */
@@ -315,6 +316,8 @@ static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
 		flags &= ~(uint64_t)MS_MGC_MSK;
 	if (flags & MS_UNSUPPORTED)
 		return -EINVAL;
+	if (!cred_capable())
+		return -EPERM; /* root's (CAP_SYS_ADMIN) */
 	if (flags & MS_REMOUNT) {
 		err = path_get(AT_FDCWD, utarget, &target);
 		if (err)
@@ -356,6 +359,8 @@ static long sys_umount2(uaddr_t utarget, uint64_t flags)
 
 	if (flags & ~(uint64_t)(UMOUNT_NOFOLLOW | MNT_FORCE))
 		return -EINVAL; /* MNT_DETACH, MNT_EXPIRE: not here */
+	if (!cred_capable())
+		return -EPERM;
 	err = path_get(AT_FDCWD, utarget, &target);
 	if (err)
 		return err;

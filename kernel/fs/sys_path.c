@@ -12,6 +12,7 @@
  * docs/files.md.
  */
 #include "fs/fs_syscalls.h"
+#include "proc/cred.h"
 #include "mm/mm.h"
 
 #define R_OK 4
@@ -452,12 +453,15 @@ SYSCALL(statx, sys_statx);
 /* ---- access ------------------------------------------------------------------ */
 
 /*
- * Every process runs as root (Kestrel has no user ids yet), so reading
- * and writing are allowed, except writing on a read-only mount; executing
- * needs an execute bit somewhere, or a directory (Linux's rule for root).
+ * access() asks whether the caller's real ids (not the effective ones a
+ * set-user-ID program runs with) may use the file, so the check, path
+ * search included, runs with the real ids in the fs ids, as Linux's
+ * override_creds; AT_EACCESS asks with the effective ids instead. F_OK
+ * (0) asks only whether the path resolves.
  */
 static long access_at(int dirfd, uaddr_t upath, uint64_t mode, uint64_t flags)
 {
+	struct cred saved;
 	struct upath up;
 	struct inode *ip;
 	int err;
@@ -469,17 +473,18 @@ static long access_at(int dirfd, uaddr_t upath, uint64_t mode, uint64_t flags)
 	err = path_get(dirfd, upath, &up);
 	if (err)
 		return err;
+	if (!(flags & AT_EACCESS))
+		cred_use_real_ids(&saved);
 	err = vfs_lookup(up.dir, up.path,
 			 flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &ip);
 	path_put(&up);
-	if (err)
-		return err;
-	if ((mode & W_OK) && ip->sb->read_only && !S_ISCHR(ip->mode) &&
-	    !S_ISBLK(ip->mode) && !S_ISFIFO(ip->mode))
-		err = -EROFS;
-	else if ((mode & X_OK) && !S_ISDIR(ip->mode) && !(ip->mode & 0111))
-		err = -EACCES;
-	vfs_iput(ip);
+	if (!err) {
+		/* R_OK, W_OK, X_OK are MAY_READ, MAY_WRITE, MAY_EXEC. */
+		err = vfs_permission(ip, (int)mode);
+		vfs_iput(ip);
+	}
+	if (!(flags & AT_EACCESS))
+		cred_restore_fs(&saved);
 	return err;
 }
 
@@ -570,9 +575,11 @@ static long set_cwd(struct inode *dir)
 	struct proc *p = proc_current();
 	struct inode *old;
 
-	if (!S_ISDIR(dir->mode)) {
+	int err = S_ISDIR(dir->mode) ? vfs_permission(dir, MAY_EXEC) : -ENOTDIR;
+
+	if (err) {
 		vfs_iput(dir);
-		return -ENOTDIR;
+		return err;
 	}
 	old = proc_cwd_set(p, dir);
 	if (old)

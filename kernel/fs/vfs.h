@@ -396,6 +396,29 @@ void vfs_inode_dirty(struct inode *inode);
  * the TSC clock), for timestamps. */
 struct timespec64 vfs_now(void);
 
+/* ---- permissions (permission.c, docs/security.md) ---------------------
+ * The running thread's fs ids against the inode's owner, group and mode;
+ * root (fsuid 0) passes all but executing a file with no x bit. */
+
+#define MAY_EXEC 0x1
+#define MAY_WRITE 0x2
+#define MAY_READ 0x4
+
+/* 0, -EACCES, or -EROFS to write on a read-only mount. */
+int vfs_permission(struct inode *inode, int mask);
+/* May the caller change the inode's attributes (chmod, utimes)? */
+bool vfs_owner_or_root(const struct inode *inode);
+/* A new name in dir: write and search on it. 0 or -EACCES. */
+int vfs_may_create(struct inode *dir);
+/* Removing or renaming victim's name in dir: write and search on dir,
+ * and the sticky bit's rule: 0, -EACCES or -EPERM. */
+int vfs_may_delete(struct inode *dir, const struct inode *victim);
+/* File systems, making an inode in dir: its owner (the caller's fs ids,
+ * or dir's group if dir is set-group-ID) and its mode's set-group-ID
+ * bit. */
+void vfs_init_owner(const struct inode *dir, uint32_t *mode, uint32_t *uid,
+		    uint32_t *gid);
+
 /* ---- path names -------------------------------------------------------
  * Relative paths start at cwd (NULL means the root). */
 
@@ -406,7 +429,7 @@ int vfs_lookup(struct inode *cwd, const char *path, int flags,
 /* The directory that would hold path's last component, with a reference,
  * and that component (pointer into path, and length; name[len] is '/'
  * when the path had a trailing slash). The component may be "." or "..".
- * -ENOENT for "/". */
+ * -ENOENT for "/", -EACCES if the caller may not search the directory. */
 int vfs_lookup_parent(struct inode *cwd, const char *path, struct inode **dir,
 		      const char **name, size_t *len);
 
@@ -430,10 +453,14 @@ int vfs_statfs(struct inode *cwd, const char *path, struct kstatfs *st);
 /* ---- open files ------------------------------------------------------ */
 
 /* O_RDONLY/O_WRONLY/O_RDWR, O_CREAT (with mode), O_EXCL, O_TRUNC,
- * O_APPEND, O_DIRECTORY, O_NOFOLLOW, with Linux's errno values. No
- * permission checks: everything runs as root. */
+ * O_APPEND, O_DIRECTORY, O_NOFOLLOW, with Linux's errno values and
+ * permission checks (a file this call created opens whatever its
+ * mode). */
 int vfs_open(struct inode *cwd, const char *path, int flags, uint32_t mode,
 	     struct file **out);
+/* execve's open: a regular file (else -EACCES) that the caller may
+ * execute (not necessarily read), opened for reading by the kernel. */
+int vfs_open_exec(struct inode *cwd, const char *path, struct file **out);
 /* A new open file (refcount 1) that is not a plain file: a pipe, a
  * device; inode's reference (if any) passes to it. NULL without memory. */
 struct file *vfs_file_alloc(const struct file_operations *fops, void *private,

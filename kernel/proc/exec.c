@@ -80,7 +80,6 @@
  * interpreters may be scripts in turn. */
 #define SCRIPT_LINE_MAX 256
 #define SCRIPT_DEPTH_MAX 4
-#define EXEC_MODE_BITS 0111 /* S_IXUSR | S_IXGRP | S_IXOTH */
 
 struct elf64_ehdr {
 	uint8_t e_ident[16];
@@ -111,8 +110,8 @@ struct elf64_phdr {
 } __packed;
 
 static int load(struct mm *mm, const char *path, char *const argv[],
-		char *const envp[], uint64_t *entry, uint64_t *user_rsp,
-		int depth);
+		char *const envp[], struct cred *cred, uint64_t *entry,
+		uint64_t *user_rsp, int depth);
 
 static int not_executable(const char *path, const char *why)
 {
@@ -237,7 +236,7 @@ static void random_bytes(struct mm *mm, uint8_t buf[16])
 static int build_stack(struct mm *mm, const char *path,
 		       const struct elf64_ehdr *eh, uint64_t phdr,
 		       char *const argv[], char *const envp[],
-		       uint64_t *user_rsp)
+		       const struct cred *cred, bool secure, uint64_t *user_rsp)
 {
 	size_t bytes = 0, nwords, w = 0;
 	long argc = count_strings(argv, &bytes);
@@ -278,11 +277,11 @@ static int build_stack(struct mm *mm, const char *path,
 		{ AT_PHNUM, eh->e_phnum },
 		{ AT_PAGESZ, PAGE_SIZE },
 		{ AT_ENTRY, eh->e_entry },
-		{ AT_UID, 0 },
-		{ AT_EUID, 0 },
-		{ AT_GID, 0 },
-		{ AT_EGID, 0 },
-		{ AT_SECURE, 0 },
+		{ AT_UID, cred->uid },
+		{ AT_EUID, cred->euid },
+		{ AT_GID, cred->gid },
+		{ AT_EGID, cred->egid },
+		{ AT_SECURE, secure },
 		{ AT_CLKTCK, 100 },
 		{ AT_HWCAP, 0 },
 		{ AT_RANDOM, random },
@@ -314,10 +313,20 @@ static void set_stack_limit(struct mm *mm)
 			MIN(ALIGN_DOWN(limit, PAGE_SIZE), mm->stack_top / 2);
 }
 
+/* May this exec honour the file's set-user-ID and set-group-ID bits?
+ * Linux refuses them to a traced caller (its tracer would get the new
+ * ids' power) and on a nosuid mount. Kestrel has neither a tracer link
+ * in struct proc nor nosuid mounts yet: their checks go here. */
+static bool setid_allowed(void)
+{
+	return true;
+}
+
 /* Load the ELF executable f (its header eh already read) into mm. */
 static int load_elf(struct mm *mm, struct file *f, const char *path,
 		    const struct elf64_ehdr *eh, char *const argv[],
-		    char *const envp[], uint64_t *entry, uint64_t *user_rsp)
+		    char *const envp[], struct cred *cred, uint64_t *entry,
+		    uint64_t *user_rsp)
 {
 	size_t size = eh->e_phnum * sizeof(struct elf64_phdr);
 	struct elf64_phdr *ph;
@@ -349,9 +358,13 @@ static int load_elf(struct mm *mm, struct file *f, const char *path,
 				   USER_STACK_INITIAL, PROT_READ | PROT_WRITE,
 				   NULL, 0, 0);
 	}
-	if (!err)
+	if (!err) {
+		bool secure = cred_exec(cred, cred, f->inode->mode,
+					f->inode->uid, f->inode->gid,
+					setid_allowed());
 		err = build_stack(mm, path, eh, phdr_address(eh, ph), argv,
-				  envp, user_rsp);
+				  envp, cred, secure, user_rsp);
+	}
 	*entry = eh->e_entry;
 	kfree(ph);
 	return err;
@@ -370,8 +383,9 @@ static bool is_blank(char c)
  * line holds the first bytes of the file, NUL-terminated.
  */
 static int load_script(struct mm *mm, const char *path, char *line,
-		       char *const argv[], char *const envp[], uint64_t *entry,
-		       uint64_t *user_rsp, int depth)
+		       char *const argv[], char *const envp[],
+		       struct cred *cred, uint64_t *entry, uint64_t *user_rsp,
+		       int depth)
 {
 	char *interp, *arg, *nl = strchr(line, '\n'), *end;
 	char **args;
@@ -408,7 +422,7 @@ static int load_script(struct mm *mm, const char *path, char *line,
 	for (size_t i = 1; i < argc; i++)
 		args[n++] = argv[i];
 	args[n] = NULL;
-	err = load(mm, interp, args, envp, entry, user_rsp, depth + 1);
+	err = load(mm, interp, args, envp, cred, entry, user_rsp, depth + 1);
 	kfree(args);
 	return err;
 }
@@ -416,8 +430,8 @@ static int load_script(struct mm *mm, const char *path, char *line,
 /* ---- exec ---------------------------------------------------------------- */
 
 static int load(struct mm *mm, const char *path, char *const argv[],
-		char *const envp[], uint64_t *entry, uint64_t *user_rsp,
-		int depth)
+		char *const envp[], struct cred *cred, uint64_t *entry,
+		uint64_t *user_rsp, int depth)
 {
 	struct proc *p = proc_current();
 	union {
@@ -428,13 +442,11 @@ static int load(struct mm *mm, const char *path, char *const argv[],
 	ssize_t got;
 	int err;
 
-	err = vfs_open(p ? p->cwd : NULL, path, O_RDONLY, 0, &f);
+	err = vfs_open_exec(p ? p->cwd : NULL, path, &f);
 	if (err)
 		return err;
 	head = kzalloc(sizeof(*head));
-	if (!S_ISREG(f->inode->mode) || !(f->inode->mode & EXEC_MODE_BITS))
-		err = -EACCES;
-	else if (!head)
+	if (!head)
 		err = -ENOMEM;
 	if (err)
 		goto out;
@@ -442,13 +454,13 @@ static int load(struct mm *mm, const char *path, char *const argv[],
 	if (got < 0)
 		err = (int)got;
 	else if (got >= 2 && head->line[0] == '#' && head->line[1] == '!')
-		err = load_script(mm, path, head->line, argv, envp, entry,
+		err = load_script(mm, path, head->line, argv, envp, cred, entry,
 				  user_rsp, depth);
 	else if (got < (ssize_t)sizeof(head->eh) ||
 		 memcmp(head->eh.e_ident, ELF_MAGIC, 4) != 0)
 		err = not_executable(path, "not an ELF file or a #! script");
 	else
-		err = load_elf(mm, f, path, &head->eh, argv, envp, entry,
+		err = load_elf(mm, f, path, &head->eh, argv, envp, cred, entry,
 			       user_rsp);
 out:
 	kfree(head);
@@ -457,9 +469,10 @@ out:
 }
 
 int exec_load(struct mm *mm, const char *path, char *const argv[],
-	      char *const envp[], uint64_t *entry, uint64_t *user_rsp)
+	      char *const envp[], struct cred *cred, uint64_t *entry,
+	      uint64_t *user_rsp)
 {
-	return load(mm, path, argv, envp, entry, user_rsp, 0);
+	return load(mm, path, argv, envp, cred, entry, user_rsp, 0);
 }
 
 /* ---- execve: the system call ----------------------------------------- */
@@ -553,6 +566,7 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	struct proc *p = proc_current();
 	struct trapframe *tf = user_frame();
 	char *path = NULL, **argv = NULL, **envp = NULL, *exe_path = NULL;
+	struct cred cred = *cred_current();
 	size_t bytes = 0;
 	uint64_t entry, rsp;
 	struct mm *mm, *old;
@@ -568,7 +582,7 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	if (!err && !mm)
 		err = -ENOMEM;
 	if (!err)
-		err = exec_load(mm, path, argv, envp, &entry, &rsp);
+		err = exec_load(mm, path, argv, envp, &cred, &entry, &rsp);
 	if (err) {
 		if (mm)
 			mm_put(mm);
@@ -593,6 +607,7 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	}
 	p->clear_child_tid = 0;
 	p->robust_list = 0;
+	cred_commit(&cred);
 	spin_lock(&proc_lock);
 	old = p->mm;
 	p->mm = mm;

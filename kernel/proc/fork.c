@@ -7,9 +7,10 @@
  *   address space   copied on write (mm_fork), or shared (CLONE_VM)
  *   open files      the table copied, each open file shared with the
  *                   parent; or the table itself shared (CLONE_FILES)
- *   also copied     working directory, umask, limits, name, command
- *                   line, signal actions, mask and alternate stack, and
- *                   the task's SSE registers and FS base
+ *   also copied     credentials, working directory, umask, limits,
+ *                   name, command line, signal actions, mask and
+ *                   alternate stack, and the task's SSE registers and
+ *                   FS base
  *
  * Either way the new struct proc is built whole while no one else can
  * see it, then published in the table (proc_publish gives it its pid),
@@ -76,6 +77,7 @@ static struct proc *proc_alloc(void)
 	p->ptrace.wait = (struct waitqueue)WAITQUEUE_INIT;
 	p->start_ns = time_ns();
 	p->exit_signal = SIGCHLD;
+	cred_copy(p, proc_current());
 	return p;
 }
 
@@ -150,7 +152,7 @@ static int spawn(const char *path, char *const argv[], char *const envp[],
 		goto fail;
 	p->umask = 022;
 	default_limits(p);
-	err = exec_load(p->mm, path, argv, envp, &tf->rip, &tf->rsp);
+	err = exec_load(p->mm, path, argv, envp, &p->cred, &tf->rip, &tf->rsp);
 	if (err)
 		goto fail;
 	proc_set_name(p, path);

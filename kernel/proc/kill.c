@@ -4,7 +4,8 @@
  * the caller. Sending is signal.c's (signal_send); this file chooses the
  * targets, which for a group or everyone means walking the table in
  * batches without holding proc_lock across the sends (the comment above
- * proc_kill argues that no target is skipped). docs/signals.md.
+ * proc_kill argues that no target is skipped). A user may signal only
+ * its own processes unless it is root (kill_permission). docs/signals.md.
  */
 #include "proc/proc.h"
 #include "proc/table.h"
@@ -20,6 +21,26 @@ static bool kill_reaches_locked(int pid, struct proc *self, struct proc *q)
 	if (pid == -1)
 		return !proc_is_init(q) && q->tg != self->tg;
 	return q->pgid == (pid == 0 ? self->pgid : -pid);
+}
+
+/* May the thread self send sig to p (Linux's check_kill_permission)?
+ * Root may signal anyone; others a process whose real or saved uid is
+ * their real or effective uid; SIGCONT also any process of their
+ * session. 0 or -EPERM. */
+static int kill_permission(struct proc *self, struct proc *p, int sig)
+{
+	const struct cred *me = cred_current();
+	struct cred them;
+
+	if (!self || me->euid == 0)
+		return 0;
+	cred_snapshot(p, &them);
+	if (me->euid == them.suid || me->euid == them.uid ||
+	    me->uid == them.suid || me->uid == them.uid)
+		return 0;
+	if (sig == SIGCONT && p->sid == self->sid)
+		return 0;
+	return -EPERM;
 }
 
 /* The next batch for kill(pid): into batch, in pid order and referenced,
@@ -87,25 +108,33 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info)
 {
 	struct proc *self = proc_current();
 	struct proc *batch[KILL_BATCH];
-	int found = 0, after = 0, n;
+	int found = 0, allowed = 0, after = 0, n;
+	/* A user's kill (SI_USER) is checked; the kernel's own are not. */
+	bool check = info && info->si_code == SI_USER;
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	if (pid > 0) {
 		struct proc *p = proc_get(pid);
+		int err;
 
 		if (!p)
 			return -ESRCH;
-		if (sig)
+		err = check ? kill_permission(self, p, sig) : 0;
+		if (!err && sig)
 			signal_send(p, sig, info);
 		proc_put(p);
-		return 0;
+		return err;
 	}
 	do {
 		n = gather_batch(pid, self, after, batch);
 		for (int i = 0; i < n; i++) {
-			if (sig)
+			bool ok = !check ||
+				  !kill_permission(self, batch[i], sig);
+
+			if (ok && sig)
 				signal_send(batch[i], sig, info);
+			allowed += ok;
 			after = batch[i]->pid;
 			proc_put(batch[i]);
 		}
@@ -113,7 +142,9 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info)
 	} while (n == KILL_BATCH);
 	if (!found && pid == -1 && sig)
 		return 0; /* nobody else: Linux says ESRCH only for groups */
-	return found ? 0 : -ESRCH;
+	if (!found)
+		return -ESRCH;
+	return allowed ? 0 : -EPERM; /* some reached: success (Linux) */
 }
 
 int signal_send_pgrp(int pgid, int sig)
@@ -152,6 +183,8 @@ static long thread_kill(int tgid, int tid, uint64_t sig)
 	    (tgid != -1 && p->tgid != tgid))
 		err = -ESRCH;
 	spin_unlock(&proc_lock);
+	if (!err)
+		err = kill_permission(proc_current(), p, (int)sig);
 	if (!err && sig) {
 		info.si_signo = (int)sig;
 		info.si_code = -6; /* SI_TKILL */

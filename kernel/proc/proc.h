@@ -16,6 +16,7 @@
 
 #include "arch/x86_64/arch.h"
 #include "mm/uvm.h"
+#include "proc/cred.h"
 #include "proc/ptrace.h"
 #include "proc/signal.h"
 #include "sched/sched.h"
@@ -155,6 +156,11 @@ struct proc {
 
 	/* Tracing: under proc_lock (ptrace.h says which are read without). */
 	struct ptrace_link ptrace;
+
+	/* Credentials: written by this thread only, under cred_lock
+	 * (cred.h). */
+	struct spinlock cred_lock;
+	struct cred cred;
 };
 
 /* Boot: the process table's limit (proc.max= on the command line). */
@@ -235,10 +241,13 @@ struct proc_counts {
 void proc_get_counts(struct proc_counts *c);
 
 /* exec.c: load the program at path into mm (fresh, empty); on success
- * *entry and *user_rsp say where it starts. A message on the console
- * says why a file is not runnable. */
+ * *entry and *user_rsp say where it starts, and *cred (the caller's on
+ * entry) holds the credentials the program runs with (a set-user-ID
+ * file's owner). A message on the console says why a file is not
+ * runnable. */
 int exec_load(struct mm *mm, const char *path, char *const argv[],
-	      char *const envp[], uint64_t *entry, uint64_t *user_rsp);
+	      char *const envp[], struct cred *cred, uint64_t *entry,
+	      uint64_t *user_rsp);
 
 /* syscall.c, from syscall.S */
 int syscall_dispatch(struct trapframe *tf);

@@ -1,12 +1,10 @@
 /*
  * A process's limits, usage and identity: getrlimit, setrlimit,
- * prlimit64, getrusage, and the user and group ids (the nice value is
- * the scheduler's: kernel/sched/sys_sched.c).
+ * prlimit64 and getrusage (the ids are cred.c's, the nice value is the
+ * scheduler's: kernel/sched/sys_sched.c).
  * Linux's structures and errno values.
  *
- * Everything runs as root (uid and gid 0), so every permission check
- * passes: raising a hard limit is allowed, and the only id a process can
- * change to is 0. Limits are p->rlim[]; they are changed by the process
+ * Limits are p->rlim[]; they are changed by the process
  * itself or by prlimit64 from another, so rlimit_lock serializes the
  * changes (readers elsewhere read one 64-bit word at a time).
  * docs/syscalls.md.
@@ -26,21 +24,26 @@ static struct spinlock rlimit_lock = SPINLOCK_INIT("rlimit");
 /* ---- limits -------------------------------------------------------------- */
 
 /* Set p's limit (if new is not NULL) and give the old one (if old is not
- * NULL): 0, -EINVAL (cur above max), -EPERM (more files than FD_MAX). */
+ * NULL): 0, -EINVAL (cur above max), -EPERM (more files than FD_MAX, or
+ * a hard limit raised by anyone but root). */
 static int rlimit_exchange(struct proc *p, unsigned int resource,
 			   const struct rlimit64 *new, struct rlimit64 *old)
 {
+	int err = 0;
+
 	if (new &&new->cur > new->max)
 		return -EINVAL;
 	if (new &&resource == RLIMIT_NOFILE &&new->max > FD_MAX)
 		return -EPERM;
 	spin_lock(&rlimit_lock);
+	if (new &&new->max > p->rlim[resource].max && !cred_capable())
+		err = -EPERM; /* CAP_SYS_RESOURCE */
 	if (old)
 		*old = p->rlim[resource];
-	if (new)
+	if (new && !err)
 		p->rlim[resource] = *new;
 	spin_unlock(&rlimit_lock);
-	return 0;
+	return err;
 }
 
 static long sys_prlimit64(int64_t pid, uint64_t resource, uaddr_t unew,
@@ -130,41 +133,3 @@ static long sys_getrusage(int64_t who, uaddr_t usage)
 	return copy_to_user(usage, &ru, sizeof(ru));
 }
 SYSCALL(getrusage, sys_getrusage);
-
-/* ---- ids: everyone is root ----------------------------------------------- */
-
-static long sys_getuid(void)
-{
-	return 0;
-}
-SYSCALL(getuid, sys_getuid);
-SYSCALL(geteuid, sys_getuid);
-SYSCALL(getgid, sys_getuid);
-SYSCALL(getegid, sys_getuid);
-
-/* The real, effective and saved ids: all 0. */
-static long sys_getresuid(uaddr_t r, uaddr_t e, uaddr_t s)
-{
-	uint32_t root = 0;
-
-	if (put_user(root, r) || put_user(root, e) || put_user(root, s))
-		return -EFAULT;
-	return 0;
-}
-SYSCALL(getresuid, sys_getresuid);
-SYSCALL(getresgid, sys_getresuid);
-
-/* No supplementary groups. */
-static long sys_getgroups(int64_t size, uaddr_t list)
-{
-	return (int)size < 0 ? -EINVAL : 0;
-}
-SYSCALL(getgroups, sys_getgroups);
-
-/* Becoming root again is all there is to do. */
-static long sys_setuid(uint64_t id)
-{
-	return (uint32_t)id == 0 ? 0 : -EPERM;
-}
-SYSCALL(setuid, sys_setuid);
-SYSCALL(setgid, sys_setuid);

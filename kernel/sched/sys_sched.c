@@ -169,6 +169,8 @@ static long set_scheduler(int64_t pid, int policy, uaddr_t uparam)
 		return -EFAULT;
 	if (param.sched_priority < 0)
 		return -EINVAL;
+	if ((policy == SCHED_FIFO || policy == SCHED_RR) && !cred_capable())
+		return -EPERM; /* real time: root's (CAP_SYS_NICE) */
 	c.policy = policy;
 	c.priority = (unsigned int)param.sched_priority;
 	return for_pid(pid, set_policy, &c);

@@ -197,10 +197,11 @@ int ext2_read_raw_inode(struct ext2_fs *fs, uint32_t ino,
 int ext2_write_inode(struct inode *inode);
 void ext2_evict_inode(struct inode *inode);
 void ext2_free_inode(struct inode *inode);
-/* Write a brand-new inode ino to disk (zeroed, then mode, nlink 1 or 2,
- * times now) and return it from the inode cache, with a reference. */
+/* Write a brand-new inode ino to disk (zeroed, then mode, owner, nlink
+ * 1 or 2, times now) and return it from the inode cache, with a
+ * reference. */
 int ext2_make_inode(struct ext2_fs *fs, uint32_t ino, uint32_t mode,
-		    struct inode **out);
+		    uint32_t uid, uint32_t gid, struct inode **out);
 /* The path to logical block lblk of a file through its block map, with
  * 2^addr_log block numbers per indirect block: an index into i_block,
  * then one into each indirect block. Returns the number of indices

@@ -250,7 +250,7 @@ int ext2_write_inode(struct inode *inode)
 }
 
 int ext2_make_inode(struct ext2_fs *fs, uint32_t ino, uint32_t mode,
-		    struct inode **out)
+		    uint32_t uid, uint32_t gid, struct inode **out)
 {
 	struct timespec64 now = vfs_now();
 	struct ext2_inode_extra *x;
@@ -269,6 +269,10 @@ int ext2_make_inode(struct ext2_fs *fs, uint32_t ino, uint32_t mode,
 	}
 	memset(raw, 0, fs->inode_size);
 	raw->i_mode = mode;
+	raw->i_uid = uid & 0xffff;
+	raw->i_uid_high = uid >> 16;
+	raw->i_gid = gid & 0xffff;
+	raw->i_gid_high = gid >> 16;
 	raw->i_links_count = S_ISDIR(mode) ? 2 : 1;
 	raw->i_atime = raw->i_mtime = raw->i_ctime = (uint32_t)now.sec;
 	if (fs->inode_size >= EXT2_GOOD_OLD_INODE_SIZE + sizeof(*x)) {

@@ -20,17 +20,19 @@
  */
 #include "fs/ext2/ext2.h"
 
-/* A new inode near directory dir, written and cached, with a reference. */
+/* A new inode near directory dir, written and cached, with a reference;
+ * owned by the caller (or dir's group: vfs_init_owner). */
 static int new_inode(struct ext2_inode_info *dir, uint32_t mode,
 		     struct inode **out)
 {
 	struct ext2_fs *fs = ext2_fs_of(dir);
-	uint32_t ino;
+	uint32_t ino, uid, gid;
 	int err = ext2_new_inode_number(fs, dir->group, S_ISDIR(mode), &ino);
 
 	if (err < 0)
 		return err;
-	err = ext2_make_inode(fs, ino, mode, out);
+	vfs_init_owner(&dir->vfs, &mode, &uid, &gid);
+	err = ext2_make_inode(fs, ino, mode, uid, gid, out);
 	if (err < 0 && err != -EIO)
 		ext2_free_inode_number(fs, ino, S_ISDIR(mode));
 	return err;

@@ -180,6 +180,7 @@ int procfs_pid_status(struct proc *p, struct pbuf *b)
 	struct sig_masks sig;
 	char name[PROC_NAME_MAX];
 	int ppid = proc_ppid(p);
+	struct cred cred;
 	bool has_mm;
 
 	copy_name(p, name);
@@ -189,9 +190,16 @@ int procfs_pid_status(struct proc *p, struct pbuf *b)
 		    state_name(state_letter(p)));
 	pbuf_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->tgid,
 		    p->pid, ppid);
-	pbuf_printf(b, "TracerPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",
-		    ptrace_tracer_pid(p));
-	pbuf_printf(b, "FDSize:\t%d\nGroups:\t\n", p->files ? FD_MAX : 0);
+	cred_snapshot(p, &cred);
+	pbuf_printf(b, "TracerPid:\t%d\nUid:\t%u\t%u\t%u\t%u\n",
+		    ptrace_tracer_pid(p), cred.uid, cred.euid, cred.suid,
+		    cred.fsuid);
+	pbuf_printf(b, "Gid:\t%u\t%u\t%u\t%u\n", cred.gid, cred.egid, cred.sgid,
+		    cred.fsgid);
+	pbuf_printf(b, "FDSize:\t%d\nGroups:\t", p->files ? FD_MAX : 0);
+	for (unsigned int i = 0; i < cred.ngroups; i++)
+		pbuf_printf(b, "%u ", cred.groups[i]);
+	pbuf_printf(b, "\n");
 	pbuf_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    p->tgid, p->pid, p->pgid, p->sid);
 	if (has_mm)
