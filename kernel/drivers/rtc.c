@@ -18,6 +18,7 @@
 #include "drivers/drivers.h"
 #include "fs/chardev.h"
 #include "mm/mm.h"
+#include "proc/cred.h"
 #include "syscall.h"
 
 /* Linux's RTC devices have a major it allocates at boot; Debian's kernel
@@ -53,6 +54,8 @@ static long rtc_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 		};
 		return copy_to_user(arg, &lt, sizeof(lt)) ? -EFAULT : 0;
 	case RTC_SET_TIME:
+		if (!cred_capable())
+			return -EACCES; /* Linux's, without CAP_SYS_TIME */
 		if (copy_from_user(&lt, arg, sizeof(lt)))
 			return -EFAULT;
 		if (lt.tm_sec < 0 || lt.tm_min < 0 || lt.tm_hour < 0 ||

@@ -58,9 +58,11 @@ static uint32_t next_autobind;       /* unix_lock */
 
 void unix_current_cred(struct ucred *c)
 {
+	const struct cred *cred = cred_current();
+
 	c->pid = proc_current()->tgid;
-	c->uid = 0; /* everyone is root (kernel/proc/sys_limits.c) */
-	c->gid = 0;
+	c->uid = cred->euid; /* Linux's SO_PEERCRED: the effective ids */
+	c->gid = cred->egid;
 }
 
 static struct unix_sock *sock_alloc(int type)

@@ -315,11 +315,11 @@ static void set_stack_limit(struct mm *mm)
 
 /* May this exec honour the file's set-user-ID and set-group-ID bits?
  * Linux refuses them to a traced caller (its tracer would get the new
- * ids' power) and on a nosuid mount. Kestrel has neither a tracer link
- * in struct proc nor nosuid mounts yet: their checks go here. */
+ * ids' power) and on a nosuid mount (Kestrel has none yet: that check
+ * goes here too). */
 static bool setid_allowed(void)
 {
-	return true;
+	return !ptrace_tracer_pid(proc_current());
 }
 
 /* Load the ELF executable f (its header eh already read) into mm. */

@@ -158,21 +158,37 @@ static bool is_ancestor_locked(const struct proc *a, struct proc *t)
 	return false;
 }
 
-/* Kestrel has no credentials yet: every process has root's powers, as
- * if each had CAP_SYS_PTRACE. When users come, this is where the
- * check goes. */
-static bool may_trace_anyone(const struct proc *self)
+/* Root (euid 0) may trace anyone (Linux's CAP_SYS_PTRACE). */
+static bool may_trace_anyone(struct proc *self)
 {
-	return self != NULL;
+	struct cred c;
+
+	cred_snapshot(self, &c);
+	return c.euid == 0;
+}
+
+/* Linux's rule for the others: the tracer's real uid and gid are each
+ * of t's three (real, effective, saved), so a set-user-ID program that
+ * gained another user's powers is out of reach. */
+static bool same_user(struct proc *self, struct proc *t)
+{
+	struct cred a, b;
+
+	cred_snapshot(self, &a);
+	cred_snapshot(t, &b);
+	return a.uid == b.uid && a.uid == b.euid && a.uid == b.suid &&
+	       a.gid == b.gid && a.gid == b.egid && a.gid == b.sgid;
 }
 
 /* May self (a tracer's leader) look into t (trace it, read or write its
- * memory)? Its own threads, its descendants, or anyone for root. The
- * one place the rule lives. Caller holds proc_lock. */
+ * memory)? Its own threads; its descendants that are the same user (as
+ * Linux with Yama's ptrace_scope 1); anyone for root. The one place the
+ * rule lives. Caller holds proc_lock (the credentials' locks nest inside
+ * it). */
 static bool ptrace_may_access(struct proc *self, struct proc *t)
 {
 	return t->tg == self->tg || may_trace_anyone(self) ||
-	       is_ancestor_locked(self, t);
+	       (is_ancestor_locked(self, t) && same_user(self, t));
 }
 
 /* ---- the tracer-tracee link: caller holds proc_lock ---------------------- */

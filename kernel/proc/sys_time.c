@@ -236,8 +236,9 @@ SYSCALL(clock_nanosleep, sys_clock_nanosleep);
 
 /* ---- setting the clock ---------------------------------------------------- */
 
-/* Only CLOCK_REALTIME can be set; the others are Linux's -EINVAL. Kestrel
- * has no users yet, so anyone may (Linux needs CAP_SYS_TIME). Clocks
+/* Only CLOCK_REALTIME can be set; the others are Linux's -EINVAL; only
+ * root may (Linux's CAP_SYS_TIME), else -EPERM after the checks of the
+ * time itself, in Linux's order. Clocks
  * asleep in clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME) keep the
  * deadline they converted at the start. */
 static long sys_clock_settime(int64_t clk, uaddr_t tp)
@@ -250,6 +251,8 @@ static long sys_clock_settime(int64_t clk, uaddr_t tp)
 	err = read_timespec(tp, &ns);
 	if (err)
 		return err;
+	if (!cred_capable())
+		return -EPERM;
 	time_set_realtime_ns(ns);
 	return 0;
 }
@@ -268,6 +271,8 @@ static long sys_settimeofday(uaddr_t tv, uaddr_t tz)
 		return -EINVAL;
 	if (tz && copy_from_user(&zone, tz, sizeof(zone)))
 		return -EFAULT;
+	if (!cred_capable())
+		return -EPERM;
 	if (!tv)
 		return 0;
 	time_set_realtime_ns((uint64_t)t.sec * NS_PER_SEC +

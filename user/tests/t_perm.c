@@ -13,8 +13,8 @@
  * set-group-ID directory's group; exec needs an x bit (root too);
  * set-user-ID and set-group-ID programs (this program, copied and given
  * away) and access() with real against effective ids; kill of another
- * user's process; a user cannot write /etc, raise a hard limit, reboot,
- * mount, choose a real-time policy or make a device node. Run as an ordinary user,
+ * user's process; a user cannot write /etc, raise a hard limit, set the
+ * clock, reboot, mount, choose a real-time policy or make a device node. Run as an ordinary user,
  * the cases that need root to set up (everything but the id rules) are
  * named and not counted, since no ordinary user can make the files
  * another user owns.
@@ -29,6 +29,7 @@
 #include <sys/sysmacros.h>
 #include <sys/fsuid.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 
 #define USER 1000
 #define OTHER 1001
@@ -460,6 +461,17 @@ static void user_system(void)
 	CHECK_ERR(umount("/proc"), EPERM);
 	CHECK_ERR(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp), EPERM);
 	CHECK_ERR(mknod("mine/null", S_IFCHR | 0666, makedev(1, 3)), EPERM);
+	/* The clock: a good time, refused (a bad one is EINVAL first). */
+	{
+		struct timespec now;
+		struct timeval tv;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		CHECK_ERR(syscall(SYS_clock_settime, CLOCK_REALTIME, &now),
+			  EPERM);
+		gettimeofday(&tv, NULL);
+		CHECK_ERR(syscall(SYS_settimeofday, &tv, NULL), EPERM);
+	}
 }
 
 static void build_tree(void)
