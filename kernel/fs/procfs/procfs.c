@@ -37,6 +37,7 @@
  */
 #include "fs/procfs/internal.h"
 #include "arch/x86_64/memlayout.h"
+#include "fs/lock.h"
 #include "mm/mm.h"
 
 #define PROCFS_ROOT_INO 1
@@ -91,6 +92,13 @@ static int procfs_net_udp(struct pbuf *b)
 	return show_net(b, net_proc_udp);
 }
 
+/* /proc/locks: the file locks' text comes from fs/lock.c, made the way
+ * /proc/net's is. */
+static int procfs_locks(struct pbuf *b)
+{
+	return show_net(b, lock_proc_text);
+}
+
 static const struct root_entry net_entries[] = {
 	{ "dev", procfs_net_dev, false },
 	{ "tcp", procfs_net_tcp, false },
@@ -103,6 +111,7 @@ static const struct root_entry root_entries[] = {
 	{ "filesystems", procfs_filesystems, false },
 	{ "interrupts", procfs_interrupts, false },
 	{ "loadavg", procfs_loadavg, false },
+	{ "locks", procfs_locks, false },
 	{ "meminfo", procfs_meminfo, false },
 	{ "mounts", procfs_mounts, false },
 	{ "net", NULL, true },
