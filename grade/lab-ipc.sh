@@ -4,7 +4,9 @@
 # (where the waiters of a lock really race). docs/ipc.md. Sourced by
 # grade/grade.sh; helpers in grade/lib.sh.
 
-run_usertests ipc 300 t_lock
+run_usertests ipc 300 t_lock t_tmpfs
 usertest_pass t_lock 20
-run_usertests ipc_smp4 300 smp=4 t_lock
+usertest_pass t_tmpfs 20
+run_usertests ipc_smp4 300 smp=4 t_lock t_tmpfs
 usertest_pass t_lock 10 t_lock@smp4
+usertest_pass t_tmpfs 10 t_tmpfs@smp4
