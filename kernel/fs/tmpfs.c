@@ -16,6 +16,9 @@
  * mapping shares. init mounts one on /dev/shm (an empty directory devfs
  * keeps for it), which is where musl's shm_open and sem_open put their
  * files. docs/ipc.md.
+ *
+ * The kernel keeps one more tmpfs, mounted nowhere, for System V shared
+ * memory segments (tmpfs_file_create): each is an unlinked file there.
  */
 #include "fs/tmpfs.h"
 #include "arch/x86_64/memlayout.h"
@@ -200,4 +203,84 @@ int tmpfs_apply_options(const char *target, const struct tmpfs_options *o)
 	}
 	vfs_iput(root);
 	return err;
+}
+
+/* ---- the kernel's own tmpfs ----------------------------------------------- */
+
+/* Made at the first segment; its root is referenced for ever. */
+static struct spinlock internal_lock = SPINLOCK_INIT("tmpfs internal");
+static struct inode *internal_root; /* internal_lock */
+static uint64_t internal_names;     /* the root's lock */
+
+static struct inode *internal_get_root(void)
+{
+	struct super_block *sb;
+	struct inode *root = NULL;
+
+	spin_lock(&internal_lock);
+	root = internal_root;
+	spin_unlock(&internal_lock);
+	if (root)
+		return root;
+	if (ramfs_mount_as(TMPFS_MAGIC, TMPFS_ROOT_MODE, &sb))
+		return NULL;
+	/* What vfs_mount fills in for a mounted one. */
+	sb->type = &tmpfs_type;
+	sleep_lock_init(&sb->rename_lock, "rename");
+	if (vfs_iget(sb, sb->root_ino, &root)) {
+		sb->ops->unmount(sb);
+		return NULL;
+	}
+	spin_lock(&internal_lock);
+	if (!internal_root) {
+		internal_root = root;
+		root = NULL;
+	}
+	spin_unlock(&internal_lock);
+	if (root) { /* another CPU made one first: keep theirs (this one
+		     * stays, empty and unreferenced but for its root) */
+		vfs_iput(root);
+	}
+	return internal_root;
+}
+
+struct file *tmpfs_file_create(uint64_t size)
+{
+	struct inode *root = internal_get_root(), *inode = NULL;
+	struct file *f;
+	char name[32];
+	int len, err;
+
+	if (!root)
+		return NULL;
+	sleep_lock(&root->lock);
+	len = ksnprintf(name, sizeof(name), "shm%llu",
+			(unsigned long long)internal_names++);
+	err = root->ops->create(root, name, (size_t)len, S_IFREG | 0600,
+				&inode);
+	if (!err)
+		err = root->ops->unlink(root, name, (size_t)len);
+	sleep_unlock(&root->lock);
+	if (err) {
+		if (inode)
+			vfs_iput(inode);
+		return NULL;
+	}
+	sleep_lock(&inode->lock);
+	err = inode->ops->truncate(inode, size);
+	sleep_unlock(&inode->lock);
+	f = err ? NULL : vfs_file_alloc(NULL, NULL, inode, O_RDWR);
+	if (!f)
+		vfs_iput(inode);
+	return f;
+}
+
+bool tmpfs_file_is_internal(const struct file *f)
+{
+	const struct inode *root;
+
+	spin_lock(&internal_lock);
+	root = internal_root;
+	spin_unlock(&internal_lock);
+	return root && f->inode && !f->fops && f->inode->sb == root->sb;
 }

@@ -27,4 +27,12 @@ int tmpfs_parse_options(const char *text, struct tmpfs_options *o);
  * 0, -EINVAL if target is no tmpfs or holds more than the new size. */
 int tmpfs_apply_options(const char *target, const struct tmpfs_options *o);
 
+/* A new regular file of size bytes (zeros) in the kernel's own tmpfs,
+ * which is mounted nowhere, already unlinked (its memory goes with its
+ * last reference), open for reading and writing: System V shared memory
+ * maps it (Linux's shmem_kernel_file_setup). NULL without memory. */
+struct file *tmpfs_file_create(uint64_t size);
+/* Is f one of those files? */
+bool tmpfs_file_is_internal(const struct file *f);
+
 #endif
