@@ -35,6 +35,9 @@
 #define SYS_msync 26
 #define SYS_mincore 27
 #define SYS_madvise 28
+#define SYS_shmget 29
+#define SYS_shmat 30
+#define SYS_shmctl 31
 #define SYS_dup 32
 #define SYS_dup2 33
 #define SYS_pause 34
@@ -66,6 +69,14 @@
 #define SYS_wait4 61
 #define SYS_kill 62
 #define SYS_uname 63
+#define SYS_semget 64
+#define SYS_semop 65
+#define SYS_semctl 66
+#define SYS_shmdt 67
+#define SYS_msgget 68
+#define SYS_msgsnd 69
+#define SYS_msgrcv 70
+#define SYS_msgctl 71
 #define SYS_fcntl 72
 #define SYS_flock 73
 #define SYS_fsync 74
@@ -153,6 +164,7 @@
 #define SYS_sched_getaffinity 204
 #define SYS_getdents64 217
 #define SYS_set_tid_address 218
+#define SYS_semtimedop 220
 #define SYS_clock_settime 227
 #define SYS_clock_gettime 228
 #define SYS_clock_getres 229

@@ -24,6 +24,7 @@
 #define KIND_SHIFT 24
 #define INDEX_MASK ((1u << KIND_SHIFT) - 1)
 #define TMPFS_MAGIC 0x01021994 /* what Linux's devtmpfs reports */
+#define MOUNT_DIR_MODE 01777   /* /dev/shm's, as Linux's */
 #define BLOCKDEV_MODE 0660
 
 enum devfs_kind {
@@ -31,6 +32,7 @@ enum devfs_kind {
 	KIND_LINK,
 	KIND_CHAR,
 	KIND_BLOCK,
+	KIND_DIR,
 	KIND_END,
 };
 
@@ -43,6 +45,9 @@ static const struct {
 	{ "stderr", "/proc/self/fd/2" },
 	{ "rtc", "rtc0" },
 };
+
+/* Empty directories, for other file systems to be mounted on. */
+static const char *const devfs_dirs[] = { "shm" };
 
 /* One name in /dev, as the registries describe it now. */
 struct devfs_entry {
@@ -60,7 +65,7 @@ struct devfs_inode {
 };
 
 static const struct inode_operations devfs_dir_ops, devfs_node_ops,
-	devfs_link_ops;
+	devfs_link_ops, devfs_empty_dir_ops;
 static const struct super_operations devfs_super_ops;
 
 static struct devfs_inode *devfs_inode(struct inode *inode)
@@ -114,6 +119,12 @@ static bool entry_of(uint64_t ino, struct devfs_entry *e)
 		e->name = b.dev->name;
 		e->mode = S_IFBLK | BLOCKDEV_MODE;
 		e->rdev = blockdev_number(b.dev);
+		return true;
+	case KIND_DIR:
+		if (index >= ARRAY_SIZE(devfs_dirs))
+			return false;
+		e->name = devfs_dirs[index];
+		e->mode = S_IFDIR | MOUNT_DIR_MODE;
 		return true;
 	default:
 		return false;
@@ -182,6 +193,36 @@ static int devfs_readdir(struct inode *dir, uint64_t *pos, vfs_emit_fn emit,
 	return 0;
 }
 
+/* An empty directory: only "." and "..", the root. */
+static int devfs_empty_lookup(struct inode *dir, const char *name, size_t len,
+			      struct inode **out)
+{
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return vfs_iget(dir->sb, DEVFS_ROOT_INO, out);
+	return -ENOENT;
+}
+
+static int devfs_empty_readdir(struct inode *dir, uint64_t *pos,
+			       vfs_emit_fn emit, void *ctx)
+{
+	if (*pos == 0) {
+		if (emit(ctx, ".", 1, dir->ino, DT_DIR))
+			return 0;
+		*pos = 1;
+	}
+	if (*pos == 1) {
+		if (emit(ctx, "..", 2, DEVFS_ROOT_INO, DT_DIR))
+			return 0;
+		*pos = 2;
+	}
+	return 0;
+}
+
+static const struct inode_operations devfs_empty_dir_ops = {
+	.lookup = devfs_empty_lookup,
+	.readdir = devfs_empty_readdir,
+};
+
 /* ---- nodes ------------------------------------------------------------------ */
 
 static int devfs_stat(struct inode *inode, struct kstat *st)
@@ -234,8 +275,10 @@ static int devfs_read_inode(struct super_block *sb, uint64_t ino,
 	di->vfs.nlink = S_ISDIR(e.mode) ? 2 : 1;
 	di->vfs.size = e.target ? strlen(e.target) : 0;
 	di->vfs.atime = di->vfs.mtime = di->vfs.ctime = *mounted;
-	if (S_ISDIR(e.mode))
+	if (ino == DEVFS_ROOT_INO)
 		di->vfs.ops = &devfs_dir_ops;
+	else if (S_ISDIR(e.mode))
+		di->vfs.ops = &devfs_empty_dir_ops;
 	else if (S_ISLNK(e.mode))
 		di->vfs.ops = &devfs_link_ops;
 	else

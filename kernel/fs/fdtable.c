@@ -5,7 +5,16 @@
  * another reference so a file cannot be closed under a call using it.
  */
 #include "fs/fdtable.h"
+#include "fs/lock.h"
 #include "mm/mm.h"
+
+/* Close f, which the table t held: the process's POSIX locks on the
+ * file go with any descriptor of it (fs/lock.c). */
+static void fd_close(struct fdtable *t, struct file *f)
+{
+	lock_remove_posix(f, t);
+	vfs_close(f);
+}
 
 struct fdtable *fdtable_create(void)
 {
@@ -48,7 +57,7 @@ void fdtable_put(struct fdtable *t)
 	 * (closing may sleep, writing back an inode). */
 	for (int i = 0; i < FD_MAX; i++)
 		if (t->fd[i])
-			vfs_close(t->fd[i]);
+			fd_close(t, t->fd[i]);
 	kfree(t);
 }
 
@@ -78,7 +87,7 @@ void fdtable_exec(struct fdtable *t)
 		}
 		spin_unlock(&t->lock);
 		if (f)
-			vfs_close(f);
+			fd_close(t, f);
 	}
 }
 
@@ -139,7 +148,7 @@ int fd_replace(struct fdtable *t, int fd, struct file *f, bool cloexec)
 	mark_cloexec(t, fd, cloexec);
 	spin_unlock(&t->lock);
 	if (old)
-		vfs_close(old);
+		fd_close(t, old);
 	return 0;
 }
 
@@ -154,6 +163,8 @@ struct file *fd_remove(struct fdtable *t, int fd)
 	t->fd[fd] = NULL;
 	mark_cloexec(t, fd, false);
 	spin_unlock(&t->lock);
+	if (f)
+		lock_remove_posix(f, t);
 	return f;
 }
 

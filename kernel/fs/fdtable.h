@@ -39,7 +39,8 @@ bool fd_available(struct fdtable *t, int limit);
 struct file *fd_get(struct fdtable *t, int fd);
 /* Put f at fd, closing what was there (dup2): 0 or -EBADF. */
 int fd_replace(struct fdtable *t, int fd, struct file *f, bool cloexec);
-/* Remove fd; its file, whose reference passes to the caller, or NULL. */
+/* Remove fd; its file, whose reference passes to the caller, or NULL.
+ * The process's POSIX locks on the file go (the caller is closing it). */
 struct file *fd_remove(struct fdtable *t, int fd);
 int fd_get_cloexec(struct fdtable *t, int fd); /* 0/1, or -EBADF */
 int fd_set_cloexec(struct fdtable *t, int fd, bool on);

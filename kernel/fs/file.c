@@ -13,6 +13,7 @@
  */
 #include "fs/chardev.h"
 #include "fs/fs_syscalls.h"
+#include "fs/lock.h"
 #include "fs/vfs_internal.h"
 #include "mm/mm.h"
 #include "mm/pagecache.h"
@@ -283,6 +284,7 @@ void vfs_close(struct file *f)
 {
 	if (__atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
+	lock_remove_file(f);
 	if (f->fops && f->fops->release)
 		f->fops->release(f);
 	if (f->inode)

@@ -63,6 +63,7 @@ struct ramfs_sb {
 	uint64_t next_ino;
 	uint64_t inodes_used, max_inodes;
 	uint64_t pages_used, max_pages;
+	uint64_t magic; /* constant: RAMFS_MAGIC, or tmpfs's */
 };
 
 struct ramfs_inode {
@@ -257,7 +258,7 @@ static int ramfs_statfs(struct super_block *sb, struct kstatfs *st)
 	struct ramfs_sb *rfs = rsb(sb);
 
 	spin_lock(&rfs->lock);
-	st->type = RAMFS_MAGIC;
+	st->type = rfs->magic;
 	st->block_size = PAGE_SIZE;
 	st->blocks = rfs->max_pages;
 	st->blocks_free = rfs->max_pages - rfs->pages_used;
@@ -744,18 +745,13 @@ static const struct inode_operations ramfs_link_ops = {
 
 /* ---- mounting ---------------------------------------------------------------- */
 
-/* The type's mount function: dev cannot be const. */
-// cppcheck-suppress constParameter
-static int ramfs_mount(struct block_device *dev, bool read_only,
-		       struct super_block **out)
+int ramfs_mount_as(uint64_t magic, uint32_t root_mode, struct super_block **out)
 {
 	struct ramfs_sb *rfs;
 	struct ramfs_node *root;
 	struct frame_stats frames;
 	int err;
 
-	if (dev)
-		return -EINVAL; /* ramfs needs no device */
 	rfs = kzalloc(sizeof(*rfs));
 	if (!rfs)
 		return -ENOMEM;
@@ -763,8 +759,10 @@ static int ramfs_mount(struct block_device *dev, bool read_only,
 	frames_get_stats(&frames);
 	rfs->max_pages = frames.free / 2;
 	rfs->max_inodes = RAMFS_DEFAULT_INODES;
+	rfs->magic = magic;
 	rfs->next_ino = RAMFS_ROOT_INO;
-	err = node_new(rfs, S_IFDIR | 0755, RAMFS_ROOT_INO, &root);
+	err = node_new(rfs, S_IFDIR | (root_mode & 07777), RAMFS_ROOT_INO,
+		       &root);
 	if (err) {
 		kfree(rfs);
 		return err;
@@ -773,6 +771,16 @@ static int ramfs_mount(struct block_device *dev, bool read_only,
 	rfs->vfs.root_ino = root->ino;
 	*out = &rfs->vfs;
 	return 0;
+}
+
+/* The type's mount function: dev cannot be const. */
+// cppcheck-suppress constParameter
+static int ramfs_mount(struct block_device *dev, bool read_only,
+		       struct super_block **out)
+{
+	if (dev)
+		return -EINVAL; /* ramfs needs no device */
+	return ramfs_mount_as(RAMFS_MAGIC, 0755, out);
 }
 
 int ramfs_set_limits(struct super_block *sb, uint64_t max_pages,

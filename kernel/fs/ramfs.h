@@ -13,6 +13,12 @@
 /* Boot: register the type (vfs_init does). */
 void ramfs_init(void);
 
+/* A new ramfs whose statfs reports magic and whose root directory has
+ * the permission bits of root_mode: for tmpfs (tmpfs.c), which is a
+ * ramfs under Linux's name. -ENOMEM. */
+int ramfs_mount_as(uint64_t magic, uint32_t root_mode,
+		   struct super_block **out);
+
 /* Limit a mounted ramfs to max_pages pages of file data and max_inodes
  * inodes (ENOSPC beyond): for tests. -EINVAL if sb is not a ramfs or
  * already uses more. */

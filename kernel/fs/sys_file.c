@@ -13,6 +13,7 @@
  * docs/files.md has the picture.
  */
 #include "fs/fs_syscalls.h"
+#include "fs/lock.h"
 #include "mm/mm.h"
 
 #define IO_CHUNK (64 * 1024)
@@ -495,7 +496,7 @@ static long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg)
 		set_status_flags(f, (int)arg);
 		break;
 	default:
-		r = -EINVAL;
+		r = lock_fcntl(f, (unsigned int)cmd, arg);
 	}
 	vfs_close(f);
 	return r;

@@ -13,6 +13,7 @@
  * docs/files.md.
  */
 #include "fs/fs_syscalls.h"
+#include "fs/tmpfs.h"
 #include "proc/cred.h"
 #include "mm/mm.h"
 
@@ -301,14 +302,37 @@ SYSCALL(symlinkat, sys_symlinkat);
  * device ("vdb", or "/dev/vdb": its last component) is mounted from it;
  * any other source ("proc", "none") is only a label, as for Linux's
  * memory file systems. MS_RDONLY is honoured, the other per-mount flags
- * (nosuid, noexec, ...) accepted and ignored; data is not read.
+ * (nosuid, noexec, ...) accepted and ignored; data is read only for a
+ * tmpfs (its size=, nr_inodes=, mode= ...: fs/tmpfs.h).
  * MS_REMOUNT changes only read-only against read-write (init remounts /
  * read-only before powering off, so the disk is left clean).
  */
+/* A tmpfs's options, read from the user's data (NULL: none). */
+static long tmpfs_options_from_user(uaddr_t udata, struct tmpfs_options *o)
+{
+	char *text;
+	long err;
+
+	if (!udata)
+		return tmpfs_parse_options("", o);
+	text = kmalloc(PAGE_SIZE);
+	if (!text)
+		return -ENOMEM;
+	err = strncpy_from_user(text, udata, PAGE_SIZE);
+	if (err >= 0)
+		err = tmpfs_parse_options(text, o);
+	else if (err == -ENAMETOOLONG)
+		err = -EINVAL;
+	kfree(text);
+	return err;
+}
+
 static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
-		      uint64_t flags)
+		      uint64_t flags, uaddr_t udata)
 {
 	char type[FS_TYPE_MAX], *source = NULL, *dev = NULL;
+	struct tmpfs_options topts;
+	bool tmpfs;
 	struct upath target;
 	long err;
 
@@ -331,6 +355,12 @@ static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
 	err = strncpy_from_user(type, utype, sizeof(type));
 	if (err < 0)
 		return err == -ENAMETOOLONG ? -ENODEV : err;
+	tmpfs = strcmp(type, "tmpfs") == 0;
+	if (tmpfs) {
+		err = tmpfs_options_from_user(udata, &topts);
+		if (err)
+			return err;
+	}
 	if (usource) {
 		err = user_path(usource, &source);
 		if (err)
@@ -345,6 +375,11 @@ static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
 		if (!err)
 			err = vfs_mount(dev, target.path, type,
 					flags & MS_RDONLY);
+		if (!err && tmpfs) {
+			err = tmpfs_apply_options(target.path, &topts);
+			if (err)
+				vfs_unmount(target.path);
+		}
 		path_put(&target);
 	}
 	kfree(source);

@@ -16,6 +16,7 @@
 #include "fs/vfs_internal.h"
 #include "arch/x86_64/arch.h"
 #include "fs/ramfs.h"
+#include "fs/tmpfs.h"
 #include "mm/mm.h"
 #include "mm/pagecache.h"
 
@@ -316,4 +317,5 @@ void vfs_get_stats(struct vfs_stats *st)
 void vfs_init(void)
 {
 	ramfs_init();
+	tmpfs_init();
 }

@@ -189,6 +189,49 @@ static long sys_munmap(uint64_t addr, uint64_t len)
 }
 SYSCALL(munmap, sys_munmap);
 
+long mm_map_shared(uint64_t addr, uint64_t len, int prot, bool fixed,
+		   struct file *f)
+{
+	struct mm *mm = current_mm();
+	uint64_t end;
+	long r;
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	sleep_lock(&mm->lock);
+	if (addr && !fixed &&
+	    (!user_range(addr, len, &end) || mm_range_used(mm, addr, end)))
+		r = -EINVAL;
+	else
+		r = map_area(mm, addr, len, prot,
+			     MAP_SHARED | (addr ? MAP_FIXED : 0), f, 0);
+	sleep_unlock(&mm->lock);
+	return r;
+}
+
+int mm_unmap_shared(uint64_t addr, bool (*is_segment)(const struct file *f),
+		    const struct file **unmapped)
+{
+	struct mm *mm = current_mm();
+	struct vma *v;
+	int err = -EINVAL;
+
+	sleep_lock(&mm->lock);
+	v = vma_find(mm, addr);
+	if (v && v->start == addr && v->file && v->offset == 0 &&
+	    is_segment(v->file)) {
+		const struct file *f = v->file;
+		uint64_t end = v->end;
+
+		for (v = v->next; v && v->file == f && v->start == end;
+		     v = v->next)
+			end = v->end;
+		*unmapped = f;
+		err = mm_unmap_locked(mm, addr, end);
+	}
+	sleep_unlock(&mm->lock);
+	return err;
+}
+
 /* ---- mprotect, madvise, msync, mincore -------------------------------- */
 
 static long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot64)

@@ -77,6 +77,19 @@ int mm_futex_key(struct mm *mm, uint64_t addr, uint64_t *phys);
  * memory. addr and off page aligned. */
 int mm_map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int prot,
 		 struct file *f, uint64_t off, uint64_t filesz);
+/* System V shared memory (kernel/ipc/shm.c), in the running process's
+ * mm. mm_map_shared: map len bytes of f from offset 0, MAP_SHARED, at
+ * addr (0: where mmap would put it; else replacing what is there if
+ * fixed, -EINVAL if that overlaps and not fixed): the address or a
+ * negative errno. mm_unmap_shared: unmap the area that starts at addr
+ * and maps a file that is_segment accepts from offset 0, with the areas
+ * of the same file right after it (mprotect may have split it): 0 with
+ * *unmapped the file (no longer referenced: only to compare), or
+ * -EINVAL if there is none. */
+long mm_map_shared(uint64_t addr, uint64_t len, int prot, bool fixed,
+		   struct file *f);
+int mm_unmap_shared(uint64_t addr, bool (*is_segment)(const struct file *f),
+		    const struct file **unmapped);
 /* exec: name the areas that map f (path, as exec was given it) for
  * /proc/PID/maps; an open file does not know its name. */
 void mm_name_file(struct mm *mm, const struct file *f, const char *path);

@@ -20,6 +20,7 @@
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
 #include "proc/futex.h"
+#include "ipc/ipc.h"
 
 /* ---- exit ------------------------------------------------------------ */
 
@@ -122,6 +123,7 @@ static __noreturn void thread_end(struct proc *p, int wait_status)
 		wait_status = l->exit_status;
 	if (p != l)
 		proc_thread_reap_locked(p);
+	sem_exit(l->tgid); /* its SEM_UNDO adjustments (kernel/ipc) */
 	if (proc_is_init(l))
 		panic("init (pid 1) exited with wait status %#x: there is no "
 		      "one left to reap orphans",

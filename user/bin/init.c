@@ -1,7 +1,8 @@
 /*
  * init [CONSOLE...]: process 1, the first program the kernel runs. It
  *
- *   1. mounts devtmpfs on /dev and proc on /proc (already mounted is fine);
+ *   1. mounts devtmpfs on /dev, a tmpfs on /dev/shm and proc on /proc
+ *      (already mounted is fine);
  *   2. runs /bin/sh /etc/rc if that file exists, and waits for it;
  *   3. starts a shell on each CONSOLE (default /dev/console) in a session
  *      of its own, with the console as its controlling terminal, after
@@ -9,8 +10,8 @@
  *   4. collects every process that ends, orphans included (their parent
  *      died, so the kernel made init their parent);
  *   5. on SIGUSR2 (sent by poweroff) or SIGTERM: stops every process
- *      (SIGTERM, a second's grace, SIGKILL), syncs, unmounts /proc and
- *      /dev, remounts / read-only, syncs again, and powers off with
+ *      (SIGTERM, a second's grace, SIGKILL), syncs, unmounts /proc,
+ *      /dev/shm and /dev, remounts / read-only, syncs again, and powers off with
  *      reboot(2).
  *
  * It refuses to run as any process but 1.
@@ -145,6 +146,7 @@ static void shut_down(void)
 	}
 	sync();
 	umount("/proc");
+	umount("/dev/shm");
 	umount("/dev");
 	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
 		perror("init: remount / read-only");
@@ -183,6 +185,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGINT, SIG_IGN);
 	mount_one("devtmpfs", "/dev", "devtmpfs");
+	mount_one("tmpfs", "/dev/shm", "tmpfs");
 	mount_one("proc", "/proc", "proc");
 	if (fcntl(0, F_GETFD) < 0)
 		open_console("/dev/console");

@@ -10,6 +10,7 @@
  *   /proc/meminfo ...      text about the whole system (sys.c)
  *   /proc/schedstat ...    text about the scheduler (sched.c)
  *   /proc/net/             directory: dev, tcp, udp (kernel/net/procnet.c)
+ *   /proc/sysvipc/         directory: shm, sem, msg (kernel/ipc/)
  *   /proc/trace_events ... the tracer's (trace.c)
  *   /proc/PID/             directory: the files of one process
  *   /proc/PID/stat ...     text about that process (pid.c; its
@@ -22,7 +23,8 @@
  *   /proc/PID/fd/N         links: its open files (fd.c)
  *
  * An inode number says what a file is: 1 is /proc, 2 + i is /proc's
- * entry i, NET_FIRST_INO + i is /proc/net's entry i, and a process's
+ * entry i, NET_FIRST_INO + i is /proc/net's entry i (SYSVIPC_FIRST_INO
+ * + i /proc/sysvipc's), and a process's
  * files have the pid, a generation made from the process's start time,
  * and which of its files (0: its directory):
  *
@@ -43,11 +45,14 @@
 #include "fs/procfs/internal.h"
 #include "arch/x86_64/memlayout.h"
 #include "fs/fdtable.h"
+#include "fs/lock.h"
+#include "ipc/ipc.h"
 #include "mm/mm.h"
 
 #define PROCFS_ROOT_INO 1
 #define PROCFS_FIRST_ENTRY_INO 2
 #define NET_FIRST_INO 128 /* below any pid's (pid << 8) */
+#define SYSVIPC_FIRST_INO 144
 #define INO_PID_SHIFT 8
 #define INO_GEN_SHIFT 40
 #define INO_KIND_MASK 0xffULL
@@ -71,14 +76,25 @@
 #define FIRST_ENTRY_POS 2
 #define PID_POS (FIRST_ENTRY_POS + ARRAY_SIZE(root_entries))
 
-struct root_entry {
-	const char *name;
-	int (*show)(struct pbuf *b); /* NULL for "self" and "net" */
-	bool dir;                    /* "net" */
+struct root_entry;
+
+/* A directory below /proc whose files are entries[0..count), with the
+ * inode numbers first_ino + i. */
+struct procfs_subdir {
+	const struct root_entry *entries;
+	size_t count;
+	uint64_t first_ino;
 };
 
-/* /proc/net's files: the text comes from kernel/net (procnet.c). */
-static int show_net(struct pbuf *b, size_t (*gen)(char *, size_t))
+struct root_entry {
+	const char *name;
+	int (*show)(struct pbuf *b);     /* NULL for "self" and directories */
+	const struct procfs_subdir *dir; /* "net", "sysvipc" */
+};
+
+/* A file whose text another subsystem writes into a buffer it is given
+ * (/proc/net's, /proc/locks, /proc/sysvipc's). */
+static int show_text(struct pbuf *b, size_t (*gen)(char *, size_t))
 {
 	size_t room = b->len < b->size ? b->size - b->len : 0;
 
@@ -88,48 +104,86 @@ static int show_net(struct pbuf *b, size_t (*gen)(char *, size_t))
 
 static int procfs_net_dev(struct pbuf *b)
 {
-	return show_net(b, net_proc_dev);
+	return show_text(b, net_proc_dev);
 }
 
 static int procfs_net_tcp(struct pbuf *b)
 {
-	return show_net(b, net_proc_tcp);
+	return show_text(b, net_proc_tcp);
 }
 
 static int procfs_net_udp(struct pbuf *b)
 {
-	return show_net(b, net_proc_udp);
+	return show_text(b, net_proc_udp);
+}
+
+/* /proc/locks: the text comes from fs/lock.c. */
+static int procfs_locks(struct pbuf *b)
+{
+	return show_text(b, lock_proc_text);
 }
 
 static int procfs_net_unix(struct pbuf *b)
 {
-	return show_net(b, net_proc_unix);
+	return show_text(b, net_proc_unix);
 }
 
 static const struct root_entry net_entries[] = {
-	{ "dev", procfs_net_dev, false },
-	{ "tcp", procfs_net_tcp, false },
-	{ "udp", procfs_net_udp, false },
-	{ "unix", procfs_net_unix, false },
+	{ "dev", procfs_net_dev, NULL },
+	{ "tcp", procfs_net_tcp, NULL },
+	{ "udp", procfs_net_udp, NULL },
+	{ "unix", procfs_net_unix, NULL },
 };
 
+static const struct procfs_subdir net_dir = { net_entries,
+					      ARRAY_SIZE(net_entries),
+					      NET_FIRST_INO };
+
+/* /proc/sysvipc's files: the text comes from kernel/ipc. */
+static int procfs_sysvipc_shm(struct pbuf *b)
+{
+	return show_text(b, shm_proc_text);
+}
+
+static int procfs_sysvipc_sem(struct pbuf *b)
+{
+	return show_text(b, sem_proc_text);
+}
+
+static int procfs_sysvipc_msg(struct pbuf *b)
+{
+	return show_text(b, msg_proc_text);
+}
+
+static const struct root_entry sysvipc_entries[] = {
+	{ "msg", procfs_sysvipc_msg, NULL },
+	{ "sem", procfs_sysvipc_sem, NULL },
+	{ "shm", procfs_sysvipc_shm, NULL },
+};
+
+static const struct procfs_subdir sysvipc_dir = { sysvipc_entries,
+						  ARRAY_SIZE(sysvipc_entries),
+						  SYSVIPC_FIRST_INO };
+
 static const struct root_entry root_entries[] = {
-	{ "self", NULL, false },
-	{ "cpuinfo", procfs_cpuinfo, false },
-	{ "filesystems", procfs_filesystems, false },
-	{ "interrupts", procfs_interrupts, false },
-	{ "loadavg", procfs_loadavg, false },
-	{ "meminfo", procfs_meminfo, false },
-	{ "mounts", procfs_mounts, false },
-	{ "net", NULL, true },
-	{ "ring", procfs_ring, false },
-	{ "schedstat", procfs_schedstat, false },
-	{ "schedtrace", procfs_schedtrace, false },
-	{ "stat", procfs_stat, false },
-	{ "trace_events", procfs_trace_events, false },
-	{ "trace_stat", procfs_trace_stat, false },
-	{ "uptime", procfs_uptime, false },
-	{ "version", procfs_version, false },
+	{ "self", NULL, NULL },
+	{ "cpuinfo", procfs_cpuinfo, NULL },
+	{ "filesystems", procfs_filesystems, NULL },
+	{ "interrupts", procfs_interrupts, NULL },
+	{ "loadavg", procfs_loadavg, NULL },
+	{ "locks", procfs_locks, NULL },
+	{ "meminfo", procfs_meminfo, NULL },
+	{ "mounts", procfs_mounts, NULL },
+	{ "net", NULL, &net_dir },
+	{ "ring", procfs_ring, NULL },
+	{ "schedstat", procfs_schedstat, NULL },
+	{ "schedtrace", procfs_schedtrace, NULL },
+	{ "stat", procfs_stat, NULL },
+	{ "sysvipc", NULL, &sysvipc_dir },
+	{ "trace_events", procfs_trace_events, NULL },
+	{ "trace_stat", procfs_trace_stat, NULL },
+	{ "uptime", procfs_uptime, NULL },
+	{ "version", procfs_version, NULL },
 };
 
 struct pid_entry {
@@ -158,7 +212,7 @@ struct procfs_inode {
 
 static const struct inode_operations procfs_root_ops, procfs_pid_dir_ops,
 	procfs_task_dir_ops, procfs_file_ops, procfs_self_ops,
-	procfs_net_dir_ops, procfs_fd_dir_ops, procfs_pid_link_ops;
+	procfs_subdir_ops, procfs_fd_dir_ops, procfs_pid_link_ops;
 static const struct super_operations procfs_super_ops;
 
 static struct procfs_inode *pinode(struct inode *inode)
@@ -263,6 +317,19 @@ static int read_pid_inode(struct procfs_inode *pi, uint64_t ino)
 	return 0;
 }
 
+/* The file of a subdirectory (/proc/net, /proc/sysvipc) numbered ino,
+ * or NULL. */
+static const struct root_entry *subdir_entry(uint64_t ino)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(root_entries); i++) {
+		const struct procfs_subdir *d = root_entries[i].dir;
+
+		if (d && ino - d->first_ino < d->count)
+			return &d->entries[ino - d->first_ino];
+	}
+	return NULL;
+}
+
 static int procfs_read_inode(struct super_block *sb, uint64_t ino,
 			     struct inode **out)
 {
@@ -277,7 +344,8 @@ static int procfs_read_inode(struct super_block *sb, uint64_t ino,
 	} else if (ino - PROCFS_FIRST_ENTRY_INO < ARRAY_SIZE(root_entries)) {
 		e = &root_entries[ino - PROCFS_FIRST_ENTRY_INO];
 		if (e->dir) {
-			fill_inode(pi, S_IFDIR | 0555, 2, &procfs_net_dir_ops);
+			pi->root_entry = e;
+			fill_inode(pi, S_IFDIR | 0555, 2, &procfs_subdir_ops);
 		} else if (e->show) {
 			pi->root_entry = e;
 			fill_inode(pi, S_IFREG | 0444, 1, &procfs_file_ops);
@@ -285,8 +353,8 @@ static int procfs_read_inode(struct super_block *sb, uint64_t ino,
 			pi->root_entry = e;
 			fill_inode(pi, S_IFLNK | 0777, 1, &procfs_self_ops);
 		}
-	} else if (ino - NET_FIRST_INO < ARRAY_SIZE(net_entries)) {
-		pi->root_entry = &net_entries[ino - NET_FIRST_INO];
+	} else if ((e = subdir_entry(ino)) != NULL) {
+		pi->root_entry = e;
 		fill_inode(pi, S_IFREG | 0444, 1, &procfs_file_ops);
 	} else {
 		err = read_pid_inode(pi, ino);
@@ -755,20 +823,24 @@ static const struct inode_operations procfs_pid_link_ops = {
 
 /* ---- /proc/net ----------------------------------------------------------- */
 
-static int procfs_net_lookup(struct inode *dir, const char *name, size_t len,
-			     struct inode **out)
+static int procfs_subdir_lookup(struct inode *dir, const char *name, size_t len,
+				struct inode **out)
 {
+	const struct procfs_subdir *d = pinode(dir)->root_entry->dir;
+
 	if (name_is(name, len, ".."))
 		return vfs_iget(dir->sb, PROCFS_ROOT_INO, out);
-	for (size_t i = 0; i < ARRAY_SIZE(net_entries); i++)
-		if (name_is(name, len, net_entries[i].name))
-			return vfs_iget(dir->sb, NET_FIRST_INO + i, out);
+	for (size_t i = 0; i < d->count; i++)
+		if (name_is(name, len, d->entries[i].name))
+			return vfs_iget(dir->sb, d->first_ino + i, out);
 	return -ENOENT;
 }
 
-static int procfs_net_readdir(struct inode *dir, uint64_t *pos,
-			      vfs_emit_fn emit, void *ctx)
+static int procfs_subdir_readdir(struct inode *dir, uint64_t *pos,
+				 vfs_emit_fn emit, void *ctx)
 {
+	const struct procfs_subdir *d = pinode(dir)->root_entry->dir;
+
 	if (*pos == 0) {
 		if (emit(ctx, ".", 1, dir->ino, DT_DIR))
 			return 0;
@@ -779,20 +851,20 @@ static int procfs_net_readdir(struct inode *dir, uint64_t *pos,
 			return 0;
 		*pos = FIRST_ENTRY_POS;
 	}
-	for (; *pos < FIRST_ENTRY_POS + ARRAY_SIZE(net_entries); (*pos)++) {
+	for (; *pos < FIRST_ENTRY_POS + d->count; (*pos)++) {
 		const struct root_entry *e =
-			&net_entries[*pos - FIRST_ENTRY_POS];
+			&d->entries[*pos - FIRST_ENTRY_POS];
 
 		if (emit(ctx, e->name, strlen(e->name),
-			 NET_FIRST_INO + *pos - FIRST_ENTRY_POS, DT_REG))
+			 d->first_ino + *pos - FIRST_ENTRY_POS, DT_REG))
 			return 0;
 	}
 	return 0;
 }
 
-static const struct inode_operations procfs_net_dir_ops = {
-	.lookup = procfs_net_lookup,
-	.readdir = procfs_net_readdir,
+static const struct inode_operations procfs_subdir_ops = {
+	.lookup = procfs_subdir_lookup,
+	.readdir = procfs_subdir_readdir,
 };
 
 /* ---- files --------------------------------------------------------------- */
