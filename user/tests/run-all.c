@@ -21,7 +21,7 @@ static const char *const all_tests[] = {
 	"t_signal",   "t_time", "t_misc",   "t_proc_fs", "t_efault",
 	"t_forkbomb", "t_oom",  "t_dev",    "t_tty",     "t_fuzz",
 	"t_stress",   "t_ring", "t_sched",  "t_uthread", "t_thread",
-	"t_futex",    "t_tcp",  "t_malloc", "t_trace",
+	"t_futex",    "t_tcp",  "t_malloc", "t_trace",   "t_pagecache",
 };
 
 /* Run DIR/NAME; return 1 if it passed. */
