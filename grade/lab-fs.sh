@@ -26,6 +26,13 @@
 #               (fixed seeds): the kernel ends every boot cleanly
 #   conformance the VFS conformance suite on ext2 (1 and 2 KiB blocks,
 #               256- and 128-byte inodes); e2fsck clean afterwards
+#   pagecache   read-ahead never past the end of a file; reads see writes
+#               and truncates through another open file; after the
+#               unmount debugfs finds the bytes written, e2fsck clean
+#   fsync-cut   QEMU killed right after fsync returned: the host's image
+#               holds the file (size and cksum), e2fsck clean
+#   pressure    a 160 MiB file written and read twice on a 128 MiB
+#               guest: the page cache gives pages back, nothing fails
 
 PATH=$PATH:/sbin:/usr/sbin
 for _tool in mke2fs debugfs e2fsck dumpe2fs cksum dd truncate; do
@@ -404,6 +411,75 @@ fs_after=$(sed -n 's/^ext2.enospc: free after delete: //p' "$b_log")
 		"free before the fill: '$fs_before'; after deleting: '$fs_after'"
 fs_clean "$fs_img"
 test_end
+
+# ---- the page cache (docs/memory.md) --------------------------------------
+
+fs_img=$g_dir/pagecache.img
+fs_mke2fs -b 4096 "$fs_img" 16M
+boot pagecache disk="$fs_img" cmdline="ktest=ext2.pagecache ext2.disk=vda"
+test_start pagecache 10
+need "ktest: ext2.pagecache: PASS"
+fs_clean "$fs_img"
+fs_expect_field "$fs_img" /five Size $((3 * 4096 + 3))
+fs_debugfs "$fs_img" "dump /five $g_dir/five" >/dev/null
+[ "$(dd if="$g_dir/five" bs=1 skip=4093 count=7 2>/dev/null)" = written ] ||
+	fail_because "contents" "/five lacks 'written' at 4093"
+[ "$(tail -c 3 "$g_dir/five" 2>/dev/null)" = end ] ||
+	fail_because "contents" "/five does not end in 'end'"
+[ "$(dd if="$g_dir/five" bs=1 skip=8202 count=4086 2>/dev/null |
+	tr -d '\000' | wc -c)" -eq 0 ] ||
+	fail_because "contents" "/five: the hole after the truncate is not zeros"
+test_end
+
+# fsync, then the power cut: QEMU killed as soon as fsync has returned.
+fs_img=$g_dir/fsync-cut.img
+fs_mke2fs -b 1024 "$fs_img" 8M
+boot_start fsync-cut disk="$fs_img" timeout=300 stall=60 \
+	cmdline="ktest=ext2.fsync_cut ext2.disk=vda"
+fs_cut=no
+if wait_for "ext2.fsync_cut: fsync returned" 120; then
+	fs_cut=yes
+	fs_pid=$(cat "$b_pid_file" 2>/dev/null)
+	if [ -n "$fs_pid" ]; then
+		pkill -KILL -P "$fs_pid" 2>/dev/null
+		kill -KILL "$fs_pid" 2>/dev/null
+	fi
+	boot_stop killed "power cut right after fsync"
+fi
+[ -z "$b_running" ] || boot_stop killed "power cut"
+test_start fsync-cut 10
+expect_end any
+[ $fs_cut = yes ] || fail_because "fsync" "fsync never returned"
+fs_want=$(sed -n 's/^ext2.fsync_cut: fsync returned: //p' "$b_log" |
+	tr -d '\r' | head -n 1)
+fs_debugfs "$fs_img" "dump /synced $g_dir/synced" >/dev/null
+fs_got="$(fs_cksum "$g_dir/synced" 2>/dev/null) $(stat -c %s "$g_dir/synced" 2>/dev/null)"
+[ "$fs_got" = "$fs_want" ] ||
+	fail_because "contents" "/synced on the host: cksum and size '$fs_got', fsynced '$fs_want'"
+# ext2 has no journal: after a crash the group descriptors' and the
+# superblock's free counts may lag (fsync writes the file and its inode,
+# as on Linux), which e2fsck corrects; anything else is a problem.
+e2fsck -fn "$fs_img" >"$fs_img.fsck" 2>&1
+fs_bad=$(grep -v -e '^Pass ' -e '^e2fsck ' -e '^Fix? no' -e '^$' \
+	-e '^Free \(blocks\|inodes\) count wrong' -e "^$fs_img: " \
+	"$fs_img.fsck")
+[ -z "$fs_bad" ] || {
+	fail_because "e2fsck" "e2fsck -fn $fs_img found more than stale free counts:"
+	note "$(printf '%s\n' "$fs_bad" | head -n 15 | sed 's/^/  /')"
+}
+test_end
+
+# A file larger than memory: reclaim instead of failure.
+fs_img=$g_dir/pressure.img
+fs_mke2fs -b 4096 "$fs_img" 256M
+boot pressure mem=128M disk="$fs_img" timeout=900 stall=300 \
+	cmdline="ktest=ext2.pressure ext2.disk=vda"
+test_start pressure 10
+need "ktest: ext2.pressure: PASS"
+need_re '^ext2.pressure: [0-9]+ pages reclaimed'
+fs_clean "$fs_img"
+test_end
+rm -f "$fs_img"
 
 # ---- state: a mount never unmounted ---------------------------------------
 

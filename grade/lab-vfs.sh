@@ -41,3 +41,8 @@ need_re '^bcache: bcache=65536 is above [0-9]+; using [0-9]+$'
 need_re '^bcache: [0-9]+ buffers$'
 need 'ktest: boot.ready: PASS'
 test_end
+
+# The page cache (docs/memory.md): one file through write(), read() and
+# MAP_SHARED in several processes, on the root file system (ext2).
+run_usertests pagecache 300 t_pagecache
+usertest_pass t_pagecache 10

@@ -182,6 +182,16 @@ static int alloc_data(struct buf *b)
 	return b->data ? 0 : -ENOMEM;
 }
 
+bool bcached(struct block_device *dev, uint64_t blockno, uint32_t size)
+{
+	bool found;
+
+	spin_lock(&bcache.lock);
+	found = hash_find(dev, blockno, size) != NULL;
+	spin_unlock(&bcache.lock);
+	return found;
+}
+
 int bwrite(struct buf *b)
 {
 	int err;

@@ -50,6 +50,10 @@ int bread(struct block_device *dev, uint64_t blockno, uint32_t size,
  * zeros too) unless it was cached. */
 int bget_zero(struct block_device *dev, uint64_t blockno, uint32_t size,
 	      struct buf **out);
+/* Does the cache hold the block (valid, being read, or dirty)? For a
+ * file system that reads data around the cache: what the cache holds is
+ * newer than the disk, so it must be read from the cache. */
+bool bcached(struct block_device *dev, uint64_t blockno, uint32_t size);
 /* The caller changed b->data (b locked): write it back later. */
 void bdirty(struct buf *b);
 /* Write b now (b locked); 0, or -EIO (-EROFS on a read-only device) and

@@ -339,6 +339,8 @@ static ssize_t read_at(struct file *f, void *buf, size_t n, uint64_t off)
 	sleep_lock(&ip->lock);
 	if (ip->ops->generate) {
 		r = generated_read(f, buf, n, off);
+	} else if (ip->ops->read_pages) {
+		r = pagecache_file_read(ip, buf, MIN(n, INT64_MAX - off), off);
 	} else {
 		r = ip->ops->read(ip, buf, MIN(n, INT64_MAX - off), off);
 		if (r > 0) /* pages written through a mapping are newer */

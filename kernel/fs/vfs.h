@@ -127,6 +127,12 @@ struct inode_operations {
 	/* Bytes read (0 at or past the end) or written; holes read as
 	 * zeros; writing past the end extends the file. */
 	ssize_t (*read)(struct inode *inode, void *buf, size_t n, uint64_t off);
+	/* Optional, for regular files: read as read does, but buf is
+	 * physically contiguous direct-mapped memory (frames), so the file
+	 * system may have the device fill it directly. Having it puts the
+	 * file's read() through the page cache (mm/pagecache.h). */
+	ssize_t (*read_pages)(struct inode *inode, void *buf, size_t n,
+			      uint64_t off);
 	/* Instead of read, for a file whose text is made when it is read
 	 * (procfs): the whole text, in a buffer from kmalloc that the VFS
 	 * frees. A read at offset 0 (or the first) makes it; the open file

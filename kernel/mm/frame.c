@@ -14,6 +14,7 @@
  */
 #include "arch/x86_64/arch.h"
 #include "mm/frame_internal.h"
+#include "mm/pagecache.h"
 
 /* Stands for "every address" when adding the memory above 4 GiB. */
 #define PHYS_END UINT64_MAX
@@ -219,9 +220,15 @@ void frames_free(physaddr_t pa, unsigned int order)
 
 /* ---- user pages: reference counted ------------------------------------ */
 
+#define SHRINK_ON_FAIL 64 /* page-cache pages reclaimed at a time */
+
 physaddr_t frame_alloc_user(void)
 {
 	physaddr_t pa = frame_alloc();
+
+	/* Out of memory: clean page-cache pages go before anyone fails. */
+	while (!pa && pagecache_shrink(SHRINK_ON_FAIL) > 0)
+		pa = frame_alloc();
 
 	if (pa) {
 		struct frame *f = frame_of(pa);

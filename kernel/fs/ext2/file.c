@@ -1,10 +1,13 @@
 /*
  * File contents: read, write and truncate through the block map
- * (inode.c), symlink targets, and stat. Data moves a block at a time
- * through the buffer cache: a read copies out of the cached block (a
- * hole gives zeros), a write copies in and marks the buffer dirty; the
- * disk sees it when the cache writes it back (on sync, unmount, or
- * eviction of the buffer).
+ * (inode.c), symlink targets, and stat. Writes move data a block at a
+ * time through the buffer cache: a write copies in and marks the buffer
+ * dirty; the disk sees it when the cache writes it back (on sync,
+ * unmount, or eviction of the buffer). read() of a regular file goes
+ * through the page cache (mm/pagecache.h), which fills its pages with
+ * ext2_read_pages: runs of consecutive blocks straight from the disk,
+ * blocks the buffer cache holds from there. ext2_read (a block at a time
+ * through the buffer cache; a hole gives zeros) serves the rest.
  *
  * One invariant keeps holes honest: the bytes of a file's last block
  * beyond its size are zero on the disk. Truncating down zeroes them,
@@ -76,6 +79,64 @@ ssize_t ext2_read(struct inode *inode, void *buf, size_t n, uint64_t off)
 			brelse(b);
 		}
 		done += chunk;
+	}
+	return done ? (ssize_t)done : err;
+}
+
+/*
+ * The page cache's read (inode_operations.read_pages): as ext2_read,
+ * but buf is physically contiguous, so blocks that lie one after another
+ * on the disk go to the device as one request straight into buf. A
+ * block the buffer cache holds (written and perhaps not yet on the
+ * disk) is copied from there instead, as is a block only part of which
+ * is wanted (the file's last). The VFS holds the inode's lock, and only
+ * writes under it put this file's blocks in the buffer cache.
+ */
+static ssize_t ext2_read_pages(struct inode *inode, void *buf, size_t n,
+			       uint64_t off)
+{
+	struct ext2_inode_info *ei = to_ext2_inode(inode);
+	struct ext2_fs *fs = ext2_fs_of(ei);
+	uint32_t bs = fs->block_size, sectors = bs / SECTOR_SIZE;
+	size_t done = 0;
+	int err = 0;
+
+	if (off >= inode->size)
+		return 0;
+	n = MIN(n, inode->size - off);
+	while (done < n) {
+		uint64_t pos = off + done, lblk = pos >> fs->block_log;
+		uint32_t blk, next, run = 1;
+
+		err = ext2_bmap(ei, lblk, false, &blk, NULL);
+		if (err < 0)
+			break;
+		if (blk == 0 || (pos & (bs - 1)) || n - done < bs ||
+		    bcached(fs->dev, blk, bs)) {
+			ssize_t r = ext2_read(
+				inode, (uint8_t *)buf + done,
+				MIN(bs - (pos & (bs - 1)), n - done), pos);
+
+			if (r <= 0) {
+				err = r < 0 ? (int)r : -EIO;
+				break;
+			}
+			done += (size_t)r;
+			continue;
+		}
+		/* A run of whole blocks, each right after the last. */
+		while (done + (size_t)(run + 1) * bs <= n &&
+		       ext2_bmap(ei, lblk + run, false, &next, NULL) == 0 &&
+		       next == blk + run && !bcached(fs->dev, next, bs))
+			run++;
+		if (block_rw(fs->dev, (uint64_t)blk * sectors,
+			     (uint8_t *)buf + done, run * sectors, false) < 0) {
+			ext2_error(fs, "inode %lu: cannot read blocks %u-%u",
+				   inode->ino, blk, blk + run - 1);
+			err = -EIO;
+			break;
+		}
+		done += (size_t)run * bs;
 	}
 	return done ? (ssize_t)done : err;
 }
@@ -352,6 +413,7 @@ static int j_truncate(struct inode *inode, uint64_t size)
 
 const struct inode_operations ext2_file_ops = {
 	.read = ext2_read,
+	.read_pages = ext2_read_pages,
 	.write = j_write,
 	.truncate = j_truncate,
 	.stat = ext2_stat,
