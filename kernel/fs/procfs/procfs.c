@@ -11,6 +11,8 @@
  *   /proc/schedstat ...    text about the scheduler (sched.c)
  *   /proc/net/             directory: dev, tcp, udp (kernel/net/procnet.c)
  *   /proc/trace_events ... the tracer's (trace.c)
+ *   /proc/profile          the profiler's samples; takes "start", "stop"
+ *                          and "reset" (kernel/trace/profile.c)
  *   /proc/PID/             directory: the files of one process
  *   /proc/PID/stat ...     text about that process (pid.c; its
  *                          scheduling fields and /proc/PID/sched
@@ -91,6 +93,21 @@ static int procfs_net_udp(struct pbuf *b)
 	return show_net(b, net_proc_udp);
 }
 
+/* /proc/profile: the sampling profiler's (kernel/trace/profile.c). */
+static int procfs_profile(struct pbuf *b)
+{
+	return show_net(b, profile_format);
+}
+
+/* What a file that takes commands (profile) does with the text written
+ * to it, whole: 0 or a negative errno. NULL for a read-only file. */
+typedef int (*command_fn)(const char *buf, size_t len);
+
+static command_fn entry_command(const struct root_entry *e)
+{
+	return e->show == procfs_profile ? profile_control : NULL;
+}
+
 static const struct root_entry net_entries[] = {
 	{ "dev", procfs_net_dev, false },
 	{ "tcp", procfs_net_tcp, false },
@@ -106,6 +123,7 @@ static const struct root_entry root_entries[] = {
 	{ "meminfo", procfs_meminfo, false },
 	{ "mounts", procfs_mounts, false },
 	{ "net", NULL, true },
+	{ "profile", procfs_profile, false },
 	{ "ring", procfs_ring, false },
 	{ "schedstat", procfs_schedstat, false },
 	{ "schedtrace", procfs_schedtrace, false },
@@ -140,8 +158,8 @@ struct procfs_inode {
 };
 
 static const struct inode_operations procfs_root_ops, procfs_pid_dir_ops,
-	procfs_task_dir_ops, procfs_file_ops, procfs_self_ops,
-	procfs_net_dir_ops;
+	procfs_task_dir_ops, procfs_file_ops, procfs_command_ops,
+	procfs_self_ops, procfs_net_dir_ops;
 static const struct super_operations procfs_super_ops;
 
 static struct procfs_inode *pinode(struct inode *inode)
@@ -247,6 +265,9 @@ static int procfs_read_inode(struct super_block *sb, uint64_t ino,
 		e = &root_entries[ino - PROCFS_FIRST_ENTRY_INO];
 		if (e->dir) {
 			fill_inode(pi, S_IFDIR | 0555, 2, &procfs_net_dir_ops);
+		} else if (entry_command(e)) {
+			pi->root_entry = e;
+			fill_inode(pi, S_IFREG | 0644, 1, &procfs_command_ops);
 		} else if (e->show) {
 			pi->root_entry = e;
 			fill_inode(pi, S_IFREG | 0444, 1, &procfs_file_ops);
@@ -676,6 +697,36 @@ static int procfs_generate(struct inode *inode, char **text, size_t *len)
 
 static const struct inode_operations procfs_file_ops = {
 	.generate = procfs_generate,
+};
+
+/* A write to a file that takes commands is one command, whatever the
+ * offset (as Linux's /proc/sys files take echo's one write). */
+static ssize_t procfs_command_write(struct inode *inode, const void *buf,
+				    size_t n, uint64_t off)
+{
+	char cmd[32];
+	int err;
+
+	(void)off;
+	if (n >= sizeof(cmd))
+		return -EINVAL;
+	memcpy(cmd, buf, n);
+	err = entry_command(pinode(inode)->root_entry)(cmd, n);
+	return err ? err : (ssize_t)n;
+}
+
+/* echo's O_TRUNC: there is nothing to empty. */
+static int procfs_command_truncate(struct inode *inode, uint64_t size)
+{
+	(void)inode;
+	(void)size;
+	return 0;
+}
+
+static const struct inode_operations procfs_command_ops = {
+	.generate = procfs_generate,
+	.write = procfs_command_write,
+	.truncate = procfs_command_truncate,
 };
 
 /* /proc/self: the pid of whoever reads the link; a kernel task has none. */
