@@ -262,8 +262,6 @@ size_t profile_format(char *buf, size_t size)
 		unsigned int n, run;
 		uint64_t dropped;
 
-		if (!pc->samples)
-			continue;
 		if (!copy)
 			copy = kmalloc(PROFILE_SAMPLES * sizeof(*copy));
 		if (!copy) {
@@ -271,9 +269,10 @@ size_t profile_format(char *buf, size_t size)
 			continue;
 		}
 		spin_lock(&pc->lock);
-		n = pc->count;
+		n = pc->samples ? pc->count : 0;
 		dropped = pc->dropped;
-		memcpy(copy, pc->samples, n * sizeof(*copy));
+		if (n)
+			memcpy(copy, pc->samples, n * sizeof(*copy));
 		spin_unlock(&pc->lock);
 		text_printf(&t, "# cpu%u: %u samples, %lu dropped\n", cpu, n,
 			    dropped);
