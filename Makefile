@@ -59,7 +59,7 @@ KOBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 KERNEL := $(BUILD)/kestrel.elf
 ISO    := $(BUILD)/kestrel.iso
 
-.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test test-repeat soak bench handout handin demo hosttest \
+.PHONY: all iso qemu qemu-nox qemu-gdb gdb grade test test-repeat soak bench bench-linux handout handin demo hosttest \
 	screenshot setup lint clean help
 .DELETE_ON_ERROR:
 
@@ -359,6 +359,10 @@ test-repeat: setup
 bench: setup all
 	@BUILD=$(BUILD) sh tools/bench.sh
 
+# Only the table of Kestrel beside Debian's Linux (part of make bench).
+bench-linux: setup all
+	@BUILD=$(BUILD) sh tools/linux-bench.sh
+
 # The course (docs/teaching.md): a student's tree for one lab, and the
 # tarball a student hands in from it.
 DEST ?= $(BUILD)/handout-$(LAB)
@@ -397,6 +401,7 @@ help:
 	@echo "make handin     in a handout: the tarball to hand in"
 	@echo "make demo [NAME=x]   the classroom demos, or one of them"
 	@echo "make bench      boot-time, userland and malloc figures"
+	@echo "make bench-linux  ubench and uthreadbench in Kestrel beside Linux"
 	@echo "make screenshot docs/images/console.png from a real boot"
 	@echo "variables: CMDLINE= MEM= SMP= CPU= HZ= ACCEL= QEMUEXTRA= BUILD="
 	@echo "           NET=none (no network card) PCAP=file (its frames)"

@@ -9,6 +9,29 @@ ktest_pass trace.overrun_counts_and_goes_on 10
 ktest_pass trace.set_event_patterns 5
 ktest_pass trace.format_names_fields 5
 
+# The sampling profiler (kernel/trace/profile.c, docs/profiling.md): a
+# busy loop in a kernel function of known name, profiled on the timer
+# tick, is where the samples are, with its caller below it.
+boot profile cmdline="ktest=profile"
+ktest_pass profile.busy_loop_is_attributed 5
+
+# From user space: kprof around a loop of getppid calls (ubench's null
+# system call) reports samples, and the folded stacks show the call's
+# path from the entry through the dispatcher to its handler.
+shell_boot kprof cmdline="root=vda hz=1000" timeout=300 &&
+	serial_send 'kprof run ubench syscall >/dev/null; kprof report -n 500; echo kprof-run-done\r' &&
+	wait_for -E '^kprof-run-done' 120 &&
+	serial_send 'kprof folded | grep -c sys_getppid; poweroff\r'
+boot_wait
+test_start kprof_getppid 5
+expect_exit 1
+ordered
+need_re '^kprof: [1-9][0-9]* samples$'
+need_re '^ *[0-9]+ +[0-9.]+% +[0-9]+ +[0-9.]+%  syscall_dispatch$'
+need_re '^[1-9][0-9]*$'
+forbid 'KERNEL PANIC'
+test_end
+
 # From user space (user/tests/t_trace.c): getrusage and /proc/PID/stat
 # count faults (a zombie's and reaped children's too); N fresh pages are
 # exactly N demand-zero events; a flood overruns with a count; tracing

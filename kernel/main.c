@@ -21,6 +21,7 @@
 #include "net/net.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
+#include "trace/profile.h"
 #include "trace/trace.h"
 #include "monitor.h"
 
@@ -162,6 +163,7 @@ void kmain(physaddr_t multiboot_info)
 	rtc_dev_init();
 	ring_init();
 	trace_init();
+	profile_init();
 	procfs_init();
 
 	mount_root();

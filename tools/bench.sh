@@ -5,9 +5,11 @@
 # starting QEMU to the banner line on the serial port (BIOS, GRUB and
 # the kernel's early init), and the kernel's own "ready in X ms"; then
 # ext2's throughput measured in the kernel (ktest=ext2.bench); then user
-# space (ubench), the ring device beside a pipe (ringbench) and green
-# threads beside swapcontext and processes (uthreadbench), each beside
-# this host; then malloc beside musl's and glibc's on this host
+# space (ubench, uthreadbench) in Kestrel beside Debian's Linux in the
+# same QEMU (tools/linux-bench.sh: one table, Kestrel/Linux; `make
+# bench-linux` runs it alone); the ring device beside a pipe (ringbench)
+# and green threads beside swapcontext and processes (uthreadbench), each
+# beside this host; then malloc beside musl's and glibc's on this host
 # (tools/mallocbench.sh). Prints figures beside the goals; never passes or
 # fails on time. POSIX sh; the
 # QEMU handling is the grader's (grade/lib.sh).
@@ -145,12 +147,11 @@ guest_beside_host()
 	rm -f "$_gi"
 }
 
-# User space (docs/processes.md): /bin/ubench in Kestrel, from the shell
-# on a copy of the root image, beside the same binary on this host.
+# User space (docs/processes.md): /bin/ubench and /bin/uthreadbench in
+# Kestrel, from the shell on a copy of the root image, beside the same
+# binaries in Debian's Linux in the same QEMU (tools/linux-bench.sh).
 echo
-echo "User space: /bin/ubench (user/bin/ubench.c) in Kestrel, -m 512M -smp 1"
-echo "under TCG, heapdebug=0; beside the same static binary on this host"
-guest_beside_host ubench
+sh tools/linux-bench.sh
 # SMP (docs/smp.md): two CPU-bound kernel tasks doing a fixed amount of
 # work, on -smp 1 and -smp 2 under multi-threaded TCG (each virtual CPU a
 # host thread); the goal is a speedup of 1.8 or more on two free cores.

@@ -56,8 +56,10 @@ static int nedges;
 void lockdep_init(void)
 {
 	lockdep_enabled = cmdline_ulong("lockdep", 0) != 0;
+	spin_hold_timing = lockdep_enabled;
 	if (lockdep_enabled)
-		kprintf("lockdep: checking the order locks are taken in\n");
+		kprintf("lockdep: checking the order locks are taken in, "
+			"and how long they are held\n");
 }
 
 static void graph_acquire(void)

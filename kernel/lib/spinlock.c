@@ -14,6 +14,7 @@
 #define SPINS_PER_CHECK 4096
 
 uint64_t spin_long_waits, spin_long_holds;
+bool spin_hold_timing;
 
 /* Per CPU: inside a report, so a kprintf spinning on the console lock
  * does not report again (only this CPU writes its slot). */
@@ -45,8 +46,9 @@ bool spin_held(struct spinlock *lk)
 static void spin_check(struct spinlock *lk, uint64_t start_ns, bool *reported)
 {
 	unsigned int me = this_cpu()->id;
-	uint64_t now = time_ns(), off;
+	uint64_t now = time_ns(), off, taken_ns;
 	struct cpu *holder = lk->holder;
+	char held[24];
 	uintptr_t site = lk->taken_at;
 	const char *fn;
 
@@ -57,11 +59,16 @@ static void spin_check(struct spinlock *lk, uint64_t start_ns, bool *reported)
 	reporting[me] = true;
 	__atomic_fetch_add(&spin_long_waits, 1, __ATOMIC_RELAXED);
 	fn = ksym_lookup(site, &off, NULL);
-	kprintf("spinlock: CPU %u has spun %lu ms on \"%s\", held by CPU %d "
-		"for %lu ms, taken at %s+%#lx\n",
+	taken_ns = lk->taken_ns;
+	held[0] = '\0';
+	if (taken_ns) /* hold times measured (spin_hold_timing) */
+		ksnprintf(held, sizeof(held), " for %lu ms",
+			  (now - taken_ns) / 1000000);
+	kprintf("spinlock: CPU %u has spun %lu ms on \"%s\", held by CPU %d"
+		"%s, taken at %s+%#lx\n",
 		me, (now - start_ns) / 1000000, lk->name,
-		holder ? (int)holder->id : -1, (now - lk->taken_ns) / 1000000,
-		fn ? fn : "?", fn ? off : site);
+		holder ? (int)holder->id : -1, held, fn ? fn : "?",
+		fn ? off : site);
 	reporting[me] = false;
 }
 
@@ -90,7 +97,11 @@ void spin_lock(struct spinlock *lk)
 	}
 	lk->holder = this_cpu();
 	lk->taken_at = site;
-	lk->taken_ns = time_ns();
+	/* Two reads of the TSC a lock (here and at the release) are a good
+	 * part of a short system call under TCG: only when asked. */
+	lk->taken_ns = __atomic_load_n(&spin_hold_timing, __ATOMIC_RELAXED)
+			       ? time_ns()
+			       : 0;
 	if (lockdep_enabled)
 		lockdep_acquire(lk, site);
 }
@@ -131,6 +142,7 @@ void spin_unlock(struct spinlock *lk)
 		lockdep_release(lk);
 	lk->holder = NULL;
 	lk->taken_at = 0;
+	lk->taken_ns = 0;
 	__atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
 	hold_check(name, site, held_ns);
 	irq_pop_off();

@@ -40,6 +40,45 @@ static void bench_syscall(void)
 	report("syscall", (now_ns() - t) / n, "ns/call", n);
 }
 
+/* A 1-byte read of /dev/zero: a system call through the file layer to a
+ * character device, and a copy out. */
+static void bench_zeroread(void)
+{
+	long n = 50000;
+	int fd = open("/dev/zero", O_RDONLY);
+	char c;
+	double t;
+
+	if (fd < 0)
+		return;
+	t = now_ns();
+	for (long i = 0; i < n; i++)
+		if (read(fd, &c, 1) != 1)
+			break;
+	report("read 1 byte /dev/zero", (now_ns() - t) / n, "ns/call", n);
+	close(fd);
+}
+
+/* A 1-byte write then read on a pipe in one process: two system calls
+ * through the pipe's lock and buffer, no switch. */
+static void bench_pipe1(void)
+{
+	long n = 30000;
+	int fds[2];
+	char c = 'x';
+	double t;
+
+	if (pipe(fds) < 0)
+		return;
+	t = now_ns();
+	for (long i = 0; i < n; i++)
+		if (write(fds[1], &c, 1) != 1 || read(fds[0], &c, 1) != 1)
+			break;
+	report("pipe write+read 1 byte", (now_ns() - t) / n, "ns/pair", n);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 /* The null call again with raw_syscalls:sys_enter and sys_exit on (two
  * events a call, docs/tracing.md); against "syscall", where every
  * tracepoint is off, it gives an enabled tracepoint's cost. Kestrel only:
@@ -298,6 +337,7 @@ static const struct {
 	void (*fn)(void);
 } benches[] = {
 	{ "syscall", bench_syscall },   { "traced", bench_syscall_traced },
+	{ "zeroread", bench_zeroread }, { "pipe1", bench_pipe1 },
 	{ "fork", bench_fork },         { "exec", bench_exec },
 	{ "pingpong", bench_pingpong }, { "yield", bench_yield },
 	{ "wakeup", bench_wakeup },     { "pipe", bench_pipe_throughput },

@@ -233,10 +233,14 @@ KTEST(smp, lock_held_too_long)
 {
 	uint64_t deadline = time_ns() + WAIT_MS * NS_PER_MS;
 	uint64_t waits = spin_long_waits, holds = spin_long_holds;
+	bool timing = spin_hold_timing;
 
+	/* Hold times are measured only when asked (lockdep=1 asks). */
+	__atomic_store_n(&spin_hold_timing, true, __ATOMIC_RELAXED);
 	holder_phase = 0;
 	if (ncpus_running == 1) {
 		hold_slow_lock();
+		__atomic_store_n(&spin_hold_timing, timing, __ATOMIC_RELAXED);
 		KT_ASSERT(spin_long_holds > holds,
 			  "the long hold was not reported");
 		return;
@@ -247,6 +251,7 @@ KTEST(smp, lock_held_too_long)
 		  "the holder did not run");
 	spin_lock(&slow_lock);
 	spin_unlock(&slow_lock);
+	__atomic_store_n(&spin_hold_timing, timing, __ATOMIC_RELAXED);
 	KT_ASSERT(spin_long_waits > waits, "the long spin was not reported");
 	KT_ASSERT(spin_long_holds > holds, "the long hold was not reported");
 }

@@ -13,6 +13,7 @@
 #include "lib/spinlock.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
+#include "trace/profile.h"
 #include "trace/trace.h"
 
 struct extable_entry {
@@ -299,6 +300,8 @@ void trap(struct trapframe *tf)
 		kernel_exception(tf);
 	} else if (v == VEC_TIMER) {
 		timer_interrupt();
+		if (__atomic_load_n(&profile_on, __ATOMIC_RELAXED))
+			profile_tick(tf);
 		proc_tick(from_user, NS_PER_SEC / timer_hz);
 		itimer_tick();
 		lapic_eoi();

@@ -8,6 +8,7 @@
 
 #include "fs/procfs/procfs.h"
 #include "proc/proc.h"
+#include "trace/profile.h"
 
 /*
  * A file's text is generated into a buffer of fixed size. A generator

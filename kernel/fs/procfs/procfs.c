@@ -12,6 +12,8 @@
  *   /proc/net/             directory: dev, tcp, udp (kernel/net/procnet.c)
  *   /proc/sysvipc/         directory: shm, sem, msg (kernel/ipc/)
  *   /proc/trace_events ... the tracer's (trace.c)
+ *   /proc/profile          the profiler's samples; takes "start", "stop"
+ *                          and "reset" (kernel/trace/profile.c)
  *   /proc/PID/             directory: the files of one process
  *   /proc/PID/stat ...     text about that process (pid.c; its
  *                          scheduling fields and /proc/PID/sched
@@ -128,6 +130,21 @@ static int procfs_net_unix(struct pbuf *b)
 	return show_text(b, net_proc_unix);
 }
 
+/* /proc/profile: the sampling profiler's (kernel/trace/profile.c). */
+static int procfs_profile(struct pbuf *b)
+{
+	return show_text(b, profile_format);
+}
+
+/* What a file that takes commands (profile) does with the text written
+ * to it, whole: 0 or a negative errno. NULL for a read-only file. */
+typedef int (*command_fn)(const char *buf, size_t len);
+
+static command_fn entry_command(const struct root_entry *e)
+{
+	return e->show == procfs_profile ? profile_control : NULL;
+}
+
 static const struct root_entry net_entries[] = {
 	{ "dev", procfs_net_dev, NULL },
 	{ "tcp", procfs_net_tcp, NULL },
@@ -175,6 +192,7 @@ static const struct root_entry root_entries[] = {
 	{ "meminfo", procfs_meminfo, NULL },
 	{ "mounts", procfs_mounts, NULL },
 	{ "net", NULL, &net_dir },
+	{ "profile", procfs_profile, NULL },
 	{ "ring", procfs_ring, NULL },
 	{ "schedstat", procfs_schedstat, NULL },
 	{ "schedtrace", procfs_schedtrace, NULL },
@@ -211,8 +229,9 @@ struct procfs_inode {
 };
 
 static const struct inode_operations procfs_root_ops, procfs_pid_dir_ops,
-	procfs_task_dir_ops, procfs_file_ops, procfs_self_ops,
-	procfs_subdir_ops, procfs_fd_dir_ops, procfs_pid_link_ops;
+	procfs_task_dir_ops, procfs_file_ops, procfs_command_ops,
+	procfs_self_ops, procfs_subdir_ops, procfs_fd_dir_ops,
+	procfs_pid_link_ops;
 static const struct super_operations procfs_super_ops;
 
 static struct procfs_inode *pinode(struct inode *inode)
@@ -346,6 +365,9 @@ static int procfs_read_inode(struct super_block *sb, uint64_t ino,
 		if (e->dir) {
 			pi->root_entry = e;
 			fill_inode(pi, S_IFDIR | 0555, 2, &procfs_subdir_ops);
+		} else if (entry_command(e)) {
+			pi->root_entry = e;
+			fill_inode(pi, S_IFREG | 0644, 1, &procfs_command_ops);
 		} else if (e->show) {
 			pi->root_entry = e;
 			fill_inode(pi, S_IFREG | 0444, 1, &procfs_file_ops);
@@ -918,6 +940,36 @@ static int procfs_generate(struct inode *inode, char **text, size_t *len)
 
 static const struct inode_operations procfs_file_ops = {
 	.generate = procfs_generate,
+};
+
+/* A write to a file that takes commands is one command, whatever the
+ * offset (as Linux's /proc/sys files take echo's one write). */
+static ssize_t procfs_command_write(struct inode *inode, const void *buf,
+				    size_t n, uint64_t off)
+{
+	char cmd[32];
+	int err;
+
+	(void)off;
+	if (n >= sizeof(cmd))
+		return -EINVAL;
+	memcpy(cmd, buf, n);
+	err = entry_command(pinode(inode)->root_entry)(cmd, n);
+	return err ? err : (ssize_t)n;
+}
+
+/* echo's O_TRUNC: there is nothing to empty. */
+static int procfs_command_truncate(struct inode *inode, uint64_t size)
+{
+	(void)inode;
+	(void)size;
+	return 0;
+}
+
+static const struct inode_operations procfs_command_ops = {
+	.generate = procfs_generate,
+	.write = procfs_command_write,
+	.truncate = procfs_command_truncate,
 };
 
 /* /proc/self: the pid of whoever reads the link; a kernel task has none. */
