@@ -319,7 +319,9 @@ static void set_stack_limit(struct mm *mm)
  * goes here too). */
 static bool setid_allowed(void)
 {
-	return !ptrace_tracer_pid(proc_current());
+	struct proc *p = proc_current(); /* NULL: init, spawned by the kernel */
+
+	return !p || !ptrace_tracer_pid(p);
 }
 
 /* Load the ELF executable f (its header eh already read) into mm. */
