@@ -5,7 +5,9 @@
 #    one line, and the lines are grouped by process (first the traced
 #    program, then its children in the order their parent created them),
 #    so the interleaving of processes, which no two runs share, is gone;
-#  - pids become P1, P2 ... (same order), addresses 0x... ADDR, the CPU
+#  - pids become P1, P2 ... (same order; only in the lines of calls that
+#    take or give pids, signal and exit lines, and after si_pid=: never a
+#    size that equals one), addresses 0x... ADDR, the CPU
 #    times in a SIGCHLD's siginfo T, and the inode numbers of -y's
 #    pipe:[N] and socket:[N] I;
 #  - with -v times=1, the -t/-tt/-ttt/-r time before a line becomes TIME
@@ -25,14 +27,27 @@ function addpid(p) {
 	}
 }
 
-# Replaces every whole number that is a known pid with its name.
-function pidsub(s,    out, pre, num) {
+# Does line s (a call, a signal or an exit line) hold pids in its
+# arguments or result? Only those lines get their numbers replaced (and
+# any line its si_pid=), so that a byte count or a size that happens to
+# equal a pid is left alone.
+function pidline(s) {
+	sub(/^TIME /, "", s)
+	return s ~ /^(kill|tkill|tgkill|wait4|waitid|getpid|gettid|getppid|set_tid_address|fork|vfork|clone|clone3|setpgid|getpgid|getsid|setsid|getpgrp|prlimit64|ptrace|process_vm_readv|process_vm_writev|sched_[a-z_]+|rt_sigqueueinfo|rt_tgsigqueueinfo|pidfd_open|exit|exit_group)\(/ ||
+	       s ~ /^(---|\+\+\+) /
+}
+
+# Replaces every whole number that is a known pid with its name: in the
+# lines pidline accepts, and after si_pid= in any line.
+function pidsub(s,    out, pre, num, all) {
 	out = ""
+	all = pidline(s)
 	while (match(s, /[0-9]+/)) {
 		pre = substr(s, 1, RSTART - 1)
 		num = substr(s, RSTART, RLENGTH)
 		s = substr(s, RSTART + RLENGTH)
-		if ((num in name) && pre !~ /[0-9A-Za-z_.]$/ && s !~ /^[.]/)
+		if ((num in name) && pre !~ /[0-9A-Za-z_.]$/ && s !~ /^[.]/ &&
+		    (all || (out pre) ~ /si_pid=$/))
 			num = name[num]
 		out = out pre num
 	}
