@@ -164,6 +164,7 @@ static void slab_release(struct class_state *cs, struct slab *s)
 	record_free(s);
 }
 
+/* LAB malloc: begin */
 /* One slot of class from arena a, or NULL if the kernel has no memory.
  * requested is what the caller asked for (kept in debug mode). */
 void *slab_alloc(struct arena *a, int class, size_t requested)
@@ -198,7 +199,50 @@ void *slab_alloc(struct arena *a, int class, size_t requested)
 	lock_drop(&a->lock);
 	return s->base + (size_t)slot * s->size;
 }
+#if 0 /* LAB malloc: stub */
+/*
+ * One slot of class from arena a, or NULL if the kernel has no memory.
+ * requested is what the caller asked for (kept in debug mode).
+ *
+ * Lab malloc, task 1: take the first free slot (a set bit, from word
+ * hint on) of the first slab on the class's partial list; with none,
+ * the class's empty slab or a new one (slab_new). Keep every invariant
+ * at the top of this file.
+ *
+ * THE STUB IS A BUMP ALLOCATOR: it hands out each slot of a slab once,
+ * in order, and never one that was freed (its slab_free gives nothing
+ * back), so that every program still runs while you work.
+ */
+void *slab_alloc(struct arena *a, int class, size_t requested)
+{
+	struct class_state *cs = &a->classes[class];
+	struct slab *s;
+	uint32_t slot;
 
+	lock_take(&a->lock);
+	s = cs->partial;
+	if (!s) {
+		s = slab_new(a, class);
+		if (!s) {
+			lock_drop(&a->lock);
+			return NULL;
+		}
+		partial_push(cs, s);
+	}
+	slot = s->nslots - s->nfree; /* the next slot never handed out */
+	s->free_bits[slot / 64] &= ~(1ULL << (slot % 64));
+	if (--s->nfree == 0)
+		partial_remove(cs, s);
+	cs->in_use++;
+	if (s->debug_size)
+		s->debug_size[slot] = (uint32_t)requested;
+	lock_drop(&a->lock);
+	return s->base + (size_t)slot * s->size;
+}
+
+#endif /* LAB malloc: end */
+
+/* LAB malloc: begin */
 /*
  * The slot number of p in slab s, after the checks that make trusting s
  * safe: its magic, its fields in range, p at the start of a slot. op names
@@ -242,7 +286,42 @@ void slab_check(struct slab *s, void *p, const char *op)
 	if (bad)
 		report_freed(op, p, s->size);
 }
+#if 0 /* LAB malloc: stub */
+/*
+ * The slot number of p in slab s.
+ *
+ * Lab malloc, task 3: first the checks that make trusting s safe, since
+ * s came from the page map and p from the caller: its magic, its fields
+ * in range (report_corrupt), p inside the slab and at the start of a
+ * slot (report_invalid, with op naming the call: "free", "realloc").
+ * THE STUB CHECKS NOTHING.
+ */
+int slab_slot(struct slab *s, void *p, const char *op)
+{
+	(void)op;
+	return (int)((size_t)((char *)p - s->base) / s->size);
+}
 
+/* Is slot i of s free? Caller holds the arena lock. */
+static int slot_is_free(const struct slab *s, int i)
+{
+	return (s->free_bits[i / 64] >> (i % 64)) & 1;
+}
+
+/* Abort unless p is an allocated block of s. op names the call.
+ * Lab malloc, task 3 (report_freed for a free or quarantined slot).
+ * THE STUB CHECKS NOTHING. */
+void slab_check(struct slab *s, void *p, const char *op)
+{
+	(void)s;
+	(void)p;
+	(void)op;
+	(void)slot_is_free;
+}
+
+#endif /* LAB malloc: end */
+
+/* LAB malloc: begin */
 /* Mark slot i of s free and keep the invariants. Caller holds the lock
  * of s's arena. */
 static void slot_put(struct slab *s, int i)
@@ -304,3 +383,31 @@ void slab_unquarantine(struct slab *s, void *p)
 	slot_put(s, i);
 	lock_drop(&a->lock);
 }
+#if 0 /* LAB malloc: stub */
+/*
+ * Free p, a slot of s (found by the page map).
+ *
+ * Lab malloc, task 2: mark the slot free and keep the invariants (the
+ * partial list, at most one fully free slab per class: release the
+ * second with slab_release, so memory goes back to the kernel). A second
+ * free of a slot is caught by its bit (report_freed) before anything
+ * changes. In debug mode (s->debug_size) the slot goes to the
+ * quarantine instead (debug.c) and comes back through
+ * slab_unquarantine, which frees it for good.
+ *
+ * THE STUB GIVES NOTHING BACK: every freed block is lost.
+ */
+void slab_free(struct slab *s, void *p, const char *op)
+{
+	(void)slab_slot(s, p, op);
+	(void)slab_release;
+}
+
+/* The quarantine lets p, a slot of s, go for good (task 2). */
+void slab_unquarantine(struct slab *s, void *p)
+{
+	(void)s;
+	(void)p;
+}
+
+#endif /* LAB malloc: end */

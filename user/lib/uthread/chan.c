@@ -20,8 +20,10 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct chan_waiter;
 
@@ -82,6 +84,7 @@ static void waitq_remove(struct chan_waitq *q, struct chan_waiter *w)
 	w->prev = w->next = NULL;
 }
 
+/* LAB uthread: begin */
 /* W's operation is done (OK 1) or its channel closed (OK 0): fire its
  * selection, take all its records off their queues, wake its thread. */
 static void finish(struct chan_waiter *w, int ok)
@@ -152,6 +155,62 @@ static int try_recv(struct uthread_chan *c, void *value)
 	}
 	return 0;
 }
+#if 0 /* LAB uthread: stub */
+/* The stubs' answer until the lab is done: say what is missing, abort. */
+static void __attribute__((noreturn)) todo(const char *what)
+{
+	char msg[160];
+	int n = snprintf(msg, sizeof(msg),
+			 "uthread: %s is not written yet (lab uthread)\n",
+			 what);
+
+	(void)!write(2, msg, (size_t)n);
+	abort();
+}
+
+/* The buffer's slot I places after the oldest value. */
+static void *slot(struct uthread_chan *c, size_t i)
+{
+	return c->buf + ((c->head + i) % c->capacity) * c->elem_size;
+}
+
+/*
+ * Lab uthread, task 4: W's operation is done (OK 1) or its channel
+ * closed (OK 0): fire W's selection (sel->fired is W's case), take every
+ * record of that selection off its channel's queue (queue_of,
+ * waitq_remove), and make the selection's thread runnable.
+ */
+static void finish(struct chan_waiter *w, int ok)
+{
+	(void)w;
+	(void)ok;
+	(void)waitq_remove;
+	todo("finish (chan.c, task 4)");
+}
+
+/* Lab uthread, task 4: send without waiting: 1 done, 0 it would wait, -1
+ * closed. A waiting receiver gets the value straight; else the buffer
+ * takes it if it has room. */
+static int try_send(struct uthread_chan *c, const void *value)
+{
+	(void)c;
+	(void)value;
+	(void)slot;
+	todo("try_send (chan.c, task 4)");
+}
+
+/* Lab uthread, task 4: receive without waiting: 1 a value, 0 it would
+ * wait, -1 closed and empty (VALUE zeroed). The oldest buffered value
+ * first; the room it leaves goes to the first waiting sender's value;
+ * with an empty buffer, straight from a waiting sender. */
+static int try_recv(struct uthread_chan *c, void *value)
+{
+	(void)c;
+	(void)value;
+	todo("try_recv (chan.c, task 4)");
+}
+
+#endif /* LAB uthread: end */
 
 struct uthread_chan *uthread_chan_create(size_t elem_size, size_t capacity)
 {
@@ -199,6 +258,7 @@ int uthread_chan_close(struct uthread_chan *c)
 		err = EPIPE;
 		goto out;
 	}
+	/* LAB uthread: begin */
 	c->closed = 1;
 	while (c->receivers.head) {
 		memset(c->receivers.head->value, 0, c->elem_size);
@@ -206,6 +266,13 @@ int uthread_chan_close(struct uthread_chan *c)
 	}
 	while (c->senders.head)
 		finish(c->senders.head, 0);
+#if 0 /* LAB uthread: stub */
+	/* Lab uthread, task 5: mark the channel closed, and finish every
+	 * waiting receiver (a zeroed value, ok 0) and sender (ok 0). */
+	(void)finish;
+	todo("uthread_chan_close (chan.c, task 5)");
+
+#endif /* LAB uthread: end */
 out:
 	lib_leave();
 	return err;
@@ -248,6 +315,7 @@ int uthread_select(struct uthread_case *cases, int n, int nonblock)
 			goto out;
 		}
 	}
+	/* LAB uthread: begin */
 	if (!nonblock) {
 		struct chan_waiter waiters[n > 0 ? n : 1];
 		struct selection sel = { ut_current, waiters, n, -1 };
@@ -267,6 +335,19 @@ int uthread_select(struct uthread_case *cases, int n, int nonblock)
 		chosen = sel.fired;
 		cases[chosen].ok = waiters[chosen].ok;
 	}
+#if 0 /* LAB uthread: stub */
+	if (!nonblock) {
+		/* Lab uthread, task 5: no case is ready. Leave a waiter
+		 * record (on this stack) on the queue of each case's channel
+		 * (queue_of, waitq_add; a NULL channel is on none), all tied
+		 * to one struct selection, block, and after the wakeup return
+		 * the case that fired with its ok. */
+		(void)waitq_add;
+		(void)queue_of;
+		todo("uthread_select's wait (chan.c, task 5)");
+	}
+
+#endif /* LAB uthread: end */
 out:
 	lib_leave();
 	return chosen;

@@ -211,6 +211,7 @@ static void idle(void)
 	nanosleep(&ts, NULL); /* a signal may end it early: we look again */
 }
 
+/* LAB uthread: begin */
 void ut_schedule(void)
 {
 	struct uthread *prev = ut_current, *next;
@@ -234,6 +235,39 @@ void ut_schedule(void)
 	ut_switch(&prev->sp, next->sp);
 	after_switch();
 }
+#if 0 /* LAB uthread: stub */
+/* The stubs' answer until the lab is done: say what is missing, abort. */
+static void __attribute__((noreturn)) todo(const char *what)
+{
+	char msg[160];
+	int n = snprintf(msg, sizeof(msg),
+			 "uthread: %s is not written yet (lab uthread)\n",
+			 what);
+
+	(void)!write(2, msg, (size_t)n);
+	abort();
+}
+
+/*
+ * Lab uthread, task 2: pick the next thread and switch to it. Wake the
+ * sleepers whose deadline has passed (wake_sleepers), look at the I/O
+ * list now and then (ut_io_poll(0), every IO_CHECK_EVERY switches),
+ * take the run queue's head (runq_pop) or, with nothing runnable, wait
+ * (idle) and look again. Then the chosen thread is RUNNING; if it is
+ * not the caller, keep the caller's errno, make the chosen one
+ * ut_current and ut_switch to it. Whatever runs after the switch on the
+ * chosen thread's stack finishes with after_switch().
+ */
+void ut_schedule(void)
+{
+	(void)wake_sleepers;
+	(void)runq_pop;
+	(void)idle;
+	(void)switches;
+	todo("ut_schedule (sched.c, task 2)");
+}
+
+#endif /* LAB uthread: end */
 
 /* ---- the stack overflow report ------------------------------------------ */
 
@@ -318,6 +352,7 @@ void ut_start(struct uthread *t)
 
 /* Make T's stack look as if T had called ut_switch from ut_thread_entry
  * (the picture in switch.S), with T itself in r12. */
+/* LAB uthread: begin */
 static void new_stack(struct uthread *t, uintptr_t top)
 {
 	uint64_t *sp = (uint64_t *)(top & ~15UL);
@@ -332,6 +367,18 @@ static void new_stack(struct uthread *t, uintptr_t top)
 	*--sp = (uint64_t)MXCSR_DEFAULT << 32 | X87_CW_DEFAULT;
 	t->sp = sp;
 }
+#if 0 /* LAB uthread: stub */
+static void new_stack(struct uthread *t, uintptr_t top)
+{
+	/* Lab uthread, task 1: build the frame ut_switch pops (switch.S),
+	 * so that T's first switch "returns" into ut_thread_entry with T in
+	 * r12, the default MXCSR and x87 control word, and rsp 16-byte
+	 * aligned after that ret. */
+	(void)top;
+	t->sp = NULL;
+}
+
+#endif /* LAB uthread: end */
 
 struct uthread *uthread_spawn_stack(const char *name, void *(*fn)(void *),
 				    void *arg, size_t stack_size)
@@ -385,6 +432,7 @@ struct uthread *uthread_spawn(const char *name, void *(*fn)(void *), void *arg)
 	return uthread_spawn_stack(name, fn, arg, UTHREAD_STACK_DEFAULT);
 }
 
+/* LAB uthread: begin */
 void uthread_yield(void)
 {
 	lib_enter();
@@ -392,7 +440,17 @@ void uthread_yield(void)
 	ut_schedule();
 	lib_leave();
 }
+#if 0 /* LAB uthread: stub */
+void uthread_yield(void)
+{
+	/* Lab uthread, task 2: the caller goes to the run queue's tail and
+	 * the scheduler picks again, all inside the guard. */
+	todo("uthread_yield (sched.c, task 2)");
+}
 
+#endif /* LAB uthread: end */
+
+/* LAB uthread: begin */
 void uthread_exit(void *result)
 {
 	struct uthread *t;
@@ -453,7 +511,39 @@ int uthread_detach(struct uthread *t)
 	lib_leave();
 	return err;
 }
+#if 0 /* LAB uthread: stub */
+/*
+ * Lab uthread, task 3: a thread's end and its result. uthread_exit makes
+ * the caller a zombie that keeps its result (the process exits 0 when
+ * the last live thread ends), wakes its joiner or, if it is detached,
+ * leaves its stack to be freed by the next thread (reap_list,
+ * after_switch), and never comes back. uthread_join waits for a thread's
+ * end, hands on its result and frees it: EDEADLK to join oneself,
+ * EINVAL for a detached thread or one that already has a joiner.
+ * uthread_detach: nobody will join this thread (EINVAL if someone does
+ * or it was already detached); a zombie is freed at once.
+ */
+void uthread_exit(void *result)
+{
+	(void)result;
+	(void)live_threads;
+	todo("uthread_exit (sched.c, task 3)");
+}
 
+int uthread_join(struct uthread *t, void **result)
+{
+	(void)t;
+	(void)result;
+	todo("uthread_join (sched.c, task 3)");
+}
+
+int uthread_detach(struct uthread *t)
+{
+	(void)t;
+	todo("uthread_detach (sched.c, task 3)");
+}
+
+#endif /* LAB uthread: end */
 void uthread_sleep_ns(uint64_t ns)
 {
 	struct uthread **pp;

@@ -28,6 +28,7 @@
 	.type ut_switch, @function
 /* void ut_switch(void **save_sp (rdi), void *to_sp (rsi)) */
 ut_switch:
+/* LAB uthread: begin */
 	pushq %rbp
 	pushq %rbx
 	pushq %r12
@@ -49,6 +50,20 @@ ut_switch:
 	popq %rbx
 	popq %rbp
 	ret
+#if 0 /* LAB uthread: stub */
+	/* Lab uthread, task 1: save what the ABI says a callee keeps on
+	 * this stack (the picture above), store rsp in *save_sp, load
+	 * to_sp and restore the same from there, in the opposite order.
+	 * Until then: say so on stderr and abort. */
+	movl $1, %eax			/* write(2, todo_msg, todo_len) */
+	movl $2, %edi
+	leaq todo_msg(%rip), %rsi
+	movl $todo_len, %edx
+	syscall
+	subq $8, %rsp			/* abort() with rsp 16-byte aligned */
+	call abort
+	ud2
+#endif /* LAB uthread: end */
 	.size ut_switch, . - ut_switch
 
 	.globl ut_thread_entry
@@ -56,9 +71,23 @@ ut_switch:
 /* A new thread's first switch returns here with rsp 16-byte aligned, so
  * the call below enters ut_start as the ABI asks (rsp + 8 aligned). */
 ut_thread_entry:
+/* LAB uthread: begin */
 	movq %r12, %rdi
 	call ut_start
 	ud2
+#if 0 /* LAB uthread: stub */
+	/* Lab uthread, task 1: call ut_start with the thread that
+	 * new_stack (sched.c) left in r12; ut_start never returns. */
+	ud2
+#endif /* LAB uthread: end */
 	.size ut_thread_entry, . - ut_thread_entry
+
+/* LAB uthread: begin */
+#if 0 /* LAB uthread: stub */
+	.section .rodata
+todo_msg:
+	.ascii "uthread: ut_switch (switch.S) is not written yet: lab uthread, task 1\n"
+	.set todo_len, . - todo_msg
+#endif /* LAB uthread: end */
 
 	.section .note.GNU-stack, "", @progbits
