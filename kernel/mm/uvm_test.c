@@ -363,7 +363,13 @@ KTEST(uvm, shared_file_mapping_is_coherent)
 	KT_ASSERT_EQ(map(mm, BASE, 2, PROT_READ | PROT_WRITE, VMA_SHARED, f),
 		     0);
 	KT_ASSERT_EQ(peek(mm, BASE + PAGES(1) + 5), 'a');
-	KT_ASSERT_EQ(pagecache_pages(), cached + 1);
+	/* The fault went through the cache: the page is the file's there
+	 * (the writes that made the file may have cached page 0 too: ext2
+	 * reads in what write() leaves uncached). Counted for this inode:
+	 * the whole cache's count moves with reclaim and other files. */
+	KT_ASSERT(pagecache_inode_pages(f->inode) >= 1 &&
+			  pagecache_inode_pages(f->inode) <= 2,
+		  "the mapped page is not in the page cache");
 	/* write() shows in the mapping. */
 	KT_ASSERT_EQ(vfs_pwrite(f, "W", 1, PAGES(1) + 20), 1);
 	KT_ASSERT_EQ(peek(mm, BASE + PAGES(1) + 20), 'W');
@@ -383,7 +389,8 @@ KTEST(uvm, shared_file_mapping_is_coherent)
 	mm_put(mm);
 	KT_ASSERT_EQ(disk_byte(f, 11), 'T');
 	remove_file(f);
-	KT_ASSERT_EQ(pagecache_pages(), cached);
+	/* Nothing of ours left (others' pages may have been reclaimed). */
+	KT_ASSERT(pagecache_pages() <= cached, "the file's pages stayed");
 }
 
 KTEST(uvm, private_file_mapping_copies_on_write)
@@ -409,12 +416,12 @@ KTEST(uvm, private_file_mapping_copies_on_write)
 	KT_ASSERT_EQ(peek(mm, BASE), 'P');
 	mm_put(mm);
 	remove_file(f);
-	KT_ASSERT_EQ(pagecache_pages(), cached);
+	/* Nothing of ours left (others' pages may have been reclaimed). */
+	KT_ASSERT(pagecache_pages() <= cached, "the file's pages stayed");
 }
 
 KTEST(uvm, past_the_end_of_a_file)
 {
-	uint64_t cached = pagecache_pages();
 	struct file *f = make_file(100);
 	struct mm *mm = mm_create();
 
@@ -423,11 +430,11 @@ KTEST(uvm, past_the_end_of_a_file)
 	KT_ASSERT_EQ(peek(mm, BASE + 99), 'a');
 	KT_ASSERT_EQ(peek(mm, BASE + 100), 0);
 	KT_ASSERT_EQ(mm_fault(mm, BASE + PAGES(1), PF_USER, 0), -EIO);
-	KT_ASSERT_EQ(pagecache_pages(), cached + 1);
+	KT_ASSERT_EQ(pagecache_inode_pages(f->inode), 1);
 	/* Truncating drops the cached page past the new end; a page past
 	 * the end is SIGBUS from then on. */
 	KT_ASSERT_EQ(vfs_ftruncate(f, 0), 0);
-	KT_ASSERT_EQ(pagecache_pages(), cached);
+	KT_ASSERT_EQ(pagecache_inode_pages(f->inode), 0);
 	sleep_lock(&mm->lock);
 	KT_ASSERT_EQ(mm_unmap_locked(mm, BASE, BASE + PAGES(2)), 0);
 	sleep_unlock(&mm->lock);
