@@ -27,8 +27,9 @@ shell_boot shell timeout=240 &&
 	wait_for -E '^ *1$' &&
 	serial_send 'nosuchcommand; echo missing $?\r' &&
 	wait_for -E '^missing 127$' &&
-	serial_send 'ps\r' && wait_for -E '^ +[0-9]+ +[0-9]+ R ps' &&
-	serial_send 'ps -T\r' && wait_for -E '^ +[0-9]+ +[0-9]+ +[0-9]+ R ps -T$' &&
+	serial_send 'ps\r' && wait_for -E '^root +[0-9]+ +[0-9]+ R ps' &&
+	serial_send 'ps -T\r' && wait_for -E '^root +[0-9]+ +[0-9]+ +[0-9]+ R ps -T$' &&
+	serial_send 'su student -c ps\r' && wait_for -E '^student +[0-9]+ +[0-9]+ R ps$' &&
 	serial_send '/tests/t_oom > /dev/null; echo oom-status $?\r' &&
 	wait_for -E '^oom-status [0-9]+$' 120 &&
 	serial_send 'echo still answering\r' &&
@@ -97,9 +98,10 @@ test_end
 test_start exit_respawn_poweroff 10
 expect_exit 1
 ordered
-need_re '^ +[0-9]+ +[0-9]+ R ps'
-need_re '^  PID   TID  PPID S COMMAND$'
-need_re '^ +([0-9]+) +\1 +[0-9]+ R ps -T$'
+need_re '^root +[0-9]+ +[0-9]+ R ps'
+need_re '^USER +PID +TID +PPID S COMMAND$'
+need_re '^root +([0-9]+) +\1 +[0-9]+ R ps -T$'
+need_re '^student +[0-9]+ +[0-9]+ R ps$'
 need 'ext2: vda: remounted read-only'
 if ! e2fsck -fn "$g_dir/shell.img" >"$g_dir/shell.e2fsck" 2>&1; then
 	fail_because "e2fsck -fn finds the disk damaged:" \

@@ -164,7 +164,7 @@ status=0" "sh -c 'sleep 5 & kill \$!; wait \$!; echo \$?'"
 check kill-bad "kill: NOPE: unknown signal
 status=2" "$bin/kill -NOPE 1"
 check sleep "status=0" "sleep 0.1"
-check ps "  PID  PPID S COMMAND
+check ps "USER       PID  PPID S COMMAND
 status=0" "ps | head -n 1"
 check ps-self "yes
 status=0" "ps | grep -q ' ps\$' && echo yes"

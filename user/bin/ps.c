@@ -1,6 +1,8 @@
 /*
- * ps: lists every process: its id, parent's id, state, and command line.
- * It reads /proc: each numeric directory is a process; /proc/PID/stat
+ * ps: lists every process: its user, id, parent's id, state, and command
+ * line. It reads /proc: each numeric directory is a process; its status
+ * file's Uid line gives the effective user (named from /etc/passwd, or
+ * its number), /proc/PID/stat
  * gives the parent and state (fields 4 and 3 in Linux's format, after the
  * "(name)" field, which may itself hold spaces), /proc/PID/cmdline the
  * arguments separated by NULs (empty for a kernel thread: then [name]).
@@ -13,6 +15,7 @@
 #include <dirent.h>
 #include <err.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,11 +41,32 @@ static ssize_t read_proc(const char *dir, const char *name, char *buf,
 	return n;
 }
 
+/* The effective user of the process whose files are in /proc/DIR, by
+ * name if /etc/passwd has it, into buf. */
+static const char *user_of(const char *dir, char *buf, size_t size)
+{
+	char status[2048], *line;
+	unsigned int ruid, euid;
+	struct passwd *pw;
+
+	snprintf(buf, size, "?");
+	if (read_proc(dir, "status", status, sizeof(status)) < 0 ||
+	    !(line = strstr(status, "\nUid:")) ||
+	    sscanf(line + 5, "%u %u", &ruid, &euid) != 2)
+		return buf;
+	pw = getpwuid(euid);
+	if (pw)
+		snprintf(buf, size, "%s", pw->pw_name);
+	else
+		snprintf(buf, size, "%u", euid);
+	return buf;
+}
+
 /* One line: the process pid, or with tid (not NULL) one of its threads,
  * whose files are in /proc/DIR. */
 static void show(const char *pid, const char *tid, const char *dir)
 {
-	char stat[1024], cmd[1024], state;
+	char stat[1024], cmd[1024], user[32], state;
 	int ppid;
 	ssize_t n;
 
@@ -61,10 +85,12 @@ static void show(const char *pid, const char *tid, const char *dir)
 		*close_paren = '\0';
 		snprintf(cmd, sizeof(cmd), "[%s]", open_paren + 1);
 	}
+	user_of(dir, user, sizeof(user));
 	if (tid)
-		printf("%5s %5s %5d %c %s\n", pid, tid, ppid, state, cmd);
+		printf("%-8s %5s %5s %5d %c %s\n", user, pid, tid, ppid, state,
+		       cmd);
 	else
-		printf("%5s %5d %c %s\n", pid, ppid, state, cmd);
+		printf("%-8s %5s %5d %c %s\n", user, pid, ppid, state, cmd);
 }
 
 static int by_number(const void *a, const void *b)
@@ -123,8 +149,8 @@ int main(int argc, char **argv)
 	pids = numbers_in("/proc", &n);
 	if (!pids && n == 0 && access("/proc", F_OK) != 0)
 		err(1, "/proc");
-	printf(threads ? "  PID   TID  PPID S COMMAND\n"
-		       : "  PID  PPID S COMMAND\n");
+	printf(threads ? "USER       PID   TID  PPID S COMMAND\n"
+		       : "USER       PID  PPID S COMMAND\n");
 	for (size_t i = 0; i < n; i++) {
 		if (threads)
 			show_threads(pids[i]);
