@@ -8,12 +8,12 @@
  *                          N demand-zero, then N COW faults (the child's)
  *   faultprog file PATH N  write N pages to PATH, map it and read each
  *                          page twice over two mappings, the file kept
- *                          open: N major faults, then N minor
+ *                          open: 2N minor faults (write(2) left the
+ *                          pages in the page cache)
  *   faultprog stack N      use N pages of stack, a page per call
  *
  * No malloc and no stdio before the faults, so nothing else lands in
- * the regions checked. Runs on Linux too (its fault counts differ: its
- * page cache keeps what write(2) wrote, so the file's are all minor).
+ * the regions checked. Runs on Linux too, with the same file faults.
  */
 #include <fcntl.h>
 #include <stdio.h>
