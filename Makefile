@@ -298,8 +298,11 @@ ifeq ($(NET),none)
 NETOPTS = -nic none
 else
 NETOPTS = -netdev user,id=net0,hostfwd=udp:127.0.0.1:5555-:5555,hostfwd=tcp:127.0.0.1:5580-:80 \
-	-device e1000,netdev=net0 \
-	$(if $(PCAP),-object filter-dump,id=dump0,netdev=net0,file=$(PCAP))
+	-device e1000,netdev=net0
+# (Not inside $(if ...): its commas would split the option.)
+ifneq ($(PCAP),)
+NETOPTS += -object filter-dump,id=dump0,netdev=net0,file=$(PCAP)
+endif
 endif
 
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
