@@ -6,7 +6,7 @@
 #
 #   busybox   grade/debian/busybox.sh under busybox's own shell: text
 #             tools, files, links, tar and gzip, shell jobs and traps
-#   bash      grade/debian/workout.bash: bash's builtins, arrays, regexes,
+#   bash      user/tests/workout.bash: bash's builtins, arrays, regexes,
 #             redirections, subshells, background jobs and traps
 #   e2fsck    e2fsck -fn on a clean and on a damaged ext2 image, each a
 #             virtio disk (/dev/vdb, /dev/vdc): the same report and exit
@@ -58,7 +58,7 @@ deb_debugfs "$deb_img" "mkdir /opt" "mkdir /opt/debian" \
 	"write $deb_bash /opt/debian/bash" \
 	"write $deb_fsck /opt/debian/e2fsck" \
 	"write grade/debian/busybox.sh /opt/debian/busybox.sh" \
-	"write grade/debian/workout.bash /opt/debian/workout.bash" \
+	"write user/tests/workout.bash /opt/debian/workout.bash" \
 	"write grade/debian/system.sh /opt/debian/system.sh" \
 	"sif /opt/debian/busybox mode 0100755" \
 	"sif /opt/debian/bash mode 0100755" \
@@ -99,7 +99,7 @@ mkdir -p "$g_dir/bash.work"
 "$deb_bb" sh grade/debian/busybox.sh "$deb_bb" "$(cd "$g_dir" && pwd)/bb.work" \
 	>"$g_dir/busybox.host" 2>&1
 echo "status $?" >>"$g_dir/busybox.host"
-"$deb_bash" grade/debian/workout.bash "$g_dir/bash.work" >"$g_dir/bash.host" 2>&1
+"$deb_bash" user/tests/workout.bash "$g_dir/bash.work" >"$g_dir/bash.host" 2>&1
 echo "status $?" >>"$g_dir/bash.host"
 
 # ---- Kestrel's -----------------------------------------------------------

@@ -1,5 +1,5 @@
 #!/bin/bash
-# grade/debian/workout.bash DIR: a workout for Debian's static bash (a glibc
+# user/tests/workout.bash DIR: a workout for Debian's static bash (a glibc
 # program), run inside Kestrel and on the host; the two outputs must be
 # the same (grade/lab-debian.sh). It uses only bash's builtins, so no
 # other program's behaviour is under test, and prints nothing that
