@@ -168,8 +168,10 @@ static int truncate_inode(struct inode *inode, uint64_t size)
 		return -EPERM;
 	sleep_lock(&inode->lock);
 	err = inode->ops->truncate(inode, size);
-	if (!err)
+	if (!err) {
 		pagecache_truncate(inode, size);
+		vfs_kill_setid(inode);
+	}
 	sleep_unlock(&inode->lock);
 	return err;
 }
@@ -373,8 +375,10 @@ static ssize_t write_at(struct file *f, const void *buf, size_t n, uint64_t off,
 		w = -EFBIG;
 	else
 		w = ip->ops->write(ip, buf, MIN(n, INT64_MAX - off), off);
-	if (w > 0) /* mappings of the file see the write */
+	if (w > 0) { /* mappings of the file see the write */
 		pagecache_write(ip, buf, (size_t)w, off);
+		vfs_kill_setid(ip);
+	}
 	sleep_unlock(&ip->lock);
 	if (w >= 0)
 		*end = off + (uint64_t)w;

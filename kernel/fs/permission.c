@@ -57,6 +57,24 @@ bool vfs_owner_or_root(const struct inode *inode)
 	return c->fsuid == 0 || c->fsuid == inode->uid;
 }
 
+void vfs_kill_setid(struct inode *ip)
+{
+	const struct cred *c = cred_current();
+	uint32_t drop = S_ISUID;
+
+	if (c->fsuid == 0 || !S_ISREG(ip->mode))
+		return;
+	/* set-group-ID without group execute is kept for a writer in
+	 * the file's group (Linux's setattr_should_drop_sgid). */
+	if ((ip->mode & 0010) || !cred_in_group(c, ip->gid))
+		drop |= S_ISGID;
+	if (!(ip->mode & drop))
+		return;
+	ip->mode &= ~drop;
+	ip->ctime = vfs_now();
+	vfs_inode_dirty(ip);
+}
+
 int vfs_may_create(struct inode *dir)
 {
 	return vfs_permission(dir, MAY_WRITE | MAY_EXEC);

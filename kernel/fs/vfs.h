@@ -414,6 +414,12 @@ struct timespec64 vfs_now(void);
 int vfs_permission(struct inode *inode, int mask);
 /* May the caller change the inode's attributes (chmod, utimes)? */
 bool vfs_owner_or_root(const struct inode *inode);
+/* A write or truncate by anyone but root clears set-user-ID (and
+ * set-group-ID on a group executable, or when the writer is not in the
+ * file's group), as Linux's file_remove_privs:
+ * a user who may write a setuid program must not keep its power.
+ * Called with ip->lock held. */
+void vfs_kill_setid(struct inode *ip);
 /* A new name in dir: write and search on it. 0 or -EACCES. */
 int vfs_may_create(struct inode *dir);
 /* Removing or renaming victim's name in dir: write and search on dir,

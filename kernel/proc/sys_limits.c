@@ -46,6 +46,22 @@ static int rlimit_exchange(struct proc *p, unsigned int resource,
 	return err;
 }
 
+/* prlimit64 on another process: root, or a caller whose real uid and
+ * gid are all of p's uids and gids (Linux's check_prlimit_permission),
+ * so a user cannot read or lower the limits of a set-user-ID program. */
+static bool may_prlimit(struct proc *p)
+{
+	const struct cred *me = cred_current();
+	struct cred them;
+
+	if (p == proc_current() || me->euid == 0)
+		return true;
+	cred_snapshot(p, &them);
+	return me->uid == them.uid && me->uid == them.euid &&
+	       me->uid == them.suid && me->gid == them.gid &&
+	       me->gid == them.egid && me->gid == them.sgid;
+}
+
 static long sys_prlimit64(int64_t pid, uint64_t resource, uaddr_t unew,
 			  uaddr_t uold)
 {
@@ -61,8 +77,11 @@ static long sys_prlimit64(int64_t pid, uint64_t resource, uaddr_t unew,
 	p = pid == 0 ? proc_current() : proc_get((int)pid);
 	if (!p)
 		return -ESRCH;
-	err = rlimit_exchange(p, (unsigned int)resource, unew ? &new : NULL,
-			      uold ? &old : NULL);
+	if (!may_prlimit(p))
+		err = -EPERM;
+	else
+		err = rlimit_exchange(p, (unsigned int)resource,
+				      unew ? &new : NULL, uold ? &old : NULL);
 	if (pid != 0)
 		proc_put(p);
 	if (!err && uold && copy_to_user(uold, &old, sizeof(old)))

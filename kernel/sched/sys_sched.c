@@ -4,13 +4,19 @@
  * and real-time priorities (sched_setscheduler, sched_getscheduler,
  * sched_setparam, sched_getparam, sched_get_priority_max/min,
  * sched_rr_get_interval), CPU affinity (sched_setaffinity,
- * sched_getaffinity) and sched_yield. Everyone is root, so every change
- * is allowed. A zombie has no task left to schedule: ESRCH.
+ * sched_getaffinity) and sched_yield. A zombie has no task left to
+ * schedule: ESRCH.
+ *
+ * Who may change whom, as Linux without capabilities: root (euid 0)
+ * anyone; a user only processes whose real or effective uid is the
+ * caller's euid (else EPERM), and may raise its nice value but not
+ * lower it again (EACCES: Linux's RLIMIT_NICE is 0 by default).
  *
  * A process's task is only touched under proc_lock (proc_for_each) after
  * checking the process is alive: an exiting process becomes a zombie
  * under that lock before its task goes. docs/sched.md.
  */
+#include "proc/cred.h"
 #include "proc/proc.h"
 #include "sched/policy.h"
 
@@ -34,11 +40,25 @@ struct linux_timespec {
 struct target {
 	int which; /* PRIO_* */
 	int who;   /* pid, pgid or uid; 0 resolved to the caller's */
+	bool change; /* fn changes the task: the caller must own it */
 	int (*fn)(struct task *t, void *arg);
 	void *arg;
 	int err;            /* the first error fn gave */
 	unsigned int found; /* processes matched */
 };
+
+/* May the caller change p's scheduling? Root, or p's real or effective
+ * uid is the caller's euid (Linux's set_one_prio and check_same_owner). */
+static bool may_change(struct proc *p)
+{
+	const struct cred *me = cred_current();
+	struct cred them;
+
+	if (me->euid == 0)
+		return true;
+	cred_snapshot(p, &them);
+	return them.uid == me->euid || them.euid == me->euid;
+}
 
 /* Under proc_lock: an alive process's task is there (see above). */
 static void visit(struct proc *p, void *arg)
@@ -52,18 +72,28 @@ static void visit(struct proc *p, void *arg)
 		return;
 	if (tg->which == PRIO_PGRP && p->pgid != tg->who)
 		return;
+	if (tg->which == PRIO_USER) {
+		struct cred c;
+
+		cred_snapshot(p, &c);
+		if (c.uid != (uint32_t)tg->who)
+			return;
+	}
 	tg->found++;
-	err = tg->fn(p->task, tg->arg);
+	if (tg->change && !may_change(p))
+		err = -EPERM;
+	else
+		err = tg->fn(p->task, tg->arg);
 	if (err && !tg->err)
 		tg->err = err;
 }
 
 /* Call fn on each process (which, who) names: fn's first error, or
  * -ESRCH if none matched. fn runs under proc_lock: it must not sleep. */
-static int for_each_target(int which, int who,
+static int for_each_target(int which, int who, bool change,
 			   int (*fn)(struct task *t, void *arg), void *arg)
 {
-	struct target tg = { which, who, fn, arg, 0, 0 };
+	struct target tg = { which, who, change, fn, arg, 0, 0 };
 	struct proc *me = proc_current();
 
 	switch (which) {
@@ -75,9 +105,9 @@ static int for_each_target(int which, int who,
 		if (who == 0)
 			tg.who = me->pgid;
 		break;
-	case PRIO_USER:
-		if (who != 0)
-			return -ESRCH; /* every process is root's */
+	case PRIO_USER: /* by real uid, as Linux */
+		if (who == 0)
+			tg.who = (int)cred_current()->uid;
 		break;
 	default:
 		return -EINVAL;
@@ -89,11 +119,12 @@ static int for_each_target(int which, int who,
 }
 
 /* The sched_* calls' pid: 0 the caller, < 0 EINVAL. */
-static int for_pid(int64_t pid, int (*fn)(struct task *t, void *arg), void *arg)
+static int for_pid(int64_t pid, bool change,
+		   int (*fn)(struct task *t, void *arg), void *arg)
 {
 	if ((int)pid < 0)
 		return -EINVAL;
-	return for_each_target(PRIO_PROCESS, (int)pid, fn, arg);
+	return for_each_target(PRIO_PROCESS, (int)pid, change, fn, arg);
 }
 
 static int get_info(struct task *t, void *arg)
@@ -121,14 +152,21 @@ static long sys_getpriority(int64_t which, int64_t who)
 {
 	int nice = NICE_MAX, err;
 
-	err = for_each_target((int)which, (int)who, lowest_nice, &nice);
+	err = for_each_target((int)which, (int)who, false, lowest_nice, &nice);
 	return err ? err : NICE_TO_PRIO_OFFSET - nice;
 }
 SYSCALL(getpriority, sys_getpriority);
 
+/* Only root may lower a nice value (raise the priority). */
 static int set_nice(struct task *t, void *arg)
 {
-	task_set_nice(t, *(int *)arg);
+	struct task_sched_info info = { 0 };
+	int nice = *(int *)arg;
+
+	task_sched_info(t, &info);
+	if (nice < info.nice && !cred_capable())
+		return -EACCES;
+	task_set_nice(t, nice);
 	return 0;
 }
 
@@ -136,7 +174,7 @@ static long sys_setpriority(int64_t which, int64_t who, int64_t niceval)
 {
 	int nice = (int)MAX(NICE_MIN, MIN(NICE_MAX, (int)niceval));
 
-	return for_each_target((int)which, (int)who, set_nice, &nice);
+	return for_each_target((int)which, (int)who, true, set_nice, &nice);
 }
 SYSCALL(setpriority, sys_setpriority);
 
@@ -155,6 +193,9 @@ static int set_policy(struct task *t, void *arg)
 	if (c->policy >= 0)
 		return task_set_policy(t, c->policy, c->priority);
 	task_sched_info(t, &info);
+	if ((info.policy == SCHED_FIFO || info.policy == SCHED_RR) &&
+	    !cred_capable())
+		return -EPERM; /* a real-time priority: root's */
 	return task_set_policy(t, info.policy, c->priority);
 }
 
@@ -173,7 +214,7 @@ static long set_scheduler(int64_t pid, int policy, uaddr_t uparam)
 		return -EPERM; /* real time: root's (CAP_SYS_NICE) */
 	c.policy = policy;
 	c.priority = (unsigned int)param.sched_priority;
-	return for_pid(pid, set_policy, &c);
+	return for_pid(pid, true, set_policy, &c);
 }
 
 static long sys_sched_setscheduler(int64_t pid, int64_t policy, uaddr_t uparam)
@@ -193,7 +234,7 @@ SYSCALL(sched_setparam, sys_sched_setparam);
 static long sys_sched_getscheduler(int64_t pid)
 {
 	struct task_sched_info info = { 0 };
-	int err = for_pid(pid, get_info, &info);
+	int err = for_pid(pid, false, get_info, &info);
 
 	return err ? err : info.policy;
 }
@@ -207,7 +248,7 @@ static long sys_sched_getparam(int64_t pid, uaddr_t uparam)
 
 	if (!uparam)
 		return -EINVAL;
-	err = for_pid(pid, get_info, &info);
+	err = for_pid(pid, false, get_info, &info);
 	if (err)
 		return err;
 	param.sched_priority = (int32_t)info.rt_priority;
@@ -253,7 +294,7 @@ static long sys_sched_rr_get_interval(int64_t pid, uaddr_t uts)
 {
 	struct task_sched_info info = { 0 };
 	struct linux_timespec ts;
-	int err = for_pid(pid, get_info, &info);
+	int err = for_pid(pid, false, get_info, &info);
 
 	if (err)
 		return err;
@@ -288,7 +329,7 @@ static long sys_sched_setaffinity(int64_t pid, uint64_t len, uaddr_t umask)
 
 	if (copy_from_user(&mask, umask, MIN(len, CPUMASK_BYTES)))
 		return -EFAULT;
-	return for_pid(pid, set_affinity, &mask);
+	return for_pid(pid, true, set_affinity, &mask);
 }
 SYSCALL(sched_setaffinity, sys_sched_setaffinity);
 
@@ -302,7 +343,7 @@ static long sys_sched_getaffinity(int64_t pid, uint64_t len, uaddr_t umask)
 
 	if (len < CPUMASK_BYTES || len % sizeof(uint64_t))
 		return -EINVAL;
-	err = for_pid(pid, get_info, &info);
+	err = for_pid(pid, false, get_info, &info);
 	if (err)
 		return err;
 	mask = info.affinity & sched_online_mask();

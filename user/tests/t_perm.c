@@ -14,7 +14,10 @@
  * set-user-ID and set-group-ID programs (this program, copied and given
  * away) and access() with real against effective ids; kill of another
  * user's process; a user cannot write /etc, raise a hard limit, set the
- * clock, reboot, mount, choose a real-time policy or make a device node. Run as an ordinary user,
+ * clock, reboot, mount, choose a real-time policy or make a device
+ * node; nor renice, pin or prlimit another user's process, nor lower
+ * its own nice value again; a user's write or truncate clears a file's
+ * set-user-ID bit. Run as an ordinary user,
  * the cases that need root to set up (everything but the id rules) are
  * named and not counted, since no ordinary user can make the files
  * another user owns.
@@ -474,6 +477,87 @@ static void user_system(void)
 	}
 }
 
+/* Scheduling and limits of another user's process: EPERM; one's own
+ * nice value may go up but not back down (EACCES, RLIMIT_NICE 0). */
+static void user_sched(void)
+{
+	pid_t root_proc = getppid();
+	cpu_set_t set;
+	struct rlimit rl;
+
+	CHECK_ERR(setpriority(PRIO_PROCESS, root_proc, 5), EPERM);
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	CHECK_ERR(sched_setaffinity(root_proc, sizeof(set), &set), EPERM);
+	CHECK_ERR(prlimit(root_proc, RLIMIT_CORE, NULL, &rl), EPERM);
+	CHECK_OK(prlimit(0, RLIMIT_CORE, NULL, &rl));
+	CHECK_OK(setpriority(PRIO_PROCESS, 0, 5));
+	CHECK_EQ(getpriority(PRIO_PROCESS, 0), 5);
+	CHECK_ERR(setpriority(PRIO_PROCESS, 0, 0), EACCES);
+	CHECK_OK(setpriority(PRIO_PROCESS, 0, 6));
+	errno = 0; /* the lowest nice of the user's processes: found */
+	getpriority(PRIO_USER, 0);
+	CHECK_EQ(errno, 0);
+}
+
+/* A user's write or truncate takes set-user-ID off a file (and
+ * set-group-ID where the group may execute or the writer is not in the
+ * file's group), as Linux's file_remove_privs; root's does not. */
+static void user_write_setid(void)
+{
+	struct stat st;
+	int fd = open("setid", O_WRONLY);
+
+	CHECK(fd >= 0);
+	CHECK_EQ(write(fd, "x", 1), 1);
+	close(fd);
+	CHECK_OK(stat("setid", &st));
+	CHECK_EQ(st.st_mode & 07777, 0777);
+	/* set-group-ID without g+x: kept only for a writer in the group */
+	fd = open("sgid_nx", O_WRONLY);
+	CHECK(fd >= 0);
+	CHECK_EQ(write(fd, "x", 1), 1);
+	close(fd);
+	CHECK_OK(stat("sgid_nx", &st));
+	CHECK_EQ(st.st_mode & 07777, 0666);
+	fd = open("sgid_grp", O_WRONLY);
+	CHECK(fd >= 0);
+	CHECK_EQ(write(fd, "x", 1), 1);
+	close(fd);
+	CHECK_OK(stat("sgid_grp", &st));
+	CHECK_EQ(st.st_mode & 07777, 02666);
+	CHECK_OK(truncate("setid_tr", 1));
+	CHECK_OK(stat("setid_tr", &st));
+	CHECK_EQ(st.st_mode & 07777, 0766);
+}
+
+static void write_drops_setid(void)
+{
+	struct stat st;
+	int fd;
+
+	if (geteuid() != 0) {
+		printf("skip (needs root): set-ID files of another user\n");
+		return;
+	}
+	make_file("setid", 06777, OTHER, OTHER);
+	make_file("sgid_nx", 02666, OTHER, OTHER);
+	make_file("sgid_grp", 02666, OTHER, USER);
+	make_file("setid_tr", 04766, OTHER, OTHER);
+	as_user(user_write_setid, USER);
+	CHECK_OK(chmod("setid", 04755)); /* root writes: kept */
+	fd = open("setid", O_WRONLY | O_APPEND);
+	CHECK(fd >= 0);
+	CHECK_EQ(write(fd, "y", 1), 1);
+	close(fd);
+	CHECK_OK(stat("setid", &st));
+	CHECK_EQ(st.st_mode & 07777, 04755);
+	CHECK_OK(unlink("setid"));
+	CHECK_OK(unlink("sgid_nx"));
+	CHECK_OK(unlink("sgid_grp"));
+	CHECK_OK(unlink("setid_tr"));
+}
+
 static void build_tree(void)
 {
 	CHECK_OK(chmod(".", 0755));
@@ -552,6 +636,7 @@ static void file_checks(void)
 	as_user(user_exec, USER);
 	as_user(user_kill, USER);
 	as_user(user_system, USER);
+	as_user(user_sched, USER);
 	remove_tree();
 }
 
@@ -648,5 +733,6 @@ int main(int argc, char **argv)
 	RUN(thread_own_creds);
 	RUN(file_checks);
 	RUN(setid_programs);
+	RUN(write_drops_setid);
 	return t_end();
 }
