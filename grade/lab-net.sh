@@ -19,6 +19,8 @@ ktest_pass net.tcp_simultaneous_open_and_close 10
 ktest_pass net.tcp_syn_retransmission_and_timeout 5
 ktest_pass net.tcp_congestion_and_probes 10
 ktest_pass net.tcp_window_scale 5
+ktest_pass net.ip_reassembly 10
+ktest_pass net.ip_fragmentation 5
 
 # The host side of the UDP test (grade/progs/udpsend.c), and a host port
 # for the forward that another grader on this machine is unlikely to use.
@@ -48,6 +50,18 @@ shell_boot shell net=$net_port timeout=180 &&
 	wait_for 'udpecho: listening on port 5555' 30 &&
 	"$net_udpsend" "$net_port" hello-kestrel 10 >"$g_dir/udpsend.out" 2>&1
 wait_for -E '^udphost-done' 30 &&
+	serial_send 'ping -c 2 -i 0.2 -s 4000 127.0.0.1; echo bigping-lo-done\r' &&
+	wait_for -E '^bigping-lo-done' 30 &&
+	serial_send 'ping -c 2 -i 0.2 -W 5 -s 4000 10.0.2.2; echo bigping-gw-done\r' &&
+	wait_for -E '^bigping-gw-done' 60 &&
+	serial_send 'udpecho -s 5557 -n 1 &\r' &&
+	wait_for 'udpecho: listening on port 5557' 30 &&
+	serial_send 'udpecho -l 30000 127.0.0.1 5557 frag; echo bigudp-lo-done\r' &&
+	wait_for -E '^bigudp-lo-done' 30 &&
+	serial_send 'udpecho -s 5555 -n 1; echo bigudp-host-done\r' &&
+	wait_for 'udpecho: listening on port 5555' 30 &&
+	"$net_udpsend" "$net_port" kestrel 10 6000 >"$g_dir/udpsend-big.out" 2>&1
+wait_for -E '^bigudp-host-done' 30 &&
 	serial_send 'nc -l -U /tmp/u.sock > /tmp/ugot &\r' &&
 	wait_for 'nc: listening on /tmp/u.sock' 30 &&
 	serial_send 'netstat -x -l; echo unixstat-done\r' &&
@@ -92,6 +106,34 @@ need_re '^udpecho: echoed 13 bytes to 10\.0\.2\.2:[0-9]+$'
 grep -q '^udpsend: reply: hello-kestrel$' "$g_dir/udpsend.out" 2>/dev/null ||
 	fail_because "no echo on the host" \
 		"udpsend said: $(cat "$g_dir/udpsend.out" 2>/dev/null)"
+test_end
+
+# Datagrams bigger than the MTU: ours leave in fragments and the peer's
+# come back in fragments to be reassembled: over lo (both sides ours),
+# with slirp's ICMP echo, and from a host program through the forward.
+test_start ip_fragments_loopback 5
+ordered
+need 'PING 127.0.0.1 (127.0.0.1) 4000(4028) bytes of data.'
+need_re '^4008 bytes from 127\.0\.0\.1: icmp_seq=2 time=[0-9.]+ ms$'
+need '2 packets transmitted, 2 received, 0% packet loss'
+unordered
+need_re '^udpecho: echoed 30000 bytes to 127\.0\.0\.1:[0-9]+$'
+need 'reply from 127.0.0.1:5557: 30000 bytes, the same'
+forbid 'wrong data in the reply'
+test_end
+
+test_start ip_fragments_gateway 5
+ordered
+need 'PING 10.0.2.2 (10.0.2.2) 4000(4028) bytes of data.'
+need_re '^4008 bytes from 10\.0\.2\.2: icmp_seq=[12] time=[0-9.]+ ms$'
+forbid 'wrong data in the reply'
+test_end
+
+test_start ip_fragments_from_host 5
+need_re '^udpecho: echoed 6000 bytes to 10\.0\.2\.2:[0-9]+$'
+grep -q '^udpsend: reply: 6000 bytes, the same$' "$g_dir/udpsend-big.out" \
+	2>/dev/null || fail_because "no whole echo on the host" \
+	"udpsend said: $(cat "$g_dir/udpsend-big.out" 2>/dev/null)"
 test_end
 
 test_start unix_nc 5

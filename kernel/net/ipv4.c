@@ -4,11 +4,10 @@
  * it goes; the internet checksum (RFC 1071) every header uses.
  *
  * Kestrel is a host, not a router: a packet for an address that is not
- * ours (or a broadcast) is dropped, never forwarded. Fragments are
- * dropped and counted (ip_fragments_dropped), since there is no
- * reassembly yet, and an outgoing packet bigger than the device's MTU is
- * refused with -EMSGSIZE rather than fragmented. IP options are accepted
- * and skipped.
+ * ours (or a broadcast) is dropped, never forwarded. A fragment for us
+ * waits in ipfrag.c until its datagram is whole; an outgoing packet
+ * bigger than the device's MTU is cut into fragments there too. IP
+ * options are accepted and skipped.
  *
  * The routing table is a handful of entries under the "routes" lock,
  * searched for the longest matching prefix; a device's address adds its
@@ -174,10 +173,6 @@ void ipv4_input(struct netdev *dev, struct pbuf *p)
 		drop(dev, p, &net_counters.ip_bad_checksum);
 		return;
 	}
-	if (ntohs(ip->frag) & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET)) {
-		drop(dev, p, &net_counters.ip_fragments_dropped);
-		return;
-	}
 	if (!for_us(dev, ip->dst)) {
 		drop(dev, p, &net_counters.ip_not_for_us);
 		return;
@@ -188,6 +183,18 @@ void ipv4_input(struct netdev *dev, struct pbuf *p)
 	p->ip_dst = ip->dst;
 	p->ip_header = p->data;
 	pbuf_pull(p, header_len);
+	if (ntohs(ip->frag) & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET)) {
+		p = ipv4_frag_input(p);
+		if (!p)
+			return;
+		/* The whole datagram, in a buffer of its own. */
+		ip = (const struct ipv4_header *)p->data;
+		header_len = (size_t)(ip->version_ihl & 0xf) * 4;
+		p->ip_src = ip->src;
+		p->ip_dst = ip->dst;
+		p->ip_header = p->data;
+		pbuf_pull(p, header_len);
+	}
 	switch (ip->protocol) {
 	case IPPROTO_ICMP:
 		icmp_input(p);
@@ -218,7 +225,7 @@ int ipv4_output(struct pbuf *p, uint32_t src, uint32_t dst, uint8_t protocol)
 		pbuf_free(p);
 		return -ENETUNREACH;
 	}
-	if (p->len + IPV4_HEADER_LEN > dev->mtu) {
+	if (p->len + IPV4_HEADER_LEN > PBUF_LEN_MAX) {
 		net_count(ip_too_big);
 		pbuf_free(p);
 		return -EMSGSIZE;
@@ -237,6 +244,10 @@ int ipv4_output(struct pbuf *p, uint32_t src, uint32_t dst, uint8_t protocol)
 	ip->src = src;
 	ip->dst = dst;
 	ip->checksum = inet_checksum(ip, IPV4_HEADER_LEN, 0);
+	if (p->len > dev->mtu) {
+		net_count(ip_fragmented);
+		return ipv4_fragment_output(dev, p, next_hop);
+	}
 	arp_output(dev, p, next_hop);
 	return 0;
 }

@@ -59,6 +59,8 @@ struct icmp_header {
 #define ICMP_PROTO_UNREACH 2 /* codes of ICMP_DEST_UNREACH */
 #define ICMP_PORT_UNREACH 3
 #define ICMP_ECHO_REQUEST 8
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_FRAG_TIME_EXCEEDED 1 /* a code of ICMP_TIME_EXCEEDED */
 
 /* RFC 768. */
 struct udp_header {
@@ -85,11 +87,11 @@ struct net_counters {
 	uint64_t arp_queue_dropped; /* waiting too long or too many */
 	uint64_t ip_bad_header;     /* version, lengths */
 	uint64_t ip_bad_checksum;
-	uint64_t ip_fragments_dropped; /* no reassembly yet */
+	uint64_t ip_frag_bad;          /* a piece no datagram has */
 	uint64_t ip_not_for_us;        /* no forwarding */
 	uint64_t ip_unknown_protocol;
 	uint64_t ip_no_route;
-	uint64_t ip_too_big; /* no fragmentation */
+	uint64_t ip_too_big; /* more than an IPv4 datagram holds */
 	uint64_t icmp_bad;   /* short or bad checksum */
 	uint64_t icmp_echo_answered;
 	uint64_t icmp_errors_sent;
@@ -98,6 +100,15 @@ struct net_counters {
 	uint64_t udp_no_port;    /* answered port unreachable */
 	uint64_t udp_queue_full; /* the socket's queue was full */
 	uint64_t udp_delivered;
+	/* Fragments (ipfrag.c). */
+	uint64_t ip_frag_received;  /* pieces taken in */
+	uint64_t ip_frag_duplicate; /* a piece we held already */
+	uint64_t ip_frag_overlap;   /* overlapping: its queue dropped */
+	uint64_t ip_frag_evicted;   /* a queue dropped for room */
+	uint64_t ip_frag_timeout;   /* a queue incomplete for too long */
+	uint64_t ip_reassembled;    /* datagrams put back together */
+	uint64_t ip_fragmented;     /* datagrams of ours cut up */
+	uint64_t ip_frags_created;  /* the pieces they made */
 };
 extern struct net_counters net_counters;
 #define net_count(field) netdev_stat_add(&net_counters.field, 1)
@@ -155,6 +166,26 @@ int ipv4_route_add(uint32_t dest, uint32_t mask, uint32_t gateway,
 void ipv4_route_del_dev(const struct netdev *dev, uint32_t dest, uint32_t mask);
 /* The address packets to dst leave from, or 0 if no route. */
 uint32_t ipv4_source_for(uint32_t dst);
+
+/* ---- ipfrag.c ---------------------------------------------------------- */
+
+#define IPFRAG_QUEUES_MAX 16                   /* datagrams being rebuilt */
+#define IPFRAG_BYTES_MAX (256 * 1024)          /* their buffers, together */
+#define IPFRAG_TIMEOUT_NS (30 * NS_PER_SEC)    /* Linux's ipfrag_time */
+
+/* A fragment for us (p->data its payload, p->ip_header set, p->dev the
+ * device it came on): the whole datagram once every piece is in (its
+ * data at the IPv4 header), else NULL; p is taken either way. */
+struct pbuf *ipv4_frag_input(struct pbuf *p);
+/* Drop the queues whose time is up at now (the timer task's work). */
+void ipv4_frag_expire(uint64_t now);
+/* Queues in use (for tests). */
+unsigned int ipv4_frag_queues(void);
+void ipv4_frag_start(void);
+/* Send p (an IPv4 packet, header filled in) to next_hop on dev in
+ * pieces that fit dev's MTU: 0 or -ENOBUFS; p is taken. */
+int ipv4_fragment_output(struct netdev *dev, struct pbuf *p,
+			 uint32_t next_hop);
 
 /* ---- icmp.c ------------------------------------------------------------ */
 

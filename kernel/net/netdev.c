@@ -167,12 +167,13 @@ static const struct netdev_ops loopback_ops = {
 void net_init(void)
 {
 	strlcpy(loopback.name, "lo", sizeof(loopback.name));
-	loopback.mtu = ETH_MTU; /* Linux's is 65536: we have no bigger pbuf */
+	loopback.mtu = ETH_MTU; /* Linux's is 65536; ours tests fragments */
 	loopback.ops = &loopback_ops;
 	loopback.flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
 	netdev_register(&loopback);
 	netdev_set_addr(&loopback, IPV4_LOOPBACK, IPV4(255, 0, 0, 0));
 	tcp_init();
+	ipv4_frag_start();
 }
 
 /* ---- the command line ---------------------------------------------------- */
