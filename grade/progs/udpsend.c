@@ -29,7 +29,8 @@ int main(int argc, char **argv)
 	int fd, tries;
 
 	if (argc < 3 || argc > 5 || len == 0) {
-		fprintf(stderr, "usage: udpsend PORT MESSAGE [TRIES [LENGTH]]\n");
+		fprintf(stderr,
+			"usage: udpsend PORT MESSAGE [TRIES [LENGTH]]\n");
 		return 2;
 	}
 	tries = argc >= 4 ? atoi(argv[3]) : 10;
@@ -47,16 +48,16 @@ int main(int argc, char **argv)
 	to.sin_port = htons((unsigned short)atoi(argv[1]));
 	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
-				 sizeof(tv)) < 0) {
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
 		perror("udpsend: socket");
 		return 2;
 	}
 	for (int i = 0; i < tries; i++) {
 		ssize_t n;
 
-		if (sendto(fd, out, len, 0,
-			   (struct sockaddr *)&to, sizeof(to)) < 0) {
+		if (sendto(fd, out, len, 0, (struct sockaddr *)&to,
+			   sizeof(to)) < 0) {
 			perror("udpsend: sendto");
 			sleep(1);
 			continue;

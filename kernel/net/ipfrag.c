@@ -60,7 +60,7 @@ struct frag_queue {
 static struct spinlock frag_lock = SPINLOCK_INIT("ipfrag");
 static struct frag_queue queues[IPFRAG_QUEUES_MAX]; /* frag_lock */
 static size_t bytes_held; /* frag_lock: all queues' held */
-static bool timer_idle;                             /* frag_lock */
+static bool timer_idle;   /* frag_lock */
 static struct waitqueue timer_wait = WAITQUEUE_INIT; /* frag_lock */
 
 static size_t header_len_of(const struct pbuf *p)
@@ -120,20 +120,20 @@ static struct frag_queue *queue_find(const struct pbuf *p,
 				free_q = q;
 			continue;
 		}
-		if (q->src == ip->src && q->dst == ip->dst &&
-		    q->id == ip->id && q->protocol == ip->protocol)
+		if (q->src == ip->src && q->dst == ip->dst && q->id == ip->id &&
+		    q->protocol == ip->protocol)
 			return q;
 	}
 	if (!create || !free_q)
 		return NULL;
-	*free_q = (struct frag_queue){ .used = true,
-				       .src = ip->src,
-				       .dst = ip->dst,
-				       .id = ip->id,
-				       .protocol = ip->protocol,
-				       .deadline = time_ns() +
-						   IPFRAG_TIMEOUT_NS,
-				       .dev = p->dev };
+	*free_q =
+		(struct frag_queue){ .used = true,
+				     .src = ip->src,
+				     .dst = ip->dst,
+				     .id = ip->id,
+				     .protocol = ip->protocol,
+				     .deadline = time_ns() + IPFRAG_TIMEOUT_NS,
+				     .dev = p->dev };
 	if (timer_idle)
 		wake_up(&timer_wait);
 	return free_q;
@@ -146,11 +146,10 @@ static struct pbuf *evict_oldest(const struct frag_queue *keep)
 	struct frag_queue *oldest = NULL;
 
 	for (int i = 0; i < IPFRAG_QUEUES_MAX; i++) {
-		struct frag_queue *q = &queues[i];
-
-		if (q->used && q != keep &&
-		    (!oldest || q->deadline < oldest->deadline))
-			oldest = q;
+		if (&queues[i] == keep || !queues[i].used)
+			continue;
+		if (!oldest || queues[i].deadline < oldest->deadline)
+			oldest = &queues[i];
 	}
 	if (!oldest)
 		return NULL;
@@ -206,16 +205,15 @@ static struct pbuf *reassemble(struct frag_queue *q, struct pbuf **garbage)
 {
 	const struct pbuf *first = q->frags;
 	size_t header_len = header_len_of(first);
-	struct ipv4_header *ip;
-	struct pbuf *whole;
+	struct pbuf *whole = pbuf_alloc(header_len + q->total);
 
-	whole = pbuf_alloc(header_len + q->total);
 	if (whole) {
+		struct ipv4_header *ip = (struct ipv4_header *)whole->data;
+
 		memcpy(whole->data, first->ip_header, header_len);
 		for (const struct pbuf *f = q->frags; f; f = f->next)
 			memcpy(whole->data + header_len + f->frag_start,
 			       f->data, f->frag_end - f->frag_start);
-		ip = (struct ipv4_header *)whole->data;
 		ip->total_len = htons((uint16_t)(header_len + q->total));
 		ip->frag = 0;
 		ip->checksum = 0;
@@ -387,8 +385,7 @@ void ipv4_frag_start(void)
 
 /* ---- fragmentation ------------------------------------------------------- */
 
-int ipv4_fragment_output(struct netdev *dev, struct pbuf *p,
-			 uint32_t next_hop)
+int ipv4_fragment_output(struct netdev *dev, struct pbuf *p, uint32_t next_hop)
 {
 	const struct ipv4_header *ip = (const struct ipv4_header *)p->data;
 	size_t header_len = (size_t)(ip->version_ihl & 0xf) * 4;

@@ -87,8 +87,8 @@ struct net_counters {
 	uint64_t arp_queue_dropped; /* waiting too long or too many */
 	uint64_t ip_bad_header;     /* version, lengths */
 	uint64_t ip_bad_checksum;
-	uint64_t ip_frag_bad;          /* a piece no datagram has */
-	uint64_t ip_not_for_us;        /* no forwarding */
+	uint64_t ip_frag_bad;   /* a piece no datagram has */
+	uint64_t ip_not_for_us; /* no forwarding */
 	uint64_t ip_unknown_protocol;
 	uint64_t ip_no_route;
 	uint64_t ip_too_big; /* more than an IPv4 datagram holds */
@@ -169,9 +169,9 @@ uint32_t ipv4_source_for(uint32_t dst);
 
 /* ---- ipfrag.c ---------------------------------------------------------- */
 
-#define IPFRAG_QUEUES_MAX 16                   /* datagrams being rebuilt */
-#define IPFRAG_BYTES_MAX (256 * 1024)          /* their buffers, together */
-#define IPFRAG_TIMEOUT_NS (30 * NS_PER_SEC)    /* Linux's ipfrag_time */
+#define IPFRAG_QUEUES_MAX 16                /* datagrams being rebuilt */
+#define IPFRAG_BYTES_MAX (256 * 1024)       /* their buffers, together */
+#define IPFRAG_TIMEOUT_NS (30 * NS_PER_SEC) /* Linux's ipfrag_time */
 
 /* A fragment for us (p->data its payload, p->ip_header set, p->dev the
  * device it came on): the whole datagram once every piece is in (its
@@ -184,8 +184,7 @@ unsigned int ipv4_frag_queues(void);
 void ipv4_frag_start(void);
 /* Send p (an IPv4 packet, header filled in) to next_hop on dev in
  * pieces that fit dev's MTU: 0 or -ENOBUFS; p is taken. */
-int ipv4_fragment_output(struct netdev *dev, struct pbuf *p,
-			 uint32_t next_hop);
+int ipv4_fragment_output(struct netdev *dev, struct pbuf *p, uint32_t next_hop);
 
 /* ---- icmp.c ------------------------------------------------------------ */
 

@@ -307,16 +307,18 @@ static void make_dgram(void)
 	u->dst_port = htons(9);
 	u->len = htons(DGRAM_LEN);
 	u->checksum = 0;
-	u->checksum = inet_checksum(dgram, DGRAM_LEN,
-				    inet_pseudo_sum(IPV4_LOOPBACK,
-						    IPV4_LOOPBACK, IPPROTO_UDP,
-						    DGRAM_LEN));
+	u->checksum =
+		inet_checksum(dgram, DGRAM_LEN,
+			      inet_pseudo_sum(IPV4_LOOPBACK, IPV4_LOOPBACK,
+					      IPPROTO_UDP, DGRAM_LEN));
 }
 
-/* The piece [start, end) of dgram, as datagram id sends it. */
+/* The piece [start, end) of dgram, as datagram id sends it (past
+ * dgram's end, its first bytes stand in). */
 static struct pbuf *piece(uint16_t id, size_t start, size_t end, bool more)
 {
-	struct pbuf *p = frame(IPPROTO_UDP, dgram + start, end - start);
+	size_t from = end <= DGRAM_LEN ? start : 0;
+	struct pbuf *p = frame(IPPROTO_UDP, dgram + from, end - start);
 
 	if (p) {
 		ip_of(p)->id = htons(id);
