@@ -62,6 +62,16 @@ wait_for -E '^udphost-done' 30 &&
 	wait_for 'udpecho: listening on port 5555' 30 &&
 	"$net_udpsend" "$net_port" kestrel 10 6000 >"$g_dir/udpsend-big.out" 2>&1
 wait_for -E '^bigudp-host-done' 30 &&
+	serial_send 'cat /proc/net/arp /proc/net/route; wc -c < /proc/net/route; echo procnet-done\r' &&
+	wait_for -E '^procnet-done' 30 &&
+	serial_send 'route add -net 192.168.7.0 netmask 255.255.255.0 gw 10.0.2.2; route add -host 192.168.8.9 dev eth0; route -n; echo route-add-done\r' &&
+	wait_for -E '^route-add-done' 30 &&
+	serial_send 'route add -net 192.168.7.0 netmask 255.255.255.0 gw 10.0.2.2; route add -net 192.168.9.0 netmask 255.255.255.0 gw 192.168.50.1; route add -net 192.168.7.1 netmask 255.255.255.0 dev eth0; echo route-bad-done\r' &&
+	wait_for -E '^route-bad-done' 30 &&
+	serial_send 'route del -net 192.168.7.0 netmask 255.255.255.0; route del -host 192.168.8.9; route del -net 192.168.7.0 netmask 255.255.255.0; route | wc -l; echo route-del-done\r' &&
+	wait_for -E '^route-del-done' 30 &&
+	serial_send 'cat /proc/net/snmp; netstat -s; echo snmp-done\r' &&
+	wait_for -E '^snmp-done' 30 &&
 	serial_send 'nc -l -U /tmp/u.sock > /tmp/ugot &\r' &&
 	wait_for 'nc: listening on /tmp/u.sock' 30 &&
 	serial_send 'netstat -x -l; echo unixstat-done\r' &&
@@ -134,6 +144,58 @@ need_re '^udpecho: echoed 6000 bytes to 10\.0\.2\.2:[0-9]+$'
 grep -q '^udpsend: reply: 6000 bytes, the same$' "$g_dir/udpsend-big.out" \
 	2>/dev/null || fail_because "no whole echo on the host" \
 	"udpsend said: $(cat "$g_dir/udpsend-big.out" 2>/dev/null)"
+test_end
+
+# /proc/net/arp and /proc/net/route as Linux prints them (each route
+# line padded to 127 characters: 3 lines of 128 bytes); route (ours,
+# SIOCADDRT/SIOCDELRT with Linux's struct rtentry) adds a network and a
+# host route, refuses a duplicate (EEXIST), a gateway off every link
+# (ENETUNREACH) and a mask that cuts the address (EINVAL), removes the
+# two (4 lines left: the headings and the first two routes), and says
+# ESRCH for one no longer there.
+test_start proc_net_arp 5
+need 'IP address       HW type     Flags       HW address            Mask     Device'
+need '10.0.2.2         0x1         0x2         52:55:0a:00:02:02     *        eth0'
+test_end
+
+test_start proc_net_route 5
+ordered
+need_re '^Iface	Destination	Gateway 	Flags	RefCnt	Use	Metric	Mask		MTU	Window	IRTT +$'
+need_re '^eth0	00000000	0202000A	0003	0	0	0	00000000	0	0	0 +$'
+need_re '^eth0	0002000A	00000000	0001	0	0	0	00FFFFFF	0	0	0 +$'
+need_re '^384$'
+test_end
+
+test_start route_add_del 10
+ordered
+need 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface'
+need '0.0.0.0         10.0.2.2        0.0.0.0         UG    0      0        0 eth0'
+need '10.0.2.0        0.0.0.0         255.255.255.0   U     0      0        0 eth0'
+need '192.168.7.0     10.0.2.2        255.255.255.0   UG    0      0        0 eth0'
+need '192.168.8.9     0.0.0.0         255.255.255.255 UH    0      0        0 eth0'
+need 'route: SIOCADDRT: File exists'
+need 'route: SIOCADDRT: Network unreachable'
+need 'route: SIOCADDRT: Invalid argument'
+need 'route: SIOCDELRT: No such process'
+need_re '^route-del-done'
+again_in_order
+need_re '^route-bad-done'
+need_re '^4$'
+need_re '^route-del-done'
+test_end
+
+# /proc/net/snmp's lines as Linux 6.x names them, with what the
+# fragment tests above counted; netstat -s reads it.
+test_start proc_net_snmp 5
+need 'Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams InUnknownProtos InDiscards InDelivers OutRequests OutDiscards OutNoRoutes ReasmTimeout ReasmReqds ReasmOKs ReasmFails FragOKs FragFails FragCreates OutTransmits'
+need 'Icmp: InMsgs InErrors InCsumErrors InDestUnreachs InTimeExcds InParmProbs InSrcQuenchs InRedirects InEchos InEchoReps InTimestamps InTimestampReps InAddrMasks InAddrMaskReps OutMsgs OutErrors OutRateLimitGlobal OutRateLimitHost OutDestUnreachs OutTimeExcds OutParmProbs OutSrcQuenchs OutRedirects OutEchos OutEchoReps OutTimestamps OutTimestampReps OutAddrMasks OutAddrMaskReps'
+need 'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors'
+need 'Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors'
+need 'UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors'
+need_re '^IcmpMsg: InType0 InType8 .*OutType0 .*OutType8'
+need_re '^    ReasmOKs: [1-9][0-9]*$'
+need_re '^    FragCreates: [1-9][0-9]*$'
+need_re '^    InEchoReps: [1-9][0-9]*$'
 test_end
 
 test_start unix_nc 5

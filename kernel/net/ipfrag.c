@@ -410,6 +410,7 @@ int ipv4_fragment_output(struct netdev *dev, struct pbuf *p, uint32_t next_hop)
 		h->checksum = 0;
 		h->checksum = inet_checksum(h, header_len, 0);
 		net_count(ip_frags_created);
+		net_count(ip_out_transmits);
 		arp_output(dev, q, next_hop);
 	}
 	pbuf_free(p);

@@ -137,6 +137,9 @@ size_t net_proc_dev(char *buf, size_t size);
 size_t net_proc_tcp(char *buf, size_t size);
 size_t net_proc_udp(char *buf, size_t size);  /* socket.c */
 size_t net_proc_unix(char *buf, size_t size); /* unix.c */
+size_t net_proc_arp(char *buf, size_t size);
+size_t net_proc_route(char *buf, size_t size);
+size_t net_proc_snmp(char *buf, size_t size);
 
 /* Byte order: x86-64 is little-endian, the wire big-endian. */
 static inline uint16_t htons(uint16_t x)

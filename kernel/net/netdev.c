@@ -104,7 +104,7 @@ int netdev_set_addr(struct netdev *dev, uint32_t addr, uint32_t netmask)
 	dev->netmask = netmask;
 	spin_unlock(&dev->lock);
 	if (old_addr)
-		ipv4_route_del_dev(dev, old_addr & old_mask, old_mask);
+		ipv4_route_del(old_addr & old_mask, old_mask, 0, dev);
 	if (addr)
 		err = ipv4_route_add(addr & netmask, netmask, 0, dev);
 	if (addr && !(dev->flags & IFF_LOOPBACK))
