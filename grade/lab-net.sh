@@ -206,6 +206,34 @@ net_h2=$(grep -a -E '^[0-9a-f]{64}  /tmp/ugot' "$b_log" | cut -d' ' -f1)
 	fail_because "the file through nc -U differs: ${net_h2:-nothing}, not ${net_h1:-nothing}"
 test_end
 
+# DHCP from slirp's server: eth0 starts bare (net.ip=none), dhcp
+# broadcasts DISCOVER and REQUEST from 0.0.0.0 and configures what the
+# ACK says (address, netmask, default route); then the gateway answers
+# pings.
+shell_boot dhcp net cmdline="root=vda net.ip=none" timeout=120 &&
+	serial_send 'route -n; echo before-done\r' &&
+	wait_for -E '^before-done' 30 &&
+	serial_send 'dhcp -t 20; echo dhcp-status $?\r' &&
+	wait_for -E '^dhcp-status' 60 &&
+	serial_send 'ifconfig eth0; route -n; ping -c 2 -i 0.2 -W 5 10.0.2.2; echo after-done\r' &&
+	wait_for -E '^after-done' 60 &&
+	serial_send 'poweroff\r'
+boot_wait
+
+test_start dhcp 10
+ordered
+need 'net: eth0 not configured (net.ip=none)'
+need 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface'
+need_re '^before-done'
+need_re '^dhcp: eth0 10\.0\.2\.15/24 gateway 10\.0\.2\.2 dns 10\.0\.2\.3 lease [0-9]+ s$'
+need 'dhcp-status 0'
+need '        inet 10.0.2.15  netmask 255.255.255.0'
+need '0.0.0.0         10.0.2.2        0.0.0.0         UG    0      0        0 eth0'
+need '10.0.2.0        0.0.0.0         255.255.255.0   U     0      0        0 eth0'
+need '2 packets transmitted, 2 received, 0% packet loss'
+forbid 'KERNEL PANIC'
+test_end
+
 # TCP over lo, checked by a user test program that passes on Linux too
 # (user/tests/t_tcp.c): connect and accept, a refused port (blocking and
 # non-blocking), half-close, 4 MiB with their checksum, EPIPE and

@@ -9,6 +9,8 @@
  *   10.0.2.0    255.255.255.0   -          eth0   (eth0's address)
  *   0.0.0.0     0.0.0.0         10.0.2.2   eth0   (net.gw=, route add default)
  *
+ * The limited broadcast, 255.255.255.255, goes out on the first card
+ * (a DHCP client's DISCOVER, before any address or route).
  * A device's address adds its subnet's route (netdev_set_addr); net.gw=
  * and Linux's SIOCADDRT/SIOCDELRT ioctls (struct rtentry: route add/del,
  * busybox's too) add and remove the others; /proc/net/route lists them
@@ -78,6 +80,24 @@ int ipv4_route_del(uint32_t dest, uint32_t mask, uint32_t gateway,
 	return err;
 }
 
+/* The first device that is up and not lo, for 255.255.255.255. */
+static bool broadcast_device(struct netdev **dev, uint32_t *next_hop)
+{
+	for (struct netdev *d = netdev_first(); d; d = d->next) {
+		unsigned int flags;
+
+		spin_lock(&d->lock);
+		flags = d->flags;
+		spin_unlock(&d->lock);
+		if ((flags & IFF_UP) && !(flags & IFF_LOOPBACK)) {
+			*dev = d;
+			*next_hop = IPV4_BROADCAST;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool ipv4_route(uint32_t dst, struct netdev **dev, uint32_t *next_hop)
 {
 	const struct route_info *best = NULL;
@@ -88,6 +108,10 @@ bool ipv4_route(uint32_t dst, struct netdev **dev, uint32_t *next_hop)
 		*next_hop = dst;
 		return true;
 	}
+	/* The limited broadcast goes out on the first card, route or not:
+	 * a DHCP client has no address and no route yet. */
+	if (dst == IPV4_BROADCAST)
+		return broadcast_device(dev, next_hop);
 	spin_lock(&routes_lock);
 	for (int i = 0; i < ROUTES_MAX; i++) {
 		const struct route_info *r = &routes[i].r;
