@@ -162,7 +162,18 @@ static void __printf(2, 3) put_padded(struct text *t, const char *fmt, ...)
 	put(t, "\n");
 }
 
-/* Main-table routes only, as Linux: lo's 127/8 is in its local table. */
+/* Is r lo's own subnet route (127.0.0.0/8), which Linux keeps in its
+ * local table, not the main one that /proc/net/route shows? */
+static bool loopback_subnet(const struct route_info *r)
+{
+	uint32_t addr, mask;
+
+	if (!(r->dev->flags & IFF_LOOPBACK))
+		return false;
+	netdev_get_addr(r->dev, &addr, &mask);
+	return r->dest == (addr & mask) && r->mask == mask && !r->gateway;
+}
+
 size_t net_proc_route(char *buf, size_t size)
 {
 	struct route_info r[ROUTES_MAX];
@@ -174,7 +185,7 @@ size_t net_proc_route(char *buf, size_t size)
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int flags = RTF_UP;
 
-		if (r[i].dev->flags & IFF_LOOPBACK)
+		if (loopback_subnet(&r[i]))
 			continue;
 		if (r[i].gateway)
 			flags |= RTF_GATEWAY;
