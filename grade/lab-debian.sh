@@ -203,6 +203,13 @@ deb_sys_need ' icanon ' "stty -a (the console's termios)"
 deb_sys_need '^prw-r--r-- +1 root +root +0 .* /tmp/fifo$' "mkfifo, ls -l"
 deb_sys_need '^crw-r--r-- +1 root +root +1, +3 .* /tmp/null$' "mknod, ls -l"
 deb_sys_need '^through the fifo$' "a FIFO between two busybox processes"
+deb_sys_need '^192\.168\.7\.0 +0\.0\.0\.0 +255\.255\.255\.0 +U +0 +0 +0 lo$' \
+	"busybox route add, route -n (SIOCADDRT, /proc/net/route)"
+deb_sys_need '^192\.168\.7\.0 +0\.0\.0\.0 +255\.255\.255\.0 +U +0 0 +0 lo$' \
+	"busybox netstat -rn (/proc/net/route)"
+[ "$(grep -c -E '^192\.168\.7\.0 .* lo$' "$deb_sys")" = 2 ] ||
+	fail_because "busybox route del (SIOCDELRT)" \
+		"192.168.7.0 is still listed after route del in $deb_sys"
 deb_sys_need '^[0-9]+\.[0-9]+ [0-9]+\.[0-9]+ [0-9]+\.[0-9]+ [0-9]+/[0-9]+ [0-9]+$' \
 	"/proc/loadavg"
 # The clock (system.sh): hwclock -r shows the year date shows; date -s

@@ -19,6 +19,8 @@ ktest_pass net.tcp_simultaneous_open_and_close 10
 ktest_pass net.tcp_syn_retransmission_and_timeout 5
 ktest_pass net.tcp_congestion_and_probes 10
 ktest_pass net.tcp_window_scale 5
+ktest_pass net.ip_reassembly 10
+ktest_pass net.ip_fragmentation 5
 
 # The host side of the UDP test (grade/progs/udpsend.c), and a host port
 # for the forward that another grader on this machine is unlikely to use.
@@ -48,6 +50,28 @@ shell_boot shell net=$net_port timeout=180 &&
 	wait_for 'udpecho: listening on port 5555' 30 &&
 	"$net_udpsend" "$net_port" hello-kestrel 10 >"$g_dir/udpsend.out" 2>&1
 wait_for -E '^udphost-done' 30 &&
+	serial_send 'ping -c 2 -i 0.2 -s 4000 127.0.0.1; echo bigping-lo-done\r' &&
+	wait_for -E '^bigping-lo-done' 30 &&
+	serial_send 'ping -c 2 -i 0.2 -W 5 -s 4000 10.0.2.2; echo bigping-gw-done\r' &&
+	wait_for -E '^bigping-gw-done' 60 &&
+	serial_send 'udpecho -s 5557 -n 1 &\r' &&
+	wait_for 'udpecho: listening on port 5557' 30 &&
+	serial_send 'udpecho -l 30000 127.0.0.1 5557 frag; echo bigudp-lo-done\r' &&
+	wait_for -E '^bigudp-lo-done' 30 &&
+	serial_send 'udpecho -s 5555 -n 1; echo bigudp-host-done\r' &&
+	wait_for 'udpecho: listening on port 5555' 30 &&
+	"$net_udpsend" "$net_port" kestrel 10 6000 >"$g_dir/udpsend-big.out" 2>&1
+wait_for -E '^bigudp-host-done' 30 &&
+	serial_send 'cat /proc/net/arp /proc/net/route; wc -c < /proc/net/route; echo procnet-done\r' &&
+	wait_for -E '^procnet-done' 30 &&
+	serial_send 'route add -net 192.168.7.0 netmask 255.255.255.0 gw 10.0.2.2; route add -host 192.168.8.9 dev eth0; route -n; echo route-add-done\r' &&
+	wait_for -E '^route-add-done' 30 &&
+	serial_send 'route add -net 192.168.7.0 netmask 255.255.255.0 gw 10.0.2.2; route add -net 192.168.9.0 netmask 255.255.255.0 gw 192.168.50.1; route add -net 192.168.7.1 netmask 255.255.255.0 dev eth0; echo route-bad-done\r' &&
+	wait_for -E '^route-bad-done' 30 &&
+	serial_send 'route del -net 192.168.7.0 netmask 255.255.255.0; route del -host 192.168.8.9; route del -net 192.168.7.0 netmask 255.255.255.0; route | wc -l; echo route-del-done\r' &&
+	wait_for -E '^route-del-done' 30 &&
+	serial_send 'cat /proc/net/snmp; netstat -s; echo snmp-done\r' &&
+	wait_for -E '^snmp-done' 30 &&
 	serial_send 'nc -l -U /tmp/u.sock > /tmp/ugot &\r' &&
 	wait_for 'nc: listening on /tmp/u.sock' 30 &&
 	serial_send 'netstat -x -l; echo unixstat-done\r' &&
@@ -94,12 +118,120 @@ grep -q '^udpsend: reply: hello-kestrel$' "$g_dir/udpsend.out" 2>/dev/null ||
 		"udpsend said: $(cat "$g_dir/udpsend.out" 2>/dev/null)"
 test_end
 
+# Datagrams bigger than the MTU: ours leave in fragments and the peer's
+# come back in fragments to be reassembled: over lo (both sides ours),
+# with slirp's ICMP echo, and from a host program through the forward.
+test_start ip_fragments_loopback 5
+ordered
+need 'PING 127.0.0.1 (127.0.0.1) 4000(4028) bytes of data.'
+need_re '^4008 bytes from 127\.0\.0\.1: icmp_seq=2 time=[0-9.]+ ms$'
+need '2 packets transmitted, 2 received, 0% packet loss'
+unordered
+need_re '^udpecho: echoed 30000 bytes to 127\.0\.0\.1:[0-9]+$'
+need 'reply from 127.0.0.1:5557: 30000 bytes, the same'
+forbid 'wrong data in the reply'
+test_end
+
+test_start ip_fragments_gateway 5
+ordered
+need 'PING 10.0.2.2 (10.0.2.2) 4000(4028) bytes of data.'
+need_re '^4008 bytes from 10\.0\.2\.2: icmp_seq=[12] time=[0-9.]+ ms$'
+forbid 'wrong data in the reply'
+test_end
+
+test_start ip_fragments_from_host 5
+need_re '^udpecho: echoed 6000 bytes to 10\.0\.2\.2:[0-9]+$'
+grep -q '^udpsend: reply: 6000 bytes, the same$' "$g_dir/udpsend-big.out" \
+	2>/dev/null || fail_because "no whole echo on the host" \
+	"udpsend said: $(cat "$g_dir/udpsend-big.out" 2>/dev/null)"
+test_end
+
+# /proc/net/arp and /proc/net/route as Linux prints them (each route
+# line padded to 127 characters: 3 lines of 128 bytes); route (ours,
+# SIOCADDRT/SIOCDELRT with Linux's struct rtentry) adds a network and a
+# host route, refuses a duplicate (EEXIST), a gateway off every link
+# (ENETUNREACH) and a mask that cuts the address (EINVAL), removes the
+# two (4 lines left: the headings and the first two routes), and says
+# ESRCH for one no longer there.
+test_start proc_net_arp 5
+need 'IP address       HW type     Flags       HW address            Mask     Device'
+need '10.0.2.2         0x1         0x2         52:55:0a:00:02:02     *        eth0'
+test_end
+
+test_start proc_net_route 5
+ordered
+need_re '^Iface	Destination	Gateway 	Flags	RefCnt	Use	Metric	Mask		MTU	Window	IRTT +$'
+need_re '^eth0	00000000	0202000A	0003	0	0	0	00000000	0	0	0 +$'
+need_re '^eth0	0002000A	00000000	0001	0	0	0	00FFFFFF	0	0	0 +$'
+need_re '^384$'
+test_end
+
+test_start route_add_del 10
+ordered
+need 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface'
+need '0.0.0.0         10.0.2.2        0.0.0.0         UG    0      0        0 eth0'
+need '10.0.2.0        0.0.0.0         255.255.255.0   U     0      0        0 eth0'
+need '192.168.7.0     10.0.2.2        255.255.255.0   UG    0      0        0 eth0'
+need '192.168.8.9     0.0.0.0         255.255.255.255 UH    0      0        0 eth0'
+need 'route: SIOCADDRT: File exists'
+need 'route: SIOCADDRT: Network unreachable'
+need 'route: SIOCADDRT: Invalid argument'
+need 'route: SIOCDELRT: No such process'
+need_re '^route-del-done'
+again_in_order
+need_re '^route-bad-done'
+need_re '^4$'
+need_re '^route-del-done'
+test_end
+
+# /proc/net/snmp's lines as Linux 6.x names them, with what the
+# fragment tests above counted; netstat -s reads it.
+test_start proc_net_snmp 5
+need 'Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams InUnknownProtos InDiscards InDelivers OutRequests OutDiscards OutNoRoutes ReasmTimeout ReasmReqds ReasmOKs ReasmFails FragOKs FragFails FragCreates OutTransmits'
+need 'Icmp: InMsgs InErrors InCsumErrors InDestUnreachs InTimeExcds InParmProbs InSrcQuenchs InRedirects InEchos InEchoReps InTimestamps InTimestampReps InAddrMasks InAddrMaskReps OutMsgs OutErrors OutRateLimitGlobal OutRateLimitHost OutDestUnreachs OutTimeExcds OutParmProbs OutSrcQuenchs OutRedirects OutEchos OutEchoReps OutTimestamps OutTimestampReps OutAddrMasks OutAddrMaskReps'
+need 'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors'
+need 'Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors'
+need 'UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors'
+need_re '^IcmpMsg: InType0 InType8 .*OutType0 .*OutType8'
+need_re '^    ReasmOKs: [1-9][0-9]*$'
+need_re '^    FragCreates: [1-9][0-9]*$'
+need_re '^    InEchoReps: [1-9][0-9]*$'
+test_end
+
 test_start unix_nc 5
 need_re '^unix +[0-9]+ +\[ ACC \] +STREAM +LISTENING +[0-9]+ +/tmp/u\.sock'
 net_h1=$(grep -a -E '^[0-9a-f]{64}  /bin/nc' "$b_log" | cut -d' ' -f1)
 net_h2=$(grep -a -E '^[0-9a-f]{64}  /tmp/ugot' "$b_log" | cut -d' ' -f1)
 [ -n "$net_h1" ] && [ "$net_h1" = "$net_h2" ] ||
 	fail_because "the file through nc -U differs: ${net_h2:-nothing}, not ${net_h1:-nothing}"
+test_end
+
+# DHCP from slirp's server: eth0 starts bare (net.ip=none), dhcp
+# broadcasts DISCOVER and REQUEST from 0.0.0.0 and configures what the
+# ACK says (address, netmask, default route); then the gateway answers
+# pings.
+shell_boot dhcp net cmdline="root=vda net.ip=none" timeout=120 &&
+	serial_send 'route -n; echo before-done\r' &&
+	wait_for -E '^before-done' 30 &&
+	serial_send 'dhcp -t 20; echo dhcp-status $?\r' &&
+	wait_for -E '^dhcp-status' 60 &&
+	serial_send 'ifconfig eth0; route -n; ping -c 2 -i 0.2 -W 5 10.0.2.2; echo after-done\r' &&
+	wait_for -E '^after-done' 60 &&
+	serial_send 'poweroff\r'
+boot_wait
+
+test_start dhcp 10
+ordered
+need 'net: eth0 not configured (net.ip=none)'
+need 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface'
+need_re '^before-done'
+need_re '^dhcp: eth0 10\.0\.2\.15/24 gateway 10\.0\.2\.2 dns 10\.0\.2\.3 lease [0-9]+ s$'
+need 'dhcp-status 0'
+need '        inet 10.0.2.15  netmask 255.255.255.0'
+need '0.0.0.0         10.0.2.2        0.0.0.0         UG    0      0        0 eth0'
+need '10.0.2.0        0.0.0.0         255.255.255.0   U     0      0        0 eth0'
+need '2 packets transmitted, 2 received, 0% packet loss'
+forbid 'KERNEL PANIC'
 test_end
 
 # TCP over lo, checked by a user test program that passes on Linux too

@@ -50,3 +50,12 @@ run ls -l /tmp/fifo /tmp/null
 $bb sh -c "echo through the fifo >/tmp/fifo" &
 run cat /tmp/fifo
 wait
+# Routes as busybox's route and netstat set and read them (a network
+# through lo, whatever cards the boot has): SIOCADDRT and SIOCDELRT with
+# glibc's struct rtentry, /proc/net/route read back, and gone after the
+# del.
+run route add -net 192.168.7.0 netmask 255.255.255.0 dev lo
+run route -n
+run netstat -rn
+run route del -net 192.168.7.0 netmask 255.255.255.0 dev lo
+run route -n

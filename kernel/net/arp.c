@@ -291,6 +291,28 @@ bool arp_lookup(uint32_t addr, uint8_t *mac)
 	return found;
 }
 
+unsigned int arp_list(struct arp_info *out, unsigned int max)
+{
+	unsigned int n = 0;
+
+	spin_lock(&arp_lock);
+	for (int i = 0; i < ARP_CACHE_SIZE && n < max; i++) {
+		const struct arp_entry *e = &cache[i];
+
+		if (e->state == ARP_FREE)
+			continue;
+		out[n].addr = e->addr;
+		out[n].resolved = e->state == ARP_RESOLVED;
+		memset(out[n].mac, 0, ETH_ALEN);
+		if (out[n].resolved)
+			memcpy(out[n].mac, e->mac, ETH_ALEN);
+		out[n].dev = e->dev;
+		n++;
+	}
+	spin_unlock(&arp_lock);
+	return n;
+}
+
 unsigned int arp_count(void)
 {
 	unsigned int n = 0;

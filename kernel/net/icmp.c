@@ -11,11 +11,13 @@ void icmp_input(struct pbuf *p)
 {
 	struct icmp_header *h = (struct icmp_header *)p->data;
 
+	net_count(icmp_in);
 	if (p->len < ICMP_HEADER_LEN || inet_checksum(p->data, p->len, 0)) {
 		net_count(icmp_bad);
 		pbuf_free(p);
 		return;
 	}
+	net_count(icmp_in_type[h->type]);
 	switch (h->type) {
 	case ICMP_ECHO_REQUEST:
 		/* Not to a broadcast (Linux's icmp_echo_ignore_broadcasts). */
@@ -28,7 +30,7 @@ void icmp_input(struct pbuf *p)
 		h->checksum = 0;
 		h->checksum = inet_checksum(p->data, p->len, 0);
 		net_count(icmp_echo_answered);
-		ipv4_output(p, p->ip_dst, p->ip_src, IPPROTO_ICMP);
+		icmp_output(p, p->ip_dst, p->ip_src);
 		return;
 	case ICMP_ECHO_REPLY:
 		p->src_port = h->id;
@@ -82,5 +84,11 @@ void icmp_send_error(struct pbuf *p, uint8_t type, uint8_t code)
 	memcpy(e->data + ICMP_HEADER_LEN, p->ip_header, quoted);
 	h->checksum = inet_checksum(e->data, e->len, 0);
 	net_count(icmp_errors_sent);
-	ipv4_output(e, p->ip_dst, p->ip_src, IPPROTO_ICMP);
+	icmp_output(e, p->ip_dst, p->ip_src);
+}
+
+int icmp_output(struct pbuf *p, uint32_t src, uint32_t dst)
+{
+	net_count(icmp_out_type[p->data[0]]);
+	return ipv4_output(p, src, dst, IPPROTO_ICMP);
 }

@@ -2,7 +2,8 @@
  * The interface requests a socket answers, Linux's SIOC[GS]IF* ioctls:
  * what ifconfig uses to list the interfaces (SIOCGIFCONF), and to read
  * and set one's flags, address, netmask, MTU, index and hardware
- * address, each through a struct ifreq naming the interface. The
+ * address, each through a struct ifreq naming the interface; the route
+ * requests (SIOCADDRT, SIOCDELRT) are passed on to route.c. The
  * changes go through netdev.c, which holds each device's lock.
  * docs/net.md.
  */
@@ -133,7 +134,12 @@ static long interface_request(unsigned int cmd, uaddr_t arg)
 
 long netdev_ioctl(unsigned int cmd, uaddr_t arg)
 {
+	long err;
+
 	if (cmd == SIOCGIFCONF)
 		return list_interfaces(arg);
+	err = ipv4_route_ioctl(cmd, arg); /* route.c: SIOCADDRT, SIOCDELRT */
+	if (err != -ENOTTY)
+		return err;
 	return interface_request(cmd, arg);
 }

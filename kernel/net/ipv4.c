@@ -4,29 +4,15 @@
  * it goes; the internet checksum (RFC 1071) every header uses.
  *
  * Kestrel is a host, not a router: a packet for an address that is not
- * ours (or a broadcast) is dropped, never forwarded. Fragments are
- * dropped and counted (ip_fragments_dropped), since there is no
- * reassembly yet, and an outgoing packet bigger than the device's MTU is
- * refused with -EMSGSIZE rather than fragmented. IP options are accepted
- * and skipped.
- *
- * The routing table is a handful of entries under the "routes" lock,
- * searched for the longest matching prefix; a device's address adds its
- * subnet's route, net.gw= (or SIOCADDRT) the default route.
+ * ours (or a broadcast) is dropped, never forwarded. A fragment for us
+ * waits in ipfrag.c until its datagram is whole; an outgoing packet
+ * bigger than the device's MTU is cut into fragments there too. IP
+ * options are accepted and skipped.
+ * The routing table is in route.c.
  */
 #include "net/tcp.h"
 
-#define ROUTES_MAX 8
-
-struct route {
-	bool used;
-	uint32_t dest, mask, gateway; /* gateway 0: on the link */
-	struct netdev *dev;
-};
-
-static struct spinlock routes_lock = SPINLOCK_INIT("routes");
-static struct route routes[ROUTES_MAX]; /* routes_lock */
-static uint16_t next_id;                /* atomic */
+static uint16_t next_id; /* atomic */
 
 /* ---- the checksum ------------------------------------------------------ */
 
@@ -57,67 +43,7 @@ uint32_t inet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t protocol,
 	       len;
 }
 
-/* ---- routes ------------------------------------------------------------ */
-
-int ipv4_route_add(uint32_t dest, uint32_t mask, uint32_t gateway,
-		   struct netdev *dev)
-{
-	int err = -ENOSPC;
-
-	spin_lock(&routes_lock);
-	for (int i = 0; i < ROUTES_MAX; i++) {
-		if (routes[i].used && routes[i].dest == dest &&
-		    routes[i].mask == mask) {
-			err = -EEXIST;
-			break;
-		}
-	}
-	for (int i = 0; i < ROUTES_MAX && err == -ENOSPC; i++) {
-		if (!routes[i].used) {
-			routes[i] = (struct route){ true, dest & mask, mask,
-						    gateway, dev };
-			err = 0;
-		}
-	}
-	spin_unlock(&routes_lock);
-	return err;
-}
-
-void ipv4_route_del_dev(const struct netdev *dev, uint32_t dest, uint32_t mask)
-{
-	spin_lock(&routes_lock);
-	for (int i = 0; i < ROUTES_MAX; i++)
-		if (routes[i].used && routes[i].dev == dev &&
-		    routes[i].dest == dest && routes[i].mask == mask)
-			routes[i].used = false;
-	spin_unlock(&routes_lock);
-}
-
-bool ipv4_route(uint32_t dst, struct netdev **dev, uint32_t *next_hop)
-{
-	const struct route *best = NULL;
-
-	/* Our own addresses go through lo, as on Linux. */
-	if (netdev_by_addr(dst)) {
-		*dev = netdev_loopback();
-		*next_hop = dst;
-		return true;
-	}
-	spin_lock(&routes_lock);
-	for (int i = 0; i < ROUTES_MAX; i++) {
-		const struct route *r = &routes[i];
-
-		if (r->used && (dst & r->mask) == r->dest &&
-		    (!best || ntohl(r->mask) > ntohl(best->mask)))
-			best = r;
-	}
-	if (best) {
-		*dev = best->dev;
-		*next_hop = best->gateway ? best->gateway : dst;
-	}
-	spin_unlock(&routes_lock);
-	return best != NULL;
-}
+/* ---- source address ---------------------------------------------------- */
 
 uint32_t ipv4_source_for(uint32_t dst)
 {
@@ -159,6 +85,7 @@ void ipv4_input(struct netdev *dev, struct pbuf *p)
 	const struct ipv4_header *ip = (const struct ipv4_header *)p->data;
 	size_t header_len, total_len;
 
+	net_count(ip_in_receives);
 	if (p->len < IPV4_HEADER_LEN || ip->version_ihl >> 4 != 4) {
 		drop(dev, p, &net_counters.ip_bad_header);
 		return;
@@ -174,10 +101,6 @@ void ipv4_input(struct netdev *dev, struct pbuf *p)
 		drop(dev, p, &net_counters.ip_bad_checksum);
 		return;
 	}
-	if (ntohs(ip->frag) & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET)) {
-		drop(dev, p, &net_counters.ip_fragments_dropped);
-		return;
-	}
 	if (!for_us(dev, ip->dst)) {
 		drop(dev, p, &net_counters.ip_not_for_us);
 		return;
@@ -188,6 +111,21 @@ void ipv4_input(struct netdev *dev, struct pbuf *p)
 	p->ip_dst = ip->dst;
 	p->ip_header = p->data;
 	pbuf_pull(p, header_len);
+	if (ntohs(ip->frag) & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET)) {
+		p = ipv4_frag_input(p);
+		if (!p)
+			return;
+		/* The whole datagram, in a buffer of its own. */
+		ip = (const struct ipv4_header *)p->data;
+		header_len = (size_t)(ip->version_ihl & 0xf) * 4;
+		p->ip_src = ip->src;
+		p->ip_dst = ip->dst;
+		p->ip_header = p->data;
+		pbuf_pull(p, header_len);
+	}
+	if (ip->protocol == IPPROTO_ICMP || ip->protocol == IPPROTO_UDP ||
+	    ip->protocol == IPPROTO_TCP)
+		net_count(ip_in_delivers);
 	switch (ip->protocol) {
 	case IPPROTO_ICMP:
 		icmp_input(p);
@@ -218,7 +156,8 @@ int ipv4_output(struct pbuf *p, uint32_t src, uint32_t dst, uint8_t protocol)
 		pbuf_free(p);
 		return -ENETUNREACH;
 	}
-	if (p->len + IPV4_HEADER_LEN > dev->mtu) {
+	net_count(ip_out_requests);
+	if (p->len + IPV4_HEADER_LEN > PBUF_LEN_MAX) {
 		net_count(ip_too_big);
 		pbuf_free(p);
 		return -EMSGSIZE;
@@ -237,6 +176,11 @@ int ipv4_output(struct pbuf *p, uint32_t src, uint32_t dst, uint8_t protocol)
 	ip->src = src;
 	ip->dst = dst;
 	ip->checksum = inet_checksum(ip, IPV4_HEADER_LEN, 0);
+	if (p->len > dev->mtu) {
+		net_count(ip_fragmented);
+		return ipv4_fragment_output(dev, p, next_hop);
+	}
+	net_count(ip_out_transmits);
 	arp_output(dev, p, next_hop);
 	return 0;
 }

@@ -32,7 +32,8 @@
 #define IFNAMSIZ 16        /* Linux's interface name size, NUL included */
 
 #define PBUF_HEADROOM 64
-#define PBUF_DATA_MAX 1536 /* a whole frame fits */
+#define PBUF_DATA_MAX 1536 /* a whole frame fits: every pbuf has this room */
+#define PBUF_LEN_MAX 65535 /* a reassembled IPv4 datagram: the most */
 
 struct netdev;
 
@@ -51,12 +52,15 @@ struct pbuf {
 	/* An out-of-order TCP segment waiting for the gap before it. */
 	uint32_t tcp_seq;
 	bool tcp_fin;
-	uint8_t buf[PBUF_HEADROOM + PBUF_DATA_MAX];
+	/* Set by ipv4_frag_input on a reassembly's fragments. */
+	uint16_t frag_start, frag_end; /* their bytes of the datagram */
+	uint8_t buf[]; /* PBUF_HEADROOM + MAX(len, PBUF_DATA_MAX) bytes */
 };
 
 /* A buffer with len bytes of data (uninitialized) after the headroom,
- * or NULL if len is too big or memory is short. Callable from
- * interrupt handlers. */
+ * or NULL if len is over PBUF_LEN_MAX or memory is short. Any buffer
+ * holds a whole frame; only a reassembled datagram needs more than
+ * that. Callable from interrupt handlers. */
 struct pbuf *pbuf_alloc(size_t len);
 void pbuf_free(struct pbuf *p);
 /* Grow the data n bytes to the front (a header): the new data pointer.
@@ -133,6 +137,9 @@ size_t net_proc_dev(char *buf, size_t size);
 size_t net_proc_tcp(char *buf, size_t size);
 size_t net_proc_udp(char *buf, size_t size);  /* socket.c */
 size_t net_proc_unix(char *buf, size_t size); /* unix.c */
+size_t net_proc_arp(char *buf, size_t size);
+size_t net_proc_route(char *buf, size_t size);
+size_t net_proc_snmp(char *buf, size_t size);
 
 /* Byte order: x86-64 is little-endian, the wire big-endian. */
 static inline uint16_t htons(uint16_t x)

@@ -59,6 +59,9 @@ struct icmp_header {
 #define ICMP_PROTO_UNREACH 2 /* codes of ICMP_DEST_UNREACH */
 #define ICMP_PORT_UNREACH 3
 #define ICMP_ECHO_REQUEST 8
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_FRAG_TIME_EXCEEDED 1 /* a code of ICMP_TIME_EXCEEDED */
+#define ICMP_TYPES 256            /* counted by type, as Linux's IcmpMsg */
 
 /* RFC 768. */
 struct udp_header {
@@ -85,11 +88,11 @@ struct net_counters {
 	uint64_t arp_queue_dropped; /* waiting too long or too many */
 	uint64_t ip_bad_header;     /* version, lengths */
 	uint64_t ip_bad_checksum;
-	uint64_t ip_fragments_dropped; /* no reassembly yet */
-	uint64_t ip_not_for_us;        /* no forwarding */
+	uint64_t ip_frag_bad;   /* a piece no datagram has */
+	uint64_t ip_not_for_us; /* no forwarding */
 	uint64_t ip_unknown_protocol;
 	uint64_t ip_no_route;
-	uint64_t ip_too_big; /* no fragmentation */
+	uint64_t ip_too_big; /* more than an IPv4 datagram holds */
 	uint64_t icmp_bad;   /* short or bad checksum */
 	uint64_t icmp_echo_answered;
 	uint64_t icmp_errors_sent;
@@ -98,6 +101,23 @@ struct net_counters {
 	uint64_t udp_no_port;    /* answered port unreachable */
 	uint64_t udp_queue_full; /* the socket's queue was full */
 	uint64_t udp_delivered;
+	/* Fragments (ipfrag.c). */
+	uint64_t ip_frag_received;  /* pieces taken in */
+	uint64_t ip_frag_duplicate; /* a piece we held already */
+	uint64_t ip_frag_overlap;   /* overlapping: its queue dropped */
+	uint64_t ip_frag_evicted;   /* a queue dropped for room */
+	uint64_t ip_frag_timeout;   /* a queue incomplete for too long */
+	uint64_t ip_reassembled;    /* datagrams put back together */
+	uint64_t ip_fragmented;     /* datagrams of ours cut up */
+	uint64_t ip_frags_created;  /* the pieces they made */
+	/* What /proc/net/snmp adds (procnet.c). */
+	uint64_t ip_in_receives;   /* packets given to ipv4_input */
+	uint64_t ip_in_delivers;   /* passed to ICMP, UDP or TCP */
+	uint64_t ip_out_requests;  /* packets of ours with a route */
+	uint64_t ip_out_transmits; /* handed to ARP and the device */
+	uint64_t udp_out;          /* datagrams sent */
+	uint64_t icmp_in;          /* messages received, good or bad */
+	uint64_t icmp_in_type[ICMP_TYPES], icmp_out_type[ICMP_TYPES];
 };
 extern struct net_counters net_counters;
 #define net_count(field) netdev_stat_add(&net_counters.field, 1)
@@ -134,6 +154,15 @@ void arp_announce(struct netdev *dev, uint32_t addr);
 bool arp_lookup(uint32_t addr, uint8_t *mac);
 /* Empty the cache, freeing queued packets (for tests). */
 void arp_flush(void);
+/* An entry, as /proc/net/arp shows it. */
+struct arp_info {
+	uint32_t addr;
+	uint8_t mac[ETH_ALEN]; /* zero while resolving */
+	bool resolved;
+	struct netdev *dev;
+};
+/* Copy at most max entries into out: how many. */
+unsigned int arp_list(struct arp_info *out, unsigned int max);
 /* Visit each resolved entry (for /proc-like listings and tests). */
 unsigned int arp_count(void);
 
@@ -149,12 +178,54 @@ void ipv4_input(struct netdev *dev, struct pbuf *p);
 int ipv4_output(struct pbuf *p, uint32_t src, uint32_t dst, uint8_t protocol);
 /* Where a packet to dst goes: its device and the address to send it to
  * (dst or a gateway); false if no route. */
-bool ipv4_route(uint32_t dst, struct netdev **dev, uint32_t *next_hop);
-int ipv4_route_add(uint32_t dest, uint32_t mask, uint32_t gateway,
-		   struct netdev *dev);
-void ipv4_route_del_dev(const struct netdev *dev, uint32_t dest, uint32_t mask);
 /* The address packets to dst leave from, or 0 if no route. */
 uint32_t ipv4_source_for(uint32_t dst);
+
+/* ---- route.c ----------------------------------------------------------- */
+
+#define ROUTES_MAX 16
+
+/* One route: packets to dest/mask go to gateway (0: straight to the
+ * destination, on the link) through dev. */
+struct route_info {
+	uint32_t dest, mask, gateway; /* network order */
+	struct netdev *dev;
+};
+
+/* Where a packet to dst goes: its device and the address to send it to
+ * (dst or a gateway); false if no route. */
+bool ipv4_route(uint32_t dst, struct netdev **dev, uint32_t *next_hop);
+/* 0, -EEXIST (the same dest and mask), -ENOSPC. */
+int ipv4_route_add(uint32_t dest, uint32_t mask, uint32_t gateway,
+		   struct netdev *dev);
+/* Remove dest/mask (and only through dev, and gateway, when given):
+ * 0 or -ESRCH. */
+int ipv4_route_del(uint32_t dest, uint32_t mask, uint32_t gateway,
+		   const struct netdev *dev);
+/* Copy at most max routes into out, sorted by destination: how many. */
+unsigned int ipv4_route_list(struct route_info *out, unsigned int max);
+/* SIOCADDRT and SIOCDELRT (struct rtentry at arg): 0 or a negative
+ * errno; -ENOTTY for another request. */
+long ipv4_route_ioctl(unsigned int cmd, uint64_t arg);
+
+/* ---- ipfrag.c ---------------------------------------------------------- */
+
+#define IPFRAG_QUEUES_MAX 16                /* datagrams being rebuilt */
+#define IPFRAG_BYTES_MAX (256 * 1024)       /* their buffers, together */
+#define IPFRAG_TIMEOUT_NS (30 * NS_PER_SEC) /* Linux's ipfrag_time */
+
+/* A fragment for us (p->data its payload, p->ip_header set, p->dev the
+ * device it came on): the whole datagram once every piece is in (its
+ * data at the IPv4 header), else NULL; p is taken either way. */
+struct pbuf *ipv4_frag_input(struct pbuf *p);
+/* Drop the queues whose time is up at now (the timer task's work). */
+void ipv4_frag_expire(uint64_t now);
+/* Queues in use (for tests). */
+unsigned int ipv4_frag_queues(void);
+void ipv4_frag_start(void);
+/* Send p (an IPv4 packet, header filled in) to next_hop on dev in
+ * pieces that fit dev's MTU: 0 or -ENOBUFS; p is taken. */
+int ipv4_fragment_output(struct netdev *dev, struct pbuf *p, uint32_t next_hop);
 
 /* ---- icmp.c ------------------------------------------------------------ */
 
@@ -162,6 +233,9 @@ void icmp_input(struct pbuf *p);
 /* An ICMP error about the received packet p (p->ip_header), which stays
  * the caller's. */
 void icmp_send_error(struct pbuf *p, uint8_t type, uint8_t code);
+/* Send the ICMP message p (header and checksum filled in), counted by
+ * its type: as ipv4_output. */
+int icmp_output(struct pbuf *p, uint32_t src, uint32_t dst);
 
 /* ---- udp.c and socket.c ------------------------------------------------ */
 

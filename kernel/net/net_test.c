@@ -6,6 +6,7 @@
  * counters and the number of live packet buffers, which must come back
  * to where it was. docs/net.md, "Testing".
  */
+#include "arch/x86_64/arch.h"
 #include "lib/ktest.h"
 #include "net/net_internal.h"
 
@@ -111,10 +112,10 @@ KTEST(net, malformed_frames)
 	p = frame(IPPROTO_UDP, &udp, sizeof(udp));
 	ip_of(p)->checksum ^= 0x1;
 	FEED(p, ip_bad_checksum);
-	p = frame(IPPROTO_UDP, &udp, sizeof(udp));
+	p = frame(IPPROTO_UDP, &udp, 4); /* more to come after 4 bytes */
 	ip_of(p)->frag = htons(IPV4_FLAG_MF);
 	reseal(p);
-	FEED(p, ip_fragments_dropped);
+	FEED(p, ip_frag_bad);
 	p = frame(IPPROTO_UDP, &udp, 4);
 	FEED(p, udp_bad);
 	udp.len = htons(200);
@@ -286,4 +287,161 @@ KTEST(net, routes)
 				  "our own address not through lo");
 		}
 	}
+}
+
+/* ---- fragments ----------------------------------------------------------- */
+
+#define DGRAM_LEN 3000 /* a UDP datagram in three pieces on lo */
+
+static uint8_t dgram[DGRAM_LEN];
+
+/* dgram: UDP to port 9 (nobody's) with its checksum, so that only the
+ * right bytes in the right places make a datagram UDP takes. */
+static void make_dgram(void)
+{
+	struct udp_header *u = (struct udp_header *)dgram;
+
+	for (size_t i = 0; i < DGRAM_LEN; i++)
+		dgram[i] = (uint8_t)(i * 7 + 3);
+	u->src_port = htons(1234);
+	u->dst_port = htons(9);
+	u->len = htons(DGRAM_LEN);
+	u->checksum = 0;
+	u->checksum =
+		inet_checksum(dgram, DGRAM_LEN,
+			      inet_pseudo_sum(IPV4_LOOPBACK, IPV4_LOOPBACK,
+					      IPPROTO_UDP, DGRAM_LEN));
+}
+
+/* The piece [start, end) of dgram, as datagram id sends it (past
+ * dgram's end, its first bytes stand in). */
+static struct pbuf *piece(uint16_t id, size_t start, size_t end, bool more)
+{
+	size_t from = end <= DGRAM_LEN ? start : 0;
+	struct pbuf *p = frame(IPPROTO_UDP, dgram + from, end - start);
+
+	if (p) {
+		ip_of(p)->id = htons(id);
+		ip_of(p)->frag = htons((uint16_t)(start / 8) |
+				       (more ? IPV4_FLAG_MF : 0));
+		reseal(p);
+	}
+	return p;
+}
+
+static void feed(struct pbuf *p)
+{
+	if (p)
+		netdev_receive(netdev_loopback(), p);
+}
+
+/* Whole datagrams from pieces in any order, duplicates ignored; bad
+ * pieces, overlaps and contradictions dropped and counted; the limits
+ * on queues and memory; the timeout, with its ICMP error when the first
+ * piece came. Every buffer comes back. */
+KTEST(net, ip_reassembly)
+{
+	uint64_t live = pbuf_live(), delivered = COUNT(udp_no_port);
+	uint64_t whole = COUNT(ip_reassembled), errors;
+	struct pbuf *p;
+
+	make_dgram();
+	KT_ASSERT_EQ(ipv4_frag_queues(), 0);
+	KT_ASSERT_EQ(pbuf_live(), live);
+	/* In order: one datagram that UDP takes (its checksum holds). */
+	feed(piece(1, 0, 1480, true));
+	feed(piece(1, 1480, 2960, true));
+	KT_ASSERT_EQ(ipv4_frag_queues(), 1);
+	KT_ASSERT_EQ(COUNT(ip_reassembled), whole);
+	feed(piece(1, 2960, DGRAM_LEN, false));
+	KT_ASSERT_EQ(COUNT(ip_reassembled), whole + 1);
+	KT_ASSERT_EQ(COUNT(udp_no_port), delivered + 1);
+	KT_ASSERT_EQ(ipv4_frag_queues(), 0);
+	KT_ASSERT_EQ(pbuf_live(), live);
+	/* Last first, a duplicate, then the middle. */
+	p = piece(2, 2960, DGRAM_LEN, false);
+	FEED(p, ip_frag_received);
+	p = piece(2, 0, 1480, true);
+	FEED(p, ip_frag_received);
+	p = piece(2, 0, 1480, true);
+	FEED(p, ip_frag_duplicate);
+	p = piece(2, 1480, 2960, true);
+	FEED(p, ip_reassembled);
+	KT_ASSERT_EQ(COUNT(udp_no_port), delivered + 2);
+	KT_ASSERT_EQ(ipv4_frag_queues(), 0);
+	KT_ASSERT_EQ(pbuf_live(), live);
+	/* Overlapping pieces: the whole queue goes. */
+	feed(piece(3, 0, 1480, true));
+	p = piece(3, 1472, 2960, true);
+	FEED(p, ip_frag_overlap);
+	KT_ASSERT_EQ(ipv4_frag_queues(), 0);
+	KT_ASSERT_EQ(pbuf_live(), live);
+	/* Two different ends. */
+	feed(piece(4, 0, 1480, true));
+	feed(piece(4, 2960, DGRAM_LEN, false));
+	p = piece(4, 2960, DGRAM_LEN - 8, false);
+	FEED(p, ip_frag_overlap);
+	KT_ASSERT_EQ(ipv4_frag_queues(), 0);
+	KT_ASSERT_EQ(pbuf_live(), live);
+	/* Pieces no datagram has: past 65535, empty, or not a multiple of
+	 * 8 with more to come. */
+	p = piece(5, 65528, 65528 + 40, false);
+	FEED(p, ip_frag_bad);
+	p = piece(5, 8, 8, true);
+	FEED(p, ip_frag_bad);
+	p = piece(5, 0, 12, true);
+	FEED(p, ip_frag_bad);
+	KT_ASSERT_EQ(ipv4_frag_queues(), 0);
+	KT_ASSERT_EQ(pbuf_live(), live);
+	/* Time up: an ICMP error only if the first piece had come. */
+	feed(piece(6, 0, 1480, true));
+	feed(piece(7, 1480, 2960, true));
+	KT_ASSERT_EQ(ipv4_frag_queues(), 2);
+	errors = COUNT(icmp_errors_sent);
+	ipv4_frag_expire(time_ns() + IPFRAG_TIMEOUT_NS / 2);
+	KT_ASSERT_EQ(ipv4_frag_queues(), 2);
+	ipv4_frag_expire(time_ns() + IPFRAG_TIMEOUT_NS + 1);
+	KT_ASSERT_EQ(ipv4_frag_queues(), 0);
+	KT_ASSERT_EQ(pbuf_live(), live);
+	KT_ASSERT_EQ(COUNT(icmp_errors_sent), errors + 1);
+	/* One datagram too many: the oldest queue makes room. */
+	for (int i = 0; i < IPFRAG_QUEUES_MAX; i++)
+		feed(piece((uint16_t)(100 + i), 1480, 2960, true));
+	KT_ASSERT_EQ(ipv4_frag_queues(), IPFRAG_QUEUES_MAX);
+	p = piece(200, 1480, 2960, true);
+	FEED(p, ip_frag_evicted);
+	KT_ASSERT_EQ(ipv4_frag_queues(), IPFRAG_QUEUES_MAX);
+	ipv4_frag_expire(UINT64_MAX);
+	KT_ASSERT_EQ(pbuf_live(), live);
+	/* Thousands of 8-byte pieces of one datagram: never more than
+	 * IPFRAG_BYTES_MAX held. */
+	uint64_t evicted = COUNT(ip_frag_evicted);
+	for (size_t off = 0; off < 2000 * 8; off += 8)
+		feed(piece(300, off, off + 8, true));
+	KT_ASSERT(COUNT(ip_frag_evicted) > evicted, "no limit on memory");
+	ipv4_frag_expire(UINT64_MAX);
+	KT_ASSERT_EQ(ipv4_frag_queues(), 0);
+	KT_ASSERT_EQ(pbuf_live(), live);
+	KT_ASSERT_EQ(pbuf_live(), live);
+}
+
+/* Our own datagram bigger than lo's MTU leaves in pieces that fit it,
+ * and comes back whole. */
+KTEST(net, ip_fragmentation)
+{
+	uint64_t live = pbuf_live(), created = COUNT(ip_frags_created);
+	uint64_t whole = COUNT(ip_reassembled), delivered = COUNT(udp_no_port);
+	struct pbuf *p;
+
+	make_dgram();
+	p = pbuf_alloc(DGRAM_LEN - UDP_HEADER_LEN);
+	KT_ASSERT(p != NULL, "out of memory");
+	memcpy(p->data, dgram + UDP_HEADER_LEN, p->len);
+	KT_ASSERT_EQ(udp_output(p, IPV4_LOOPBACK, htons(1234), IPV4_LOOPBACK,
+				htons(9)),
+		     0);
+	KT_ASSERT_EQ(COUNT(ip_frags_created), created + 3);
+	KT_ASSERT_EQ(COUNT(ip_reassembled), whole + 1);
+	KT_ASSERT_EQ(COUNT(udp_no_port), delivered + 1);
+	KT_ASSERT_EQ(pbuf_live(), live);
 }

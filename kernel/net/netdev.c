@@ -104,7 +104,7 @@ int netdev_set_addr(struct netdev *dev, uint32_t addr, uint32_t netmask)
 	dev->netmask = netmask;
 	spin_unlock(&dev->lock);
 	if (old_addr)
-		ipv4_route_del_dev(dev, old_addr & old_mask, old_mask);
+		ipv4_route_del(old_addr & old_mask, old_mask, 0, dev);
 	if (addr)
 		err = ipv4_route_add(addr & netmask, netmask, 0, dev);
 	if (addr && !(dev->flags & IFF_LOOPBACK))
@@ -167,12 +167,13 @@ static const struct netdev_ops loopback_ops = {
 void net_init(void)
 {
 	strlcpy(loopback.name, "lo", sizeof(loopback.name));
-	loopback.mtu = ETH_MTU; /* Linux's is 65536: we have no bigger pbuf */
+	loopback.mtu = ETH_MTU; /* Linux's is 65536; ours tests fragments */
 	loopback.ops = &loopback_ops;
 	loopback.flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
 	netdev_register(&loopback);
 	netdev_set_addr(&loopback, IPV4_LOOPBACK, IPV4(255, 0, 0, 0));
 	tcp_init();
+	ipv4_frag_start();
 }
 
 /* ---- the command line ---------------------------------------------------- */

@@ -1,7 +1,9 @@
 /*
  * Packet buffers: one kmalloc'd struct pbuf per packet, the frame in its
- * own array behind PBUF_HEADROOM bytes of room for headers (net.h has the
- * picture). A count of live buffers lets the tests check that a path
+ * array behind PBUF_HEADROOM bytes of room for headers (net.h has the
+ * picture). The array holds at least a whole frame (PBUF_DATA_MAX), so a
+ * layer may turn a packet around in place; a reassembled IPv4 datagram
+ * (ipfrag.c) gets a buffer as long as it needs. A count of live buffers lets the tests check that a path
  * frees what it allocates.
  */
 #include "mm/mm.h"
@@ -13,9 +15,9 @@ struct pbuf *pbuf_alloc(size_t len)
 {
 	struct pbuf *p;
 
-	if (len > PBUF_DATA_MAX)
+	if (len > PBUF_LEN_MAX)
 		return NULL;
-	p = kmalloc(sizeof(*p));
+	p = kmalloc(sizeof(*p) + PBUF_HEADROOM + MAX(len, PBUF_DATA_MAX));
 	if (!p)
 		return NULL;
 	p->next = NULL;
@@ -25,6 +27,7 @@ struct pbuf *pbuf_alloc(size_t len)
 	p->ip_src = p->ip_dst = 0;
 	p->ip_header = NULL;
 	p->src_port = 0;
+	p->frag_start = p->frag_end = 0;
 	__atomic_fetch_add(&live_count, 1, __ATOMIC_RELAXED);
 	return p;
 }

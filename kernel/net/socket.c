@@ -221,7 +221,7 @@ static int send_datagram(struct socket *s, const struct sock_msg *m,
 		h->id = port;
 		h->checksum = 0;
 		h->checksum = inet_checksum(p->data, p->len, 0);
-		err = ipv4_output(p, src, dst, IPPROTO_ICMP);
+		err = icmp_output(p, src, dst);
 	}
 	return err ? err : (int)len;
 }

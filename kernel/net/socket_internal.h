@@ -45,7 +45,7 @@
 #define SOCKET_RCVBUF 65536
 #define EPHEMERAL_FIRST 32768 /* Linux's ip_local_port_range */
 #define EPHEMERAL_LAST 60999
-#define UDP_PAYLOAD_MAX (ETH_MTU - IPV4_HEADER_LEN - UDP_HEADER_LEN)
+#define UDP_PAYLOAD_MAX (PBUF_LEN_MAX - IPV4_HEADER_LEN - UDP_HEADER_LEN)
 
 struct timeval {
 	int64_t sec, usec;

@@ -66,5 +66,6 @@ int udp_output(struct pbuf *p, uint32_t src, uint16_t src_port, uint32_t dst,
 	u->checksum = udp_checksum(p, src, dst);
 	if (u->checksum == 0)
 		u->checksum = 0xffff;
+	net_count(udp_out);
 	return ipv4_output(p, src, dst, IPPROTO_UDP);
 }

@@ -1,9 +1,11 @@
 /*
  * netstat: the TCP, UDP and AF_UNIX sockets, read from /proc/net/tcp,
  * /proc/net/udp and /proc/net/unix (Linux's formats, so it runs on
- * both), always numeric.
+ * both), always numeric; or, with -s, the protocols' counters from
+ * /proc/net/snmp, one "Name: value" a line under each protocol.
  *
  *   netstat [-t] [-u] [-x] [-l | -a]
+ *   netstat -s
  *
  * -t TCP, -u UDP, -x AF_UNIX (default all three); -l listening sockets
  * only, -a all; by default those not listening (a UDP socket counts as
@@ -135,12 +137,40 @@ static int show_unix(int want_listen, int want_other)
 	return 0;
 }
 
+/* /proc/net/snmp's pairs of lines ("Ip: names" then "Ip: values"). */
+static int statistics(void)
+{
+	static char names[4096], values[4096];
+	FILE *f = fopen("/proc/net/snmp", "r");
+
+	if (!f) {
+		perror("netstat: /proc/net/snmp");
+		return 1;
+	}
+	while (fgets(names, sizeof(names), f) &&
+	       fgets(values, sizeof(values), f)) {
+		char *ns, *vs, *n = strtok_r(names, " \n", &ns);
+		char *v = strtok_r(values, " \n", &vs);
+
+		if (!n || !v || strcmp(n, v) != 0)
+			break;
+		printf("%s\n", n);
+		while ((n = strtok_r(NULL, " \n", &ns)) &&
+		       (v = strtok_r(NULL, " \n", &vs)))
+			printf("    %s: %s\n", n, v);
+	}
+	fclose(f);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int tcp = 0, udp = 0, unx = 0, listen_only = 0, all = 0, c, r = 0;
 
-	while ((c = getopt(argc, argv, "tuxla")) != -1) {
+	while ((c = getopt(argc, argv, "tuxlas")) != -1) {
 		switch (c) {
+		case 's':
+			return statistics();
 		case 't':
 			tcp = 1;
 			break;
@@ -157,7 +187,7 @@ int main(int argc, char **argv)
 			all = 1;
 			break;
 		default:
-			usage("[-t] [-u] [-x] [-l | -a]");
+			usage("[-t] [-u] [-x] [-l | -a] | -s");
 		}
 	}
 	if (!tcp && !udp && !unx)

@@ -39,7 +39,8 @@ int main(int argc, char **argv)
 	int count = 4, size = 56, opt, fd, sent = 0, received = 0;
 	double interval = 1.0, timeout = 1.0, min = 0, max = 0, sum = 0;
 	struct sockaddr_in to = { .sin_family = AF_INET };
-	unsigned char packet[2048], reply[2048];
+	/* The most an IPv4 datagram holds: big ones go in fragments. */
+	static unsigned char packet[65536], reply[65536];
 	double start;
 
 	while ((opt = getopt(argc, argv, "c:i:W:s:")) != -1) {
@@ -109,6 +110,11 @@ int main(int argc, char **argv)
 			if (n < 8 || r->type != ICMP_ECHOREPLY ||
 			    ntohs(r->un.echo.sequence) != seq)
 				continue;
+			if (n != 8 + size ||
+			    memcmp(reply + 8, packet + 8, (size_t)size) != 0)
+				printf("ping: icmp_seq=%d: wrong data in the "
+				       "reply\n",
+				       seq);
 			ms = now_ms() - t0;
 			printf("%zd bytes from %s: icmp_seq=%d time=%.3f ms\n",
 			       n, inet_ntoa(from.sin_addr), seq, ms);

@@ -4,9 +4,15 @@
  *
  *   udpecho -s port [-n count]     answer count datagrams (default: for
  *                                  ever) with their own bytes
- *   udpecho [-W timeout] address port message
- *                                  send message, print the reply; exit 1
- *                                  if none comes within timeout seconds
+ *   udpecho [-W timeout] [-l length] address port message
+ *                                  send message (repeated to length
+ *                                  bytes with -l), print the reply (with
+ *                                  -l its length, and whether it is the
+ *                                  same); exit 1 if none comes within
+ *                                  timeout seconds
+ *
+ * A datagram may be up to 65507 bytes: IPv4 carries one that big in
+ * fragments.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,7 +27,7 @@ static int serve(int fd, int port, int count)
 {
 	struct sockaddr_in me = { .sin_family = AF_INET,
 				  .sin_port = htons(port) };
-	char buf[2048];
+	static char buf[65536];
 
 	if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0) {
 		perror("udpecho: bind");
@@ -49,8 +55,9 @@ static int serve(int fd, int port, int count)
 }
 
 static int client(int fd, const char *addr, int port, const char *msg,
-		  double timeout)
+		  size_t length, double timeout)
 {
+	static char out[65536], buf[65536];
 	struct sockaddr_in to = { .sin_family = AF_INET,
 				  .sin_port = htons(port) };
 	struct timeval tv = { (time_t)timeout,
@@ -58,7 +65,7 @@ static int client(int fd, const char *addr, int port, const char *msg,
 					    1e6) };
 	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
-	char buf[2048];
+	size_t len = strlen(msg);
 	ssize_t n;
 
 	if (!inet_aton(addr, &to.sin_addr)) {
@@ -66,8 +73,14 @@ static int client(int fd, const char *addr, int port, const char *msg,
 		return 2;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&to,
-		   sizeof(to)) < 0) {
+	if (length) {
+		for (size_t i = 0; i < length && len; i++)
+			out[i] = msg[i % len];
+		len = length;
+	} else {
+		memcpy(out, msg, len);
+	}
+	if (sendto(fd, out, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
 		perror("udpecho: sendto");
 		return 1;
 	}
@@ -78,6 +91,14 @@ static int client(int fd, const char *addr, int port, const char *msg,
 		return 1;
 	}
 	buf[n] = 0;
+	if (length) {
+		int same = (size_t)n == len && memcmp(buf, out, len) == 0;
+
+		printf("reply from %s:%d: %zd bytes, %s\n",
+		       inet_ntoa(from.sin_addr), ntohs(from.sin_port), n,
+		       same ? "the same" : "DIFFERENT");
+		return same ? 0 : 1;
+	}
 	printf("reply from %s:%d: %s\n", inet_ntoa(from.sin_addr),
 	       ntohs(from.sin_port), buf);
 	return 0;
@@ -86,9 +107,10 @@ static int client(int fd, const char *addr, int port, const char *msg,
 int main(int argc, char **argv)
 {
 	int opt, port = 0, count = 0, fd;
+	long length = 0;
 	double timeout = 2;
 
-	while ((opt = getopt(argc, argv, "s:n:W:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:W:l:")) != -1) {
 		switch (opt) {
 		case 's':
 			port = atoi(optarg);
@@ -98,6 +120,11 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 			timeout = atof(optarg);
+			break;
+		case 'l':
+			length = atol(optarg);
+			if (length < 1 || length > 65507)
+				goto usage;
 			break;
 		default:
 			goto usage;
@@ -112,9 +139,10 @@ int main(int argc, char **argv)
 		return serve(fd, port, count);
 	if (optind == argc - 3)
 		return client(fd, argv[optind], atoi(argv[optind + 1]),
-			      argv[optind + 2], timeout);
+			      argv[optind + 2], (size_t)length, timeout);
 usage:
 	fprintf(stderr, "usage: udpecho -s port [-n count]\n"
-			"       udpecho [-W timeout] address port message\n");
+			"       udpecho [-W timeout] [-l length] address port "
+			"message\n");
 	return 2;
 }

@@ -94,6 +94,9 @@ size_t net_proc_dev(char *buf, size_t size);
 size_t net_proc_tcp(char *buf, size_t size);
 size_t net_proc_udp(char *buf, size_t size);
 size_t net_proc_unix(char *buf, size_t size);
+size_t net_proc_arp(char *buf, size_t size);
+size_t net_proc_route(char *buf, size_t size);
+size_t net_proc_snmp(char *buf, size_t size);
 
 /* ---- trace.c: the tracer's files --------------------------------------- */
 

@@ -130,6 +130,21 @@ static int procfs_net_unix(struct pbuf *b)
 	return show_text(b, net_proc_unix);
 }
 
+static int procfs_net_arp(struct pbuf *b)
+{
+	return show_text(b, net_proc_arp);
+}
+
+static int procfs_net_route(struct pbuf *b)
+{
+	return show_text(b, net_proc_route);
+}
+
+static int procfs_net_snmp(struct pbuf *b)
+{
+	return show_text(b, net_proc_snmp);
+}
+
 /* /proc/profile: the sampling profiler's (kernel/trace/profile.c). */
 static int procfs_profile(struct pbuf *b)
 {
@@ -146,10 +161,13 @@ static command_fn entry_command(const struct root_entry *e)
 }
 
 static const struct root_entry net_entries[] = {
-	{ "dev", procfs_net_dev, NULL },
-	{ "tcp", procfs_net_tcp, NULL },
-	{ "udp", procfs_net_udp, NULL },
-	{ "unix", procfs_net_unix, NULL },
+	{ "dev", procfs_net_dev, NULL },     /* kernel/net/procnet.c */
+	{ "tcp", procfs_net_tcp, NULL },     /* kernel/net/procnet.c */
+	{ "udp", procfs_net_udp, NULL },     /* kernel/net/socket.c */
+	{ "unix", procfs_net_unix, NULL },   /* kernel/net/unix.c */
+	{ "arp", procfs_net_arp, NULL },     /* kernel/net/procnet.c */
+	{ "route", procfs_net_route, NULL }, /* kernel/net/procnet.c */
+	{ "snmp", procfs_net_snmp, NULL },   /* kernel/net/procnet.c */
 };
 
 static const struct procfs_subdir net_dir = { net_entries,
