@@ -122,8 +122,57 @@ _bad=$(tr -d '\r' <"$b_log" | awk '
 		p = $6; sub(/\).*/, "", p)
 		d = $3 - p; if (d < 0) d = -d
 		if (d > 2) print "count: " $0
-		if ($3 > 0 && !($9 <= $11 && $11 <= $13)) print "order: " $0
+		if ($3 > 0 && !($8 <= $10 && $10 <= $12)) print "order: " $0
 	}')
 [ -z "$_bad" ] || fail_because "rows that disagree" "$_bad"
+forbid 'KERNEL PANIC'
+test_end
+
+# The same run's histograms: per source and CPU, the handler buckets
+# add up to the row's count, and so do the latency buckets to theirs;
+# every timer interrupt (LOC) has its latency from the raise (the local
+# APIC timer's count), a device line none; buckets rise, and min and max
+# lie in the first and last bucket (+-0.1 us: the figures are rounded).
+test_start irqlat_histograms 10
+expect_exit 1
+need_re '^LOC cpu0 latency: [0-9]+ from the raise, min [0-9.]+ avg [0-9.]+ max [0-9.]+ us$'
+need_re '^LOC cpu1 latency: [0-9]+ from the raise, min [0-9.]+ avg [0-9.]+ max [0-9.]+ us$'
+need_re '^  latency +[0-9.]+ us\+ [0-9]+$'
+_bad=$(tr -d '\r' <"$b_log" | awk '
+	function inb(v, lo) { return v >= lo - 0.1 && v <= 2 * lo + 0.1 }
+	function check() {
+		if (row == "") return
+		if (hs != hn) print "handler buckets " hs " of " hn ": " row
+		if (loc && ln != hn) print "timer latencies " ln " of " hn ": " row
+		if (ln > 0 && ls != ln) print "latency buckets " ls " of " ln ": " row
+		if (hn > 0 && !(inb(hmin, hf) && inb(hmax, hl)))
+			print "handler min/max outside buckets: " row
+		if (ln > 0 && !(inb(lmin, lf) && inb(lmax, ll) &&
+		    lmin <= lavg && lavg <= lmax))
+			print "latency min/avg/max: " row
+		row = ""
+	}
+	/^[A-Z0-9]+ cpu[0-9]+: [0-9]+ interrupts/ {
+		check(); row = $0; hn = $3; hs = 0; ln = 0; ls = 0
+		hmin = $8; hmax = $12; hf = -1; lf = -1; hp = -1; lp = -1
+		loc = ($1 == "LOC")
+	}
+	/^[A-Z0-9]+ cpu[0-9]+ latency: [0-9]+ from the raise/ {
+		ln = $4; lmin = $9; lavg = $11; lmax = $13
+		if (!loc) print "a device with a raise time: " $0
+	}
+	/^  handler +[0-9.]+ us\+ [0-9]+$/ {
+		hs += $4; if (hf < 0) hf = $2; hl = $2
+		if ($2 < hp) print "handler buckets out of order: " row
+		hp = $2
+	}
+	/^  latency +[0-9.]+ us\+ [0-9]+$/ {
+		ls += $4; if (lf < 0) lf = $2; ll = $2
+		if ($2 < lp) print "latency buckets out of order: " row
+		lp = $2
+	}
+	/^irqlat-done/ { check() }
+	END { check() }')
+[ -z "$_bad" ] || fail_because "histograms that do not add up" "$_bad"
 forbid 'KERNEL PANIC'
 test_end

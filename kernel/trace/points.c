@@ -45,7 +45,8 @@ struct tracepoint trace_points[TP_COUNT] = {
 	},
 	[TP_IRQ_ENTRY] = {
 		"irq", "irq_entry",
-		{ FIELD("vector", TRACE_DEC), FIELD("irq", TRACE_DEC) },
+		{ FIELD("vector", TRACE_DEC), FIELD("irq", TRACE_DEC),
+		  FIELD("delay_ns", TRACE_DEC) },
 	},
 	[TP_IRQ_EXIT] = {
 		"irq", "irq_exit",

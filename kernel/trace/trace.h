@@ -143,12 +143,14 @@ static inline void trace_page_fault(uint64_t addr, uint64_t ip,
 			   (uint64_t)(int64_t)result, region);
 }
 
-/* irq: line is the IRQ line (0..15), or -1 for a CPU-local vector. */
+/* irq: line is the IRQ line (0..15), or -1 for a CPU-local vector.
+ * irq_entry's delay_ns is the time from the interrupt's raise to here
+ * where the hardware tells it (the timer), -1 where it does not. */
 static inline void trace_irq_entry(uint64_t vector, int line)
 {
 	if (trace_on(TP_IRQ_ENTRY))
-		trace_emit(TP_IRQ_ENTRY, vector, (uint64_t)(int64_t)line, 0, 0,
-			   0);
+		trace_emit(TP_IRQ_ENTRY, vector, (uint64_t)(int64_t)line,
+			   (uint64_t)irq_arrival_delay_ns(vector), 0, 0);
 }
 
 static inline void trace_irq_exit(uint64_t vector, int line)
