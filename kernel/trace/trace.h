@@ -26,6 +26,7 @@ enum trace_field_format {
 	TRACE_DEC,  /* signed decimal */
 	TRACE_HEX,  /* 0x... */
 	TRACE_ENUM, /* a name from the field's names[] */
+	TRACE_NAME, /* up to 8 characters packed by trace_name() */
 };
 
 struct trace_field {
@@ -52,6 +53,10 @@ enum trace_point_id {
 	TP_SCHED_SWITCH,
 	TP_SCHED_WAKEUP,
 	TP_PROCESS_FORK,
+	TP_BLOCK_RQ_ISSUE,
+	TP_BLOCK_RQ_COMPLETE,
+	TP_NET_RX,
+	TP_NET_TX,
 	TP_COUNT
 };
 
@@ -193,5 +198,48 @@ static inline void trace_process_fork(int parent_pid, int child_pid)
 		trace_emit(TP_PROCESS_FORK, (uint64_t)(int64_t)parent_pid,
 			   (uint64_t)(int64_t)child_pid, 0, 0, 0);
 }
+
+/* A device's name ("vda", "eth0") as a field: its first 8 characters,
+ * the first in the low byte. */
+static inline uint64_t trace_name(const char *name)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < 8 && name[i]; i++)
+		v |= (uint64_t)(uint8_t)name[i] << (8 * i);
+	return v;
+}
+
+/* block: a request handed to the driver, and its completion; bytes is
+ * sectors * 512, latency_ns the time since its issue (-1 if
+ * block_rq_complete was off then). */
+static inline void trace_block_rq_issue(const char *dev, uint64_t sector,
+					uint64_t bytes, bool write)
+{
+	if (trace_on(TP_BLOCK_RQ_ISSUE))
+		trace_emit(TP_BLOCK_RQ_ISSUE, trace_name(dev), sector, bytes,
+			   write, 0);
+}
+
+static inline void trace_block_rq_complete(const char *dev, uint64_t sector,
+					   uint64_t bytes, int error,
+					   int64_t latency_ns)
+{
+	if (trace_on(TP_BLOCK_RQ_COMPLETE))
+		trace_emit(TP_BLOCK_RQ_COMPLETE, trace_name(dev), sector, bytes,
+			   (uint64_t)(int64_t)error, (uint64_t)latency_ns);
+}
+
+/* net:net_rx, net:net_tx: a frame in from the driver or out to it
+ * (loopback's too); len counts the Ethernet header. The network code
+ * works out protocol only when the tracepoint is on. */
+enum trace_net_protocol {
+	NET_PROTO_OTHER,
+	NET_PROTO_ARP,
+	NET_PROTO_IPV4, /* an IPv4 protocol not named below */
+	NET_PROTO_ICMP,
+	NET_PROTO_TCP,
+	NET_PROTO_UDP,
+};
 
 #endif
