@@ -51,6 +51,12 @@ shell_boot pfa timeout=300 &&
 	wait_for -E '^pfa-stack-done' 60 &&
 	serial_send 'pfa -v /tests/faultprog zero 3 | grep anon; echo pfa-v-done\r' &&
 	wait_for -E '^pfa-v-done' 60 &&
+	serial_send '/tests/faultprog late 64 & pfa -p $!; echo pfa-p-done\r' &&
+	wait_for -E '^pfa-p-done' 90 &&
+	serial_send 'sleep 30 & pfa -s 1 -p $!; kill $!; echo pfa-s-done\r' &&
+	wait_for -E '^pfa-s-done' 60 &&
+	serial_send 'pfa -p 99999; echo pfa-nopid-status $?\r' &&
+	wait_for -E '^pfa-nopid-status' 30 &&
 	serial_send 'poweroff\r'
 boot_wait
 
@@ -99,6 +105,27 @@ need_re '^fault pid [0-9]+ addr 0x[0-9a-f]+ ip 0x[0-9a-f]+ demand-zero anon$'
 need_re '^fault pid [0-9]+ addr 0x[0-9a-f]+ ip 0x[0-9a-f]+ demand-zero anon$'
 need_re '^fault pid [0-9]+ addr 0x[0-9a-f]+ ip 0x[0-9a-f]+ demand-zero anon$'
 need_re '^anon: 3 demand-zero 3$'
+forbid 'KERNEL PANIC'
+test_end
+
+# pfa -p attaches to a running process: faultprog late waits until
+# mm:page_fault is on, then touches 64 fresh pages, so exactly those are
+# counted, and pfa ends when it does ($! is the job's subshell, which
+# runs faultprog as its child: pfa follows the descendants it finds); a
+# process that outlives -s is reported still running; a pid that does
+# not exist is a clear error.
+test_start pfa_attach_to_pid 10
+expect_exit 1
+ordered
+need_re '^pfa: pid [0-9]+ \([a-z]+\): ended after [0-9.]+ s, 2 processes$'
+need_re '^faults: [0-9]+ \(minor [0-9]+, major [0-9]+\)$'
+need_re '^anon: 64 demand-zero 64$'
+need_re '^pfa-p-done$'
+need_re '^pfa: pid [0-9]+ \([a-z]+\): still running after [0-9.]+ s, [12] process(es)?$'
+need_re '^faults: [0-9]+ \(minor [0-9]+, major [0-9]+\)$'
+need_re '^pfa-s-done$'
+need_re '^pfa: pid 99999: no such process$'
+need_re '^pfa-nopid-status 1$'
 forbid 'KERNEL PANIC'
 test_end
 
