@@ -203,3 +203,57 @@ _bad=$(tr -d '\r' <"$b_log" | awk '
 [ -z "$_bad" ] || fail_because "histograms that do not add up" "$_bad"
 forbid 'KERNEL PANIC'
 test_end
+
+# schedviz -e on the tracer, on two CPUs, with a workload of known
+# shape: one spinner kept on CPU 0, two sharing CPU 1. The summary has
+# three spin rows, one that ran on CPU 0 only and two on CPU 1 only;
+# CPU 0's timeline is mostly its spinner's letter and CPU 1's mostly the
+# other two's, each of them there; the two that share a CPU each waited
+# and ran more than one slice; no task ran and waited longer than the
+# whole recording.
+shell_boot schedviz smp=2 timeout=240 &&
+	serial_send 'spin -c 0 10 >/dev/null & spin -c 1 10 >/dev/null & spin -c 1 10 >/dev/null & sleep 1; schedviz -e 3; echo schedviz-done\r' &&
+	wait_for -E '^schedviz-done' 120 &&
+	serial_send 'poweroff\r'
+boot_wait
+
+test_start schedviz_events 10
+expect_exit 1
+ordered
+need_re '^schedviz: [0-9.]+ s of sched_switch and sched_wakeup on 2 CPUs: [0-9]+ switches, [0-9]+ wakeups, 0 events lost$'
+need_re '^cpu0 \|[A-Z.~?*]{60}\|$'
+need_re '^cpu1 \|[A-Z.~?*]{60}\|$'
+need_re '^  PID NAME +RUN_MS +WAIT_MS SLICES WAKEUPS CPUS$'
+_bad=$(tr -d '\r' <"$b_log" | awk '
+	/^schedviz: [0-9.]+ s of sched_switch/ { span = $2 * 1000 }
+	/^cpu[01] \|/ { line[substr($1, 4)] = substr($2, 2, 60) }
+	/^  [A-Z] [^ ]+\([0-9]+\)$/ {
+		p = $2; sub(/.*\(/, "", p); sub(/\)/, "", p); letter[p] = $1
+	}
+	/^ +[0-9]+ spin +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ [0-9,-]+$/ {
+		if ($7 == "0") zero[++n0] = $1
+		else if ($7 == "1") { one[++n1] = $1; w[$1] = $4; sl[$1] = $5 }
+		else print "a spinner on CPUs " $7 ": " $0
+	}
+	/^ +[0-9]+ [^ ]+ +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ [0-9,-]+$/ {
+		if ($3 + $4 > span + 1) print "ran and waited too long: " $0
+	}
+	function count(s, c,   i, k) {
+		k = 0
+		for (i = 1; i <= length(s); i++) if (substr(s, i, 1) == c) k++
+		return k
+	}
+	END {
+		if (n0 != 1 || n1 != 2) { print "spinners: " n0 " on CPU 0, " n1 " on CPU 1"; exit }
+		a = count(line[0], letter[zero[1]])
+		if (a <= 30) print "CPU 0 is its spinner for " a " of 60 columns"
+		b = count(line[1], letter[one[1]]); c = count(line[1], letter[one[2]])
+		if (b + c <= 30 || b == 0 || c == 0)
+			print "CPU 1 is its spinners for " b " and " c " of 60 columns"
+		for (i = 1; i <= 2; i++)
+			if (w[one[i]] <= 0 || sl[one[i]] < 2)
+				print "spinner " one[i] " sharing CPU 1: wait " w[one[i]] " ms, " sl[one[i]] " slices"
+	}')
+[ -z "$_bad" ] || fail_because "the timeline does not show the workload" "$_bad"
+forbid 'KERNEL PANIC'
+test_end

@@ -25,6 +25,8 @@ static const char *const fault_regions[] = {
 	[REGION_NONE] = "none",
 };
 
+static const char *const sched_prev_states[] = { "S", "R" };
+
 static const char *const block_rw[] = { "read", "write" };
 
 static const char *const net_protocols[] = {
@@ -71,7 +73,8 @@ struct tracepoint trace_points[TP_COUNT] = {
 	},
 	[TP_SCHED_SWITCH] = {
 		"sched", "sched_switch",
-		{ FIELD("prev_pid", TRACE_DEC), FIELD("next_pid", TRACE_DEC) },
+		{ FIELD("prev_pid", TRACE_DEC), FIELD("next_pid", TRACE_DEC),
+		  ENUM_FIELD("prev_state", sched_prev_states) },
 	},
 	[TP_SCHED_WAKEUP] = {
 		"sched", "sched_wakeup",

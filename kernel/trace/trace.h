@@ -178,11 +178,14 @@ static inline void trace_sys_exit(uint64_t nr, int64_t ret)
 		trace_emit(TP_SYS_EXIT, nr, (uint64_t)ret, 0, 0, 0);
 }
 
-static inline void trace_sched_switch(int prev_pid, int next_pid)
+/* sched_switch's prev_state: R if prev stays runnable (preempted or
+ * yielding: it waits on a run queue), S if it sleeps or exits. */
+static inline void trace_sched_switch(int prev_pid, int next_pid,
+				      bool prev_runnable)
 {
 	if (trace_on(TP_SCHED_SWITCH))
 		trace_emit(TP_SCHED_SWITCH, (uint64_t)(int64_t)prev_pid,
-			   (uint64_t)(int64_t)next_pid, 0, 0, 0);
+			   (uint64_t)(int64_t)next_pid, prev_runnable, 0, 0);
 }
 
 static inline void trace_sched_wakeup(int pid, unsigned int target_cpu)
