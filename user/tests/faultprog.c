@@ -12,7 +12,8 @@
  *                          pages in the page cache)
  *   faultprog stack N      use N pages of stack, a page per call
  *   faultprog late N       wait until mm:page_fault is on (someone ran
- *                          pfa -p on us; at most 60 s), then zero N
+ *                          pfa -p on us; at most 60 s; on Linux not at
+ *                          all), then zero N
  *
  * No malloc and no stdio before the faults, so nothing else lands in
  * the regions checked. Runs on Linux too, with the same file faults.
@@ -111,8 +112,8 @@ static long stack(long pages)
 }
 
 /* Is mm:page_fault on? /proc/trace_events's line "mm:page_fault on ...";
- * read raw into bss, to take no fault in the anonymous regions. On
- * Linux there is no such file: never. */
+ * read raw into bss, to take no fault in the anonymous regions. -1 where
+ * there is no such file (Linux): nothing to wait for. */
 static int page_faults_traced(void)
 {
 	static char buf[4096];
@@ -121,7 +122,7 @@ static int page_faults_traced(void)
 	ssize_t n;
 
 	if (fd < 0)
-		return 0;
+		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
@@ -133,7 +134,7 @@ static void late(long pages)
 {
 	const struct timespec tick = { 0, 20 * 1000 * 1000 };
 
-	for (int i = 0; i < 3000 && !page_faults_traced(); i++)
+	for (int i = 0; i < 3000 && page_faults_traced() == 0; i++)
 		nanosleep(&tick, NULL);
 	touch(anon(pages), pages, 1);
 }
