@@ -446,11 +446,32 @@ static int ev_cur[MAX_CPUS];
 static double ev_since[MAX_CPUS];
 static long ev_switches, ev_wakeups, ev_lost;
 
+/* pid's name from /proc/PID/stat ("42 (sh) S ..."), or "?" if it is
+ * gone. */
+static void ev_name(int pid, char *name, size_t size)
+{
+	char path[64], buf[256] = "";
+	char *a, *b;
+	FILE *f;
+
+	snprintf(name, size, "?");
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (!(f = fopen(path, "r")))
+		return;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	a = strchr(buf, '(');
+	b = strrchr(buf, ')');
+	if (a && b > a) {
+		*b = '\0';
+		snprintf(name, size, "%s", a + 1);
+	}
+}
+
 static struct ev_task *ev_task(int pid)
 {
-	char path[64], buf[256];
 	struct ev_task *t;
-	FILE *f;
 
 	for (int i = 0; i < ev_ntasks; i++)
 		if (ev_tasks[i].pid == pid)
@@ -461,19 +482,7 @@ static struct ev_task *ev_task(int pid)
 	memset(t, 0, sizeof(*t));
 	t->pid = pid;
 	t->waiting_since = -1;
-	strcpy(t->name, "?");
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if ((f = fopen(path, "r"))) {
-		if (fgets(buf, sizeof(buf), f)) {
-			char *a = strchr(buf, '('), *b = strrchr(buf, ')');
-
-			if (a && b > a) {
-				*b = '\0';
-				snprintf(t->name, sizeof(t->name), "%s", a + 1);
-			}
-		}
-		fclose(f);
-	}
+	ev_name(pid, t->name, sizeof(t->name));
 	return t;
 }
 
