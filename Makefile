@@ -51,6 +51,11 @@ KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T kernel/kernel.ld
+# TRACE=off compiles every tracepoint out: make bench times the null
+# system call on such a kernel beside this one (docs/tracing.md).
+ifeq ($(TRACE),off)
+KCFLAGS += -DTRACE_COMPILED_OUT
+endif
 
 KSRCS := $(sort $(wildcard kernel/*.c kernel/*/*.c kernel/*/*/*.c \
 	kernel/*/*.S kernel/*/*/*.S))

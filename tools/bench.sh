@@ -10,7 +10,9 @@
 # bench-linux` runs it alone); the ring device beside a pipe (ringbench)
 # and green threads beside swapcontext and processes (uthreadbench), each
 # beside this host; then malloc beside musl's and glibc's on this host
-# (tools/mallocbench.sh). Prints figures beside the goals; never passes or
+# (tools/mallocbench.sh); last, the null system call on a kernel with its
+# tracepoints compiled out (TRACE=off) beside this one, and with one
+# enabled. Prints figures beside the goals; never passes or
 # fails on time. POSIX sh; the
 # QEMU handling is the grader's (grade/lib.sh).
 
@@ -216,3 +218,66 @@ echo "(figures, not a test: they depend on the machine and its load)"
 # this host with Kestrel's malloc beside musl's and glibc's.
 echo
 sh tools/mallocbench.sh "$BUILD"
+# Tracepoints (docs/tracing.md): ubench's null system call (getppid) on
+# a kernel built with TRACE=off (every tracepoint compiled out) and on
+# this kernel with every tracepoint off (two disabled tracepoints a
+# call, raw_syscalls' enter and exit): the disabled cost is the
+# difference of the two kernels' best boots (host load only ever adds
+# time). In each boot ubench also times the call with raw_syscalls:* on
+# (two events a call): the enabled cost is the median over the boots of
+# that boot's difference; on the TRACE=off kernel the same difference
+# is the noise floor (nothing is traced there).
+echo
+echo "Tracepoints on the system-call path: ubench syscall and traced (getppid),"
+echo "-m 512M -smp 1 under TCG, heapdebug=0, 5 boots of each kernel"
+tp_build=$BUILD/notrace
+if make -s BUILD="$tp_build" TRACE=off "$tp_build/kestrel.iso" \
+	>"$g_dir/notrace.build" 2>&1; then
+	tp_kernels="off:$tp_build/kestrel.iso in:$g_iso"
+else
+	echo "  (the TRACE=off kernel did not build: $g_dir/notrace.build)"
+	tp_kernels="in:$g_iso"
+fi
+for tp in $tp_kernels; do
+	tp_name=${tp%%:*}
+	: >"$g_dir/tp-$tp_name.runs"
+	for r in 1 2 3 4 5; do
+		tp_img=$g_dir/tp.img
+		cp "$BUILD/root.img" "$tp_img"
+		boot_start "tp-$tp_name-$r" serial_input disk="$tp_img" \
+			iso="${tp#*:}" timeout=300 stall=120 \
+			cmdline="root=vda heapdebug=0" && wait_for '$ ' 30 &&
+			serial_send 'ubench syscall traced; poweroff\r'
+		boot_wait
+		# One line a boot: "syscall traced" in ns a call.
+		tr -d '\r' <"$b_log" | awk '
+			/^ubench: syscall: / { s = $3 }
+			/^ubench: syscall traced: / { t = $4 }
+			END { if (s != "" && t != "") print s, t }' \
+			>>"$g_dir/tp-$tp_name.runs"
+		rm -f "$tp_img"
+	done
+done
+for tp_name in off in; do
+	[ -s "$g_dir/tp-$tp_name.runs" ] || continue
+	awk '{ print $1 }' "$g_dir/tp-$tp_name.runs" >"$g_dir/tp-$tp_name.syscall"
+	awk '{ print ($2 - $1) / 2 }' "$g_dir/tp-$tp_name.runs" \
+		>"$g_dir/tp-$tp_name.event"
+	printf '  %-34s best %s, median %s ns/call\n' \
+		"$([ $tp_name = off ] && echo "compiled out (TRACE=off):" ||
+			echo "compiled in, every one off:")" \
+		"$(sort -n "$g_dir/tp-$tp_name.syscall" | head -n 1)" \
+		"$(median "$g_dir/tp-$tp_name.syscall")"
+done
+tp_out=$(sort -n "$g_dir/tp-off.syscall" 2>/dev/null | head -n 1)
+tp_in=$(sort -n "$g_dir/tp-in.syscall" 2>/dev/null | head -n 1)
+[ -n "$tp_out" ] && [ -n "$tp_in" ] &&
+	awk -v a="$tp_out" -v b="$tp_in" 'BEGIN {
+		printf "  a disabled tracepoint: %+.1f ns (best beside best, of two a call)\n", (b - a) / 2 }'
+[ -s "$g_dir/tp-in.event" ] &&
+	echo "  an enabled tracepoint: $(median "$g_dir/tp-in.event") ns an event (median of the boots)"
+[ -s "$g_dir/tp-off.event" ] &&
+	echo "  the same difference on TRACE=off, where nothing is traced: $(median "$g_dir/tp-off.event") ns (the noise)"
+echo "goals: a disabled tracepoint costs nothing measurable; an enabled one"
+echo "under 100 ns an event under TCG (figures, not a test: the host's load"
+echo "moves a boot's figure by tens of percent)"

@@ -10,6 +10,7 @@
 #include "block/block.h"
 #include "arch/x86_64/arch.h"
 #include "sched/sched.h"
+#include "trace/trace.h"
 
 #define MIB (1024 * 1024)
 /* A request not done after this long gets a message (it keeps waiting:
@@ -108,6 +109,9 @@ int block_submit(struct block_request *req)
 		return -EROFS;
 	req->done = false;
 	req->status = 0;
+	req->issue_ns = trace_on(TP_BLOCK_RQ_COMPLETE) ? time_ns() : 0;
+	trace_block_rq_issue(dev->name, req->sector,
+			     (uint64_t)req->count * SECTOR_SIZE, req->write);
 	return dev->ops->submit(dev, req);
 }
 
@@ -160,6 +164,10 @@ void block_complete(struct block_request *req, int status)
 	else
 		st->sectors_read += req->count;
 	spin_unlock(&dev->stats_lock);
+	trace_block_rq_complete(
+		dev->name, req->sector, (uint64_t)req->count * SECTOR_SIZE,
+		status,
+		req->issue_ns ? (int64_t)(time_ns() - req->issue_ns) : -1);
 	spin_lock(&completion_lock);
 	req->status = status;
 	req->done = true;

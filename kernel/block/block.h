@@ -30,6 +30,9 @@ struct block_request {
 	/* Set by block_complete; read by block_wait. */
 	volatile bool done;
 	int status; /* 0, or -EIO */
+	/* Set by block_submit while block:block_rq_complete is on (else 0),
+	 * for the event's latency. */
+	uint64_t issue_ns;
 };
 
 struct block_device_ops {

@@ -5,8 +5,41 @@
  * already filtered frames by MAC and checked the CRC.
  */
 #include "net/net_internal.h"
+#include "net/tcp.h" /* IPPROTO_TCP */
 
 const uint8_t eth_broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+/* What a whole frame (from its Ethernet header) carries, for the
+ * net:net_rx and net:net_tx events. */
+static enum trace_net_protocol frame_protocol(const struct pbuf *p)
+{
+	const struct eth_header *eh = (const struct eth_header *)p->data;
+	/* The protocol byte of the IPv4 header (RFC 791, 3.1). */
+	const size_t ip_proto = ETH_HEADER_LEN + 9;
+
+	if (p->len < ETH_HEADER_LEN)
+		return NET_PROTO_OTHER;
+	if (ntohs(eh->type) == ETHERTYPE_ARP)
+		return NET_PROTO_ARP;
+	if (ntohs(eh->type) != ETHERTYPE_IPV4 || p->len <= ip_proto)
+		return NET_PROTO_OTHER;
+	switch (p->data[ip_proto]) {
+	case IPPROTO_ICMP:
+		return NET_PROTO_ICMP;
+	case IPPROTO_TCP:
+		return NET_PROTO_TCP;
+	case IPPROTO_UDP:
+		return NET_PROTO_UDP;
+	default:
+		return NET_PROTO_IPV4;
+	}
+}
+
+void ether_trace_frame(enum trace_point_id id, const struct netdev *dev,
+		       const struct pbuf *p)
+{
+	trace_emit(id, trace_name(dev->name), p->len, frame_protocol(p), 0, 0);
+}
 
 void ether_input(struct netdev *dev, struct pbuf *p)
 {
@@ -44,5 +77,7 @@ void ether_send(struct netdev *dev, struct pbuf *p, const uint8_t *dst,
 	memcpy(eh->dst, dst, ETH_ALEN);
 	memcpy(eh->src, dev->mac, ETH_ALEN);
 	eh->type = htons(type);
+	if (trace_on(TP_NET_TX))
+		ether_trace_frame(TP_NET_TX, dev, p);
 	dev->ops->transmit(dev, p);
 }

@@ -12,6 +12,7 @@
 #define KESTREL_NET_INTERNAL_H
 
 #include "net/net.h"
+#include "trace/trace.h"
 
 /* ---- wire formats ------------------------------------------------------ */
 
@@ -132,6 +133,10 @@ void netdev_get_addr(struct netdev *dev, uint32_t *addr, uint32_t *netmask);
 
 extern const uint8_t eth_broadcast[ETH_ALEN];
 void ether_input(struct netdev *dev, struct pbuf *p);
+/* Emit net:net_rx or net:net_tx (id) for the whole frame p on dev; the
+ * caller has checked trace_on(id). */
+void ether_trace_frame(enum trace_point_id id, const struct netdev *dev,
+		       const struct pbuf *p);
 /* Put an Ethernet header on p and hand it to dev's driver. */
 void ether_send(struct netdev *dev, struct pbuf *p, const uint8_t *dst,
 		uint16_t type);

@@ -89,6 +89,8 @@ void netdev_receive(struct netdev *dev, struct pbuf *p)
 		return;
 	}
 	p->dev = dev;
+	if (trace_on(TP_NET_RX))
+		ether_trace_frame(TP_NET_RX, dev, p);
 	ether_input(dev, p);
 }
 

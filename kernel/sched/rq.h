@@ -59,7 +59,10 @@ void loadavg_get(unsigned long out[3]);
 void rq_tick(struct rq *rq);
 
 /* trace.c: the event ring buffers (sched.h has the reader's side). */
-void sched_trace_switch(unsigned int cpu, struct task *prev, struct task *next);
+/* prev_runnable: prev goes back to a run queue (preempted or yielding)
+ * rather than to sleep or to exit. */
+void sched_trace_switch(unsigned int cpu, struct task *prev, struct task *next,
+			bool prev_runnable);
 void sched_trace_wakeup(unsigned int cpu, struct task *t,
 			unsigned int target_cpu);
 void sched_trace_migrate(unsigned int cpu, struct task *t,

@@ -218,7 +218,7 @@ static void schedule_locked(int requeue)
 		return;
 	}
 	rq_account_switch(rq, prev_se, next_se, prev->state == TASK_RUNNABLE);
-	sched_trace_switch(c->id, prev, next);
+	sched_trace_switch(c->id, prev, next, prev->state == TASK_RUNNABLE);
 	next->state = TASK_RUNNING;
 	c->task = next;
 	stats.switches++;

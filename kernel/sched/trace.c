@@ -79,7 +79,8 @@ static void done(unsigned int cpu)
 	spin_unlock(&rings[cpu].lock);
 }
 
-void sched_trace_switch(unsigned int cpu, struct task *prev, struct task *next)
+void sched_trace_switch(unsigned int cpu, struct task *prev, struct task *next,
+			bool prev_runnable)
 {
 	struct sched_event *e = slot(cpu, SCHED_EV_SWITCH);
 
@@ -90,7 +91,8 @@ void sched_trace_switch(unsigned int cpu, struct task *prev, struct task *next)
 	note_who(next);
 	who(prev, &e->pid, e->comm);
 	who(next, &e->pid2, e->comm2);
-	trace_sched_switch(e->pid, e->pid2); /* kernel/trace's too */
+	/* kernel/trace's too */
+	trace_sched_switch(e->pid, e->pid2, prev_runnable);
 	done(cpu);
 }
 

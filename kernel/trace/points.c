@@ -25,6 +25,16 @@ static const char *const fault_regions[] = {
 	[REGION_NONE] = "none",
 };
 
+static const char *const sched_prev_states[] = { "S", "R" };
+
+static const char *const block_rw[] = { "read", "write" };
+
+static const char *const net_protocols[] = {
+	[NET_PROTO_OTHER] = "other", [NET_PROTO_ARP] = "arp",
+	[NET_PROTO_IPV4] = "ipv4",   [NET_PROTO_ICMP] = "icmp",
+	[NET_PROTO_TCP] = "tcp",     [NET_PROTO_UDP] = "udp",
+};
+
 #define FIELD(n, f)                    \
 	{                              \
 		.name = n, .format = f \
@@ -45,7 +55,8 @@ struct tracepoint trace_points[TP_COUNT] = {
 	},
 	[TP_IRQ_ENTRY] = {
 		"irq", "irq_entry",
-		{ FIELD("vector", TRACE_DEC), FIELD("irq", TRACE_DEC) },
+		{ FIELD("vector", TRACE_DEC), FIELD("irq", TRACE_DEC),
+		  FIELD("delay_ns", TRACE_DEC) },
 	},
 	[TP_IRQ_EXIT] = {
 		"irq", "irq_exit",
@@ -62,7 +73,8 @@ struct tracepoint trace_points[TP_COUNT] = {
 	},
 	[TP_SCHED_SWITCH] = {
 		"sched", "sched_switch",
-		{ FIELD("prev_pid", TRACE_DEC), FIELD("next_pid", TRACE_DEC) },
+		{ FIELD("prev_pid", TRACE_DEC), FIELD("next_pid", TRACE_DEC),
+		  ENUM_FIELD("prev_state", sched_prev_states) },
 	},
 	[TP_SCHED_WAKEUP] = {
 		"sched", "sched_wakeup",
@@ -72,5 +84,26 @@ struct tracepoint trace_points[TP_COUNT] = {
 		"sched", "sched_process_fork",
 		{ FIELD("parent_pid", TRACE_DEC),
 		  FIELD("child_pid", TRACE_DEC) },
+	},
+	[TP_BLOCK_RQ_ISSUE] = {
+		"block", "block_rq_issue",
+		{ FIELD("dev", TRACE_NAME), FIELD("sector", TRACE_DEC),
+		  FIELD("bytes", TRACE_DEC), ENUM_FIELD("rw", block_rw) },
+	},
+	[TP_BLOCK_RQ_COMPLETE] = {
+		"block", "block_rq_complete",
+		{ FIELD("dev", TRACE_NAME), FIELD("sector", TRACE_DEC),
+		  FIELD("bytes", TRACE_DEC), FIELD("error", TRACE_DEC),
+		  FIELD("latency_ns", TRACE_DEC) },
+	},
+	[TP_NET_RX] = {
+		"net", "net_rx",
+		{ FIELD("dev", TRACE_NAME), FIELD("len", TRACE_DEC),
+		  ENUM_FIELD("protocol", net_protocols) },
+	},
+	[TP_NET_TX] = {
+		"net", "net_tx",
+		{ FIELD("dev", TRACE_NAME), FIELD("len", TRACE_DEC),
+		  ENUM_FIELD("protocol", net_protocols) },
 	},
 };

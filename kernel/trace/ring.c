@@ -176,6 +176,10 @@ size_t trace_format(const struct trace_event *e, char *out, size_t size)
 		if (f->format == TRACE_HEX)
 			len += (size_t)ksnprintf(out + len, size - len,
 						 " %s=%#lx", f->name, v);
+		else if (f->format == TRACE_NAME)
+			len += (size_t)ksnprintf(out + len, size - len,
+						 " %s=%.8s", f->name,
+						 (const char *)&v);
 		else if (f->format == TRACE_ENUM && v < f->nnames)
 			len += (size_t)ksnprintf(out + len, size - len,
 						 " %s=%s", f->name,

@@ -26,6 +26,7 @@ enum trace_field_format {
 	TRACE_DEC,  /* signed decimal */
 	TRACE_HEX,  /* 0x... */
 	TRACE_ENUM, /* a name from the field's names[] */
+	TRACE_NAME, /* up to 8 characters packed by trace_name() */
 };
 
 struct trace_field {
@@ -52,6 +53,10 @@ enum trace_point_id {
 	TP_SCHED_SWITCH,
 	TP_SCHED_WAKEUP,
 	TP_PROCESS_FORK,
+	TP_BLOCK_RQ_ISSUE,
+	TP_BLOCK_RQ_COMPLETE,
+	TP_NET_RX,
+	TP_NET_TX,
 	TP_COUNT
 };
 
@@ -71,11 +76,18 @@ struct trace_event {
 	uint64_t field[TRACE_FIELDS];
 };
 
+/* Built with TRACE=off (make bench's baseline), every tracepoint is
+ * compiled out: the test is a constant and the call goes with it. */
 static inline bool trace_on(enum trace_point_id id)
 {
+#ifdef TRACE_COMPILED_OUT
+	(void)id;
+	return false;
+#else
 	return __builtin_expect(__atomic_load_n(&trace_points[id].enabled,
 						__ATOMIC_RELAXED),
 				0);
+#endif
 }
 
 /* Write one event into this CPU's ring. Never blocks, never sleeps,
@@ -143,12 +155,14 @@ static inline void trace_page_fault(uint64_t addr, uint64_t ip,
 			   (uint64_t)(int64_t)result, region);
 }
 
-/* irq: line is the IRQ line (0..15), or -1 for a CPU-local vector. */
+/* irq: line is the IRQ line (0..15), or -1 for a CPU-local vector.
+ * irq_entry's delay_ns is the time from the interrupt's raise to here
+ * where the hardware tells it (the timer), -1 where it does not. */
 static inline void trace_irq_entry(uint64_t vector, int line)
 {
 	if (trace_on(TP_IRQ_ENTRY))
-		trace_emit(TP_IRQ_ENTRY, vector, (uint64_t)(int64_t)line, 0, 0,
-			   0);
+		trace_emit(TP_IRQ_ENTRY, vector, (uint64_t)(int64_t)line,
+			   (uint64_t)irq_arrival_delay_ns(vector), 0, 0);
 }
 
 static inline void trace_irq_exit(uint64_t vector, int line)
@@ -171,11 +185,14 @@ static inline void trace_sys_exit(uint64_t nr, int64_t ret)
 		trace_emit(TP_SYS_EXIT, nr, (uint64_t)ret, 0, 0, 0);
 }
 
-static inline void trace_sched_switch(int prev_pid, int next_pid)
+/* sched_switch's prev_state: R if prev stays runnable (preempted or
+ * yielding: it waits on a run queue), S if it sleeps or exits. */
+static inline void trace_sched_switch(int prev_pid, int next_pid,
+				      bool prev_runnable)
 {
 	if (trace_on(TP_SCHED_SWITCH))
 		trace_emit(TP_SCHED_SWITCH, (uint64_t)(int64_t)prev_pid,
-			   (uint64_t)(int64_t)next_pid, 0, 0, 0);
+			   (uint64_t)(int64_t)next_pid, prev_runnable, 0, 0);
 }
 
 static inline void trace_sched_wakeup(int pid, unsigned int target_cpu)
@@ -191,5 +208,48 @@ static inline void trace_process_fork(int parent_pid, int child_pid)
 		trace_emit(TP_PROCESS_FORK, (uint64_t)(int64_t)parent_pid,
 			   (uint64_t)(int64_t)child_pid, 0, 0, 0);
 }
+
+/* A device's name ("vda", "eth0") as a field: its first 8 characters,
+ * the first in the low byte. */
+static inline uint64_t trace_name(const char *name)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < 8 && name[i]; i++)
+		v |= (uint64_t)(uint8_t)name[i] << (8 * i);
+	return v;
+}
+
+/* block: a request handed to the driver, and its completion; bytes is
+ * sectors * 512, latency_ns the time since its issue (-1 if
+ * block_rq_complete was off then). */
+static inline void trace_block_rq_issue(const char *dev, uint64_t sector,
+					uint64_t bytes, bool write)
+{
+	if (trace_on(TP_BLOCK_RQ_ISSUE))
+		trace_emit(TP_BLOCK_RQ_ISSUE, trace_name(dev), sector, bytes,
+			   write, 0);
+}
+
+static inline void trace_block_rq_complete(const char *dev, uint64_t sector,
+					   uint64_t bytes, int error,
+					   int64_t latency_ns)
+{
+	if (trace_on(TP_BLOCK_RQ_COMPLETE))
+		trace_emit(TP_BLOCK_RQ_COMPLETE, trace_name(dev), sector, bytes,
+			   (uint64_t)(int64_t)error, (uint64_t)latency_ns);
+}
+
+/* net:net_rx, net:net_tx: a frame in from the driver or out to it
+ * (loopback's too); len counts the Ethernet header. The network code
+ * works out protocol only when the tracepoint is on. */
+enum trace_net_protocol {
+	NET_PROTO_OTHER,
+	NET_PROTO_ARP,
+	NET_PROTO_IPV4, /* an IPv4 protocol not named below */
+	NET_PROTO_ICMP,
+	NET_PROTO_TCP,
+	NET_PROTO_UDP,
+};
 
 #endif

@@ -6,8 +6,11 @@
  * labels: an IRQ line, LOC, RES, TLB) and CPU, how many there were
  * beside /proc/interrupts's count over the same interval, and the time
  * from the handler's entry stamp to its exit stamp: min, average, max
- * and a log2 histogram. What it measures is the handler's duration;
- * the delay from the device's raise to the entry is not known here.
+ * and a log2 histogram. For the timer it also measures the latency from
+ * the interrupt's raise to the handler's entry (the kernel reads the
+ * local APIC timer's count since it reached zero: irq_entry's
+ * delay_ns), with its own histogram; the devices here give no raise
+ * time, so for them only the handler's duration is known.
  */
 #include <err.h>
 #include <fcntl.h>
@@ -27,14 +30,22 @@
 #define VEC_IPI_RESCHED 0xf0
 #define VEC_IPI_TLB 0xf1
 
-struct stat_row {
-	long count, proc_count;
+/* Times in ns: count, min, max, sum and a log2 histogram. */
+struct times {
+	long count;
 	double min_ns, max_ns, sum_ns;
-	long hist[BUCKETS]; /* [2^i, 2^(i+1)) ns */
+	long hist[BUCKETS]; /* [2^i, 2^(i+1)) ns; [0, 2) for i = 0 */
+};
+
+struct stat_row {
+	long proc_count;
+	struct times handler; /* entry stamp to exit stamp */
+	struct times latency; /* raise to entry, where known */
 };
 
 static struct stat_row rows[NSRC][MAX_CPUS];
 static double entry_ns[MAX_CPUS];
+static double entry_delay[MAX_CPUS]; /* ns, or < 0: not known */
 static int entry_src[MAX_CPUS] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 
 static const char *label(int src, char *buf)
@@ -108,8 +119,24 @@ static void proc_interrupts(int sign)
 	fclose(f);
 }
 
+static void add_time(struct times *t, double d)
+{
+	int b = 0;
+
+	while (b < BUCKETS - 1 && d >= (double)(2L << b))
+		b++;
+	t->hist[b]++;
+	if (!t->count || d < t->min_ns)
+		t->min_ns = d;
+	if (d > t->max_ns)
+		t->max_ns = d;
+	t->sum_ns += d;
+	t->count++;
+}
+
 static void event(const char *line, double from, double to)
 {
+	long delay;
 	int cpu, vector, irq;
 	unsigned long s, ns;
 	const char *what = strstr(line, ": ");
@@ -119,26 +146,19 @@ static void event(const char *line, double from, double to)
 	    cpu < 0 || cpu >= MAX_CPUS)
 		return;
 	t = s * 1e9 + ns;
-	if (sscanf(what, ": irq:irq_entry vector=%d irq=%d", &vector, &irq) ==
-	    2) {
+	if (sscanf(what, ": irq:irq_entry vector=%d irq=%d delay_ns=%ld",
+		   &vector, &irq, &delay) == 3) {
 		entry_ns[cpu] = t;
+		entry_delay[cpu] = (double)delay;
 		entry_src[cpu] = t >= from && t < to ? source(vector, irq) : -1;
 	} else if (sscanf(what, ": irq:irq_exit vector=%d irq=%d", &vector,
 			  &irq) == 2 &&
 		   entry_src[cpu] >= 0) {
 		struct stat_row *r = &rows[entry_src[cpu]][cpu];
-		double d = t - entry_ns[cpu];
-		int b = 0;
 
-		while (b < BUCKETS - 1 && d >= (double)(2L << b))
-			b++;
-		r->hist[b]++;
-		if (!r->count || d < r->min_ns)
-			r->min_ns = d;
-		if (d > r->max_ns)
-			r->max_ns = d;
-		r->sum_ns += d;
-		r->count++;
+		add_time(&r->handler, t - entry_ns[cpu]);
+		if (entry_delay[cpu] >= 0)
+			add_time(&r->latency, entry_delay[cpu]);
 		entry_src[cpu] = -1;
 	}
 }
@@ -166,6 +186,16 @@ static void drain(int fd, double from, double to)
 	}
 }
 
+/* The histogram's rows, "  handler    4.1 us+ 60": a bucket's lower
+ * bound (0 for the first) and its count. */
+static void histogram(const char *what, const struct times *t)
+{
+	for (int b = 0; b < BUCKETS; b++)
+		if (t->hist[b])
+			printf("  %-8s %8.1f us+ %ld\n", what,
+			       b ? (double)(1L << b) / 1e3 : 0.0, t->hist[b]);
+}
+
 static void report(double seconds)
 {
 	char name[16];
@@ -175,23 +205,34 @@ static void report(double seconds)
 	for (int src = 0; src < NSRC; src++)
 		for (int cpu = 0; cpu < MAX_CPUS; cpu++) {
 			struct stat_row *r = &rows[src][cpu];
+			const struct times *h = &r->handler, *l = &r->latency;
 
-			if (!r->count && !r->proc_count)
+			if (!h->count && !r->proc_count)
 				continue;
+			label(src, name);
 			printf("%s cpu%d: %ld interrupts (/proc/interrupts "
 			       "%ld)",
-			       label(src, name), cpu, r->count, r->proc_count);
-			if (r->count)
+			       name, cpu, h->count, r->proc_count);
+			if (h->count)
 				printf(", min %.1f avg %.1f max %.1f us",
-				       r->min_ns / 1e3,
-				       r->sum_ns / r->count / 1e3,
-				       r->max_ns / 1e3);
+				       h->min_ns / 1e3,
+				       h->sum_ns / h->count / 1e3,
+				       h->max_ns / 1e3);
 			printf("\n");
-			for (int b = 0; b < BUCKETS; b++)
-				if (r->hist[b])
-					printf("  %8.1f us+ %ld\n",
-					       (double)(1L << b) / 1e3,
-					       r->hist[b]);
+			histogram("handler", h);
+			if (!h->count)
+				continue;
+			if (!l->count) {
+				printf("%s cpu%d latency: not known (no raise "
+				       "time from the device)\n",
+				       name, cpu);
+				continue;
+			}
+			printf("%s cpu%d latency: %ld from the raise, min %.1f "
+			       "avg %.1f max %.1f us\n",
+			       name, cpu, l->count, l->min_ns / 1e3,
+			       l->sum_ns / l->count / 1e3, l->max_ns / 1e3);
+			histogram("latency", l);
 		}
 }
 

@@ -7,18 +7,27 @@
  * which region of the address space (text, data, heap, stack, anonymous
  * memory, each mapped file by name, from /proc/PID/maps read while the
  * program runs), and advice for the classic cases. -v lists each fault.
+ * `pfa [-v] [-s SECONDS] -p PID` attaches to a running process instead:
+ * it counts from then until the process ends (or SECONDS pass, or
+ * Ctrl-C), for the process, its descendants already there (a shell's
+ * background job is a subshell that runs the command as its child) and
+ * the children they fork from then on.
  *
  * The kernel classifies each fault (kind and region); pfa only counts.
  * It needs Kestrel's /dev/trace: on Linux, use perf trace -F all.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ulib.h"
@@ -228,7 +237,8 @@ static int was_on(const char *event)
 	return on;
 }
 
-static void report(const char *prog, int status)
+/* The summary; its first line, "pfa: PROG: exit 0", is the caller's. */
+static void report(void)
 {
 	long total = 0, major = 0, kind[NKINDS] = { 0 };
 
@@ -238,10 +248,6 @@ static void report(const char *prog, int status)
 		for (int k = 0; k < NKINDS; k++)
 			kind[k] += rows[i].count[k];
 	}
-	printf("pfa: %s: %s %d, %d process%s\n", prog,
-	       WIFEXITED(status) ? "exit" : "signal",
-	       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-	       npids, npids == 1 ? "" : "es");
 	printf("faults: %ld (minor %ld, major %ld)", total, total - major,
 	       major);
 	if (failed)
@@ -287,33 +293,42 @@ static void report(const char *prog, int status)
 		       lost);
 }
 
-int main(int argc, char **argv)
-{
-	static const char *const events[] = { "mm:page_fault",
-					      "sched:sched_process_fork" };
-	int on[2], fd, opt, status;
-	pid_t pid;
+static const char *const events[] = { "mm:page_fault",
+				      "sched:sched_process_fork" };
+static int events_were_on[2];
 
-	while ((opt = getopt(argc, argv, "+v")) != -1) {
-		if (opt != 'v')
-			usage("[-v] PROGRAM [ARGS]");
-		verbose = 1;
-	}
-	if (optind == argc)
-		usage("[-v] PROGRAM [ARGS]");
-	fd = open("/dev/trace", O_RDWR | O_NONBLOCK);
+static int trace_start(void)
+{
+	int fd = open("/dev/trace", O_RDWR | O_NONBLOCK);
+
 	if (fd < 0)
 		err(1, "/dev/trace (pfa needs Kestrel's tracer)");
 	for (int i = 0; i < 2; i++) {
-		on[i] = was_on(events[i]);
+		events_were_on[i] = was_on(events[i]);
 		if (dprintf(fd, "%s\n", events[i]) < 0)
 			err(1, "enable %s", events[i]);
 	}
-	pid = vfork(); /* vfork: no COW faults of ours before the exec */
+	return fd;
+}
+
+static void trace_stop(int fd)
+{
+	drain(fd, 4096);
+	for (int i = 0; i < 2; i++)
+		if (!events_were_on[i] && dprintf(fd, "!%s\n", events[i]) < 0)
+			warn("disable %s", events[i]);
+}
+
+/* Run argv under the tracer until it ends. */
+static int run(char **argv)
+{
+	int fd = trace_start(), status;
+	pid_t pid = vfork(); /* vfork: no COW faults of ours before the exec */
+
 	if (pid < 0)
 		err(1, "vfork");
 	if (pid == 0) {
-		execvp(argv[optind], argv + optind);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	pids[npids++] = pid;
@@ -327,12 +342,168 @@ int main(int argc, char **argv)
 			break;
 		poll(&p, 1, 20);
 	}
-	drain(fd, 4096);
-	for (int i = 0; i < 2; i++)
-		if (!on[i] && dprintf(fd, "!%s\n", events[i]) < 0)
-			warn("disable %s", events[i]);
+	trace_stop(fd);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		errx(127, "%s: cannot run it", argv[optind]);
-	report(argv[optind], status);
+		errx(127, "%s: cannot run it", argv[0]);
+	printf("pfa: %s: %s %d, %d process%s\n", argv[0],
+	       WIFEXITED(status) ? "exit" : "signal",
+	       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+	       npids, npids == 1 ? "" : "es");
+	report();
 	return 0;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* pid's name, state and parent from /proc/PID/stat ("42 (sh) S 1 ..."):
+ * 0, or -1 if there is no such process. */
+static int proc_stat(int pid, char *name, size_t size, char *state, int *ppid)
+{
+	char path[64], buf[512], *open_paren, *close_paren;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (!open_paren || !close_paren || close_paren[1] != ' ')
+		return -1;
+	*close_paren = '\0';
+	snprintf(name, size, "%s", open_paren + 1);
+	*state = close_paren[2];
+	*ppid = atoi(close_paren + 3);
+	return 0;
+}
+
+/* Add the descendants of the traced processes that exist now, from the
+ * parent links in /proc (a pass per generation, until one adds none). */
+static void add_descendants(void)
+{
+	int added = 1;
+
+	while (added) {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+
+		if (!d)
+			err(1, "/proc");
+		added = 0;
+		while ((de = readdir(d))) {
+			char name[64], state;
+			int pid, ppid;
+
+			if (!isdigit((unsigned char)de->d_name[0]))
+				continue;
+			pid = atoi(de->d_name);
+			if (traced(pid) || npids == MAX_PIDS ||
+			    proc_stat(pid, name, sizeof(name), &state, &ppid))
+				continue;
+			if (traced(ppid)) {
+				pids[npids++] = pid;
+				added = 1;
+			}
+		}
+		closedir(d);
+	}
+}
+
+static double mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Trace the running process pid until it ends (a zombie has ended: its
+ * parent may not have reaped it yet), seconds pass (0: no limit) or
+ * Ctrl-C. */
+static int attach(int pid, double seconds)
+{
+	char name[64], state;
+	double start, waited;
+	int fd, ppid, ended = 0;
+
+	if (pid <= 0 || proc_stat(pid, name, sizeof(name), &state, &ppid) < 0)
+		errx(1, "pid %d: no such process", pid);
+	signal(SIGINT, on_interrupt);
+	signal(SIGTERM, on_interrupt);
+	pids[npids++] = pid;
+	/* A walk before tracing starts finds the descendants that may
+	 * fault as soon as it does; one after, those forked in between. */
+	add_descendants();
+	fd = trace_start();
+	add_descendants();
+	start = mono_seconds();
+	while (!interrupted && (!seconds || mono_seconds() - start < seconds)) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		drain(fd, 64);
+		for (int i = 0; i < npids; i++)
+			read_maps(pids[i]);
+		if (proc_stat(pid, name, sizeof(name), &state, &ppid) < 0 ||
+		    state == 'Z') {
+			ended = 1;
+			break;
+		}
+		poll(&p, 1, 20);
+	}
+	waited = mono_seconds() - start;
+	trace_stop(fd);
+	if (ended)
+		printf("pfa: pid %d (%s): ended after %.1f s, ", pid, name,
+		       waited);
+	else
+		printf("pfa: pid %d (%s): still running after %.1f s, ", pid,
+		       name, waited);
+	printf("%d process%s\n", npids, npids == 1 ? "" : "es");
+	report();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *synopsis = "[-v] PROGRAM [ARGS] | [-v] [-s SECONDS] -p PID";
+	double seconds = 0;
+	int opt, pid = 0;
+	char *end;
+
+	while ((opt = getopt(argc, argv, "+vp:s:")) != -1) {
+		switch (opt) {
+		case 'v':
+			verbose = 1;
+			break;
+		case 'p':
+			pid = (int)strtol(optarg, &end, 10);
+			if (*end || pid <= 0)
+				usage(synopsis);
+			break;
+		case 's':
+			seconds = strtod(optarg, &end);
+			if (*end || seconds <= 0)
+				usage(synopsis);
+			break;
+		default:
+			usage(synopsis);
+		}
+	}
+	if (pid && optind == argc)
+		return attach(pid, seconds);
+	if (pid || seconds || optind == argc)
+		usage(synopsis);
+	return run(argv + optind);
 }

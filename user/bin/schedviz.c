@@ -8,6 +8,9 @@
  *
  *	schedviz [-t starve_ms]          redraw every second until ^C
  *	schedviz -s seconds [-t ms]      one summary for that long (scripts)
+ *	schedviz -e seconds              record the tracer's sched events for
+ *	                                 that long: a per-CPU timeline and
+ *	                                 each task's run and wait time
  *
  * Sources: Kestrel's /proc/schedstat (Linux's nine figures per CPU, then
  * switches, idle ns, tasks queued, the pid running), /proc/schedtrace
@@ -19,6 +22,9 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,15 +405,340 @@ static void on_int(int sig)
 	stop = 1;
 }
 
+/* ---- schedviz -e: the timeline from the tracer's events ----------------
+ *
+ * With -e SECONDS schedviz records the kernel's sched:sched_switch and
+ * sched:sched_wakeup events (/dev/trace, docs/tracing.md) for that long
+ * and replays them: each CPU runs one task from one switch to the next
+ * (before its first switch, the one that switch leaves: its prev_pid),
+ * and a task waits from its wakeup, or from a switch that leaves it
+ * runnable (prev_state=R: preempted or yielding), until a switch puts it
+ * on a CPU. Out of that come a per-CPU timeline of COLUMNS columns, each
+ * the letter of the task that ran most of that slice, and per task its
+ * run and wait time, slices (times it was switched in), wakeups and the
+ * CPUs it ran on.
+ */
+#define COLUMNS 60
+#define MAX_RUNS 32768
+#define UNKNOWN_PID (-2) /* a CPU before its first switch */
+
+struct ev_task {
+	int pid;
+	char name[16];
+	double run_ns, wait_ns;
+	double waiting_since; /* runnable and not running since, or < 0 */
+	long slices, wakeups;
+	unsigned long cpus; /* bit c: ran on CPU c */
+	char letter;
+};
+
+/* One stretch of a CPU: pid ran from start to end (ns since boot). */
+struct ev_run {
+	int cpu, pid;
+	double start, end;
+};
+
+static struct ev_task ev_tasks[MAX_TASKS];
+static int ev_ntasks;
+static struct ev_run ev_runs[MAX_RUNS];
+static int ev_nruns;
+static int ev_cur[MAX_CPUS];
+static double ev_since[MAX_CPUS];
+static long ev_switches, ev_wakeups, ev_lost;
+
+/* pid's name from /proc/PID/stat ("42 (sh) S ..."), or "?" if it is
+ * gone. */
+static void ev_name(int pid, char *name, size_t size)
+{
+	char path[64], buf[256] = "";
+	char *a, *b;
+	FILE *f;
+
+	snprintf(name, size, "?");
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (!(f = fopen(path, "r")))
+		return;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	a = strchr(buf, '(');
+	b = strrchr(buf, ')');
+	if (a && b > a) {
+		*b = '\0';
+		snprintf(name, size, "%s", a + 1);
+	}
+}
+
+static struct ev_task *ev_task(int pid)
+{
+	struct ev_task *t;
+
+	for (int i = 0; i < ev_ntasks; i++)
+		if (ev_tasks[i].pid == pid)
+			return &ev_tasks[i];
+	if (ev_ntasks == MAX_TASKS)
+		return NULL;
+	t = &ev_tasks[ev_ntasks++];
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	t->waiting_since = -1;
+	ev_name(pid, t->name, sizeof(t->name));
+	return t;
+}
+
+/* cpu ran pid from ev_since[cpu] to t. */
+static void ev_close_run(int cpu, int pid, double t)
+{
+	struct ev_task *k = pid > 0 ? ev_task(pid) : NULL;
+
+	if (k) {
+		k->run_ns += t - ev_since[cpu];
+		k->cpus |= 1UL << cpu;
+	}
+	if (ev_nruns < MAX_RUNS)
+		ev_runs[ev_nruns++] =
+			(struct ev_run){ cpu, pid, ev_since[cpu], t };
+}
+
+static void ev_switch(int cpu, double t, int prev, int next, int runnable)
+{
+	struct ev_task *k;
+
+	ev_switches++;
+	if (ev_cur[cpu] == UNKNOWN_PID)
+		ev_cur[cpu] = prev; /* it ran from the start */
+	ev_close_run(cpu, prev, t);
+	if (prev > 0 && runnable && (k = ev_task(prev)))
+		k->waiting_since = t;
+	if (next > 0 && (k = ev_task(next))) {
+		k->slices++;
+		if (k->waiting_since >= 0)
+			k->wait_ns += t - k->waiting_since;
+		k->waiting_since = -1;
+	}
+	ev_cur[cpu] = next;
+	ev_since[cpu] = t;
+}
+
+static void ev_line(const char *line, double from, double to)
+{
+	int cpu, prev, next, pid, target;
+	unsigned long s, ns;
+	char state[4];
+	const char *what = strstr(line, ": ");
+	struct ev_task *k;
+	long n;
+	double t;
+
+	if (sscanf(line, "# lost %ld", &n) == 1) {
+		ev_lost += n;
+		return;
+	}
+	if (!what || sscanf(line, "%*d [%d] %lu.%lu", &cpu, &s, &ns) != 3 ||
+	    cpu < 0 || cpu >= ncpus)
+		return;
+	t = (double)s * 1e9 + (double)ns;
+	if (t < from || t > to)
+		return;
+	if (sscanf(what,
+		   ": sched:sched_switch prev_pid=%d next_pid=%d "
+		   "prev_state=%3s",
+		   &prev, &next, state) == 3)
+		ev_switch(cpu, t, prev, next, strcmp(state, "R") == 0);
+	else if (sscanf(what, ": sched:sched_wakeup pid=%d target_cpu=%d", &pid,
+			&target) == 2 &&
+		 pid > 0 && (k = ev_task(pid))) {
+		ev_wakeups++;
+		k->wakeups++;
+		if (k->waiting_since < 0)
+			k->waiting_since = t;
+	}
+}
+
+static void ev_drain(int fd, double from, double to, int reads)
+{
+	static char buf[16384];
+	static size_t have;
+	ssize_t got;
+
+	while (reads-- > 0 &&
+	       (got = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		char *line = buf, *nl;
+
+		have += (size_t)got;
+		buf[have] = '\0';
+		for (; (nl = strchr(line, '\n')); line = nl + 1) {
+			*nl = '\0';
+			ev_line(line, from, to);
+		}
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+	}
+}
+
+static int ev_by_run(const void *a, const void *b)
+{
+	const struct ev_task *x = a, *y = b;
+
+	return x->run_ns < y->run_ns ? 1 : x->run_ns > y->run_ns ? -1 : 0;
+}
+
+static char ev_letter(int pid)
+{
+	if (pid == 0)
+		return '.';
+	if (pid < 0)
+		return pid == UNKNOWN_PID ? '?' : '~';
+	for (int i = 0; i < ev_ntasks; i++)
+		if (ev_tasks[i].pid == pid)
+			return ev_tasks[i].letter;
+	return '*';
+}
+
+/* CPU c's timeline: per column, the letter of the pid with the most
+ * time in it. */
+static void ev_timeline(int c, double from, double to)
+{
+	double width = (to - from) / COLUMNS;
+
+	printf("cpu%d |", c);
+	for (int col = 0; col < COLUMNS; col++) {
+		double lo = from + col * width, hi = lo + width;
+		double share[16] = { 0 }, best = 0;
+		int pid[16], npid = 0;
+		char letter = '?';
+
+		for (int i = 0; i < ev_nruns; i++) {
+			const struct ev_run *r = &ev_runs[i];
+			double a = r->start > lo ? r->start : lo;
+			double b = r->end < hi ? r->end : hi;
+			int k = 0;
+
+			if (r->cpu != c || b <= a)
+				continue;
+			while (k < npid && pid[k] != r->pid)
+				k++;
+			if (k == npid && npid == 16)
+				continue;
+			if (k == npid)
+				pid[npid++] = r->pid;
+			share[k] += b - a;
+		}
+		for (int k = 0; k < npid; k++)
+			if (share[k] > best) {
+				best = share[k];
+				letter = ev_letter(pid[k]);
+			}
+		putchar(letter);
+	}
+	printf("|\n");
+}
+
+static void ev_report(double from, double to)
+{
+	double span = to - from;
+
+	qsort(ev_tasks, (size_t)ev_ntasks, sizeof(ev_tasks[0]), ev_by_run);
+	for (int i = 0; i < ev_ntasks; i++)
+		ev_tasks[i].letter = i < 26 ? (char)('A' + i) : '*';
+	printf("schedviz: %.2f s of sched_switch and sched_wakeup on %d CPU%s: "
+	       "%ld switches, %ld wakeups, %ld events lost\n",
+	       span / 1e9, ncpus, ncpus == 1 ? "" : "s", ev_switches,
+	       ev_wakeups, ev_lost);
+	printf("timeline, a column is %.1f ms (. idle, ~ a kernel task, ? not "
+	       "known):\n",
+	       span / COLUMNS / 1e6);
+	for (int c = 0; c < ncpus; c++)
+		ev_timeline(c, from, to);
+	for (int i = 0; i < ev_ntasks && i < 26; i++)
+		if (ev_tasks[i].run_ns > 0)
+			printf("  %c %s(%d)\n", ev_tasks[i].letter,
+			       ev_tasks[i].name, ev_tasks[i].pid);
+	printf("  PID NAME             RUN_MS   WAIT_MS SLICES WAKEUPS "
+	       "CPUS\n");
+	for (int i = 0; i < ev_ntasks; i++) {
+		const struct ev_task *k = &ev_tasks[i];
+		const char *sep = "";
+
+		printf("%5d %-15s %8.1f %9.1f %6ld %7ld ", k->pid, k->name,
+		       k->run_ns / 1e6, k->wait_ns / 1e6, k->slices,
+		       k->wakeups);
+		for (int c = 0; c < ncpus; c++)
+			if (k->cpus & (1UL << c)) {
+				printf("%s%d", sep, c);
+				sep = ",";
+			}
+		printf("%s\n", *sep ? "" : "-");
+	}
+}
+
+/* Record for seconds, then the timeline and the summary. */
+static int events_mode(double seconds)
+{
+	double from, to;
+	int fd = open("/dev/trace", O_RDWR | O_NONBLOCK);
+
+	if (fd < 0) {
+		fprintf(stderr,
+			"schedviz: /dev/trace: %s (-e needs Kestrel's "
+			"tracer)\n",
+			strerror(errno));
+		return 1;
+	}
+	read_schedstat();
+	if (ncpus < 1)
+		ncpus = 1;
+	if (write(fd, "sched:sched_switch\nsched:sched_wakeup\n", 38) != 38) {
+		fprintf(stderr, "schedviz: enable sched events: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	for (int c = 0; c < ncpus; c++)
+		ev_cur[c] = UNKNOWN_PID;
+	from = now_s() * 1e9;
+	for (int c = 0; c < ncpus; c++)
+		ev_since[c] = from;
+	to = from + seconds * 1e9;
+	while (!stop && now_s() * 1e9 < to) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		ev_drain(fd, from, to, 64);
+		poll(&p, 1, 50);
+	}
+	to = now_s() * 1e9 < to ? now_s() * 1e9 : to;
+	ev_drain(fd, from, to, 1 << 12);
+	if (write(fd, "!sched:sched_switch\n!sched:sched_wakeup\n", 40) != 40)
+		fprintf(stderr, "schedviz: disable sched events: %s\n",
+			strerror(errno));
+	close(fd);
+	/* A CPU that never switched ran what schedstat saw there. */
+	for (int c = 0; c < ncpus; c++) {
+		if (ev_cur[c] == UNKNOWN_PID && cpus[c].present)
+			ev_cur[c] = cpus[c].curr;
+		if (ev_cur[c] != UNKNOWN_PID)
+			ev_close_run(c, ev_cur[c], to);
+	}
+	for (int i = 0; i < ev_ntasks; i++)
+		if (ev_tasks[i].waiting_since >= 0)
+			ev_tasks[i].wait_ns += to - ev_tasks[i].waiting_since;
+	ev_report(from, to);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	double summary = 0, starve_s = 1.0, start;
+	double summary = 0, starve_s = 1.0, events = 0, start;
 	double queued_sum[MAX_CPUS] = { 0 };
 	struct totals from;
 	int opt, samples = 0;
 
-	while ((opt = getopt(argc, argv, "s:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "e:s:t:")) != -1) {
 		switch (opt) {
+		case 'e':
+			events = atof(optarg);
+			if (events <= 0)
+				goto usage;
+			break;
 		case 's':
 			summary = atof(optarg);
 			break;
@@ -415,13 +746,13 @@ int main(int argc, char **argv)
 			starve_s = atof(optarg) / 1000;
 			break;
 		default:
-			fprintf(stderr,
-				"usage: schedviz [-s seconds] [-t starve_ms]\n");
-			return 2;
+			goto usage;
 		}
 	}
 	setvbuf(stdout, NULL, _IOFBF, 8192);
 	signal(SIGINT, on_int);
+	if (events > 0)
+		return events_mode(events);
 	sample();
 	if (ncpus == 0) {
 		/* No /proc/schedstat (a Linux without CONFIG_SCHEDSTATS):
@@ -458,4 +789,8 @@ int main(int argc, char **argv)
 		samples = 0;
 	}
 	return 0;
+usage:
+	fprintf(stderr, "usage: schedviz [-s seconds] [-t starve_ms] | "
+			"schedviz -e seconds\n");
+	return 2;
 }

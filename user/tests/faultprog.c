@@ -11,6 +11,9 @@
  *                          open: 2N minor faults (write(2) left the
  *                          pages in the page cache)
  *   faultprog stack N      use N pages of stack, a page per call
+ *   faultprog late N       wait until mm:page_fault is on (someone ran
+ *                          pfa -p on us; at most 60 s; on Linux not at
+ *                          all), then zero N
  *
  * No malloc and no stdio before the faults, so nothing else lands in
  * the regions checked. Runs on Linux too, with the same file faults.
@@ -21,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PAGE 4096
@@ -107,6 +111,34 @@ static long stack(long pages)
 	return frame[0];
 }
 
+/* Is mm:page_fault on? /proc/trace_events's line "mm:page_fault on ...";
+ * read raw into bss, to take no fault in the anonymous regions. -1 where
+ * there is no such file (Linux): nothing to wait for. */
+static int page_faults_traced(void)
+{
+	static char buf[4096];
+	const char *line;
+	int fd = open("/proc/trace_events", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	line = strstr(buf, "mm:page_fault ");
+	return line && strncmp(line + 14, "on", 2) == 0;
+}
+
+static void late(long pages)
+{
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+	for (int i = 0; i < 3000 && page_faults_traced() == 0; i++)
+		nanosleep(&tick, NULL);
+	touch(anon(pages), pages, 1);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "zero") == 0)
@@ -117,8 +149,10 @@ int main(int argc, char **argv)
 		file(argv[2], atol(argv[3]));
 	else if (argc == 3 && strcmp(argv[1], "stack") == 0)
 		stack(atol(argv[2]));
+	else if (argc == 3 && strcmp(argv[1], "late") == 0)
+		late(atol(argv[2]));
 	else {
-		fprintf(stderr, "usage: faultprog zero|cow|stack N, "
+		fprintf(stderr, "usage: faultprog zero|cow|stack|late N, "
 				"faultprog file PATH N\n");
 		return 2;
 	}

@@ -195,6 +195,16 @@ uint32_t lapic_timer_elapsed(void)
 	return 0xffffffff - lapic_read(LAPIC_TIMER_CURRENT);
 }
 
+/* In periodic mode the current count reloads from the initial count as
+ * it reaches zero, which is when the interrupt is raised (SDM vol. 3A,
+ * 11.5.4), so what it has counted down since is the time since then;
+ * it wraps if the interrupt waited longer than a whole period. */
+uint32_t lapic_timer_since_fire(void)
+{
+	return lapic_read(LAPIC_TIMER_INITIAL) -
+	       lapic_read(LAPIC_TIMER_CURRENT);
+}
+
 void lapic_timer_start(unsigned int hz)
 {
 	uint64_t count = lapic_timer_hz / hz;

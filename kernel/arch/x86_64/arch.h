@@ -383,6 +383,11 @@ int irq_register_pci(unsigned int irq, void (*handler)(void *arg), void *arg);
 bool irq_line_info(unsigned int irq, char *buf, size_t size);
 /* Interrupts on vectors no one handles (all CPUs). */
 extern uint64_t spurious_count;
+/* For irq:irq_entry: nanoseconds since the interrupt on vector was
+ * raised, where the hardware says (the local APIC timer: its count since
+ * it reached zero), or -1 where it does not (device lines, IPIs).
+ * Called on the interrupted CPU, interrupts off, on entry to trap(). */
+int64_t irq_arrival_delay_ns(uint64_t vector);
 /* ---- time ------------------------------------------------------------ */
 
 /* Nanoseconds since boot from the calibrated TSC; monotonic. */

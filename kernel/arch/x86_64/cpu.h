@@ -71,6 +71,9 @@ void lapic_timer_start(unsigned int hz);
 void lapic_timer_calibration_start(void);
 uint32_t lapic_timer_elapsed(void);
 extern uint64_t lapic_timer_hz; /* timer counts per second, divide by 16 */
+/* Timer counts since this CPU's periodic timer last reached zero (and
+ * raised its interrupt): initial count - current count. */
+uint32_t lapic_timer_since_fire(void);
 void ioapic_route_isa(unsigned int irq, unsigned int vector);
 int ioapic_route_pci(unsigned int irq, unsigned int vector);
 

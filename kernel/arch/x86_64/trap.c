@@ -280,6 +280,14 @@ static int irq_line(uint64_t v)
 		       : -1;
 }
 
+int64_t irq_arrival_delay_ns(uint64_t vector)
+{
+	if (vector != VEC_TIMER || !lapic_timer_hz)
+		return -1;
+	return (int64_t)((uint64_t)lapic_timer_since_fire() * NS_PER_SEC /
+			 lapic_timer_hz);
+}
+
 void trap(struct trapframe *tf);
 
 void trap(struct trapframe *tf)
