@@ -53,7 +53,7 @@ stub_fails_of()
 	driver) echo ring.fifo_across_the_wrap ring.claims t_ring echo_and_cat ;;
 	trap) echo trap.divide_error trap.null_deref trap.stack_overflow \
 		trap.breakpoint trap.copy_nofault ;;
-	mm) echo uvm.cow_fork_refcounts ;;
+	mm) echo uvm.cow_fork_refcounts t_cow ;;
 	sched) echo sched.fair_order_and_weights sched.fair_placement t_sched ;;
 	fs) echo ext2.block_path ;;
 	syscall) echo t_misc ;;
