@@ -58,7 +58,7 @@ stub_fails_of()
 	fs) echo ext2.block_path ;;
 	syscall) echo t_misc ;;
 	uthread) echo t_uthread ;;
-	malloc) echo t_malloc double_free_report leak_report ;;
+	malloc) echo t_malloc double_free_report ;;
 	esac
 }
 
