@@ -33,10 +33,15 @@ void utsname_get(struct utsname *u)
 
 static long sys_uname(uaddr_t buf)
 {
+	/* LAB syscall: begin */
 	struct utsname u;
 
 	utsname_get(&u);
 	return copy_to_user(buf, &u, sizeof(u));
+#if 0 /* LAB syscall: stub */
+	return -ENOSYS;
+
+#endif /* LAB syscall: end */
 }
 SYSCALL(uname, sys_uname);
 
@@ -45,6 +50,7 @@ SYSCALL(uname, sys_uname);
  * is root, so there is no EPERM. */
 static long set_name(char *field, uaddr_t name, int64_t len)
 {
+	/* LAB syscall: begin */
 	char tmp[UTS_FIELD_LEN];
 
 	if (len < 0 || len >= UTS_FIELD_LEN)
@@ -56,6 +62,10 @@ static long set_name(char *field, uaddr_t name, int64_t len)
 	memcpy(field, tmp, (size_t)len + 1);
 	spin_unlock(&uts.lock);
 	return 0;
+#if 0 /* LAB syscall: stub */
+	return -ENOSYS;
+
+#endif /* LAB syscall: end */
 }
 
 static long sys_sethostname(uaddr_t name, uint64_t len)

@@ -459,11 +459,21 @@ static int write_protected(struct mm *mm, struct vma *v, uint64_t va,
 	physaddr_t copy;
 
 	mm->minflt++;
+	/* LAB mm: begin */
 	if ((v->flags & VMA_SHARED) || frame_refcount(pa) == 1) {
 		vm_user_allow_write(&mm->vs, va);
 		mm_tlb_flush(mm, va, va + PAGE_SIZE);
 		return 0;
 	}
+#if 0 /* LAB mm: stub */
+	/* Private memory is always copied, even a page no one else has. */
+	if (v->flags & VMA_SHARED) {
+		vm_user_allow_write(&mm->vs, va);
+		mm_tlb_flush(mm, va, va + PAGE_SIZE);
+		return 0;
+	}
+
+#endif /* LAB mm: end */
 	copy = new_page(pa, PAGE_SIZE);
 	return copy ? install(mm, va, copy, vma_pte_prot(v)) : -ENOMEM;
 }
@@ -679,6 +689,32 @@ static int populate(struct mm *mm, struct vma *v)
 	return 0;
 }
 
+/* LAB mm: begin */
+#if 0 /* LAB mm: stub */
+/* Fork copies every private page at once: nothing is shared, nothing is
+ * copied on write. */
+static int copy_area_now(struct mm *dst, struct mm *src, struct vma *v)
+{
+	for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+		physaddr_t pa, copy, old;
+		unsigned int prot;
+		int err;
+
+		if (vm_walk(&src->vs, va, &pa, &prot) < 0)
+			continue;
+		copy = new_page(pa, PAGE_SIZE);
+		if (!copy)
+			return -ENOMEM;
+		err = vm_user_set(&dst->vs, va, copy, prot, &old);
+		if (err) {
+			frame_unref(copy);
+			return err;
+		}
+	}
+	return 0;
+}
+
+#endif /* LAB mm: end */
 /* Copy src's areas and page-table entries into dst. Caller holds
  * src->lock. */
 static int fork_areas(struct mm *dst, struct mm *src)
@@ -700,9 +736,18 @@ static int fork_areas(struct mm *dst, struct mm *src)
 		*tail = copy;
 		tail = &copy->next;
 		err = shared && !v->file ? populate(src, v) : 0;
+		/* LAB mm: begin */
 		if (!err)
 			err = vm_user_copy(&dst->vs, &src->vs, v->start, v->end,
 					   !shared);
+#if 0 /* LAB mm: stub */
+		if (!err && shared)
+			err = vm_user_copy(&dst->vs, &src->vs, v->start, v->end,
+					   false);
+		else if (!err)
+			err = copy_area_now(dst, src, v);
+
+#endif /* LAB mm: end */
 		if (err)
 			return err;
 	}

@@ -146,6 +146,7 @@ static void fair_enqueue(struct rq *rq, struct sched_entity *se, int flags)
 	struct fair_rq *f = &rq->fair;
 
 	se->fair.weight = fair_weight(se->policy, se->nice);
+	/* LAB sched: begin */
 	if (flags & ENQUEUE_NEW) {
 		/* A slice behind everyone: forking buys no CPU. */
 		se->fair.vruntime =
@@ -164,6 +165,10 @@ static void fair_enqueue(struct rq *rq, struct sched_entity *se, int flags)
 		if (last && vdiff(se->fair.vruntime, last->fair.vruntime) <= 0)
 			se->fair.vruntime = last->fair.vruntime + 1;
 	}
+#if 0 /* LAB sched: stub */
+	/* No placement: the task keeps the vruntime it has. */
+
+#endif /* LAB sched: end */
 	tree_insert(f, se);
 	f->load += se->fair.weight;
 	f->nr++;
@@ -192,8 +197,15 @@ static struct sched_entity *fair_pick_next(struct rq *rq)
 
 static void fair_charge(struct rq *rq, struct sched_entity *curr, uint64_t ns)
 {
+	/* LAB sched: begin */
 	curr->fair.vruntime += to_virtual(ns, curr);
 	update_min_vruntime(rq, curr);
+#if 0 /* LAB sched: stub */
+	/* vruntime never moves: every task stays equal, and the tree is a
+	 * first-in first-out queue. */
+	(void)to_virtual;
+
+#endif /* LAB sched: end */
 }
 
 /* Linux's check_preempt_tick: the slice is used, or curr is more than a
@@ -216,12 +228,18 @@ static bool fair_tick(struct rq *rq, struct sched_entity *curr)
 static bool fair_wakeup_preempt(struct rq *rq, struct sched_entity *curr,
 				struct sched_entity *se)
 {
+	/* LAB sched: begin */
 	if (se->policy != SCHED_NORMAL)
 		return false;
 	if (curr->policy == SCHED_IDLE)
 		return true;
 	return vdiff(curr->fair.vruntime, se->fair.vruntime) >
 	       (int64_t)to_virtual(WAKEUP_GRANULARITY_NS, se);
+#if 0 /* LAB sched: stub */
+	/* A waking task waits for its turn. */
+	return false;
+
+#endif /* LAB sched: end */
 }
 
 static uint64_t fair_timeslice(struct rq *rq, struct sched_entity *se)
