@@ -870,16 +870,24 @@ static long kill_or_interrupt(int pid, bool interrupt)
 	return err;
 }
 
-/* Memory of another process: through a reference to its mm. */
+/* Memory of another process: through a reference to its mm. forced is
+ * PEEK and POKE's access, which ignores the area's protection (Linux's
+ * FOLL_FORCE: a debugger writes breakpoints into text); process_vm_*
+ * respect it. */
 static int remote_access(struct proc *t, uint64_t addr, void *buf, size_t n,
-			 bool write)
+			 bool write, bool forced)
 {
 	struct mm *mm = proc_mm_get(t);
 	int err;
 
 	if (!mm)
 		return -ESRCH;
-	err = write ? mm_write(mm, addr, buf, n) : mm_read(mm, addr, buf, n);
+	if (forced)
+		err = mm_access_forced(mm, addr, buf, n, write);
+	else if (write)
+		err = mm_write(mm, addr, buf, n);
+	else
+		err = mm_read(mm, addr, buf, n);
 	mm_put(mm);
 	return err;
 }
@@ -893,13 +901,14 @@ static long request_on_stopped(struct proc *t, long request, uint64_t addr,
 	switch (request) {
 	case PTRACE_PEEKTEXT:
 	case PTRACE_PEEKDATA:
-		if (remote_access(t, addr, &word, sizeof(word), false))
+		if (remote_access(t, addr, &word, sizeof(word), false, true))
 			return -EIO;
 		return put_user(word, data) ? -EFAULT : 0;
 	case PTRACE_POKETEXT:
 	case PTRACE_POKEDATA:
-		return remote_access(t, addr, &data, sizeof(data), true) ? -EIO
-									 : 0;
+		if (remote_access(t, addr, &data, sizeof(data), true, true))
+			return -EIO;
+		return 0;
 	case PTRACE_PEEKUSER:
 		return peek_user(t, addr, data);
 	case PTRACE_POKEUSER:
@@ -1023,10 +1032,10 @@ static long process_vm(int pid, uaddr_t ulocal, uint64_t nlocal,
 		if (write) {
 			if (copy_from_user(buf, l.base, n))
 				err = -EFAULT;
-			else if (remote_access(t, r.base, buf, n, true))
+			else if (remote_access(t, r.base, buf, n, true, false))
 				break;
 		} else {
-			if (remote_access(t, r.base, buf, n, false))
+			if (remote_access(t, r.base, buf, n, false, false))
 				break;
 			if (copy_to_user(l.base, buf, n))
 				err = -EFAULT;

@@ -5,7 +5,8 @@
  * entry and exit with TRACESYSGOOD, event stops, the SIGTRAP after
  * execve); a tracer choosing which signal is delivered; syscall denial
  * by changing the number and a result changed at exit; SETREGS's checks;
- * PEEK/POKE and process_vm_readv/writev; options and auto-attach of
+ * PEEK/POKE and process_vm_readv/writev; a breakpoint poked into text and
+ * forced writes to read-only pages; options and auto-attach of
  * forked, vforked and cloned children; a tracer that dies (detach, or
  * EXITKILL); PTRACE_SEIZE and INTERRUPT; SINGLESTEP counting
  * instructions. The program re-executes itself (t_self) for the exec
@@ -15,6 +16,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -409,6 +411,94 @@ static void memory_access(void)
 	cont_to_exit(pid, 0);
 	/* Our own memory is still ours: the child had a copy. */
 	CHECK_EQ(secret, 0x1122334455667788L);
+}
+
+/* ---- forced access: a breakpoint into text, read-only pages ---------------- */
+
+/* What a debugger does: PEEK and POKE ignore the protection of private
+ * pages (the tracee gets its own copy: the program file and the tracer
+ * keep the old bytes), but not of a shared read-only mapping; addresses
+ * with nothing mapped, or in the kernel, give EIO. */
+static const long ro_word = 7;
+static long *none_page, *shared_ro;
+
+__attribute__((noinline)) static int bp_target(void)
+{
+	return 5;
+}
+
+static void hit_breakpoint(void)
+{
+	int (*volatile call)(void) = bp_target;
+	int r = call(); /* stops at the tracer's int3 */
+
+	if (mprotect(none_page, 4096, PROT_READ) != 0)
+		_exit(2);
+	_exit(r == 5 && *(volatile const long *)&ro_word == 8 &&
+			      none_page[0] == 9
+		      ? 0
+		      : 1);
+}
+
+static void breakpoint_and_forced_writes(void)
+{
+	struct user_regs_struct r;
+	const long kernel_addr = (long)0xffffffff80000000UL;
+	long text = (long)bp_target, orig = 0, word = 0;
+	pid_t pid;
+	int st;
+
+	none_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	shared_ro = mmap(NULL, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS,
+			 -1, 0);
+	CHECK(none_page != MAP_FAILED && shared_ro != MAP_FAILED);
+	pid = traced_child(hit_breakpoint);
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGSTOP));
+	CHECK_EQ(pt(PTRACE_PEEKTEXT, pid, text, &orig), 0);
+	CHECK_EQ(orig, *(volatile long *)text);
+	CHECK_EQ(pt_val(PTRACE_POKETEXT, pid, text, (orig & ~0xffL) | 0xcc),
+		 0);
+	CHECK_EQ(pt(PTRACE_PEEKTEXT, pid, text, &word), 0);
+	CHECK_EQ(word & 0xff, 0xcc);
+	CHECK_EQ(pt_val(PTRACE_POKEDATA, pid, (long)&ro_word, 8), 0);
+	CHECK_EQ(pt_val(PTRACE_POKEDATA, pid, (long)none_page, 9), 0);
+	CHECK_EQ(pt(PTRACE_PEEKDATA, pid, (long)none_page, &word), 0);
+	CHECK_EQ(word, 9);
+	CHECK_ERR(pt_val(PTRACE_POKEDATA, pid, (long)shared_ro, 1), EIO);
+	CHECK_EQ(pt(PTRACE_PEEKDATA, pid, (long)shared_ro, &word), 0);
+	CHECK_EQ(word, 0);
+	CHECK_ERR(pt(PTRACE_PEEKDATA, pid, kernel_addr, &word), EIO);
+	CHECK_ERR(pt_val(PTRACE_POKEDATA, pid, kernel_addr, 1), EIO);
+	CHECK_ERR(pt(PTRACE_PEEKTEXT, pid, 0, &word), EIO);
+	{
+		/* process_vm_writev is no debugger: it respects protection. */
+		long val = 3;
+		struct iovec local = { &val, sizeof(val) };
+		struct iovec remote = { (void *)&ro_word, sizeof(val) };
+
+		CHECK_ERR(process_vm_writev(pid, &local, 1, &remote, 1, 0),
+			  EFAULT);
+	}
+	/* The breakpoint: a SIGTRAP stop just after the int3. */
+	CHECK_EQ(pt(PTRACE_CONT, pid, 0, NULL), 0);
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGTRAP));
+	CHECK_EQ(pt(PTRACE_GETREGS, pid, 0, &r), 0);
+	CHECK_EQ(r.rip, text + 1);
+	/* Put the byte back and run the function again from its start. */
+	CHECK_EQ(pt_val(PTRACE_POKETEXT, pid, text, orig), 0);
+	r.rip = text;
+	CHECK_EQ(pt(PTRACE_SETREGS, pid, 0, &r), 0);
+	cont_to_exit(pid, 0);
+	/* The tracer's own pages (and the program file's) never changed. */
+	CHECK_EQ(*(volatile unsigned char *)text, orig & 0xff);
+	CHECK_EQ(*(volatile const long *)&ro_word, 7);
+	CHECK_EQ(mprotect(none_page, 4096, PROT_READ), 0);
+	CHECK_EQ(none_page[0], 0);
+	munmap(none_page, 4096);
+	munmap(shared_ro, 4096);
 }
 
 /* ---- attach, detach, the rules, TracerPid --------------------------------- */
@@ -845,6 +935,7 @@ int main(int argc, char **argv)
 	RUN(deny_and_change_result);
 	RUN(setregs_checks);
 	RUN(memory_access);
+	RUN(breakpoint_and_forced_writes);
 	RUN(attach_detach_and_rules);
 	RUN(group_stop);
 	RUN(seize_and_interrupt);
