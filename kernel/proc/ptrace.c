@@ -48,6 +48,7 @@
 #define PTRACE_GETREGS 12
 #define PTRACE_SETREGS 13
 #define PTRACE_GETFPREGS 14
+#define PTRACE_SETFPREGS 15
 #define PTRACE_ATTACH 16
 #define PTRACE_DETACH 17
 #define PTRACE_SYSCALL 24
@@ -56,6 +57,7 @@
 #define PTRACE_GETSIGINFO 0x4202
 #define PTRACE_SETSIGINFO 0x4203
 #define PTRACE_GETREGSET 0x4204
+#define PTRACE_SETREGSET 0x4205
 #define PTRACE_SEIZE 0x4206
 #define PTRACE_INTERRUPT 0x4207
 #define PTRACE_GET_SYSCALL_INFO 0x420e
@@ -88,6 +90,12 @@
 
 #define NT_PRSTATUS 1 /* GETREGSET: the general registers */
 #define NT_PRFPREG 2  /* the fxsave area */
+#define REGSET_UNIT 8 /* a regset's iov_len is a multiple of this */
+/* In the fxsave area (Intel SDM vol. 1, 10.5.1, table 10-2): MXCSR, and
+ * MXCSR_MASK, the bits this CPU lets MXCSR have (0: the default). */
+#define FXSAVE_MXCSR 24
+#define FXSAVE_MXCSR_MASK 28
+#define MXCSR_MASK_DEFAULT 0xffbf
 
 #define SYSCALL_STOP 0x80  /* with TRACESYSGOOD: SIGTRAP | 0x80 */
 #define VEC_SYSCALL 256    /* a trapframe made by syscall.S */
@@ -309,8 +317,14 @@ static int ptrace_stop(struct trapframe *tf, int code,
 {
 	struct proc *p = proc_current();
 	struct ptrace_link *pt = &p->ptrace;
+	struct fpu_state *fpu;
 	int sig;
 
+	/* The tracer reads the SSE registers from the task's save area:
+	 * bring it up to date (the kernel itself never changes them). */
+	irq_push_off();
+	fpu_save(&task_arch(p->task)->fpu);
+	irq_pop_off();
 	spin_lock(&proc_lock);
 	if (!pt->tracer || dying(p)) {
 		spin_unlock(&proc_lock);
@@ -340,7 +354,18 @@ static int ptrace_stop(struct trapframe *tf, int code,
 	if (info)
 		*info = pt->siginfo;
 	sig = pt->resume_sig;
+	fpu = pt->fpu_set;
+	pt->fpu_set = NULL;
 	spin_unlock(&proc_lock);
+	if (fpu) {
+		struct arch_task *a = task_arch(p->task);
+
+		irq_push_off();
+		memcpy(&a->fpu, fpu, sizeof(a->fpu));
+		fpu_restore(&a->fpu);
+		irq_pop_off();
+		kfree(fpu);
+	}
 	return sig;
 }
 
@@ -753,24 +778,83 @@ static long get_syscall_info(struct proc *t, uint64_t size, uaddr_t data)
 	return (long)n;
 }
 
-static long regset(struct proc *t, bool fp, uaddr_t uiov)
+/* The SSE state a stopped tracee t will have: SETFPREGS' if it set
+ * one, else what the tracee saved as it stopped. */
+static struct fpu_state *fpu_of(struct proc *t)
+{
+	return t->ptrace.fpu_set ? t->ptrace.fpu_set : &task_arch(t->task)->fpu;
+}
+
+static uint32_t fxsave_word(const struct fpu_state *f, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, f->bytes + off, sizeof(v));
+	return v;
+}
+
+/* SETFPREGS, SETREGSET NT_PRFPREG: the first n bytes of the fxsave area
+ * from user space, the rest kept. An MXCSR with bits this CPU does not
+ * have is EINVAL (fxrstor would fault), as on Linux. */
+static long fpregs_set(struct proc *t, uaddr_t src, size_t n)
+{
+	struct fpu_state *f = kmalloc(sizeof(*f));
+	uint32_t mask;
+
+	if (!f)
+		return -ENOMEM;
+	*f = *fpu_of(t);
+	mask = fxsave_word(&task_arch(t->task)->fpu, FXSAVE_MXCSR_MASK);
+	if (!mask)
+		mask = MXCSR_MASK_DEFAULT;
+	if (copy_from_user(f, src, n)) {
+		kfree(f);
+		return -EFAULT;
+	}
+	if (fxsave_word(f, FXSAVE_MXCSR) & ~mask) {
+		kfree(f);
+		return -EINVAL;
+	}
+	/* busy keeps the tracee in its stop: no one else touches fpu_set. */
+	kfree(t->ptrace.fpu_set);
+	t->ptrace.fpu_set = f;
+	return 0;
+}
+
+/* GETREGSET and SETREGSET with Linux's iovec rule: iov_len a multiple
+ * of 8 (else EINVAL), at most the set's size; the bytes moved are
+ * written back to iov_len. A short SETREGSET changes only the first
+ * iov_len bytes. */
+static long regset(struct proc *t, uint64_t type, uaddr_t uiov, bool set)
 {
 	struct user_iovec iov;
 	struct user_regs u;
-	const void *src = &u;
-	size_t size = sizeof(u);
+	size_t size = type == NT_PRFPREG ? sizeof(struct fpu_state)
+					 : sizeof(u);
+	long err = 0;
 
+	if (type != NT_PRSTATUS && type != NT_PRFPREG)
+		return -EINVAL;
 	if (copy_from_user(&iov, uiov, sizeof(iov)))
 		return -EFAULT;
-	if (fp) {
-		src = &task_arch(t->task)->fpu;
-		size = sizeof(struct fpu_state);
+	if (iov.len % REGSET_UNIT)
+		return -EINVAL;
+	size = MIN(size, iov.len);
+	if (type == NT_PRFPREG && set) {
+		err = fpregs_set(t, iov.base, size);
+	} else if (type == NT_PRFPREG) {
+		err = copy_to_user(iov.base, fpu_of(t), size) ? -EFAULT : 0;
 	} else {
 		regs_get(t, &u);
+		if (!set)
+			err = copy_to_user(iov.base, &u, size) ? -EFAULT : 0;
+		else if (copy_from_user(&u, iov.base, size))
+			err = -EFAULT;
+		else
+			err = regs_set(t, &u);
 	}
-	size = MIN(size, iov.len);
-	if (copy_to_user(iov.base, src, size))
-		return -EFAULT;
+	if (err)
+		return err;
 	iov.len = size;
 	return copy_to_user(uiov, &iov, sizeof(iov)) ? -EFAULT : 0;
 }
@@ -921,14 +1005,14 @@ static long request_on_stopped(struct proc *t, long request, uint64_t addr,
 			return -EFAULT;
 		return regs_set(t, &u);
 	case PTRACE_GETFPREGS:
-		return copy_to_user(data, &task_arch(t->task)->fpu,
-				    sizeof(struct fpu_state))
+		return copy_to_user(data, fpu_of(t), sizeof(struct fpu_state))
 			       ? -EFAULT
 			       : 0;
+	case PTRACE_SETFPREGS:
+		return fpregs_set(t, data, sizeof(struct fpu_state));
 	case PTRACE_GETREGSET:
-		if (addr != NT_PRSTATUS && addr != NT_PRFPREG)
-			return -EINVAL;
-		return regset(t, addr == NT_PRFPREG, data);
+	case PTRACE_SETREGSET:
+		return regset(t, addr, data, request == PTRACE_SETREGSET);
 	case PTRACE_GETSIGINFO:
 		if (t->ptrace.kind == PTRACE_STOP_GROUP)
 			return -EINVAL;

@@ -49,6 +49,10 @@ struct ptrace_link {
 	struct ksiginfo siginfo; /* of the stop (signal stops: the signal) */
 	uint64_t event_msg;      /* PTRACE_GETEVENTMSG */
 	int resume_sig;          /* the signal the tracer resumed with */
+	/* SETFPREGS' new SSE state (kmalloc), or NULL: written by the
+	 * tracer while busy, put into the registers by the tracee as it
+	 * leaves the stop (only a task changes its own registers). */
+	struct fpu_state *fpu_set;
 	bool singlestep;         /* the tracer set the trap flag */
 	/* Written under proc_lock, read by the tracee without it (a hint
 	 * it re-checks under the lock): */

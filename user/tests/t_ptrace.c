@@ -9,13 +9,15 @@
  * forced writes to read-only pages; options and auto-attach of
  * forked, vforked and cloned children; a tracer that dies (detach, or
  * EXITKILL); PTRACE_SEIZE and INTERRUPT; SINGLESTEP counting
- * instructions. The program re-executes itself (t_self) for the exec
+ * instructions; GETREGSET/SETREGSET's iovec rule and SETFPREGS's
+ * checks. The program re-executes itself (t_self) for the exec
  * cases. docs/ptrace.md.
  */
 #include "t.h"
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <elf.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -886,6 +888,87 @@ static void singlestep_counts_instructions(void)
 	cont_to_exit(pid, 0);
 }
 
+/* ---- register sets: GETREGSET/SETREGSET, SETFPREGS ------------------------- */
+
+/* What the tracer put in the SSE registers: round toward zero in MXCSR,
+ * and a pattern in xmm15 (which nothing between the stop and here uses). */
+static void check_fp_state(void)
+{
+	uint32_t mxcsr;
+	uint64_t x;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+	__asm__ volatile("movq %%xmm15, %0" : "=r"(x));
+	_exit((mxcsr & 0x6000) == 0x6000 && x == 0x1234567890abcdefULL ? 0 : 1);
+}
+
+static void regsets_and_fpregs(void)
+{
+	struct user_regs_struct r, r2;
+	struct user_fpregs_struct fp, fp2;
+	char big[1024];
+	long r15 = 0x5151;
+	struct iovec iov;
+	pid_t pid = traced_child(check_fp_state);
+	int st = wait_all(pid);
+
+	CHECK(is_stop(st, SIGSTOP));
+	/* NT_PRSTATUS: user_regs_struct; iov_len says how much, and is
+	 * a multiple of 8. */
+	iov = (struct iovec){ &r, sizeof(r) };
+	CHECK_EQ(pt(PTRACE_GETREGSET, pid, NT_PRSTATUS, &iov), 0);
+	CHECK_EQ(iov.iov_len, sizeof(r));
+	CHECK_EQ(pt(PTRACE_GETREGS, pid, 0, &r2), 0);
+	CHECK_EQ(memcmp(&r, &r2, sizeof(r)), 0);
+	iov = (struct iovec){ big, sizeof(big) };
+	CHECK_EQ(pt(PTRACE_GETREGSET, pid, NT_PRSTATUS, &iov), 0);
+	CHECK_EQ(iov.iov_len, sizeof(r));
+	iov = (struct iovec){ big, 8 };
+	CHECK_EQ(pt(PTRACE_GETREGSET, pid, NT_PRSTATUS, &iov), 0);
+	CHECK_EQ(iov.iov_len, 8);
+	iov = (struct iovec){ big, 12 };
+	CHECK_ERR(pt(PTRACE_GETREGSET, pid, NT_PRSTATUS, &iov), EINVAL);
+	iov = (struct iovec){ big, sizeof(big) };
+	CHECK_ERR(pt(PTRACE_GETREGSET, pid, 0x999, &iov), EINVAL);
+	CHECK_ERR(pt(PTRACE_GETREGSET, pid, NT_PRSTATUS, (void *)8), EFAULT);
+	/* A short SETREGSET changes only what it covers (r15 comes first). */
+	iov = (struct iovec){ &r15, sizeof(r15) };
+	CHECK_EQ(pt(PTRACE_SETREGSET, pid, NT_PRSTATUS, &iov), 0);
+	CHECK_EQ(pt(PTRACE_GETREGS, pid, 0, &r2), 0);
+	CHECK_EQ(r2.r15, 0x5151);
+	CHECK_EQ(r2.r14, r.r14);
+	CHECK_EQ(r2.rip, r.rip);
+	r2 = r;
+	r2.cs = 0x8; /* a kernel segment */
+	iov = (struct iovec){ &r2, sizeof(r2) };
+	CHECK_ERR(pt(PTRACE_SETREGSET, pid, NT_PRSTATUS, &iov), EIO);
+	iov = (struct iovec){ &r, sizeof(r) };
+	CHECK_EQ(pt(PTRACE_SETREGSET, pid, NT_PRSTATUS, &iov), 0);
+	/* NT_PRFPREG: the fxsave area, the same bytes as GETFPREGS. */
+	CHECK_EQ(pt(PTRACE_GETFPREGS, pid, 0, &fp), 0);
+	iov = (struct iovec){ &fp2, sizeof(fp2) };
+	CHECK_EQ(pt(PTRACE_GETREGSET, pid, NT_PRFPREG, &iov), 0);
+	CHECK_EQ(iov.iov_len, sizeof(fp2));
+	CHECK_EQ(memcmp(&fp, &fp2, sizeof(fp)), 0);
+	/* An MXCSR with a reserved bit is refused, and changes nothing. */
+	fp2.mxcsr |= 0x80000000u;
+	CHECK_ERR(pt(PTRACE_SETFPREGS, pid, 0, &fp2), EINVAL);
+	CHECK_ERR(pt(PTRACE_SETREGSET, pid, NT_PRFPREG, &iov), EINVAL);
+	CHECK_ERR(pt(PTRACE_SETFPREGS, pid, 0, (void *)8), EFAULT);
+	CHECK_EQ(pt(PTRACE_GETFPREGS, pid, 0, &fp2), 0);
+	CHECK_EQ(memcmp(&fp, &fp2, sizeof(fp)), 0);
+	/* Round toward zero and a pattern in xmm15: read back, then seen
+	 * by the tracee. */
+	fp.mxcsr |= 0x6000;
+	fp.xmm_space[60] = 0x90abcdef;
+	fp.xmm_space[61] = 0x12345678;
+	CHECK_EQ(pt(PTRACE_SETFPREGS, pid, 0, &fp), 0);
+	CHECK_EQ(pt(PTRACE_GETFPREGS, pid, 0, &fp2), 0);
+	CHECK_EQ(fp2.mxcsr, fp.mxcsr);
+	CHECK_EQ(fp2.xmm_space[61], 0x12345678);
+	cont_to_exit(pid, 0);
+}
+
 /* ---- many stops, on any CPU ------------------------------------------------- */
 
 static void getpid_loop(void)
@@ -943,6 +1026,7 @@ int main(int argc, char **argv)
 	RUN(events_vfork_and_clone);
 	RUN(tracer_dies);
 	RUN(singlestep_counts_instructions);
+	RUN(regsets_and_fpregs);
 	RUN(many_syscall_stops);
 	return t_end();
 }
