@@ -60,6 +60,7 @@
 #define PTRACE_SETREGSET 0x4205
 #define PTRACE_SEIZE 0x4206
 #define PTRACE_INTERRUPT 0x4207
+#define PTRACE_LISTEN 0x4208
 #define PTRACE_GET_SYSCALL_INFO 0x420e
 
 #define PTRACE_O_TRACESYSGOOD 0x1
@@ -266,9 +267,12 @@ void ptrace_tracer_exit_locked(struct proc *l)
 			signal_send(t, SIGKILL, NULL);
 		t->ptrace.resume_sig = 0;
 		ptrace_unlink_locked(t);
-		/* An exit the tracer never collected goes to the parent. */
-		if (t->state == PROC_ZOMBIE)
+		/* An exit the tracer never collected goes to the parent; a
+		 * thread's goes with the thread. */
+		if (t->state == PROC_ZOMBIE && t == t->tg->leader)
 			proc_release_zombie_locked(t);
+		else if (t->state == PROC_ZOMBIE)
+			proc_thread_reap_locked(t);
 	}
 }
 
@@ -303,6 +307,45 @@ static void notify_tracer_locked(struct proc *t, int code, int status)
 	signal_send(tracer, SIGCHLD, &info);
 }
 
+/* Does listening tracee p (caller holds proc_lock) report again: its
+ * group stop is over (SIGCONT), or its tracer interrupted it? */
+static bool listen_ends(struct proc *p)
+{
+	struct ptrace_link *pt = &p->ptrace;
+
+	return pt->listening && pt->stopped && pt->tracer && !dying(p) &&
+	       (pt->listen_interrupted ||
+		!__atomic_load_n(&p->tg->stopped, __ATOMIC_RELAXED));
+}
+
+/* Record stop code (status>>8) of kind for the tracer, and tell it.
+ * Caller holds proc_lock. */
+static void report_locked(struct proc *p, int code, enum ptrace_stop_kind kind)
+{
+	struct ptrace_link *pt = &p->ptrace;
+
+	pt->report = WAIT_STOPPED(code & 0xff) | ((code & ~0xff) << 8);
+	pt->kind = kind;
+	notify_tracer_locked(p, CLD_TRAPPED, code & 0x7f);
+}
+
+/* A listening tracee's new stop, as Linux's: PTRACE_EVENT_STOP with the
+ * stop signal while the group is still stopped, SIGTRAP once it is
+ * not. Caller holds proc_lock. */
+static void listen_retrap_locked(struct proc *p)
+{
+	struct ptrace_link *pt = &p->ptrace;
+	bool group = __atomic_load_n(&p->tg->stopped, __ATOMIC_RELAXED);
+	int code = (group ? pt->group_sig : SIGTRAP) | PTRACE_EVENT_STOP << 8;
+
+	pt->listening = false;
+	pt->listen_interrupted = false;
+	memset(&pt->siginfo, 0, sizeof(pt->siginfo));
+	pt->siginfo.si_signo = SIGTRAP;
+	pt->siginfo.si_code = code;
+	report_locked(p, code, group ? PTRACE_STOP_GROUP : PTRACE_STOP_EVENT);
+}
+
 /*
  * The running tracee stops: the tracer sees wait status 0x7f | code << 8
  * and, with the registers tf, a stop of this kind; *info (if not NULL)
@@ -331,8 +374,6 @@ static int ptrace_stop(struct trapframe *tf, int code,
 		return -1;
 	}
 	pt->stopped = true;
-	pt->report = WAIT_STOPPED(code & 0xff) | ((code & ~0xff) << 8);
-	pt->kind = kind;
 	pt->regs = tf;
 	pt->resume_sig = 0;
 	if (info) {
@@ -344,10 +385,18 @@ static int ptrace_stop(struct trapframe *tf, int code,
 	}
 	if (set_msg)
 		pt->event_msg = msg;
-	notify_tracer_locked(p, CLD_TRAPPED, code & 0x7f);
-	while ((pt->stopped && pt->tracer && !dying(p)) || pt->busy)
-		sleep_on(&pt->wait, &proc_lock);
+	report_locked(p, code, kind);
+	for (;;) {
+		while (((pt->stopped && pt->tracer && !dying(p)) || pt->busy) &&
+		       !listen_ends(p))
+			sleep_on(&pt->wait, &proc_lock);
+		if (!listen_ends(p))
+			break;
+		listen_retrap_locked(p);
+	}
 	pt->stopped = false;
+	pt->listening = false;
+	pt->listen_interrupted = false;
 	pt->report = 0;
 	pt->regs = NULL;
 	pt->kind = PTRACE_STOP_NONE;
@@ -453,6 +502,7 @@ void ptrace_group_stop(struct trapframe *tf, int sig)
 
 	if (p->ptrace.seized)
 		code |= PTRACE_EVENT_STOP << 8;
+	p->ptrace.group_sig = sig;
 	ptrace_stop(tf, code, PTRACE_STOP_GROUP, NULL, false, 0);
 }
 
@@ -537,6 +587,19 @@ void ptrace_exit(int wait_status)
 		event_stop(PTRACE_EVENT_EXIT, (uint64_t)wait_status);
 }
 
+bool ptrace_thread_zombie_locked(struct proc *p, int wait_status)
+{
+	int st = wait_status;
+
+	if (!p->ptrace.tracer)
+		return false;
+	p->exit_status = st;
+	p->state = PROC_ZOMBIE;
+	notify_tracer_locked(p, (st & 0x7f) ? CLD_KILLED : CLD_EXITED,
+			     (st & 0x7f) ? st & 0x7f : (st >> 8) & 0xff);
+	return true;
+}
+
 bool ptrace_exit_notify_locked(struct proc *l)
 {
 	int st = l->exit_status;
@@ -594,7 +657,9 @@ int ptrace_wait_scan_locked(struct proc *self, int idtype, int id, int options,
 							  : CLD_EXITED;
 			if (options & WNOWAIT)
 				return 1;
-			if (t->parent == self) {
+			if (t != t->tg->leader) {
+				proc_thread_reap_locked(t); /* a thread */
+			} else if (t->parent == self) {
 				proc_reap_locked(t);
 			} else {
 				ptrace_unlink_locked(t);
@@ -630,7 +695,7 @@ static int tracee_get(int pid, struct proc **out)
 	spin_lock(&proc_lock);
 	t = proc_lookup_locked(pid);
 	if (!t || t->ptrace.tracer != self_leader() || !t->ptrace.stopped ||
-	    t->state == PROC_ZOMBIE) {
+	    t->ptrace.listening || t->state == PROC_ZOMBIE) {
 		spin_unlock(&proc_lock);
 		return -ESRCH;
 	}
@@ -945,6 +1010,9 @@ static long kill_or_interrupt(int pid, bool interrupt)
 		signal_send(t, SIGKILL, NULL);
 	} else if (!t->ptrace.seized) {
 		err = -EIO;
+	} else if (t->ptrace.listening) {
+		t->ptrace.listen_interrupted = true;
+		wake_up(&t->ptrace.wait);
 	} else if (!t->ptrace.stopped && t->task && !t->thread_exited) {
 		__atomic_store_n(&t->ptrace.trap_pending, true,
 				 __ATOMIC_RELAXED);
@@ -974,6 +1042,23 @@ static int remote_access(struct proc *t, uint64_t addr, void *buf, size_t n,
 		err = mm_read(mm, addr, buf, n);
 	mm_put(mm);
 	return err;
+}
+
+/* PTRACE_LISTEN: a seized tracee in a group stop stays stopped but is
+ * no longer reported (wait sees it as running, requests get ESRCH)
+ * until its group stop ends or the tracer interrupts it. */
+static long listen(struct proc *t)
+{
+	struct ptrace_link *pt = &t->ptrace;
+
+	if (!pt->seized || pt->kind != PTRACE_STOP_GROUP)
+		return -EIO;
+	spin_lock(&proc_lock);
+	pt->listening = true;
+	pt->listen_interrupted = false;
+	pt->report = 0;
+	spin_unlock(&proc_lock);
+	return 0;
 }
 
 static long request_on_stopped(struct proc *t, long request, uint64_t addr,
@@ -1037,6 +1122,8 @@ static long request_on_stopped(struct proc *t, long request, uint64_t addr,
 		return 0;
 	case PTRACE_GET_SYSCALL_INFO:
 		return get_syscall_info(t, addr, data);
+	case PTRACE_LISTEN:
+		return listen(t);
 	case PTRACE_CONT:
 	case PTRACE_SYSCALL:
 	case PTRACE_SINGLESTEP:

@@ -267,6 +267,11 @@ static void send(struct proc *p, int sig, const struct ksiginfo *info,
 		if (tg->stopped) {
 			tg->stopped = false;
 			wake_up(&tg->stop_wait);
+			/* A tracee that PTRACE_LISTENs waits in its ptrace
+			 * stop, not on stop_wait: it reports the end. */
+			for (struct proc *t = tg->threads; t; t = t->thread_next)
+				if (ptrace_traced(t))
+					task_interrupt(t->task);
 		}
 	}
 	if (bit & STOP_SIGNALS)

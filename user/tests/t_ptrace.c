@@ -10,7 +10,7 @@
  * forked, vforked and cloned children; a tracer that dies (detach, or
  * EXITKILL); PTRACE_SEIZE and INTERRUPT; SINGLESTEP counting
  * instructions; GETREGSET/SETREGSET's iovec rule and SETFPREGS's
- * checks. The program re-executes itself (t_self) for the exec
+ * checks; LISTEN through a group stop; a traced thread's exit. The program re-executes itself (t_self) for the exec
  * cases. docs/ptrace.md.
  */
 #include "t.h"
@@ -634,6 +634,149 @@ static void seize_and_interrupt(void)
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 }
 
+/* ---- LISTEN: a seized tracee waits out its group stop --------------------- */
+
+/* Is st a PTRACE_EVENT_STOP stop with this signal? */
+static int is_event_stop(int st, int sig)
+{
+	return WIFSTOPPED(st) && (st >> 16) == PTRACE_EVENT_STOP &&
+	       WSTOPSIG(st) == sig;
+}
+
+/* Bring seized pid into a group stop: the SIGSTOP's signal-delivery
+ * stop, then (resumed with it) the group stop. */
+static void seized_group_stop(pid_t pid)
+{
+	int st;
+
+	CHECK_OK(kill(pid, SIGSTOP));
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGSTOP));
+	CHECK_ERR(pt(PTRACE_LISTEN, pid, 0, NULL), EIO); /* not a group stop */
+	CHECK_EQ(pt_val(PTRACE_CONT, pid, 0, SIGSTOP), 0);
+	st = wait_all(pid);
+	CHECK(is_event_stop(st, SIGSTOP));
+}
+
+static void listen_in_group_stop(void)
+{
+	struct user_regs_struct r;
+	pid_t pid = sleeper();
+	int st;
+
+	CHECK_EQ(pt(PTRACE_SEIZE, pid, 0, NULL), 0);
+	seized_group_stop(pid);
+	/* Listening: still stopped, but neither reported nor open to
+	 * requests, until SIGCONT ends the group stop: then a SIGTRAP
+	 * event stop, and the SIGCONT's own signal-delivery stop after. */
+	CHECK_EQ(pt(PTRACE_LISTEN, pid, 0, NULL), 0);
+	CHECK_EQ(waitpid(pid, &st, WNOHANG | __WALL), 0);
+	CHECK_ERR(pt(PTRACE_GETREGS, pid, 0, &r), ESRCH);
+	CHECK_OK(kill(pid, SIGCONT));
+	st = wait_all(pid);
+	CHECK(is_event_stop(st, SIGTRAP));
+	CHECK_EQ(pt(PTRACE_GETREGS, pid, 0, &r), 0);
+	CHECK_EQ(pt(PTRACE_CONT, pid, 0, NULL), 0);
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGCONT));
+	CHECK_EQ(pt(PTRACE_CONT, pid, 0, NULL), 0);
+	/* INTERRUPT ends the listening early: the group is still stopped,
+	 * so the new stop carries the stop signal. */
+	seized_group_stop(pid);
+	CHECK_EQ(pt(PTRACE_LISTEN, pid, 0, NULL), 0);
+	CHECK_EQ(pt(PTRACE_INTERRUPT, pid, 0, NULL), 0);
+	st = wait_all(pid);
+	CHECK(is_event_stop(st, SIGSTOP));
+	CHECK_OK(kill(pid, SIGKILL));
+	st = wait_all(pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	/* Only for seized tracees. */
+	pid = traced_child(do_nothing);
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGSTOP));
+	CHECK_ERR(pt(PTRACE_LISTEN, pid, 0, NULL), EIO);
+	cont_to_exit(pid, 0);
+}
+
+/* ---- a thread's exit ------------------------------------------------------- */
+
+static void *thread_exits_5(void *arg)
+{
+	(void)arg;
+	syscall(SYS_exit, 5); /* this thread alone, without musl's goodbye */
+	return NULL;
+}
+
+static volatile sig_atomic_t go;
+
+static void on_go(int sig)
+{
+	(void)sig;
+	go = 1;
+}
+
+/* A thread that exits with 5; then the leader waits for the tracer's
+ * SIGUSR1 and exits with 3 (no pthread_join: musl's needs the thread
+ * to leave through pthread_exit). */
+static void thread_then_exit_3(void)
+{
+	pthread_t t;
+
+	signal(SIGUSR1, on_go);
+	if (pthread_create(&t, NULL, thread_exits_5, NULL) != 0)
+		_exit(1);
+	while (!go)
+		pause();
+	_exit(3);
+}
+
+/* A traced thread that is not the leader: its PTRACE_EVENT_EXIT stop
+ * with its own status, then its exit, reported to the tracer by its
+ * thread id (with __WALL); the process's exit after. */
+static void thread_exit_reported(void)
+{
+	pid_t pid = traced_child(thread_then_exit_3), tid = -1, w;
+	int st = wait_all(pid), thread_events = 0, thread_exit = -1;
+	int main_events = 0, guard = 0;
+	unsigned long msg;
+
+	CHECK(is_stop(st, SIGSTOP));
+	CHECK_EQ(pt_val(PTRACE_SETOPTIONS, pid, 0,
+			PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXIT),
+		 0);
+	CHECK_EQ(pt(PTRACE_CONT, pid, 0, NULL), 0);
+	while ((w = waitpid(-1, &st, __WALL)) > 0 && guard++ < 50) {
+		int event = WIFSTOPPED(st) ? st >> 16 : -1;
+
+		if (w == pid && !WIFSTOPPED(st))
+			break;
+		if (w == tid && !WIFSTOPPED(st)) {
+			thread_exit = st;
+			kill(pid, SIGUSR1); /* the leader may go now */
+			continue;
+		}
+		if (event == PTRACE_EVENT_CLONE &&
+		    pt(PTRACE_GETEVENTMSG, w, 0, &msg) == 0)
+			tid = (pid_t)msg;
+		if (event == PTRACE_EVENT_EXIT &&
+		    pt(PTRACE_GETEVENTMSG, w, 0, &msg) == 0) {
+			if (w == tid && msg == 5 << 8)
+				thread_events++;
+			else if (w == pid && msg == 3 << 8)
+				main_events++;
+		}
+		/* SIGUSR1 is delivered; the new thread's SIGSTOP is not. */
+		pt_val(PTRACE_CONT, w, 0,
+		       event == 0 && WSTOPSIG(st) == SIGUSR1 ? SIGUSR1 : 0);
+	}
+	CHECK_EQ(w, pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	CHECK(tid > 0);
+	CHECK_EQ(thread_events, 1);
+	CHECK_EQ(main_events, 1);
+	CHECK(WIFEXITED(thread_exit) && WEXITSTATUS(thread_exit) == 5);
+}
+
 /* ---- events: fork, exec, exit; auto-attach -------------------------------- */
 
 static void fork_then_exec(void)
@@ -1027,6 +1170,8 @@ int main(int argc, char **argv)
 	RUN(tracer_dies);
 	RUN(singlestep_counts_instructions);
 	RUN(regsets_and_fpregs);
+	RUN(listen_in_group_stop);
+	RUN(thread_exit_reported);
 	RUN(many_syscall_stops);
 	return t_end();
 }
