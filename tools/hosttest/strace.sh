@@ -100,6 +100,7 @@ compare mkdir-rmdir "-v pids=1 -v racy=1" -f -- "$bin/sh" -c \
 	"$bin/mkdir x; $bin/rmdir x"
 compare calls "" -- "$tests/stracee" calls
 compare forksig "-v pids=1" -f -- "$tests/stracee" forksig
+compare decode "" -- "$tests/stracee" decode
 # a pipeline: when SIGCHLD arrives against sh's wait4 is a race between
 # the processes, so racy=1 drops those lines (the normalizer says which)
 compare pipeline "-v pids=1 -v racy=1" -f -- "$bin/sh" -c \

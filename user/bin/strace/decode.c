@@ -13,6 +13,7 @@
  * quote; file names are never cut.
  */
 #define _GNU_SOURCE /* process_vm_readv */
+#include <sys/sysinfo.h>
 #include "strace.h"
 
 #include <errno.h>
@@ -776,6 +777,42 @@ static void print_uts(struct tracee *t, unsigned long addr)
 	tputs(t, ", ...}");
 }
 
+/* sysinfo: every field, as strace prints struct sysinfo. */
+static void print_sysinfo(struct tracee *t, unsigned long addr)
+{
+	struct sysinfo si;
+
+	if (read_mem(t->pid, addr, &si, sizeof(si)) < 0) {
+		print_ptr(t, addr);
+		return;
+	}
+	tprintf(t, "{uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, "
+		   "freeram=%lu, sharedram=%lu, bufferram=%lu, totalswap=%lu, "
+		   "freeswap=%lu, procs=%u, totalhigh=%lu, freehigh=%lu, "
+		   "mem_unit=%u}",
+		si.uptime, si.loads[0], si.loads[1], si.loads[2], si.totalram,
+		si.freeram, si.sharedram, si.bufferram, si.totalswap,
+		si.freeswap, si.procs, si.totalhigh, si.freehigh, si.mem_unit);
+}
+
+/* An ioctl request strace has no name for: its _IOC fields
+ * (asm-generic/ioctl.h: nr bits 0-7, type 8-15, size 16-29, direction
+ * 30-31). */
+static void print_ioc(struct tracee *t, unsigned long req)
+{
+	unsigned int dir = (req >> 30) & 3;
+
+	tputs(t, "_IOC(");
+	if (dir == 0)
+		tputs(t, "_IOC_NONE");
+	else if (dir == 3)
+		tputs(t, "_IOC_READ|_IOC_WRITE");
+	else
+		tputs(t, dir == 2 ? "_IOC_READ" : "_IOC_WRITE");
+	tprintf(t, ", %#lx, %#lx, %#lx)", (req >> 8) & 0xff, req & 0xff,
+		(req >> 16) & 0x3fff);
+}
+
 /* getdents: strace shows only how many entries the call returned. */
 static void print_dents(struct tracee *t, unsigned long addr, long ret)
 {
@@ -844,11 +881,20 @@ static bool ioctl_writes(unsigned long req)
 	       req == 0x541b || req == 0x5429 || req == 0x5411;
 }
 
+/* Has strace a name for this ioctl request (ioctl_reqs)? */
+static bool ioctl_named(unsigned long req)
+{
+	for (const struct flag_name *f = ioctl_reqs; f->name; f++)
+		if (f->value == req)
+			return true;
+	return false;
+}
+
 static void print_ioctl_arg(struct tracee *t, long ret)
 {
 	unsigned long req = t->args[1] & 0xffffffff, addr = t->args[2];
 	bool out = ioctl_writes(req);
-	if (!addr || (out && ret < 0)) {
+	if ((!addr && ioctl_named(req)) || (out && ret < 0)) {
 		print_ptr(t, addr);
 		return;
 	}
@@ -872,7 +918,10 @@ static void print_ioctl_arg(struct tracee *t, long ret)
 		print_int_at(t, addr);
 		break;
 	default:
-		print_ptr(t, addr);
+		if (ioctl_named(req))
+			print_ptr(t, addr);
+		else
+			tprintf(t, "%#lx", addr); /* strace: a plain number */
 	}
 }
 
@@ -1013,6 +1062,7 @@ bool arg_at_exit(struct tracee *t, int i)
 	case A_OINT:
 	case A_OSCHEDPARAM:
 	case A_OCPUSET:
+	case A_SYSINFO:
 		return true;
 	case A_IOCTLARG:
 		return ioctl_writes(t->args[1] & 0xffffffff);
@@ -1268,7 +1318,7 @@ void print_arg(struct tracee *t, int i, long ret)
 		break;
 	case A_IOCTL:
 		if (!print_enum(t, ioctl_reqs, v & 0xffffffff))
-			tprintf(t, "%#lx", v & 0xffffffff);
+			print_ioc(t, v & 0xffffffff);
 		break;
 	case A_IOCTLARG:
 		print_ioctl_arg(t, ret);
@@ -1351,6 +1401,9 @@ void print_arg(struct tracee *t, int i, long ret)
 		break;
 	case A_UTS:
 		print_uts(t, v);
+		break;
+	case A_SYSINFO:
+		print_sysinfo(t, v);
 		break;
 	case A_ARCH:
 		if (!print_enum(t, arch_codes, v))

@@ -140,6 +140,7 @@ enum arg_kind {
 	A_UMOUNTF,
 	A_CPUSET,
 	A_OCPUSET,
+	A_SYSINFO,
 };
 
 /* What a call's return value is. */
