@@ -123,6 +123,7 @@ compare signal-usr1 "-v pids=1" -f -e signal=SIGUSR1 -- \
 	"$tests/stracee" forksig
 compare status-failed "" -e status=failed -- "$tests/stracee" calls
 compare y "" -y -- "$tests/stracee" calls
+compare v "" -v -- "$tests/stracee" calls
 compare t "-v times=1" -t -- "$bin/cat" fruit
 compare tt "-v times=1" -tt -- "$bin/cat" fruit
 compare ttt "-v times=1" -ttt -- "$bin/cat" fruit

@@ -13,7 +13,6 @@
  * quote; file names are never cut.
  */
 #define _GNU_SOURCE /* process_vm_readv */
-#include <sys/sysinfo.h>
 #include "strace.h"
 
 #include <errno.h>
@@ -24,7 +23,9 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- reading the tracee's memory ------------------------------------ */
@@ -239,6 +240,23 @@ static void print_dev(struct tracee *t, unsigned long dev)
 	tprintf(t, "makedev(%#lx, %#lx)", major, minor);
 }
 
+/* -v: a time as strace shows it, seconds then the local time with the
+ * nanoseconds: "NAME=S /\* 2026-12-07T13:37:56.728691504+0000 *\/". */
+static void print_time_field(struct tracee *t, const char *name,
+			     const struct timespec *ts)
+{
+	char when[64], zone[8];
+	struct tm tm;
+	time_t sec = ts->tv_sec;
+
+	tprintf(t, ", %s=%lld", name, (long long)ts->tv_sec);
+	if (localtime_r(&sec, &tm) &&
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm) &&
+	    strftime(zone, sizeof(zone), "%z", &tm))
+		tprintf(t, " /* %s.%09ld%s */", when, ts->tv_nsec, zone);
+	tprintf(t, ", %s_nsec=%ld", name, ts->tv_nsec);
+}
+
 static void print_stat(struct tracee *t, unsigned long addr)
 {
 	struct stat st = { 0 };
@@ -246,15 +264,34 @@ static void print_stat(struct tracee *t, unsigned long addr)
 		print_ptr(t, addr);
 		return;
 	}
-	tputs(t, "{st_mode=");
+	tputs(t, "{");
+	if (opt.verbose) {
+		tputs(t, "st_dev=");
+		print_dev(t, st.st_dev);
+		tprintf(t, ", st_ino=%lu, ", (unsigned long)st.st_ino);
+	}
+	tputs(t, "st_mode=");
 	print_mode(t, st.st_mode);
+	if (opt.verbose)
+		tprintf(t,
+			", st_nlink=%lu, st_uid=%u, st_gid=%u, st_blksize=%ld, "
+			"st_blocks=%ld",
+			(unsigned long)st.st_nlink, st.st_uid, st.st_gid,
+			(long)st.st_blksize, (long)st.st_blocks);
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
 		tputs(t, ", st_rdev=");
 		print_dev(t, st.st_rdev);
 	} else {
 		tprintf(t, ", st_size=%ld", (long)st.st_size);
 	}
-	tputs(t, ", ...}");
+	if (!opt.verbose) {
+		tputs(t, ", ...}");
+		return;
+	}
+	print_time_field(t, "st_atime", &st.st_atim);
+	print_time_field(t, "st_mtime", &st.st_mtim);
+	print_time_field(t, "st_ctime", &st.st_ctim);
+	tputs(t, "}");
 }
 
 /* struct statx: the fields strace shows, at their offsets. */
@@ -598,7 +635,7 @@ static void print_argv(struct tracee *t, unsigned long addr)
 			break;
 		if (i)
 			tputs(t, ", ");
-		if (i == opt.strsize) {
+		if (i == opt.strsize && !opt.verbose) {
 			tputs(t, "...");
 			break;
 		}
@@ -610,6 +647,10 @@ static void print_argv(struct tracee *t, unsigned long addr)
 static void print_envp(struct tracee *t, unsigned long addr)
 {
 	int n = 0;
+	if (opt.verbose) {
+		print_argv(t, addr);
+		return;
+	}
 	print_ptr(t, addr);
 	if (!addr)
 		return;
@@ -769,12 +810,17 @@ static void print_uts(struct tracee *t, unsigned long addr)
 		print_ptr(t, addr);
 		return;
 	}
-	uts[0][64] = uts[1][64] = '\0';
-	tputs(t, "{sysname=");
-	print_quoted(t, (unsigned char *)uts[0], strlen(uts[0]));
-	tputs(t, ", nodename=");
-	print_quoted(t, (unsigned char *)uts[1], strlen(uts[1]));
-	tputs(t, ", ...}");
+	static const char *const fields[6] = { "sysname", "nodename",
+					       "release", "version",
+					       "machine", "domainname" };
+	int n = opt.verbose ? 6 : 2;
+
+	for (int i = 0; i < n; i++) {
+		uts[i][64] = '\0';
+		tprintf(t, "%s%s=", i ? ", " : "{", fields[i]);
+		print_quoted(t, (unsigned char *)uts[i], strlen(uts[i]));
+	}
+	tputs(t, opt.verbose ? "}" : ", ...}");
 }
 
 /* sysinfo: every field, as strace prints struct sysinfo. */

@@ -206,6 +206,7 @@ struct options {
 	bool relative;     /* -r */
 	bool paths;        /* -y */
 	bool failed_only;  /* -e status=failed (or -Z) */
+	bool verbose;      /* -v: environments, stat and uname in full */
 	bool trace_set[NR_SYSCALL_TABLE];
 	bool signal_set[65];
 };
