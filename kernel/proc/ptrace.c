@@ -894,8 +894,7 @@ static long regset(struct proc *t, uint64_t type, uaddr_t uiov, bool set)
 {
 	struct user_iovec iov;
 	struct user_regs u;
-	size_t size = type == NT_PRFPREG ? sizeof(struct fpu_state)
-					 : sizeof(u);
+	size_t size = type == NT_PRFPREG ? sizeof(struct fpu_state) : sizeof(u);
 	long err = 0;
 
 	if (type != NT_PRSTATUS && type != NT_PRFPREG)

@@ -53,7 +53,7 @@ struct ptrace_link {
 	 * tracer while busy, put into the registers by the tracee as it
 	 * leaves the stop (only a task changes its own registers). */
 	struct fpu_state *fpu_set;
-	bool singlestep;         /* the tracer set the trap flag */
+	bool singlestep; /* the tracer set the trap flag */
 	/* PTRACE_LISTEN: stopped, but not reported, until the group stop
 	 * ends or the tracer interrupts; then a new PTRACE_EVENT_STOP. */
 	bool listening;

@@ -349,7 +349,7 @@ static void bench_ptrace(void)
 	if (pid == 0) {
 		if (syscall(SYS_ptrace, 0 /* TRACEME */, 0, 0, 0) != 0)
 			_exit(1);
-		raise(SIGSTOP);
+		kill(getpid(), SIGSTOP);
 		for (long i = 0; i < n; i++)
 			syscall(SYS_getppid);
 		_exit(0);

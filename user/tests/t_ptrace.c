@@ -450,18 +450,17 @@ static void breakpoint_and_forced_writes(void)
 	pid_t pid;
 	int st;
 
-	none_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-			 -1, 0);
-	shared_ro = mmap(NULL, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS,
-			 -1, 0);
+	none_page =
+		mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	shared_ro =
+		mmap(NULL, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CHECK(none_page != MAP_FAILED && shared_ro != MAP_FAILED);
 	pid = traced_child(hit_breakpoint);
 	st = wait_all(pid);
 	CHECK(is_stop(st, SIGSTOP));
 	CHECK_EQ(pt(PTRACE_PEEKTEXT, pid, text, &orig), 0);
 	CHECK_EQ(orig, *(volatile long *)text);
-	CHECK_EQ(pt_val(PTRACE_POKETEXT, pid, text, (orig & ~0xffL) | 0xcc),
-		 0);
+	CHECK_EQ(pt_val(PTRACE_POKETEXT, pid, text, (orig & ~0xffL) | 0xcc), 0);
 	CHECK_EQ(pt(PTRACE_PEEKTEXT, pid, text, &word), 0);
 	CHECK_EQ(word & 0xff, 0xcc);
 	CHECK_EQ(pt_val(PTRACE_POKEDATA, pid, (long)&ro_word, 8), 0);

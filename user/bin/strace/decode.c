@@ -832,10 +832,11 @@ static void print_sysinfo(struct tracee *t, unsigned long addr)
 		print_ptr(t, addr);
 		return;
 	}
-	tprintf(t, "{uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, "
-		   "freeram=%lu, sharedram=%lu, bufferram=%lu, totalswap=%lu, "
-		   "freeswap=%lu, procs=%u, totalhigh=%lu, freehigh=%lu, "
-		   "mem_unit=%u}",
+	tprintf(t,
+		"{uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, "
+		"freeram=%lu, sharedram=%lu, bufferram=%lu, totalswap=%lu, "
+		"freeswap=%lu, procs=%u, totalhigh=%lu, freehigh=%lu, "
+		"mem_unit=%u}",
 		si.uptime, si.loads[0], si.loads[1], si.loads[2], si.totalram,
 		si.freeram, si.sharedram, si.bufferram, si.totalswap,
 		si.freeswap, si.procs, si.totalhigh, si.freehigh, si.mem_unit);
