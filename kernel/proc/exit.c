@@ -98,6 +98,9 @@ static void thread_gone_locked(struct proc *p, int wait_status)
 {
 	if (p->tg->group_exit)
 		wait_status = p->tg->group_status;
+	/* Now, while the leader is sure to be there: a tracer may reap
+	 * the zombie after the process is gone. */
+	proc_thread_account_locked(p);
 	if (!ptrace_thread_zombie_locked(p, wait_status))
 		proc_thread_reap_locked(p);
 }

@@ -15,6 +15,7 @@
  */
 #include "t.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <elf.h>
@@ -729,6 +730,56 @@ static void thread_then_exit_3(void)
 	_exit(3);
 }
 
+static void *thread_waits(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* exit_group(4) with a second thread still running. */
+static void thread_then_exit_group_4(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, thread_waits, NULL) != 0)
+		_exit(1);
+	sched_yield();
+	_exit(4);
+}
+
+/* Run pid (stopped, traced, TRACECLONE set) to its end, continuing every
+ * stop; the wait statuses of the process and of its other thread. */
+static void run_to_end(pid_t pid, int *proc_status, int *thread_status)
+{
+	pid_t w, tid = -1, exited = -1;
+	unsigned long msg;
+	int st, guard = 0;
+
+	*proc_status = *thread_status = -1;
+	CHECK_EQ(pt(PTRACE_CONT, pid, 0, NULL), 0);
+	while (*proc_status == -1 || *thread_status == -1) {
+		w = waitpid(-1, &st, __WALL);
+		if (w < 0 || guard++ > 50)
+			break;
+		if (WIFSTOPPED(st)) {
+			if ((st >> 16) == PTRACE_EVENT_CLONE &&
+			    pt(PTRACE_GETEVENTMSG, w, 0, &msg) == 0)
+				tid = (pid_t)msg;
+			pt(PTRACE_CONT, w, 0, NULL);
+		} else if (w == pid) {
+			*proc_status = st;
+		} else {
+			/* The thread: its stops may come before the clone
+			 * event that names it. */
+			exited = w;
+			*thread_status = st;
+		}
+	}
+	CHECK_EQ(exited, tid);
+}
+
 /* A traced thread that is not the leader: its PTRACE_EVENT_EXIT stop
  * with its own status, then its exit, reported to the tracer by its
  * thread id (with __WALL); the process's exit after. */
@@ -737,6 +788,7 @@ static void thread_exit_reported(void)
 	pid_t pid = traced_child(thread_then_exit_3), tid = -1, w;
 	int st = wait_all(pid), thread_events = 0, thread_exit = -1;
 	int main_events = 0, guard = 0;
+	pid_t exited = -1;
 	unsigned long msg;
 
 	CHECK(is_stop(st, SIGSTOP));
@@ -749,7 +801,10 @@ static void thread_exit_reported(void)
 
 		if (w == pid && !WIFSTOPPED(st))
 			break;
-		if (w == tid && !WIFSTOPPED(st)) {
+		if (w != pid && !WIFSTOPPED(st)) {
+			/* The thread (whose stops may come before the clone
+			 * event that names it). */
+			exited = w;
 			thread_exit = st;
 			kill(pid, SIGUSR1); /* the leader may go now */
 			continue;
@@ -759,7 +814,7 @@ static void thread_exit_reported(void)
 			tid = (pid_t)msg;
 		if (event == PTRACE_EVENT_EXIT &&
 		    pt(PTRACE_GETEVENTMSG, w, 0, &msg) == 0) {
-			if (w == tid && msg == 5 << 8)
+			if (w != pid && msg == 5 << 8)
 				thread_events++;
 			else if (w == pid && msg == 3 << 8)
 				main_events++;
@@ -771,9 +826,19 @@ static void thread_exit_reported(void)
 	CHECK_EQ(w, pid);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
 	CHECK(tid > 0);
+	CHECK_EQ(exited, tid);
 	CHECK_EQ(thread_events, 1);
 	CHECK_EQ(main_events, 1);
 	CHECK(WIFEXITED(thread_exit) && WEXITSTATUS(thread_exit) == 5);
+	/* A thread that exit_group ends has the group's status, and is
+	 * reported besides the process. */
+	pid = traced_child(thread_then_exit_group_4);
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGSTOP));
+	CHECK_EQ(pt_val(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACECLONE), 0);
+	run_to_end(pid, &st, &thread_exit);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 4);
+	CHECK(WIFEXITED(thread_exit) && WEXITSTATUS(thread_exit) == 4);
 }
 
 /* ---- events: fork, exec, exit; auto-attach -------------------------------- */
