@@ -22,7 +22,8 @@ usertest_pass t_ptrace 20 t_ptrace@smp4
 # two kernels must be exactly what grade/strace-kestrel-diffs.txt lists
 # (a new difference fails, and so does a listed one that is gone); the
 # host's name, descriptor limit and scratch directory are the machine's,
-# and left out.
+# and left out. Then strace -f on a shell pipeline and strace -p on a
+# background job, checked for what they must show.
 strace_section()
 {
 	serial_send "strace $2 -o k.$1 $3; echo BEGIN-$1; cat k.$1; echo END-$1\r" &&
@@ -34,6 +35,10 @@ shell_boot strace_tool timeout=400 &&
 	strace_section calls '' './stracee calls' &&
 	strace_section forksig '-f' './stracee forksig' &&
 	strace_section count '-c' './stracee loop 200' &&
+	strace_section decode '' './stracee decode' &&
+	strace_section pipe '-f' "sh -c '/bin/echo hello | /bin/wc -c'" &&
+	serial_send './stracee sleep 3 & strace -o k.attach -p $!; echo BEGIN-attach; cat k.attach; echo END-attach\r' &&
+	wait_for -E '^END-attach$' 120 &&
 	serial_send 'poweroff\r'
 boot_wait
 
@@ -81,6 +86,44 @@ strace_compare()
 }
 strace_compare calls '' 0
 strace_compare forksig '-f' 1
+strace_compare decode '' 0
+
+# strace -f on a shell pipeline: three processes, each followed from
+# its fork to its exit, the bytes crossing the pipe seen on both sides
+# (normalized: unfinished and resumed halves joined, pids P1 P2 P3).
+sed -n '/^BEGIN-pipe$/,/^END-pipe$/p' "$b_log" | sed '1d;$d' | tr -d '\r' |
+	awk -v pids=1 -v vars=1 -f "$st_norm" >"$g_dir/strace.pipe.kestrel"
+test_start strace_pipeline 10
+forbid 'KERNEL PANIC'
+need_re '^END-pipe$'
+for st_re in '^P1 pipe2?\(\[3, 4\]' \
+	'^P[23] execve\("/bin/echo", \["/bin/echo", "hello"\].* = 0$' \
+	'^P[23] execve\("/bin/wc", \["/bin/wc", "-c"\].* = 0$' \
+	'^P[23] writev?\(1, .*"hello".* = 6$' \
+	'^P[23] read\(0, "hello\\n", [0-9]+\) = 6$'; do
+	grep -q -E "$st_re" "$g_dir/strace.pipe.kestrel" ||
+		fail_because "pipeline" "no line matching $st_re in:" \
+			"$(head -n 40 "$g_dir/strace.pipe.kestrel")"
+done
+st_exits=$(grep -c -E '^P[123] \+\+\+ exited with 0 \+\+\+$' \
+	"$g_dir/strace.pipe.kestrel")
+[ "$st_exits" = 3 ] ||
+	fail_because "pipeline exits" "$st_exits processes exited with 0, want 3"
+test_end
+
+# strace -p: attached to a background job of the shell (the process $!
+# names, which waits for the sleeping stracee), it follows it to its end.
+sed -n '/^BEGIN-attach$/,/^END-attach$/p' "$b_log" | sed '1d;$d' |
+	tr -d '\r' >"$g_dir/strace.attach.kestrel"
+test_start strace_attach 10
+forbid 'KERNEL PANIC'
+need_re '^END-attach$'
+need_re '^(strace: )?Process [0-9]+ attached'
+grep -q -E '^exit_group\(0\) += \?$' "$g_dir/strace.attach.kestrel" &&
+	grep -q -E '^\+\+\+ exited with 0 \+\+\+$' "$g_dir/strace.attach.kestrel" ||
+	fail_because "attach" "the trace does not follow the sleeper to its exit:" \
+		"$(cat "$g_dir/strace.attach.kestrel")"
+test_end
 
 # strace -c: the table's rows add up to its total line, and the 200
 # getppid calls of the loop are all counted.

@@ -149,7 +149,8 @@ guest_beside_host()
 	rm -f "$_gi"
 }
 
-# User space (docs/processes.md): /bin/ubench and /bin/uthreadbench in
+# User space (docs/processes.md): /bin/ubench (with `ubench ptrace`, a
+# system call under strace-like tracing) and /bin/uthreadbench in
 # Kestrel, from the shell on a copy of the root image, beside the same
 # binaries in Debian's Linux in the same QEMU (tools/linux-bench.sh).
 echo

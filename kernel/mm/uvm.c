@@ -653,6 +653,69 @@ int mm_read(struct mm *mm, uint64_t addr, void *dst, size_t len)
 	return err < 0 ? -EFAULT : 0;
 }
 
+/* The page va of area v, present for the kernel and, for a forced write,
+ * this address space's own copy: its physical address in *pa. Caller
+ * holds mm->lock. */
+static int forced_page(struct mm *mm, struct vma *v, uint64_t va, bool write,
+		       physaddr_t *pa)
+{
+	bool may_write = v->prot & PROT_WRITE;
+	unsigned int prot;
+	physaddr_t copy;
+	int err;
+
+	if (write && !may_write && (v->flags & VMA_SHARED))
+		return -EFAULT; /* the file's own page: never forced */
+	if (vm_walk(&mm->vs, va, pa, &prot) < 0) {
+		err = fill(mm, v, va, write && may_write);
+		if (err || vm_walk(&mm->vs, va, pa, &prot) < 0)
+			return -EFAULT;
+	}
+	if (!write || (prot & VM_WRITE))
+		return 0;
+	if (may_write)
+		err = write_protected(mm, v, va, *pa);
+	else if (frame_refcount(*pa) == 1)
+		return 0; /* already ours (an earlier forced write) */
+	else if ((copy = new_page(*pa, PAGE_SIZE)))
+		err = install(mm, va, copy, vma_pte_prot(v));
+	else
+		err = -ENOMEM;
+	if (err || vm_walk(&mm->vs, va, pa, NULL) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+int mm_access_forced(struct mm *mm, uint64_t addr, void *buf, size_t len,
+		     bool write)
+{
+	int err = 0;
+
+	sleep_lock(&mm->lock);
+	while (len && !err) {
+		size_t in_page = addr % PAGE_SIZE;
+		size_t n = MIN(len, PAGE_SIZE - in_page);
+		struct vma *v = addr < USER_TOP ? vma_find(mm, addr) : NULL;
+		physaddr_t pa;
+		uint8_t *page;
+
+		err = v ? forced_page(mm, v, addr - in_page, write, &pa)
+			: -EFAULT;
+		if (err)
+			break;
+		page = (uint8_t *)phys_to_virt(pa) + in_page;
+		if (write)
+			memcpy(page, buf, n);
+		else
+			memcpy(buf, page, n);
+		addr += n;
+		buf = (uint8_t *)buf + n;
+		len -= n;
+	}
+	sleep_unlock(&mm->lock);
+	return err;
+}
+
 /* ---- exec, fork, exit ------------------------------------------------------ */
 
 int mm_map_fixed(struct mm *mm, uint64_t addr, uint64_t len, int prot,

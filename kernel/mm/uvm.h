@@ -65,6 +65,14 @@ int mm_write(struct mm *mm, uint64_t addr, const void *src, size_t len);
  * read would (ptrace, process_vm_readv: mm need not be loaded): 0 or
  * -EFAULT. */
 int mm_read(struct mm *mm, uint64_t addr, void *dst, size_t len);
+/* ptrace's PEEK and POKE (Linux's FOLL_FORCE): read or write len bytes
+ * at addr of mm whatever the area's protection, as a debugger must (a
+ * breakpoint into text). A forced write to a private area that does not
+ * allow writing copies the page first, so the file and every other
+ * process sharing the page keep the old bytes; a shared area that does
+ * not allow writing refuses. 0 or -EFAULT (no area). */
+int mm_access_forced(struct mm *mm, uint64_t addr, void *buf, size_t len,
+		     bool write);
 /* For futexes: where the word at addr lives. 1 if in a private area
  * (the key is the address space and addr), 0 with *phys its physical
  * address if in a shared one (every process mapping it sees the same

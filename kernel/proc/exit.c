@@ -91,12 +91,27 @@ static void thread_release(struct proc *p)
 	kfree(exe_path);
 }
 
+/* Thread p, not its group's leader, has ended: it goes, unless a tracer
+ * is to see its exit first (with exit_group's status if the group is
+ * ending). Caller holds proc_lock. */
+static void thread_gone_locked(struct proc *p, int wait_status)
+{
+	if (p->tg->group_exit)
+		wait_status = p->tg->group_status;
+	/* Now, while the leader is sure to be there: a tracer may reap
+	 * the zombie after the process is gone. */
+	proc_thread_account_locked(p);
+	if (!ptrace_thread_zombie_locked(p, wait_status))
+		proc_thread_reap_locked(p);
+}
+
 /* The running thread ends. If others of its group live on, that is
  * all (a leader's struct stays for wait); the last one to go ends the
  * process: the leader becomes a zombie and its parent hears of it. */
 static __noreturn void thread_end(struct proc *p, int wait_status)
 {
 	struct thread_group *tg = p->tg;
+	int own_status = wait_status;
 	struct proc *l;
 
 	if (ptrace_traced(p))
@@ -112,7 +127,7 @@ static __noreturn void thread_end(struct proc *p, int wait_status)
 		if (tg->exec_thread && tg->live == 1)
 			wake_up(&tg->exec_wait);
 		if (p != l)
-			proc_thread_reap_locked(p);
+			thread_gone_locked(p, wait_status);
 		task_exit_unlock(&proc_lock);
 	}
 	/* The last thread: the process ends, with exit_group's (or the
@@ -122,7 +137,7 @@ static __noreturn void thread_end(struct proc *p, int wait_status)
 	else if (p != l)
 		wait_status = l->exit_status;
 	if (p != l)
-		proc_thread_reap_locked(p);
+		thread_gone_locked(p, own_status);
 	sem_exit(l->tgid); /* its SEM_UNDO adjustments (kernel/ipc) */
 	if (proc_is_init(l))
 		panic("init (pid 1) exited with wait status %#x: there is no "

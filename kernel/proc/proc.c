@@ -474,13 +474,16 @@ void proc_thread_unlink_locked(struct proc *p)
 	signal_unlock(h);
 }
 
-void proc_thread_reap_locked(struct proc *p)
+void proc_thread_account_locked(struct proc *p)
 {
 	struct proc *l = p->tg->leader;
 
-	/* Its times count as the process's. */
 	__atomic_add_fetch(&l->utime_ns, p->utime_ns, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&l->stime_ns, p->stime_ns, __ATOMIC_RELAXED);
+}
+
+void proc_thread_reap_locked(struct proc *p)
+{
 	ptrace_unlink_locked(p);
 	hash_remove_locked(p);
 	p->state = PROC_ZOMBIE;

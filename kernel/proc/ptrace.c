@@ -48,6 +48,7 @@
 #define PTRACE_GETREGS 12
 #define PTRACE_SETREGS 13
 #define PTRACE_GETFPREGS 14
+#define PTRACE_SETFPREGS 15
 #define PTRACE_ATTACH 16
 #define PTRACE_DETACH 17
 #define PTRACE_SYSCALL 24
@@ -56,8 +57,10 @@
 #define PTRACE_GETSIGINFO 0x4202
 #define PTRACE_SETSIGINFO 0x4203
 #define PTRACE_GETREGSET 0x4204
+#define PTRACE_SETREGSET 0x4205
 #define PTRACE_SEIZE 0x4206
 #define PTRACE_INTERRUPT 0x4207
+#define PTRACE_LISTEN 0x4208
 #define PTRACE_GET_SYSCALL_INFO 0x420e
 
 #define PTRACE_O_TRACESYSGOOD 0x1
@@ -88,6 +91,12 @@
 
 #define NT_PRSTATUS 1 /* GETREGSET: the general registers */
 #define NT_PRFPREG 2  /* the fxsave area */
+#define REGSET_UNIT 8 /* a regset's iov_len is a multiple of this */
+/* In the fxsave area (Intel SDM vol. 1, 10.5.1, table 10-2): MXCSR, and
+ * MXCSR_MASK, the bits this CPU lets MXCSR have (0: the default). */
+#define FXSAVE_MXCSR 24
+#define FXSAVE_MXCSR_MASK 28
+#define MXCSR_MASK_DEFAULT 0xffbf
 
 #define SYSCALL_STOP 0x80  /* with TRACESYSGOOD: SIGTRAP | 0x80 */
 #define VEC_SYSCALL 256    /* a trapframe made by syscall.S */
@@ -258,9 +267,12 @@ void ptrace_tracer_exit_locked(struct proc *l)
 			signal_send(t, SIGKILL, NULL);
 		t->ptrace.resume_sig = 0;
 		ptrace_unlink_locked(t);
-		/* An exit the tracer never collected goes to the parent. */
-		if (t->state == PROC_ZOMBIE)
+		/* An exit the tracer never collected goes to the parent; a
+		 * thread's goes with the thread. */
+		if (t->state == PROC_ZOMBIE && t == t->tg->leader)
 			proc_release_zombie_locked(t);
+		else if (t->state == PROC_ZOMBIE)
+			proc_thread_reap_locked(t);
 	}
 }
 
@@ -295,6 +307,45 @@ static void notify_tracer_locked(struct proc *t, int code, int status)
 	signal_send(tracer, SIGCHLD, &info);
 }
 
+/* Does listening tracee p (caller holds proc_lock) report again: its
+ * group stop is over (SIGCONT), or its tracer interrupted it? */
+static bool listen_ends(struct proc *p)
+{
+	struct ptrace_link *pt = &p->ptrace;
+
+	return pt->listening && pt->stopped && pt->tracer && !dying(p) &&
+	       (pt->listen_interrupted ||
+		!__atomic_load_n(&p->tg->stopped, __ATOMIC_RELAXED));
+}
+
+/* Record stop code (status>>8) of kind for the tracer, and tell it.
+ * Caller holds proc_lock. */
+static void report_locked(struct proc *p, int code, enum ptrace_stop_kind kind)
+{
+	struct ptrace_link *pt = &p->ptrace;
+
+	pt->report = WAIT_STOPPED(code & 0xff) | ((code & ~0xff) << 8);
+	pt->kind = kind;
+	notify_tracer_locked(p, CLD_TRAPPED, code & 0x7f);
+}
+
+/* A listening tracee's new stop, as Linux's: PTRACE_EVENT_STOP with the
+ * stop signal while the group is still stopped, SIGTRAP once it is
+ * not. Caller holds proc_lock. */
+static void listen_retrap_locked(struct proc *p)
+{
+	struct ptrace_link *pt = &p->ptrace;
+	bool group = __atomic_load_n(&p->tg->stopped, __ATOMIC_RELAXED);
+	int code = (group ? pt->group_sig : SIGTRAP) | PTRACE_EVENT_STOP << 8;
+
+	pt->listening = false;
+	pt->listen_interrupted = false;
+	memset(&pt->siginfo, 0, sizeof(pt->siginfo));
+	pt->siginfo.si_signo = SIGTRAP;
+	pt->siginfo.si_code = code;
+	report_locked(p, code, group ? PTRACE_STOP_GROUP : PTRACE_STOP_EVENT);
+}
+
 /*
  * The running tracee stops: the tracer sees wait status 0x7f | code << 8
  * and, with the registers tf, a stop of this kind; *info (if not NULL)
@@ -309,16 +360,20 @@ static int ptrace_stop(struct trapframe *tf, int code,
 {
 	struct proc *p = proc_current();
 	struct ptrace_link *pt = &p->ptrace;
+	struct fpu_state *fpu;
 	int sig;
 
+	/* The tracer reads the SSE registers from the task's save area:
+	 * bring it up to date (the kernel itself never changes them). */
+	irq_push_off();
+	fpu_save(&task_arch(p->task)->fpu);
+	irq_pop_off();
 	spin_lock(&proc_lock);
 	if (!pt->tracer || dying(p)) {
 		spin_unlock(&proc_lock);
 		return -1;
 	}
 	pt->stopped = true;
-	pt->report = WAIT_STOPPED(code & 0xff) | ((code & ~0xff) << 8);
-	pt->kind = kind;
 	pt->regs = tf;
 	pt->resume_sig = 0;
 	if (info) {
@@ -330,17 +385,36 @@ static int ptrace_stop(struct trapframe *tf, int code,
 	}
 	if (set_msg)
 		pt->event_msg = msg;
-	notify_tracer_locked(p, CLD_TRAPPED, code & 0x7f);
-	while ((pt->stopped && pt->tracer && !dying(p)) || pt->busy)
-		sleep_on(&pt->wait, &proc_lock);
+	report_locked(p, code, kind);
+	for (;;) {
+		while (((pt->stopped && pt->tracer && !dying(p)) || pt->busy) &&
+		       !listen_ends(p))
+			sleep_on(&pt->wait, &proc_lock);
+		if (!listen_ends(p))
+			break;
+		listen_retrap_locked(p);
+	}
 	pt->stopped = false;
+	pt->listening = false;
+	pt->listen_interrupted = false;
 	pt->report = 0;
 	pt->regs = NULL;
 	pt->kind = PTRACE_STOP_NONE;
 	if (info)
 		*info = pt->siginfo;
 	sig = pt->resume_sig;
+	fpu = pt->fpu_set;
+	pt->fpu_set = NULL;
 	spin_unlock(&proc_lock);
+	if (fpu) {
+		struct arch_task *a = task_arch(p->task);
+
+		irq_push_off();
+		memcpy(&a->fpu, fpu, sizeof(a->fpu));
+		fpu_restore(&a->fpu);
+		irq_pop_off();
+		kfree(fpu);
+	}
 	return sig;
 }
 
@@ -428,6 +502,7 @@ void ptrace_group_stop(struct trapframe *tf, int sig)
 
 	if (p->ptrace.seized)
 		code |= PTRACE_EVENT_STOP << 8;
+	p->ptrace.group_sig = sig;
 	ptrace_stop(tf, code, PTRACE_STOP_GROUP, NULL, false, 0);
 }
 
@@ -512,6 +587,19 @@ void ptrace_exit(int wait_status)
 		event_stop(PTRACE_EVENT_EXIT, (uint64_t)wait_status);
 }
 
+bool ptrace_thread_zombie_locked(struct proc *p, int wait_status)
+{
+	int st = wait_status;
+
+	if (!p->ptrace.tracer)
+		return false;
+	p->exit_status = st;
+	p->state = PROC_ZOMBIE;
+	notify_tracer_locked(p, (st & 0x7f) ? CLD_KILLED : CLD_EXITED,
+			     (st & 0x7f) ? st & 0x7f : (st >> 8) & 0xff);
+	return true;
+}
+
 bool ptrace_exit_notify_locked(struct proc *l)
 {
 	int st = l->exit_status;
@@ -569,7 +657,9 @@ int ptrace_wait_scan_locked(struct proc *self, int idtype, int id, int options,
 							  : CLD_EXITED;
 			if (options & WNOWAIT)
 				return 1;
-			if (t->parent == self) {
+			if (t != t->tg->leader) {
+				proc_thread_reap_locked(t); /* a thread */
+			} else if (t->parent == self) {
 				proc_reap_locked(t);
 			} else {
 				ptrace_unlink_locked(t);
@@ -605,7 +695,7 @@ static int tracee_get(int pid, struct proc **out)
 	spin_lock(&proc_lock);
 	t = proc_lookup_locked(pid);
 	if (!t || t->ptrace.tracer != self_leader() || !t->ptrace.stopped ||
-	    t->state == PROC_ZOMBIE) {
+	    t->ptrace.listening || t->state == PROC_ZOMBIE) {
 		spin_unlock(&proc_lock);
 		return -ESRCH;
 	}
@@ -753,24 +843,82 @@ static long get_syscall_info(struct proc *t, uint64_t size, uaddr_t data)
 	return (long)n;
 }
 
-static long regset(struct proc *t, bool fp, uaddr_t uiov)
+/* The SSE state a stopped tracee t will have: SETFPREGS' if it set
+ * one, else what the tracee saved as it stopped. */
+static struct fpu_state *fpu_of(struct proc *t)
+{
+	return t->ptrace.fpu_set ? t->ptrace.fpu_set : &task_arch(t->task)->fpu;
+}
+
+static uint32_t fxsave_word(const struct fpu_state *f, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, f->bytes + off, sizeof(v));
+	return v;
+}
+
+/* SETFPREGS, SETREGSET NT_PRFPREG: the first n bytes of the fxsave area
+ * from user space, the rest kept. An MXCSR with bits this CPU does not
+ * have is EINVAL (fxrstor would fault), as on Linux. */
+static long fpregs_set(struct proc *t, uaddr_t src, size_t n)
+{
+	struct fpu_state *f = kmalloc(sizeof(*f));
+	uint32_t mask;
+
+	if (!f)
+		return -ENOMEM;
+	*f = *fpu_of(t);
+	mask = fxsave_word(&task_arch(t->task)->fpu, FXSAVE_MXCSR_MASK);
+	if (!mask)
+		mask = MXCSR_MASK_DEFAULT;
+	if (copy_from_user(f, src, n)) {
+		kfree(f);
+		return -EFAULT;
+	}
+	if (fxsave_word(f, FXSAVE_MXCSR) & ~mask) {
+		kfree(f);
+		return -EINVAL;
+	}
+	/* busy keeps the tracee in its stop: no one else touches fpu_set. */
+	kfree(t->ptrace.fpu_set);
+	t->ptrace.fpu_set = f;
+	return 0;
+}
+
+/* GETREGSET and SETREGSET with Linux's iovec rule: iov_len a multiple
+ * of 8 (else EINVAL), at most the set's size; the bytes moved are
+ * written back to iov_len. A short SETREGSET changes only the first
+ * iov_len bytes. */
+static long regset(struct proc *t, uint64_t type, uaddr_t uiov, bool set)
 {
 	struct user_iovec iov;
 	struct user_regs u;
-	const void *src = &u;
-	size_t size = sizeof(u);
+	size_t size = type == NT_PRFPREG ? sizeof(struct fpu_state) : sizeof(u);
+	long err = 0;
 
+	if (type != NT_PRSTATUS && type != NT_PRFPREG)
+		return -EINVAL;
 	if (copy_from_user(&iov, uiov, sizeof(iov)))
 		return -EFAULT;
-	if (fp) {
-		src = &task_arch(t->task)->fpu;
-		size = sizeof(struct fpu_state);
+	if (iov.len % REGSET_UNIT)
+		return -EINVAL;
+	size = MIN(size, iov.len);
+	if (type == NT_PRFPREG && set) {
+		err = fpregs_set(t, iov.base, size);
+	} else if (type == NT_PRFPREG) {
+		err = copy_to_user(iov.base, fpu_of(t), size) ? -EFAULT : 0;
 	} else {
 		regs_get(t, &u);
+		if (!set)
+			err = copy_to_user(iov.base, &u, size) ? -EFAULT : 0;
+		else if (copy_from_user(&u, iov.base, size))
+			err = -EFAULT;
+		else
+			err = regs_set(t, &u);
 	}
-	size = MIN(size, iov.len);
-	if (copy_to_user(iov.base, src, size))
-		return -EFAULT;
+	if (err)
+		return err;
 	iov.len = size;
 	return copy_to_user(uiov, &iov, sizeof(iov)) ? -EFAULT : 0;
 }
@@ -861,6 +1009,9 @@ static long kill_or_interrupt(int pid, bool interrupt)
 		signal_send(t, SIGKILL, NULL);
 	} else if (!t->ptrace.seized) {
 		err = -EIO;
+	} else if (t->ptrace.listening) {
+		t->ptrace.listen_interrupted = true;
+		wake_up(&t->ptrace.wait);
 	} else if (!t->ptrace.stopped && t->task && !t->thread_exited) {
 		__atomic_store_n(&t->ptrace.trap_pending, true,
 				 __ATOMIC_RELAXED);
@@ -870,18 +1021,43 @@ static long kill_or_interrupt(int pid, bool interrupt)
 	return err;
 }
 
-/* Memory of another process: through a reference to its mm. */
+/* Memory of another process: through a reference to its mm. forced is
+ * PEEK and POKE's access, which ignores the area's protection (Linux's
+ * FOLL_FORCE: a debugger writes breakpoints into text); process_vm_*
+ * respect it. */
 static int remote_access(struct proc *t, uint64_t addr, void *buf, size_t n,
-			 bool write)
+			 bool write, bool forced)
 {
 	struct mm *mm = proc_mm_get(t);
 	int err;
 
 	if (!mm)
 		return -ESRCH;
-	err = write ? mm_write(mm, addr, buf, n) : mm_read(mm, addr, buf, n);
+	if (forced)
+		err = mm_access_forced(mm, addr, buf, n, write);
+	else if (write)
+		err = mm_write(mm, addr, buf, n);
+	else
+		err = mm_read(mm, addr, buf, n);
 	mm_put(mm);
 	return err;
+}
+
+/* PTRACE_LISTEN: a seized tracee in a group stop stays stopped but is
+ * no longer reported (wait sees it as running, requests get ESRCH)
+ * until its group stop ends or the tracer interrupts it. */
+static long listen(struct proc *t)
+{
+	struct ptrace_link *pt = &t->ptrace;
+
+	if (!pt->seized || pt->kind != PTRACE_STOP_GROUP)
+		return -EIO;
+	spin_lock(&proc_lock);
+	pt->listening = true;
+	pt->listen_interrupted = false;
+	pt->report = 0;
+	spin_unlock(&proc_lock);
+	return 0;
 }
 
 static long request_on_stopped(struct proc *t, long request, uint64_t addr,
@@ -893,13 +1069,14 @@ static long request_on_stopped(struct proc *t, long request, uint64_t addr,
 	switch (request) {
 	case PTRACE_PEEKTEXT:
 	case PTRACE_PEEKDATA:
-		if (remote_access(t, addr, &word, sizeof(word), false))
+		if (remote_access(t, addr, &word, sizeof(word), false, true))
 			return -EIO;
 		return put_user(word, data) ? -EFAULT : 0;
 	case PTRACE_POKETEXT:
 	case PTRACE_POKEDATA:
-		return remote_access(t, addr, &data, sizeof(data), true) ? -EIO
-									 : 0;
+		if (remote_access(t, addr, &data, sizeof(data), true, true))
+			return -EIO;
+		return 0;
 	case PTRACE_PEEKUSER:
 		return peek_user(t, addr, data);
 	case PTRACE_POKEUSER:
@@ -912,14 +1089,14 @@ static long request_on_stopped(struct proc *t, long request, uint64_t addr,
 			return -EFAULT;
 		return regs_set(t, &u);
 	case PTRACE_GETFPREGS:
-		return copy_to_user(data, &task_arch(t->task)->fpu,
-				    sizeof(struct fpu_state))
+		return copy_to_user(data, fpu_of(t), sizeof(struct fpu_state))
 			       ? -EFAULT
 			       : 0;
+	case PTRACE_SETFPREGS:
+		return fpregs_set(t, data, sizeof(struct fpu_state));
 	case PTRACE_GETREGSET:
-		if (addr != NT_PRSTATUS && addr != NT_PRFPREG)
-			return -EINVAL;
-		return regset(t, addr == NT_PRFPREG, data);
+	case PTRACE_SETREGSET:
+		return regset(t, addr, data, request == PTRACE_SETREGSET);
 	case PTRACE_GETSIGINFO:
 		if (t->ptrace.kind == PTRACE_STOP_GROUP)
 			return -EINVAL;
@@ -944,6 +1121,8 @@ static long request_on_stopped(struct proc *t, long request, uint64_t addr,
 		return 0;
 	case PTRACE_GET_SYSCALL_INFO:
 		return get_syscall_info(t, addr, data);
+	case PTRACE_LISTEN:
+		return listen(t);
 	case PTRACE_CONT:
 	case PTRACE_SYSCALL:
 	case PTRACE_SINGLESTEP:
@@ -1023,10 +1202,10 @@ static long process_vm(int pid, uaddr_t ulocal, uint64_t nlocal,
 		if (write) {
 			if (copy_from_user(buf, l.base, n))
 				err = -EFAULT;
-			else if (remote_access(t, r.base, buf, n, true))
+			else if (remote_access(t, r.base, buf, n, true, false))
 				break;
 		} else {
-			if (remote_access(t, r.base, buf, n, false))
+			if (remote_access(t, r.base, buf, n, false, false))
 				break;
 			if (copy_to_user(l.base, buf, n))
 				err = -EFAULT;

@@ -49,7 +49,16 @@ struct ptrace_link {
 	struct ksiginfo siginfo; /* of the stop (signal stops: the signal) */
 	uint64_t event_msg;      /* PTRACE_GETEVENTMSG */
 	int resume_sig;          /* the signal the tracer resumed with */
-	bool singlestep;         /* the tracer set the trap flag */
+	/* SETFPREGS' new SSE state (kmalloc), or NULL: written by the
+	 * tracer while busy, put into the registers by the tracee as it
+	 * leaves the stop (only a task changes its own registers). */
+	struct fpu_state *fpu_set;
+	bool singlestep; /* the tracer set the trap flag */
+	/* PTRACE_LISTEN: stopped, but not reported, until the group stop
+	 * ends or the tracer interrupts; then a new PTRACE_EVENT_STOP. */
+	bool listening;
+	bool listen_interrupted; /* PTRACE_INTERRUPT came while listening */
+	int group_sig;           /* the stop signal of a group stop */
 	/* Written under proc_lock, read by the tracee without it (a hint
 	 * it re-checks under the lock): */
 	bool syscall_work;     /* stop at syscall entry and exit */
@@ -100,6 +109,11 @@ void ptrace_tracer_exit_locked(struct proc *l);
 void ptrace_unlink_locked(struct proc *p);
 /* proc.c: execve by a non-leader moves the leader's tracees to self. */
 void ptrace_takeover_locked(struct proc *self, struct proc *old_leader);
+/* exit.c: thread p, not its group's leader, has ended with wait_status.
+ * If it is traced, it stays a zombie until its tracer waits for it (as
+ * on Linux) and this returns true; else false and the caller reaps it.
+ * Caller holds proc_lock. */
+bool ptrace_thread_zombie_locked(struct proc *p, int wait_status);
 /* exit.c: zombie l is traced by someone other than its parent: tell the
  * tracer. Caller holds proc_lock. */
 bool ptrace_exit_notify_locked(struct proc *l);

@@ -226,6 +226,16 @@ static void wake_taker_locked(struct thread_group *tg, struct proc *first,
 	}
 }
 
+/* The group stop of tg ends: a traced thread that waits in its ptrace
+ * stop (PTRACE_LISTEN), not on stop_wait, is interrupted to report the
+ * end to its tracer. Caller holds tg's signal lock (threads). */
+static void interrupt_listeners_locked(struct thread_group *tg)
+{
+	for (struct proc *t = tg->threads; t; t = t->thread_next)
+		if (ptrace_traced(t))
+			task_interrupt(t->task);
+}
+
 /* Drop the signals in bits from the group's and every thread's pending
  * sets. Caller holds the group's signal lock. */
 static void discard_locked(struct thread_group *tg, struct proc *p,
@@ -267,6 +277,7 @@ static void send(struct proc *p, int sig, const struct ksiginfo *info,
 		if (tg->stopped) {
 			tg->stopped = false;
 			wake_up(&tg->stop_wait);
+			interrupt_listeners_locked(tg);
 		}
 	}
 	if (bit & STOP_SIGNALS)

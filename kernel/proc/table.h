@@ -50,8 +50,14 @@ int proc_publish_thread(struct proc *c, struct proc *self);
 /* The thread p has exited: off its group's list (live goes down),
  * thread_exited set. Caller holds proc_lock (takes the signal lock). */
 void proc_thread_unlink_locked(struct proc *p);
+/* The exited thread p, not its group's leader: its times count as the
+ * process's (added to the leader's, which must still be there: call it
+ * as the thread ends). Caller holds proc_lock. */
+void proc_thread_account_locked(struct proc *p);
 /* Remove an exited thread that is not its group's leader from the
- * table: no one waits for it. Caller holds proc_lock. */
+ * table, its times counted already: no one waits for it, or its tracer
+ * has (the leader may be gone by then: this never touches it). Caller
+ * holds proc_lock. */
 void proc_thread_reap_locked(struct proc *p);
 /* execve by a thread that is not the leader, the others gone: it takes
  * the leader's pid and place (parent, children, ids), and the old

@@ -9,7 +9,8 @@
 #    take or give pids, signal and exit lines, and after si_pid=: never a
 #    size that equals one), addresses 0x... ADDR, the CPU
 #    times in a SIGCHLD's siginfo T, and the inode numbers of -y's
-#    pipe:[N] and socket:[N] I;
+#    pipe:[N] and socket:[N] I, sysinfo's figures N, and -v's stat
+#    times T and N;
 #  - with -v times=1, the -t/-tt/-ttt/-r time before a line becomes TIME
 #    and -T's <0.000012> after it <T>;
 #  - with -v vars=1, execve's "/* 41 vars */" becomes "/* N vars */"
@@ -123,6 +124,14 @@ END {
 			gsub(/si_utime=[0-9]+( \/\* [0-9.]+ s \*\/)?/, "si_utime=T", t)
 			gsub(/si_stime=[0-9]+( \/\* [0-9.]+ s \*\/)?/, "si_stime=T", t)
 			gsub(/ +=/, " =", t)
+			# -v's stat times are the moment's
+			gsub(/time=[0-9]+ \/\* [0-9T:.+-]+ \*\//, "time=T", t)
+			gsub(/time_nsec=[0-9]+/, "time_nsec=N", t)
+			# sysinfo's numbers are the machine's and the moment's
+			if (t ~ /^sysinfo\(\{/) {
+				gsub(/loads=\[[0-9, ]+\]/, "loads=[N]", t)
+				gsub(/=[0-9]+/, "=N", t)
+			}
 			if (vars)
 				gsub(/\/\* [0-9]+ vars \*\//, "/* N vars */", t)
 			gsub(/(pipe|socket):\[[0-9]+\]/, "&I", t)

@@ -100,6 +100,7 @@ compare mkdir-rmdir "-v pids=1 -v racy=1" -f -- "$bin/sh" -c \
 	"$bin/mkdir x; $bin/rmdir x"
 compare calls "" -- "$tests/stracee" calls
 compare forksig "-v pids=1" -f -- "$tests/stracee" forksig
+compare decode "" -- "$tests/stracee" decode
 # a pipeline: when SIGCHLD arrives against sh's wait4 is a race between
 # the processes, so racy=1 drops those lines (the normalizer says which)
 compare pipeline "-v pids=1 -v racy=1" -f -- "$bin/sh" -c \
@@ -122,6 +123,7 @@ compare signal-usr1 "-v pids=1" -f -e signal=SIGUSR1 -- \
 	"$tests/stracee" forksig
 compare status-failed "" -e status=failed -- "$tests/stracee" calls
 compare y "" -y -- "$tests/stracee" calls
+compare v "" -v -- "$tests/stracee" calls
 compare t "-v times=1" -t -- "$bin/cat" fruit
 compare tt "-v times=1" -tt -- "$bin/cat" fruit
 compare ttt "-v times=1" -ttt -- "$bin/cat" fruit

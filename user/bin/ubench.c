@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,6 +333,42 @@ static void bench_file(void)
 	free(buf);
 }
 
+/* The null call under ptrace, as strace makes it: a child runs getppid n
+ * times with its parent stopping it at each call's entry and exit
+ * (PTRACE_SYSCALL, waitpid, PTRACE_SYSCALL, waitpid): the cost per call,
+ * to set beside "syscall". */
+static void bench_ptrace(void)
+{
+	long n = 5000, stops = 0;
+	double t;
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		if (syscall(SYS_ptrace, 0 /* TRACEME */, 0, 0, 0) != 0)
+			_exit(1);
+		kill(getpid(), SIGSTOP);
+		for (long i = 0; i < n; i++)
+			syscall(SYS_getppid);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		return;
+	}
+	t = now_ns();
+	while (syscall(SYS_ptrace, 24 /* SYSCALL */, pid, 0, 0) == 0 &&
+	       waitpid(pid, &st, 0) == pid && WIFSTOPPED(st))
+		stops++;
+	t = now_ns() - t;
+	if (!WIFEXITED(st) || stops < 2 * n)
+		return; /* not traced to its end: no figure */
+	report("syscall under ptrace", t / n, "ns/call", n);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -342,6 +379,7 @@ static const struct {
 	{ "pingpong", bench_pingpong }, { "yield", bench_yield },
 	{ "wakeup", bench_wakeup },     { "pipe", bench_pipe_throughput },
 	{ "faults", bench_faults },     { "file", bench_file },
+	{ "ptrace", bench_ptrace },
 };
 
 int main(int argc, char **argv)

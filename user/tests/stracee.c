@@ -13,6 +13,9 @@
  *                     blocked while it waits, so that it arrives at a
  *                     known point (when unblocked), not whenever the
  *                     child happens to die
+ *   stracee decode    calls with structures or encodings beyond the
+ *                     common: sysinfo, ioctl requests strace knows only
+ *                     by their _IOC fields
  *   stracee sleep N   sleeps N seconds, for strace -p
  *   stracee loop N    N getppid calls, for strace -c
  *
@@ -27,7 +30,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
@@ -39,6 +44,21 @@ static void say(const char *s)
 {
 	if (write(1, s, strlen(s)) < 0)
 		_exit(1);
+}
+
+static void decode(void)
+{
+	struct sysinfo si;
+	char buf[16];
+	int fd = open("/dev/null", O_RDONLY);
+
+	say("decode\n");
+	sysinfo(&si);
+	ioctl(fd, _IOC(_IOC_READ | _IOC_WRITE, 0xfe, 0x12, sizeof(buf)), buf);
+	ioctl(fd, _IOC(_IOC_NONE, 0xfe, 0x13, 0), 0);
+	ioctl(fd, _IOW(0xfe, 0x14, int), buf);
+	ioctl(fd, _IOR(0xfe, 0x15, long), buf);
+	close(fd);
 }
 
 static void calls(void)
@@ -164,7 +184,9 @@ static void forksig(void)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "calls")) {
+	if (argc >= 2 && !strcmp(argv[1], "decode")) {
+		decode();
+	} else if (argc >= 2 && !strcmp(argv[1], "calls")) {
 		calls();
 	} else if (argc >= 2 && !strcmp(argv[1], "forksig")) {
 		forksig();
@@ -174,7 +196,7 @@ int main(int argc, char **argv)
 		for (int i = atoi(argv[2]); i > 0; i--)
 			syscall(SYS_getppid);
 	} else {
-		say("usage: stracee calls|forksig|sleep N|loop N\n");
+		say("usage: stracee calls|decode|forksig|sleep N|loop N\n");
 		return 1;
 	}
 	return 0;

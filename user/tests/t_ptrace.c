@@ -5,16 +5,21 @@
  * entry and exit with TRACESYSGOOD, event stops, the SIGTRAP after
  * execve); a tracer choosing which signal is delivered; syscall denial
  * by changing the number and a result changed at exit; SETREGS's checks;
- * PEEK/POKE and process_vm_readv/writev; options and auto-attach of
+ * PEEK/POKE and process_vm_readv/writev; a breakpoint poked into text and
+ * forced writes to read-only pages; options and auto-attach of
  * forked, vforked and cloned children; a tracer that dies (detach, or
  * EXITKILL); PTRACE_SEIZE and INTERRUPT; SINGLESTEP counting
- * instructions. The program re-executes itself (t_self) for the exec
+ * instructions; GETREGSET/SETREGSET's iovec rule and SETFPREGS's
+ * checks; LISTEN through a group stop; a traced thread's exit. The program re-executes itself (t_self) for the exec
  * cases. docs/ptrace.md.
  */
 #include "t.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <elf.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -411,6 +416,93 @@ static void memory_access(void)
 	CHECK_EQ(secret, 0x1122334455667788L);
 }
 
+/* ---- forced access: a breakpoint into text, read-only pages ---------------- */
+
+/* What a debugger does: PEEK and POKE ignore the protection of private
+ * pages (the tracee gets its own copy: the program file and the tracer
+ * keep the old bytes), but not of a shared read-only mapping; addresses
+ * with nothing mapped, or in the kernel, give EIO. */
+static const long ro_word = 7;
+static long *none_page, *shared_ro;
+
+__attribute__((noinline)) static int bp_target(void)
+{
+	return 5;
+}
+
+static void hit_breakpoint(void)
+{
+	int (*volatile call)(void) = bp_target;
+	int r = call(); /* stops at the tracer's int3 */
+
+	if (mprotect(none_page, 4096, PROT_READ) != 0)
+		_exit(2);
+	_exit(r == 5 && *(volatile const long *)&ro_word == 8 &&
+			      none_page[0] == 9
+		      ? 0
+		      : 1);
+}
+
+static void breakpoint_and_forced_writes(void)
+{
+	struct user_regs_struct r;
+	const long kernel_addr = (long)0xffffffff80000000UL;
+	long text = (long)bp_target, orig = 0, word = 0;
+	pid_t pid;
+	int st;
+
+	none_page =
+		mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	shared_ro =
+		mmap(NULL, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(none_page != MAP_FAILED && shared_ro != MAP_FAILED);
+	pid = traced_child(hit_breakpoint);
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGSTOP));
+	CHECK_EQ(pt(PTRACE_PEEKTEXT, pid, text, &orig), 0);
+	CHECK_EQ(orig, *(volatile long *)text);
+	CHECK_EQ(pt_val(PTRACE_POKETEXT, pid, text, (orig & ~0xffL) | 0xcc), 0);
+	CHECK_EQ(pt(PTRACE_PEEKTEXT, pid, text, &word), 0);
+	CHECK_EQ(word & 0xff, 0xcc);
+	CHECK_EQ(pt_val(PTRACE_POKEDATA, pid, (long)&ro_word, 8), 0);
+	CHECK_EQ(pt_val(PTRACE_POKEDATA, pid, (long)none_page, 9), 0);
+	CHECK_EQ(pt(PTRACE_PEEKDATA, pid, (long)none_page, &word), 0);
+	CHECK_EQ(word, 9);
+	CHECK_ERR(pt_val(PTRACE_POKEDATA, pid, (long)shared_ro, 1), EIO);
+	CHECK_EQ(pt(PTRACE_PEEKDATA, pid, (long)shared_ro, &word), 0);
+	CHECK_EQ(word, 0);
+	CHECK_ERR(pt(PTRACE_PEEKDATA, pid, kernel_addr, &word), EIO);
+	CHECK_ERR(pt_val(PTRACE_POKEDATA, pid, kernel_addr, 1), EIO);
+	CHECK_ERR(pt(PTRACE_PEEKTEXT, pid, 0, &word), EIO);
+	{
+		/* process_vm_writev is no debugger: it respects protection. */
+		long val = 3;
+		struct iovec local = { &val, sizeof(val) };
+		struct iovec remote = { (void *)&ro_word, sizeof(val) };
+
+		CHECK_ERR(process_vm_writev(pid, &local, 1, &remote, 1, 0),
+			  EFAULT);
+	}
+	/* The breakpoint: a SIGTRAP stop just after the int3. */
+	CHECK_EQ(pt(PTRACE_CONT, pid, 0, NULL), 0);
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGTRAP));
+	CHECK_EQ(pt(PTRACE_GETREGS, pid, 0, &r), 0);
+	CHECK_EQ(r.rip, text + 1);
+	/* Put the byte back and run the function again from its start. */
+	CHECK_EQ(pt_val(PTRACE_POKETEXT, pid, text, orig), 0);
+	r.rip = text;
+	CHECK_EQ(pt(PTRACE_SETREGS, pid, 0, &r), 0);
+	cont_to_exit(pid, 0);
+	/* The tracer's own pages (and the program file's) never changed. */
+	CHECK_EQ(*(volatile unsigned char *)text, orig & 0xff);
+	CHECK_EQ(*(volatile const long *)&ro_word, 7);
+	CHECK_EQ(mprotect(none_page, 4096, PROT_READ), 0);
+	CHECK_EQ(none_page[0], 0);
+	munmap(none_page, 4096);
+	munmap(shared_ro, 4096);
+}
+
 /* ---- attach, detach, the rules, TracerPid --------------------------------- */
 
 static int tracer_pid_of(pid_t pid)
@@ -540,6 +632,213 @@ static void seize_and_interrupt(void)
 	CHECK_OK(kill(pid, SIGKILL));
 	st = wait_all(pid);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+}
+
+/* ---- LISTEN: a seized tracee waits out its group stop --------------------- */
+
+/* Is st a PTRACE_EVENT_STOP stop with this signal? */
+static int is_event_stop(int st, int sig)
+{
+	return WIFSTOPPED(st) && (st >> 16) == PTRACE_EVENT_STOP &&
+	       WSTOPSIG(st) == sig;
+}
+
+/* Bring seized pid into a group stop: the SIGSTOP's signal-delivery
+ * stop, then (resumed with it) the group stop. */
+static void seized_group_stop(pid_t pid)
+{
+	int st;
+
+	CHECK_OK(kill(pid, SIGSTOP));
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGSTOP));
+	CHECK_ERR(pt(PTRACE_LISTEN, pid, 0, NULL), EIO); /* not a group stop */
+	CHECK_EQ(pt_val(PTRACE_CONT, pid, 0, SIGSTOP), 0);
+	st = wait_all(pid);
+	CHECK(is_event_stop(st, SIGSTOP));
+}
+
+static void listen_in_group_stop(void)
+{
+	struct user_regs_struct r;
+	pid_t pid = sleeper();
+	int st;
+
+	CHECK_EQ(pt(PTRACE_SEIZE, pid, 0, NULL), 0);
+	seized_group_stop(pid);
+	/* Listening: still stopped, but neither reported nor open to
+	 * requests, until SIGCONT ends the group stop: then a SIGTRAP
+	 * event stop, and the SIGCONT's own signal-delivery stop after. */
+	CHECK_EQ(pt(PTRACE_LISTEN, pid, 0, NULL), 0);
+	CHECK_EQ(waitpid(pid, &st, WNOHANG | __WALL), 0);
+	CHECK_ERR(pt(PTRACE_GETREGS, pid, 0, &r), ESRCH);
+	CHECK_OK(kill(pid, SIGCONT));
+	st = wait_all(pid);
+	CHECK(is_event_stop(st, SIGTRAP));
+	CHECK_EQ(pt(PTRACE_GETREGS, pid, 0, &r), 0);
+	CHECK_EQ(pt(PTRACE_CONT, pid, 0, NULL), 0);
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGCONT));
+	CHECK_EQ(pt(PTRACE_CONT, pid, 0, NULL), 0);
+	/* INTERRUPT ends the listening early: the group is still stopped,
+	 * so the new stop carries the stop signal. */
+	seized_group_stop(pid);
+	CHECK_EQ(pt(PTRACE_LISTEN, pid, 0, NULL), 0);
+	CHECK_EQ(pt(PTRACE_INTERRUPT, pid, 0, NULL), 0);
+	st = wait_all(pid);
+	CHECK(is_event_stop(st, SIGSTOP));
+	CHECK_OK(kill(pid, SIGKILL));
+	st = wait_all(pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	/* Only for seized tracees. */
+	pid = traced_child(do_nothing);
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGSTOP));
+	CHECK_ERR(pt(PTRACE_LISTEN, pid, 0, NULL), EIO);
+	cont_to_exit(pid, 0);
+}
+
+/* ---- a thread's exit ------------------------------------------------------- */
+
+static void *thread_exits_5(void *arg)
+{
+	(void)arg;
+	syscall(SYS_exit, 5); /* this thread alone, without musl's goodbye */
+	return NULL;
+}
+
+static volatile sig_atomic_t go;
+
+static void on_go(int sig)
+{
+	(void)sig;
+	go = 1;
+}
+
+/* A thread that exits with 5; then the leader waits for the tracer's
+ * SIGUSR1 and exits with 3 (no pthread_join: musl's needs the thread
+ * to leave through pthread_exit). */
+static void thread_then_exit_3(void)
+{
+	pthread_t t;
+
+	signal(SIGUSR1, on_go);
+	if (pthread_create(&t, NULL, thread_exits_5, NULL) != 0)
+		_exit(1);
+	while (!go)
+		pause();
+	_exit(3);
+}
+
+static void *thread_waits(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* exit_group(4) with a second thread still running. */
+static void thread_then_exit_group_4(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, thread_waits, NULL) != 0)
+		_exit(1);
+	sched_yield();
+	_exit(4);
+}
+
+/* Run pid (stopped, traced, TRACECLONE set) to its end, continuing every
+ * stop; the wait statuses of the process and of its other thread. */
+static void run_to_end(pid_t pid, int *proc_status, int *thread_status)
+{
+	pid_t w, tid = -1, exited = -1;
+	unsigned long msg;
+	int st, guard = 0;
+
+	*proc_status = *thread_status = -1;
+	CHECK_EQ(pt(PTRACE_CONT, pid, 0, NULL), 0);
+	while (*proc_status == -1 || *thread_status == -1) {
+		w = waitpid(-1, &st, __WALL);
+		if (w < 0 || guard++ > 50)
+			break;
+		if (WIFSTOPPED(st)) {
+			if ((st >> 16) == PTRACE_EVENT_CLONE &&
+			    pt(PTRACE_GETEVENTMSG, w, 0, &msg) == 0)
+				tid = (pid_t)msg;
+			pt(PTRACE_CONT, w, 0, NULL);
+		} else if (w == pid) {
+			*proc_status = st;
+		} else {
+			/* The thread: its stops may come before the clone
+			 * event that names it. */
+			exited = w;
+			*thread_status = st;
+		}
+	}
+	CHECK_EQ(exited, tid);
+}
+
+/* A traced thread that is not the leader: its PTRACE_EVENT_EXIT stop
+ * with its own status, then its exit, reported to the tracer by its
+ * thread id (with __WALL); the process's exit after. */
+static void thread_exit_reported(void)
+{
+	pid_t pid = traced_child(thread_then_exit_3), tid = -1, w;
+	int st = wait_all(pid), thread_events = 0, thread_exit = -1;
+	int main_events = 0, guard = 0;
+	pid_t exited = -1;
+	unsigned long msg;
+
+	CHECK(is_stop(st, SIGSTOP));
+	CHECK_EQ(pt_val(PTRACE_SETOPTIONS, pid, 0,
+			PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXIT),
+		 0);
+	CHECK_EQ(pt(PTRACE_CONT, pid, 0, NULL), 0);
+	while ((w = waitpid(-1, &st, __WALL)) > 0 && guard++ < 50) {
+		int event = WIFSTOPPED(st) ? st >> 16 : -1;
+
+		if (w == pid && !WIFSTOPPED(st))
+			break;
+		if (w != pid && !WIFSTOPPED(st)) {
+			/* The thread (whose stops may come before the clone
+			 * event that names it). */
+			exited = w;
+			thread_exit = st;
+			kill(pid, SIGUSR1); /* the leader may go now */
+			continue;
+		}
+		if (event == PTRACE_EVENT_CLONE &&
+		    pt(PTRACE_GETEVENTMSG, w, 0, &msg) == 0)
+			tid = (pid_t)msg;
+		if (event == PTRACE_EVENT_EXIT &&
+		    pt(PTRACE_GETEVENTMSG, w, 0, &msg) == 0) {
+			if (w != pid && msg == 5 << 8)
+				thread_events++;
+			else if (w == pid && msg == 3 << 8)
+				main_events++;
+		}
+		/* SIGUSR1 is delivered; the new thread's SIGSTOP is not. */
+		pt_val(PTRACE_CONT, w, 0,
+		       event == 0 && WSTOPSIG(st) == SIGUSR1 ? SIGUSR1 : 0);
+	}
+	CHECK_EQ(w, pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	CHECK(tid > 0);
+	CHECK_EQ(exited, tid);
+	CHECK_EQ(thread_events, 1);
+	CHECK_EQ(main_events, 1);
+	CHECK(WIFEXITED(thread_exit) && WEXITSTATUS(thread_exit) == 5);
+	/* A thread that exit_group ends has the group's status, and is
+	 * reported besides the process. */
+	pid = traced_child(thread_then_exit_group_4);
+	st = wait_all(pid);
+	CHECK(is_stop(st, SIGSTOP));
+	CHECK_EQ(pt_val(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACECLONE), 0);
+	run_to_end(pid, &st, &thread_exit);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 4);
+	CHECK(WIFEXITED(thread_exit) && WEXITSTATUS(thread_exit) == 4);
 }
 
 /* ---- events: fork, exec, exit; auto-attach -------------------------------- */
@@ -796,6 +1095,87 @@ static void singlestep_counts_instructions(void)
 	cont_to_exit(pid, 0);
 }
 
+/* ---- register sets: GETREGSET/SETREGSET, SETFPREGS ------------------------- */
+
+/* What the tracer put in the SSE registers: round toward zero in MXCSR,
+ * and a pattern in xmm15 (which nothing between the stop and here uses). */
+static void check_fp_state(void)
+{
+	uint32_t mxcsr;
+	uint64_t x;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+	__asm__ volatile("movq %%xmm15, %0" : "=r"(x));
+	_exit((mxcsr & 0x6000) == 0x6000 && x == 0x1234567890abcdefULL ? 0 : 1);
+}
+
+static void regsets_and_fpregs(void)
+{
+	struct user_regs_struct r, r2;
+	struct user_fpregs_struct fp, fp2;
+	char big[1024];
+	long r15 = 0x5151;
+	struct iovec iov;
+	pid_t pid = traced_child(check_fp_state);
+	int st = wait_all(pid);
+
+	CHECK(is_stop(st, SIGSTOP));
+	/* NT_PRSTATUS: user_regs_struct; iov_len says how much, and is
+	 * a multiple of 8. */
+	iov = (struct iovec){ &r, sizeof(r) };
+	CHECK_EQ(pt(PTRACE_GETREGSET, pid, NT_PRSTATUS, &iov), 0);
+	CHECK_EQ(iov.iov_len, sizeof(r));
+	CHECK_EQ(pt(PTRACE_GETREGS, pid, 0, &r2), 0);
+	CHECK_EQ(memcmp(&r, &r2, sizeof(r)), 0);
+	iov = (struct iovec){ big, sizeof(big) };
+	CHECK_EQ(pt(PTRACE_GETREGSET, pid, NT_PRSTATUS, &iov), 0);
+	CHECK_EQ(iov.iov_len, sizeof(r));
+	iov = (struct iovec){ big, 8 };
+	CHECK_EQ(pt(PTRACE_GETREGSET, pid, NT_PRSTATUS, &iov), 0);
+	CHECK_EQ(iov.iov_len, 8);
+	iov = (struct iovec){ big, 12 };
+	CHECK_ERR(pt(PTRACE_GETREGSET, pid, NT_PRSTATUS, &iov), EINVAL);
+	iov = (struct iovec){ big, sizeof(big) };
+	CHECK_ERR(pt(PTRACE_GETREGSET, pid, 0x999, &iov), EINVAL);
+	CHECK_ERR(pt(PTRACE_GETREGSET, pid, NT_PRSTATUS, (void *)8), EFAULT);
+	/* A short SETREGSET changes only what it covers (r15 comes first). */
+	iov = (struct iovec){ &r15, sizeof(r15) };
+	CHECK_EQ(pt(PTRACE_SETREGSET, pid, NT_PRSTATUS, &iov), 0);
+	CHECK_EQ(pt(PTRACE_GETREGS, pid, 0, &r2), 0);
+	CHECK_EQ(r2.r15, 0x5151);
+	CHECK_EQ(r2.r14, r.r14);
+	CHECK_EQ(r2.rip, r.rip);
+	r2 = r;
+	r2.cs = 0x8; /* a kernel segment */
+	iov = (struct iovec){ &r2, sizeof(r2) };
+	CHECK_ERR(pt(PTRACE_SETREGSET, pid, NT_PRSTATUS, &iov), EIO);
+	iov = (struct iovec){ &r, sizeof(r) };
+	CHECK_EQ(pt(PTRACE_SETREGSET, pid, NT_PRSTATUS, &iov), 0);
+	/* NT_PRFPREG: the fxsave area, the same bytes as GETFPREGS. */
+	CHECK_EQ(pt(PTRACE_GETFPREGS, pid, 0, &fp), 0);
+	iov = (struct iovec){ &fp2, sizeof(fp2) };
+	CHECK_EQ(pt(PTRACE_GETREGSET, pid, NT_PRFPREG, &iov), 0);
+	CHECK_EQ(iov.iov_len, sizeof(fp2));
+	CHECK_EQ(memcmp(&fp, &fp2, sizeof(fp)), 0);
+	/* An MXCSR with a reserved bit is refused, and changes nothing. */
+	fp2.mxcsr |= 0x80000000u;
+	CHECK_ERR(pt(PTRACE_SETFPREGS, pid, 0, &fp2), EINVAL);
+	CHECK_ERR(pt(PTRACE_SETREGSET, pid, NT_PRFPREG, &iov), EINVAL);
+	CHECK_ERR(pt(PTRACE_SETFPREGS, pid, 0, (void *)8), EFAULT);
+	CHECK_EQ(pt(PTRACE_GETFPREGS, pid, 0, &fp2), 0);
+	CHECK_EQ(memcmp(&fp, &fp2, sizeof(fp)), 0);
+	/* Round toward zero and a pattern in xmm15: read back, then seen
+	 * by the tracee. */
+	fp.mxcsr |= 0x6000;
+	fp.xmm_space[60] = 0x90abcdef;
+	fp.xmm_space[61] = 0x12345678;
+	CHECK_EQ(pt(PTRACE_SETFPREGS, pid, 0, &fp), 0);
+	CHECK_EQ(pt(PTRACE_GETFPREGS, pid, 0, &fp2), 0);
+	CHECK_EQ(fp2.mxcsr, fp.mxcsr);
+	CHECK_EQ(fp2.xmm_space[61], 0x12345678);
+	cont_to_exit(pid, 0);
+}
+
 /* ---- many stops, on any CPU ------------------------------------------------- */
 
 static void getpid_loop(void)
@@ -845,6 +1225,7 @@ int main(int argc, char **argv)
 	RUN(deny_and_change_result);
 	RUN(setregs_checks);
 	RUN(memory_access);
+	RUN(breakpoint_and_forced_writes);
 	RUN(attach_detach_and_rules);
 	RUN(group_stop);
 	RUN(seize_and_interrupt);
@@ -852,6 +1233,9 @@ int main(int argc, char **argv)
 	RUN(events_vfork_and_clone);
 	RUN(tracer_dies);
 	RUN(singlestep_counts_instructions);
+	RUN(regsets_and_fpregs);
+	RUN(listen_in_group_stop);
+	RUN(thread_exit_reported);
 	RUN(many_syscall_stops);
 	return t_end();
 }

@@ -23,7 +23,9 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- reading the tracee's memory ------------------------------------ */
@@ -238,6 +240,23 @@ static void print_dev(struct tracee *t, unsigned long dev)
 	tprintf(t, "makedev(%#lx, %#lx)", major, minor);
 }
 
+/* -v: a time as strace shows it, seconds then the local time with the
+ * nanoseconds: "NAME=S /\* 2026-12-07T13:37:56.728691504+0000 *\/". */
+static void print_time_field(struct tracee *t, const char *name,
+			     const struct timespec *ts)
+{
+	char when[64], zone[8];
+	struct tm tm;
+	time_t sec = ts->tv_sec;
+
+	tprintf(t, ", %s=%lld", name, (long long)ts->tv_sec);
+	if (localtime_r(&sec, &tm) &&
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm) &&
+	    strftime(zone, sizeof(zone), "%z", &tm))
+		tprintf(t, " /* %s.%09ld%s */", when, ts->tv_nsec, zone);
+	tprintf(t, ", %s_nsec=%ld", name, ts->tv_nsec);
+}
+
 static void print_stat(struct tracee *t, unsigned long addr)
 {
 	struct stat st = { 0 };
@@ -245,15 +264,34 @@ static void print_stat(struct tracee *t, unsigned long addr)
 		print_ptr(t, addr);
 		return;
 	}
-	tputs(t, "{st_mode=");
+	tputs(t, "{");
+	if (opt.verbose) {
+		tputs(t, "st_dev=");
+		print_dev(t, st.st_dev);
+		tprintf(t, ", st_ino=%lu, ", (unsigned long)st.st_ino);
+	}
+	tputs(t, "st_mode=");
 	print_mode(t, st.st_mode);
+	if (opt.verbose)
+		tprintf(t,
+			", st_nlink=%lu, st_uid=%u, st_gid=%u, st_blksize=%ld, "
+			"st_blocks=%ld",
+			(unsigned long)st.st_nlink, st.st_uid, st.st_gid,
+			(long)st.st_blksize, (long)st.st_blocks);
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
 		tputs(t, ", st_rdev=");
 		print_dev(t, st.st_rdev);
 	} else {
 		tprintf(t, ", st_size=%ld", (long)st.st_size);
 	}
-	tputs(t, ", ...}");
+	if (!opt.verbose) {
+		tputs(t, ", ...}");
+		return;
+	}
+	print_time_field(t, "st_atime", &st.st_atim);
+	print_time_field(t, "st_mtime", &st.st_mtim);
+	print_time_field(t, "st_ctime", &st.st_ctim);
+	tputs(t, "}");
 }
 
 /* struct statx: the fields strace shows, at their offsets. */
@@ -597,7 +635,7 @@ static void print_argv(struct tracee *t, unsigned long addr)
 			break;
 		if (i)
 			tputs(t, ", ");
-		if (i == opt.strsize) {
+		if (i == opt.strsize && !opt.verbose) {
 			tputs(t, "...");
 			break;
 		}
@@ -609,6 +647,10 @@ static void print_argv(struct tracee *t, unsigned long addr)
 static void print_envp(struct tracee *t, unsigned long addr)
 {
 	int n = 0;
+	if (opt.verbose) {
+		print_argv(t, addr);
+		return;
+	}
 	print_ptr(t, addr);
 	if (!addr)
 		return;
@@ -768,12 +810,54 @@ static void print_uts(struct tracee *t, unsigned long addr)
 		print_ptr(t, addr);
 		return;
 	}
-	uts[0][64] = uts[1][64] = '\0';
-	tputs(t, "{sysname=");
-	print_quoted(t, (unsigned char *)uts[0], strlen(uts[0]));
-	tputs(t, ", nodename=");
-	print_quoted(t, (unsigned char *)uts[1], strlen(uts[1]));
-	tputs(t, ", ...}");
+	static const char *const fields[6] = { "sysname", "nodename",
+					       "release", "version",
+					       "machine", "domainname" };
+	int n = opt.verbose ? 6 : 2;
+
+	for (int i = 0; i < n; i++) {
+		uts[i][64] = '\0';
+		tprintf(t, "%s%s=", i ? ", " : "{", fields[i]);
+		print_quoted(t, (unsigned char *)uts[i], strlen(uts[i]));
+	}
+	tputs(t, opt.verbose ? "}" : ", ...}");
+}
+
+/* sysinfo: every field, as strace prints struct sysinfo. */
+static void print_sysinfo(struct tracee *t, unsigned long addr)
+{
+	struct sysinfo si;
+
+	if (read_mem(t->pid, addr, &si, sizeof(si)) < 0) {
+		print_ptr(t, addr);
+		return;
+	}
+	tprintf(t,
+		"{uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, "
+		"freeram=%lu, sharedram=%lu, bufferram=%lu, totalswap=%lu, "
+		"freeswap=%lu, procs=%u, totalhigh=%lu, freehigh=%lu, "
+		"mem_unit=%u}",
+		si.uptime, si.loads[0], si.loads[1], si.loads[2], si.totalram,
+		si.freeram, si.sharedram, si.bufferram, si.totalswap,
+		si.freeswap, si.procs, si.totalhigh, si.freehigh, si.mem_unit);
+}
+
+/* An ioctl request strace has no name for: its _IOC fields
+ * (asm-generic/ioctl.h: nr bits 0-7, type 8-15, size 16-29, direction
+ * 30-31). */
+static void print_ioc(struct tracee *t, unsigned long req)
+{
+	unsigned int dir = (req >> 30) & 3;
+
+	tputs(t, "_IOC(");
+	if (dir == 0)
+		tputs(t, "_IOC_NONE");
+	else if (dir == 3)
+		tputs(t, "_IOC_READ|_IOC_WRITE");
+	else
+		tputs(t, dir == 2 ? "_IOC_READ" : "_IOC_WRITE");
+	tprintf(t, ", %#lx, %#lx, %#lx)", (req >> 8) & 0xff, req & 0xff,
+		(req >> 16) & 0x3fff);
 }
 
 /* getdents: strace shows only how many entries the call returned. */
@@ -844,11 +928,20 @@ static bool ioctl_writes(unsigned long req)
 	       req == 0x541b || req == 0x5429 || req == 0x5411;
 }
 
+/* Has strace a name for this ioctl request (ioctl_reqs)? */
+static bool ioctl_named(unsigned long req)
+{
+	for (const struct flag_name *f = ioctl_reqs; f->name; f++)
+		if (f->value == req)
+			return true;
+	return false;
+}
+
 static void print_ioctl_arg(struct tracee *t, long ret)
 {
 	unsigned long req = t->args[1] & 0xffffffff, addr = t->args[2];
 	bool out = ioctl_writes(req);
-	if (!addr || (out && ret < 0)) {
+	if ((!addr && ioctl_named(req)) || (out && ret < 0)) {
 		print_ptr(t, addr);
 		return;
 	}
@@ -872,7 +965,10 @@ static void print_ioctl_arg(struct tracee *t, long ret)
 		print_int_at(t, addr);
 		break;
 	default:
-		print_ptr(t, addr);
+		if (ioctl_named(req))
+			print_ptr(t, addr);
+		else
+			tprintf(t, "%#lx", addr); /* strace: a plain number */
 	}
 }
 
@@ -1013,6 +1109,7 @@ bool arg_at_exit(struct tracee *t, int i)
 	case A_OINT:
 	case A_OSCHEDPARAM:
 	case A_OCPUSET:
+	case A_SYSINFO:
 		return true;
 	case A_IOCTLARG:
 		return ioctl_writes(t->args[1] & 0xffffffff);
@@ -1268,7 +1365,7 @@ void print_arg(struct tracee *t, int i, long ret)
 		break;
 	case A_IOCTL:
 		if (!print_enum(t, ioctl_reqs, v & 0xffffffff))
-			tprintf(t, "%#lx", v & 0xffffffff);
+			print_ioc(t, v & 0xffffffff);
 		break;
 	case A_IOCTLARG:
 		print_ioctl_arg(t, ret);
@@ -1351,6 +1448,9 @@ void print_arg(struct tracee *t, int i, long ret)
 		break;
 	case A_UTS:
 		print_uts(t, v);
+		break;
+	case A_SYSINFO:
+		print_sysinfo(t, v);
 		break;
 	case A_ARCH:
 		if (!print_enum(t, arch_codes, v))

@@ -22,14 +22,15 @@ struct options opt = { .strsize = 32 };
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: strace [-cfrtTyZ] [-e EXPR] [-o FILE] [-s N] "
+		"usage: strace [-cfrtTvyZ] [-e EXPR] [-o FILE] [-s N] "
 		"{-p PID | PROG [ARGS]}\n"
 		"  -f, -ff   follow children (-ff -o F: one F.PID each)\n"
 		"  -e trace=NAME,%%file,%%process,%%network,%%signal,"
 		"%%memory\n"
 		"  -e signal=SIG,...  -e status=failed (-Z)\n"
 		"  -c summary  -s N string size  -t/-tt/-ttt -r -T times\n"
-		"  -y paths of descriptors  -p PID attach\n");
+		"  -y paths of descriptors  -p PID attach\n"
+		"  -v environments, stat and uname in full\n");
 	exit(1);
 }
 
@@ -213,7 +214,7 @@ int main(int argc, char **argv)
 		opt.trace_set[i] = true;
 	for (int i = 1; i <= 64; i++)
 		opt.signal_set[i] = true;
-	while ((c = getopt(argc, argv, "+ce:fho:p:rs:tTyZ")) != -1) {
+	while ((c = getopt(argc, argv, "+ce:fho:p:rs:tTvyZ")) != -1) {
 		switch (c) {
 		case 'c':
 			opt.count = 1;
@@ -243,6 +244,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			opt.syscall_time = true;
+			break;
+		case 'v':
+			opt.verbose = true;
 			break;
 		case 'y':
 			opt.paths = true;

@@ -140,6 +140,7 @@ enum arg_kind {
 	A_UMOUNTF,
 	A_CPUSET,
 	A_OCPUSET,
+	A_SYSINFO,
 };
 
 /* What a call's return value is. */
@@ -205,6 +206,7 @@ struct options {
 	bool relative;     /* -r */
 	bool paths;        /* -y */
 	bool failed_only;  /* -e status=failed (or -Z) */
+	bool verbose;      /* -v: environments, stat and uname in full */
 	bool trace_set[NR_SYSCALL_TABLE];
 	bool signal_set[65];
 };

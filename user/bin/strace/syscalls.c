@@ -117,7 +117,7 @@ const struct syscall_desc syscall_table[NR_SYSCALL_TABLE] = {
 	CALL(96, "gettimeofday", 2, R_DEC, 0, A_OTV, A_OPTR),
 	CALL(97, "getrlimit", 2, R_DEC, 0, A_RESOURCE, A_ORLIM),
 	CALL(98, "getrusage", 2, R_DEC, 0, A_RUSAGEWHO, A_ORUSAGE),
-	CALL(99, "sysinfo", 1, R_DEC, 0, A_OPTR),
+	CALL(99, "sysinfo", 1, R_DEC, 0, A_SYSINFO),
 	CALL(100, "times", 1, R_DEC, 0, A_OTMS),
 	CALL(101, "ptrace", 4, R_DEC, 0, A_PTRACEREQ, A_DEC, A_PTR, A_PTR),
 	CALL(102, "getuid", 0, R_DEC, 0),
