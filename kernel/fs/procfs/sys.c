@@ -195,7 +195,11 @@ static void mount_line(const struct vfs_mount_info *m, void *arg)
 	put_escaped(b, m->source);
 	pbuf_write(b, " ", 1);
 	put_escaped(b, m->target);
-	pbuf_printf(b, " %s %s 0 0\n", m->type, m->read_only ? "ro" : "rw");
+	pbuf_printf(b, " %s %s%s%s%s 0 0\n", m->type,
+		    m->read_only ? "ro" : "rw",
+		    m->mnt_flags & MNT_NOSUID ? ",nosuid" : "",
+		    m->mnt_flags & MNT_NODEV ? ",nodev" : "",
+		    m->mnt_flags & MNT_NOEXEC ? ",noexec" : "");
 }
 
 /* "source target type options 0 0", one line per mount, oldest first. */
