@@ -211,6 +211,14 @@ int procfs_mounts(struct pbuf *b)
 
 /* ---- version and cpuinfo ------------------------------------------------- */
 
+/* Linux's /proc/cmdline: the kernel's command line (GRUB's and QEMU's
+ * fw_cfg words together) and a newline. init reads it for "login". */
+int procfs_cmdline(struct pbuf *b)
+{
+	pbuf_printf(b, "%s\n", cmdline_get());
+	return 0;
+}
+
 /* Linux's /proc/filesystems: a line per type, "nodev" first for those
  * that mount no block device, then a tab and the name. */
 int procfs_filesystems(struct pbuf *b)
