@@ -161,7 +161,9 @@ $(ROOTFS).stamp: $(ROOT_SKEL)
 	$(Q)mkdir -p $(ROOTFS)/dev $(ROOTFS)/proc $(ROOTFS)/mnt $(ROOTFS)/tmp \
 		$(ROOTFS)/home/student
 	$(Q)chmod -R u=rwX,go=rX $(ROOTFS) && chmod 1777 $(ROOTFS)/tmp && \
-		chmod 700 $(ROOTFS)/home/student
+		chmod 700 $(ROOTFS)/home/student && \
+		chmod 600 $(ROOTFS)/etc/shadow && \
+		chmod 4755 $(ROOTFS)/bin/su $(ROOTFS)/bin/passwd
 	@touch $@
 
 $(ROOTIMG): $(MKFS) $(ROOTFS).stamp
@@ -253,7 +255,8 @@ $(ROOTFS).stamp: $(UPROGS)
 $(BUILD)/user/bin/%: user/bin/%.c $(ULIB) $(UHDRS) $(MALLOC_OBJS)
 	@mkdir -p $(@D)
 	$(quiet) "  MUSLCC  $@"
-	$(Q)$(UCC) $(UCFLAGS) -o $@ $< $(ULIB) $(UTHREAD_LINK) $(MALLOC_OBJS)
+	$(Q)$(UCC) $(UCFLAGS) -o $@ $< $(ULIB) $(UTHREAD_LINK) $(AUTH_LINK) \
+		$(MALLOC_OBJS)
 
 # The green-thread library (user/lib/uthread, docs/uthread.md) is linked
 # only into the programs that use it: those named here.
@@ -264,6 +267,14 @@ UTHREAD_BINS := $(patsubst %,$(BUILD)/user/bin/%,primes uthreads ringpc \
 	pipeserv uthreadbench) $(BUILD)/user/tests/t_uthread
 $(UTHREAD_BINS): $(UTHREAD_SRCS) $(UTHREAD_HDRS)
 $(UTHREAD_BINS): UTHREAD_LINK = -I$(UTHREAD_DIR) $(UTHREAD_SRCS)
+
+# Passwords (user/lib/auth, docs/security.md): only the programs that
+# log users in link it.
+AUTH_DIR  := user/lib/auth
+AUTH_SRCS := $(sort $(wildcard $(AUTH_DIR)/*.c))
+AUTH_BINS := $(patsubst %,$(BUILD)/user/bin/%,login su passwd)
+$(AUTH_BINS): $(AUTH_SRCS) $(AUTH_DIR)/auth.h
+$(AUTH_BINS): AUTH_LINK = -I$(AUTH_DIR) $(AUTH_SRCS)
 
 $(BUILD)/user/bin/sh: $(SH_SRCS) $(wildcard user/sh/*.h) $(ULIB) $(UHDRS) \
 		$(MALLOC_OBJS)

@@ -326,3 +326,32 @@ for jn_seed in 1 2 3; do
 	jn_no_recovery "$jn_img"
 	test_end
 done
+
+# ---- mkfs -j: Kestrel's own mkfs makes the journal Kestrel then writes ------
+# The image comes from mkfs -j (not mke2fs): Kestrel mounts it as ext3,
+# logs its writes (the journal's sequence moves past 1, its first
+# transaction), unmounts clean, and e2fsck agrees.
+
+jn_img=$g_dir/mkfs-j.img
+rm -rf "$g_dir/mkfs-j.tree" && mkdir -p "$g_dir/mkfs-j.tree/etc" &&
+	echo kestrel >"$g_dir/mkfs-j.tree/etc/hello" &&
+	"$BUILD/mkfs" -j -b 1024 -I 256 -g 4096 -s 100M \
+		-d "$g_dir/mkfs-j.tree" "$jn_img" >"$jn_img.out" 2>&1 ||
+	die "mkfs -j: $(cat "$jn_img.out")"
+boot mkfs-j disk="$jn_img" cmdline="ktest=ext2.write ext2.disk=vda" \
+	timeout=300 stall=60
+ktest_pass ext2.write 5 mkfs-j
+test_start mkfs-j.e2fsck 10
+expect_end any
+need "ktest: ext2.write: PASS"
+jn_clean "$jn_img"
+jn_no_recovery "$jn_img"
+jn_seq=$(dumpe2fs -h "$jn_img" 2>/dev/null | sed -n 's/^Journal sequence: *//p')
+case $jn_seq in
+'' | 0x00000001)
+	fail_because "journal unused" "sequence '$jn_seq' after the writes" ;;
+esac
+[ "$(jn_cat "$jn_img" /etc/hello)" = kestrel ] ||
+	fail_because "contents" "/etc/hello lost"
+jn_expect_size "$jn_img" /w/d5/c.txt 13
+test_end

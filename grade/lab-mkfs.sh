@@ -507,3 +507,68 @@ st=$?
 	"$st: $(cat "$m_dir/few.out")"
 [ ! -e "$m_dir/few.img" ] || fail_because "left a file behind" few.img
 test_end
+
+# -j: an ext3 journal as mke2fs -j makes one: e2fsck finds the image
+# clean, dumpe2fs sees has_journal, inode 8, an empty v2 log whose first
+# transaction is 1, the same journal size mke2fs picks for the same size
+# of file system (and -J size=8 gives 8 MiB); the tree reads back the
+# same; a file system too small for a journal, or -J with a bad size, is
+# refused with status 1.
+mk_jfield()
+{
+	dumpe2fs -h "$1" 2>/dev/null | sed -n "s/^$2: *//p"
+}
+host_test journal 10
+if "$m_tool" -j -b 1024 -s 64M -d "$m_tree" "$m_dir/j.img" \
+	>"$m_dir/j.out" 2>&1; then
+	m_img=$m_dir/j.img
+	e2fsck -fn "$m_img" >"$m_dir/j.fsck" 2>&1 ||
+		fail_because "e2fsck found problems" "$(tail -n 5 "$m_dir/j.fsck")"
+	case " $(mk_jfield "$m_img" 'Filesystem features') " in
+	*" has_journal "*) ;;
+	*) fail_because "no has_journal" "$(mk_jfield "$m_img" 'Filesystem features')" ;;
+	esac
+	[ "$(mk_jfield "$m_img" 'Journal inode')" = 8 ] ||
+		fail_because "journal inode" "not 8"
+	[ "$(mk_jfield "$m_img" 'Journal sequence')" = 0x00000001 ] &&
+		[ "$(mk_jfield "$m_img" 'Journal start')" = 0 ] ||
+		fail_because "journal not empty" \
+			"sequence $(mk_jfield "$m_img" 'Journal sequence')," \
+			"start $(mk_jfield "$m_img" 'Journal start')"
+	[ "$(mk_jfield "$m_img" 'Journal backup')" = "inode blocks" ] ||
+		fail_because "no backup" "s_jnl_blocks not kept"
+	rm -f "$m_dir/linux-j.img"
+	mke2fs -q -F -t ext3 -b 1024 "$m_dir/linux-j.img" 64M \
+		>"$m_dir/linux-j.out" 2>&1 ||
+		fail_because "mke2fs failed" "$(cat "$m_dir/linux-j.out")"
+	ours=$(mk_jfield "$m_img" 'Total journal blocks')
+	theirs=$(mk_jfield "$m_dir/linux-j.img" 'Total journal blocks')
+	[ -n "$ours" ] && [ "$ours" = "$theirs" ] ||
+		fail_because "journal size" "ours $ours blocks, mke2fs's $theirs"
+	debugfs -R "cat /sizes/1025" "$m_img" 2>/dev/null | cksum >"$m_dir/j.sum"
+	cksum <"$m_tree/sizes/1025" | cmp -s - "$m_dir/j.sum" ||
+		fail_because "contents" "/sizes/1025 differs in the -j image"
+else
+	fail_because "mkfs -j failed" "$(cat "$m_dir/j.out")"
+fi
+if "$m_tool" -J size=8 -b 1024 -s 64M -d "$m_tree" "$m_dir/j8.img" \
+	>"$m_dir/j8.out" 2>&1; then
+	[ "$(mk_jfield "$m_dir/j8.img" 'Total journal blocks')" = 8192 ] ||
+		fail_because "-J size=8" "journal of" \
+			"$(mk_jfield "$m_dir/j8.img" 'Total journal blocks') blocks"
+	e2fsck -fn "$m_dir/j8.img" >"$m_dir/j8.fsck" 2>&1 ||
+		fail_because "e2fsck found problems" "in the -J size=8 image"
+else
+	fail_because "mkfs -J size=8 failed" "$(cat "$m_dir/j8.out")"
+fi
+"$m_tool" -j -b 1024 -s 1M -N 64 -d "$m_tree/modes" "$m_dir/j1.img" \
+	>"$m_dir/j1.out" 2>&1
+st=$?
+[ $st -eq 1 ] && grep -q '^mkfs: -j: .* too few for a journal' \
+	"$m_dir/j1.out" || fail_because "1 MiB with -j" "status $st:" \
+	"$(cat "$m_dir/j1.out")"
+"$m_tool" -J size=x -s 64M -d "$m_tree" "$m_dir/jx.img" >"$m_dir/jx.out" 2>&1
+st=$?
+[ $st -ne 0 ] && [ ! -e "$m_dir/jx.img" ] ||
+	fail_because "-J size=x" "status $st: $(cat "$m_dir/jx.out")"
+test_end

@@ -39,7 +39,7 @@
 /* The large inode's fields after the first 128 bytes that mkfs fills. */
 #define EXTRA_ISIZE sizeof(struct ext2_inode_extra)
 
-static void inode_store(struct fs *fs, uint32_t ino, const void *inode)
+void inode_store(struct fs *fs, uint32_t ino, const void *inode)
 {
 	uint32_t index = (ino - 1) % fs->inodes_per_group;
 	const struct group *gr = &fs->group[(ino - 1) / fs->inodes_per_group];

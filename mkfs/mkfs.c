@@ -112,10 +112,12 @@ int main(int argc, char **argv)
 	options_parse(argc, argv, &opt);
 	tree = tree_read(&opt);
 	layout_plan(&fs, &opt);
+	journal_plan(&fs);
 	check_inodes(&fs, tree);
 
 	image_create(&fs, opt.image, opt.size);
 	alloc_init(&fs);
+	journal_write(&fs);
 	inode_write_tree(&fs, tree);
 	check_blocks(&fs);
 	super_write(&fs);

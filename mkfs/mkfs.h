@@ -10,6 +10,7 @@
  *   layout.c    the geometry: groups, inode tables, where the copies go
  *   alloc.c     block and inode bitmaps; handing out blocks
  *   blockmap.c  a file's block map: direct and indirect blocks
+ *   journal.c   -j: an ext3 journal (inode 8), written before the tree
  *   inode.c     each node's inode and data (files, directories, links)
  *   super.c     superblocks, group descriptors and bitmaps, written last
  *   image.c     the output file, renamed into place only when complete
@@ -59,8 +60,10 @@ struct mkfs_options {
 	bool keep_owners;             /* -P: uid/gid from the tree, not 0 */
 	struct mkfs_owner owners[MKFS_OWNERS_MAX]; /* -o */
 	unsigned int nowners;
-	bool verbose;    /* -v: print the layout */
-	const char *dir; /* -d */
+	bool journal;         /* -j or -J: an ext3 journal (journal.c) */
+	uint32_t journal_mib; /* -J size=MiB; 0: mke2fs's default size */
+	bool verbose;         /* -v: print the layout */
+	const char *dir;      /* -d */
 	const char *image;
 };
 
@@ -142,6 +145,11 @@ struct fs {
 	uint32_t next_block;   /* where the search for a free block starts */
 	uint64_t blocks_short; /* blocks asked for once the image was full */
 
+	/* The journal (journal.c): its length in blocks (0: none), and the
+	 * copy of its inode's block map the superblock keeps. */
+	uint32_t journal_blocks;
+	uint32_t jnl_blocks[17];
+
 	/* The output (image.c). */
 	int fd;
 };
@@ -180,6 +188,13 @@ void blockmap_finish(struct blockmap *map, struct ext2_inode *inode);
 /* ---- inode.c ----------------------------------------------------------- */
 
 void inode_write_tree(struct fs *fs, const struct tree *tree);
+void inode_store(struct fs *fs, uint32_t ino, const void *inode);
+
+/* ---- journal.c --------------------------------------------------------- */
+
+void journal_plan(struct fs *fs);
+void journal_write(struct fs *fs);
+void journal_fill_super(const struct fs *fs, struct ext2_superblock *sb);
 
 /* ---- super.c ----------------------------------------------------------- */
 

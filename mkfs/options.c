@@ -55,11 +55,12 @@ static void usage(int status)
 		"usage: mkfs [-b 1024|2048|4096] [-I 128|256] [-N inodes | -i bytes-per-inode]\n"
 		"            [-m reserved-percent] [-g blocks-per-group] [-L label]\n"
 		"            [-U uuid|random] [-T unix-time|now] [-P] [-o PATH:UID:GID]...\n"
-		"            [-v] -s SIZE -d DIR IMAGE\n"
+		"            [-j] [-J size=MiB] [-v] -s SIZE -d DIR IMAGE\n"
 		"Builds an ext2 file system of SIZE bytes (K, M, G suffixes: KiB, MiB,\n"
 		"GiB) in the file IMAGE holding the tree DIR. -P keeps the tree's\n"
 		"owners (by default everything belongs to root), -o gives the file PATH\n"
-		"(relative to DIR) to UID:GID, -v prints the layout.\n"
+		"(relative to DIR) to UID:GID, -j adds an ext3 journal (-J size=MiB of\n"
+		"it), -v prints the layout.\n"
 		"See docs/mkfs.md.\n");
 	exit(status);
 }
@@ -248,6 +249,18 @@ static void parse_one(struct mkfs_options *opt, int c, const char *arg)
 	case 'o':
 		parse_owner(opt, xstrdup(arg));
 		break;
+	case 'j':
+		opt->journal = true;
+		break;
+	case 'J':
+		if (strncmp(arg, "size=", 5) != 0)
+			fatal("-J: '%s': only size=MiB is known", arg);
+		opt->journal = true;
+		opt->journal_mib =
+			(uint32_t)parse_number("J size", arg + 5, 1u << 20);
+		if (opt->journal_mib == 0)
+			fatal("-J size=0: a journal needs blocks");
+		break;
 	case 'v':
 		opt->verbose = true;
 		break;
@@ -269,7 +282,7 @@ void options_parse(int argc, char **argv, struct mkfs_options *opt)
 	opt->time = MKFS_DEFAULT_TIME;
 	memcpy(opt->uuid, default_uuid, MKFS_UUID_SIZE);
 
-	while ((c = getopt(argc, argv, "b:I:N:i:m:g:L:U:T:s:d:Po:vh")) != -1)
+	while ((c = getopt(argc, argv, "b:I:N:i:m:g:L:U:T:s:d:Po:jJ:vh")) != -1)
 		parse_one(opt, c, optarg);
 	if (optind != argc - 1) {
 		fprintf(stderr, "mkfs: %s\n",

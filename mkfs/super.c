@@ -111,6 +111,7 @@ static void fill_super(const struct fs *fs, struct ext2_superblock *sb)
 	memcpy(sb->s_uuid, opt->uuid, MKFS_UUID_SIZE);
 	memcpy(sb->s_volume_name, opt->label, MKFS_LABEL_MAX);
 	sb->s_mkfs_time = opt->time;
+	journal_fill_super(fs, sb);
 }
 
 void super_write(struct fs *fs)

@@ -2,7 +2,8 @@
 # tools/hosttest.sh [BUILD]: the host-side unit tests. Each
 # tools/hosttest/NAME_test.c is built with the host compiler (HOSTCC, or
 # cc) together with the kernel or tool sources its
-# "hosttest-sources: ..." line names, and run; it prints a line per
+# "hosttest-sources: ..." line names (and the libraries its
+# "hosttest-libs: ..." line names), and run; it prints a line per
 # failure and "NAME: N passed, M failed". This script adds them up and
 # ends with "hosttest: N passed, M failed"; it exits 1 if any failed.
 # POSIX sh.
@@ -19,9 +20,11 @@ for src in tools/hosttest/*_test.c; do
 	[ -f "$src" ] || continue
 	name=$(basename "$src" .c)
 	sources=$(sed -n 's/.*hosttest-sources:\(.*\)/\1/p' "$src" | head -n 1)
+	libs=$(sed -n 's/.*hosttest-libs:\(.*\)/\1/p' "$src" | head -n 1)
 	# The sources are file names without spaces: split them.
 	if ! $cc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ikernel -Iinclude \
-		-o "$out/$name" "$src" $sources 2>"$out/$name.cc.log"; then
+		-Iuser/lib -o "$out/$name" "$src" $sources $libs \
+		2>"$out/$name.cc.log"; then
 		cat "$out/$name.cc.log"
 		echo "FAIL $name: does not compile"
 		failed=$((failed + 1))

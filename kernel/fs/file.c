@@ -203,6 +203,9 @@ static int open_inode(struct inode *ip, int flags, int err, struct file **out)
 {
 	struct file *f;
 
+	if (!err && (S_ISCHR(ip->mode) || S_ISBLK(ip->mode)) &&
+	    (ip->sb->mnt_flags & MNT_NODEV))
+		err = -EACCES; /* a device node on a nodev mount */
 	if (!err && (S_ISCHR(ip->mode) || S_ISBLK(ip->mode)))
 		return device_open(ip, flags, out); /* the driver's file */
 	if (!err && S_ISFIFO(ip->mode))
@@ -256,6 +259,8 @@ int vfs_open_exec(struct inode *cwd, const char *path, struct file **out)
 	if (err)
 		return err;
 	err = S_ISREG(ip->mode) ? vfs_permission(ip, MAY_EXEC) : -EACCES;
+	if (!err && (ip->sb->mnt_flags & MNT_NOEXEC))
+		err = -EACCES;
 	err = open_inode(ip, O_RDONLY, err, out);
 	return err ? err : remember_path(*out, cwd, path);
 }

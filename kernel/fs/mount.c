@@ -394,6 +394,19 @@ int vfs_remount(const char *target, bool read_only)
 	return err;
 }
 
+int vfs_mount_set_flags(const char *target, unsigned int flags)
+{
+	struct mount *m;
+	int err;
+
+	sleep_lock(&mounts.mutex);
+	err = mount_at(target, &m);
+	if (!err)
+		__atomic_store_n(&m->sb->mnt_flags, flags, __ATOMIC_RELAXED);
+	sleep_unlock(&mounts.mutex);
+	return err;
+}
+
 int vfs_sync(void)
 {
 	int first = 0;
@@ -426,6 +439,7 @@ static void for_each_from(struct mount *m,
 	info.target = m->target;
 	info.type = m->sb->type->name;
 	info.read_only = m->sb->read_only;
+	info.mnt_flags = m->sb->mnt_flags;
 	fn(&info, arg);
 }
 

@@ -53,7 +53,8 @@ struct ramfs_node {
 	uint64_t next_cookie;         /* directory */
 	uint8_t **pages;              /* file: npages slots */
 	size_t npages;
-	char *target; /* symlink */
+	char *target;  /* symlink */
+	uint64_t rdev; /* device node: its number (set before it is named) */
 };
 
 struct ramfs_sb {
@@ -372,10 +373,11 @@ static int ramfs_lookup(struct inode *dir, const char *name, size_t len,
 	return e ? vfs_iget(dir->sb, e->ino, out) : -ENOENT;
 }
 
-/* A new node of mode called name in dir; *node for the caller to fill
- * (symlink), the inode in *out if out is not NULL. */
+/* A new node of mode (and device number rdev) called name in dir; *node
+ * for the caller to fill (symlink), the inode in *out if out is not
+ * NULL. */
 static int make_node(struct inode *dir, const char *name, size_t len,
-		     uint32_t mode, struct ramfs_node **node,
+		     uint32_t mode, uint64_t rdev, struct ramfs_node **node,
 		     struct inode **out)
 {
 	struct ramfs_sb *rfs = rsb(dir->sb);
@@ -389,6 +391,7 @@ static int make_node(struct inode *dir, const char *name, size_t len,
 		return err;
 	n->uid = uid;
 	n->gid = gid;
+	n->rdev = rdev;
 	err = entry_add(dir, name, len, n->ino, (uint8_t)dtype(mode));
 	if (err) {
 		node_remove(rfs, n);
@@ -405,18 +408,20 @@ static int make_node(struct inode *dir, const char *name, size_t len,
 static int ramfs_create(struct inode *dir, const char *name, size_t len,
 			uint32_t mode, struct inode **out)
 {
-	return make_node(dir, name, len, S_IFREG | (mode & 07777), NULL, out);
+	return make_node(dir, name, len, S_IFREG | (mode & 07777), 0, NULL,
+			 out);
 }
 
-/* FIFOs and sockets' names; ramfs keeps no device numbers, so it makes
- * no device nodes (-EPERM). */
+/* FIFOs, sockets' names and device nodes (the number kept in the node,
+ * reported by stat, which is how device_open finds the driver). */
 static int ramfs_mknod(struct inode *dir, const char *name, size_t len,
 		       uint32_t mode, uint64_t rdev)
 {
-	(void)rdev;
-	if (!S_ISFIFO(mode) && !S_ISSOCK(mode))
-		return -EPERM;
-	return make_node(dir, name, len, mode, NULL, NULL);
+	if (!S_ISFIFO(mode) && !S_ISSOCK(mode) && !S_ISCHR(mode) &&
+	    !S_ISBLK(mode))
+		return -EINVAL;
+	return make_node(dir, name, len, mode,
+			 S_ISCHR(mode) || S_ISBLK(mode) ? rdev : 0, NULL, NULL);
 }
 
 static int ramfs_mkdir(struct inode *dir, const char *name, size_t len,
@@ -424,7 +429,8 @@ static int ramfs_mkdir(struct inode *dir, const char *name, size_t len,
 {
 	if (dir->nlink >= RAMFS_LINK_MAX)
 		return -EMLINK;
-	return make_node(dir, name, len, S_IFDIR | (mode & 07777), NULL, NULL);
+	return make_node(dir, name, len, S_IFDIR | (mode & 07777), 0, NULL,
+			 NULL);
 }
 
 static int ramfs_symlink(struct inode *dir, const char *name, size_t len,
@@ -438,7 +444,7 @@ static int ramfs_symlink(struct inode *dir, const char *name, size_t len,
 	if (!copy)
 		return -ENOSPC;
 	memcpy(copy, target, tlen + 1);
-	err = make_node(dir, name, len, S_IFLNK | 0777, &n, NULL);
+	err = make_node(dir, name, len, S_IFLNK | 0777, 0, &n, NULL);
 	if (err) {
 		kfree(copy);
 		return err;
@@ -708,6 +714,7 @@ static int ramfs_stat(struct inode *inode, struct kstat *st)
 	for (size_t i = 0; i < n->npages; i++)
 		pages += n->pages[i] != NULL;
 	st->blocks = pages * (PAGE_SIZE / 512);
+	st->rdev = n->rdev;
 	return 0;
 }
 

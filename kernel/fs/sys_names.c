@@ -22,6 +22,9 @@
 #define MNT_FORCE 1
 /* mount flags (include/uapi/linux/mount.h). */
 #define MS_RDONLY 1
+#define MS_NOSUID 2
+#define MS_NODEV 4
+#define MS_NOEXEC 8
 #define MS_REMOUNT 32
 #define MS_BIND 4096
 #define MS_MOVE 8192
@@ -301,11 +304,12 @@ SYSCALL(symlinkat, sys_symlinkat);
  * mount(source, target, type, flags, data). A source that names a block
  * device ("vdb", or "/dev/vdb": its last component) is mounted from it;
  * any other source ("proc", "none") is only a label, as for Linux's
- * memory file systems. MS_RDONLY is honoured, the other per-mount flags
- * (nosuid, noexec, ...) accepted and ignored; data is read only for a
- * tmpfs (its size=, nr_inodes=, mode= ...: fs/tmpfs.h).
- * MS_REMOUNT changes only read-only against read-write (init remounts /
- * read-only before powering off, so the disk is left clean).
+ * memory file systems. MS_RDONLY, MS_NOSUID, MS_NODEV and MS_NOEXEC are
+ * honoured (vfs.h's MNT_*), the others (noatime, ...) accepted and
+ * ignored; data is read only for a tmpfs (its size=, nr_inodes=,
+ * mode= ...: fs/tmpfs.h). MS_REMOUNT changes read-only against
+ * read-write (init remounts / read-only before powering off, so the
+ * disk is left clean) and sets the nosuid/nodev/noexec flags anew.
  */
 /* A tmpfs's options, read from the user's data (NULL: none). */
 static long tmpfs_options_from_user(uaddr_t udata, struct tmpfs_options *o)
@@ -325,6 +329,14 @@ static long tmpfs_options_from_user(uaddr_t udata, struct tmpfs_options *o)
 		err = -EINVAL;
 	kfree(text);
 	return err;
+}
+
+/* mount(2)'s MS_NOSUID, MS_NODEV, MS_NOEXEC as the VFS's MNT_*. */
+static unsigned int mnt_flags(uint64_t flags)
+{
+	return (flags & MS_NOSUID ? MNT_NOSUID : 0) |
+	       (flags & MS_NODEV ? MNT_NODEV : 0) |
+	       (flags & MS_NOEXEC ? MNT_NOEXEC : 0);
 }
 
 static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
@@ -349,6 +361,9 @@ static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
 		err = path_make_absolute(&target);
 		if (!err)
 			err = vfs_remount(target.path, flags & MS_RDONLY);
+		if (!err) /* a remount gives the whole set of flags */
+			err = vfs_mount_set_flags(target.path,
+						  mnt_flags(flags));
 		path_put(&target);
 		return err;
 	}
@@ -375,6 +390,9 @@ static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
 		if (!err)
 			err = vfs_mount(dev, target.path, type,
 					flags & MS_RDONLY);
+		if (!err && mnt_flags(flags))
+			err = vfs_mount_set_flags(target.path,
+						  mnt_flags(flags));
 		if (!err && tmpfs) {
 			err = tmpfs_apply_options(target.path, &topts);
 			if (err)

@@ -481,6 +481,9 @@ static long access_at(int dirfd, uaddr_t upath, uint64_t mode, uint64_t flags)
 	if (!err) {
 		/* R_OK, W_OK, X_OK are MAY_READ, MAY_WRITE, MAY_EXEC. */
 		err = vfs_permission(ip, (int)mode);
+		if (!err && (mode & MAY_EXEC) && S_ISREG(ip->mode) &&
+		    (ip->sb->mnt_flags & MNT_NOEXEC))
+			err = -EACCES; /* as execve would say */
 		vfs_iput(ip);
 	}
 	if (!(flags & AT_EACCESS))

@@ -192,6 +192,10 @@ struct super_block {
 	const struct file_system_type *type;
 	uint64_t root_ino;
 	bool read_only;
+	/* The mount's flags (mount(2)'s nosuid, nodev, noexec; MNT_*):
+	 * Kestrel has one mount per super block. Written under the mount
+	 * table's mutex, read unlocked (one word). */
+	unsigned int mnt_flags;
 	/* Its files' contents are made when read (procfs): mmap of one is
 	 * -ENODEV, as on Linux (a page cache copy would be stale, and a
 	 * fault on /proc/self/maps would wait on its own mm's lock). */
@@ -364,6 +368,15 @@ int vfs_unmount(const char *target);
  * for writing are not looked for (Linux refuses with -EBUSY); writes
  * through them fail with -EROFS from then on. */
 int vfs_remount(const char *target, bool read_only);
+/* Per-mount flags, as mount(2)'s MS_NOSUID, MS_NODEV, MS_NOEXEC:
+ *   nosuid   exec ignores set-user-ID and set-group-ID bits
+ *   nodev    device nodes on it do not open (EACCES)
+ *   noexec   nothing on it executes (EACCES) or maps executable (EPERM)
+ * vfs_mount_set_flags replaces the mounted target's flags. */
+#define MNT_NOSUID 0x1
+#define MNT_NODEV 0x2
+#define MNT_NOEXEC 0x4
+int vfs_mount_set_flags(const char *target, unsigned int flags);
 /* Write back every mounted file system. */
 int vfs_sync(void);
 
@@ -374,6 +387,7 @@ struct vfs_mount_info {
 	const char *target; /* the path it was mounted on, absolute */
 	const char *type;
 	bool read_only;
+	unsigned int mnt_flags; /* MNT_* */
 };
 /* Call fn for each mount, the oldest first, under the mount table's
  * spinlock: fn must not sleep, and the strings last only during the

@@ -91,7 +91,8 @@ SYSCALL(brk, sys_brk);
 
 /* ---- mmap and munmap ---------------------------------------------------- */
 
-/* Linux's checks of mapping the open file f: -EACCES, -ENODEV. */
+/* Linux's checks of mapping the open file f: -EACCES, -ENODEV, -EPERM
+ * (executable, from a noexec mount). */
 static int may_map_file(struct file *f, int prot, int flags)
 {
 	if (f->fops || !f->inode || !S_ISREG(f->inode->mode) ||
@@ -102,6 +103,8 @@ static int may_map_file(struct file *f, int prot, int flags)
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
 	    (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EACCES;
+	if ((prot & PROT_EXEC) && (f->inode->sb->mnt_flags & MNT_NOEXEC))
+		return -EPERM;
 	return 0;
 }
 

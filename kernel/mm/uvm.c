@@ -267,10 +267,14 @@ int mm_protect_locked(struct mm *mm, uint64_t start, uint64_t end, int prot)
 	int err = 0;
 
 	for (struct vma *v = vma_find(mm, start); v && v->start < end;
-	     v = v->next)
+	     v = v->next) {
 		if (vma_shared_file(v) && (prot & PROT_WRITE) &&
 		    (v->file->flags & O_ACCMODE) == O_RDONLY)
 			return -EACCES;
+		if ((prot & PROT_EXEC) && v->file && v->file->inode &&
+		    (v->file->inode->sb->mnt_flags & MNT_NOEXEC))
+			return -EACCES; /* a file from a noexec mount */
+	}
 	err = split_at_edges(mm, start, end);
 	if (err)
 		return err;

@@ -317,10 +317,14 @@ static void set_stack_limit(struct mm *mm)
  * Linux refuses them to a traced caller (its tracer would get the new
  * ids' power) and on a nosuid mount (Kestrel has none yet: that check
  * goes here too). */
-static bool setid_allowed(void)
+/* Do f's set-user-ID and set-group-ID bits count? Not for a traced
+ * caller, nor on a nosuid mount (as Linux). */
+static bool setid_allowed(const struct file *f)
 {
 	struct proc *p = proc_current(); /* NULL: init, spawned by the kernel */
 
+	if (f->inode->sb->mnt_flags & MNT_NOSUID)
+		return false;
 	return !p || !ptrace_tracer_pid(p);
 }
 
@@ -363,7 +367,7 @@ static int load_elf(struct mm *mm, struct file *f, const char *path,
 	if (!err) {
 		bool secure = cred_exec(cred, cred, f->inode->mode,
 					f->inode->uid, f->inode->gid,
-					setid_allowed());
+					setid_allowed(f));
 		err = build_stack(mm, path, eh, phdr_address(eh, ph), argv,
 				  envp, cred, secure, user_rsp);
 	}

@@ -38,8 +38,8 @@ struct linux_timespec {
 
 /* Which processes a call is about, and what to do to each. */
 struct target {
-	int which; /* PRIO_* */
-	int who;   /* pid, pgid or uid; 0 resolved to the caller's */
+	int which;   /* PRIO_* */
+	int who;     /* pid, pgid or uid; 0 resolved to the caller's */
 	bool change; /* fn changes the task: the caller must own it */
 	int (*fn)(struct task *t, void *arg);
 	void *arg;

@@ -6,7 +6,10 @@
  *   2. runs /bin/sh /etc/rc if that file exists, and waits for it;
  *   3. starts a shell on each CONSOLE (default /dev/console) in a session
  *      of its own, with the console as its controlling terminal, after
- *      printing /etc/motd there; a shell that ends is started again;
+ *      printing /etc/motd there; or, when the kernel command line has
+ *      the word "login" (/proc/cmdline; make qemu CMDLINE=login),
+ *      /bin/login, which asks for a user and a password; a shell or a
+ *      login that ends is started again;
  *   4. collects every process that ends, orphans included (their parent
  *      died, so the kernel made init their parent);
  *   5. on SIGUSR2 (sent by poweroff) or SIGTERM: stops every process
@@ -19,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +84,26 @@ static void print_file(const char *path)
 	close(fd);
 }
 
+static bool use_login; /* the kernel command line says "login" */
+
+/* Is word one of the words of /proc/cmdline? */
+static bool cmdline_has(const char *word)
+{
+	char line[1024], *w, *save = NULL;
+	FILE *f = fopen("/proc/cmdline", "r");
+	bool found = false;
+
+	if (!f)
+		return false;
+	if (fgets(line, sizeof(line), f))
+		for (w = strtok_r(line, " \t\n", &save); w;
+		     w = strtok_r(NULL, " \t\n", &save))
+			if (strcmp(w, word) == 0)
+				found = true;
+	fclose(f);
+	return found;
+}
+
 static pid_t start_shell(const char *tty)
 {
 	pid_t pid = fork();
@@ -96,6 +120,11 @@ static pid_t start_shell(const char *tty)
 	}
 	signal(SIGUSR2, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	if (use_login) { /* login prints the motd once a user is in */
+		execl("/bin/login", "login", (char *)NULL);
+		perror("init: /bin/login");
+		_exit(127);
+	}
 	print_file("/etc/motd");
 	execl("/bin/sh", "sh", (char *)NULL);
 	perror("init: /bin/sh");
@@ -192,6 +221,7 @@ int main(int argc, char **argv)
 	setenv("PATH", "/bin", 0);
 	setenv("HOME", "/", 0);
 	run_rc();
+	use_login = cmdline_has("login");
 	for (int i = 1; i < argc && n < MAX_CONSOLES; i++)
 		consoles[n++].path = argv[i];
 	if (n == 0)

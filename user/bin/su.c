@@ -3,10 +3,12 @@
  * (root if none), with the ids, groups, home and shell from /etc/passwd
  * and /etc/group. With "-" it is a login: the working directory is the
  * home and the environment only HOME, SHELL, USER, LOGNAME, PATH and
- * TERM. Only root may switch users: Kestrel has no passwords, so an
- * ordinary user is refused (exit 1) rather than let in unchecked. The
- * order matters: groups first, then the gid, then the uid, because once
- * the uid is not 0 the others can no longer change.
+ * TERM. Root switches without a password; anyone else must give the
+ * target user's password (checked against /etc/shadow), so su is
+ * set-user-ID root (/bin/su is 4755) and asks who is calling by the
+ * real uid. A wrong password is refused with status 1. The order
+ * matters: groups first, then the gid, then the uid, because once the
+ * uid is not 0 the others can no longer change.
  */
 #include "ulib.h"
 
@@ -19,20 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void login_environment(const struct passwd *pw, const char *shell)
-{
-	const char *term = getenv("TERM");
-	char *keep = term ? xstrdup(term) : NULL;
-
-	clearenv();
-	setenv("PATH", "/bin", 1);
-	if (keep)
-		setenv("TERM", keep, 1);
-	setenv("HOME", pw->pw_dir, 1);
-	setenv("SHELL", shell, 1);
-	setenv("USER", pw->pw_name, 1);
-	setenv("LOGNAME", pw->pw_name, 1);
-}
+#include "auth.h"
 
 int main(int argc, char **argv)
 {
@@ -57,17 +46,27 @@ int main(int argc, char **argv)
 	pw = getpwnam(name);
 	if (!pw)
 		errx(1, "user %s does not exist", name);
-	if (getuid() != 0)
-		errx(1, "only root may switch users (there are no passwords)");
-	shell = pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh";
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0)
-		err(1, "initgroups");
-	if (setgid(pw->pw_gid) < 0)
-		err(1, "setgid");
-	if (setuid(pw->pw_uid) < 0)
-		err(1, "setuid");
+	if (getuid() != 0) {
+		char password[AUTH_PASSWORD_MAX];
+		bool ok;
+
+		if (geteuid() != 0)
+			errx(1, "not set-user-ID root: cannot switch users");
+		if (!auth_read_password("Password: ", password,
+					sizeof(password)))
+			return 1;
+		ok = auth_password_ok(pw->pw_name, password);
+		memset(password, 0, sizeof(password));
+		if (!ok) {
+			sleep(1);
+			errx(1, "Authentication failure");
+		}
+	}
+	shell = auth_shell(pw);
+	if (auth_become(pw) < 0)
+		err(1, "cannot become %s", pw->pw_name);
 	if (login) {
-		login_environment(pw, shell);
+		auth_login_environment(pw, shell);
 		if (chdir(pw->pw_dir) < 0)
 			warn("%s", pw->pw_dir);
 	} else {

@@ -17,7 +17,9 @@
  * clock, reboot, mount, choose a real-time policy or make a device
  * node; nor renice, pin or prlimit another user's process, nor lower
  * its own nice value again; a user's write or truncate clears a file's
- * set-user-ID bit. Run as an ordinary user,
+ * set-user-ID bit. A tmpfs mounted nosuid, nodev, noexec (then
+ * remounted with fewer) ignores set-user-ID, refuses device nodes and
+ * refuses exec and executable mappings. Run as an ordinary user,
  * the cases that need root to set up (everything but the id rules) are
  * named and not counted, since no ordinary user can make the files
  * another user owns.
@@ -30,7 +32,9 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/sysmacros.h>
+#include <stdbool.h>
 #include <sys/fsuid.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 
@@ -721,6 +725,122 @@ static void setid_programs(void)
 	CHECK_OK(unlink("xonly"));
 }
 
+/* Is there a line in /proc/mounts for a mount on a path ending in
+ * "/name" whose options have each of the words in opts? */
+static bool mount_has(const char *name, const char *opts)
+{
+	char line[512], target[256], options[256];
+	FILE *f = fopen("/proc/mounts", "r");
+	bool found = false;
+	size_t n = strlen(name);
+
+	while (f && fgets(line, sizeof(line), f)) {
+		size_t t;
+		char want[64], *w, *save = NULL;
+
+		if (sscanf(line, "%*s %255s %*s %255s", target, options) != 2)
+			continue;
+		t = strlen(target);
+		if (t <= n || target[t - n - 1] != '/' ||
+		    strcmp(target + t - n, name) != 0)
+			continue;
+		found = true;
+		snprintf(want, sizeof(want), "%s", opts);
+		for (w = strtok_r(want, ",", &save); w;
+		     w = strtok_r(NULL, ",", &save)) {
+			char padded[300], word[70];
+
+			snprintf(padded, sizeof(padded), ",%s,", options);
+			snprintf(word, sizeof(word), ",%s,", w);
+			if (!strstr(padded, word))
+				found = false;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+/* The checks on mnt/suid and mnt/null under the mount's flags now:
+ * suid_ids is what the set-user-ID program prints when it may run. */
+/* exec, as a user, of path: the ids it printed, or "" if exec failed. */
+static void mount_flag_checks(bool noexec, bool nodev, const char *suid_ids)
+{
+	char ids[128];
+	void *p;
+	int fd;
+
+	ids_of_exec("./mnt/suid", ids, sizeof(ids));
+	if (noexec) {
+		CHECK_EQ(ids[0], 0);
+		CHECK_ERR(access("mnt/suid", X_OK), EACCES);
+	} else {
+		CHECK(strcmp(ids, suid_ids) == 0);
+		CHECK_OK(access("mnt/suid", X_OK));
+	}
+	fd = open("mnt/suid", O_RDONLY);
+	CHECK(fd >= 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	if (noexec) {
+		CHECK(p == MAP_FAILED && errno == EPERM);
+	} else {
+		CHECK(p != MAP_FAILED);
+		munmap(p, 4096);
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED);
+	if (noexec)
+		CHECK_ERR(mprotect(p, 4096, PROT_READ | PROT_EXEC), EACCES);
+	else
+		CHECK_OK(mprotect(p, 4096, PROT_READ | PROT_EXEC));
+	munmap(p, 4096);
+	close(fd);
+	fd = open("mnt/null", O_WRONLY);
+	if (nodev) {
+		CHECK(fd < 0 && errno == EACCES);
+	} else {
+		CHECK(fd >= 0);
+		CHECK_EQ(write(fd, "x", 1), 1);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* mount(2)'s nosuid, nodev and noexec, on a tmpfs mounted here, then
+ * changed by remounts: /proc/mounts shows them, and exec, mmap and
+ * open obey them. */
+static void mount_flags(void)
+{
+	const char *setuid_ids = "1000 1001 1001 1000 1000 1000\n";
+	const char *plain_ids = "1000 1000 1000 1000 1000 1000\n";
+
+	if (geteuid() != 0) {
+		printf("skip (needs root): mount\n");
+		return;
+	}
+	CHECK_OK(mkdir("mnt", 0755));
+	CHECK_OK(mount("none", "mnt", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		       NULL));
+	CHECK_OK(chmod("mnt", 0755));
+	CHECK(mount_has("mnt", "nosuid,nodev,noexec"));
+	copy_self("mnt/suid", 04755, OTHER, OTHER);
+	CHECK_OK(mknod("mnt/null", S_IFCHR | 0666, makedev(1, 3)));
+	CHECK_OK(chmod("mnt/null", 0666));
+	mount_flag_checks(true, true, NULL);
+	/* nosuid alone: it runs, with the user's own ids; devices open */
+	CHECK_OK(mount("none", "mnt", "tmpfs", MS_REMOUNT | MS_NOSUID, NULL));
+	CHECK(mount_has("mnt", "nosuid"));
+	CHECK(!mount_has("mnt", "noexec") && !mount_has("mnt", "nodev"));
+	mount_flag_checks(false, false, plain_ids);
+	/* no flags: set-user-ID counts again */
+	CHECK_OK(mount("none", "mnt", "tmpfs", MS_REMOUNT, NULL));
+	CHECK(!mount_has("mnt", "nosuid"));
+	mount_flag_checks(false, false, setuid_ids);
+	CHECK_OK(unlink("mnt/suid"));
+	CHECK_OK(unlink("mnt/null"));
+	CHECK_OK(umount("mnt"));
+	CHECK_OK(rmdir("mnt"));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--ids") == 0)
@@ -734,5 +854,6 @@ int main(int argc, char **argv)
 	RUN(file_checks);
 	RUN(setid_programs);
 	RUN(write_drops_setid);
+	RUN(mount_flags);
 	return t_end();
 }

@@ -78,6 +78,7 @@ void procfs_sched_fields(struct proc *p, struct procfs_sched_fields *f);
 
 int procfs_meminfo(struct pbuf *b);
 int procfs_uptime(struct pbuf *b);
+int procfs_cmdline(struct pbuf *b);
 int procfs_mounts(struct pbuf *b);
 int procfs_version(struct pbuf *b);
 int procfs_filesystems(struct pbuf *b);

@@ -202,6 +202,7 @@ static const struct procfs_subdir sysvipc_dir = { sysvipc_entries,
 
 static const struct root_entry root_entries[] = {
 	{ "self", NULL, NULL },
+	{ "cmdline", procfs_cmdline, NULL },
 	{ "cpuinfo", procfs_cpuinfo, NULL },
 	{ "filesystems", procfs_filesystems, NULL },
 	{ "interrupts", procfs_interrupts, NULL },

@@ -195,7 +195,11 @@ static void mount_line(const struct vfs_mount_info *m, void *arg)
 	put_escaped(b, m->source);
 	pbuf_write(b, " ", 1);
 	put_escaped(b, m->target);
-	pbuf_printf(b, " %s %s 0 0\n", m->type, m->read_only ? "ro" : "rw");
+	pbuf_printf(b, " %s %s%s%s%s 0 0\n", m->type,
+		    m->read_only ? "ro" : "rw",
+		    m->mnt_flags & MNT_NOSUID ? ",nosuid" : "",
+		    m->mnt_flags & MNT_NODEV ? ",nodev" : "",
+		    m->mnt_flags & MNT_NOEXEC ? ",noexec" : "");
 }
 
 /* "source target type options 0 0", one line per mount, oldest first. */
@@ -206,6 +210,14 @@ int procfs_mounts(struct pbuf *b)
 }
 
 /* ---- version and cpuinfo ------------------------------------------------- */
+
+/* Linux's /proc/cmdline: the kernel's command line (GRUB's and QEMU's
+ * fw_cfg words together) and a newline. init reads it for "login". */
+int procfs_cmdline(struct pbuf *b)
+{
+	pbuf_printf(b, "%s\n", cmdline_get());
+	return 0;
+}
 
 /* Linux's /proc/filesystems: a line per type, "nodev" first for those
  * that mount no block device, then a tab and the name. */
