@@ -656,8 +656,7 @@ static void *free_many(void *arg)
 		p[i] = malloc(40);
 	for (int i = 0; i < 1000; i++)
 		free(p[i]);
-	if (write(cache_pipe[1], &c, 1) != 1 ||
-	    read(cache_go[0], &c, 1) != 1)
+	if (write(cache_pipe[1], &c, 1) != 1 || read(cache_go[0], &c, 1) != 1)
 		return (void *)1;
 	return NULL;
 }

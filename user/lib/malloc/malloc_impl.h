@@ -168,8 +168,7 @@ void slab_unquarantine(struct slab *s, void *p);
 int slab_slot(struct slab *s, void *p, const char *op);
 void slab_check(struct slab *s, void *p, const char *op);
 void slab_cache_mark(struct slab *s, void *p, int i);
-int slab_take_batch(struct arena *a, int class, struct cached_slot *out,
-		    int n);
+int slab_take_batch(struct arena *a, int class, struct cached_slot *out, int n);
 void slab_put_batch(struct cached_slot *in, int n);
 struct arena *my_arena(void);
 

@@ -256,8 +256,7 @@ void *slab_alloc(struct arena *a, int class, size_t requested)
  * taking of the lock: each is marked cached (struct slab) before the lock
  * is dropped. Returns how many; fewer than n only without memory.
  */
-int slab_take_batch(struct arena *a, int class, struct cached_slot *out,
-		    int n)
+int slab_take_batch(struct arena *a, int class, struct cached_slot *out, int n)
 {
 	int k, i;
 
@@ -337,8 +336,7 @@ void slab_cache_mark(struct slab *s, void *p, int i)
 {
 	uint64_t bit = 1ULL << (i % 64);
 
-	if ((__atomic_fetch_or(&s->cached_bits[i / 64], bit,
-			       __ATOMIC_RELAXED) &
+	if ((__atomic_fetch_or(&s->cached_bits[i / 64], bit, __ATOMIC_RELAXED) &
 	     bit) ||
 	    (__atomic_load_n(&s->free_bits[i / 64], __ATOMIC_RELAXED) & bit))
 		report_freed("free", p, s->size);

@@ -41,7 +41,7 @@
 #include "kmalloc.h"
 #include "malloc_impl.h"
 
-#define BIN_SLOTS 32         /* most slots a bin holds */
+#define BIN_SLOTS 32          /* most slots a bin holds */
 #define BIN_BYTES (16 * 1024) /* ... and most bytes */
 #define BIN_MIN 2
 
@@ -62,7 +62,8 @@ static int tcache_key_made;
 /* This thread's cache: NULL until its first small malloc, CACHE_OFF
  * once it is gone (thread exit) or switched off. */
 #define CACHE_OFF ((struct tcache *)1)
-static __thread struct tcache *my_cache __attribute__((tls_model("initial-exec")));
+static __thread struct tcache *my_cache
+	__attribute__((tls_model("initial-exec")));
 
 /* How many slots of class a bin holds: BIN_BYTES' worth, 2 to 32. */
 static uint32_t bin_limit(int class)
@@ -139,9 +140,8 @@ void *tcache_alloc(int class)
 	struct cached_slot *e;
 
 	if (b->count == 0) {
-		b->count = (uint32_t)slab_take_batch(my_arena(), class,
-						     b->slots,
-						     (int)(b->limit + 1) / 2);
+		b->count = (uint32_t)slab_take_batch(
+			my_arena(), class, b->slots, (int)(b->limit + 1) / 2);
 		if (b->count == 0)
 			return NULL;
 	}
