@@ -264,7 +264,7 @@ UTHREAD_DIR  := user/lib/uthread
 UTHREAD_SRCS := $(sort $(wildcard $(UTHREAD_DIR)/*.c $(UTHREAD_DIR)/*.S))
 UTHREAD_HDRS := $(wildcard $(UTHREAD_DIR)/*.h)
 UTHREAD_BINS := $(patsubst %,$(BUILD)/user/bin/%,primes uthreads ringpc \
-	pipeserv uthreadbench) $(BUILD)/user/tests/t_uthread
+	pipeserv uthreadbench httpd) $(BUILD)/user/tests/t_uthread
 $(UTHREAD_BINS): $(UTHREAD_SRCS) $(UTHREAD_HDRS)
 $(UTHREAD_BINS): UTHREAD_LINK = -I$(UTHREAD_DIR) $(UTHREAD_SRCS)
 

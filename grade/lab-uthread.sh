@@ -67,6 +67,24 @@ shell_boot demos timeout=600 &&
 	wait_for -E '^ringpc-status' 180 &&
 	serial_send 'pipeserv 4; echo pipeserv-status $?\r' &&
 	wait_for -E '^pipeserv-status' 120 &&
+	serial_send 'mkdir -p /tmp/www; seq 1 20000 >/tmp/www/a.txt; seq 3 15000 >/tmp/www/b.txt; mkfifo /tmp/hold /tmp/hold2; echo www-ready\r' &&
+	wait_for -E '^www-ready' 120 &&
+	serial_send 'httpd -g -p 8080 -n 7 -r /tmp/www &\r' &&
+	wait_for 'with green threads' 60 &&
+	serial_send 'nc 127.0.0.1 8080 </tmp/hold >/dev/null &\r' &&
+	serial_send 'cat /tmp/hold2 >/tmp/hold &\r' &&
+	serial_send 'sleep 2; echo idle-open\r' &&
+	wait_for -E '^idle-open' 60 &&
+	serial_send 'httpget -s -o /tmp/g1 http://127.0.0.1:8080/a.txt 2>/tmp/e1 & g1=$!\r' &&
+	serial_send 'httpget -s -o /tmp/g2 http://127.0.0.1:8080/b.txt 2>/tmp/e2 & g2=$!\r' &&
+	serial_send 'httpget -s -o /tmp/g3 http://127.0.0.1:8080/a.txt 2>/tmp/e3 & g3=$!\r' &&
+	serial_send 'httpget -s -o /tmp/g4 http://127.0.0.1:8080/b.txt 2>/tmp/e4 & g4=$!\r' &&
+	serial_send 'httpget -s -o /tmp/g5 http://127.0.0.1:8080/a.txt 2>/tmp/e5 & g5=$!\r' &&
+	serial_send 'httpget -s -o /tmp/g6 http://127.0.0.1:8080/b.txt 2>/tmp/e6 & g6=$!\r' &&
+	serial_send 'wait $g1 $g2 $g3 $g4 $g5 $g6; cat /tmp/e1 /tmp/e2 /tmp/e3 /tmp/e4 /tmp/e5 /tmp/e6; echo fetches-done\r' &&
+	wait_for -E '^fetches-done' 300 &&
+	serial_send 'echo bye >/tmp/hold2; wait; echo httpd-green-done\r' &&
+	wait_for -E '^httpd-green-done' 120 &&
 	serial_send 'poweroff\r'
 boot_wait
 
@@ -103,3 +121,30 @@ forbid 'KERNEL PANIC'
 test_end
 # the pipe server: four client processes served at once by one process
 demo_test pipeserv 10
+# httpd -g: one process, a green thread per connection, its sockets
+# non-blocking and the scheduler waiting in poll(). An idle connection
+# (nc reading a fifo nobody writes yet) is opened first; six clients then
+# fetch two files at once, and each body must be the file (SHA-256 of the
+# same seq output on this host). They can only finish while the idle
+# connection waits, which is let go after them; httpd's own count says
+# how many connections were open at once.
+"$bin/seq" 1 20000 >"$g_dir/www-a.txt"
+"$bin/seq" 3 15000 >"$g_dir/www-b.txt"
+www_a="$(wc -c <"$g_dir/www-a.txt" | tr -d ' ') bytes sha256 $(sha256sum "$g_dir/www-a.txt" | cut -c1-64)"
+www_b="$(wc -c <"$g_dir/www-b.txt" | tr -d ' ') bytes sha256 $(sha256sum "$g_dir/www-b.txt" | cut -c1-64)"
+test_start httpd_green_threads 10
+expect_exit 1
+ordered
+need 'httpd: serving /tmp/www on port 8080 with green threads'
+for f in a b a b a b; do
+	if [ $f = a ]; then
+		need "httpget: $www_a"
+	else
+		need "httpget: $www_b"
+	fi
+done
+need_re '^fetches-done'
+need_re '^httpd: 7 connections, at most [2-7] at once'
+need_re '^httpd-green-done'
+forbid 'KERNEL PANIC'
+test_end

@@ -13,7 +13,8 @@ BUILD=${1:-${BUILD:-build}}
 bin=$BUILD/user/bin
 progs="primes uthreads ringpc pipeserv uthreadbench"
 targets=
-for p in $progs; do
+# httpd -g is a green-thread program too; httpget, nc and seq test it.
+for p in $progs httpd httpget nc seq; do
 	targets="$targets $bin/$p"
 done
 # shellcheck disable=SC2086 # the targets are words without spaces
@@ -97,6 +98,56 @@ check ringpc "$tmp/ringpc.want" "$bin/ringpc"
 	echo "status=0"
 } >"$tmp/pipeserv.want"
 check pipeserv "$tmp/pipeserv.want" "$bin/pipeserv" 6
+
+# httpd -g: six clients fetch two files at once while an idle connection
+# (nc reading a fifo nobody writes yet) waits; every body must be the
+# file, the fetches must end while the idle connection is still open (it
+# is let go only after them), and httpd must count more than one open at
+# once. A port of this shell's own, as several engineers share the host.
+www=$tmp/www
+mkdir -p "$www"
+"$bin/seq" 1 20000 >"$www/a.txt"
+"$bin/seq" 3 15000 >"$www/b.txt"
+port=$((20000 + $$ % 20000))
+timeout 120 "$bin/httpd" -g -p "$port" -n 7 -r "$www" 2>"$tmp/httpd.log" &
+i=0
+while ! grep -q 'with green threads' "$tmp/httpd.log" && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+mkfifo "$tmp/hold" "$tmp/hold2"
+timeout 120 "$bin/nc" 127.0.0.1 "$port" <"$tmp/hold" >/dev/null &
+timeout 120 cat "$tmp/hold2" >"$tmp/hold" &
+sleep 1
+pids=
+for i in 1 2 3 4 5 6; do
+	f=a
+	[ $((i % 2)) -eq 0 ] && f=b
+	timeout 60 "$bin/httpget" -s -o "$tmp/got$i" \
+		"http://127.0.0.1:$port/$f.txt" 2>"$tmp/get$i.err" &
+	pids="$pids $!"
+done
+# shellcheck disable=SC2086 # the pids are words
+wait $pids
+bad=0
+for i in 1 2 3 4 5 6; do
+	f=a
+	[ $((i % 2)) -eq 0 ] && f=b
+	cmp -s "$www/$f.txt" "$tmp/got$i" || bad=1
+	grep -q "bytes sha256 $(sha256sum <"$www/$f.txt" | cut -c1-64)" \
+		"$tmp/get$i.err" || bad=1
+done
+echo bye >"$tmp/hold2"
+wait
+if [ $bad -eq 0 ] &&
+	grep -q '^httpd: 7 connections, at most [2-7] at once$' \
+		"$tmp/httpd.log"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL uthread httpd_green: bodies or concurrency wrong"
+	cat "$tmp/httpd.log" "$tmp"/get*.err | head -n 20
+fi
 
 echo "uthread: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -12,6 +12,10 @@
  * (-e STEP, default 1; 0 only at the end) it prints the heap: each slab
  * with its rows of 64 slots that hold a block in use ('#' in use, '.'
  * free), then the large blocks. Usage: heapviz [-e STEP] [FILE].
+ *
+ * The thread cache is switched off (malloc_thread_cache), so a freed
+ * block goes straight back to its slab's bitmap and the picture shows
+ * where the slab itself puts the next block.
  */
 #include <err.h>
 #include <stdio.h>
@@ -109,6 +113,7 @@ int main(int argc, char **argv)
 		usage("[-e STEP] [FILE]");
 	if (optind < argc && !(f = fopen(argv[optind], "r")))
 		err(1, "%s", argv[optind]);
+	malloc_thread_cache(0);
 	for (size_t i = 0;; i++) {
 		if (f) {
 			if (!fgets(line, sizeof(line), f))

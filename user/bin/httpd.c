@@ -2,13 +2,21 @@
  * httpd: a small static-file web server (HTTP/1.1, RFC 9112). It serves
  * the files under a root directory: GET and HEAD, a directory's
  * index.html or else a listing of it, persistent connections unless the
- * client says "Connection: close", one child process per connection.
+ * client says "Connection: close", one child process per connection, or
+ * with -g one green thread per connection in a single process.
  *
- *   httpd [-p port] [-r root] [-n count]
+ *   httpd [-g] [-p port] [-r root] [-n count]
  *
  * Default: port 80 and root /var/www; -n ends after count connections
  * (for tests). Each request is logged on standard error as
  * "httpd: METHOD PATH STATUS BYTES". A path with ".." is refused.
+ *
+ * -g: the green threads of user/lib/uthread (docs/uthread.md). The
+ * sockets are non-blocking; a thread whose read, write or accept would
+ * block parks, and the scheduler waits for all of them in one poll(), so
+ * an idle or slow client holds up only its own thread. At the end (-n)
+ * httpd says how many connections it served and how many were open at
+ * once: "httpd: 7 connections, at most 7 at once".
  * The classroom demo: `make qemu`, run httpd in Kestrel, and browse
  * http://127.0.0.1:5580/ on the host (the port forward).
  */
@@ -28,10 +36,34 @@
 #include <unistd.h>
 
 #include "ulib.h"
+#include "uthread.h"
 
 #define REQ_MAX 8192
 
 static const char *root = "/var/www";
+static int green; /* -g: a green thread per connection */
+
+/* One connection's state: its own buffers, since with -g many
+ * connections are served at once by one process. */
+struct conn {
+	int fd;
+	char req[REQ_MAX + 1]; /* the request being read */
+	char buf[65536];       /* a file being sent */
+};
+
+/* read and write for a connection: with -g only the calling green
+ * thread waits. */
+static ssize_t conn_read(int fd, void *buf, size_t len)
+{
+	return green ? uthread_read(fd, buf, len) : read(fd, buf, len);
+}
+
+static int conn_write(int fd, const void *buf, size_t len)
+{
+	if (!green)
+		return write_all(fd, buf, len);
+	return uthread_write(fd, buf, len) == (ssize_t)len ? 0 : -1;
+}
 
 static const char *content_type(const char *path)
 {
@@ -71,7 +103,7 @@ static int send_head(int fd, int status, const char *reason, const char *type,
 			 status, reason, type, len,
 			 keep ? "keep-alive" : "close");
 
-	return write_all(fd, h, (size_t)n);
+	return conn_write(fd, h, (size_t)n);
 }
 
 static int send_error(int fd, int status, const char *reason, int head,
@@ -83,7 +115,7 @@ static int send_error(int fd, int status, const char *reason, int head,
 
 	if (send_head(fd, status, reason, "text/html", n, keep) < 0)
 		return -1;
-	return head ? 0 : write_all(fd, body, (size_t)n);
+	return head ? 0 : conn_write(fd, body, (size_t)n);
 }
 
 /* A listing of directory dir (URL path url) as HTML. */
@@ -124,16 +156,16 @@ static int send_listing(int fd, const char *dir, const char *url, int head,
 	r = send_head(fd, 200, "OK", "text/html; charset=utf-8", (long long)len,
 		      keep);
 	if (r == 0 && !head)
-		r = write_all(fd, body, len);
+		r = conn_write(fd, body, len);
 	*bytes = (long long)len;
 	free(body);
 	return r;
 }
 
 /* Answer one request for url: 0, or -1 to close the connection. */
-static int serve(int fd, const char *method, const char *url, int keep)
+static int serve(struct conn *c, const char *method, const char *url, int keep)
 {
-	static char buf[65536];
+	int fd = c->fd;
 	int head = strcmp(method, "HEAD") == 0;
 	char path[1024];
 	long long bytes = 0;
@@ -172,11 +204,11 @@ static int serve(int fd, const char *method, const char *url, int keep)
 	r = send_head(fd, 200, "OK", content_type(path), (long long)st.st_size,
 		      keep);
 	while (r == 0 && !head) {
-		ssize_t n = read(f, buf, sizeof(buf));
+		ssize_t n = read(f, c->buf, sizeof(c->buf));
 
 		if (n <= 0)
 			break;
-		r = write_all(fd, buf, (size_t)n);
+		r = conn_write(fd, c->buf, (size_t)n);
 		bytes += n;
 	}
 	close(f);
@@ -185,9 +217,10 @@ static int serve(int fd, const char *method, const char *url, int keep)
 }
 
 /* Requests on one connection until it closes or asks to. */
-static void connection(int fd)
+static void connection(struct conn *c)
 {
-	static char req[REQ_MAX + 1];
+	char *req = c->req;
+	int fd = c->fd;
 	size_t len = 0;
 
 	for (;;) {
@@ -204,7 +237,7 @@ static void connection(int fd)
 					   0, 0);
 				return;
 			}
-			n = read(fd, req + len, REQ_MAX - len);
+			n = conn_read(fd, req + len, REQ_MAX - len);
 			if (n <= 0)
 				return;
 			len += (size_t)n;
@@ -230,7 +263,7 @@ static void connection(int fd)
 		}
 		if ((p = strchr(url, '?')))
 			*p = '\0'; /* no queries: a static server */
-		if (serve(fd, method, url, keep) < 0 || !keep)
+		if (serve(c, method, url, keep) < 0 || !keep)
 			return;
 		end += 4;
 		len -= (size_t)(end - req);
@@ -238,13 +271,75 @@ static void connection(int fd)
 	}
 }
 
+/* Serve connection fd and close it. */
+static void serve_and_close(int fd)
+{
+	struct conn *c = xmalloc(sizeof(*c));
+
+	c->fd = fd;
+	c->req[0] = '\0';
+	connection(c);
+	close(fd);
+	free(c);
+}
+
+/* -g: open connections now and at most. No lock: green threads switch
+ * only inside the library's calls (httpd turns no preemption on). */
+static int open_now, open_most;
+
+static void *connection_thread(void *arg)
+{
+	if (++open_now > open_most)
+		open_most = open_now;
+	serve_and_close((int)(long)arg);
+	open_now--;
+	return NULL;
+}
+
+/* -g: accept in the main thread, a detached green thread for each
+ * connection; with -n, main ends after count connections and the
+ * process once the last one is served. */
+static void serve_green(int fd, int count)
+{
+	int served = 0;
+
+	while (count == 0 || served < count) {
+		int conn = uthread_accept(fd, NULL, NULL);
+		struct uthread *t;
+
+		if (conn < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("httpd: accept");
+			exit(1);
+		}
+		served++;
+		t = uthread_spawn("conn", connection_thread,
+				  (void *)(long)conn);
+		if (!t) { /* no stack to spare: serve it ourselves */
+			connection_thread((void *)(long)conn);
+			continue;
+		}
+		uthread_detach(t);
+	}
+	close(fd);
+	while (open_now)
+		uthread_sleep_ms(10);
+	fprintf(stderr, "httpd: %d connections, at most %d at once\n", served,
+		open_most);
+	exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in me = { .sin_family = AF_INET };
 	int port = 80, count = 0, served = 0, fd, one = 1, c;
 
-	while ((c = getopt(argc, argv, "p:r:n:")) != -1) {
+	while ((c = getopt(argc, argv, "gp:r:n:")) != -1) {
 		switch (c) {
+		case 'g':
+			green = 1;
+			break;
 		case 'p':
 			port = atoi(optarg);
 			break;
@@ -255,7 +350,7 @@ int main(int argc, char **argv)
 			count = atoi(optarg);
 			break;
 		default:
-			usage("[-p port] [-r root] [-n count]");
+			usage("[-g] [-p port] [-r root] [-n count]");
 		}
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -269,7 +364,10 @@ int main(int argc, char **argv)
 		perror("httpd");
 		return 1;
 	}
-	fprintf(stderr, "httpd: serving %s on port %d\n", root, port);
+	fprintf(stderr, "httpd: serving %s on port %d%s\n", root, port,
+		green ? " with green threads" : "");
+	if (green)
+		serve_green(fd, count);
 	while (count == 0 || served < count) {
 		int conn = accept(fd, NULL, NULL);
 		pid_t pid;
@@ -284,13 +382,13 @@ int main(int argc, char **argv)
 		pid = fork();
 		if (pid == 0) {
 			close(fd);
-			connection(conn);
-			close(conn);
+			serve_and_close(conn);
 			_exit(0);
 		}
 		if (pid < 0) /* no process to spare: serve it ourselves */
-			connection(conn);
-		close(conn);
+			serve_and_close(conn);
+		else
+			close(conn);
 	}
 	close(fd);
 	while (wait(NULL) > 0 || errno == EINTR)

@@ -343,6 +343,36 @@ static void memory_returned(void)
 
 /* ---- hardening: each report kills the program ----------------------- */
 
+/* A thread that frees its argument, says so, and then waits for ever. */
+static int freed_pipe[2];
+
+static void *free_and_wait(void *arg)
+{
+	char c = 0;
+
+	free(arg);
+	if (write(freed_pipe[1], &c, 1) != 1)
+		return NULL;
+	for (;;)
+		pause();
+}
+
+/* Free p in another thread, which keeps it in its cache (or, where there
+ * are no threads, here); then this thread frees it again. */
+static void free_in_other_thread(char *p)
+{
+	pthread_t t;
+	char c;
+
+	if (pipe(freed_pipe) != 0)
+		return;
+	if (pthread_create(&t, NULL, free_and_wait, p) != 0)
+		free(p);
+	else if (read(freed_pipe[0], &c, 1) != 1)
+		return;
+	free(p);
+}
+
 /* One crash case, run alone in a fresh process: each must abort. */
 static int crash_case(const char *name)
 {
@@ -352,6 +382,19 @@ static int crash_case(const char *name)
 	if (strcmp(name, "double-free") == 0) {
 		free(p);
 		free(p);
+	} else if (strcmp(name, "double-free-flushed") == 0) {
+		/* 200 more frees of the class push p out of the thread's
+		 * cache into its slab: the second free finds it there. */
+		char *more[200];
+
+		for (int i = 0; i < 200; i++)
+			more[i] = malloc(40);
+		free(p);
+		for (int i = 0; i < 200; i++)
+			free(more[i]);
+		free(p);
+	} else if (strcmp(name, "double-free-thread") == 0) {
+		free_in_other_thread(p);
 	} else if (strcmp(name, "invalid-free") == 0) {
 		free(local);
 	} else if (strcmp(name, "interior-free") == 0) {
@@ -461,6 +504,27 @@ static void hardening(void)
 	expect_abort("realloc-after-free", "",
 		     "malloc: realloc after free of 0x", "(size 48)");
 	expect_abort("corrupt", "", "malloc: corrupted metadata 0x", NULL);
+	/* The thread caches keep every check: a block freed twice is found
+	 * in the slab after a flush, in another thread's cache, and with
+	 * the caches off. */
+	expect_abort("double-free-flushed", "", "malloc: double free of 0x",
+		     "(size 48)");
+	expect_abort("double-free-thread", "", "malloc: double free of 0x",
+		     "(size 48)");
+	expect_abort("double-free", "nocache", "malloc: double free of 0x",
+		     "(size 48)");
+	expect_abort("realloc-after-free", "nocache",
+		     "malloc: realloc after free of 0x", "(size 48)");
+}
+
+/* Without the caches, the same churn runs clean. */
+static void nocache_mode(void)
+{
+	char err[4096];
+	int status = run_crash("churn", "nocache", err, sizeof(err));
+
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_EQ(strlen(err), 0);
 }
 
 static void debug_mode(void)
@@ -576,6 +640,53 @@ static void *forker(void *arg)
 	return (void *)bad;
 }
 
+/*
+ * A thread's cache is bounded, and flushed when the thread exits: a thread
+ * frees 1000 blocks of 48 bytes and waits; meanwhile at most a bin's worth
+ * (32) of them still count as in use; once it has exited, none do.
+ */
+static int cache_pipe[2], cache_go[2];
+
+static void *free_many(void *arg)
+{
+	char *p[1000], c = 0;
+
+	(void)arg;
+	for (int i = 0; i < 1000; i++)
+		p[i] = malloc(40);
+	for (int i = 0; i < 1000; i++)
+		free(p[i]);
+	if (write(cache_pipe[1], &c, 1) != 1 || read(cache_go[0], &c, 1) != 1)
+		return (void *)1;
+	return NULL;
+}
+
+static void thread_cache(void)
+{
+	size_t before = class_in_use(48), during;
+	pthread_t t;
+	void *bad;
+	char c = 0;
+
+	CHECK_EQ(pipe(cache_pipe), 0);
+	CHECK_EQ(pipe(cache_go), 0);
+	if (pthread_create(&t, NULL, free_many, NULL) != 0) {
+		CHECK(!t_on_linux());
+		return;
+	}
+	CHECK_EQ(read(cache_pipe[0], &c, 1), 1);
+	during = class_in_use(48);
+	CHECK(during >= before && during <= before + 32);
+	CHECK_EQ(write(cache_go[1], &c, 1), 1);
+	CHECK_EQ(pthread_join(t, &bad), 0);
+	CHECK(bad == NULL);
+	CHECK_EQ(class_in_use(48), before);
+	close(cache_pipe[0]);
+	close(cache_pipe[1]);
+	close(cache_go[0]);
+	close(cache_go[1]);
+}
+
 static void threads(void)
 {
 	pthread_t t[THREADS], f;
@@ -620,5 +731,7 @@ int main(int argc, char **argv)
 	RUN(hardening);
 	RUN(debug_mode);
 	RUN(threads);
+	RUN(nocache_mode);
+	RUN(thread_cache);
 	return t_end();
 }

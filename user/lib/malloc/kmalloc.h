@@ -10,7 +10,8 @@
 /* The figures of one size class, summed over the arenas. */
 struct malloc_class_stats {
 	size_t size;   /* bytes per block */
-	size_t in_use; /* blocks allocated (debug mode: and quarantined) */
+	size_t in_use; /* blocks allocated (debug mode: and quarantined;
+			  and those free in other threads' caches) */
 	size_t free;   /* free blocks in this class's slabs */
 	size_t slabs;  /* slabs held, an empty one kept for reuse included */
 	size_t pages;  /* pages those slabs span */
@@ -24,6 +25,13 @@ size_t malloc_large_stats(size_t *pages);
 
 /* glibc's malloc_stats: each class in use, one line each, on stderr. */
 void malloc_stats(void);
+
+/*
+ * Switch the calling thread's cache of free blocks off (0: its blocks go
+ * back to their slabs, and from now on every malloc and free of this
+ * thread goes to the slabs) or back on (1).
+ */
+void malloc_thread_cache(int on);
 
 /* One slab as malloc_heap_walk shows it. */
 struct malloc_slab_info {

@@ -5,12 +5,13 @@
  * shared object for LD_PRELOAD.
  *
  * A request is one of two kinds (malloc_impl.h): up to SMALL_MAX bytes it
- * is a slot of a size class in a slab of the caller's arena (slab.c);
- * above, a mapping of its own (large.c). free asks the page map
+ * is a slot of a size class, from the thread's cache (tcache.c) or a slab
+ * of the caller's arena (slab.c); above, a mapping of its own (large.c). free asks the page map
  * (pagemap.c) what a pointer is, and refuses, loudly, anything that is
  * not a block in use (report.c). KESTREL_MALLOC=debug turns on canaries,
  * poisoning, a quarantine and a leak report at exit (debug.c);
- * KESTREL_MALLOC=stats prints malloc_stats() at exit. docs/malloc.md.
+ * KESTREL_MALLOC=stats prints malloc_stats() at exit, and
+ * KESTREL_MALLOC=nocache turns the thread caches off. docs/malloc.md.
  *
  * fork: the child gets a copy of the heap with every lock as it was at
  * the fork. So that no lock is copied held by a thread that does not
@@ -96,6 +97,7 @@ static void init_slow(void)
 
 		malloc_debug = has_word(mode, "debug");
 		malloc_stats_at_exit = has_word(mode, "stats");
+		malloc_nocache = has_word(mode, "nocache");
 		__atomic_store_n(&init_done, 1, __ATOMIC_RELEASE);
 		first = 1;
 	}
@@ -104,6 +106,7 @@ static void init_slow(void)
 		registering = 1;
 		pthread_atfork(fork_prepare, fork_done, fork_done);
 		registering = 0;
+		tcache_start();
 	}
 }
 
@@ -161,7 +164,10 @@ static void *alloc(size_t n, size_t align, int zero)
 	else if (align > MIN_ALIGN)
 		class = aligned_class(need, align);
 	if (class >= 0) {
-		p = slab_alloc(my_arena(), class, n);
+		if (tcache_on())
+			p = tcache_alloc(class);
+		else
+			p = slab_alloc(my_arena(), class, n);
 		if (p && zero && !malloc_debug)
 			memset(p, 0, n);
 	} else {
@@ -224,9 +230,12 @@ API void free(void *p)
 	desc = pagemap_get(p);
 	if (!desc)
 		report_invalid("free", p);
-	if (((struct slab *)desc)->kind == DESC_SLAB)
-		slab_free(desc, p, "free");
-	else if (((struct large *)desc)->kind == DESC_LARGE)
+	if (((struct slab *)desc)->kind == DESC_SLAB) {
+		if (tcache_on())
+			tcache_free(desc, p);
+		else
+			slab_free(desc, p, "free");
+	} else if (((struct large *)desc)->kind == DESC_LARGE)
 		large_free(desc, p, "free");
 	else
 		report_corrupt(desc, p);

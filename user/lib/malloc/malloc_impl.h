@@ -9,6 +9,10 @@
  *    Each slab belongs to one arena; the arena's lock guards it.
  *  - large blocks are a mapping each, given back with munmap on free.
  *
+ * In front of the slabs, each thread keeps a small cache of free slots per
+ * class (tcache.c): malloc and free touch no lock while it has room, and
+ * it is filled from and emptied into the arenas a batch at a time.
+ *
  * What a block is, is found out of line: the page map (pagemap.c) takes a
  * page number to the descriptor of the slab or large block on that page,
  * and descriptors live in their own pages (the record pool, pagemap.c), far
@@ -99,6 +103,12 @@ struct slab {
 	struct slab **all_pprev;  /* ... and who points at us */
 	uint32_t *debug_size;     /* debug mode: requested size per slot */
 	uint64_t free_bits[BITMAP_WORDS]; /* bit i set: slot i is free */
+	/*
+	 * Atomic, no lock: bit i set: slot i sits free in some thread's
+	 * cache (its free bit is clear). Set when it enters a cache, cleared
+	 * when malloc hands it out or a flush gives it back to the slab.
+	 */
+	uint64_t cached_bits[BITMAP_WORDS];
 };
 
 /* debug_size[i] with this bit: slot i is freed and sits in quarantine. */
@@ -142,6 +152,12 @@ extern const uint32_t class_size[NCLASSES];
 extern int malloc_debug; /* KESTREL_MALLOC=debug, fixed at start */
 int malloc_internal_block(const void *p);
 
+/* A free slot held in a thread's cache (tcache.c): its slab and number. */
+struct cached_slot {
+	struct slab *slab;
+	uint32_t slot;
+};
+
 /* size classes and small blocks (slab.c) */
 int size_class(size_t n);
 int aligned_class(size_t n, size_t align);
@@ -151,7 +167,18 @@ void slab_free(struct slab *s, void *p, const char *op);
 void slab_unquarantine(struct slab *s, void *p);
 int slab_slot(struct slab *s, void *p, const char *op);
 void slab_check(struct slab *s, void *p, const char *op);
+void slab_cache_mark(struct slab *s, void *p, int i);
+int slab_take_batch(struct arena *a, int class, struct cached_slot *out, int n);
+void slab_put_batch(struct cached_slot *in, int n);
 struct arena *my_arena(void);
+
+/* per-thread caches (tcache.c) */
+void tcache_start(void);
+int tcache_on(void);
+void *tcache_alloc(int class);
+void tcache_free(struct slab *s, void *p);
+void tcache_flush_mine(void);
+extern int malloc_nocache; /* KESTREL_MALLOC=nocache, fixed at start */
 
 /* large blocks (large.c) */
 void *large_alloc(size_t n, size_t align, size_t requested);

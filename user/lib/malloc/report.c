@@ -161,11 +161,13 @@ void report_leaks(size_t blocks, size_t bytes)
 	line_write(&l);
 }
 
-/* The figures of every size class, summed over the arenas. */
+/* The figures of every size class, summed over the arenas. The caller's
+ * own cache is emptied first; other threads' cached slots count as in use. */
 API int malloc_class_stats(struct malloc_class_stats *out, int max)
 {
 	int n = max < NCLASSES ? max : NCLASSES;
 
+	tcache_flush_mine();
 	for (int c = 0; c < n; c++) {
 		size_t slots_per_slab = slab_bytes_of(c) / class_size[c];
 
@@ -210,6 +212,7 @@ API void malloc_heap_walk(void (*fn)(const struct malloc_slab_info *info,
 {
 	struct malloc_slab_info info;
 
+	tcache_flush_mine();
 	for (int a = 0; a < NARENAS; a++) {
 		lock_take(&arenas[a].lock);
 		for (int c = 0; c < NCLASSES; c++) {

@@ -165,25 +165,25 @@ static void slab_release(struct class_state *cs, struct slab *s)
 }
 
 /* LAB malloc: begin */
-/* One slot of class from arena a, or NULL if the kernel has no memory.
- * requested is what the caller asked for (kept in debug mode). */
-void *slab_alloc(struct arena *a, int class, size_t requested)
+/*
+ * Take one free slot of class from arena a: its slab in *out, its number
+ * returned; -1 if the kernel has no memory. The slot counts as in use.
+ * Caller holds a->lock.
+ */
+static int slot_take(struct arena *a, int class, struct slab **out)
 {
 	struct class_state *cs = &a->classes[class];
 	struct slab *s;
 	uint32_t w, slot;
 
-	lock_take(&a->lock);
 	s = cs->partial;
 	if (!s) {
 		s = cs->empty;
 		cs->empty = NULL;
 		if (!s)
 			s = slab_new(a, class);
-		if (!s) {
-			lock_drop(&a->lock);
-			return NULL;
-		}
+		if (!s)
+			return -1;
 		partial_push(cs, s);
 	}
 	for (w = s->hint; !s->free_bits[w]; w++)
@@ -194,15 +194,14 @@ void *slab_alloc(struct arena *a, int class, size_t requested)
 	if (--s->nfree == 0)
 		partial_remove(cs, s);
 	cs->in_use++;
-	if (s->debug_size)
-		s->debug_size[slot] = (uint32_t)requested;
-	lock_drop(&a->lock);
-	return s->base + (size_t)slot * s->size;
+	*out = s;
+	return (int)slot;
 }
 #if 0 /* LAB malloc: stub */
 /*
- * One slot of class from arena a, or NULL if the kernel has no memory.
- * requested is what the caller asked for (kept in debug mode).
+ * Take one free slot of class from arena a: its slab in *out, its number
+ * returned; -1 if the kernel has no memory. The slot counts as in use.
+ * Caller holds a->lock.
  *
  * Lab malloc, task 1: take the first free slot (a set bit, from word
  * hint on) of the first slab on the class's partial list; with none,
@@ -210,23 +209,20 @@ void *slab_alloc(struct arena *a, int class, size_t requested)
  * at the top of this file.
  *
  * THE STUB IS A BUMP ALLOCATOR: it hands out each slot of a slab once,
- * in order, and never one that was freed (its slab_free gives nothing
+ * in order, and never one that was freed (its slot_put gives nothing
  * back), so that every program still runs while you work.
  */
-void *slab_alloc(struct arena *a, int class, size_t requested)
+static int slot_take(struct arena *a, int class, struct slab **out)
 {
 	struct class_state *cs = &a->classes[class];
 	struct slab *s;
 	uint32_t slot;
 
-	lock_take(&a->lock);
 	s = cs->partial;
 	if (!s) {
 		s = slab_new(a, class);
-		if (!s) {
-			lock_drop(&a->lock);
-			return NULL;
-		}
+		if (!s)
+			return -1;
 		partial_push(cs, s);
 	}
 	slot = s->nslots - s->nfree; /* the next slot never handed out */
@@ -234,13 +230,48 @@ void *slab_alloc(struct arena *a, int class, size_t requested)
 	if (--s->nfree == 0)
 		partial_remove(cs, s);
 	cs->in_use++;
-	if (s->debug_size)
-		s->debug_size[slot] = (uint32_t)requested;
-	lock_drop(&a->lock);
-	return s->base + (size_t)slot * s->size;
+	*out = s;
+	return (int)slot;
 }
 
 #endif /* LAB malloc: end */
+
+/* One slot of class from arena a, or NULL if the kernel has no memory.
+ * requested is what the caller asked for (kept in debug mode). */
+void *slab_alloc(struct arena *a, int class, size_t requested)
+{
+	struct slab *s;
+	int i;
+
+	lock_take(&a->lock);
+	i = slot_take(a, class, &s);
+	if (i >= 0 && s->debug_size)
+		s->debug_size[i] = (uint32_t)requested;
+	lock_drop(&a->lock);
+	return i < 0 ? NULL : s->base + (size_t)i * s->size;
+}
+
+/*
+ * Up to n slots of class from arena a for a thread's cache, under one
+ * taking of the lock: each is marked cached (struct slab) before the lock
+ * is dropped. Returns how many; fewer than n only without memory.
+ */
+int slab_take_batch(struct arena *a, int class, struct cached_slot *out, int n)
+{
+	int k, i;
+
+	lock_take(&a->lock);
+	for (k = 0; k < n; k++) {
+		i = slot_take(a, class, &out[k].slab);
+		if (i < 0)
+			break;
+		out[k].slot = (uint32_t)i;
+		__atomic_fetch_or(&out[k].slab->cached_bits[i / 64],
+				  1ULL << (i % 64), __ATOMIC_RELAXED);
+	}
+	lock_drop(&a->lock);
+	return k;
+}
 
 /* LAB malloc: begin */
 /*
@@ -266,10 +297,18 @@ int slab_slot(struct slab *s, void *p, const char *op)
 	return (int)((uint32_t)off / s->size);
 }
 
-/* Is slot i of s free? Caller holds the arena lock. */
+/*
+ * Is slot i of s free, in the slab or in a thread's cache? Exact under
+ * the arena lock; without it, exact for a slot the caller owns (nobody
+ * else changes its bits) and a best guess for any other.
+ */
 static int slot_is_free(const struct slab *s, int i)
 {
-	return (s->free_bits[i / 64] >> (i % 64)) & 1;
+	uint64_t bit = 1ULL << (i % 64);
+
+	return (__atomic_load_n(&s->free_bits[i / 64], __ATOMIC_RELAXED) |
+		__atomic_load_n(&s->cached_bits[i / 64], __ATOMIC_RELAXED)) &
+	       bit;
 }
 
 /* Abort unless p is an allocated block of s. op names the call. */
@@ -285,6 +324,22 @@ void slab_check(struct slab *s, void *p, const char *op)
 	lock_drop(&a->lock);
 	if (bad)
 		report_freed(op, p, s->size);
+}
+
+/*
+ * free puts p, slot i of s, into this thread's cache: mark it cached,
+ * and abort if it was free already, in the slab or in any thread's cache
+ * (the atomic test-and-set catches two threads freeing it at once). No
+ * lock: a slot the caller owns has bits only the caller changes.
+ */
+void slab_cache_mark(struct slab *s, void *p, int i)
+{
+	uint64_t bit = 1ULL << (i % 64);
+
+	if ((__atomic_fetch_or(&s->cached_bits[i / 64], bit, __ATOMIC_RELAXED) &
+	     bit) ||
+	    (__atomic_load_n(&s->free_bits[i / 64], __ATOMIC_RELAXED) & bit))
+		report_freed("free", p, s->size);
 }
 #if 0 /* LAB malloc: stub */
 /*
@@ -302,10 +357,14 @@ int slab_slot(struct slab *s, void *p, const char *op)
 	return (int)((size_t)((char *)p - s->base) / s->size);
 }
 
-/* Is slot i of s free? Caller holds the arena lock. */
+/* Is slot i of s free, in the slab or in a thread's cache? */
 static int slot_is_free(const struct slab *s, int i)
 {
-	return (s->free_bits[i / 64] >> (i % 64)) & 1;
+	uint64_t bit = 1ULL << (i % 64);
+
+	return (__atomic_load_n(&s->free_bits[i / 64], __ATOMIC_RELAXED) |
+		__atomic_load_n(&s->cached_bits[i / 64], __ATOMIC_RELAXED)) &
+	       bit;
 }
 
 /* Abort unless p is an allocated block of s. op names the call.
@@ -317,6 +376,19 @@ void slab_check(struct slab *s, void *p, const char *op)
 	(void)p;
 	(void)op;
 	(void)slot_is_free;
+}
+
+/*
+ * free puts p, slot i of s, into this thread's cache: mark it cached
+ * (an atomic or: other threads change other bits of the word).
+ * Lab malloc, task 3: abort (report_freed) if it was free already, in
+ * the slab or in any thread's cache. THE STUB CHECKS NOTHING.
+ */
+void slab_cache_mark(struct slab *s, void *p, int i)
+{
+	(void)p;
+	__atomic_fetch_or(&s->cached_bits[i / 64], 1ULL << (i % 64),
+			  __ATOMIC_RELAXED);
 }
 
 #endif /* LAB malloc: end */
@@ -385,22 +457,34 @@ void slab_unquarantine(struct slab *s, void *p)
 }
 #if 0 /* LAB malloc: stub */
 /*
- * Free p, a slot of s (found by the page map).
+ * Mark slot i of s free and keep the invariants. Caller holds the lock
+ * of s's arena.
  *
- * Lab malloc, task 2: mark the slot free and keep the invariants (the
+ * Lab malloc, task 2: set the slot's bit and keep the invariants (the
  * partial list, at most one fully free slab per class: release the
- * second with slab_release, so memory goes back to the kernel). A second
- * free of a slot is caught by its bit (report_freed) before anything
- * changes. In debug mode (s->debug_size) the slot goes to the
- * quarantine instead (debug.c) and comes back through
- * slab_unquarantine, which frees it for good.
+ * second with slab_release, so memory goes back to the kernel).
  *
  * THE STUB GIVES NOTHING BACK: every freed block is lost.
+ */
+static void slot_put(struct slab *s, int i)
+{
+	(void)s;
+	(void)i;
+	(void)slab_release;
+}
+
+/*
+ * Free p, a slot of s (found by the page map), when it does not go to a
+ * thread's cache (debug mode, or KESTREL_MALLOC=nocache).
+ *
+ * Lab malloc, task 2: a second free of a slot is caught by its bit
+ * (report_freed) before anything changes; then slot_put. In debug mode
+ * (s->debug_size) the slot goes to the quarantine instead (debug.c) and
+ * comes back through slab_unquarantine, which frees it for good.
  */
 void slab_free(struct slab *s, void *p, const char *op)
 {
 	(void)slab_slot(s, p, op);
-	(void)slab_release;
 }
 
 /* The quarantine lets p, a slot of s, go for good (task 2). */
@@ -411,3 +495,31 @@ void slab_unquarantine(struct slab *s, void *p)
 }
 
 #endif /* LAB malloc: end */
+
+/*
+ * Give n slots of a thread's cache back to their slabs. Consecutive slots
+ * of one arena go back under one taking of its lock, so a flush of slots
+ * that came in one batch takes the lock once.
+ */
+void slab_put_batch(struct cached_slot *in, int n)
+{
+	struct arena *held = NULL, *a;
+
+	for (int k = 0; k < n; k++) {
+		struct slab *s = in[k].slab;
+		uint32_t i = in[k].slot;
+
+		a = &arenas[s->arena];
+		if (a != held) {
+			if (held)
+				lock_drop(&held->lock);
+			lock_take(&a->lock);
+			held = a;
+		}
+		__atomic_fetch_and(&s->cached_bits[i / 64], ~(1ULL << (i % 64)),
+				   __ATOMIC_RELAXED);
+		slot_put(s, (int)i);
+	}
+	if (held)
+		lock_drop(&held->lock);
+}
