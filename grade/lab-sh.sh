@@ -113,6 +113,40 @@ def" ]; then
 fi
 test_end
 
+# ---- scripts: Kestrel's sh against the host's dash ----------------------
+# Each script of user/tests/sh/ (installed as /tests/sh) runs under
+# Kestrel's sh in /tmp with the arguments a1 and "b 2"; its output,
+# stdout and stderr and then "status N", must be what dash gives on this
+# host for the same script (tools/hosttest/sh.sh also checks bash --posix
+# and Kestrel's sh built for Linux).
+sc_img=$(root_copy scripts)
+boot_start scripts serial_input disk="$sc_img" cmdline="root=vda" \
+	timeout=300 stall=120 && wait_for '$ ' 30 &&
+	serial_send 'cd /tmp; for t in /tests/sh/*.sh; do n=${t##*/}; sh $t a1 "b 2" >${n%.sh}.out 2>&1; echo "status $?" >>${n%.sh}.out; done; echo scripts-ran\r' &&
+	wait_for -E '^scripts-ran$' 240 &&
+	serial_send 'poweroff\r'
+boot_wait
+sc_tmp=$g_dir/scripts.host
+sc_top=$(pwd)
+mkdir -p "$sc_tmp"
+for sc_script in user/tests/sh/*.sh; do
+	sc_name=$(basename "$sc_script" .sh)
+	test_start "script_$sc_name" 4
+	expect_exit 1
+	need_re '^scripts-ran$'
+	forbid 'KERNEL PANIC'
+	(cd "$sc_tmp" && dash "$sc_top/$sc_script" a1 'b 2' >"$sc_name.want" 2>&1
+		echo "status $?" >>"$sc_name.want")
+	debugfs -R "cat /tmp/$sc_name.out" "$sc_img" >"$sc_tmp/$sc_name.got" \
+		2>/dev/null
+	if ! cmp -s "$sc_tmp/$sc_name.want" "$sc_tmp/$sc_name.got"; then
+		fail_because "/tmp/$sc_name.out differs from dash's output:" \
+			"$(diff "$sc_tmp/$sc_name.want" "$sc_tmp/$sc_name.got" |
+				head -n 20)"
+	fi
+	test_end
+done
+
 # ---- a program from outside the tree -------------------------------------
 out_c=grade/progs/outside.c
 out_bin=$g_dir/outside
