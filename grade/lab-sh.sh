@@ -147,6 +147,48 @@ for sc_script in user/tests/sh/*.sh; do
 	test_end
 done
 
+# ---- job control on the console ----------------------------------------
+# ^Z (\032) stops the foreground job and the shell answers; jobs lists it,
+# bg resumes it in the background, fg brings it back and ^C (\003) then
+# reaches it and not the shell; a stopped pipeline resumes as a whole and
+# reads the terminal again; a background job killed by SIGTERM is
+# collected by wait with status 143.
+shell_boot jobs timeout=120 &&
+	serial_send 'sleep 100\r' && sleep 2 && serial_send '\032' &&
+	wait_for -E '^\[1\] Stopped +sleep 100$' &&
+	serial_send 'jobs\r' && wait_for -E '^\[1\]\+ Stopped +sleep 100$' &&
+	serial_send 'bg\r' && wait_for -E '^\[1\] sleep 100 &$' &&
+	serial_send 'jobs\r' && wait_for -E '^\[1\]\+ Running +sleep 100$' &&
+	serial_send 'fg %1\r' && wait_for -E '^sleep 100$' && sleep 1 &&
+	serial_send '\003' && wait_for '$ ' &&
+	serial_send 'echo fg-status $?\r' && wait_for -E '^fg-status 130$' &&
+	serial_send 'cat | tr a-z A-Z\r' && sleep 2 && serial_send '\032' &&
+	wait_for -E 'Stopped +cat \| tr a-z A-Z$' &&
+	serial_send 'fg\r' && wait_for -E '^cat \| tr a-z A-Z$' &&
+	serial_send 'resumed pipeline\r' && wait_for -E '^RESUMED PIPELINE$' &&
+	serial_send '\004' && wait_for '$ ' &&
+	serial_send 'echo pipe-status $?\r' && wait_for -E '^pipe-status 0$' &&
+	serial_send 'sleep 100 & kill $!; wait $!; echo killed $?\r' &&
+	wait_for -E '^killed 143$' &&
+	serial_send 'jobs; echo no-jobs-left\r' && wait_for -E '^no-jobs-left$' &&
+	serial_send 'poweroff\r'
+boot_wait
+test_start job_control 10
+expect_exit 1
+ordered
+need_re '^\[1\] Stopped +sleep 100$'
+need_re '^\[1\]\+ Stopped +sleep 100$'
+need_re '^\[1\] sleep 100 &$'
+need_re '^\[1\]\+ Running +sleep 100$'
+need_re '^fg-status 130$'
+need_re 'Stopped +cat \| tr a-z A-Z$'
+need_re '^RESUMED PIPELINE$'
+need_re '^pipe-status 0$'
+need_re '^killed 143$'
+need_re '^no-jobs-left$'
+forbid 'KERNEL PANIC'
+test_end
+
 # ---- a program from outside the tree -------------------------------------
 out_c=grade/progs/outside.c
 out_bin=$g_dir/outside

@@ -231,23 +231,49 @@ static void child_signals(void)
 	}
 }
 
-/* The first words of C, for the jobs table. */
+/* Appends the text of N (roughly as written) to TEXT, of SIZE bytes. */
+static void append_text(char *text, size_t size, struct node *n)
+{
+	static const char *const compound[] = {
+		[NODE_IF] = "if ...",        [NODE_WHILE] = "while ...",
+		[NODE_UNTIL] = "until ...",  [NODE_FOR] = "for ...",
+		[NODE_CASE] = "case ...",    [NODE_BRACE] = "{ ... }",
+		[NODE_SUBSHELL] = "( ... )", [NODE_FUNCTION] = "function",
+	};
+	size_t len = strlen(text);
+
+	switch (n->kind) {
+	case NODE_SIMPLE:
+		for (int i = 0; i < n->nwords && len + 1 < size; i++)
+			len += snprintf(text + len, size - len, "%s%s",
+					i ? " " : "", n->words[i]);
+		break;
+	case NODE_PIPELINE:
+		for (struct node *c = n->commands; c; c = c->next) {
+			append_text(text, size, c);
+			if (c->next)
+				strncat(text, " | ", size - strlen(text) - 1);
+		}
+		break;
+	case NODE_AND:
+	case NODE_OR:
+		append_text(text, size, n->left);
+		strncat(text, n->kind == NODE_AND ? " && " : " || ",
+			size - strlen(text) - 1);
+		append_text(text, size, n->right);
+		break;
+	default:
+		strncat(text, compound[n->kind], size - len - 1);
+	}
+}
+
+/* The text of N for the jobs table, in the arena. */
 static const char *command_text(struct node *n)
 {
 	char *text = arena_alloc(128);
-	size_t len = 0;
 
-	for (; n; n = n->next) {
-		struct node *c = n->kind == NODE_PIPELINE ? n->commands : n;
-
-		for (; c; c = c->next)
-			for (int i = 0; i < c->nwords && len < 100; i++)
-				len += snprintf(text + len, 128 - len, "%s%s",
-						len ? " " : "", c->words[i]);
-		if (n->kind != NODE_PIPELINE)
-			break;
-	}
-	return len ? text : "(commands)";
+	append_text(text, 128, n);
+	return text;
 }
 
 /* Forks a child for a foreground job of the shell's; the parent puts it

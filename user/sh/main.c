@@ -1,15 +1,17 @@
 /*
- * sh: Kestrel's shell (the pieces are listed in sh.h).
+ * sh: Kestrel's shell (the pieces are listed in sh.h; docs/sh.md).
  *
  *   sh                   commands from standard input; interactive, with
- *                        a prompt and line editing, on a terminal
- *   sh -c COMMANDS [NAME [ARG...]]
- *   sh SCRIPT [ARG...]   $0 is SCRIPT, $1... the arguments
+ *                        a prompt, line editing and job control, on a
+ *                        terminal
+ *   sh [-exuf] -c COMMANDS [NAME [ARG...]]
+ *   sh [-exuf] SCRIPT [ARG...]   $0 is SCRIPT, $1... the arguments
  *
- * The main loop reads a line, reads more while the line is unfinished (an
- * open quote, a trailing | && ||), parses it, runs it, and frees the
- * line's memory. Interactive, ^C abandons the line being typed and the
- * shell itself ignores it while a command runs (the command dies of it).
+ * The main loop reads a line, reads more while the text is unfinished (an
+ * open quote, a trailing | && ||, an if without its fi, a here-document
+ * without its end), parses it, runs it, and frees the line's memory.
+ * Interactive, ^C abandons the line being typed; a running command gets
+ * ^C and ^Z itself, in its own process group (jobs.c).
  */
 #include "sh.h"
 #include "ulib.h"
@@ -33,9 +35,10 @@ static void on_interrupt(int sig)
 }
 
 /* ^C interrupts reads and waits (no SA_RESTART) and only sets a flag.
- * ^Z is ignored: without job control the shell could only wait forever
- * for a stopped command, so the shell and (since an ignored signal stays
- * ignored across exec) the commands it runs take no notice of it. */
+ * ^Z is ignored: under job control it stops the foreground job, not the
+ * shell (jobs_init); without, the shell could only wait forever for a
+ * stopped command, so the commands it runs (an ignored signal stays
+ * ignored across exec) take no notice of it either. */
 static void catch_interrupt(void)
 {
 	struct sigaction sa = { .sa_handler = on_interrupt };
