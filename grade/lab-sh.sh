@@ -30,6 +30,8 @@ shell_boot shell timeout=240 &&
 	serial_send 'ps\r' && wait_for -E '^root +[0-9]+ +[0-9]+ R ps' &&
 	serial_send 'ps -T\r' && wait_for -E '^root +[0-9]+ +[0-9]+ +[0-9]+ R ps -T$' &&
 	serial_send 'su student -c ps\r' && wait_for -E '^student +[0-9]+ +[0-9]+ R ps$' &&
+	serial_send 'su student\r' && wait_for -E '^/tmp \$ $' &&
+	serial_send 'whoami; exit\r' && wait_for -E '^/tmp # $' &&
 	serial_send '/tests/t_oom > /dev/null; echo oom-status $?\r' &&
 	wait_for -E '^oom-status [0-9]+$' 120 &&
 	serial_send 'echo still answering\r' &&
@@ -43,7 +45,7 @@ expect_exit 1
 ordered
 need_re '^Kestrel [0-9]'
 need_re '^Welcome to Kestrel'
-need '$ '
+need '/ # '
 forbid 'KERNEL PANIC'
 test_end
 
@@ -76,7 +78,7 @@ expect_exit 1
 need_re '^x is 42$'
 need_re '^waited$'
 need_re '^/tmp$'
-need '/tmp $ '
+need '/tmp # '
 need_re '^script-arg A1$'
 test_end
 
@@ -102,6 +104,9 @@ need_re '^root +[0-9]+ +[0-9]+ R ps'
 need_re '^USER +PID +TID +PPID S COMMAND$'
 need_re '^root +([0-9]+) +\1 +[0-9]+ R ps -T$'
 need_re '^student +[0-9]+ +[0-9]+ R ps$'
+need_re '^/tmp \$ whoami; exit$'
+need_re '^student$'
+need_re '^/tmp # '
 need 'ext2: vda: remounted read-only'
 if ! e2fsck -fn "$g_dir/shell.img" >"$g_dir/shell.e2fsck" 2>&1; then
 	fail_because "e2fsck -fn finds the disk damaged:" \
@@ -230,7 +235,7 @@ boot_wait
 test_start vga_keyboard 10
 expect_exit 1
 need_re '^typed on the keyboard$'
-for want in 'Kestrel [0-9]' 'Welcome to Kestrel' '/ \$ echo typed on the keyboard$' \
+for want in 'Kestrel [0-9]' 'Welcome to Kestrel' '/ # echo typed on the keyboard$' \
 	'^typed on the keyboard$'; do
 	grep -q -E "$want" "$g_dir/vga.screen" ||
 		fail_because "the VGA screen lacks /$want/; it shows:" \

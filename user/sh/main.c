@@ -49,19 +49,21 @@ static void catch_interrupt(void)
 	signal(SIGTSTP, SIG_IGN);
 }
 
-/* The prompt: $PS1 if set, else the current directory and "$ ", as
- * "/tmp $ " (what a student needs to know before typing a path). */
+/* The prompt: $PS1 if set, else the current directory and "$ ", or
+ * "# " for root as Linux's shells show it: "/tmp $ ", "/tmp # " (what a
+ * student needs to know before typing a path, and as whom). */
 static const char *prompt(void)
 {
 	static char buf[PATH_MAX + 8];
 	char cwd[PATH_MAX];
 	const char *ps1 = var_get("PS1");
+	const char *mark = geteuid() == 0 ? "# " : "$ ";
 
 	if (ps1)
 		return ps1;
 	if (!getcwd(cwd, sizeof(cwd)))
-		return "$ ";
-	snprintf(buf, sizeof(buf), "%s $ ", cwd);
+		return mark;
+	snprintf(buf, sizeof(buf), "%s %s", cwd, mark);
 	return buf;
 }
 
