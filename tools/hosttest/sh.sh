@@ -1,8 +1,9 @@
 #!/bin/sh
 # tools/hosttest/sh.sh [BUILD]: Kestrel's sh against the host's shells.
 # Each script of user/tests/sh/ runs under dash, under bash --posix and
-# under BUILD's sh (with BUILD's programs first in PATH, so that the "sh"
-# a script starts is ours too); the three outputs, stdout and stderr and
+# under BUILD's sh (with only BUILD's programs in PATH, as in Kestrel: the
+# "sh" a script starts is ours too, and a builtin ours lacks is not found
+# in the host's /usr/bin); the three outputs, stdout and stderr and
 # the exit status, must be the same. dash and bash agreeing is what keeps
 # the scripts portable. Lab sh runs the same scripts inside Kestrel and
 # compares with dash (grade/lab-sh.sh). Prints a line per failure and
@@ -39,7 +40,7 @@ for script in "$tests"/*.sh; do
 	name=$(basename "$script")
 	want=$(run "$name" dash)
 	bash=$(run "$name" bash --posix)
-	ours=$(PATH="$bin:$PATH" run "$name" "$bin/sh")
+	ours=$(PATH="$bin" run "$name" "$bin/sh")
 	if [ "$want" != "$bash" ]; then
 		failed=$((failed + 1))
 		echo "FAIL sh $name: dash and bash --posix differ (not portable):"

@@ -3,7 +3,7 @@
  * shell (cd, exit, set, shift, read, export, unset, trap, ., eval, exec,
  * break, continue, return, wait, jobs, fg, bg) or because a script runs
  * them so often that a fork each time would cost (:, true, false, echo,
- * test, [). Each takes ARGV as a program would and returns an exit
+ * printf, test, [). Each takes ARGV as a program would and returns an exit
  * status. POSIX's "special" builtins keep the assignments written before
  * them (exec.c).
  */
@@ -383,18 +383,31 @@ static const struct builtin {
 	int (*run)(char **argv);
 	bool special;
 } builtins[] = {
-	{ ":", builtin_true, true },         { ".", builtin_dot, true },
-	{ "[", builtin_test, false },        { "bg", jobs_bg, false },
-	{ "break", builtin_break, true },    { "cd", builtin_cd, false },
-	{ "continue", builtin_break, true }, { "echo", builtin_echo, false },
-	{ "eval", builtin_eval, true },      { "exec", builtin_true, true },
-	{ "exit", builtin_exit, true },      { "export", builtin_export, true },
-	{ "false", builtin_false, false },   { "fg", jobs_fg, false },
-	{ "jobs", jobs_list, false },        { "read", builtin_read, false },
-	{ "return", builtin_return, true },  { "set", builtin_set, true },
-	{ "shift", builtin_shift, true },    { "test", builtin_test, false },
-	{ "trap", trap_builtin, true },      { "true", builtin_true, false },
-	{ "unset", builtin_unset, true },    { "wait", builtin_wait, false },
+	{ ":", builtin_true, true },
+	{ ".", builtin_dot, true },
+	{ "[", builtin_test, false },
+	{ "bg", jobs_bg, false },
+	{ "break", builtin_break, true },
+	{ "cd", builtin_cd, false },
+	{ "continue", builtin_break, true },
+	{ "echo", builtin_echo, false },
+	{ "eval", builtin_eval, true },
+	{ "exec", builtin_true, true },
+	{ "exit", builtin_exit, true },
+	{ "export", builtin_export, true },
+	{ "false", builtin_false, false },
+	{ "fg", jobs_fg, false },
+	{ "jobs", jobs_list, false },
+	{ "printf", builtin_printf, false },
+	{ "read", builtin_read, false },
+	{ "return", builtin_return, true },
+	{ "set", builtin_set, true },
+	{ "shift", builtin_shift, true },
+	{ "test", builtin_test, false },
+	{ "trap", trap_builtin, true },
+	{ "true", builtin_true, false },
+	{ "unset", builtin_unset, true },
+	{ "wait", builtin_wait, false },
 };
 
 static const struct builtin *find(const char *name)

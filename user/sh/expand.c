@@ -230,7 +230,7 @@ static char *joined_parameters(char sep)
 /* The value of parameter NAME, NULL if it is not set. */
 static const char *lookup(const char *name)
 {
-	char *number = arena_alloc(24);
+	char *number;
 	long value;
 
 	if (isdigit((unsigned char)name[0])) {
@@ -254,13 +254,15 @@ static const char *lookup(const char *name)
 		value = shell.argc > 0 ? shell.argc - 1 : 0;
 		break;
 	case '-':
-		snprintf(number, 24, "%s%s%s%s", shell.errexit ? "e" : "",
+		number = arena_alloc(8);
+		snprintf(number, 8, "%s%s%s%s", shell.errexit ? "e" : "",
 			 shell.xtrace ? "x" : "", shell.nounset ? "u" : "",
 			 shell.noglob ? "f" : "");
 		return number;
 	default:
 		return var_get(name);
 	}
+	number = arena_alloc(24);
 	snprintf(number, 24, "%ld", value);
 	return number;
 }

@@ -14,9 +14,9 @@
  *   exec.c           walk the tree: fork, wire pipes and redirections,
  *                    exec, wait; functions, loops, conditions
  *
- * builtin.c holds the builtins (test.c the test/[ builtin), var.c the
- * variables, jobs.c the jobs and job control, trap.c the traps, arena.c
- * the memory one command line's tree uses. See docs/sh.md.
+ * builtin.c holds the builtins (test.c test and [, printf.c printf),
+ * var.c the variables, jobs.c the jobs and job control, trap.c the traps,
+ * arena.c the memory one command line's tree uses. See docs/sh.md.
  */
 #ifndef SH_H
 #define SH_H
@@ -203,6 +203,8 @@ bool builtin_is_special(const char *name);
 const char *builtin_name(size_t i);
 /* test.c: test and [ */
 int builtin_test(char **argv);
+/* printf.c */
+int builtin_printf(char **argv);
 
 /* var.c */
 const char *var_get(const char *name);

@@ -36,4 +36,9 @@ sh -c 'trap "echo got INT" INT; kill -INT $$; echo after-kill'
 rm -f $f
 echo "unset: [${unsetvar-}]"; (set -u; echo "${unsetvar-ok-with-default}")
 (set -u; echo $unsetvar; echo never) 2>/dev/null || echo "set -u fails"
+printf '%s=%d [%5s] [%-3s] %x %o %c %%\n' answer 42 right l 255 8 xyz
+printf '%s\n' one two three
+printf '%b|%03d|%.2s\n' 'a\tb' 7 abcdef
+printf 'no newline'; printf '\n'
+printf '%d\n' notanumber 2>/dev/null || echo "printf bad number fails"
 echo done
