@@ -229,6 +229,17 @@ $(BUILD)/usertests.stamp: $(UT_BINS) $(ROOTFS).stamp
 	@touch $@
 
 $(ROOTIMG): $(BUILD)/usertests.stamp
+
+# user/tests/sh: shell scripts whose output Kestrel's sh must give as
+# dash does (lab sh, tools/hosttest/sh.sh); installed under /tests/sh.
+SH_TESTS := $(sort $(wildcard user/tests/sh/*.sh))
+
+$(BUILD)/shtests.stamp: $(SH_TESTS) $(ROOTFS).stamp
+	$(Q)mkdir -p $(ROOTFS)/tests/sh
+	$(Q)install -m 644 $(SH_TESTS) $(ROOTFS)/tests/sh/
+	@touch $@
+
+$(ROOTIMG): $(BUILD)/shtests.stamp
 # ---- end of user test programs ------------------------------------------
 
 # ---- the userland (docs/userland.md) -----------------------------------

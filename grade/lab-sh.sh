@@ -30,6 +30,8 @@ shell_boot shell timeout=240 &&
 	serial_send 'ps\r' && wait_for -E '^root +[0-9]+ +[0-9]+ R ps' &&
 	serial_send 'ps -T\r' && wait_for -E '^root +[0-9]+ +[0-9]+ +[0-9]+ R ps -T$' &&
 	serial_send 'su student -c ps\r' && wait_for -E '^student +[0-9]+ +[0-9]+ R ps$' &&
+	serial_send 'su student\r' && wait_for -E '^/tmp \$ $' &&
+	serial_send 'whoami; exit\r' && wait_for -E '^/tmp # $' &&
 	serial_send '/tests/t_oom > /dev/null; echo oom-status $?\r' &&
 	wait_for -E '^oom-status [0-9]+$' 120 &&
 	serial_send 'echo still answering\r' &&
@@ -43,7 +45,7 @@ expect_exit 1
 ordered
 need_re '^Kestrel [0-9]'
 need_re '^Welcome to Kestrel'
-need '$ '
+need '/ # '
 forbid 'KERNEL PANIC'
 test_end
 
@@ -76,7 +78,7 @@ expect_exit 1
 need_re '^x is 42$'
 need_re '^waited$'
 need_re '^/tmp$'
-need '/tmp $ '
+need '/tmp # '
 need_re '^script-arg A1$'
 test_end
 
@@ -102,6 +104,9 @@ need_re '^root +[0-9]+ +[0-9]+ R ps'
 need_re '^USER +PID +TID +PPID S COMMAND$'
 need_re '^root +([0-9]+) +\1 +[0-9]+ R ps -T$'
 need_re '^student +[0-9]+ +[0-9]+ R ps$'
+need_re '^/tmp \$ whoami; exit$'
+need_re '^student$'
+need_re '^/tmp # '
 need 'ext2: vda: remounted read-only'
 if ! e2fsck -fn "$g_dir/shell.img" >"$g_dir/shell.e2fsck" 2>&1; then
 	fail_because "e2fsck -fn finds the disk damaged:" \
@@ -111,6 +116,82 @@ if [ "$(debugfs -R 'cat /tmp/f' "$g_dir/shell.img" 2>/dev/null)" != "abc
 def" ]; then
 	fail_because "/tmp/f on the disk is not the two lines the shell wrote"
 fi
+test_end
+
+# ---- scripts: Kestrel's sh against the host's dash ----------------------
+# Each script of user/tests/sh/ (installed as /tests/sh) runs under
+# Kestrel's sh in /tmp with the arguments a1 and "b 2"; its output,
+# stdout and stderr and then "status N", must be what dash gives on this
+# host for the same script (tools/hosttest/sh.sh also checks bash --posix
+# and Kestrel's sh built for Linux).
+sc_img=$(root_copy scripts)
+boot_start scripts serial_input disk="$sc_img" cmdline="root=vda" \
+	timeout=300 stall=120 && wait_for '$ ' 30 &&
+	serial_send 'cd /tmp; for t in /tests/sh/*.sh; do n=${t##*/}; sh $t a1 "b 2" >${n%.sh}.out 2>&1; echo "status $?" >>${n%.sh}.out; done; echo scripts-ran\r' &&
+	wait_for -E '^scripts-ran$' 240 &&
+	serial_send 'poweroff\r'
+boot_wait
+sc_tmp=$g_dir/scripts.host
+sc_top=$(pwd)
+mkdir -p "$sc_tmp"
+for sc_script in user/tests/sh/*.sh; do
+	sc_name=$(basename "$sc_script" .sh)
+	test_start "script_$sc_name" 4
+	expect_exit 1
+	need_re '^scripts-ran$'
+	forbid 'KERNEL PANIC'
+	(cd "$sc_tmp" && dash "$sc_top/$sc_script" a1 'b 2' >"$sc_name.want" 2>&1
+		echo "status $?" >>"$sc_name.want")
+	debugfs -R "cat /tmp/$sc_name.out" "$sc_img" >"$sc_tmp/$sc_name.got" \
+		2>/dev/null
+	if ! cmp -s "$sc_tmp/$sc_name.want" "$sc_tmp/$sc_name.got"; then
+		fail_because "/tmp/$sc_name.out differs from dash's output:" \
+			"$(diff "$sc_tmp/$sc_name.want" "$sc_tmp/$sc_name.got" |
+				head -n 20)"
+	fi
+	test_end
+done
+
+# ---- job control on the console ----------------------------------------
+# ^Z (\032) stops the foreground job and the shell answers; jobs lists it,
+# bg resumes it in the background, fg brings it back and ^C (\003) then
+# reaches it and not the shell; a stopped pipeline resumes as a whole and
+# reads the terminal again; a background job killed by SIGTERM is
+# collected by wait with status 143.
+shell_boot jobs timeout=120 &&
+	serial_send 'sleep 100\r' && sleep 2 && serial_send '\032' &&
+	wait_for -E '^\[1\] Stopped +sleep 100$' &&
+	serial_send 'jobs\r' && wait_for -E '^\[1\]\+ Stopped +sleep 100$' &&
+	serial_send 'bg\r' && wait_for -E '^\[1\] sleep 100 &$' &&
+	serial_send 'jobs\r' && wait_for -E '^\[1\]\+ Running +sleep 100$' &&
+	serial_send 'fg %1\r' && wait_for -E '^sleep 100$' && sleep 1 &&
+	serial_send '\003' && wait_for '$ ' &&
+	serial_send 'echo fg-status $?\r' && wait_for -E '^fg-status 130$' &&
+	serial_send 'cat | tr a-z A-Z\r' && sleep 2 && serial_send '\032' &&
+	wait_for -E 'Stopped +cat \| tr a-z A-Z$' &&
+	serial_send 'fg\r' && wait_for -E '^cat \| tr a-z A-Z$' &&
+	serial_send 'resumed pipeline\r' && wait_for -E '^RESUMED PIPELINE$' &&
+	serial_send '\004' && wait_for '$ ' &&
+	serial_send 'echo pipe-status $?\r' && wait_for -E '^pipe-status 0$' &&
+	serial_send 'sleep 100 & kill $!; wait $!; echo killed $?\r' &&
+	wait_for -E '^killed 143$' &&
+	serial_send 'jobs; echo no-jobs-left\r' && wait_for -E '^no-jobs-left$' &&
+	serial_send 'poweroff\r'
+boot_wait
+test_start job_control 10
+expect_exit 1
+ordered
+need_re '^\[1\] Stopped +sleep 100$'
+need_re '^\[1\]\+ Stopped +sleep 100$'
+need_re '^\[1\] sleep 100 &$'
+need_re '^\[1\]\+ Running +sleep 100$'
+need_re '^fg-status 130$'
+need_re 'Stopped +cat \| tr a-z A-Z$'
+need_re '^RESUMED PIPELINE$'
+need_re '^pipe-status 0$'
+need_re '^killed 143$'
+need_re '^no-jobs-left$'
+forbid 'KERNEL PANIC'
 test_end
 
 # ---- a program from outside the tree -------------------------------------
@@ -154,7 +235,7 @@ boot_wait
 test_start vga_keyboard 10
 expect_exit 1
 need_re '^typed on the keyboard$'
-for want in 'Kestrel [0-9]' 'Welcome to Kestrel' '/ \$ echo typed on the keyboard$' \
+for want in 'Kestrel [0-9]' 'Welcome to Kestrel' '/ # echo typed on the keyboard$' \
 	'^typed on the keyboard$'; do
 	grep -q -E "$want" "$g_dir/vga.screen" ||
 		fail_because "the VGA screen lacks /$want/; it shows:" \

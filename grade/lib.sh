@@ -561,6 +561,12 @@ wait_for()
 		shift
 	fi
 	_wpat=$1
+	# '$ ' stands for Kestrel's shell prompt: "/dir $ " for a user,
+	# "/dir # " for root (user/sh/main.c).
+	if [ "$_wmode" = -F ] && [ "$_wpat" = '$ ' ]; then
+		_wmode=-E
+		_wpat='[$#] '
+	fi
 	_wlim=$(scale_ms "${2:-20}")
 	clock_tick
 	_wt0=$g_clock
@@ -1002,7 +1008,8 @@ root_copy()
 }
 
 # shell_boot NAME [boot option...]: boot a copy of the root image to the
-# shell on the serial console (init, then sh) and wait for its prompt.
+# shell on the serial console (init, then sh) and wait for its prompt
+# (root's: "/ # ").
 # Returns 1 if the prompt never came (the boot has ended then).
 shell_boot()
 {

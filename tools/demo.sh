@@ -103,8 +103,8 @@ step()
 	mark
 	serial_send "$1\r"
 	# The key line, then the prompt back: the command has finished.
-	# (The prompt is the working directory and "$ ": "/tmp $ ".)
-	if wait_for -E "$2" "${3:-60}" && wait_for -E '^[^ ]* ?\$ $' 60; then
+	# (The prompt is the working directory and "# " for root: "/tmp # ".)
+	if wait_for -E "$2" "${3:-60}" && wait_for -E '^[^ ]* ?[$#] $' 60; then
 		# Kestrel's answer: what came after the command's echo.
 		[ $check = yes ] || tail -c +$((b_mark + 1)) "$b_log" |
 			tr -d '\r' | awk -v c="$1" '

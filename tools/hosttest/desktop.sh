@@ -111,7 +111,7 @@ catpid=$!
 
 # The shell's prompt on the serial line: booted (a limit only for a hang).
 i=0
-until grep -q '^/ \$ ' "$tmp/serial" 2>/dev/null; do
+until grep -q '^/ [$#] ' "$tmp/serial" 2>/dev/null; do
 	i=$((i + 1))
 	if [ $i -gt 3000 ] || ! kill -0 $qpid 2>/dev/null; then
 		bad "boot: no shell prompt on the serial line"

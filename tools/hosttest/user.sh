@@ -345,9 +345,12 @@ check sh-notfound "sh: nosuch: command not found
 status=127" "sh -c nosuch"
 check sh-noexec "sh: ./fruit: Permission denied
 status=126" "sh -c ./fruit"
-# Interactive (on script(1)'s terminal) the prompt is the directory.
-check sh-prompt "/tmp \$ echo hi
-status=0" "printf 'cd /tmp\necho hi\nexit\n' | script -qc sh /dev/null | tr -d '\r' | grep '^/tmp \\$ echo'"
+# Interactive (on script(1)'s terminal) the prompt is the directory, then
+# "# " for root and "$ " for anyone else.
+prompt_mark='$'
+[ "$(id -u)" -eq 0 ] && prompt_mark='#'
+check sh-prompt "/tmp $prompt_mark echo hi
+status=0" "printf 'cd /tmp\necho hi\nexit\n' | script -qc sh /dev/null | tr -d '\r' | grep '^/tmp [\$#] echo'"
 check sh-reap "done
 status=0" "printf 'sleep 0.1 &\nsleep 0.3\necho done\n' | sh"
 

@@ -1,8 +1,15 @@
 /*
- * arena: the memory a parsed line needs (tokens, the job tree, expanded
+ * arena: the memory a command line needs (tokens, the tree, expanded
  * arguments) comes from here and is given back all at once by
  * arena_reset() after the line has run, so the parser and the expander
  * never free anything one piece at a time.
+ *
+ * The arena is a stack of chunks, so a loop that runs a command many
+ * times gives back each run's arguments: arena_mark() before, and
+ * arena_release() after, frees what was allocated in between. A function
+ * definition must outlive its line: arena_keep() sets what the arena
+ * holds aside for good (a generation number tells older marks that their
+ * chunks are no longer the arena's to free).
  */
 #include "sh.h"
 #include "ulib.h"
@@ -20,6 +27,7 @@ struct chunk {
 #define CHUNK_SIZE 8192
 
 static struct chunk *chunks;
+static unsigned generation;
 
 void *arena_alloc(size_t size)
 {
@@ -48,6 +56,33 @@ char *arena_strndup(const char *s, size_t len)
 	return copy;
 }
 
+struct arena_mark arena_mark(void)
+{
+	struct arena_mark m = { chunks, chunks ? chunks->used : 0, generation };
+
+	return m;
+}
+
+void arena_release(struct arena_mark m)
+{
+	if (m.generation != generation)
+		return;
+	while (chunks && chunks != m.chunk) {
+		struct chunk *next = chunks->next;
+
+		free(chunks);
+		chunks = next;
+	}
+	if (chunks)
+		chunks->used = m.used;
+}
+
+void arena_keep(void)
+{
+	chunks = NULL;
+	generation++;
+}
+
 void arena_reset(void)
 {
 	while (chunks) {
@@ -56,4 +91,5 @@ void arena_reset(void)
 		free(chunks);
 		chunks = next;
 	}
+	generation++;
 }

@@ -1,17 +1,29 @@
 /*
- * exec: runs jobs. A pipeline of N commands is N children joined by N-1
- * pipes; the shell waits for all of them and $? is the last one's status.
- * A lone builtin runs in the shell itself (cd must change the shell's own
- * directory), with its redirections undone afterwards. A job ending in &
- * runs in a child of its own that the shell does not wait for (jobs.c);
- * it ignores ^C and reads /dev/null, as POSIX asks of a shell without job
- * control. ^C in the foreground reaches the children, which die of it,
- * while the shell ignores it (main.c).
+ * exec: runs the tree parse.c built. exec_list() runs a list's nodes in
+ * turn; exec_node() an and-or list or a pipeline; exec_command() one
+ * command of a pipeline, simple or compound.
+ *
+ * What runs where:
+ * - A pipeline of N commands is N children joined by N-1 pipes; the
+ *   shell waits for all of them (jobs.c) and $? is the last one's status.
+ * - A lone simple command that names a program runs in a child; one that
+ *   names a builtin or a function runs in the shell itself (cd must
+ *   change the shell's own directory), its redirections undone after.
+ * - Compound commands ({ }, if, while, for, case) run in the shell;
+ *   ( ) runs in a child, so nothing it changes reaches the shell.
+ * - A list node ending in & runs in a child the shell does not wait for.
+ *
+ * break, continue and return unwind by flags in struct shell: exec_list
+ * stops at the first command that sets one, and each loop or function
+ * call takes what is meant for it. set -e ends the shell when a pipeline
+ * fails outside a condition (shell.condition counts the ifs, whiles and
+ * && || left sides we are inside).
  */
 #include "sh.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,17 +31,59 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define MAX_PIPELINE 64
+#define SAVED_FDS 10
+
+static int exec_node(struct node *n);
+static int exec_command(struct node *c, bool in_child);
+
+void sh_exit(int status)
+{
+	trap_run_exit();
+	fflush(NULL);
+	exit(status & 0xff);
+}
+
+/* Gives a here-document's text to descriptor FD through a pipe; a
+ * writer child when the text may not fit in the pipe at once. */
+static int heredoc(const struct redir *r)
+{
+	const char *body = r->quoted ? r->target : expand_heredoc(r->target);
+	size_t len = strlen(body);
+	int fds[2];
+
+	if (pipe(fds) < 0) {
+		perror("sh: pipe");
+		return -1;
+	}
+	if (len <= 4096) {
+		if (write(fds[1], body, len) < 0)
+			perror("sh: here-document");
+	} else {
+		fflush(NULL);
+		if (fork() == 0) {
+			close(fds[0]);
+			exit(write(fds[1], body, len) < 0);
+		}
+	}
+	close(fds[1]);
+	if (fds[0] != r->fd) {
+		dup2(fds[0], r->fd);
+		close(fds[0]);
+	}
+	return 0;
+}
+
 /* Applies one redirection; -1 with a message on failure. */
 static int redirect(const struct redir *r)
 {
-	char *target = expand_one(r->target);
+	char *target, *end;
 	int fd;
 
-	if (!target)
-		return -1;
+	if (r->kind == REDIR_HEREDOC)
+		return heredoc(r);
+	target = expand_string(r->target);
 	if (r->kind == REDIR_DUP) {
-		char *end;
-
 		if (strcmp(target, "-") == 0)
 			return close(r->fd), 0;
 		fd = (int)strtol(target, &end, 10);
@@ -63,11 +117,30 @@ static int redirect_all(const struct redir *r)
 	return 0;
 }
 
-static int exit_code(int status)
+/* Copies of descriptors 0..9, to put back after a command that ran in
+ * the shell with redirections. */
+struct saved_fds {
+	int fd[SAVED_FDS];
+};
+
+static void save_fds(struct saved_fds *s)
 {
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	fflush(NULL);
+	for (int fd = 0; fd < SAVED_FDS; fd++)
+		s->fd[fd] = fcntl(fd, F_DUPFD_CLOEXEC, SAVED_FDS);
+}
+
+static void restore_fds(struct saved_fds *s)
+{
+	fflush(NULL);
+	for (int fd = 0; fd < SAVED_FDS; fd++) {
+		if (s->fd[fd] >= 0) {
+			dup2(s->fd[fd], fd);
+			close(s->fd[fd]);
+		} else {
+			close(fd);
+		}
+	}
 }
 
 /* Leading NAME=value words; returns how many. */
@@ -80,49 +153,34 @@ static int count_assignments(char **words, int n)
 	return i;
 }
 
-/* Cuts assignment WORD into its name (WORD itself, from now on) and
- * returns its expanded value, or NULL. */
-static char *split_assignment(char *word)
-{
-	size_t len = var_assignment(word);
-	char *value = expand_one(word + len + 1);
+/* A command's leading NAME=value words, expanded once. */
+struct assignment {
+	char *name;
+	char *value;
+};
 
-	word[len] = '\0';
-	return value;
-}
-
-/* A command made only of assignments sets shell variables. */
-static int assign(struct command *c, int n)
+static struct assignment *expand_assignments(char **words, int n)
 {
+	struct assignment *a = arena_alloc((n + 1) * sizeof(*a));
+
 	for (int i = 0; i < n; i++) {
-		char *value = split_assignment(c->words[i]);
+		size_t len = var_assignment(words[i]);
 
-		if (!value)
-			return 1;
-		var_set(c->words[i], value);
+		a[i].name = arena_strndup(words[i], len);
+		a[i].value = expand_string(words[i] + len + 1);
 	}
-	return 0;
+	return a;
 }
 
-/* Runs builtin ARGV in the shell with C's redirections, then puts the
- * shell's own descriptors back. */
-static int run_builtin_here(struct command *c, char **argv)
+/* Prints what set -x shows: + and the command as it will run. */
+static void trace(struct assignment *a, int nassign, char **argv)
 {
-	int saved[10], status = 1;
-
-	for (int fd = 0; fd < 10; fd++)
-		saved[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 10);
-	if (redirect_all(c->redirs) == 0)
-		builtin_run(argv, &status);
-	for (int fd = 0; fd < 10; fd++) {
-		if (saved[fd] >= 0) {
-			dup2(saved[fd], fd);
-			close(saved[fd]);
-		} else {
-			close(fd);
-		}
-	}
-	return status;
+	fputs("+", stderr);
+	for (int i = 0; i < nassign; i++)
+		fprintf(stderr, " %s=%s", a[i].name, a[i].value);
+	for (; *argv; argv++)
+		fprintf(stderr, " %s", *argv);
+	fputc('\n', stderr);
 }
 
 /* Looks PROGRAM up in PATH and runs it; only returns by exiting. */
@@ -131,6 +189,7 @@ void exec_program(char **argv)
 	const char *path = var_get("PATH");
 	int err = ENOENT;
 
+	fflush(NULL);
 	if (strchr(argv[0], '/')) {
 		execv(argv[0], argv);
 		err = errno;
@@ -158,31 +217,13 @@ void exec_program(char **argv)
 	exit(err == ENOENT ? 127 : 126);
 }
 
-/* In the child: put in the command's environment, redirect, run. */
-static void run_child(struct command *c, char **argv, int nassign)
-{
-	for (int i = 0; i < nassign; i++) {
-		char *value = split_assignment(c->words[i]);
-
-		if (value)
-			setenv(c->words[i], value, 1);
-	}
-	if (redirect_all(c->redirs) < 0)
-		exit(1);
-	if (!argv[0])
-		exit(0);
-	int status;
-	if (builtin_run(argv, &status))
-		exit(status);
-	exec_program(argv);
-}
-
-/* A child takes ^C and ^\ as a program does, unless it belongs to a
- * background job, which ignores them. */
+/* In a child that is to run a program: signals back to their defaults,
+ * unless a background job without job control ignores them. */
 static void child_signals(void)
 {
 	struct sigaction sa;
 
+	trap_reset_in_child();
 	sigaction(SIGINT, NULL, &sa);
 	if (sa.sa_handler != SIG_IGN) {
 		signal(SIGINT, SIG_DFL);
@@ -190,36 +231,341 @@ static void child_signals(void)
 	}
 }
 
-/* Forks the commands of P joined by pipes, waits for them all. */
-static int run_pipeline(struct pipeline *p)
+/* Appends the text of N (roughly as written) to TEXT, of SIZE bytes. */
+static void append_text(char *text, size_t size, struct node *n)
 {
-	struct command *c = p->commands;
-	int argc, nassign = count_assignments(c->words, c->nwords);
-	char **argv =
-		expand_words(c->words + nassign, c->nwords - nassign, &argc);
-	pid_t pids[64], last = -1;
-	int n = 0, in = -1, status = 0;
+	static const char *const compound[] = {
+		[NODE_IF] = "if ...",        [NODE_WHILE] = "while ...",
+		[NODE_UNTIL] = "until ...",  [NODE_FOR] = "for ...",
+		[NODE_CASE] = "case ...",    [NODE_BRACE] = "{ ... }",
+		[NODE_SUBSHELL] = "( ... )", [NODE_FUNCTION] = "function",
+	};
+	size_t len = strlen(text);
 
-	if (!c->next && argc == 0 && !c->redirs)
-		return assign(c, nassign);
-	if (!c->next && argc > 0 && builtin_is(argv[0]) && nassign == 0)
-		return run_builtin_here(c, argv);
-	for (; c; c = c->next) {
-		int fds[2] = { -1, -1 };
-
-		if (n > 0) {
-			nassign = count_assignments(c->words, c->nwords);
-			argv = expand_words(c->words + nassign,
-					    c->nwords - nassign, &argc);
+	switch (n->kind) {
+	case NODE_SIMPLE:
+		for (int i = 0; i < n->nwords && len + 1 < size; i++)
+			len += snprintf(text + len, size - len, "%s%s",
+					i ? " " : "", n->words[i]);
+		break;
+	case NODE_PIPELINE:
+		for (struct node *c = n->commands; c; c = c->next) {
+			append_text(text, size, c);
+			if (c->next)
+				strncat(text, " | ", size - strlen(text) - 1);
 		}
+		break;
+	case NODE_AND:
+	case NODE_OR:
+		append_text(text, size, n->left);
+		strncat(text, n->kind == NODE_AND ? " && " : " || ",
+			size - strlen(text) - 1);
+		append_text(text, size, n->right);
+		break;
+	default:
+		strncat(text, compound[n->kind], size - len - 1);
+	}
+}
+
+/* The text of N for the jobs table, in the arena. */
+static const char *command_text(struct node *n)
+{
+	char *text = arena_alloc(128);
+
+	append_text(text, 128, n);
+	return text;
+}
+
+/* Forks a child for a foreground job of the shell's; the parent puts it
+ * in process group *PGID (the first child's) under job control. */
+static pid_t fork_child(pid_t *pgid)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		perror("sh: fork");
+		return pid;
+	}
+	if (pid == 0) {
+		if (shell.job_control)
+			jobs_child_setup(*pgid, true);
+		shell.job_control = shell.interactive = false;
+		shell.forked = true;
+		child_signals();
+		return 0;
+	}
+	if (shell.job_control) {
+		if (!*pgid)
+			*pgid = pid;
+		setpgid(pid, *pgid);
+	}
+	return pid;
+}
+
+/* In the child: put in the command's environment, redirect, run. */
+static void run_program(struct node *c, char **argv, struct assignment *a,
+			int nassign)
+{
+	for (int i = 0; i < nassign; i++)
+		setenv(a[i].name, a[i].value, 1);
+	if (redirect_all(c->redirs) < 0)
+		exit(1);
+	exec_program(argv);
+}
+
+static int call_function(struct node *body, char **argv, int argc)
+{
+	int saved_argc = shell.argc, status;
+	char **saved_argv = shell.argv;
+
+	argv[0] = shell.argv[0];
+	shell.argc = argc;
+	shell.argv = argv;
+	shell.functions++;
+	status = exec_command(body, false);
+	shell.returning = false;
+	shell.functions--;
+	shell.argc = saved_argc;
+	shell.argv = saved_argv;
+	return status;
+}
+
+/* A builtin or function in the shell: assignments before it last only
+ * while it runs, unless it is a special builtin; exec's redirections
+ * stay. */
+static int run_here(struct node *c, char **argv, int argc, struct assignment *a,
+		    int nassign, struct node *function)
+{
+	bool special = !function && builtin_is_special(argv[0]);
+	char **old = arena_alloc((nassign + 1) * sizeof(char *));
+	struct saved_fds saved;
+	int status = 1;
+
+	for (int i = 0; i < nassign; i++) {
+		old[i] = (char *)var_get(a[i].name);
+		if (old[i])
+			old[i] = arena_strndup(old[i], strlen(old[i]));
+		var_set(a[i].name, a[i].value);
+	}
+	if (strcmp(argv[0], "exec") == 0) {
+		if (redirect_all(c->redirs) < 0)
+			return 1;
+		if (argc > 1) {
+			for (int i = 0; i < nassign; i++)
+				var_export(a[i].name, NULL);
+			exec_program(argv + 1);
+		}
+		return 0;
+	}
+	save_fds(&saved);
+	if (redirect_all(c->redirs) == 0) {
+		if (function)
+			status = call_function(function, argv, argc);
+		else
+			builtin_run(argv, &status);
+	}
+	restore_fds(&saved);
+	for (int i = 0; i < nassign && !special; i++) {
+		if (old[i])
+			var_set(a[i].name, old[i]);
+		else
+			var_unset(a[i].name);
+	}
+	return status;
+}
+
+static int exec_simple(struct node *c, bool in_child)
+{
+	int argc, nassign = count_assignments(c->words, c->nwords);
+	char **argv;
+	struct assignment *a;
+	struct node *function;
+	pid_t pid, pgid = 0;
+
+	shell.subst_status = 0;
+	a = expand_assignments(c->words, nassign);
+	argv = expand_words(c->words + nassign, c->nwords - nassign, &argc);
+	if (shell.xtrace)
+		trace(a, nassign, argv);
+	if (argc == 0) {
+		struct saved_fds saved;
+		int status = shell.subst_status;
+
+		for (int i = 0; i < nassign; i++)
+			var_set(a[i].name, a[i].value);
+		if (c->redirs) {
+			save_fds(&saved);
+			if (redirect_all(c->redirs) < 0)
+				status = 1;
+			restore_fds(&saved);
+		}
+		return nassign ? shell.subst_status : status;
+	}
+	function = var_function(argv[0]);
+	if (function || builtin_is(argv[0]))
+		return run_here(c, argv, argc, a, nassign, function);
+	if (in_child)
+		run_program(c, argv, a, nassign);
+	pid = fork_child(&pgid);
+	if (pid == 0)
+		run_program(c, argv, a, nassign);
+	if (pid < 0)
+		return 1;
+	return jobs_foreground(&pid, 1, pgid, command_text(c));
+}
+
+/* Runs a loop: while, until (until a status 0), or for over WORDS. */
+static int exec_loop(struct node *n)
+{
+	int status = 0, argc = 0, i = 0;
+	char **words = NULL;
+
+	if (n->kind == NODE_FOR) {
+		if (n->has_in) {
+			words = expand_words(n->words, n->nwords, &argc);
+		} else {
+			words = shell.argv + 1;
+			argc = shell.argc - 1;
+		}
+	}
+	shell.loops++;
+	for (;;) {
+		if (n->kind == NODE_FOR) {
+			if (i == argc)
+				break;
+			var_set(n->name, words[i++]);
+		} else {
+			shell.condition++;
+			int c = exec_list(n->cond);
+			shell.condition--;
+			if (shell.breaking || shell.continuing ||
+			    shell.returning)
+				goto unwind;
+			if ((c == 0) != (n->kind == NODE_WHILE))
+				break;
+		}
+		status = exec_list(n->body);
+unwind:
+		if (shell.breaking) {
+			shell.breaking--;
+			break;
+		}
+		if (shell.continuing && --shell.continuing > 0)
+			break;
+		if (shell.returning)
+			break;
+	}
+	shell.loops--;
+	return status;
+}
+
+static int exec_case(struct node *n)
+{
+	const char *subject = expand_string(n->words[0]);
+
+	for (struct case_item *item = n->items; item; item = item->next)
+		for (int i = 0; i < item->npatterns; i++)
+			if (fnmatch(expand_pattern(item->patterns[i]), subject,
+				    0) == 0)
+				return exec_list(item->body);
+	return 0;
+}
+
+static int exec_if(struct node *n)
+{
+	int c;
+
+	shell.condition++;
+	c = exec_list(n->cond);
+	shell.condition--;
+	if (shell.breaking || shell.continuing || shell.returning)
+		return c;
+	if (c == 0)
+		return exec_list(n->body);
+	return n->orelse ? exec_list(n->orelse) : 0;
+}
+
+/* ( list ): in a child of its own, unless already in one. */
+static int exec_subshell(struct node *n, bool in_child)
+{
+	pid_t pid, pgid = 0;
+
+	if (in_child)
+		sh_exit(exec_list(n->body));
+	pid = fork_child(&pgid);
+	if (pid == 0)
+		sh_exit(exec_list(n->body));
+	if (pid < 0)
+		return 1;
+	return jobs_foreground(&pid, 1, pgid, "( ... )");
+}
+
+/* A compound command's own work, its redirections already in place. */
+static int exec_compound(struct node *c, bool in_child)
+{
+	switch (c->kind) {
+	case NODE_IF:
+		return exec_if(c);
+	case NODE_WHILE:
+	case NODE_UNTIL:
+	case NODE_FOR:
+		return exec_loop(c);
+	case NODE_CASE:
+		return exec_case(c);
+	case NODE_BRACE:
+		return exec_list(c->body);
+	case NODE_SUBSHELL:
+		return exec_subshell(c, in_child);
+	case NODE_FUNCTION:
+		var_set_function(c->name, c->body);
+		arena_keep();
+		return 0;
+	default:
+		return exec_node(c);
+	}
+}
+
+/* One command of a pipeline. IN_CHILD: we are its own child already. */
+static int exec_command(struct node *c, bool in_child)
+{
+	struct arena_mark mark = arena_mark();
+	struct saved_fds saved;
+	int status = 1;
+
+	if (c->kind == NODE_SIMPLE) {
+		status = exec_simple(c, in_child);
+	} else if (in_child || !c->redirs) {
+		if (redirect_all(c->redirs) == 0)
+			status = exec_compound(c, in_child);
+	} else {
+		save_fds(&saved);
+		if (redirect_all(c->redirs) == 0)
+			status = exec_compound(c, in_child);
+		restore_fds(&saved);
+	}
+	arena_release(mark);
+	return status;
+}
+
+/* Forks the commands of pipeline PL joined by pipes, waits for them. */
+static int exec_pipe(struct node *pl)
+{
+	pid_t pids[MAX_PIPELINE], pgid = 0;
+	int n = 0, in = -1;
+
+	for (struct node *c = pl->commands; c && n < MAX_PIPELINE;
+	     c = c->next) {
+		int fds[2] = { -1, -1 };
+		pid_t pid;
+
 		if (c->next && pipe(fds) < 0) {
 			perror("sh: pipe");
 			break;
 		}
-		fflush(NULL);
-		last = fork();
-		if (last == 0) {
-			child_signals();
+		pid = fork_child(&pgid);
+		if (pid == 0) {
 			if (in >= 0) {
 				dup2(in, 0);
 				close(in);
@@ -229,12 +575,10 @@ static int run_pipeline(struct pipeline *p)
 				close(fds[0]);
 				close(fds[1]);
 			}
-			run_child(c, argv, nassign);
+			sh_exit(exec_command(c, true));
 		}
-		if (last < 0)
-			perror("sh: fork");
-		else if (n < 64)
-			pids[n++] = last;
+		if (pid > 0)
+			pids[n++] = pid;
 		if (in >= 0)
 			close(in);
 		in = fds[0];
@@ -243,54 +587,58 @@ static int run_pipeline(struct pipeline *p)
 	}
 	if (in >= 0)
 		close(in);
-	for (int i = 0; i < n; i++) {
-		int st;
-
-		while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
-			;
-		if (pids[i] == last)
-			status = exit_code(st);
-		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGINT &&
-		    pids[i] == last)
-			fputc('\n', stderr);
-	}
-	return last < 0 ? 1 : status;
+	if (n == 0)
+		return 1;
+	return jobs_foreground(pids, n, pgid, command_text(pl));
 }
 
-/* Runs the pipelines of a job, each according to the last one's status
- * and the && or || before it. */
-static int run_and_or(struct pipeline *p)
+static int exec_pipeline(struct node *pl)
 {
-	int status = run_pipeline(p);
+	int status;
 
-	for (; p->next; p = p->next) {
-		shell.status = status;
-		if ((p->connector == TOK_AND) == (status == 0))
-			status = run_pipeline(p->next);
+	if (pl->bang)
+		shell.condition++;
+	if (pl->commands->next)
+		status = exec_pipe(pl);
+	else
+		status = exec_command(pl->commands, false);
+	if (pl->bang) {
+		shell.condition--;
+		status = !status;
+	} else if (status && shell.errexit && !shell.condition &&
+		   !shell.breaking && !shell.continuing && !shell.returning) {
+		sh_exit(status);
 	}
+	shell.status = status;
 	return status;
 }
 
-/* The words of a job, for the jobs table. */
-static char *job_text(struct job *j)
+/* An and-or list, a pipeline, or (as an if's elif part) a command. */
+static int exec_node(struct node *n)
 {
-	static char text[128];
-	size_t len = 0;
+	int status;
 
-	text[0] = '\0';
-	for (struct pipeline *p = j->pipelines; p; p = p->next)
-		for (struct command *c = p->commands; c; c = c->next)
-			for (int i = 0; i < c->nwords; i++)
-				len += snprintf(text + len,
-						len < sizeof(text)
-							? sizeof(text) - len
-							: 0,
-						"%s%s", len ? " " : "",
-						c->words[i]);
-	return text;
+	switch (n->kind) {
+	case NODE_AND:
+	case NODE_OR:
+		shell.condition++;
+		status = exec_node(n->left);
+		shell.condition--;
+		shell.status = status;
+		if (shell.breaking || shell.continuing || shell.returning)
+			return status;
+		if ((n->kind == NODE_AND) == (status == 0))
+			status = exec_node(n->right);
+		return status;
+	case NODE_PIPELINE:
+		return exec_pipeline(n);
+	default:
+		return exec_command(n, false);
+	}
 }
 
-static void run_background(struct job *j)
+/* N & : in a child the shell does not wait for. */
+static int exec_background(struct node *n)
 {
 	pid_t pid;
 
@@ -298,32 +646,58 @@ static void run_background(struct job *j)
 	pid = fork();
 	if (pid < 0) {
 		perror("sh: fork");
-		shell.status = 1;
-		return;
+		return 1;
 	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
+		if (shell.job_control) {
+			jobs_child_setup(0, false);
+		} else {
+			int null = open("/dev/null", O_RDONLY);
 
-		signal(SIGINT, SIG_IGN);
-		signal(SIGQUIT, SIG_IGN);
-		if (null >= 0) {
-			dup2(null, 0);
-			close(null);
+			signal(SIGINT, SIG_IGN);
+			signal(SIGQUIT, SIG_IGN);
+			if (null >= 0) {
+				dup2(null, 0);
+				close(null);
+			}
 		}
-		shell.interactive = false;
-		exit(run_and_or(j->pipelines));
+		shell.job_control = shell.interactive = false;
+		shell.forked = true;
+		trap_reset_in_child();
+		sh_exit(exec_node(n));
 	}
+	if (shell.job_control)
+		setpgid(pid, pid);
 	shell.last_background = pid;
-	jobs_add(pid, job_text(j));
-	shell.status = 0;
+	jobs_add(pid, shell.job_control ? pid : 0, command_text(n));
+	return 0;
 }
 
-void exec_jobs(struct job *jobs)
+int exec_list(struct node *list)
 {
-	for (struct job *j = jobs; j; j = j->next) {
-		if (j->background)
-			run_background(j);
-		else
-			shell.status = run_and_or(j->pipelines);
+	int status = 0;
+
+	for (struct node *n = list; n; n = n->next) {
+		status = n->background ? exec_background(n) : exec_node(n);
+		shell.status = status;
+		trap_run_pending();
+		if (shell.breaking || shell.continuing || shell.returning)
+			break;
 	}
+	return status;
+}
+
+int exec_text(const char *text)
+{
+	struct token *tokens;
+	struct node *list;
+	enum sh_result r = lex(text, &tokens);
+
+	if (r == SH_OK)
+		r = parse(tokens, &list);
+	if (r == SH_MORE)
+		fprintf(stderr, "sh: unexpected end of input\n");
+	if (r != SH_OK)
+		return 2;
+	return exec_list(list);
 }

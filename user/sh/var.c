@@ -2,7 +2,8 @@
  * var: the shell's variables. An exported variable lives in the
  * environment (setenv), which every program the shell starts inherits; a
  * variable that is not exported lives in a list of its own here. Setting
- * a variable that is already exported changes the environment.
+ * a variable that is already exported changes the environment. Functions
+ * are kept here too, in a list of their own.
  */
 #include "sh.h"
 #include "ulib.h"
@@ -88,4 +89,50 @@ size_t var_assignment(const char *word)
 	while (isalnum((unsigned char)word[len]) || word[len] == '_')
 		len++;
 	return word[len] == '=' ? len : 0;
+}
+
+bool var_is_name(const char *s)
+{
+	size_t len = 0;
+
+	if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+		return false;
+	while (isalnum((unsigned char)s[len]) || s[len] == '_')
+		len++;
+	return s[len] == '\0';
+}
+
+/* The functions, by name. A body lives in arena memory set aside for
+ * good (arena_keep), so redefining a function leaves the old body
+ * behind: a script defines its functions once. */
+struct function {
+	char *name;
+	struct node *body;
+	struct function *next;
+};
+
+static struct function *functions;
+
+void var_set_function(const char *name, struct node *body)
+{
+	struct function *f;
+
+	for (f = functions; f; f = f->next)
+		if (strcmp(f->name, name) == 0)
+			break;
+	if (!f) {
+		f = xmalloc(sizeof(*f));
+		f->name = xstrdup(name);
+		f->next = functions;
+		functions = f;
+	}
+	f->body = body;
+}
+
+struct node *var_function(const char *name)
+{
+	for (struct function *f = functions; f; f = f->next)
+		if (strcmp(f->name, name) == 0)
+			return f->body;
+	return NULL;
 }
