@@ -429,6 +429,26 @@ static bool belongs(const struct buf *b, const struct block_device *dev)
 	return b->dev && (!dev || b->dev == dev);
 }
 
+static void flush_one(struct block_device *dev, void *arg)
+{
+	int *first = arg;
+	int err = block_flush(dev);
+
+	if (err && !*first)
+		*first = err;
+}
+
+/* The writes are done; a disk with a write cache makes them durable
+ * only on a flush (docs/block.md, "Write cache and FLUSH"). */
+static int flush_devices(struct block_device *dev, int first)
+{
+	if (dev)
+		flush_one(dev, &first);
+	else
+		block_for_each(flush_one, &first);
+	return first;
+}
+
 int bsync(struct block_device *dev)
 {
 	int err, first = 0;
@@ -451,7 +471,7 @@ int bsync(struct block_device *dev)
 		if (err && !first)
 			first = err;
 	}
-	return first;
+	return flush_devices(dev, first);
 }
 
 /* Caller holds bcache.lock. */

@@ -26,15 +26,16 @@ static struct block_device *block_devices;
 static struct spinlock completion_lock = SPINLOCK_INIT("block completion");
 static struct waitqueue completion_wait = WAITQUEUE_INIT;
 
-/* "block: vda: 131072 sectors (64 MiB), virtio-blk" */
+/* "block: vda: 131072 sectors (64 MiB), virtio-blk, write cache" */
 static void announce(const struct block_device *dev)
 {
 	uint64_t bytes = dev->sectors * SECTOR_SIZE;
 
-	kprintf("block: %s: %lu sectors (%lu %s), %s%s\n", dev->name,
+	kprintf("block: %s: %lu sectors (%lu %s), %s%s%s\n", dev->name,
 		dev->sectors, bytes >= MIB ? bytes / MIB : bytes / 1024,
 		bytes >= MIB ? "MiB" : "KiB", dev->ops->driver,
-		dev->read_only ? ", read-only" : "");
+		dev->read_only ? ", read-only" : "",
+		dev->write_cache ? ", write cache" : "");
 }
 
 /* The driver has filled in name, sectors, read_only, ops and
@@ -45,6 +46,8 @@ void block_register(struct block_device *dev)
 
 	spin_init(&dev->stats_lock, "block stats");
 	memset(&dev->stats, 0, sizeof(dev->stats));
+	dev->unflushed = false;
+	dev->timeout_ns = BLOCK_TIMEOUT_NS;
 	dev->next = NULL;
 	spin_lock(&block_registry_lock);
 	for (p = &block_devices; *p; p = &(*p)->next)
@@ -111,31 +114,70 @@ int block_submit(struct block_request *req)
 	return dev->ops->submit(dev, req);
 }
 
+/* A request the device has not answered: count it, say so, and have the
+ * driver reset the device, which completes req with -EIO (or finds it
+ * done meanwhile). */
+static void give_up(struct block_request *req)
+{
+	struct block_device *dev = req->dev;
+
+	spin_lock(&dev->stats_lock);
+	dev->stats.timeouts++;
+	spin_unlock(&dev->stats_lock);
+	if (req->flush)
+		kprintf("block: %s: flush not done after %lu ms; resetting "
+			"the device\n",
+			dev->name, dev->timeout_ns / NS_PER_MS);
+	else
+		kprintf("block: %s: %s of %u sectors at %lu not done after "
+			"%lu ms; resetting the device\n",
+			dev->name, req->write ? "write" : "read", req->count,
+			req->sector, dev->timeout_ns / NS_PER_MS);
+	dev->ops->reset(dev, req);
+}
+
 /* Sleep until block_complete marks req done; the check and the sleep are
  * under completion_lock, which block_complete takes too, so the wakeup
  * cannot be lost (kernel/sched/sched.h). While the task sleeps, other
  * tasks run, or the CPU halts in the idle task.
  *
  * A request handed to a device belongs to it until it answers: it may
- * still DMA into the buffer, so giving up here would let the caller reuse
- * memory the device writes. A request that takes too long is reported,
- * and the wait goes on (docs/block.md, "When a disk does not answer"). */
+ * still DMA into the buffer, so the wait cannot simply end. After the
+ * device's timeout the driver resets the device (ops->reset), which
+ * takes every request back from it and fails them. A driver without a
+ * reset is waited for; a request slow past BLOCK_SLOW_NS is reported
+ * (docs/block.md, "When a disk does not answer"). */
 int block_wait(struct block_request *req)
 {
-	uint64_t slow_at = time_ns() + BLOCK_SLOW_NS;
+	struct block_device *dev = req->dev;
+	uint64_t start = time_ns();
+	uint64_t slow_at = start + BLOCK_SLOW_NS;
+	uint64_t deadline = dev->ops->reset ? start + dev->timeout_ns : 0;
 
 	spin_lock(&completion_lock);
 	while (!req->done) {
-		if (slow_at && time_ns() >= slow_at) {
+		uint64_t now = time_ns();
+
+		if (deadline && now >= deadline) {
+			spin_unlock(&completion_lock);
+			give_up(req);
+			spin_lock(&completion_lock);
+			deadline = time_ns() + dev->timeout_ns;
+			continue;
+		}
+		if (slow_at && now >= slow_at) {
 			kprintf("block: %s: %s of %u sectors at %lu not done "
 				"after %lu s; still waiting (docs/block.md: "
 				"when a disk does not answer)\n",
-				req->dev->name, req->write ? "write" : "read",
+				dev->name, req->write ? "write" : "read",
 				req->count, req->sector,
 				BLOCK_SLOW_NS / NS_PER_SEC);
 			slow_at = 0;
 		}
-		sleep_on_until(&completion_wait, &completion_lock, slow_at);
+		sleep_on_until(&completion_wait, &completion_lock,
+			       !slow_at    ? deadline
+			       : !deadline ? slow_at
+					   : MIN(slow_at, deadline));
 	}
 	spin_unlock(&completion_lock);
 	return req->status;
@@ -149,22 +191,53 @@ void block_complete(struct block_request *req, int status)
 	struct block_stats *st = &dev->stats;
 
 	spin_lock(&dev->stats_lock);
-	if (req->write)
-		st->writes++;
-	else
-		st->reads++;
 	if (status)
 		st->errors++;
-	else if (req->write)
-		st->sectors_written += req->count;
-	else
-		st->sectors_read += req->count;
+	if (req->flush) {
+		st->flushes++;
+	} else if (req->write) {
+		st->writes++;
+		st->sectors_written += status ? 0 : req->count;
+	} else {
+		st->reads++;
+		st->sectors_read += status ? 0 : req->count;
+	}
+	if (req->write && !req->flush)
+		dev->unflushed = true;
 	spin_unlock(&dev->stats_lock);
 	spin_lock(&completion_lock);
 	req->status = status;
 	req->done = true;
 	wake_up(&completion_wait);
 	spin_unlock(&completion_lock);
+}
+
+/* unflushed is cleared when the flush starts, under stats_lock: a write
+ * that completes after that sets it again, so the next block_flush
+ * covers it; one that completed before is covered by this flush. */
+int block_flush(struct block_device *dev)
+{
+	struct block_request req = { .dev = dev, .flush = true };
+	int err;
+
+	if (!dev->write_cache || dev->read_only)
+		return 0;
+	spin_lock(&dev->stats_lock);
+	if (!dev->unflushed) {
+		spin_unlock(&dev->stats_lock);
+		return 0;
+	}
+	dev->unflushed = false;
+	spin_unlock(&dev->stats_lock);
+	err = dev->ops->submit(dev, &req);
+	if (err == 0)
+		err = block_wait(&req);
+	if (err) {
+		spin_lock(&dev->stats_lock);
+		dev->unflushed = true;
+		spin_unlock(&dev->stats_lock);
+	}
+	return err;
 }
 
 int block_rw(struct block_device *dev, uint64_t sector, void *buf,
