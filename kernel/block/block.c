@@ -98,11 +98,46 @@ static bool buffer_ok(const void *buf)
 	return (a >= DIRECT_MAP_BASE && a < MMIO_BASE) || a >= KERNEL_VMA;
 }
 
+/* Each segment a whole number of sectors of good memory, together
+ * exactly the request's count. */
+static bool segments_ok(const struct block_request *req)
+{
+	uint64_t bytes = 0;
+
+	if (req->buf || req->nsegs > BLOCK_MAX_SEGMENTS)
+		return false;
+	for (unsigned int i = 0; i < req->nsegs; i++) {
+		const struct block_segment *sg = &req->segs[i];
+
+		if (!sg->buf || !buffer_ok(sg->buf) || sg->bytes == 0 ||
+		    sg->bytes % SECTOR_SIZE)
+			return false;
+		bytes += sg->bytes;
+	}
+	return bytes == (uint64_t)req->count * SECTOR_SIZE;
+}
+
+void *block_request_sector(const struct block_request *req, uint32_t i)
+{
+	uint64_t off = (uint64_t)i * SECTOR_SIZE;
+
+	if (!req->nsegs)
+		return (char *)req->buf + off;
+	for (unsigned int k = 0; k < req->nsegs; k++) {
+		if (off < req->segs[k].bytes)
+			return (char *)req->segs[k].buf + off;
+		off -= req->segs[k].bytes;
+	}
+	panic("block_request_sector: sector %u past the request", i);
+}
+
 int block_submit(struct block_request *req)
 {
 	struct block_device *dev = req->dev;
 
-	if (!dev || !req->buf || !buffer_ok(req->buf) || req->count == 0)
+	if (!dev || req->count == 0)
+		return -EINVAL;
+	if (req->nsegs ? !segments_ok(req) : !req->buf || !buffer_ok(req->buf))
 		return -EINVAL;
 	if (req->sector > dev->sectors ||
 	    req->count > dev->sectors - req->sector)

@@ -19,6 +19,17 @@
 
 struct block_device;
 
+/* Most pieces one request's data may be in (block_segment): 32 blocks of
+ * 4 KiB make the 128 KiB a clustered write-back sends at once. */
+#define BLOCK_MAX_SEGMENTS 32
+
+/* A piece of a request's data: kernel memory as buf must be, a whole
+ * number of sectors. */
+struct block_segment {
+	void *buf;
+	uint32_t bytes;
+};
+
 struct block_request {
 	struct block_device *dev;
 	uint64_t sector; /* first sector */
@@ -30,6 +41,11 @@ struct block_request {
 	/* Kernel memory, physically contiguous (direct-mapped memory from
 	 * kmalloc up to a page, or from frames_alloc) so drivers can DMA. */
 	void *buf;
+	/* Or, when nsegs > 0 (buf NULL), the data in nsegs pieces, one
+	 * after the other on the disk: how the buffer cache writes
+	 * adjacent blocks as one request. */
+	const struct block_segment *segs;
+	unsigned int nsegs;
 	/* Set by block_complete; read by block_wait. */
 	volatile bool done;
 	int status; /* 0, or -EIO */
@@ -86,7 +102,12 @@ struct block_device *block_find(const char *name);
 /* Call fn for every registered device, in registration order. */
 void block_for_each(void (*fn)(struct block_device *dev, void *arg), void *arg);
 
-/* Check and start req; 0 or -EINVAL (out of range, bad count), -EROFS
+/* The address of sector i (0 .. count-1) of req's data, in buf or in its
+ * segments: for drivers that copy (the RAM disk). */
+void *block_request_sector(const struct block_request *req, uint32_t i);
+
+/* Check and start req; 0 or -EINVAL (out of range, bad count, bad
+ * segments), -EROFS
  * (write to a read-only device), or the driver's error. */
 int block_submit(struct block_request *req);
 /* A request not done this long after block_wait began is failed with

@@ -32,7 +32,7 @@
 static struct {
 	unsigned int calls;
 	unsigned int flushes; /* flush requests the driver was given */
-	bool fail_next; /* complete the next request with -EIO */
+	bool fail_next;       /* complete the next request with -EIO */
 	char *data;
 } memdisk;
 
@@ -45,10 +45,14 @@ static int memdisk_submit(struct block_device *dev, struct block_request *req)
 	memdisk.fail_next = false;
 	if (req->flush)
 		memdisk.flushes++;
-	else if (!status && req->write)
-		memcpy(p, req->buf, req->count * SECTOR_SIZE);
-	else if (!status)
-		memcpy(req->buf, p, req->count * SECTOR_SIZE);
+	for (uint32_t i = 0; i < req->count && !status && !req->flush; i++) {
+		char *q = block_request_sector(req, i);
+
+		if (req->write)
+			memcpy(p + i * SECTOR_SIZE, q, SECTOR_SIZE);
+		else
+			memcpy(q, p + i * SECTOR_SIZE, SECTOR_SIZE);
+	}
 	block_complete(req, status);
 	return 0;
 }

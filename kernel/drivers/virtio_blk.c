@@ -93,24 +93,35 @@ static void __printf(2, 3) vblk_log(const struct vblk *vb, const char *fmt, ...)
 
 /* ---- requests ---------------------------------------------------------- */
 
-/* Caller holds vq.lock. -ENOSPC if the queue has no room. */
+/* Caller holds vq.lock. -ENOSPC if the queue has no room. The chain:
+ * the header, a descriptor per piece of data (none for a flush,
+ * 5.2.6.4), the status. */
 static int start(struct vblk *vb, struct vblk_request *r)
 {
 	const struct block_request *req = r->req;
-	struct virtq_buffer bufs[] = {
-		{ virt_to_phys(&r->header), sizeof(r->header) },
-		{ virt_to_phys(&r->status), sizeof(r->status) },
-		{ virt_to_phys(&r->status), sizeof(r->status) },
-	};
+	struct virtq_buffer bufs[BLOCK_MAX_SEGMENTS + 2];
+	unsigned int n = 0;
 
-	/* A flush is the header and the status, no data (5.2.6.4). */
-	if (req->flush)
-		return virtqueue_add(&vb->vq, bufs, 1, 1, r);
-	bufs[1].addr = virt_to_phys(req->buf);
-	bufs[1].len = req->count * SECTOR_SIZE;
+	bufs[n++] = (struct virtq_buffer){ virt_to_phys(&r->header),
+					   sizeof(r->header) };
+	if (req->flush) {
+		/* no data */
+	} else if (req->nsegs) {
+		for (unsigned int i = 0; i < req->nsegs; i++)
+			bufs[n++] = (struct virtq_buffer){
+				virt_to_phys(req->segs[i].buf),
+				req->segs[i].bytes
+			};
+	} else {
+		bufs[n++] = (struct virtq_buffer){ virt_to_phys(req->buf),
+						   req->count * SECTOR_SIZE };
+	}
+	bufs[n++] = (struct virtq_buffer){ virt_to_phys(&r->status),
+					   sizeof(r->status) };
 	/* A write's data is read by the device, a read's written. */
-	return virtqueue_add(&vb->vq, bufs, req->write ? 2 : 1,
-			     req->write ? 1 : 2, r);
+	if (req->write && !req->flush)
+		return virtqueue_add(&vb->vq, bufs, n - 1, 1, r);
+	return virtqueue_add(&vb->vq, bufs, 1, n - 1, r);
 }
 
 /* Caller holds vq.lock: start waiting requests while there is room. */
@@ -133,7 +144,7 @@ static int vblk_submit(struct block_device *dev, struct block_request *req)
 	struct vblk *vb = dev->driver_data;
 	struct vblk_request *r;
 
-	if (req->count > VBLK_MAX_SECTORS)
+	if (req->count > VBLK_MAX_SECTORS || req->nsegs + 2 > vb->vq.size)
 		return -EINVAL;
 	r = kmalloc(sizeof(*r));
 	if (!r)
