@@ -52,7 +52,7 @@ else
 	boot block cmdline="ktest=block" $blk_disks
 fi
 for t in rw:10 concurrent:10 errors:5 stats:5 device_error:5 \
-	shared_irq:5 throughput:5; do
+	shared_irq:5 throughput:5 flush:5 timeout:10; do
 	ktest_pass "block.${t%:*}" "${t#*:}"
 done
 test_start block.ramdisk 10

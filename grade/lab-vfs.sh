@@ -5,7 +5,7 @@
 boot bcache mem=512M cmdline="ktest=bcache"
 for t in read_and_hit block_sizes refcounts lru_order writeback_on_evict \
 	writeback_on_sync invalidate read_error write_error get_zero \
-	all_referenced; do
+	all_referenced clustered_sync; do
 	ktest_pass "bcache.$t" 5
 done
 

@@ -131,17 +131,17 @@ static void print_block_device(struct block_device *dev, void *arg)
 	spin_lock(&dev->stats_lock);
 	st = dev->stats;
 	spin_unlock(&dev->stats_lock);
-	kprintf("  %-6s %10lu %8lu %-3s %8lu %8lu %10lu %10lu %6lu\n",
+	kprintf("  %-6s %10lu %8lu %-3s %8lu %8lu %10lu %10lu %6lu %7lu\n",
 		dev->name, dev->sectors, dev->sectors * SECTOR_SIZE / KIB,
 		dev->read_only ? "ro" : "rw", st.reads, st.writes,
-		st.sectors_read, st.sectors_written, st.errors);
+		st.sectors_read, st.sectors_written, st.errors, st.flushes);
 }
 
 static void cmd_lsblk(const char *args)
 {
-	kprintf("  %-6s %10s %8s %-3s %8s %8s %10s %10s %6s\n", "name",
+	kprintf("  %-6s %10s %8s %-3s %8s %8s %10s %10s %6s %7s\n", "name",
 		"sectors", "KiB", "", "reads", "writes", "sect read",
-		"sect writ", "errors");
+		"sect writ", "errors", "flushes");
 	block_for_each(print_block_device, NULL);
 }
 

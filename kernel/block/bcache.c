@@ -252,7 +252,7 @@ static int writeback_unlocked(struct buf *b)
 	int err = 0;
 
 	sleep_lock(&b->lock);
-	if (b->dirty && b->valid)
+	if (b->dirty && b->valid && !b->pinned)
 		err = bwrite(b);
 	sleep_unlock(&b->lock);
 	spin_lock(&bcache.lock);
@@ -429,7 +429,221 @@ static bool belongs(const struct buf *b, const struct block_device *dev)
 	return b->dev && (!dev || b->dev == dev);
 }
 
-int bsync(struct block_device *dev)
+static void flush_one(struct block_device *dev, void *arg)
+{
+	int *first = arg;
+	int err = block_flush(dev);
+
+	if (err && !*first)
+		*first = err;
+}
+
+/* The writes are done; a disk with a write cache makes them durable
+ * only on a flush (docs/block.md, "Write cache and FLUSH"). */
+static int flush_devices(struct block_device *dev, int first)
+{
+	if (dev)
+		flush_one(dev, &first);
+	else
+		block_for_each(flush_one, &first);
+	return first;
+}
+
+/* ---- clustered write-back ---------------------------------------------- */
+
+/* Requests bsync keeps in flight at once. */
+#define SYNC_IN_FLIGHT 8
+
+/* One write request of up to BLOCK_MAX_SEGMENTS adjacent dirty buffers,
+ * locked and referenced by bsync until it completes. */
+struct sync_run {
+	struct block_request req;
+	struct block_segment segs[BLOCK_MAX_SEGMENTS];
+	struct buf *bufs[BLOCK_MAX_SEGMENTS];
+	unsigned int n;
+	bool started; /* submitted; else err says why not */
+	int err;
+};
+
+/* Unlock b, which bsync locked, and drop bsync's reference without
+ * making it recent. */
+static void sync_release(struct buf *b)
+{
+	sleep_unlock(&b->lock);
+	spin_lock(&bcache.lock);
+	drop_ref(b, false);
+	spin_unlock(&bcache.lock);
+}
+
+/* Wait for run and finish its buffers: clean if the write worked, else
+ * still dirty. The error. */
+static int run_finish(struct sync_run *run)
+{
+	int err = run->started ? block_wait(&run->req) : run->err;
+
+	spin_lock(&bcache.lock);
+	for (unsigned int i = 0; i < run->n && err == 0; i++) {
+		bcache.stats.writebacks++;
+		bcache.stats.dirty--;
+		run->bufs[i]->dirty = false;
+	}
+	spin_unlock(&bcache.lock);
+	for (unsigned int i = 0; i < run->n; i++)
+		sync_release(run->bufs[i]);
+	run->n = 0;
+	run->started = false;
+	return err;
+}
+
+/* Start run as one write: its buffers are blocks blockno, blockno+1, ...
+ * of one device and size, all dirty. */
+static void run_start(struct sync_run *run)
+{
+	struct buf *b = run->bufs[0];
+	uint32_t per = b->size / SECTOR_SIZE;
+
+	run->req = (struct block_request){
+		.dev = b->dev,
+		.sector = b->blockno * per,
+		.count = per * run->n,
+		.write = true,
+		.segs = run->segs,
+		.nsegs = run->n,
+	};
+	run->err = block_submit(&run->req);
+	run->started = run->err == 0;
+}
+
+/* Can b join run (adjacent to its last buffer, same device and size)? */
+static bool run_extends(const struct sync_run *run, const struct buf *b)
+{
+	const struct buf *last;
+
+	if (run->n == 0)
+		return true;
+	last = run->bufs[run->n - 1];
+	return run->n < BLOCK_MAX_SEGMENTS && b->dev == last->dev &&
+	       b->size == last->size && b->blockno == last->blockno + 1;
+}
+
+/* Order for write-back: by device, size, then block number. */
+static bool sync_before(const struct buf *a, const struct buf *b)
+{
+	if (a->dev != b->dev)
+		return (uintptr_t)a->dev < (uintptr_t)b->dev;
+	if (a->size != b->size)
+		return a->size < b->size;
+	return a->blockno < b->blockno;
+}
+
+/* Heapsort: n may be the whole cache, and no memory is needed. */
+static void sift_down(struct buf **v, size_t i, size_t n)
+{
+	for (;;) {
+		size_t big = i, l = 2 * i + 1, r = l + 1;
+		struct buf *t;
+
+		if (l < n && sync_before(v[big], v[l]))
+			big = l;
+		if (r < n && sync_before(v[big], v[r]))
+			big = r;
+		if (big == i)
+			return;
+		t = v[i];
+		v[i] = v[big];
+		v[big] = t;
+		i = big;
+	}
+}
+
+static void sort_bufs(struct buf **v, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(v, i, n);
+	for (size_t end = n; end-- > 1;) {
+		struct buf *t = v[0];
+
+		v[0] = v[end];
+		v[end] = t;
+		sift_down(v, 0, end);
+	}
+}
+
+/* Under bcache.lock: reference every buffer bsync must look at (dirty
+ * and not pinned, or referenced: its holder may dirty it) into v. */
+static size_t gather(struct block_device *dev, struct buf **v)
+{
+	size_t n = 0;
+
+	spin_lock(&bcache.lock);
+	for (unsigned int i = 0; i < bcache.nbuf; i++) {
+		struct buf *b = &bcache.bufs[i];
+
+		if (!belongs(b, dev) || (b->refcount == 0 && !b->dirty) ||
+		    b->pinned)
+			continue;
+		take_ref(b);
+		v[n++] = b;
+	}
+	spin_unlock(&bcache.lock);
+	return n;
+}
+
+/*
+ * Write the buffers in v (referenced by gather), sorted, adjacent dirty
+ * ones merged into one request each, up to SYNC_IN_FLIGHT requests in
+ * flight. A buffer is only try-locked here, while bsync holds others
+ * locked: its holder may be waiting for one of them. The busy ones are
+ * left in v (the count returned) for bsync to wait for one at a time,
+ * holding nothing else.
+ */
+static size_t write_clusters(struct buf **v, size_t n, struct sync_run *runs,
+			     int *first)
+{
+	size_t busy = 0;
+	unsigned int cur = 0;
+	int err;
+
+	sort_bufs(v, n);
+	for (size_t i = 0; i < n; i++) {
+		struct buf *b = v[i];
+		struct sync_run *run = &runs[cur];
+
+		if (!sleep_trylock(&b->lock)) {
+			v[busy++] = b;
+			continue;
+		}
+		/* pinned cannot change while we hold b's lock (bpin needs
+		 * it); it may have been pinned since gather. */
+		if (!b->dirty || !b->valid || b->pinned) {
+			sync_release(b);
+			continue;
+		}
+		if (!run_extends(run, b)) {
+			run_start(run);
+			cur = (cur + 1) % SYNC_IN_FLIGHT;
+			run = &runs[cur];
+			err = run_finish(run); /* the oldest, if any */
+			if (err && !*first)
+				*first = err;
+		}
+		run->segs[run->n] = (struct block_segment){ b->data, b->size };
+		run->bufs[run->n++] = b;
+	}
+	if (runs[cur].n)
+		run_start(&runs[cur]);
+	for (unsigned int k = 0; k < SYNC_IN_FLIGHT; k++) {
+		if (!runs[k].n)
+			continue;
+		err = run_finish(&runs[k]);
+		if (err && !*first)
+			*first = err;
+	}
+	return busy;
+}
+
+/* Without the memory for clustering: one buffer at a time. */
+static int sync_one_by_one(struct block_device *dev)
 {
 	int err, first = 0;
 
@@ -452,6 +666,33 @@ int bsync(struct block_device *dev)
 			first = err;
 	}
 	return first;
+}
+
+/* The buffers are gathered, sorted by block, and written in clusters:
+ * adjacent dirty blocks as one request (docs/bcache.md, "Write-back in
+ * clusters"). */
+int bsync(struct block_device *dev)
+{
+	struct buf **v = kmalloc(bcache.nbuf * sizeof(*v));
+	struct sync_run *runs = kzalloc(SYNC_IN_FLIGHT * sizeof(*runs));
+	size_t n, busy;
+	int err, first = 0;
+
+	if (!v || !runs) {
+		kfree(v);
+		kfree(runs);
+		return flush_devices(dev, sync_one_by_one(dev));
+	}
+	n = gather(dev, v);
+	busy = write_clusters(v, n, runs, &first);
+	for (size_t i = 0; i < busy; i++) {
+		err = writeback_unlocked(v[i]);
+		if (err && !first)
+			first = err;
+	}
+	kfree(v);
+	kfree(runs);
+	return flush_devices(dev, first);
 }
 
 /* Caller holds bcache.lock. */

@@ -73,7 +73,8 @@ void bpin(struct buf *b);
 void bunpin(struct buf *b);
 
 /* Write back every dirty buffer of dev (all devices if NULL) but the
- * pinned ones: 0 or the first error. */
+ * pinned ones, then flush the disk's write cache (block_flush), so what
+ * was written is durable: 0 or the first error. */
 int bsync(struct block_device *dev);
 /* Unmount: write back and forget every buffer of dev; -EBUSY if one is
  * still referenced, or the first write error. */

@@ -14,11 +14,12 @@
 
 struct memdisk {
 	struct block_device dev;
-	uint8_t **sector; /* written sectors, NULL: never written */
-	uint32_t *reads;  /* per sector */
-	uint32_t *writes; /* per sector */
-	bool fail_reads;  /* complete reads with -EIO */
-	bool fail_writes; /* complete writes with -EIO */
+	uint8_t **sector;            /* written sectors, NULL: never written */
+	uint32_t *reads;             /* per sector */
+	uint32_t *writes;            /* per sector */
+	bool fail_reads;             /* complete reads with -EIO */
+	bool fail_writes;            /* complete writes with -EIO */
+	unsigned int write_requests; /* write requests the disk was given */
 };
 
 static void fill_pattern(uint8_t *p, uint64_t sector)
@@ -54,10 +55,11 @@ static int md_submit(struct block_device *dev, struct block_request *req)
 
 	if (req->write ? md->fail_writes : md->fail_reads)
 		status = -EIO;
+	if (req->write)
+		md->write_requests++;
 	for (uint32_t i = 0; i < req->count && status == 0; i++)
 		status = md_transfer(md, req->sector + i,
-				     (uint8_t *)req->buf + i * SECTOR_SIZE,
-				     req->write);
+				     block_request_sector(req, i), req->write);
 	block_complete(req, status);
 	return 0;
 }
@@ -455,5 +457,54 @@ KTEST(bcache, all_referenced)
 	kfree(bufs);
 	KT_ASSERT_EQ(err, -ENOMEM);
 	KT_ASSERT_EQ(touch(md, n), 0);
+	KT_ASSERT_EQ(md_done(md), 0);
+}
+
+/* bsync writes adjacent dirty blocks as one request, at most
+ * BLOCK_MAX_SEGMENTS blocks each, in block order whatever order they
+ * were dirtied in; a gap or a clean block between two dirty ones starts
+ * a new request. Every block reaches the disk once, with its last
+ * contents. */
+KTEST(bcache, clustered_sync)
+{
+	struct memdisk *md = md_new();
+	/* 32 + 32 + 3, or as many as a small cache (bcache=16) holds */
+	const unsigned int blocks =
+		MIN(2 * BLOCK_MAX_SEGMENTS + 3, free_buffers());
+	/* The later cases, within the disk's MD_EXTRA spare sectors. */
+	const unsigned int base = blocks + 2;
+
+	KT_ASSERT(md, "no memory for the disk");
+	for (unsigned int i = blocks; i-- > 0;)
+		KT_ASSERT_EQ(write_marker(md, i, (uint8_t)(i + 1)), 0);
+	KT_ASSERT_EQ(bsync(&md->dev), 0);
+	KT_ASSERT_EQ(md->write_requests,
+		     (blocks + BLOCK_MAX_SEGMENTS - 1) / BLOCK_MAX_SEGMENTS);
+	for (unsigned int i = 0; i < blocks; i++) {
+		KT_ASSERT_EQ(md->writes[i], 1);
+		KT_ASSERT_EQ(md->sector[i][0], (uint8_t)(i + 1));
+	}
+	md->write_requests = 0;
+	/* Past those: 5 dirty, 1 read but clean, 2 dirty, a gap, 1 dirty. */
+	for (unsigned int i = base; i < base + 8; i++)
+		KT_ASSERT_EQ(i == base + 5 ? touch(md, i)
+					   : write_marker(md, i, 7),
+			     0);
+	KT_ASSERT_EQ(write_marker(md, base + 10, 7), 0);
+	KT_ASSERT_EQ(bsync(&md->dev), 0);
+	KT_ASSERT_EQ(md->write_requests, 3);
+	KT_ASSERT_EQ(md->writes[base + 5], 0);
+	KT_ASSERT_EQ(md->writes[base + 10], 1);
+	/* A failed write leaves every block of the request dirty. */
+	md->write_requests = 0;
+	KT_ASSERT_EQ(write_marker(md, base + 20, 9), 0);
+	KT_ASSERT_EQ(write_marker(md, base + 21, 9), 0);
+	md->fail_writes = true;
+	KT_ASSERT_EQ(bsync(&md->dev), -EIO);
+	md->fail_writes = false;
+	KT_ASSERT_EQ(bsync(&md->dev), 0);
+	KT_ASSERT_EQ(md->write_requests, 2);
+	KT_ASSERT_EQ(md->writes[base + 20], 1);
+	KT_ASSERT_EQ(md->writes[base + 21], 1);
 	KT_ASSERT_EQ(md_done(md), 0);
 }

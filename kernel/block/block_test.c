@@ -10,6 +10,7 @@
  * disks and a module); PCI's tests are in kernel/drivers/pci_test.c.
  */
 #include "arch/x86_64/arch.h"
+#include "drivers/drivers.h"
 #include "drivers/pci.h"
 #include "drivers/virtio.h"
 #include "block/block.h"
@@ -30,7 +31,8 @@
 
 static struct {
 	unsigned int calls;
-	bool fail_next; /* complete the next request with -EIO */
+	unsigned int flushes; /* flush requests the driver was given */
+	bool fail_next;       /* complete the next request with -EIO */
 	char *data;
 } memdisk;
 
@@ -41,10 +43,16 @@ static int memdisk_submit(struct block_device *dev, struct block_request *req)
 
 	memdisk.calls++;
 	memdisk.fail_next = false;
-	if (!status && req->write)
-		memcpy(p, req->buf, req->count * SECTOR_SIZE);
-	else if (!status)
-		memcpy(req->buf, p, req->count * SECTOR_SIZE);
+	if (req->flush)
+		memdisk.flushes++;
+	for (uint32_t i = 0; i < req->count && !status && !req->flush; i++) {
+		char *q = block_request_sector(req, i);
+
+		if (req->write)
+			memcpy(p + i * SECTOR_SIZE, q, SECTOR_SIZE);
+		else
+			memcpy(q, p + i * SECTOR_SIZE, SECTOR_SIZE);
+	}
 	block_complete(req, status);
 	return 0;
 }
@@ -68,6 +76,7 @@ static bool memdisk_open(struct block_device *dev)
 	spin_init(&dev->stats_lock, "memdisk stats");
 	memdisk.data = phys_to_virt(pa);
 	memdisk.calls = 0;
+	memdisk.flushes = 0;
 	memdisk.fail_next = false;
 	return true;
 }
@@ -609,5 +618,102 @@ KTEST(block, throughput)
 			s.dev->name, sizes[i] / 1024, r / 10, r % 10, w / 10,
 			w % 10);
 	}
+	scratch_close(&s);
+}
+
+/* block_flush sends a flush only to a disk with a write cache, and only
+ * when a write completed since the last one; a failed flush is sent
+ * again next time. On vdb (QEMU offers VIRTIO_BLK_F_FLUSH) the device
+ * takes it and the statistics count it. */
+KTEST(block, flush)
+{
+	static char buf[SECTOR_SIZE];
+	struct block_device dev;
+	struct block_device *vdb;
+	uint64_t before;
+
+	KT_ASSERT(memdisk_open(&dev), "no memory");
+	KT_ASSERT_EQ(block_rw(&dev, 0, buf, 1, true), 0);
+	KT_ASSERT_EQ(block_flush(&dev), 0); /* no write cache */
+	KT_ASSERT_EQ(memdisk.flushes, 0);
+	dev.write_cache = true;
+	KT_ASSERT_EQ(block_flush(&dev), 0); /* the write above */
+	KT_ASSERT_EQ(memdisk.flushes, 1);
+	KT_ASSERT_EQ(block_flush(&dev), 0); /* nothing written since */
+	KT_ASSERT_EQ(memdisk.flushes, 1);
+	KT_ASSERT_EQ(block_rw(&dev, 1, buf, 1, false), 0);
+	KT_ASSERT_EQ(block_flush(&dev), 0); /* a read needs no flush */
+	KT_ASSERT_EQ(memdisk.flushes, 1);
+	KT_ASSERT_EQ(block_rw(&dev, 0, buf, 1, true), 0);
+	memdisk.fail_next = true;
+	KT_ASSERT_EQ(block_flush(&dev), -EIO);
+	KT_ASSERT_EQ(block_flush(&dev), 0); /* the write is still unflushed */
+	KT_ASSERT_EQ(block_flush(&dev), 0);
+	KT_ASSERT_EQ(memdisk.flushes, 3);
+	KT_ASSERT_EQ(dev.stats.flushes, 3);
+	KT_ASSERT_EQ(dev.stats.writes, 2);
+	KT_ASSERT_EQ(dev.stats.errors, 1);
+	memdisk_close();
+
+	vdb = scratch_disk(t, "block.flush");
+	if (!vdb)
+		return;
+	KT_ASSERT(vdb->write_cache, "vdb: VIRTIO_BLK_F_FLUSH not negotiated");
+	KT_ASSERT_EQ(block_rw(vdb, vdb->sectors - 1, buf, 1, false), 0);
+	KT_ASSERT_EQ(block_rw(vdb, vdb->sectors - 1, buf, 1, true), 0);
+	before = vdb->stats.flushes;
+	KT_ASSERT_EQ(block_flush(vdb), 0);
+	KT_ASSERT_EQ(vdb->stats.flushes, before + 1);
+	KT_ASSERT_EQ(block_flush(vdb), 0);
+	KT_ASSERT_EQ(vdb->stats.flushes, before + 1);
+}
+
+#define TIMEOUT_REQUESTS 8 /* in flight when a completion is dropped */
+
+/* A completion the driver drops (its test hook) is a device that does
+ * not answer: after the timeout (lowered to 1 s here) the request fails
+ * with -EIO, the device is reset, and the disk works afterwards: writes
+ * and reads, several in flight with one lost among them, a flush. */
+KTEST(block, timeout)
+{
+	struct block_request reqs[TIMEOUT_REQUESTS];
+	uint64_t saved_timeout, timeouts, errors = 0;
+	struct scratch s;
+
+	if (!scratch_open(t, "block.timeout", &s))
+		return;
+	saved_timeout = s.dev->timeout_ns;
+	s.dev->timeout_ns = NS_PER_SEC;
+	timeouts = s.dev->stats.timeouts;
+
+	KT_ASSERT_EQ(virtio_blk_drop_completions(s.dev, 1), 0);
+	KT_ASSERT_EQ(block_rw(s.dev, s.start, s.rbuf, 8, false), -EIO);
+	KT_ASSERT_EQ(s.dev->stats.timeouts, timeouts + 1);
+
+	fill(s.wbuf, 64, s.start, 11);
+	KT_ASSERT_EQ(block_rw(s.dev, s.start, s.wbuf, 64, true), 0);
+	KT_ASSERT_EQ(block_rw(s.dev, s.start, s.rbuf, 64, false), 0);
+	KT_ASSERT_EQ(mismatch(s.rbuf, 64, s.start, 11), -1);
+
+	KT_ASSERT_EQ(virtio_blk_drop_completions(s.dev, 1), 0);
+	for (unsigned int i = 0; i < TIMEOUT_REQUESTS; i++) {
+		reqs[i] = (struct block_request){
+			.dev = s.dev,
+			.sector = s.start + i * 8,
+			.count = 8,
+			.buf = s.rbuf + i * 8 * SECTOR_SIZE,
+		};
+		KT_ASSERT_EQ(block_submit(&reqs[i]), 0);
+	}
+	for (unsigned int i = 0; i < TIMEOUT_REQUESTS; i++)
+		errors += block_wait(&reqs[i]) == -EIO;
+	KT_ASSERT(errors >= 1, "no request failed");
+	KT_ASSERT_EQ(s.dev->stats.timeouts, timeouts + 2);
+
+	KT_ASSERT_EQ(block_flush(s.dev), 0);
+	memset(s.rbuf, 0, 64 * SECTOR_SIZE);
+	KT_ASSERT_EQ(block_rw(s.dev, s.start, s.rbuf, 64, false), 0);
+	KT_ASSERT_EQ(mismatch(s.rbuf, 64, s.start, 11), -1);
+	s.dev->timeout_ns = saved_timeout;
 	scratch_close(&s);
 }

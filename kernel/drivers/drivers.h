@@ -50,6 +50,11 @@ void rtc_dev_init(void);
 void pci_init(void);
 void ramdisk_init(void);    /* ram0, ram1...: one per boot module */
 void virtio_blk_init(void); /* vda, vdb...: virtio-blk PCI devices */
+struct block_device;
+/* Test hook (block.timeout): drop the next n completions of dev, as if
+ * the device never answered them, so block_wait's timeout and the reset
+ * run. 0, or -ENODEV if dev is not a virtio-blk disk. */
+int virtio_blk_drop_completions(struct block_device *dev, unsigned int n);
 
 /* Network cards (docs/net.md): eth0, eth1... registered with the stack
  * (net/net.h), which net_init has started. */

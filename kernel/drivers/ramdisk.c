@@ -16,12 +16,15 @@
 static int ramdisk_submit(struct block_device *dev, struct block_request *req)
 {
 	char *data = (char *)dev->driver_data + req->sector * SECTOR_SIZE;
-	size_t bytes = (size_t)req->count * SECTOR_SIZE;
 
-	if (req->write)
-		memcpy(data, req->buf, bytes);
-	else
-		memcpy(req->buf, data, bytes);
+	for (uint32_t i = 0; i < req->count && !req->flush; i++) {
+		void *p = block_request_sector(req, i);
+
+		if (req->write)
+			memcpy(data + (size_t)i * SECTOR_SIZE, p, SECTOR_SIZE);
+		else
+			memcpy(p, data + (size_t)i * SECTOR_SIZE, SECTOR_SIZE);
+	}
 	block_complete(req, 0);
 	return 0;
 }

@@ -76,6 +76,13 @@ int virtio_init(struct virtio_device *vd, struct pci_device *pci)
 	return 0;
 }
 
+void virtio_restart(struct virtio_device *vd)
+{
+	reset(vd);
+	status_set(vd, VIRTIO_STATUS_ACKNOWLEDGE);
+	status_set(vd, VIRTIO_STATUS_DRIVER);
+}
+
 uint32_t virtio_negotiate(struct virtio_device *vd, uint32_t wanted)
 {
 	uint32_t features = inl(vd->io + VIRTIO_PCI_DEVICE_FEATURES) & wanted;
@@ -200,6 +207,19 @@ int virtqueue_init(struct virtqueue *vq, struct virtio_device *vd,
 	outl(vd->io + VIRTIO_PCI_QUEUE_ADDRESS,
 	     vq->ring_phys >> VIRTIO_LEGACY_PFN_SHIFT);
 	return 0;
+}
+
+/* Every chain is forgotten: the caller has taken their cookies back. */
+void virtqueue_reinit(struct virtqueue *vq)
+{
+	struct virtio_device *vd = vq->vdev;
+
+	assert(spin_held(&vq->lock));
+	memset(vq->cookies, 0, vq->size * sizeof(void *));
+	rings_init(vq);
+	outw(vd->io + VIRTIO_PCI_QUEUE_SELECT, vq->index);
+	outl(vd->io + VIRTIO_PCI_QUEUE_ADDRESS,
+	     vq->ring_phys >> VIRTIO_LEGACY_PFN_SHIFT);
 }
 
 void virtqueue_free(struct virtqueue *vq)

@@ -84,6 +84,10 @@ struct virtqueue {
 /* Reset dev, enable its I/O decoding and bus mastering, and say
  * ACKNOWLEDGE and DRIVER. 0, or -ENODEV if BAR 0 is not an I/O BAR. */
 int virtio_init(struct virtio_device *vd, struct pci_device *pci);
+/* Reset a working device and start again (ACKNOWLEDGE, DRIVER): when
+ * this returns it no longer uses our memory; the caller negotiates,
+ * re-initialises its queues (virtqueue_reinit) and says DRIVER_OK. */
+void virtio_restart(struct virtio_device *vd);
 /* Accept the features in wanted that the device offers; returns them. */
 uint32_t virtio_negotiate(struct virtio_device *vd, uint32_t wanted);
 /* The device may now use its queues. */
@@ -103,6 +107,10 @@ uint64_t virtio_config_read64(struct virtio_device *vd, unsigned int offset);
  * of two) or -ENOMEM. */
 int virtqueue_init(struct virtqueue *vq, struct virtio_device *vd,
 		   uint16_t index, const char *lock_name);
+/* After virtio_restart, with vq->lock held: empty the rings (the
+ * cookies of chains in flight are dropped: the caller has them) and give
+ * the queue to the device again, same size and memory. */
+void virtqueue_reinit(struct virtqueue *vq);
 /* Free the rings; only after virtio_fail, when the device no longer
  * looks at them. */
 void virtqueue_free(struct virtqueue *vq);

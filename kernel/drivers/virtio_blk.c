@@ -5,11 +5,13 @@
  * A request is a chain of three descriptors: a header the device reads
  * (read or write, first sector), the caller's buffer (the device writes
  * it for a read, reads it for a write), and a status byte the device
- * writes last. Up to a third of the queue's descriptors can be in flight
+ * writes last; a flush has no buffer. Up to a third of the queue's descriptors can be in flight
  * at once; requests that find the queue full wait in a list and start as
  * the interrupt handler frees descriptors. The handler reads the
  * interrupt status (which lowers the shared line), takes every finished
- * chain off the used ring, and completes its request. docs/block.md.
+ * chain off the used ring, and completes its request. A request the
+ * device does not answer within the block layer's timeout is taken back
+ * by a reset of the device (vblk_reset). docs/block.md.
  */
 #include "arch/x86_64/arch.h"
 #include "drivers/drivers.h"
@@ -17,8 +19,13 @@
 #include "block/block.h"
 #include "mm/mm.h"
 
-/* Feature bits (virtio 1.0 section 5.2.3): the only one we take. */
+/* Feature bits (virtio 1.0 section 5.2.3) we take: a read-only disk,
+ * and the flush request. With FLUSH negotiated the device may cache
+ * writes (legacy devices call the bit WCE: QEMU then runs the disk
+ * write-back) and a flush makes them durable; without it every write is
+ * durable when it completes. */
 #define VIRTIO_BLK_F_RO (1u << 5)
+#define VIRTIO_BLK_F_FLUSH (1u << 9)
 
 /* Device configuration (5.2.4): the capacity in 512-byte sectors. */
 #define VIRTIO_BLK_CONFIG_CAPACITY 0
@@ -26,6 +33,7 @@
 /* Request types and status values (5.2.6). */
 #define VIRTIO_BLK_T_IN 0
 #define VIRTIO_BLK_T_OUT 1
+#define VIRTIO_BLK_T_FLUSH 4
 #define VIRTIO_BLK_S_OK 0
 #define VIRTIO_BLK_S_IOERR 1
 #define VIRTIO_BLK_S_UNSUPP 2
@@ -59,9 +67,14 @@ struct vblk {
 	struct virtio_device vdev;
 	struct virtqueue vq;
 	char lock_name[24];
+	uint32_t features; /* negotiated at probe, again at each reset */
 	/* Protected by vq.lock: requests that found the queue full, in the
-	 * order they came. */
+	 * order they came; the test hook's dropped completions (requests
+	 * the device answered that we act as if it never did), and how
+	 * many more to drop. */
 	struct vblk_request *waiting_head, *waiting_tail;
+	struct vblk_request *lost;
+	unsigned int drop_completions;
 };
 
 /* "virtio-blk 00:04.0: vda: " and the message, as one line. */
@@ -80,19 +93,35 @@ static void __printf(2, 3) vblk_log(const struct vblk *vb, const char *fmt, ...)
 
 /* ---- requests ---------------------------------------------------------- */
 
-/* Caller holds vq.lock. -ENOSPC if the queue has no room. */
+/* Caller holds vq.lock. -ENOSPC if the queue has no room. The chain:
+ * the header, a descriptor per piece of data (none for a flush,
+ * 5.2.6.4), the status. */
 static int start(struct vblk *vb, struct vblk_request *r)
 {
 	const struct block_request *req = r->req;
-	struct virtq_buffer bufs[] = {
-		{ virt_to_phys(&r->header), sizeof(r->header) },
-		{ virt_to_phys(req->buf), req->count * SECTOR_SIZE },
-		{ virt_to_phys(&r->status), sizeof(r->status) },
-	};
+	struct virtq_buffer bufs[BLOCK_MAX_SEGMENTS + 2];
+	unsigned int n = 0;
 
+	bufs[n++] = (struct virtq_buffer){ virt_to_phys(&r->header),
+					   sizeof(r->header) };
+	if (req->flush) {
+		/* no data */
+	} else if (req->nsegs) {
+		for (unsigned int i = 0; i < req->nsegs; i++)
+			bufs[n++] = (struct virtq_buffer){
+				virt_to_phys(req->segs[i].buf),
+				req->segs[i].bytes
+			};
+	} else {
+		bufs[n++] = (struct virtq_buffer){ virt_to_phys(req->buf),
+						   req->count * SECTOR_SIZE };
+	}
+	bufs[n++] = (struct virtq_buffer){ virt_to_phys(&r->status),
+					   sizeof(r->status) };
 	/* A write's data is read by the device, a read's written. */
-	return virtqueue_add(&vb->vq, bufs, req->write ? 2 : 1,
-			     req->write ? 1 : 2, r);
+	if (req->write && !req->flush)
+		return virtqueue_add(&vb->vq, bufs, n - 1, 1, r);
+	return virtqueue_add(&vb->vq, bufs, 1, n - 1, r);
 }
 
 /* Caller holds vq.lock: start waiting requests while there is room. */
@@ -115,14 +144,16 @@ static int vblk_submit(struct block_device *dev, struct block_request *req)
 	struct vblk *vb = dev->driver_data;
 	struct vblk_request *r;
 
-	if (req->count > VBLK_MAX_SECTORS)
+	if (req->count > VBLK_MAX_SECTORS || req->nsegs + 2 > vb->vq.size)
 		return -EINVAL;
 	r = kmalloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	r->header.type = req->write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
+	r->header.type = req->flush   ? VIRTIO_BLK_T_FLUSH
+			 : req->write ? VIRTIO_BLK_T_OUT
+				      : VIRTIO_BLK_T_IN;
 	r->header.reserved = 0;
-	r->header.sector = req->sector;
+	r->header.sector = req->flush ? 0 : req->sector;
 	r->status = VBLK_STATUS_UNSET;
 	r->req = req;
 	r->next = NULL;
@@ -161,7 +192,11 @@ static void finish(struct vblk *vb, struct vblk_request *r)
 	struct block_request *req = r->req;
 	int err = 0;
 
-	if (r->status != VIRTIO_BLK_S_OK) {
+	if (r->status != VIRTIO_BLK_S_OK && req->flush) {
+		vblk_log(vb, "flush: %s (status %u)", status_name(r->status),
+			 r->status);
+		err = -EIO;
+	} else if (r->status != VIRTIO_BLK_S_OK) {
 		vblk_log(vb, "%s of %u sectors at %lu: %s (status %u)",
 			 req->write ? "write" : "read", req->count, req->sector,
 			 status_name(r->status), r->status);
@@ -183,6 +218,12 @@ static void vblk_interrupt(void *arg)
 		return;
 	spin_lock(&vb->vq.lock);
 	while ((r = virtqueue_get_used(&vb->vq, &len))) {
+		if (vb->drop_completions) {
+			vb->drop_completions--;
+			r->next = vb->lost;
+			vb->lost = r;
+			continue;
+		}
 		finish(vb, r);
 		r->next = done;
 		done = r;
@@ -196,10 +237,97 @@ static void vblk_interrupt(void *arg)
 	}
 }
 
+/* ---- a device that does not answer ------------------------------------ */
+
+/* Caller holds vq.lock. Is req still ours or the device's: waiting, in
+ * the queue, or lost? */
+static bool holds(const struct vblk *vb, const struct block_request *req)
+{
+	const struct vblk_request *r;
+
+	for (unsigned int i = 0; i < vb->vq.size; i++) {
+		r = vb->vq.cookies[i];
+		if (r && r->req == req)
+			return true;
+	}
+	for (r = vb->lost; r; r = r->next)
+		if (r->req == req)
+			return true;
+	for (r = vb->waiting_head; r; r = r->next)
+		if (r->req == req)
+			return true;
+	return false;
+}
+
+/* Caller holds vq.lock: fail r, and put it on *done to be freed. */
+static void fail_request(struct vblk_request *r, struct vblk_request **done)
+{
+	block_complete(r->req, -EIO);
+	r->next = *done;
+	*done = r;
+}
+
+/* block_wait gave up on req (block.h): reset the device, which then no
+ * longer touches any buffer it was given (QEMU finishes or cancels what
+ * it was doing before the reset returns), fail every request it held,
+ * set the queue up afresh in the same memory, and start the waiting
+ * requests on it. The status byte of a failed request is not looked at:
+ * whether a write reached the disk is unknown, so it is -EIO. */
+static void vblk_reset(struct block_device *dev, struct block_request *req)
+{
+	struct vblk *vb = dev->driver_data;
+	struct vblk_request *r, *done = NULL;
+	unsigned int failed = 0;
+
+	spin_lock(&vb->vq.lock);
+	if (!holds(vb, req)) {
+		spin_unlock(&vb->vq.lock); /* it was done meanwhile */
+		return;
+	}
+	virtio_restart(&vb->vdev);
+	for (unsigned int i = 0; i < vb->vq.size; i++) {
+		r = vb->vq.cookies[i];
+		if (r) {
+			fail_request(r, &done);
+			failed++;
+		}
+	}
+	while ((r = vb->lost)) {
+		vb->lost = r->next;
+		fail_request(r, &done);
+		failed++;
+	}
+	virtio_negotiate(&vb->vdev, vb->features);
+	virtqueue_reinit(&vb->vq);
+	virtio_driver_ok(&vb->vdev);
+	start_waiting(vb);
+	spin_unlock(&vb->vq.lock);
+	vblk_log(vb, "reset: %u request%s failed with EIO", failed,
+		 failed == 1 ? "" : "s");
+	while (done) {
+		r = done;
+		done = r->next;
+		kfree(r);
+	}
+}
+
 static const struct block_device_ops vblk_ops = {
 	.driver = "virtio-blk",
 	.submit = vblk_submit,
+	.reset = vblk_reset,
 };
+
+int virtio_blk_drop_completions(struct block_device *dev, unsigned int n)
+{
+	struct vblk *vb = dev->driver_data;
+
+	if (dev->ops != &vblk_ops)
+		return -ENODEV;
+	spin_lock(&vb->vq.lock);
+	vb->drop_completions = n;
+	spin_unlock(&vb->vq.lock);
+	return 0;
+}
 
 /* ---- finding and starting devices -------------------------------------- */
 
@@ -254,7 +382,9 @@ static const char *probe(struct vblk *vb, struct pci_device *pci)
 
 	if (virtio_init(&vb->vdev, pci))
 		return "BAR 0 is not an I/O BAR";
-	features = virtio_negotiate(&vb->vdev, VIRTIO_BLK_F_RO);
+	features = virtio_negotiate(&vb->vdev,
+				    VIRTIO_BLK_F_RO | VIRTIO_BLK_F_FLUSH);
+	vb->features = features;
 	if (virtqueue_init(&vb->vq, &vb->vdev, 0, vb->lock_name)) {
 		virtio_fail(&vb->vdev);
 		return "no usable queue 0 (missing, odd size, or no memory)";
@@ -271,6 +401,7 @@ static const char *probe(struct vblk *vb, struct pci_device *pci)
 	vb->blk.sectors =
 		virtio_config_read64(&vb->vdev, VIRTIO_BLK_CONFIG_CAPACITY);
 	vb->blk.read_only = features & VIRTIO_BLK_F_RO;
+	vb->blk.write_cache = features & VIRTIO_BLK_F_FLUSH;
 	vb->blk.ops = &vblk_ops;
 	vb->blk.driver_data = vb;
 	return NULL;

@@ -178,7 +178,7 @@ static int64_t blockdev_llseek(struct file *f, int64_t off, int whence)
 
 /* The block-device ioctls that disk tools ask first (Linux's numbers,
  * include/uapi/linux/fs.h): the size in sectors or bytes, the sector
- * size, and a flush (the writes are already on the disk: blockdev_fsync). */
+ * size, and a flush (blockdev_fsync). */
 #define BLKGETSIZE 0x1260
 #define BLKFLSBUF 0x1261
 #define BLKSSZGET 0x1268
@@ -211,8 +211,10 @@ static long blockdev_ioctl(struct file *f, unsigned int cmd, uint64_t arg)
 /*
  * Writes through the device file go to the driver and are waited for
  * (block_rw), so only the buffer cache can hold this disk's unwritten
- * blocks: those of a file system mounted from it. e2fsck -y calls this
- * before it reports the disk repaired.
+ * blocks: those of a file system mounted from it; bsync writes them and
+ * then flushes the disk's write cache, which the device file's own
+ * writes may be in too. e2fsck -y calls this before it reports the disk
+ * repaired.
  */
 static int blockdev_fsync(struct file *f)
 {

@@ -44,6 +44,20 @@ void sleep_unlock(struct sleeplock *sl)
 	spin_unlock(&sl->lock);
 }
 
+bool sleep_trylock(struct sleeplock *sl)
+{
+	bool taken;
+
+	spin_lock(&sl->lock);
+	taken = !sl->locked;
+	if (taken) {
+		sl->locked = true;
+		sl->holder = current_task();
+	}
+	spin_unlock(&sl->lock);
+	return taken;
+}
+
 bool sleep_held(struct sleeplock *sl)
 {
 	bool held;

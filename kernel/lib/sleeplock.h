@@ -28,6 +28,8 @@ struct sleeplock {
 void sleep_lock_init(struct sleeplock *sl, const char *name);
 void sleep_lock(struct sleeplock *sl);
 void sleep_unlock(struct sleeplock *sl);
+/* Take sl if it is free, without sleeping: true if taken. */
+bool sleep_trylock(struct sleeplock *sl);
 /* Does the running task hold sl? For assertions. */
 bool sleep_held(struct sleeplock *sl);
 

@@ -747,9 +747,17 @@ static int do_commit(struct ext2_fs *fs)
 			"(%u blocks); written in place, unprotected\n",
 			fs->name, j->limit);
 	} else {
+		/* With a write cache each step is flushed before the next
+		 * is written: the log (with its commit block) before the
+		 * superblock that makes it live, that superblock before any
+		 * block goes home (docs/ext2.md). */
 		err = write_log(j, blocks, n, seq);
 		if (err == 0)
+			err = block_flush(fs->dev);
+		if (err == 0)
 			err = write_jsb(j, j->first, seq); /* committed */
+		if (err == 0)
+			err = block_flush(fs->dev);
 		if (err < 0)
 			return err;
 	}
