@@ -1,11 +1,13 @@
 # Lab sig: signals. The user test program t_signal checks actions, masks,
 # handlers and their frames, restarts, stop and continue, and faults as
-# signals; then the terminal: ^C ends the shell's foreground job, not the
+# signals; t_rtsig queued real-time signals, sigqueue and sigtimedwait;
+# then the terminal: ^C ends the shell's foreground job, not the
 # shell, and ^Z stops it. Sourced by grade/grade.sh; helpers in
 # grade/lib.sh.
 
-run_usertests user 120 t_signal
+run_usertests user 180 t_signal t_rtsig
 usertest_pass t_signal 20
+usertest_pass t_rtsig 10
 
 # ^C (0x03) on the serial console: the line discipline sends SIGINT to
 # the foreground process group; sleep dies of it, the shell stays.

@@ -132,6 +132,7 @@
 #define SYS_getsid 124
 #define SYS_rt_sigpending 127
 #define SYS_rt_sigtimedwait 128
+#define SYS_rt_sigqueueinfo 129
 #define SYS_rt_sigsuspend 130
 #define SYS_sigaltstack 131
 #define SYS_mknod 133
@@ -194,6 +195,7 @@
 #define SYS_pipe2 293
 #define SYS_preadv 295
 #define SYS_pwritev 296
+#define SYS_rt_tgsigqueueinfo 297
 #define SYS_prlimit64 302
 #define SYS_syncfs 306
 #define SYS_process_vm_readv 310

@@ -61,6 +61,8 @@ static void default_limits(struct proc *p)
 	p->rlim[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
 	p->rlim[RLIMIT_NPROC] =
 		(struct rlimit64){ PROC_MAX_DEFAULT, PROC_MAX_DEFAULT };
+	p->rlim[RLIMIT_SIGPENDING] =
+		(struct rlimit64){ SIGPENDING_DEFAULT, SIGPENDING_DEFAULT };
 }
 
 /* A new struct proc with its own pid, not yet in the table. */

@@ -159,8 +159,10 @@ void proc_free(struct proc *p)
 		task_release(p->task); /* freed once off its CPU */
 	signal_state_free(&p->sig);
 	if (p->tg &&
-	    __atomic_sub_fetch(&p->tg->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+	    __atomic_sub_fetch(&p->tg->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+		signal_group_free(p->tg);
 		kfree(p->tg);
+	}
 	kfree(p->cmdline);
 	kfree(p);
 }

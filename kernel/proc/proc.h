@@ -33,6 +33,7 @@
 #define PROC_NAME_MAX 16
 #define PROC_CMDLINE_MAX 4096
 #define PROC_MAX_DEFAULT 256 /* processes alive at once (proc.max=) */
+#define SIGPENDING_DEFAULT 1024 /* RLIMIT_SIGPENDING's default */
 
 /* Resource limits (getrlimit): Linux's numbers. */
 #define RLIMIT_CPU 0
@@ -45,6 +46,7 @@
 #define RLIMIT_NOFILE 7
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
+#define RLIMIT_SIGPENDING 11 /* queued real-time signals, per user */
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ULL)
 
@@ -82,6 +84,7 @@ struct thread_group {
 	/* The group's signal lock (sighand->lock): */
 	uint64_t shared_pending; /* process-directed signals */
 	struct ksiginfo shared_info[NSIG];
+	struct sigqueue *shared_queue; /* real-time ones, oldest first */
 	bool stopped; /* group stop, until SIGCONT or SIGKILL */
 	struct waitqueue stop_wait;
 };

@@ -60,6 +60,12 @@
 #define SIGIO 29
 #define SIGPWR 30
 #define SIGSYS 31
+/* The real-time signals, SIGRTMIN..SIGRTMAX (the kernel's numbers; musl
+ * keeps 32 and 33 for itself, so its SIGRTMIN is 34): each send is
+ * queued with its value, where a standard signal merges with one
+ * already pending. */
+#define SIGRTMIN 32
+#define SIGRTMAX 64
 
 #define SIG_DFL 0
 #define SIG_IGN 1
@@ -84,6 +90,9 @@
 /* si_code values. */
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
+#define SI_TIMER (-2)
+#define SI_TKILL (-6)
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRERR 2
@@ -128,10 +137,30 @@ struct ksiginfo {
 			int64_t utime, stime;
 		} kill;
 		struct {
+			int32_t pid;
+			uint32_t uid;
+			uint64_t value; /* sigval: int or pointer */
+		} rt; /* sigqueue */
+		struct {
+			int32_t tid; /* the timer's id */
+			int32_t overrun;
+			uint64_t value;
+		} timer; /* SI_TIMER */
+		struct {
 			uint64_t addr; /* faults */
 		} fault;
 		uint8_t pad[112];
 	};
+};
+
+/* One queued real-time signal, in a pending set's queue (sending order).
+ * It counts against its user's RLIMIT_SIGPENDING, except a timer's own
+ * entry (struct posix_timer), which is never freed while queued. */
+struct sigqueue {
+	struct sigqueue *next;
+	struct ksiginfo info;
+	uint32_t uid;        /* whose count it is in */
+	struct posix_timer *timer; /* the timer whose entry this is, or NULL */
 };
 
 /* The handlers, shared by the threads of a group (and by processes made
@@ -150,7 +179,8 @@ struct signal_state {
 	struct sighand *old_hand; /* the one execve left, kept until freed */
 	uint64_t blocked;
 	uint64_t pending;           /* thread-directed (tkill, faults) */
-	struct ksiginfo info[NSIG]; /* for each pending signal */
+	struct ksiginfo info[NSIG]; /* for each pending standard signal */
+	struct sigqueue *queue;     /* pending real-time ones, oldest first */
 	uint64_t saved_mask; /* rt_sigsuspend's, restored after delivery */
 	bool restore_mask;
 	uint64_t altstack_sp, altstack_size;
@@ -161,6 +191,7 @@ struct signal_state {
 
 struct proc;
 struct trapframe;
+struct thread_group;
 
 /* Initial state: every action SIG_DFL, nothing blocked or pending;
  * -ENOMEM. */
@@ -176,8 +207,10 @@ void signal_state_exec(struct signal_state *s);
 /* Take and drop the signal lock of p's group (procfs, poll). */
 struct sighand *signal_lock(struct proc *p);
 void signal_unlock(struct sighand *h);
-/* Drop s's sighand reference (proc_free). */
+/* Drop s's sighand reference and its queued signals (proc_free). */
 void signal_state_free(struct signal_state *s);
+/* Free the group's queued signals (when the group goes). */
+void signal_group_free(struct thread_group *tg);
 
 /* Send sig to p's process (0 tests only): any thread of its group that
  * does not block it takes it. info may be NULL (SI_USER from the
@@ -186,6 +219,14 @@ void signal_state_free(struct signal_state *s);
 void signal_send(struct proc *p, int sig, const struct ksiginfo *info);
 /* Send sig to the thread p only (tkill, tgkill, pthread_kill). */
 void signal_send_thread(struct proc *p, int sig, const struct ksiginfo *info);
+/* sigqueue: as signal_send (thread: signal_send_thread), but a real-time
+ * signal whose queue is full (RLIMIT_SIGPENDING) is not sent: -EAGAIN.
+ * 0 otherwise. */
+int signal_queue(struct proc *p, int sig, const struct ksiginfo *info,
+		 bool thread);
+/* How many real-time signals user uid has queued (RLIMIT_SIGPENDING
+ * counts them; /proc/PID/status's SigQ). */
+unsigned int signal_user_queued(uint32_t uid);
 /* Is p's group stopped (for /proc)? */
 bool signal_stopped(struct proc *p);
 /* exit_group and exec: SIGKILL to every thread of the caller's group but

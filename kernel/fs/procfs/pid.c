@@ -208,6 +208,8 @@ int procfs_pid_status(struct proc *p, struct pbuf *b)
 			    (unsigned long long)mem.resident_pages *
 				    KB_PER_PAGE);
 	pbuf_printf(b, "Threads:\t%u\n", proc_thread_count(p));
+	pbuf_printf(b, "SigQ:\t%u/%llu\n", signal_user_queued(cred.uid),
+		    (unsigned long long)p->rlim[RLIMIT_SIGPENDING].cur);
 	pbuf_printf(b, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n",
 		    (unsigned long long)sig.pending,
 		    (unsigned long long)sig.pending);
