@@ -599,6 +599,7 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	}
 	/* No way back from here: the other threads end, then the old
 	 * program is gone. */
+	posix_timer_group_exit(p->tg); /* timers do not survive exec */
 	err = exec_end_other_threads(p);
 	if (err) {
 		mm_put(mm);

@@ -102,6 +102,7 @@ static __noreturn void thread_end(struct proc *p, int wait_status)
 	if (ptrace_traced(p))
 		ptrace_exit(wait_status); /* PTRACE_EVENT_EXIT */
 	thread_release(p);
+	posix_timer_thread_exit(p);
 	spin_lock(&proc_lock);
 	proc_thread_unlink_locked(p);
 	l = tg->leader;

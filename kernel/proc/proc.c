@@ -160,6 +160,7 @@ void proc_free(struct proc *p)
 	signal_state_free(&p->sig);
 	if (p->tg &&
 	    __atomic_sub_fetch(&p->tg->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+		posix_timer_group_exit(p->tg);
 		signal_group_free(p->tg);
 		kfree(p->tg);
 	}

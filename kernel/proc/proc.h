@@ -85,6 +85,9 @@ struct thread_group {
 	uint64_t shared_pending; /* process-directed signals */
 	struct ksiginfo shared_info[NSIG];
 	struct sigqueue *shared_queue; /* real-time ones, oldest first */
+	/* posix_timer.c's lock: */
+	struct posix_timer *timers; /* timer_create's */
+	int next_timer_id;
 	bool stopped; /* group stop, until SIGCONT or SIGKILL */
 	struct waitqueue stop_wait;
 };
@@ -219,6 +222,12 @@ void proc_notify_continue(struct proc *p);
  * exit. */
 void itimer_tick(void);
 void itimer_exit(struct proc *p);
+/* posix_timer.c: fire the POSIX timers due (timer interrupt); delete a
+ * group's timers (exec, and when the group is freed); a thread exits:
+ * SIGEV_THREAD_ID timers aimed at it send nothing more. */
+void posix_timer_tick(void);
+void posix_timer_group_exit(struct thread_group *tg);
+void posix_timer_thread_exit(struct proc *p);
 /* The timer's accounting: ns of CPU time to the running process. */
 void proc_tick(bool user, uint64_t ns);
 

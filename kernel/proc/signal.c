@@ -317,8 +317,13 @@ static struct sigqueue *sigqueue_alloc(struct proc *p)
 	return q;
 }
 
+/* q leaves its queue: freed, or a timer's kept for its next expiry. */
 static void sigqueue_free(struct sigqueue *q)
 {
+	if (q->timer) {
+		q->queued = false;
+		return;
+	}
 	uncharge_user(q->uid);
 	kfree(q);
 }
@@ -345,8 +350,9 @@ void signal_group_free(struct thread_group *tg)
 }
 
 /* Take sig out of a pending set (its bits, the standard signals' infos,
- * the real-time queue) into *info. A real-time signal stays pending
- * while more of it are queued. Caller holds the signal lock. */
+ * the queue) into *info: its oldest queue entry if it has one (a
+ * real-time signal, or a timer's), else its info. A signal stays
+ * pending while more of it are queued. Caller holds the signal lock. */
 static void collect_locked(uint64_t *pending, struct ksiginfo *infos,
 			   struct sigqueue **queue, int sig,
 			   struct ksiginfo *info)
@@ -354,11 +360,6 @@ static void collect_locked(uint64_t *pending, struct ksiginfo *infos,
 	struct sigqueue *q = NULL;
 	bool more = false;
 
-	if (sig < SIGRTMIN) {
-		*pending &= ~SIGBIT(sig);
-		*info = infos[sig - 1];
-		return;
-	}
 	for (; *queue; queue = &(*queue)->next) {
 		if ((*queue)->info.si_signo == sig)
 			break;
@@ -367,9 +368,16 @@ static void collect_locked(uint64_t *pending, struct ksiginfo *infos,
 		q = *queue;
 		*queue = q->next;
 		*info = q->info;
+		if (q->timer) {
+			info->timer.overrun = q->overrun;
+			q->overrun_last = q->overrun;
+			q->overrun = 0;
+		}
 		for (struct sigqueue *r = *queue; r && !more; r = r->next)
 			more = r->info.si_signo == sig;
 		sigqueue_free(q);
+	} else if (sig < SIGRTMIN) {
+		*info = infos[sig - 1];
 	} else {
 		/* Sent by kill when its user's queue was full: the signal
 		 * came, its sender's details were lost (as in Linux). */
@@ -429,8 +437,8 @@ static void discard_locked(struct thread_group *tg, struct proc *p,
 /* Make sig pending in a set, with info (NULL: from the kernel). A
  * standard signal already pending merges; a real-time one is queued in
  * q (NULL when its user's queue is full: then it is pending once more
- * without its details). Caller holds the signal lock; q is used or
- * freed. */
+ * without its details), as is a timer's entry whatever its signal.
+ * Caller holds the signal lock; q is used or freed. */
 static void pend_locked(uint64_t *pending, struct ksiginfo *infos,
 			struct sigqueue **queue, int sig,
 			const struct ksiginfo *info, struct sigqueue *q)
@@ -443,14 +451,15 @@ static void pend_locked(uint64_t *pending, struct ksiginfo *infos,
 		k.si_signo = sig;
 		k.si_code = SI_KERNEL;
 	}
-	if (sig >= SIGRTMIN) {
+	if (q && (sig >= SIGRTMIN || q->timer)) {
+		if (sig < SIGRTMIN && !(*pending & SIGBIT(sig)))
+			infos[sig - 1] = k;
 		*pending |= SIGBIT(sig);
-		if (q) {
-			q->info = k;
-			while (*queue)
-				queue = &(*queue)->next;
-			*queue = q;
-		}
+		q->info = k;
+		q->queued = true;
+		while (*queue)
+			queue = &(*queue)->next;
+		*queue = q;
 		return;
 	}
 	if (!(*pending & SIGBIT(sig))) {
@@ -461,35 +470,19 @@ static void pend_locked(uint64_t *pending, struct ksiginfo *infos,
 		sigqueue_free(q);
 }
 
-/* Send sig to p's group (or, thread, to p alone). force: a fault, which
- * the thread cannot block or ignore. A real-time signal is queued;
- * must_queue (sigqueue) makes it -EAGAIN when the user's queue is full
- * rather than send it without its details. 0 or -EAGAIN. */
-static int send(struct proc *p, int sig, const struct ksiginfo *info,
-		bool force, bool thread, bool must_queue)
+/* The body of a send, with the group's signal lock h held and p (the
+ * thread sent to, or any thread of the group) alive: whether the group
+ * was continued (the caller tells the parent once h is dropped). q: a
+ * queue entry for a real-time signal or a timer's, or NULL. */
+static bool send_locked(struct proc *p, struct sighand *h, int sig,
+			const struct ksiginfo *info, bool force, bool thread,
+			struct sigqueue *q)
 {
 	struct signal_state *s = &p->sig;
 	struct thread_group *tg = p->tg;
-	struct sighand *h;
-	uint64_t bit;
-	struct sigqueue *q = NULL;
+	uint64_t bit = SIGBIT(sig);
 	bool continued = false;
 
-	if (sig <= 0 || sig > NSIG)
-		return 0;
-	bit = SIGBIT(sig);
-	if (sig >= SIGRTMIN) {
-		q = sigqueue_alloc(p);
-		if (!q && must_queue)
-			return -EAGAIN;
-	}
-	h = lock_hand(s);
-	if (thread ? s->dead : tg->live == 0) {
-		spin_unlock(&h->lock);
-		if (q)
-			sigqueue_free(q);
-		return 0;
-	}
 	if (force &&
 	    ((s->blocked & bit) || h->action[sig - 1].handler == SIG_IGN)) {
 		/* A fault the thread cannot take: the process dies of it. */
@@ -530,10 +523,140 @@ static int send(struct proc *p, int sig, const struct ksiginfo *info,
 	} else if (tg->shared_pending & bit) {
 		wake_taker_locked(tg, p->sig.dead ? NULL : p, bit);
 	}
+	return continued;
+}
+
+/* Send sig to p's group (or, thread, to p alone). force: a fault, which
+ * the thread cannot block or ignore. A real-time signal is queued;
+ * must_queue (sigqueue) makes it -EAGAIN when the user's queue is full
+ * rather than send it without its details. 0 or -EAGAIN. */
+static int send(struct proc *p, int sig, const struct ksiginfo *info,
+		bool force, bool thread, bool must_queue)
+{
+	struct sigqueue *q = NULL;
+	struct sighand *h;
+	bool continued;
+
+	if (sig <= 0 || sig > NSIG)
+		return 0;
+	if (sig >= SIGRTMIN) {
+		q = sigqueue_alloc(p);
+		if (!q && must_queue)
+			return -EAGAIN;
+	}
+	h = lock_hand(&p->sig);
+	if (thread ? p->sig.dead : p->tg->live == 0) {
+		spin_unlock(&h->lock);
+		if (q)
+			sigqueue_free(q);
+		return 0;
+	}
+	continued = send_locked(p, h, sig, info, force, thread, q);
 	spin_unlock(&h->lock);
 	if (continued)
 		proc_notify_continue(p);
 	return 0;
+}
+
+/* ---- a POSIX timer's signal ------------------------------------------- */
+
+#define DELAYTIMER_MAX 0x7fffffff /* overruns counted at most (POSIX) */
+
+int signal_timer_entry_init(struct sigqueue *q)
+{
+	struct proc *p = proc_current();
+
+	memset(q, 0, sizeof(*q));
+	q->timer = true;
+	q->uid = cred_current()->uid;
+	if (!charge_user(q->uid, __atomic_load_n(
+					 &p->rlim[RLIMIT_SIGPENDING].cur,
+					 __ATOMIC_RELAXED)))
+		return -EAGAIN;
+	return 0;
+}
+
+/* Take q out of queue if it is there. */
+static void unlink_entry(struct sigqueue **queue, const struct sigqueue *q)
+{
+	for (; *queue; queue = &(*queue)->next) {
+		if (*queue == q) {
+			*queue = q->next;
+			return;
+		}
+	}
+}
+
+/* A signal still queued stays pending without its entry, as in Linux
+ * (a real-time one then comes as SI_USER, a standard one with its
+ * info). */
+void signal_timer_unqueue(struct sighand *h, struct thread_group *tg,
+			  struct proc *thread, struct sigqueue *q)
+{
+	spin_lock(&h->lock);
+	if (q->queued) {
+		unlink_entry(thread ? &thread->sig.queue : &tg->shared_queue,
+			     q);
+		q->queued = false;
+	}
+	spin_unlock(&h->lock);
+}
+
+void signal_timer_entry_free(struct sigqueue *q)
+{
+	uncharge_user(q->uid);
+}
+
+void signal_send_timer(struct sighand *h, struct thread_group *tg,
+		       struct proc *thread, struct sigqueue *q, uint64_t missed)
+{
+	int sig = q->info.si_signo;
+	struct proc *p;
+
+	spin_lock(&h->lock);
+	p = thread ? thread : tg->threads;
+	if (!p || (thread && p->sig.dead) || tg->live == 0) {
+		spin_unlock(&h->lock);
+		return;
+	}
+	if (q->queued) {
+		missed++;
+	} else {
+		struct ksiginfo info = q->info;
+
+		q->overrun = 0;
+		/* SIGCONT from a timer continues the group; its parent is
+		 * not told (CLD_CONTINUED): docs/signals.md. */
+		send_locked(p, h, sig, &info, false, thread != NULL, q);
+	}
+	if (q->queued)
+		q->overrun = (int32_t)MIN((uint64_t)q->overrun + missed,
+					  (uint64_t)DELAYTIMER_MAX);
+	spin_unlock(&h->lock);
+}
+
+int signal_timer_overrun(struct sighand *h, const struct sigqueue *q)
+{
+	int n;
+
+	spin_lock(&h->lock);
+	n = q->overrun_last;
+	spin_unlock(&h->lock);
+	return n;
+}
+
+struct sighand *signal_hand_get(void)
+{
+	struct sighand *h = lock_hand(&proc_current()->sig);
+
+	__atomic_add_fetch(&h->refcount, 1, __ATOMIC_RELAXED);
+	spin_unlock(&h->lock);
+	return h;
+}
+
+void signal_hand_put(struct sighand *h)
+{
+	sighand_put(h);
 }
 
 void signal_send(struct proc *p, int sig, const struct ksiginfo *info)

@@ -154,13 +154,18 @@ struct ksiginfo {
 };
 
 /* One queued real-time signal, in a pending set's queue (sending order).
- * It counts against its user's RLIMIT_SIGPENDING, except a timer's own
- * entry (struct posix_timer), which is never freed while queued. */
+ * It counts against its user's RLIMIT_SIGPENDING. A POSIX timer's entry
+ * (timer: set) is the timer's own, made when the timer is and queued
+ * for each expiry that finds it out of the queue; one that finds it
+ * queued counts an overrun. Under the signal lock of the group it is
+ * sent to, but next and info, which are written only before a send. */
 struct sigqueue {
 	struct sigqueue *next;
 	struct ksiginfo info;
-	uint32_t uid;        /* whose count it is in */
-	struct posix_timer *timer; /* the timer whose entry this is, or NULL */
+	uint32_t uid; /* whose count it is in */
+	bool timer;   /* a timer's: never freed by the queue */
+	bool queued;  /* timer's: in a queue now */
+	int32_t overrun, overrun_last; /* timer's: now, at the last delivery */
 };
 
 /* The handlers, shared by the threads of a group (and by processes made
@@ -224,6 +229,25 @@ void signal_send_thread(struct proc *p, int sig, const struct ksiginfo *info);
  * 0 otherwise. */
 int signal_queue(struct proc *p, int sig, const struct ksiginfo *info,
 		 bool thread);
+/* POSIX timers (posix_timer.c). Count q, a timer's entry, against the
+ * caller's user (0, or -EAGAIN at RLIMIT_SIGPENDING), and uncount it;
+ * take it out of the queue of thread (if not NULL) or of the group tg
+ * whose signal lock is h (a signal it carried stays pending); send it
+ * there (an expiry: queued, or an overrun if it still is); the overruns
+ * at its last delivery. missed: expiries the tick passed over, overruns
+ * too. */
+int signal_timer_entry_init(struct sigqueue *q);
+void signal_timer_entry_free(struct sigqueue *q);
+void signal_timer_unqueue(struct sighand *h, struct thread_group *tg,
+			  struct proc *thread, struct sigqueue *q);
+void signal_send_timer(struct sighand *h, struct thread_group *tg,
+		       struct proc *thread, struct sigqueue *q, uint64_t missed);
+int signal_timer_overrun(struct sighand *h, const struct sigqueue *q);
+/* The sighand of the running thread, referenced (a timer keeps it);
+ * and the reference dropped. */
+struct sighand *signal_hand_get(void);
+void signal_hand_put(struct sighand *h);
+
 /* How many real-time signals user uid has queued (RLIMIT_SIGPENDING
  * counts them; /proc/PID/status's SigQ). */
 unsigned int signal_user_queued(uint32_t uid);

@@ -304,6 +304,7 @@ void trap(struct trapframe *tf)
 			profile_tick(tf);
 		proc_tick(from_user, NS_PER_SEC / timer_hz);
 		itimer_tick();
+		posix_timer_tick();
 		lapic_eoi();
 	} else if (v == VEC_IPI_RESCHED || v == VEC_IPI_TLB) {
 		smp_ipi(v);
