@@ -199,6 +199,13 @@
 #define SYS_dup3 292
 #define SYS_pipe2 293
 #define SYS_preadv 295
+#define SYS_signalfd 282
+#define SYS_timerfd_create 283
+#define SYS_eventfd 284
+#define SYS_timerfd_settime 286
+#define SYS_timerfd_gettime 287
+#define SYS_signalfd4 289
+#define SYS_eventfd2 290
 #define SYS_pwritev 296
 #define SYS_rt_tgsigqueueinfo 297
 #define SYS_prlimit64 302

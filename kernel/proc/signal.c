@@ -21,6 +21,7 @@
  */
 #include "proc/proc.h"
 #include "arch/x86_64/cpu.h"
+#include "fs/poll.h"
 
 enum sig_default { DEF_TERM, DEF_IGNORE, DEF_CORE, DEF_STOP, DEF_CONT };
 
@@ -510,6 +511,7 @@ static bool send_locked(struct proc *p, struct sighand *h, int sig,
 		pend_locked(&tg->shared_pending, tg->shared_info,
 			    &tg->shared_queue, sig, info, q);
 	}
+	poll_notify(); /* a signalfd may be waiting for it */
 	/* Wake a thread that will take it if it sleeps, so a blocking call
 	 * sees the signal. A thread on the list is alive: it leaves the
 	 * list under this lock before its task goes. A process-wide
@@ -717,6 +719,21 @@ bool signal_pending(void)
 	return (pending_for(p) &
 		~__atomic_load_n(&p->sig.blocked, __ATOMIC_RELAXED)) != 0 ||
 	       __atomic_load_n(&p->ptrace.trap_pending, __ATOMIC_RELAXED);
+}
+
+int signal_dequeue(uint64_t mask, struct ksiginfo *info)
+{
+	struct proc *p = proc_current();
+	struct sighand *h = lock_hand(&p->sig);
+	int sig = dequeue_locked(p, ~(mask & ~UNBLOCKABLE), info);
+
+	spin_unlock(&h->lock);
+	return sig;
+}
+
+bool signal_pending_in(uint64_t mask)
+{
+	return (pending_for(proc_current()) & mask) != 0;
 }
 
 bool signal_child_autoreap(struct proc *parent)

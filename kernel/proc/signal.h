@@ -261,6 +261,11 @@ void signal_kill_other_threads_locked(struct proc *self);
 int signal_send_pgrp(int pgid, int sig);
 /* exit: no more signals to p (its task is about to go). */
 void signal_exit(struct proc *p);
+/* signalfd: take the running thread's first pending signal in mask
+ * (its own, then its process's), with its siginfo: the signal or 0; is
+ * one of mask pending? */
+int signal_dequeue(uint64_t mask, struct ksiginfo *info);
+bool signal_pending_in(uint64_t mask);
 /* Has the running process an unblocked pending signal? */
 bool signal_pending(void);
 /* Does parent (its SIGCHLD action) ask for children to be reaped

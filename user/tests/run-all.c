@@ -23,7 +23,7 @@ static const char *const all_tests[] = {
 	"t_stress",    "t_ring", "t_sched",  "t_uthread", "t_thread",
 	"t_futex",     "t_tcp",  "t_malloc", "t_trace",   "t_ptrace",
 	"t_unix",      "t_perm", "t_lock",   "t_tmpfs",   "t_sysvipc",
-	"t_pagecache", "t_rtsig", "t_ptimer",
+	"t_pagecache", "t_rtsig", "t_ptimer", "t_fdsig",
 };
 
 /* Run DIR/NAME; return 1 if it passed. */
