@@ -24,7 +24,7 @@ static const char *const all_tests[] = {
 	"t_futex",     "t_tcp",  "t_malloc", "t_trace",   "t_ptrace",
 	"t_unix",      "t_perm", "t_lock",   "t_tmpfs",   "t_sysvipc",
 	"t_pagecache", "t_rtsig", "t_ptimer", "t_fdsig",
-	"t_clonefs",
+	"t_clonefs",   "t_ipcperm",
 };
 
 /* Run DIR/NAME; return 1 if it passed. */
