@@ -7,7 +7,8 @@
  * and EPERM for IPC_RMID and IPC_SET; the others' read bits allow
  * reading and nothing else; the group's bits count for a member; the
  * owner given by IPC_SET may do all; a user's own objects carry its
- * ids; root may do anything whatever the mode. Needs root (it says so
+ * ids; root may do anything whatever the mode; ipcs lists each kind
+ * with its key, id, owner, mode and size. Needs root (it says so
  * and counts nothing otherwise). docs/ipc.md, "Permissions".
  */
 #include "t.h"
@@ -238,6 +239,84 @@ static void root_ignores_the_mode(void)
 	remove_all();
 }
 
+/* Run ipcs (ours in /bin on Kestrel, util-linux's on Linux) with arg,
+ * its output in out. */
+static void run_ipcs(const char *arg, char *out, size_t size)
+{
+	int fds[2];
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	out[0] = 0;
+	if (pipe(fds) != 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		execlp("ipcs", "ipcs", arg, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (got + 1 < size &&
+	       (n = read(fds[0], out + got, size - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = 0;
+	close(fds[0]);
+	CHECK_EQ(t_wait(pid), 0);
+}
+
+/* The line for key in text: its id, owner, perms and the next number. */
+static int ipcs_line(const char *text, int *id, char *who, unsigned *perms,
+		     unsigned long *next)
+{
+	const char *line = strstr(text, "0x07e57a11 ");
+
+	if (!line)
+		return 0;
+	return sscanf(line, "0x07e57a11 %d %31s %o %lu", id, who, perms,
+		      next) == 4;
+}
+
+static void ipcs_lists_them(void)
+{
+	static char out[8192];
+	int shm = shmget(KEY, 4096, IPC_CREAT | IPC_EXCL | 0640);
+	int sem = semget(KEY, 3, IPC_CREAT | IPC_EXCL | 0604);
+	int msg = msgget(KEY, IPC_CREAT | IPC_EXCL | 0620);
+	unsigned long next;
+	unsigned perms;
+	char who[32];
+	int id;
+
+	CHECK(shm >= 0 && sem >= 0 && msg >= 0);
+	run_ipcs("-m", out, sizeof(out));
+	CHECK(strstr(out, "------ Shared Memory Segments --------") != NULL);
+	CHECK(ipcs_line(out, &id, who, &perms, &next));
+	CHECK_EQ(id, shm);
+	CHECK(strcmp(who, "root") == 0);
+	CHECK_EQ(perms, 0640);
+	CHECK_EQ(next, 4096);
+	run_ipcs("-s", out, sizeof(out));
+	CHECK(strstr(out, "------ Semaphore Arrays --------") != NULL);
+	CHECK(ipcs_line(out, &id, who, &perms, &next));
+	CHECK_EQ(id, sem);
+	CHECK_EQ(perms, 0604);
+	CHECK_EQ(next, 3);
+	run_ipcs("-q", out, sizeof(out));
+	CHECK(strstr(out, "------ Message Queues --------") != NULL);
+	CHECK(ipcs_line(out, &id, who, &perms, &next));
+	CHECK_EQ(id, msg);
+	CHECK_EQ(perms, 0620);
+	CHECK_EQ(next, 0);
+	CHECK_OK(shmctl(shm, IPC_RMID, NULL));
+	CHECK_OK(semctl(sem, 0, IPC_RMID));
+	CHECK_OK(msgctl(msg, IPC_RMID, NULL));
+	run_ipcs("-m", out, sizeof(out));
+	CHECK(!ipcs_line(out, &id, who, &perms, &next));
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -252,5 +331,6 @@ int main(int argc, char **argv)
 	RUN(owner_given_by_ipc_set);
 	RUN(users_objects_are_theirs);
 	RUN(root_ignores_the_mode);
+	RUN(ipcs_lists_them);
 	return t_end();
 }
