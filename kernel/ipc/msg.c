@@ -366,7 +366,7 @@ static long sys_msgctl(uint64_t id64, uint64_t cmd64, uint64_t ubuf)
 		return -EINVAL;
 	}
 	r = cmd == IPC_STAT || cmd == MSG_STAT ? ipc_permission(o, IPC_READ)
-						: ipc_owner_check(o);
+					       : ipc_owner_check(o);
 	if (r) {
 		spin_unlock(&msg_table.lock);
 		return r;

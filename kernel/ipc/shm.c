@@ -158,8 +158,9 @@ static long sys_shmat(uint64_t id, uint64_t addr, uint64_t flags64)
 		return -EINVAL;
 	spin_lock(&shm_table.lock);
 	o = ipc_find_id(&shm_table, (int)id);
-	if (o && ipc_permission(o, (flags & SHM_RDONLY) ? IPC_READ
-						       : IPC_READ | IPC_WRITE)) {
+	if (o &&
+	    ipc_permission(o, (flags & SHM_RDONLY) ? IPC_READ
+						   : IPC_READ | IPC_WRITE)) {
 		spin_unlock(&shm_table.lock);
 		return -EACCES;
 	}
@@ -326,7 +327,7 @@ static long sys_shmctl(uint64_t id64, uint64_t cmd64, uint64_t ubuf)
 		return -EINVAL;
 	}
 	r = cmd == IPC_STAT || cmd == SHM_STAT ? ipc_permission(o, IPC_READ)
-						: ipc_owner_check(o);
+					       : ipc_owner_check(o);
 	if (r) {
 		spin_unlock(&shm_table.lock);
 		return r;

@@ -36,9 +36,9 @@ struct posix_timer {
 	struct sighand *hand; /* referenced: the group's signal lock */
 
 	/* posix_timer_lock: */
-	struct proc *target;  /* SIGEV_THREAD_ID's thread; NULL once gone */
-	uint64_t expires;     /* time_ns() deadline; 0 when disarmed */
-	uint64_t interval;    /* ns; 0 for a one-shot timer */
+	struct proc *target; /* SIGEV_THREAD_ID's thread; NULL once gone */
+	uint64_t expires;    /* time_ns() deadline; 0 when disarmed */
+	uint64_t interval;   /* ns; 0 for a one-shot timer */
 	struct posix_timer *armed_next;
 	struct posix_timer *group_next;
 
@@ -96,8 +96,7 @@ void posix_timer_tick(void)
 		if (t->notify == SIGEV_NONE ||
 		    (t->notify == SIGEV_THREAD_ID && !t->target))
 			continue;
-		signal_send_timer(t->hand, t->tg, t->target, &t->entry,
-				  missed);
+		signal_send_timer(t->hand, t->tg, t->target, &t->entry, missed);
 	}
 	spin_unlock(&posix_timer_lock);
 }
@@ -205,8 +204,7 @@ static int sigevent_ok(const struct linux_sigevent *ev)
 static long sys_timer_create(int64_t clk, uaddr_t uevent, uaddr_t uid)
 {
 	struct thread_group *tg = proc_current()->tg;
-	struct linux_sigevent ev = { .signo = SIGALRM,
-				     .notify = SIGEV_SIGNAL };
+	struct linux_sigevent ev = { .signo = SIGALRM, .notify = SIGEV_SIGNAL };
 	struct proc *target = NULL;
 	struct posix_timer *t;
 	int err;
@@ -301,8 +299,8 @@ static void current_setting_locked(const struct posix_timer *t,
 	memset(its, 0, sizeof(*its));
 	if (t->expires)
 		/* Due but not yet fired: 1 ns, as Linux says. */
-		its->value = ns_timespec(t->expires > now ? t->expires - now
-							  : 1);
+		its->value =
+			ns_timespec(t->expires > now ? t->expires - now : 1);
 	its->interval = ns_timespec(t->interval);
 }
 

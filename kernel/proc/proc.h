@@ -32,7 +32,7 @@
 
 #define PROC_NAME_MAX 16
 #define PROC_CMDLINE_MAX 4096
-#define PROC_MAX_DEFAULT 256 /* processes alive at once (proc.max=) */
+#define PROC_MAX_DEFAULT 256    /* processes alive at once (proc.max=) */
 #define SIGPENDING_DEFAULT 1024 /* RLIMIT_SIGPENDING's default */
 
 /* Resource limits (getrlimit): Linux's numbers. */

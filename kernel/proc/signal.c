@@ -275,7 +275,8 @@ static void uncharge_user(uint32_t uid)
 {
 	spin_lock(&sigpending_lock);
 	for (int i = 0; i < SIGPENDING_USERS; i++) {
-		if (sigpending_users[i].count && sigpending_users[i].uid == uid) {
+		if (sigpending_users[i].count &&
+		    sigpending_users[i].uid == uid) {
 			sigpending_users[i].count--;
 			break;
 		}
@@ -354,7 +355,7 @@ void signal_group_free(struct thread_group *tg)
  * the queue) into *info: its oldest queue entry if it has one (a
  * real-time signal, or a timer's), else its info. A signal stays
  * pending while more of it are queued. Caller holds the signal lock. */
-static void collect_locked(uint64_t *pending, struct ksiginfo *infos,
+static void collect_locked(uint64_t *pending, const struct ksiginfo *infos,
 			   struct sigqueue **queue, int sig,
 			   struct ksiginfo *info)
 {
@@ -399,8 +400,7 @@ static int first_signal(uint64_t pend)
 /* Take the first signal of thread p not in mask (the thread's own first,
  * then its group's), with its siginfo: the signal, or 0 if none. Caller
  * holds the signal lock. */
-static int dequeue_locked(struct proc *p, uint64_t mask,
-			  struct ksiginfo *info)
+static int dequeue_locked(struct proc *p, uint64_t mask, struct ksiginfo *info)
 {
 	struct signal_state *s = &p->sig;
 	struct thread_group *tg = p->tg;
@@ -502,7 +502,8 @@ static bool send_locked(struct proc *p, struct sighand *h, int sig,
 		discard_locked(tg, p, SIGBIT(SIGCONT));
 	/* An ignored signal is dropped here, unless a tracer is to see
 	 * it (at delivery, ptrace_signal). */
-	if ((s->blocked & bit) == 0 && is_ignored(h, sig) && !ptrace_traced(p)) {
+	if ((s->blocked & bit) == 0 && is_ignored(h, sig) &&
+	    !ptrace_traced(p)) {
 		if (q)
 			sigqueue_free(q);
 	} else if (thread) {
@@ -571,8 +572,8 @@ int signal_timer_entry_init(struct sigqueue *q)
 	memset(q, 0, sizeof(*q));
 	q->timer = true;
 	q->uid = cred_current()->uid;
-	if (!charge_user(q->uid, __atomic_load_n(
-					 &p->rlim[RLIMIT_SIGPENDING].cur,
+	if (!charge_user(q->uid,
+			 __atomic_load_n(&p->rlim[RLIMIT_SIGPENDING].cur,
 					 __ATOMIC_RELAXED)))
 		return -EAGAIN;
 	return 0;
@@ -1267,8 +1268,8 @@ static int read_deadline(uaddr_t uts, uint64_t *deadline)
 	if ((uint64_t)ts.sec >= (UINT64_MAX - now) / NS_PER_SEC - 1)
 		*deadline = UINT64_MAX; /* centuries: forever */
 	else
-		*deadline = now + (uint64_t)ts.sec * NS_PER_SEC +
-			    (uint64_t)ts.nsec;
+		*deadline =
+			now + (uint64_t)ts.sec * NS_PER_SEC + (uint64_t)ts.nsec;
 	return 0;
 }
 

@@ -140,7 +140,7 @@ struct ksiginfo {
 			int32_t pid;
 			uint32_t uid;
 			uint64_t value; /* sigval: int or pointer */
-		} rt; /* sigqueue */
+		} rt;                   /* sigqueue */
 		struct {
 			int32_t tid; /* the timer's id */
 			int32_t overrun;
@@ -162,9 +162,9 @@ struct ksiginfo {
 struct sigqueue {
 	struct sigqueue *next;
 	struct ksiginfo info;
-	uint32_t uid; /* whose count it is in */
-	bool timer;   /* a timer's: never freed by the queue */
-	bool queued;  /* timer's: in a queue now */
+	uint32_t uid;                  /* whose count it is in */
+	bool timer;                    /* a timer's: never freed by the queue */
+	bool queued;                   /* timer's: in a queue now */
 	int32_t overrun, overrun_last; /* timer's: now, at the last delivery */
 };
 
@@ -241,7 +241,8 @@ void signal_timer_entry_free(struct sigqueue *q);
 void signal_timer_unqueue(struct sighand *h, struct thread_group *tg,
 			  struct proc *thread, struct sigqueue *q);
 void signal_send_timer(struct sighand *h, struct thread_group *tg,
-		       struct proc *thread, struct sigqueue *q, uint64_t missed);
+		       struct proc *thread, struct sigqueue *q,
+		       uint64_t missed);
 int signal_timer_overrun(struct sighand *h, const struct sigqueue *q);
 /* The sighand of the running thread, referenced (a timer keeps it);
  * and the reference dropped. */

@@ -75,8 +75,8 @@ static void show_sem(const char *line)
 	char who[32];
 
 	/* key semid perms nsems uid ... */
-	if (sscanf(line, "%d %d %o %lu %u", &key, &id, &perms, &nsems,
-		   &uid) != 5)
+	if (sscanf(line, "%d %d %o %lu %u", &key, &id, &perms, &nsems, &uid) !=
+	    5)
 		return;
 	owner(uid, who, sizeof(who));
 	printf("0x%08x %-10d %-10s %-10o %-10lu\n", (unsigned)key, id, who,

@@ -25,6 +25,7 @@
 static int shm_id, sem_id, msg_id, keyed_id;
 
 struct msgbuf1 {
+	/* cppcheck-suppress unusedStructMember */
 	long type;
 	char text[8];
 };

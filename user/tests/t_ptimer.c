@@ -68,10 +68,10 @@ static int make_timer(clockid_t clk, int notify, int sig, int value,
 static int arm(timer_t id, int flags, long value_ns, long interval_ns,
 	       struct itimerspec *old)
 {
-	struct itimerspec its = { { interval_ns / 1000000000,
-				    interval_ns % 1000000000 },
-				  { value_ns / 1000000000,
-				    value_ns % 1000000000 } };
+	struct itimerspec its = {
+		{ interval_ns / 1000000000, interval_ns % 1000000000 },
+		{ value_ns / 1000000000, value_ns % 1000000000 }
+	};
 
 	return timer_settime(id, flags, &its, old);
 }

@@ -237,7 +237,7 @@ static void sigqueue_errors(void)
 		_exit(0);
 	CHECK_EQ(t_wait(pid), 0);
 	CHECK_ERR(queue_value(pid, r, 0), ESRCH); /* reaped */
-	CHECK_OK(queue_value(getpid(), 0, 0));     /* only checks */
+	CHECK_OK(queue_value(getpid(), 0, 0));    /* only checks */
 	/* Passing a signal off as a kill or the kernel's: only to oneself. */
 	pid = fork();
 	if (pid == 0) {

@@ -186,8 +186,8 @@ int procfs_pid_status(struct proc *p, struct pbuf *b)
 	copy_name(p, name);
 	has_mm = mem_figures(p, &mem);
 	sig_masks(p, &sig);
-	pbuf_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", name, proc_umask(p),
-		    state_name(state_letter(p)));
+	pbuf_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", name,
+		    proc_umask(p), state_name(state_letter(p)));
 	pbuf_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->tgid,
 		    p->pid, ppid);
 	cred_snapshot(p, &cred);
