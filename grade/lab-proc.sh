@@ -36,11 +36,13 @@ run_usertests user 180 t_proc t_forkbomb
 usertest_pass t_proc 20
 usertest_pass t_forkbomb 10
 
-# Threads and futexes (user/tests/t_thread.c, t_futex.c; docs/threads.md),
+# Threads and futexes (user/tests/t_thread.c, t_futex.c; docs/threads.md)
+# and CLONE_FS (t_clonefs.c),
 # on one CPU and on four, where threads of one process really run at once.
-run_usertests threads 700 t_thread t_futex
+run_usertests threads 700 t_thread t_futex t_clonefs
 usertest_pass t_thread 10
 usertest_pass t_futex 10
+usertest_pass t_clonefs 5
 run_usertests threads_smp4 900 smp=4 t_thread t_futex
 usertest_pass t_thread 10 t_thread@smp4
 usertest_pass t_futex 10 t_futex@smp4

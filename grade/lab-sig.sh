@@ -1,11 +1,17 @@
 # Lab sig: signals. The user test program t_signal checks actions, masks,
 # handlers and their frames, restarts, stop and continue, and faults as
-# signals; then the terminal: ^C ends the shell's foreground job, not the
+# signals; t_rtsig queued real-time signals, sigqueue and sigtimedwait;
+# t_ptimer POSIX timers (timer_create...); t_fdsig signalfd, eventfd
+# and timerfd;
+# then the terminal: ^C ends the shell's foreground job, not the
 # shell, and ^Z stops it. Sourced by grade/grade.sh; helpers in
 # grade/lib.sh.
 
-run_usertests user 120 t_signal
+run_usertests user 300 t_signal t_rtsig t_ptimer t_fdsig
 usertest_pass t_signal 20
+usertest_pass t_rtsig 10
+usertest_pass t_ptimer 10
+usertest_pass t_fdsig 10
 
 # ^C (0x03) on the serial console: the line discipline sends SIGINT to
 # the foreground process group; sleep dies of it, the shell stays.

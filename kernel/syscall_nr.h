@@ -132,6 +132,7 @@
 #define SYS_getsid 124
 #define SYS_rt_sigpending 127
 #define SYS_rt_sigtimedwait 128
+#define SYS_rt_sigqueueinfo 129
 #define SYS_rt_sigsuspend 130
 #define SYS_sigaltstack 131
 #define SYS_mknod 133
@@ -165,6 +166,11 @@
 #define SYS_getdents64 217
 #define SYS_set_tid_address 218
 #define SYS_semtimedop 220
+#define SYS_timer_create 222
+#define SYS_timer_settime 223
+#define SYS_timer_gettime 224
+#define SYS_timer_getoverrun 225
+#define SYS_timer_delete 226
 #define SYS_clock_settime 227
 #define SYS_clock_gettime 228
 #define SYS_clock_getres 229
@@ -193,7 +199,15 @@
 #define SYS_dup3 292
 #define SYS_pipe2 293
 #define SYS_preadv 295
+#define SYS_signalfd 282
+#define SYS_timerfd_create 283
+#define SYS_eventfd 284
+#define SYS_timerfd_settime 286
+#define SYS_timerfd_gettime 287
+#define SYS_signalfd4 289
+#define SYS_eventfd2 290
 #define SYS_pwritev 296
+#define SYS_rt_tgsigqueueinfo 297
 #define SYS_prlimit64 302
 #define SYS_syncfs 306
 #define SYS_process_vm_readv 310

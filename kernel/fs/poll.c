@@ -392,10 +392,14 @@ static long do_select(int n, uaddr_t uin, uaddr_t uout, uaddr_t uex,
 		r = select_scan(s, n);
 		if (r != 0)
 			break;
+		/* 0: something changed, look again (a change to another
+		 * file is no reason to return). */
 		r = timeout_wait(t, gen);
-		if (r == -ETIMEDOUT)
+		if (r == -ETIMEDOUT) {
 			r = 0;
-		if (r <= 0)
+			break;
+		}
+		if (r < 0)
 			break;
 	}
 	if (r >= 0 &&

@@ -142,8 +142,14 @@ static int target_inode(int dirfd, uaddr_t upath, int flags, struct inode **out)
 		}
 		if (err != -ENOENT || !(flags & AT_EMPTY_PATH))
 			return err;
-		if (dirfd == AT_FDCWD)
-			return vfs_lookup(proc_current()->cwd, ".", 0, out);
+		if (dirfd == AT_FDCWD) {
+			struct inode *cwd = proc_cwd_get(proc_current());
+
+			err = vfs_lookup(cwd, ".", 0, out);
+			if (cwd)
+				vfs_iput(cwd);
+			return err;
+		}
 	}
 	return fd_inode(dirfd, out);
 }

@@ -81,7 +81,8 @@ static long mkdir_at(int dirfd, uaddr_t upath, uint64_t mode)
 	if (err)
 		return err;
 	err = vfs_mkdir(up.dir, up.path,
-			(uint32_t)mode & 01777 & ~proc_current()->umask);
+			(uint32_t)mode & 01777 &
+				~fs_struct_umask(proc_current()->fs));
 	path_put(&up);
 	return err;
 }
@@ -113,7 +114,8 @@ static long mknod_at(int dirfd, uaddr_t upath, uint64_t mode, uint64_t dev)
 	if (err)
 		return err;
 	err = vfs_mknod(up.dir, up.path,
-			(m & S_IFMT) | (m & 07777 & ~proc_current()->umask),
+			(m & S_IFMT) | (m & 07777 &
+					~fs_struct_umask(proc_current()->fs)),
 			(uint32_t)dev);
 	path_put(&up);
 	return err;

@@ -6,7 +6,7 @@
  * through fs_syscalls.h: path_get and dir_path.
  *
  * Each copies its path in with user_path and says where a relative path
- * starts: the process's working directory (p->cwd; NULL is the root), or
+ * starts: the process's working directory (proc_cwd_get; NULL is the root), or
  * for the *at calls the directory open at dirfd (AT_FDCWD: the working
  * directory). The VFS does the rest with Linux's errno values (vfs.h).
  * docs/files.md.
@@ -30,9 +30,7 @@ int at_dir(int dirfd, const char *path, struct inode **out)
 	if (path[0] == '/')
 		return 0;
 	if (dirfd == AT_FDCWD) {
-		if (p->cwd)
-			vfs_iref(p->cwd);
-		*out = p->cwd;
+		*out = proc_cwd_get(p);
 		return 0;
 	}
 	f = file_get(dirfd);
@@ -255,11 +253,15 @@ int real_path(struct inode *cwd, const char *path, char *buf,
 static long sys_getcwd(uaddr_t ubuf, uint64_t size)
 {
 	char *buf = kmalloc(VFS_PATH_MAX);
+	struct inode *cwd;
 	int len;
 
 	if (!buf)
 		return -ENOMEM;
-	len = dir_path(proc_current()->cwd, buf);
+	cwd = proc_cwd_get(proc_current());
+	len = dir_path(cwd, buf);
+	if (cwd)
+		vfs_iput(cwd);
 	if (len >= 0 && (uint64_t)len + 1 > size)
 		len = -ERANGE;
 	if (len >= 0 && copy_to_user(ubuf, buf, (size_t)len + 1))
@@ -284,7 +286,7 @@ static long open_at(int dirfd, uaddr_t upath, int flags, uint32_t mode)
 	err = path_get(dirfd, upath, &up);
 	if (err)
 		return err;
-	mode = (mode & 07777) & ~proc_current()->umask;
+	mode = (mode & 07777) & ~fs_struct_umask(proc_current()->fs);
 	/* 64-bit Linux opens every file with O_LARGEFILE. */
 	err = vfs_open(up.dir, up.path, (flags | O_LARGEFILE) & ~O_CLOEXEC,
 		       mode, &f);
@@ -340,8 +342,14 @@ static int stat_at(int dirfd, uaddr_t upath, int flags, struct kstat *st)
 		vfs_close(f);
 		return err;
 	}
-	if (err == -ENOENT && (flags & AT_EMPTY_PATH))
-		return vfs_stat(proc_current()->cwd, ".", 0, st);
+	if (err == -ENOENT && (flags & AT_EMPTY_PATH)) {
+		struct inode *cwd = proc_cwd_get(proc_current());
+
+		err = vfs_stat(cwd, ".", 0, st);
+		if (cwd)
+			vfs_iput(cwd);
+		return err;
+	}
 	if (err)
 		return err;
 	err = vfs_stat(up.dir, up.path,
@@ -621,11 +629,8 @@ SYSCALL(fchdir, sys_fchdir);
 
 static long sys_umask(uint64_t mask)
 {
-	struct proc *p = proc_current();
-	unsigned int old = p->umask;
-
-	p->umask = (unsigned int)mask & 0777;
-	return old;
+	return fs_struct_set_umask(proc_current()->fs,
+				   (unsigned int)mask & 0777);
 }
 SYSCALL(umask, sys_umask);
 

@@ -515,4 +515,8 @@ int vfs_fsync(struct file *f);
  * if not even one entry fits, -ENOTDIR. */
 ssize_t vfs_getdents64(struct file *f, void *buf, size_t size);
 
+/* eventfd.c: count the expiries of the armed timerfds (timer
+ * interrupt). */
+void timerfd_tick(void);
+
 #endif

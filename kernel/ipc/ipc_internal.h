@@ -77,6 +77,17 @@ void ipc_remove(struct ipc_table *t, struct ipc_object *o);
 struct ipc_object *ipc_get_existing(struct ipc_table *t, int32_t key, int flags,
 				    int *err);
 
+/* Linux's ipcperms: may the caller have the access in flag (permission
+ * bits, e.g. IPC_READ, IPC_WRITE or a get call's 0777 part) to o? The
+ * owner's or creator's bits for their euid, the group's for their
+ * groups, else the others'; root may do anything. 0 or -EACCES. */
+#define IPC_READ 0444
+#define IPC_WRITE 0222
+int ipc_permission(const struct ipc_object *o, int flag);
+/* IPC_SET and IPC_RMID: only the owner, the creator or root. 0 or
+ * -EPERM. */
+int ipc_owner_check(const struct ipc_object *o);
+
 void ipc_fill_perm(const struct ipc_object *o, struct ipc64_perm *p);
 /* IPC_SET: the owner and the permission bits from p. */
 void ipc_set_perm(struct ipc_object *o, const struct ipc64_perm *p);

@@ -134,6 +134,7 @@ static int queue_wait(struct msg_queue *q, int flags, int noblock_err)
 static long sys_msgsnd(uint64_t id64, uint64_t umsg, uint64_t size,
 		       uint64_t flags64)
 {
+	long err;
 	int id = (int)id64, flags = (int)flags64;
 	struct ipc_object *o;
 	struct msg_queue *q;
@@ -157,10 +158,11 @@ static long sys_msgsnd(uint64_t id64, uint64_t umsg, uint64_t size,
 	m->next = NULL;
 	spin_lock(&msg_table.lock);
 	o = ipc_find_id(&msg_table, id);
-	if (!o) {
+	err = o ? ipc_permission(o, IPC_WRITE) : -EINVAL;
+	if (err) {
 		spin_unlock(&msg_table.lock);
 		kfree(m);
-		return -EINVAL;
+		return err;
 	}
 	q = queue_of(o);
 	q->users++;
@@ -209,6 +211,7 @@ static struct msg **pick(struct msg_queue *q, int64_t type, int flags)
 static long sys_msgrcv(uint64_t id64, uint64_t umsg, uint64_t size64,
 		       uint64_t type64, uint64_t flags64)
 {
+	long err;
 	int id = (int)id64, flags = (int)flags64;
 	int64_t size = (int64_t)size64, type = (int64_t)type64;
 	struct ipc_object *o;
@@ -222,9 +225,10 @@ static long sys_msgrcv(uint64_t id64, uint64_t umsg, uint64_t size64,
 		return -ENOSYS; /* as Linux without checkpoint/restore */
 	spin_lock(&msg_table.lock);
 	o = ipc_find_id(&msg_table, id);
-	if (!o) {
+	err = o ? ipc_permission(o, IPC_READ) : -EINVAL;
+	if (err) {
 		spin_unlock(&msg_table.lock);
-		return -EINVAL;
+		return err;
 	}
 	q = queue_of(o);
 	q->users++;
@@ -360,6 +364,12 @@ static long sys_msgctl(uint64_t id64, uint64_t cmd64, uint64_t ubuf)
 	if (!o) {
 		spin_unlock(&msg_table.lock);
 		return -EINVAL;
+	}
+	r = cmd == IPC_STAT || cmd == MSG_STAT ? ipc_permission(o, IPC_READ)
+					       : ipc_owner_check(o);
+	if (r) {
+		spin_unlock(&msg_table.lock);
+		return r;
 	}
 	q = queue_of(o);
 	switch (cmd) {

@@ -243,6 +243,12 @@ static long semop_locked(int id, const struct sembuf *ops, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (ops[i].sem_num >= s->nsems)
 			return -EFBIG;
+	r = 0;
+	for (size_t i = 0; i < n; i++)
+		r |= ops[i].sem_op != 0; /* alters: write permission */
+	r = ipc_permission(o, r ? IPC_WRITE : IPC_READ);
+	if (r)
+		return r;
 	if (wants_undo(ops, n)) {
 		u = find_undo(proc_current()->tgid, id);
 		if (!u && (!*spare || (*spare)->nsems < s->nsems))
@@ -461,9 +467,11 @@ static long sem_all(int id, int cmd, uint64_t ubuf)
 	o = ipc_find_id(&sem_table, id);
 	if (o)
 		nsems = sem_set_of(o)->nsems;
+	r = o ? ipc_permission(o, cmd == SETALL ? IPC_WRITE : IPC_READ)
+	      : -EINVAL;
 	spin_unlock(&sem_table.lock);
-	if (!o)
-		return -EINVAL;
+	if (r)
+		return r;
 	vals = kmalloc((size_t)nsems * sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
@@ -518,7 +526,13 @@ static long semctl_locked(struct ipc_object *o, int num, int cmd, uint64_t arg,
 {
 	struct sem_set *s = sem_set_of(o);
 	int val = (int)arg;
+	int err = cmd == IPC_SET || cmd == IPC_RMID
+			  ? ipc_owner_check(o)
+			  : ipc_permission(o, cmd == SETVAL ? IPC_WRITE
+							    : IPC_READ);
 
+	if (err)
+		return err;
 	switch (cmd) {
 	case IPC_STAT:
 	case SEM_STAT:

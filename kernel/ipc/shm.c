@@ -158,6 +158,12 @@ static long sys_shmat(uint64_t id, uint64_t addr, uint64_t flags64)
 		return -EINVAL;
 	spin_lock(&shm_table.lock);
 	o = ipc_find_id(&shm_table, (int)id);
+	if (o &&
+	    ipc_permission(o, (flags & SHM_RDONLY) ? IPC_READ
+						   : IPC_READ | IPC_WRITE)) {
+		spin_unlock(&shm_table.lock);
+		return -EACCES;
+	}
 	if (o) {
 		f = segment(o)->file;
 		vfs_file_ref(f);
@@ -319,6 +325,12 @@ static long sys_shmctl(uint64_t id64, uint64_t cmd64, uint64_t ubuf)
 	if (!o) {
 		spin_unlock(&shm_table.lock);
 		return -EINVAL;
+	}
+	r = cmd == IPC_STAT || cmd == SHM_STAT ? ipc_permission(o, IPC_READ)
+					       : ipc_owner_check(o);
+	if (r) {
+		spin_unlock(&shm_table.lock);
+		return r;
 	}
 	switch (cmd) {
 	case IPC_STAT:

@@ -9,6 +9,7 @@
  */
 #include "ipc/ipc_internal.h"
 #include "arch/x86_64/arch.h"
+#include "proc/cred.h"
 
 struct ipc_object *ipc_find_key(struct ipc_table *t, int32_t key)
 {
@@ -37,8 +38,8 @@ int ipc_add(struct ipc_table *t, struct ipc_object *o, int32_t key, int flags)
 		o->id = (int)(i + IPC_SEQ_MULTIPLIER * (unsigned int)t->seq[i]);
 		t->seq[i] = (uint16_t)((t->seq[i] + 1) % 0xffff);
 		o->key = key;
-		o->uid = o->cuid = 0; /* everyone is root */
-		o->gid = o->cgid = 0;
+		o->uid = o->cuid = cred_current()->euid;
+		o->gid = o->cgid = cred_current()->egid;
 		o->mode = (uint32_t)flags & 0777;
 		o->removed = false;
 		t->count++;
@@ -65,7 +66,33 @@ struct ipc_object *ipc_get_existing(struct ipc_table *t, int32_t key, int flags,
 		*err = -ENOENT;
 	else if (o && (flags & IPC_CREAT) && (flags & IPC_EXCL))
 		*err = -EEXIST;
+	else if (o)
+		*err = ipc_permission(o, flags & 0777);
 	return o;
+}
+
+int ipc_permission(const struct ipc_object *o, int flag)
+{
+	const struct cred *c = cred_current();
+	int requested = (flag >> 6 | flag >> 3 | flag) & 7;
+	int granted = (int)o->mode;
+
+	if (c->euid == o->cuid || c->euid == o->uid)
+		granted >>= 6;
+	else if (cred_in_group(c, o->cgid) || cred_in_group(c, o->gid))
+		granted >>= 3;
+	if ((requested & ~granted & 7) && !cred_capable())
+		return -EACCES;
+	return 0;
+}
+
+int ipc_owner_check(const struct ipc_object *o)
+{
+	const struct cred *c = cred_current();
+
+	if (c->euid == o->cuid || c->euid == o->uid || cred_capable())
+		return 0;
+	return -EPERM;
 }
 
 void ipc_fill_perm(const struct ipc_object *o, struct ipc64_perm *p)

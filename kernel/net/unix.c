@@ -389,8 +389,9 @@ int unix_bind(struct unix_sock *us, uaddr_t uaddr, uint64_t len)
 	err = at_dir(AT_FDCWD, a.sun.path, &dir);
 	if (err)
 		return err;
-	err = vfs_mknod(dir, a.sun.path,
-			S_IFSOCK | (0777 & ~proc_current()->umask), 0);
+	err = vfs_mknod(
+		dir, a.sun.path,
+		S_IFSOCK | (0777 & ~fs_struct_umask(proc_current()->fs)), 0);
 	if (err == -EEXIST)
 		err = -EADDRINUSE;
 	if (!err)

@@ -444,11 +444,15 @@ static int load(struct mm *mm, const char *path, char *const argv[],
 		struct elf64_ehdr eh;
 		char line[SCRIPT_LINE_MAX + 1];
 	} * head;
+	struct inode *cwd;
 	struct file *f;
 	ssize_t got;
 	int err;
 
-	err = vfs_open_exec(p ? p->cwd : NULL, path, &f);
+	cwd = p ? proc_cwd_get(p) : NULL;
+	err = vfs_open_exec(cwd, path, &f);
+	if (cwd)
+		vfs_iput(cwd);
 	if (err)
 		return err;
 	head = kzalloc(sizeof(*head));
@@ -572,6 +576,7 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	struct proc *p = proc_current();
 	struct trapframe *tf = user_frame();
 	char *path = NULL, **argv = NULL, **envp = NULL, *exe_path = NULL;
+	struct inode *cwd;
 	struct cred cred = *cred_current();
 	size_t bytes = 0;
 	uint64_t entry, rsp;
@@ -597,12 +602,16 @@ static long sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp)
 	/* /proc/PID/exe: the program's real path (best effort: without
 	 * memory for it, there is no exe link). */
 	exe_path = kmalloc(VFS_PATH_MAX);
-	if (exe_path && real_path(p->cwd, path, exe_path, &exe) < 0) {
+	cwd = proc_cwd_get(p);
+	if (exe_path && real_path(cwd, path, exe_path, &exe) < 0) {
 		kfree(exe_path);
 		exe_path = NULL;
 	}
+	if (cwd)
+		vfs_iput(cwd);
 	/* No way back from here: the other threads end, then the old
 	 * program is gone. */
+	posix_timer_group_exit(p->tg); /* timers do not survive exec */
 	err = exec_end_other_threads(p);
 	if (err) {
 		mm_put(mm);

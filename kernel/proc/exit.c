@@ -58,7 +58,8 @@ static void notify_parent_locked(struct proc *p, int code, int status)
 static void thread_release(struct proc *p)
 {
 	struct fdtable *files;
-	struct inode *cwd, *exe;
+	struct fs_struct *fs;
+	struct inode *exe;
 	char *exe_path;
 	struct mm *mm;
 
@@ -77,15 +78,15 @@ static void thread_release(struct proc *p)
 	p->mm = NULL;
 	p->minflt = __atomic_load_n(&mm->minflt, __ATOMIC_RELAXED);
 	p->majflt = __atomic_load_n(&mm->majflt, __ATOMIC_RELAXED);
-	cwd = p->cwd;
-	p->cwd = NULL;
+	fs = p->fs;
+	p->fs = NULL;
 	exe = p->exe;
 	exe_path = p->exe_path;
 	p->exe = NULL;
 	p->exe_path = NULL;
 	spin_unlock(&proc_lock);
 	mm_put(mm);
-	vfs_iput(cwd);
+	fs_struct_put(fs);
 	if (exe)
 		vfs_iput(exe);
 	kfree(exe_path);
@@ -117,6 +118,7 @@ static __noreturn void thread_end(struct proc *p, int wait_status)
 	if (ptrace_traced(p))
 		ptrace_exit(wait_status); /* PTRACE_EVENT_EXIT */
 	thread_release(p);
+	posix_timer_thread_exit(p);
 	spin_lock(&proc_lock);
 	proc_thread_unlink_locked(p);
 	l = tg->leader;

@@ -61,6 +61,8 @@ static void default_limits(struct proc *p)
 	p->rlim[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
 	p->rlim[RLIMIT_NPROC] =
 		(struct rlimit64){ PROC_MAX_DEFAULT, PROC_MAX_DEFAULT };
+	p->rlim[RLIMIT_SIGPENDING] =
+		(struct rlimit64){ SIGPENDING_DEFAULT, SIGPENDING_DEFAULT };
 }
 
 /* A new struct proc with its own pid, not yet in the table. */
@@ -104,8 +106,7 @@ static void proc_discard(struct proc *p)
 		fdtable_put(p->files);
 	if (p->mm)
 		mm_put(p->mm);
-	if (p->cwd)
-		vfs_iput(p->cwd);
+	fs_struct_put(p->fs);
 	if (p->exe)
 		vfs_iput(p->exe);
 	kfree(p->exe_path);
@@ -139,6 +140,7 @@ static int spawn(const char *path, char *const argv[], char *const envp[],
 {
 	struct proc *p = proc_alloc();
 	struct trapframe *tf = kzalloc(sizeof(*tf));
+	struct inode *root;
 	int err = -ENOMEM;
 
 	if (!p || !tf || group_alloc(p) || signal_state_init(&p->sig))
@@ -147,10 +149,15 @@ static int spawn(const char *path, char *const argv[], char *const envp[],
 	p->files = fdtable_create();
 	if (!p->mm || !p->files)
 		goto fail;
-	err = vfs_lookup(NULL, "/", LOOKUP_FOLLOW, &p->cwd);
+	err = vfs_lookup(NULL, "/", LOOKUP_FOLLOW, &root);
 	if (err)
 		goto fail;
-	p->umask = 022;
+	p->fs = fs_struct_alloc(root, 022);
+	if (!p->fs) {
+		vfs_iput(root);
+		err = -ENOMEM;
+		goto fail;
+	}
 	default_limits(p);
 	err = exec_load(p->mm, path, argv, envp, &p->cred, &tf->rip, &tf->rsp);
 	if (err)
@@ -262,10 +269,14 @@ static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 	} else {
 		c->files = fdtable_copy(self->files);
 	}
-	if (!c->mm || !c->files)
+	if (flags & CLONE_FS) {
+		fs_struct_get(self->fs);
+		c->fs = self->fs;
+	} else {
+		c->fs = fs_struct_copy(self->fs);
+	}
+	if (!c->mm || !c->files || !c->fs)
 		goto fail;
-	vfs_iref(self->cwd);
-	c->cwd = self->cwd;
 	if (self->exe) { /* the same program (the parent's own field) */
 		size_t n = strlen(self->exe_path) + 1;
 
@@ -276,7 +287,6 @@ static long do_fork(uint64_t flags, uaddr_t stack, uaddr_t parent_tid,
 			c->exe = self->exe;
 		}
 	}
-	c->umask = self->umask;
 	memcpy(c->rlim, self->rlim, sizeof(c->rlim));
 	memcpy(c->name, self->name, sizeof(c->name));
 	if (self->cmdline) {

@@ -110,7 +110,7 @@ int proc_kill(int pid, int sig, const struct ksiginfo *info)
 	struct proc *batch[KILL_BATCH];
 	int found = 0, allowed = 0, after = 0, n;
 	/* A user's kill (SI_USER) is checked; the kernel's own are not. */
-	bool check = info && info->si_code == SI_USER;
+	bool check = info && info->si_code <= 0; /* SI_USER, SI_QUEUE... */
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
@@ -161,20 +161,21 @@ static long sys_kill(int64_t pid, uint64_t sig)
 	info.si_signo = (int)sig;
 	info.si_code = SI_USER;
 	info.kill.pid = proc_current()->tgid;
+	info.kill.uid = cred_current()->uid;
 	return proc_kill((int)pid, (int)sig, &info);
 }
 SYSCALL(kill, sys_kill);
 
-/* A signal to one thread: tid in group tgid (-1: any group). 0,
- * -EINVAL, -ESRCH. */
-static long thread_kill(int tgid, int tid, uint64_t sig)
+/* Send sig with info to thread tid of group tgid (-1: any group): tkill,
+ * tgkill, rt_tgsigqueueinfo. queue: a real-time signal is not sent when
+ * its user's queue is full (-EAGAIN). 0, -EINVAL, -ESRCH, -EPERM,
+ * -EAGAIN. */
+static long thread_send(int tgid, int tid, uint64_t sig,
+			const struct ksiginfo *info, bool queue)
 {
-	struct ksiginfo info = { 0 };
 	struct proc *p;
 	long err = 0;
 
-	if (tid <= 0 || sig > NSIG)
-		return -EINVAL;
 	p = proc_get(tid);
 	if (!p)
 		return -ESRCH;
@@ -183,16 +184,30 @@ static long thread_kill(int tgid, int tid, uint64_t sig)
 	    (tgid != -1 && p->tgid != tgid))
 		err = -ESRCH;
 	spin_unlock(&proc_lock);
+	if (!err && sig > NSIG)
+		err = -EINVAL;
 	if (!err)
 		err = kill_permission(proc_current(), p, (int)sig);
-	if (!err && sig) {
-		info.si_signo = (int)sig;
-		info.si_code = -6; /* SI_TKILL */
-		info.kill.pid = proc_current()->tgid;
-		signal_send_thread(p, (int)sig, &info);
-	}
+	if (!err && sig && queue)
+		err = signal_queue(p, (int)sig, info, true);
+	else if (!err && sig)
+		signal_send_thread(p, (int)sig, info);
 	proc_put(p);
 	return err;
+}
+
+/* tkill, tgkill: the kernel writes the siginfo (SI_TKILL). */
+static long thread_kill(int tgid, int tid, uint64_t sig)
+{
+	struct ksiginfo info = { 0 };
+
+	if (tid <= 0 || sig > NSIG)
+		return -EINVAL;
+	info.si_signo = (int)sig;
+	info.si_code = SI_TKILL;
+	info.kill.pid = proc_current()->tgid;
+	info.kill.uid = cred_current()->uid;
+	return thread_send(tgid, tid, sig, &info, false);
 }
 
 static long sys_tgkill(int64_t tgid, int64_t tid, uint64_t sig)
@@ -208,3 +223,60 @@ static long sys_tkill(int64_t tid, uint64_t sig)
 	return thread_kill(-1, (int)tid, sig);
 }
 SYSCALL(tkill, sys_tkill);
+
+/* sigqueue's siginfo comes from user space, which may not pass off a
+ * signal to another process as the kernel's (si_code > 0) or as a kill
+ * or tkill (SI_USER, SI_TKILL), which say who sent them (Linux's rule).
+ * to: the process (or thread) sent to. 0 or -EPERM. */
+static int user_info_ok(const struct ksiginfo *info, int to, int self)
+{
+	if ((info->si_code >= 0 || info->si_code == SI_TKILL) && to != self)
+		return -EPERM;
+	return 0;
+}
+
+/* rt_sigqueueinfo (sigqueue): sig with the caller's siginfo (its value)
+ * to process pid; a real-time one is queued. */
+static long sys_rt_sigqueueinfo(int64_t pid, uint64_t sig, uaddr_t uinfo)
+{
+	struct proc *p;
+	struct ksiginfo info;
+	long err;
+
+	if (copy_from_user(&info, uinfo, sizeof(info)))
+		return -EFAULT;
+	info.si_signo = (int)sig;
+	err = user_info_ok(&info, (int)pid, proc_current()->tgid);
+	if (err)
+		return err;
+	p = (int)pid > 0 ? proc_get((int)pid) : NULL;
+	if (!p)
+		return -ESRCH;
+	err = sig > NSIG ? -EINVAL
+			 : kill_permission(proc_current(), p, (int)sig);
+	if (!err && sig)
+		err = signal_queue(p, (int)sig, &info, false);
+	proc_put(p);
+	return err;
+}
+SYSCALL(rt_sigqueueinfo, sys_rt_sigqueueinfo);
+
+/* rt_tgsigqueueinfo (pthread_sigqueue): the same to thread tid of group
+ * tgid. */
+static long sys_rt_tgsigqueueinfo(int64_t tgid, int64_t tid, uint64_t sig,
+				  uaddr_t uinfo)
+{
+	struct ksiginfo info;
+	long err;
+
+	if (copy_from_user(&info, uinfo, sizeof(info)))
+		return -EFAULT;
+	if ((int)tgid <= 0 || (int)tid <= 0)
+		return -EINVAL;
+	info.si_signo = (int)sig;
+	err = user_info_ok(&info, (int)tid, proc_current()->pid);
+	if (err)
+		return err;
+	return thread_send((int)tgid, (int)tid, sig, &info, true);
+}
+SYSCALL(rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo);

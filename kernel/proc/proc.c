@@ -159,8 +159,11 @@ void proc_free(struct proc *p)
 		task_release(p->task); /* freed once off its CPU */
 	signal_state_free(&p->sig);
 	if (p->tg &&
-	    __atomic_sub_fetch(&p->tg->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+	    __atomic_sub_fetch(&p->tg->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+		posix_timer_group_exit(p->tg);
+		signal_group_free(p->tg);
 		kfree(p->tg);
+	}
 	kfree(p->cmdline);
 	kfree(p);
 }
@@ -289,25 +292,30 @@ struct fdtable *proc_files_get(struct proc *p)
 
 struct inode *proc_cwd_get(struct proc *p)
 {
-	struct inode *ip;
+	struct inode *ip = NULL;
 
 	spin_lock(&proc_lock);
-	ip = p->cwd;
-	if (ip)
-		vfs_iref(ip);
+	if (p->fs)
+		ip = fs_struct_cwd(p->fs);
 	spin_unlock(&proc_lock);
 	return ip;
 }
 
+/* p is the running thread: its fs stays while it runs. */
 struct inode *proc_cwd_set(struct proc *p, struct inode *dir)
 {
-	struct inode *old;
+	return fs_struct_set_cwd(p->fs, dir);
+}
+
+unsigned int proc_umask(struct proc *p)
+{
+	unsigned int m = 0;
 
 	spin_lock(&proc_lock);
-	old = p->cwd;
-	p->cwd = dir;
+	if (p->fs)
+		m = fs_struct_umask(p->fs);
 	spin_unlock(&proc_lock);
-	return old;
+	return m;
 }
 
 struct inode *proc_exe_get(struct proc *p, char *buf)

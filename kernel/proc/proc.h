@@ -32,7 +32,8 @@
 
 #define PROC_NAME_MAX 16
 #define PROC_CMDLINE_MAX 4096
-#define PROC_MAX_DEFAULT 256 /* processes alive at once (proc.max=) */
+#define PROC_MAX_DEFAULT 256    /* processes alive at once (proc.max=) */
+#define SIGPENDING_DEFAULT 1024 /* RLIMIT_SIGPENDING's default */
 
 /* Resource limits (getrlimit): Linux's numbers. */
 #define RLIMIT_CPU 0
@@ -45,6 +46,7 @@
 #define RLIMIT_NOFILE 7
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
+#define RLIMIT_SIGPENDING 11 /* queued real-time signals, per user */
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ULL)
 
@@ -59,6 +61,31 @@ enum proc_state {
 
 struct fdtable;
 struct inode;
+
+/* Where a process is in the file system, shared by clone(CLONE_FS)
+ * (threads) and copied by fork: fs_struct.c, docs/threads.md. */
+struct fs_struct {
+	struct spinlock lock;
+	unsigned int refcount; /* atomic: the struct procs pointing here */
+	struct inode *cwd;     /* lock; referenced */
+	unsigned int umask;    /* atomic */
+};
+
+/* A new one (refcount 1) taking over cwd's reference, or NULL. */
+struct fs_struct *fs_struct_alloc(struct inode *cwd, unsigned int umask);
+/* fork: a copy of old (the same directory, referenced), or NULL. */
+struct fs_struct *fs_struct_copy(struct fs_struct *old);
+void fs_struct_get(struct fs_struct *fs);
+/* Drop a reference (NULL: nothing); the last drops the directory. */
+void fs_struct_put(struct fs_struct *fs);
+/* The working directory, referenced (vfs_iput it), or NULL. */
+struct inode *fs_struct_cwd(struct fs_struct *fs);
+/* Make dir (a reference it takes over) the working directory; the old
+ * one, whose reference passes to the caller. */
+struct inode *fs_struct_set_cwd(struct fs_struct *fs, struct inode *dir);
+unsigned int fs_struct_umask(struct fs_struct *fs);
+/* Set the umask; the old one. */
+unsigned int fs_struct_set_umask(struct fs_struct *fs, unsigned int umask);
 
 /*
  * A thread group: the threads (each a struct proc with its own task and
@@ -82,6 +109,10 @@ struct thread_group {
 	/* The group's signal lock (sighand->lock): */
 	uint64_t shared_pending; /* process-directed signals */
 	struct ksiginfo shared_info[NSIG];
+	struct sigqueue *shared_queue; /* real-time ones, oldest first */
+	/* posix_timer.c's lock: */
+	struct posix_timer *timers; /* timer_create's */
+	int next_timer_id;
 	bool stopped; /* group stop, until SIGCONT or SIGKILL */
 	struct waitqueue stop_wait;
 };
@@ -122,14 +153,13 @@ struct proc {
 	size_t cmdline_len;
 	struct mm *mm;
 	struct fdtable *files;
-	struct inode *cwd; /* referenced */
+	struct fs_struct *fs; /* working directory, umask (fs_struct.c) */
 	/* The program (/proc/PID/exe): its inode (referenced) and real
 	 * path (kmalloc), set by execve, or NULL. Like files and cwd, set
 	 * and cleared under proc_lock, so that others can take them with
 	 * proc_files_get, proc_cwd_get and proc_exe_get. */
 	struct inode *exe;
 	char *exe_path;
-	unsigned int umask;
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	int exit_signal;         /* sent to the parent on exit: SIGCHLD, or 0 */
 	uint64_t syscall_nr;     /* the call in progress, for restarts */
@@ -199,6 +229,8 @@ struct mm *proc_mm_get(struct proc *p);
  * exited (or never exec'd, for exe). */
 struct fdtable *proc_files_get(struct proc *p);
 struct inode *proc_cwd_get(struct proc *p);
+/* p's umask (0 once it has exited), for /proc. */
+unsigned int proc_umask(struct proc *p);
 /* chdir: make dir (a reference p takes over) p's working directory;
  * the old one, whose reference the caller drops. */
 struct inode *proc_cwd_set(struct proc *p, struct inode *dir);
@@ -216,6 +248,12 @@ void proc_notify_continue(struct proc *p);
  * exit. */
 void itimer_tick(void);
 void itimer_exit(struct proc *p);
+/* posix_timer.c: fire the POSIX timers due (timer interrupt); delete a
+ * group's timers (exec, and when the group is freed); a thread exits:
+ * SIGEV_THREAD_ID timers aimed at it send nothing more. */
+void posix_timer_tick(void);
+void posix_timer_group_exit(struct thread_group *tg);
+void posix_timer_thread_exit(struct proc *p);
 /* The timer's accounting: ns of CPU time to the running process. */
 void proc_tick(bool user, uint64_t ns);
 

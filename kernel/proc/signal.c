@@ -21,6 +21,7 @@
  */
 #include "proc/proc.h"
 #include "arch/x86_64/cpu.h"
+#include "fs/poll.h"
 
 enum sig_default { DEF_TERM, DEF_IGNORE, DEF_CORE, DEF_STOP, DEF_CONT };
 
@@ -95,6 +96,8 @@ void signal_unlock(struct sighand *h)
 {
 	spin_unlock(&h->lock);
 }
+
+static void flush_queue(struct sigqueue **queue, uint64_t bits);
 
 static struct sighand *sighand_alloc(void)
 {
@@ -189,6 +192,7 @@ void signal_state_exec(struct signal_state *s)
 
 void signal_state_free(struct signal_state *s)
 {
+	flush_queue(&s->queue, ~0ULL);
 	sighand_put(s->hand);
 	sighand_put(s->old_hand);
 	s->hand = s->old_hand = NULL;
@@ -236,35 +240,260 @@ static void interrupt_listeners_locked(struct thread_group *tg)
 			task_interrupt(t->task);
 }
 
+/* ---- queued real-time signals ------------------------------------------ */
+
+/* How many real-time signals each user has queued: RLIMIT_SIGPENDING
+ * counts them per user (the receiver's real uid), as Linux does. A slot
+ * with count 0 is free. The lock is taken alone or under a signal lock,
+ * and takes no other. */
+#define SIGPENDING_USERS 64
+static struct spinlock sigpending_lock = SPINLOCK_INIT("sigpending");
+static struct {
+	uint32_t uid;
+	unsigned int count;
+} sigpending_users[SIGPENDING_USERS];
+
+/* Count one more queued signal for uid unless it has limit already (or
+ * the table is full): whether it was counted. */
+static bool charge_user(uint32_t uid, uint64_t limit)
+{
+	int i, free_slot = -1;
+	bool ok = false;
+
+	spin_lock(&sigpending_lock);
+	for (i = 0; i < SIGPENDING_USERS; i++) {
+		if (!sigpending_users[i].count) {
+			if (free_slot < 0)
+				free_slot = i;
+		} else if (sigpending_users[i].uid == uid) {
+			break;
+		}
+	}
+	if (i < SIGPENDING_USERS) {
+		ok = sigpending_users[i].count < limit;
+		sigpending_users[i].count += ok;
+	} else if (free_slot >= 0 && limit > 0) {
+		sigpending_users[free_slot].uid = uid;
+		sigpending_users[free_slot].count = 1;
+		ok = true;
+	}
+	spin_unlock(&sigpending_lock);
+	return ok;
+}
+
+static void uncharge_user(uint32_t uid)
+{
+	spin_lock(&sigpending_lock);
+	for (int i = 0; i < SIGPENDING_USERS; i++) {
+		if (sigpending_users[i].count &&
+		    sigpending_users[i].uid == uid) {
+			sigpending_users[i].count--;
+			break;
+		}
+	}
+	spin_unlock(&sigpending_lock);
+}
+
+unsigned int signal_user_queued(uint32_t uid)
+{
+	unsigned int n = 0;
+
+	spin_lock(&sigpending_lock);
+	for (int i = 0; i < SIGPENDING_USERS; i++)
+		if (sigpending_users[i].count && sigpending_users[i].uid == uid)
+			n = sigpending_users[i].count;
+	spin_unlock(&sigpending_lock);
+	return n;
+}
+
+/* A queue entry for a real-time signal to p, counted against p's user,
+ * or NULL when its user has RLIMIT_SIGPENDING queued (or memory runs
+ * out). Called without locks: it allocates. */
+static struct sigqueue *sigqueue_alloc(struct proc *p)
+{
+	/* The uid is read racily: a setuid racing with a send may count
+	 * the signal against either user, and its dequeue uncounts the
+	 * same one (q->uid). */
+	uint32_t uid = __atomic_load_n(&p->cred.uid, __ATOMIC_RELAXED);
+	uint64_t limit = __atomic_load_n(&p->rlim[RLIMIT_SIGPENDING].cur,
+					 __ATOMIC_RELAXED);
+	struct sigqueue *q = kzalloc(sizeof(*q));
+
+	if (!q)
+		return NULL;
+	if (!charge_user(uid, limit)) {
+		kfree(q);
+		return NULL;
+	}
+	q->uid = uid;
+	return q;
+}
+
+/* q leaves its queue: freed, or a timer's kept for its next expiry. */
+static void sigqueue_free(struct sigqueue *q)
+{
+	if (q->timer) {
+		q->queued = false;
+		return;
+	}
+	uncharge_user(q->uid);
+	kfree(q);
+}
+
+/* Free every entry of a queue whose signal is in bits. Caller holds the
+ * signal lock (or the queue is no longer reachable). */
+static void flush_queue(struct sigqueue **queue, uint64_t bits)
+{
+	while (*queue) {
+		struct sigqueue *q = *queue;
+
+		if (bits & SIGBIT(q->info.si_signo)) {
+			*queue = q->next;
+			sigqueue_free(q);
+		} else {
+			queue = &q->next;
+		}
+	}
+}
+
+void signal_group_free(struct thread_group *tg)
+{
+	flush_queue(&tg->shared_queue, ~0ULL);
+}
+
+/* Take sig out of a pending set (its bits, the standard signals' infos,
+ * the queue) into *info: its oldest queue entry if it has one (a
+ * real-time signal, or a timer's), else its info. A signal stays
+ * pending while more of it are queued. Caller holds the signal lock. */
+static void collect_locked(uint64_t *pending, const struct ksiginfo *infos,
+			   struct sigqueue **queue, int sig,
+			   struct ksiginfo *info)
+{
+	struct sigqueue *q = NULL;
+	bool more = false;
+
+	for (; *queue; queue = &(*queue)->next) {
+		if ((*queue)->info.si_signo == sig)
+			break;
+	}
+	if (*queue) {
+		q = *queue;
+		*queue = q->next;
+		*info = q->info;
+		if (q->timer) {
+			info->timer.overrun = q->overrun;
+			q->overrun_last = q->overrun;
+			q->overrun = 0;
+		}
+		for (struct sigqueue *r = *queue; r && !more; r = r->next)
+			more = r->info.si_signo == sig;
+		sigqueue_free(q);
+	} else if (sig < SIGRTMIN) {
+		*info = infos[sig - 1];
+	} else {
+		/* Sent by kill when its user's queue was full: the signal
+		 * came, its sender's details were lost (as in Linux). */
+		memset(info, 0, sizeof(*info));
+		info->si_signo = sig;
+		info->si_code = SI_USER;
+	}
+	if (!more)
+		*pending &= ~SIGBIT(sig);
+}
+
+/* The lowest signal in pend, SIGKILL first. */
+static int first_signal(uint64_t pend)
+{
+	return (pend & SIGBIT(SIGKILL)) ? SIGKILL : __builtin_ctzll(pend) + 1;
+}
+
+/* Take the first signal of thread p not in mask (the thread's own first,
+ * then its group's), with its siginfo: the signal, or 0 if none. Caller
+ * holds the signal lock. */
+static int dequeue_locked(struct proc *p, uint64_t mask, struct ksiginfo *info)
+{
+	struct signal_state *s = &p->sig;
+	struct thread_group *tg = p->tg;
+	int sig;
+
+	if (s->pending & ~mask) {
+		sig = first_signal(s->pending & ~mask);
+		collect_locked(&s->pending, s->info, &s->queue, sig, info);
+		return sig;
+	}
+	if (tg->shared_pending & ~mask) {
+		sig = first_signal(tg->shared_pending & ~mask);
+		collect_locked(&tg->shared_pending, tg->shared_info,
+			       &tg->shared_queue, sig, info);
+		return sig;
+	}
+	return 0;
+}
+
 /* Drop the signals in bits from the group's and every thread's pending
  * sets. Caller holds the group's signal lock. */
 static void discard_locked(struct thread_group *tg, struct proc *p,
 			   uint64_t bits)
 {
 	tg->shared_pending &= ~bits;
+	flush_queue(&tg->shared_queue, bits);
 	p->sig.pending &= ~bits;
-	for (struct proc *t = tg->threads; t; t = t->thread_next)
+	flush_queue(&p->sig.queue, bits);
+	for (struct proc *t = tg->threads; t; t = t->thread_next) {
 		t->sig.pending &= ~bits;
+		flush_queue(&t->sig.queue, bits);
+	}
 }
 
-static void send(struct proc *p, int sig, const struct ksiginfo *info,
-		 bool force, bool thread)
+/* Make sig pending in a set, with info (NULL: from the kernel). A
+ * standard signal already pending merges; a real-time one is queued in
+ * q (NULL when its user's queue is full: then it is pending once more
+ * without its details), as is a timer's entry whatever its signal.
+ * Caller holds the signal lock; q is used or freed. */
+static void pend_locked(uint64_t *pending, struct ksiginfo *infos,
+			struct sigqueue **queue, int sig,
+			const struct ksiginfo *info, struct sigqueue *q)
+{
+	struct ksiginfo k = { 0 };
+
+	if (info) {
+		k = *info;
+	} else {
+		k.si_signo = sig;
+		k.si_code = SI_KERNEL;
+	}
+	if (q && (sig >= SIGRTMIN || q->timer)) {
+		if (sig < SIGRTMIN && !(*pending & SIGBIT(sig)))
+			infos[sig - 1] = k;
+		*pending |= SIGBIT(sig);
+		q->info = k;
+		q->queued = true;
+		while (*queue)
+			queue = &(*queue)->next;
+		*queue = q;
+		return;
+	}
+	if (!(*pending & SIGBIT(sig))) {
+		*pending |= SIGBIT(sig);
+		infos[sig - 1] = k;
+	}
+	if (q)
+		sigqueue_free(q);
+}
+
+/* The body of a send, with the group's signal lock h held and p (the
+ * thread sent to, or any thread of the group) alive: whether the group
+ * was continued (the caller tells the parent once h is dropped). q: a
+ * queue entry for a real-time signal or a timer's, or NULL. */
+static bool send_locked(struct proc *p, struct sighand *h, int sig,
+			const struct ksiginfo *info, bool force, bool thread,
+			struct sigqueue *q)
 {
 	struct signal_state *s = &p->sig;
 	struct thread_group *tg = p->tg;
-	struct sighand *h;
-	uint64_t bit, *pending;
-	struct ksiginfo *slot;
+	uint64_t bit = SIGBIT(sig);
 	bool continued = false;
 
-	if (sig <= 0 || sig > NSIG)
-		return;
-	bit = SIGBIT(sig);
-	h = lock_hand(s);
-	if (thread ? s->dead : tg->live == 0) {
-		spin_unlock(&h->lock);
-		return;
-	}
 	if (force &&
 	    ((s->blocked & bit) || h->action[sig - 1].handler == SIG_IGN)) {
 		/* A fault the thread cannot take: the process dies of it. */
@@ -282,22 +511,19 @@ static void send(struct proc *p, int sig, const struct ksiginfo *info,
 	}
 	if (bit & STOP_SIGNALS)
 		discard_locked(tg, p, SIGBIT(SIGCONT));
-	pending = thread ? &s->pending : &tg->shared_pending;
-	slot = thread ? &s->info[sig - 1] : &tg->shared_info[sig - 1];
 	/* An ignored signal is dropped here, unless a tracer is to see
 	 * it (at delivery, ptrace_signal). */
-	if (!((s->blocked & bit) == 0 && is_ignored(h, sig) &&
-	      !ptrace_traced(p)) &&
-	    !(*pending & bit)) {
-		*pending |= bit;
-		if (info) {
-			*slot = *info;
-		} else {
-			memset(slot, 0, sizeof(*slot));
-			slot->si_signo = sig;
-			slot->si_code = SI_KERNEL;
-		}
+	if ((s->blocked & bit) == 0 && is_ignored(h, sig) &&
+	    !ptrace_traced(p)) {
+		if (q)
+			sigqueue_free(q);
+	} else if (thread) {
+		pend_locked(&s->pending, s->info, &s->queue, sig, info, q);
+	} else {
+		pend_locked(&tg->shared_pending, tg->shared_info,
+			    &tg->shared_queue, sig, info, q);
 	}
+	poll_notify(); /* a signalfd may be waiting for it */
 	/* Wake a thread that will take it if it sleeps, so a blocking call
 	 * sees the signal. A thread on the list is alive: it leaves the
 	 * list under this lock before its task goes. A process-wide
@@ -311,19 +537,156 @@ static void send(struct proc *p, int sig, const struct ksiginfo *info,
 	} else if (tg->shared_pending & bit) {
 		wake_taker_locked(tg, p->sig.dead ? NULL : p, bit);
 	}
+	return continued;
+}
+
+/* Send sig to p's group (or, thread, to p alone). force: a fault, which
+ * the thread cannot block or ignore. A real-time signal is queued;
+ * must_queue (sigqueue) makes it -EAGAIN when the user's queue is full
+ * rather than send it without its details. 0 or -EAGAIN. */
+static int send(struct proc *p, int sig, const struct ksiginfo *info,
+		bool force, bool thread, bool must_queue)
+{
+	struct sigqueue *q = NULL;
+	struct sighand *h;
+	bool continued;
+
+	if (sig <= 0 || sig > NSIG)
+		return 0;
+	if (sig >= SIGRTMIN) {
+		q = sigqueue_alloc(p);
+		if (!q && must_queue)
+			return -EAGAIN;
+	}
+	h = lock_hand(&p->sig);
+	if (thread ? p->sig.dead : p->tg->live == 0) {
+		spin_unlock(&h->lock);
+		if (q)
+			sigqueue_free(q);
+		return 0;
+	}
+	continued = send_locked(p, h, sig, info, force, thread, q);
 	spin_unlock(&h->lock);
 	if (continued)
 		proc_notify_continue(p);
+	return 0;
+}
+
+/* ---- a POSIX timer's signal ------------------------------------------- */
+
+#define DELAYTIMER_MAX 0x7fffffff /* overruns counted at most (POSIX) */
+
+int signal_timer_entry_init(struct sigqueue *q)
+{
+	struct proc *p = proc_current();
+
+	memset(q, 0, sizeof(*q));
+	q->timer = true;
+	q->uid = cred_current()->uid;
+	if (!charge_user(q->uid,
+			 __atomic_load_n(&p->rlim[RLIMIT_SIGPENDING].cur,
+					 __ATOMIC_RELAXED)))
+		return -EAGAIN;
+	return 0;
+}
+
+/* Take q out of queue if it is there. */
+static void unlink_entry(struct sigqueue **queue, const struct sigqueue *q)
+{
+	for (; *queue; queue = &(*queue)->next) {
+		if (*queue == q) {
+			*queue = q->next;
+			return;
+		}
+	}
+}
+
+/* A signal still queued stays pending without its entry, as in Linux
+ * (a real-time one then comes as SI_USER, a standard one with its
+ * info). */
+void signal_timer_unqueue(struct sighand *h, struct thread_group *tg,
+			  struct proc *thread, struct sigqueue *q)
+{
+	spin_lock(&h->lock);
+	if (q->queued) {
+		unlink_entry(thread ? &thread->sig.queue : &tg->shared_queue,
+			     q);
+		q->queued = false;
+	}
+	spin_unlock(&h->lock);
+}
+
+void signal_timer_entry_free(struct sigqueue *q)
+{
+	uncharge_user(q->uid);
+}
+
+void signal_send_timer(struct sighand *h, struct thread_group *tg,
+		       struct proc *thread, struct sigqueue *q, uint64_t missed)
+{
+	int sig = q->info.si_signo;
+	struct proc *p;
+
+	spin_lock(&h->lock);
+	p = thread ? thread : tg->threads;
+	if (!p || (thread && p->sig.dead) || tg->live == 0) {
+		spin_unlock(&h->lock);
+		return;
+	}
+	if (q->queued) {
+		missed++;
+	} else {
+		struct ksiginfo info = q->info;
+
+		q->overrun = 0;
+		/* SIGCONT from a timer continues the group; its parent is
+		 * not told (CLD_CONTINUED): docs/signals.md. */
+		send_locked(p, h, sig, &info, false, thread != NULL, q);
+	}
+	if (q->queued)
+		q->overrun = (int32_t)MIN((uint64_t)q->overrun + missed,
+					  (uint64_t)DELAYTIMER_MAX);
+	spin_unlock(&h->lock);
+}
+
+int signal_timer_overrun(struct sighand *h, const struct sigqueue *q)
+{
+	int n;
+
+	spin_lock(&h->lock);
+	n = q->overrun_last;
+	spin_unlock(&h->lock);
+	return n;
+}
+
+struct sighand *signal_hand_get(void)
+{
+	struct sighand *h = lock_hand(&proc_current()->sig);
+
+	__atomic_add_fetch(&h->refcount, 1, __ATOMIC_RELAXED);
+	spin_unlock(&h->lock);
+	return h;
+}
+
+void signal_hand_put(struct sighand *h)
+{
+	sighand_put(h);
 }
 
 void signal_send(struct proc *p, int sig, const struct ksiginfo *info)
 {
-	send(p, sig, info, false, false);
+	send(p, sig, info, false, false, false);
 }
 
 void signal_send_thread(struct proc *p, int sig, const struct ksiginfo *info)
 {
-	send(p, sig, info, false, true);
+	send(p, sig, info, false, true, false);
+}
+
+int signal_queue(struct proc *p, int sig, const struct ksiginfo *info,
+		 bool thread)
+{
+	return send(p, sig, info, false, thread, true);
 }
 
 void signal_kill_other_threads_locked(struct proc *self)
@@ -368,6 +731,21 @@ bool signal_pending(void)
 	return (pending_for(p) &
 		~__atomic_load_n(&p->sig.blocked, __ATOMIC_RELAXED)) != 0 ||
 	       __atomic_load_n(&p->ptrace.trap_pending, __ATOMIC_RELAXED);
+}
+
+int signal_dequeue(uint64_t mask, struct ksiginfo *info)
+{
+	struct proc *p = proc_current();
+	struct sighand *h = lock_hand(&p->sig);
+	int sig = dequeue_locked(p, ~(mask & ~UNBLOCKABLE), info);
+
+	spin_unlock(&h->lock);
+	return sig;
+}
+
+bool signal_pending_in(uint64_t mask)
+{
+	return (pending_for(proc_current()) & mask) != 0;
 }
 
 bool signal_child_autoreap(struct proc *parent)
@@ -463,7 +841,7 @@ void proc_user_fault(struct trapframe *tf)
 			kprintf("pid %d (%s): out of memory at address %#lx: "
 				"killed\n",
 				p->pid, p->name, addr);
-			send(p, SIGKILL, NULL, true, true);
+			send(p, SIGKILL, NULL, true, true, false);
 			return;
 		}
 		sig = err == -EIO ? SIGBUS : SIGSEGV;
@@ -487,7 +865,7 @@ void proc_user_fault(struct trapframe *tf)
 	info.si_signo = sig;
 	info.si_code = code;
 	info.fault.addr = addr;
-	send(p, sig, &info, true, true);
+	send(p, sig, &info, true, true, false);
 }
 
 /* ---- delivery ------------------------------------------------------------ */
@@ -708,16 +1086,10 @@ void signal_deliver(struct trapframe *tf)
 			spin_unlock(&h->lock);
 			break;
 		}
-		sig = __builtin_ctzll(pend) + 1;
+		/* SIGKILL first; then the thread's own, lowest first. */
 		if (pend & SIGBIT(SIGKILL))
-			sig = SIGKILL;
-		if (s->pending & SIGBIT(sig)) {
-			s->pending &= ~SIGBIT(sig);
-			info = s->info[sig - 1];
-		} else {
-			tg->shared_pending &= ~SIGBIT(sig);
-			info = tg->shared_info[sig - 1];
-		}
+			pend = SIGBIT(SIGKILL);
+		sig = dequeue_locked(p, ~pend, &info);
 		/* A tracer sees every signal but SIGKILL first, and says
 		 * which to deliver; one now blocked waits again. */
 		if (sig != SIGKILL && ptrace_traced(p)) {
@@ -890,6 +1262,74 @@ static long sys_rt_sigsuspend(uaddr_t umask, uint64_t setsize)
 	return -EINTR;
 }
 SYSCALL(rt_sigsuspend, sys_rt_sigsuspend);
+
+/* A timeout from user space as a deadline on time_ns(): 0, -EFAULT,
+ * -EINVAL. */
+static int read_deadline(uaddr_t uts, uint64_t *deadline)
+{
+	struct {
+		int64_t sec, nsec;
+	} ts;
+	uint64_t now = time_ns();
+
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS_PER_SEC)
+		return -EINVAL;
+	if ((uint64_t)ts.sec >= (UINT64_MAX - now) / NS_PER_SEC - 1)
+		*deadline = UINT64_MAX; /* centuries: forever */
+	else
+		*deadline =
+			now + (uint64_t)ts.sec * NS_PER_SEC + (uint64_t)ts.nsec;
+	return 0;
+}
+
+/*
+ * rt_sigtimedwait (sigwaitinfo, sigtimedwait, sigwait): take a pending
+ * signal of set, with its siginfo, without running its handler; if none
+ * is pending, wait for one until the timeout (none: forever). The set is
+ * unblocked while the thread waits, so that a signal of it sent to the
+ * process picks this thread and wakes it. The signal, or -EAGAIN (the
+ * time ran out), -EINTR (another signal came: its handler runs).
+ */
+static long sys_rt_sigtimedwait(uaddr_t uset, uaddr_t uinfo, uaddr_t uts,
+				uint64_t setsize)
+{
+	struct proc *p = proc_current();
+	struct signal_state *s = &p->sig;
+	uint64_t set, saved, deadline = UINT64_MAX;
+	struct ksiginfo info;
+	struct sighand *h;
+	int sig, err;
+
+	if (setsize != sizeof(uint64_t))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	if (uts && (err = read_deadline(uts, &deadline)))
+		return err;
+	set &= ~UNBLOCKABLE;
+	h = lock_hand(s);
+	sig = dequeue_locked(p, ~set, &info);
+	if (!sig && time_ns() < deadline) {
+		saved = s->blocked;
+		s->blocked &= ~set;
+		while (!((s->pending | p->tg->shared_pending) & ~s->blocked) &&
+		       time_ns() < deadline)
+			sleep_on_until(&s->wait, &h->lock, deadline);
+		s->blocked = saved;
+		sig = dequeue_locked(p, ~set, &info);
+		/* What this thread blocks again may be another's to take. */
+		wake_taker_locked(p->tg, NULL, p->tg->shared_pending & saved);
+	}
+	spin_unlock(&h->lock);
+	if (!sig)
+		return time_ns() >= deadline ? -EAGAIN : -EINTR;
+	if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	return sig;
+}
+SYSCALL(rt_sigtimedwait, sys_rt_sigtimedwait);
 
 static long sys_pause(void)
 {

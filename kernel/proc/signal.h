@@ -60,6 +60,12 @@
 #define SIGIO 29
 #define SIGPWR 30
 #define SIGSYS 31
+/* The real-time signals, SIGRTMIN..SIGRTMAX (the kernel's numbers; musl
+ * keeps 32 and 33 for itself, so its SIGRTMIN is 34): each send is
+ * queued with its value, where a standard signal merges with one
+ * already pending. */
+#define SIGRTMIN 32
+#define SIGRTMAX 64
 
 #define SIG_DFL 0
 #define SIG_IGN 1
@@ -84,6 +90,9 @@
 /* si_code values. */
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
+#define SI_TIMER (-2)
+#define SI_TKILL (-6)
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRERR 2
@@ -128,10 +137,35 @@ struct ksiginfo {
 			int64_t utime, stime;
 		} kill;
 		struct {
+			int32_t pid;
+			uint32_t uid;
+			uint64_t value; /* sigval: int or pointer */
+		} rt;                   /* sigqueue */
+		struct {
+			int32_t tid; /* the timer's id */
+			int32_t overrun;
+			uint64_t value;
+		} timer; /* SI_TIMER */
+		struct {
 			uint64_t addr; /* faults */
 		} fault;
 		uint8_t pad[112];
 	};
+};
+
+/* One queued real-time signal, in a pending set's queue (sending order).
+ * It counts against its user's RLIMIT_SIGPENDING. A POSIX timer's entry
+ * (timer: set) is the timer's own, made when the timer is and queued
+ * for each expiry that finds it out of the queue; one that finds it
+ * queued counts an overrun. Under the signal lock of the group it is
+ * sent to, but next and info, which are written only before a send. */
+struct sigqueue {
+	struct sigqueue *next;
+	struct ksiginfo info;
+	uint32_t uid;                  /* whose count it is in */
+	bool timer;                    /* a timer's: never freed by the queue */
+	bool queued;                   /* timer's: in a queue now */
+	int32_t overrun, overrun_last; /* timer's: now, at the last delivery */
 };
 
 /* The handlers, shared by the threads of a group (and by processes made
@@ -150,7 +184,8 @@ struct signal_state {
 	struct sighand *old_hand; /* the one execve left, kept until freed */
 	uint64_t blocked;
 	uint64_t pending;           /* thread-directed (tkill, faults) */
-	struct ksiginfo info[NSIG]; /* for each pending signal */
+	struct ksiginfo info[NSIG]; /* for each pending standard signal */
+	struct sigqueue *queue;     /* pending real-time ones, oldest first */
 	uint64_t saved_mask; /* rt_sigsuspend's, restored after delivery */
 	bool restore_mask;
 	uint64_t altstack_sp, altstack_size;
@@ -161,6 +196,7 @@ struct signal_state {
 
 struct proc;
 struct trapframe;
+struct thread_group;
 
 /* Initial state: every action SIG_DFL, nothing blocked or pending;
  * -ENOMEM. */
@@ -176,8 +212,10 @@ void signal_state_exec(struct signal_state *s);
 /* Take and drop the signal lock of p's group (procfs, poll). */
 struct sighand *signal_lock(struct proc *p);
 void signal_unlock(struct sighand *h);
-/* Drop s's sighand reference (proc_free). */
+/* Drop s's sighand reference and its queued signals (proc_free). */
 void signal_state_free(struct signal_state *s);
+/* Free the group's queued signals (when the group goes). */
+void signal_group_free(struct thread_group *tg);
 
 /* Send sig to p's process (0 tests only): any thread of its group that
  * does not block it takes it. info may be NULL (SI_USER from the
@@ -186,6 +224,34 @@ void signal_state_free(struct signal_state *s);
 void signal_send(struct proc *p, int sig, const struct ksiginfo *info);
 /* Send sig to the thread p only (tkill, tgkill, pthread_kill). */
 void signal_send_thread(struct proc *p, int sig, const struct ksiginfo *info);
+/* sigqueue: as signal_send (thread: signal_send_thread), but a real-time
+ * signal whose queue is full (RLIMIT_SIGPENDING) is not sent: -EAGAIN.
+ * 0 otherwise. */
+int signal_queue(struct proc *p, int sig, const struct ksiginfo *info,
+		 bool thread);
+/* POSIX timers (posix_timer.c). Count q, a timer's entry, against the
+ * caller's user (0, or -EAGAIN at RLIMIT_SIGPENDING), and uncount it;
+ * take it out of the queue of thread (if not NULL) or of the group tg
+ * whose signal lock is h (a signal it carried stays pending); send it
+ * there (an expiry: queued, or an overrun if it still is); the overruns
+ * at its last delivery. missed: expiries the tick passed over, overruns
+ * too. */
+int signal_timer_entry_init(struct sigqueue *q);
+void signal_timer_entry_free(struct sigqueue *q);
+void signal_timer_unqueue(struct sighand *h, struct thread_group *tg,
+			  struct proc *thread, struct sigqueue *q);
+void signal_send_timer(struct sighand *h, struct thread_group *tg,
+		       struct proc *thread, struct sigqueue *q,
+		       uint64_t missed);
+int signal_timer_overrun(struct sighand *h, const struct sigqueue *q);
+/* The sighand of the running thread, referenced (a timer keeps it);
+ * and the reference dropped. */
+struct sighand *signal_hand_get(void);
+void signal_hand_put(struct sighand *h);
+
+/* How many real-time signals user uid has queued (RLIMIT_SIGPENDING
+ * counts them; /proc/PID/status's SigQ). */
+unsigned int signal_user_queued(uint32_t uid);
 /* Is p's group stopped (for /proc)? */
 bool signal_stopped(struct proc *p);
 /* exit_group and exec: SIGKILL to every thread of the caller's group but
@@ -196,6 +262,11 @@ void signal_kill_other_threads_locked(struct proc *self);
 int signal_send_pgrp(int pgid, int sig);
 /* exit: no more signals to p (its task is about to go). */
 void signal_exit(struct proc *p);
+/* signalfd: take the running thread's first pending signal in mask
+ * (its own, then its process's), with its siginfo: the signal or 0; is
+ * one of mask pending? */
+int signal_dequeue(uint64_t mask, struct ksiginfo *info);
+bool signal_pending_in(uint64_t mask);
 /* Has the running process an unblocked pending signal? */
 bool signal_pending(void);
 /* Does parent (its SIGCHLD action) ask for children to be reaped

@@ -9,6 +9,18 @@
 
 #include "lib/lib.h"
 
+/* Linux's clock ids (include/uapi/linux/time.h). */
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+
+#define TIMER_ABSTIME 1 /* clock_nanosleep, timer_settime */
+
 struct linux_timeval {
 	int64_t sec;
 	int64_t usec;
@@ -17,6 +29,24 @@ struct linux_timeval {
 struct linux_timezone {
 	int32_t minuteswest;
 	int32_t dsttime;
+};
+
+struct linux_timespec {
+	int64_t sec, nsec;
+};
+
+/* timer_settime, timerfd_settime. */
+struct linux_itimerspec {
+	struct linux_timespec interval, value;
+};
+
+/* timer_create's struct sigevent, 64 bytes. */
+struct linux_sigevent {
+	uint64_t value; /* sigval */
+	int32_t signo;
+	int32_t notify;
+	int32_t tid; /* SIGEV_THREAD_ID */
+	int32_t pad[11];
 };
 
 /* times(2): clock_t ticks. */
@@ -48,6 +78,7 @@ struct linux_sysinfo {
 	uint32_t pad3;
 };
 
+_Static_assert(sizeof(struct linux_sigevent) == 64, "struct sigevent");
 _Static_assert(sizeof(struct linux_rusage) == 144, "struct rusage");
 _Static_assert(sizeof(struct linux_sysinfo) == 112, "struct sysinfo");
 

@@ -18,18 +18,6 @@
 
 #define USER_HZ 100 /* clock_t ticks (times) */
 
-/* Linux's clock ids (include/uapi/linux/time.h). */
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
-
-#define TIMER_ABSTIME 1
-
 static struct timespec64 to_timespec(uint64_t ns)
 {
 	return (struct timespec64){ (int64_t)(ns / NS_PER_SEC),

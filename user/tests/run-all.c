@@ -16,14 +16,15 @@
 #include <unistd.h>
 
 static const char *const all_tests[] = {
-	"t_files",     "t_dirs", "t_fd",     "t_pipe",    "t_fifo",
-	"t_poll",      "t_proc", "t_cow",    "t_mmap",    "t_stack",
-	"t_signal",    "t_time", "t_misc",   "t_proc_fs", "t_efault",
-	"t_forkbomb",  "t_oom",  "t_dev",    "t_tty",     "t_fuzz",
-	"t_stress",    "t_ring", "t_sched",  "t_uthread", "t_thread",
-	"t_futex",     "t_tcp",  "t_malloc", "t_trace",   "t_ptrace",
-	"t_unix",      "t_perm", "t_lock",   "t_tmpfs",   "t_sysvipc",
-	"t_pagecache",
+	"t_files",     "t_dirs",  "t_fd",     "t_pipe",    "t_fifo",
+	"t_poll",      "t_proc",  "t_cow",    "t_mmap",    "t_stack",
+	"t_signal",    "t_time",  "t_misc",   "t_proc_fs", "t_efault",
+	"t_forkbomb",  "t_oom",   "t_dev",    "t_tty",     "t_fuzz",
+	"t_stress",    "t_ring",  "t_sched",  "t_uthread", "t_thread",
+	"t_futex",     "t_tcp",   "t_malloc", "t_trace",   "t_ptrace",
+	"t_unix",      "t_perm",  "t_lock",   "t_tmpfs",   "t_sysvipc",
+	"t_pagecache", "t_rtsig", "t_ptimer", "t_fdsig",   "t_clonefs",
+	"t_ipcperm",
 };
 
 /* Run DIR/NAME; return 1 if it passed. */

@@ -10,6 +10,7 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "drivers/drivers.h"
+#include "fs/vfs.h"
 #include "lib/spinlock.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
@@ -332,6 +333,8 @@ void trap(struct trapframe *tf)
 			profile_tick(tf);
 		proc_tick(from_user, NS_PER_SEC / timer_hz);
 		itimer_tick();
+		posix_timer_tick();
+		timerfd_tick();
 		lapic_eoi();
 	} else if (v == VEC_IPI_RESCHED || v == VEC_IPI_TLB) {
 		smp_ipi(v);

@@ -186,8 +186,8 @@ int procfs_pid_status(struct proc *p, struct pbuf *b)
 	copy_name(p, name);
 	has_mm = mem_figures(p, &mem);
 	sig_masks(p, &sig);
-	pbuf_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", name, p->umask,
-		    state_name(state_letter(p)));
+	pbuf_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", name,
+		    proc_umask(p), state_name(state_letter(p)));
 	pbuf_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n", p->tgid,
 		    p->pid, ppid);
 	cred_snapshot(p, &cred);
@@ -208,6 +208,8 @@ int procfs_pid_status(struct proc *p, struct pbuf *b)
 			    (unsigned long long)mem.resident_pages *
 				    KB_PER_PAGE);
 	pbuf_printf(b, "Threads:\t%u\n", proc_thread_count(p));
+	pbuf_printf(b, "SigQ:\t%u/%llu\n", signal_user_queued(cred.uid),
+		    (unsigned long long)p->rlim[RLIMIT_SIGPENDING].cur);
 	pbuf_printf(b, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n",
 		    (unsigned long long)sig.pending,
 		    (unsigned long long)sig.pending);
