@@ -29,16 +29,22 @@ need_re '^still-here'
 forbid 'KERNEL PANIC'
 test_end
 
-# ^Z (0x1a): the tty sends SIGTSTP to the foreground group; the shell,
-# having no job control, ignores it and so do its commands
-# (docs/userland.md), so the command runs on to its end.
+# ^Z (0x1a): the tty sends SIGTSTP to the foreground group; the shell's
+# job control (docs/sh.md) reports the job stopped, the rest of the
+# list runs on with status 148 (128 + SIGTSTP, as bash), and fg
+# continues the stopped sleep to its end.
 shell_boot ctrl_z timeout=60 &&
 	serial_send 'sleep 2; echo after-z $?\r' && sleep 1 &&
-	serial_send '\032' && wait_for 'after-z 0' &&
+	serial_send '\032' && wait_for 'after-z 148' &&
+	serial_send 'jobs; fg; echo after-fg $?\r' && wait_for 'after-fg 0' &&
 	serial_send 'poweroff\r'
 boot_wait
 test_start ctrl_z 5
 expect_exit 1
-need 'after-z 0'
+ordered
+need_re 'Stopped +sleep 2'
+need 'after-z 148'
+need_re 'Stopped +sleep 2'
+need 'after-fg 0'
 forbid 'KERNEL PANIC'
 test_end
