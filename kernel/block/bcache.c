@@ -676,7 +676,7 @@ int bsync(struct block_device *dev)
 	struct buf **v = kmalloc(bcache.nbuf * sizeof(*v));
 	struct sync_run *runs = kzalloc(SYNC_IN_FLIGHT * sizeof(*runs));
 	size_t n, busy;
-	int err, first = 0;
+	int first = 0;
 
 	if (!v || !runs) {
 		kfree(v);
@@ -686,7 +686,8 @@ int bsync(struct block_device *dev)
 	n = gather(dev, v);
 	busy = write_clusters(v, n, runs, &first);
 	for (size_t i = 0; i < busy; i++) {
-		err = writeback_unlocked(v[i]);
+		int err = writeback_unlocked(v[i]);
+
 		if (err && !first)
 			first = err;
 	}

@@ -89,14 +89,14 @@ static bool use_login; /* the kernel command line says "login" */
 /* Is word one of the words of /proc/cmdline? */
 static bool cmdline_has(const char *word)
 {
-	char line[1024], *w, *save = NULL;
+	char line[1024], *save = NULL;
 	FILE *f = fopen("/proc/cmdline", "r");
 	bool found = false;
 
 	if (!f)
 		return false;
 	if (fgets(line, sizeof(line), f))
-		for (w = strtok_r(line, " \t\n", &save); w;
+		for (char *w = strtok_r(line, " \t\n", &save); w;
 		     w = strtok_r(NULL, " \t\n", &save))
 			if (strcmp(w, word) == 0)
 				found = true;

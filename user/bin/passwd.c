@@ -18,8 +18,7 @@
 
 int main(int argc, char **argv)
 {
-	char old[AUTH_PASSWORD_MAX], new1[AUTH_PASSWORD_MAX],
-		new2[AUTH_PASSWORD_MAX];
+	char new1[AUTH_PASSWORD_MAX], new2[AUTH_PASSWORD_MAX];
 	uid_t me = getuid();
 	struct passwd *pw;
 	char name[64];
@@ -37,6 +36,8 @@ int main(int argc, char **argv)
 		errx(1, "not set-user-ID root: cannot write %s", AUTH_SHADOW);
 	printf("Changing password for %s.\n", name);
 	if (me != 0) {
+		char old[AUTH_PASSWORD_MAX];
+
 		if (!auth_read_password("Current password: ", old, sizeof(old)))
 			return 1;
 		if (!auth_password_ok(name, old)) {

@@ -258,11 +258,12 @@ void *slab_alloc(struct arena *a, int class, size_t requested)
  */
 int slab_take_batch(struct arena *a, int class, struct cached_slot *out, int n)
 {
-	int k, i;
+	int k;
 
 	lock_take(&a->lock);
 	for (k = 0; k < n; k++) {
-		i = slot_take(a, class, &out[k].slab);
+		int i = slot_take(a, class, &out[k].slab);
+
 		if (i < 0)
 			break;
 		out[k].slot = (uint32_t)i;

@@ -160,11 +160,11 @@ void tcache_free(struct slab *s, void *p)
 {
 	int i = slab_slot(s, p, "free");
 	struct bin *b = &my_cache->bins[s->class];
-	uint32_t half;
 
 	slab_cache_mark(s, p, i);
 	if (b->count == b->limit) {
-		half = b->limit / 2;
+		uint32_t half = b->limit / 2;
+
 		slab_put_batch(b->slots, (int)half);
 		memmove(b->slots, b->slots + half,
 			(b->count - half) * sizeof(b->slots[0]));
