@@ -72,7 +72,10 @@ wait_for -E '^bigudp-host-done' 30 &&
 	wait_for -E '^route-del-done' 30 &&
 	serial_send 'cat /proc/net/snmp; netstat -s; echo snmp-done\r' &&
 	wait_for -E '^snmp-done' 30 &&
-	serial_send 'nc -l -U /tmp/u.sock > /tmp/ugot &\r' &&
+	# A background job keeps the terminal as its stdin under job
+	# control (and Kestrel sends no SIGTTIN yet): nc -l reads stdin, so
+	# give it /dev/null, as one would on Linux.
+	serial_send 'nc -l -U /tmp/u.sock > /tmp/ugot < /dev/null &\r' &&
 	wait_for 'nc: listening on /tmp/u.sock' 30 &&
 	serial_send 'netstat -x -l; echo unixstat-done\r' &&
 	wait_for -E '^unixstat-done' 30 &&
