@@ -150,6 +150,27 @@ static inline int t_end(void)
 }
 
 /* Wait for one child and return its raw wait status (-1 if wait fails). */
+/* Block or unblock one signal in the calling thread (the signal tests
+ * take theirs with sigwaitinfo, signalfd or a handler). */
+static inline void t_signal_mask(int how, int sig)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(how, &set, NULL);
+}
+
+static inline void t_block_signal(int sig)
+{
+	t_signal_mask(SIG_BLOCK, sig);
+}
+
+static inline void t_unblock_signal(int sig)
+{
+	t_signal_mask(SIG_UNBLOCK, sig);
+}
+
 static inline int t_wait(pid_t pid)
 {
 	int status;

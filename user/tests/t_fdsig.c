@@ -22,24 +22,6 @@
 
 #define MS (1000 * 1000L)
 
-static void block(int sig)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-}
-
-static void unblock(int sig)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-}
-
 static int readable(int fd, int ms)
 {
 	struct pollfd p = { fd, POLLIN, 0 };
@@ -183,8 +165,8 @@ static void signalfd_reads_signals(void)
 	sigset_t set;
 	int fd;
 
-	block(SIGUSR1);
-	block(r);
+	t_block_signal(SIGUSR1);
+	t_block_signal(r);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	fd = signalfd(-1, &set, SFD_NONBLOCK);
@@ -217,8 +199,8 @@ static void signalfd_reads_signals(void)
 	CHECK_ERR(signalfd(0, &set, 0), EINVAL); /* not a signalfd */
 	CHECK_ERR(syscall(SYS_signalfd4, -1, &set, 4, 0), EINVAL);
 	CHECK_OK(close(fd));
-	unblock(SIGUSR1);
-	unblock(r);
+	t_unblock_signal(SIGUSR1);
+	t_unblock_signal(r);
 }
 
 static void signalfd_wakes_a_blocked_reader(void)
@@ -228,7 +210,7 @@ static void signalfd_wakes_a_blocked_reader(void)
 	pid_t pid;
 	int fd;
 
-	block(SIGUSR2);
+	t_block_signal(SIGUSR2);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR2);
 	fd = signalfd(-1, &set, 0);
@@ -245,7 +227,7 @@ static void signalfd_wakes_a_blocked_reader(void)
 	CHECK_EQ(si.ssi_pid, pid);
 	CHECK_EQ(t_wait(pid), 0);
 	CHECK_OK(close(fd));
-	unblock(SIGUSR2);
+	t_unblock_signal(SIGUSR2);
 }
 
 int main(int argc, char **argv)

@@ -18,24 +18,6 @@
 
 #define MS (1000 * 1000L)
 
-static void block(int sig)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-}
-
-static void unblock(int sig)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-}
-
 static int wait_for(int sig, siginfo_t *si)
 {
 	sigset_t set;
@@ -88,7 +70,7 @@ static void one_shot_signal(void)
 	siginfo_t si;
 	timer_t id;
 
-	block(sig);
+	t_block_signal(sig);
 	CHECK_OK(make_timer(CLOCK_MONOTONIC, SIGEV_SIGNAL, sig, 1234, &id));
 	CHECK_OK(arm(id, 0, 10 * MS, 0, NULL));
 	memset(&si, 0, sizeof(si));
@@ -101,7 +83,7 @@ static void one_shot_signal(void)
 	CHECK_EQ(ns_of(&cur.it_value), 0);
 	CHECK_EQ(timer_getoverrun(id), 0);
 	CHECK_OK(timer_delete(id));
-	unblock(sig);
+	t_unblock_signal(sig);
 }
 
 static void gettime_and_old_value(void)
@@ -131,14 +113,14 @@ static void default_sigevent_is_sigalrm_with_id(void)
 	siginfo_t si;
 	timer_t id;
 
-	block(SIGALRM);
+	t_block_signal(SIGALRM);
 	CHECK_OK(timer_create(CLOCK_MONOTONIC, NULL, &id));
 	CHECK_OK(arm(id, 0, 5 * MS, 0, NULL));
 	CHECK_EQ(wait_for(SIGALRM, &si), SIGALRM);
 	CHECK_EQ(si.si_code, SI_TIMER);
 	CHECK_EQ(si.si_value.sival_int, (int)(intptr_t)id);
 	CHECK_OK(timer_delete(id));
-	unblock(SIGALRM);
+	t_unblock_signal(SIGALRM);
 }
 
 static void periodic_overruns(void)
@@ -147,7 +129,7 @@ static void periodic_overruns(void)
 	siginfo_t si;
 	timer_t id;
 
-	block(sig);
+	t_block_signal(sig);
 	CHECK_OK(make_timer(CLOCK_MONOTONIC, SIGEV_SIGNAL, sig, 0, &id));
 	CHECK_OK(arm(id, 0, 5 * MS, 5 * MS, NULL));
 	/* At least 80 ms pass: 16 expiries, one signal queued. */
@@ -159,7 +141,7 @@ static void periodic_overruns(void)
 	CHECK_EQ(wait_for(sig, &si), sig);
 	CHECK_OK(timer_delete(id));
 	CHECK_ERR(timer_getoverrun(id), EINVAL);
-	unblock(sig);
+	t_unblock_signal(sig);
 }
 
 static void absolute_times(void)
@@ -169,7 +151,7 @@ static void absolute_times(void)
 	siginfo_t si;
 	timer_t id;
 
-	block(sig);
+	t_block_signal(sig);
 	CHECK_OK(make_timer(CLOCK_MONOTONIC, SIGEV_SIGNAL, sig, 5, &id));
 	CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &now));
 	CHECK_OK(arm(id, TIMER_ABSTIME, ns_of(&now) + 20 * MS, 0, NULL));
@@ -186,7 +168,7 @@ static void absolute_times(void)
 	CHECK_EQ(wait_for(sig, &si), sig);
 	CHECK_EQ(si.si_value.sival_int, 6);
 	CHECK_OK(timer_delete(id));
-	unblock(sig);
+	t_unblock_signal(sig);
 }
 
 static void sigev_none_counts_down(void)
@@ -230,7 +212,8 @@ static void thread_id_reaches_that_thread(void)
 	timer_t id;
 
 	thread_sig = SIGRTMIN + 4;
-	block(thread_sig); /* in every thread: only sigwaitinfo takes it */
+	t_block_signal(
+		thread_sig); /* in every thread: only sigwaitinfo takes it */
 	sem_init(&thread_ready, 0, 0);
 	CHECK_EQ(pthread_create(&th, NULL, waiter, NULL), 0);
 	sem_wait(&thread_ready);
@@ -247,7 +230,7 @@ static void thread_id_reaches_that_thread(void)
 	/* Not a thread of this process. */
 	ev.sigev_notify_thread_id = getppid();
 	CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &id), EINVAL);
-	unblock(thread_sig);
+	t_unblock_signal(thread_sig);
 }
 
 static sem_t notified;

@@ -31,24 +31,6 @@ static void count_hit(int sig)
 	hits++;
 }
 
-static void block(int sig)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-}
-
-static void unblock(int sig)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-}
-
 /* Take sig now if pending (a zero timeout): the signal or -1. */
 static int take_now(int sig, siginfo_t *si)
 {
@@ -86,8 +68,8 @@ static void rt_signals_queue_in_order(void)
 	siginfo_t si;
 	int r = SIGRTMIN;
 
-	block(r);
-	block(r + 1);
+	t_block_signal(r);
+	t_block_signal(r + 1);
 	CHECK_OK(queue_value(getpid(), r + 1, 10));
 	for (int i = 1; i <= 3; i++)
 		CHECK_OK(queue_value(getpid(), r, i));
@@ -120,15 +102,15 @@ static void rt_signals_queue_in_order(void)
 	CHECK_EQ(si.si_pid, getpid());
 	CHECK_EQ(take_now(r, &si), r);
 	CHECK_ERR(take_now(r, &si), EAGAIN);
-	unblock(r);
-	unblock(r + 1);
+	t_unblock_signal(r);
+	t_unblock_signal(r + 1);
 }
 
 static void standard_signals_merge(void)
 {
 	siginfo_t si;
 
-	block(SIGUSR1);
+	t_block_signal(SIGUSR1);
 	CHECK_OK(kill(getpid(), SIGUSR1));
 	CHECK_OK(queue_value(getpid(), SIGUSR1, 7));
 	CHECK_OK(kill(getpid(), SIGUSR1));
@@ -143,7 +125,7 @@ static void standard_signals_merge(void)
 	CHECK_EQ(take_now(SIGUSR1, &si), SIGUSR1);
 	CHECK_EQ(si.si_code, SI_TKILL);
 	CHECK_EQ(si.si_pid, getpid());
-	unblock(SIGUSR1);
+	t_unblock_signal(SIGUSR1);
 }
 
 static void handler_sees_each_value(void)
@@ -156,11 +138,11 @@ static void handler_sees_each_value(void)
 	sa.sa_flags = SA_SIGINFO;
 	CHECK_OK(sigaction(r, &sa, &old));
 	hits = 0;
-	block(r);
+	t_block_signal(r);
 	for (int i = 0; i < 5; i++)
 		CHECK_OK(queue_value(getpid(), r, 100 + i));
 	CHECK_EQ(hits, 0);
-	unblock(r); /* all five run before sigprocmask returns */
+	t_unblock_signal(r); /* all five run before sigprocmask returns */
 	CHECK_EQ(hits, 5);
 	for (int i = 0; i < 5; i++)
 		CHECK_EQ(values[i], 100 + i);
@@ -174,7 +156,7 @@ static void sigwaitinfo_waits_for_a_child(void)
 	sigset_t set;
 	pid_t pid;
 
-	block(r);
+	t_block_signal(r);
 	pid = fork();
 	if (pid == 0) {
 		queue_value(getppid(), r, 42);
@@ -188,7 +170,7 @@ static void sigwaitinfo_waits_for_a_child(void)
 	CHECK_EQ(si.si_code, SI_QUEUE);
 	CHECK_EQ(si.si_value.sival_int, 42);
 	CHECK_EQ(t_wait(pid), 0);
-	unblock(r);
+	t_unblock_signal(r);
 }
 
 static void sigtimedwait_times_out_and_is_interrupted(void)
@@ -201,7 +183,7 @@ static void sigtimedwait_times_out_and_is_interrupted(void)
 	siginfo_t si;
 	sigset_t set;
 
-	block(r);
+	t_block_signal(r);
 	sigemptyset(&set);
 	sigaddset(&set, r);
 	CHECK_ERR(sigtimedwait(&set, &si, &ten_ms), EAGAIN);
@@ -222,7 +204,7 @@ static void sigtimedwait_times_out_and_is_interrupted(void)
 	/* A NULL siginfo is allowed. */
 	CHECK_OK(queue_value(getpid(), r, 1));
 	CHECK_EQ(sigtimedwait(&set, NULL, &ten_ms), r);
-	unblock(r);
+	t_unblock_signal(r);
 }
 
 static void sigqueue_errors(void)
@@ -253,7 +235,7 @@ static void sigqueue_errors(void)
 		  EFAULT);
 	kill(pid, SIGKILL);
 	CHECK_EQ(t_wait(pid), SIGKILL);
-	block(r);
+	t_block_signal(r);
 	si.si_code = SI_USER;
 	CHECK_OK(syscall(SYS_rt_sigqueueinfo, getpid(), r, &si));
 	CHECK_EQ(take_now(r, &si), r);
@@ -268,7 +250,7 @@ static void sigqueue_errors(void)
 	CHECK_ERR(tgsigqueue(getpid() + 100000, gettid(), r, SI_QUEUE, 0),
 		  ESRCH);
 	CHECK_ERR(tgsigqueue(getpid(), gettid(), 65, SI_QUEUE, 0), EINVAL);
-	unblock(r);
+	t_unblock_signal(r);
 }
 
 /* How many signals this user has queued now, from /proc/self/status's
@@ -303,8 +285,8 @@ static void rlimit_sigpending_caps_the_queue(void)
 		int r = SIGRTMIN, sent = 0;
 		siginfo_t si;
 
-		block(r);
-		block(r + 1);
+		t_block_signal(r);
+		t_block_signal(r + 1);
 		if (setrlimit(RLIMIT_SIGPENDING, &lim) != 0)
 			_exit(10);
 		if (queued_now() != before)
